@@ -1,0 +1,3 @@
+"""roulement: shift rostering for plants that never stop."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,55 @@
+"""The domain model: scenario, calendar, roster."""
+
+from roulement.model.calendar import Calendar, Occurrence, Week
+from roulement.model.references import FieldError, find_reference_errors
+from roulement.model.roster import Assignment, Roster, Timeline, WorkItem
+from roulement.model.scenario import (
+    Absence,
+    AbsenceKind,
+    Contract,
+    Demand,
+    Employee,
+    Horizon,
+    Jurisdiction,
+    Post,
+    Request,
+    RequestKind,
+    RuleConfig,
+    RuleMode,
+    RuleSetting,
+    SafetyMinimum,
+    Scenario,
+    ShiftType,
+    Site,
+    Skill,
+)
+
+__all__ = [
+    "Absence",
+    "AbsenceKind",
+    "Assignment",
+    "Calendar",
+    "Contract",
+    "Demand",
+    "Employee",
+    "FieldError",
+    "Horizon",
+    "Jurisdiction",
+    "Occurrence",
+    "Post",
+    "Request",
+    "RequestKind",
+    "Roster",
+    "RuleConfig",
+    "RuleMode",
+    "RuleSetting",
+    "SafetyMinimum",
+    "Scenario",
+    "ShiftType",
+    "Site",
+    "Skill",
+    "Timeline",
+    "Week",
+    "WorkItem",
+    "find_reference_errors",
+]

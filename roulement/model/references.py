@@ -1,0 +1,126 @@
+"""Cross-reference checks a field validator cannot make: every id used must be declared, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from roulement.model.scenario import Absence, Demand, Scenario
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A mistake in a scenario, located by its path of keys and indexes (as in the YAML)."""
+
+    location: Location
+    message: str
+
+
+def _duplicates(ids: Iterable[str], field: str) -> list[FieldError]:
+    seen: set[str] = set()
+    errors = []
+    for index, identifier in enumerate(ids):
+        if identifier in seen:
+            errors.append(FieldError((field, index, "id"), f"duplicate id {identifier!r}"))
+        seen.add(identifier)
+    return errors
+
+
+def _unknown(value: str, known: set[str], kind: str, location: Location) -> list[FieldError]:
+    if value in known:
+        return []
+    hint = ", ".join(sorted(known)[:12]) or "none declared"
+    return [FieldError(location, f"unknown {kind} {value!r} (known: {hint})")]
+
+
+def find_reference_errors(scenario: Scenario) -> list[FieldError]:
+    errors: list[FieldError] = []
+    errors += _duplicates((s.id for s in scenario.shifts), "shifts")
+    errors += _duplicates((s.id for s in scenario.skills), "skills")
+    errors += _duplicates((p.id for p in scenario.posts), "posts")
+    errors += _duplicates((e.id for e in scenario.employees), "employees")
+    errors += _duplicates((m.id for m in scenario.safety_minimums), "safety_minimums")
+
+    shifts = {s.id for s in scenario.shifts}
+    skills = {s.id for s in scenario.skills}
+    posts = {p.id for p in scenario.posts}
+    horizon = scenario.horizon
+
+    for p_index, post in enumerate(scenario.posts):
+        for s_index, skill in enumerate(post.skills):
+            errors += _unknown(skill, skills, "skill", ("posts", p_index, "skills", s_index))
+
+    seen_slots: dict[tuple[str, str, dt.date], int] = {}
+    for d_index, demand in enumerate(scenario.demand):
+        errors += _unknown(demand.post, posts, "post", ("demand", d_index, "post"))
+        for s_index, shift in enumerate(demand.shifts):
+            errors += _unknown(shift, shifts, "shift", ("demand", d_index, "shifts", s_index))
+        for date_index, day in enumerate(demand.dates or []):
+            if not horizon.start <= day <= horizon.end:
+                errors.append(FieldError(("demand", d_index, "dates", date_index), f"{day} is outside the horizon"))
+        errors += _repeated_slots(demand, d_index, horizon.dates(), seen_slots)
+
+    for m_index, minimum in enumerate(scenario.safety_minimums):
+        errors += _unknown(minimum.skill, skills, "skill", ("safety_minimums", m_index, "skill"))
+        for s_index, shift in enumerate(minimum.shifts or []):
+            errors += _unknown(shift, shifts, "shift", ("safety_minimums", m_index, "shifts", s_index))
+
+    for e_index, employee in enumerate(scenario.employees):
+        where: Location = ("employees", e_index)
+        for s_index, skill in enumerate(employee.skills):
+            errors += _unknown(skill, skills, "skill", (*where, "skills", s_index))
+        for shift in employee.contract.max_shifts:
+            errors += _unknown(shift, shifts, "shift", (*where, "contract", "max_shifts", shift))
+        errors += _overlapping_absences(employee.absences, where)
+        for r_index, request in enumerate(employee.requests):
+            if request.shift is not None:
+                errors += _unknown(request.shift, shifts, "shift", (*where, "requests", r_index, "shift"))
+            if not horizon.start <= request.date <= horizon.end:
+                errors.append(
+                    FieldError((*where, "requests", r_index, "date"), f"{request.date} is outside the horizon")
+                )
+        contract = employee.contract
+        if (
+            contract.min_minutes is not None
+            and contract.max_minutes is not None
+            and contract.min_minutes > contract.max_minutes
+        ):
+            errors.append(FieldError((*where, "contract", "min_minutes"), "min_minutes is above max_minutes"))
+    return errors
+
+
+def _repeated_slots(
+    demand: Demand, d_index: int, dates: list[dt.date], seen: dict[tuple[str, str, dt.date], int]
+) -> list[FieldError]:
+    days = demand.dates if demand.dates is not None else [day for day in dates if demand.applies_to(day)]
+    for day in days:
+        for shift in demand.shifts:
+            key = (demand.post, shift, day)
+            if key in seen:
+                return [
+                    FieldError(
+                        ("demand", d_index),
+                        f"demand for post {demand.post!r}, shift {shift!r} on {day} is already "
+                        f"given by demand entry {seen[key]}",
+                    )
+                ]
+            seen[key] = d_index
+    return []
+
+
+def _overlapping_absences(absences: list[Absence], where: Location) -> list[FieldError]:
+    errors = []
+    ordered = sorted(enumerate(absences), key=lambda item: item[1].start)
+    for (first_index, first), (second_index, second) in zip(ordered, ordered[1:], strict=False):
+        if second.start <= first.end:
+            errors.append(
+                FieldError(
+                    (*where, "absences", second_index),
+                    f"absence {second.start}..{second.end} overlaps absence {first_index} "
+                    f"({first.start}..{first.end})",
+                )
+            )
+    return errors

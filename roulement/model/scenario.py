@@ -1,0 +1,332 @@
+"""The validated domain: a site, its shift types, posts and demand, its people and the rules in force.
+
+Field-level checks live here (pydantic); cross-references (an unknown skill, overlapping absences)
+are checked by `references.find_reference_errors`, so every message can point at one field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Strict(BaseModel):
+    """Base for every scenario part: unknown fields are mistakes, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_clock(value: Any) -> dt.time:
+    """Accept 'HH:MM' (24 h) or a time; YAML 1.1 may hand us an int of minutes for 05:00-like values."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        # PyYAML reads unquoted 05:00 as a base-60 integer (300).
+        if 0 <= value < 24 * 60:
+            return dt.time(value // 60, value % 60)
+        raise ValueError(f"time {value!r} is not a clock time HH:MM")
+    if isinstance(value, str):
+        parts = value.strip().split(":")
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            hours, minutes = int(parts[0]), int(parts[1])
+            if 0 <= hours <= 23 and 0 <= minutes <= 59:
+                return dt.time(hours, minutes)
+    raise ValueError(f"time {value!r} is not a clock time HH:MM (00:00 to 23:59)")
+
+
+class Jurisdiction(StrEnum):
+    FR = "FR"
+    DE = "DE"
+
+
+class Site(Strict):
+    name: str
+    jurisdiction: Jurisdiction
+    timezone: str = "Europe/Paris"
+    night_start: dt.time | None = Field(
+        default=None, description="Start of the legal night period; default FR 21:00 (L3122-20), DE 23:00 (§2(3))."
+    )
+    night_end: dt.time | None = Field(default=None, description="End of the legal night period; default 06:00.")
+    night_shift_min_hours: float | None = Field(
+        default=None,
+        description="A shift is a night shift when it has at least this many hours in the night period; "
+        "default FR 3 h (L3122-5), DE more than 2 h (§2(4)).",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)") from exc
+        return value
+
+    @field_validator("night_start", "night_end", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> dt.time | None:
+        return None if value is None else parse_clock(value)
+
+
+class Horizon(Strict):
+    start: dt.date
+    days: int = Field(ge=1, le=731)
+
+    @property
+    def end(self) -> dt.date:
+        """The last planned day (inclusive)."""
+        return self.start + dt.timedelta(days=self.days - 1)
+
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=d) for d in range(self.days)]
+
+
+class ShiftType(Strict):
+    id: Identifier
+    name: str = ""
+    start: dt.time
+    end: dt.time
+    break_minutes: int = Field(default=0, ge=0, le=240)
+    break_paid: bool = Field(
+        default=True, description="A paid break counts as work time (the usual 3x8 'pause casse-croûte')."
+    )
+    night: bool | None = Field(default=None, description="Force night status; default follows the night period.")
+    color: str | None = None
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> dt.time:
+        return parse_clock(value)
+
+    @property
+    def duration_minutes(self) -> int:
+        start = self.start.hour * 60 + self.start.minute
+        end = self.end.hour * 60 + self.end.minute
+        return (end - start) % (24 * 60) or 24 * 60
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return (self.end.hour, self.end.minute) <= (self.start.hour, self.start.minute)
+
+    @model_validator(mode="after")
+    def _break_fits(self) -> ShiftType:
+        if self.break_minutes >= self.duration_minutes:
+            raise ValueError("break_minutes must be shorter than the shift")
+        return self
+
+
+class Skill(Strict):
+    id: Identifier
+    name: str = ""
+
+
+class Post(Strict):
+    id: Identifier
+    name: str = ""
+    skills: list[Identifier] = Field(default_factory=list, description="Every skill the holder of the post needs.")
+
+
+DaySelector = Literal["all", "weekdays", "weekends", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Demand(Strict):
+    """How many people a post needs on some shifts and days."""
+
+    post: Identifier
+    shifts: list[Identifier] = Field(min_length=1)
+    days: DaySelector | list[DaySelector] = "all"
+    dates: list[dt.date] | None = Field(default=None, description="Only these dates (overrides `days`).")
+    min: int = Field(ge=0, description="Must be met: fewer is a violation.")
+    preferred: int | None = Field(default=None, ge=0, description="Target level; default = min.")
+    max: int | None = Field(default=None, ge=0, description="Hard cap; default none.")
+    under_weight: int = Field(default=100, ge=0, description="Cost per person below preferred.")
+    over_weight: int = Field(default=1, ge=0, description="Cost per person above preferred.")
+
+    @model_validator(mode="after")
+    def _levels(self) -> Demand:
+        preferred = self.min if self.preferred is None else self.preferred
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        if self.max is not None and preferred > self.max:
+            raise ValueError(f"preferred ({preferred}) is above max ({self.max})")
+        return self
+
+    @property
+    def preferred_level(self) -> int:
+        return self.min if self.preferred is None else self.preferred
+
+    def applies_to(self, day: dt.date) -> bool:
+        if self.dates is not None:
+            return day in self.dates
+        selectors = [self.days] if isinstance(self.days, str) else self.days
+        weekday = WEEKDAY_NAMES[day.weekday()]
+        for selector in selectors:
+            if selector == "all" or selector == weekday:
+                return True
+            if selector == "weekdays" and day.weekday() < 5:
+                return True
+            if selector == "weekends" and day.weekday() >= 5:
+                return True
+        return False
+
+
+class SafetyMinimum(Strict):
+    """At least `min` people holding `skill` on site during the given shifts (a Seveso intervention team, say)."""
+
+    id: Identifier
+    skill: Identifier
+    min: int = Field(ge=1)
+    shifts: list[Identifier] | None = Field(default=None, description="Default: every shift type.")
+    reference: str = Field(default="site safety study", description="Where the minimum comes from.")
+
+
+class Contract(Strict):
+    weekly_hours: float = Field(default=35.0, gt=0, le=60)
+    tolerance_hours: float = Field(
+        default=4.0, ge=0, description="Allowed deviation from the weekly target, per week, over the horizon."
+    )
+    min_minutes: int | None = Field(default=None, ge=0, description="Hard minimum over the horizon (overrides).")
+    max_minutes: int | None = Field(default=None, ge=0, description="Hard maximum over the horizon (overrides).")
+    hours_target: bool = Field(default=True, description="Steer worked hours towards weekly_hours (soft).")
+    max_shifts: dict[Identifier, int] = Field(
+        default_factory=dict, description="At most this many shifts of each type over the horizon (0 = never)."
+    )
+    max_consecutive_days: int | None = Field(default=None, ge=1)
+    min_consecutive_days: int | None = Field(default=None, ge=1)
+    min_consecutive_days_off: int | None = Field(default=None, ge=1)
+    max_weekends: int | None = Field(default=None, ge=0, description="Weekends (Sat or Sun) worked, over the horizon.")
+
+
+class AbsenceKind(StrEnum):
+    HOLIDAY = "holiday"
+    SICKNESS = "sickness"
+    TRAINING = "training"
+    OTHER = "other"
+
+
+class Absence(Strict):
+    start: dt.date
+    end: dt.date = Field(description="Last day of the absence (inclusive).")
+    kind: AbsenceKind = AbsenceKind.HOLIDAY
+    strict: bool = Field(
+        default=False,
+        description="If true, no work may even overlap these days (a night shift ending on the first day); "
+        "by default only shifts starting on these days are excluded.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Absence:
+        if self.end < self.start:
+            raise ValueError(f"absence ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class RequestKind(StrEnum):
+    DAY_OFF = "day_off"
+    DAY_ON = "day_on"
+    SHIFT_ON = "shift_on"
+    SHIFT_OFF = "shift_off"
+
+
+class Request(Strict):
+    kind: RequestKind
+    date: dt.date
+    shift: Identifier | None = None
+    weight: int = Field(default=1, ge=0, le=1_000_000)
+
+    @model_validator(mode="after")
+    def _shift_given(self) -> Request:
+        needs_shift = self.kind in (RequestKind.SHIFT_ON, RequestKind.SHIFT_OFF)
+        if needs_shift and self.shift is None:
+            raise ValueError(f"a {self.kind.value} request needs a shift")
+        if not needs_shift and self.shift is not None:
+            raise ValueError(f"a {self.kind.value} request takes no shift")
+        return self
+
+
+class Employee(Strict):
+    id: Identifier
+    name: str = ""
+    skills: list[Identifier] = Field(default_factory=list)
+    contract: Contract = Field(default_factory=Contract)
+    night_eligible: bool = True
+    night_worker: bool = Field(
+        default=False, description="Already a night worker by status (e.g. 270 h of night work over 12 months)."
+    )
+    seniority_date: dt.date | None = None
+    team: str | None = None
+    absences: list[Absence] = Field(default_factory=list)
+    requests: list[Request] = Field(default_factory=list)
+
+    def absent_on(self, day: dt.date) -> bool:
+        return any(absence.covers(day) for absence in self.absences)
+
+
+class RuleMode(StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+    OFF = "off"
+
+
+class RuleSetting(Strict):
+    mode: RuleMode | None = None
+    weight: int | None = Field(default=None, ge=0)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class RuleConfig(Strict):
+    packs: list[Literal["core", "FR", "DE", "plant", "contract"]] | None = Field(
+        default=None, description="Rule packs in force; default: core, the site's law, plant, contract."
+    )
+    settings: dict[str, RuleSetting] = Field(
+        default_factory=dict, description="Per rule id: mode (hard/soft/off), weight and parameters."
+    )
+
+
+class Scenario(Strict):
+    """Everything roulement needs to plan one site over one horizon."""
+
+    version: Literal[1] = 1
+    site: Site
+    horizon: Horizon
+    shifts: list[ShiftType] = Field(min_length=1)
+    skills: list[Skill] = Field(default_factory=list)
+    posts: list[Post] = Field(min_length=1)
+    demand: list[Demand] = Field(default_factory=list)
+    safety_minimums: list[SafetyMinimum] = Field(default_factory=list)
+    employees: list[Employee] = Field(default_factory=list)
+    rules: RuleConfig = Field(default_factory=RuleConfig)
+
+    _indexes: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    def shift(self, shift_id: str) -> ShiftType:
+        return self._index("shifts")[shift_id]  # type: ignore[no-any-return]
+
+    def post(self, post_id: str) -> Post:
+        return self._index("posts")[post_id]  # type: ignore[no-any-return]
+
+    def employee(self, employee_id: str) -> Employee:
+        return self._index("employees")[employee_id]  # type: ignore[no-any-return]
+
+    def has_employee(self, employee_id: str) -> bool:
+        return employee_id in self._index("employees")
+
+    def _index(self, field: str) -> dict[str, Any]:
+        if field not in self._indexes:
+            self._indexes[field] = {item.id: item for item in getattr(self, field)}
+        return self._indexes[field]
+
+    def eligible_posts(self, employee: Employee) -> list[Post]:
+        held = set(employee.skills)
+        return [post for post in self.posts if set(post.skills) <= held]

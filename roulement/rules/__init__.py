@@ -1,0 +1,1 @@
+"""Rules of law, plant and contract: each checks a roster and encodes itself for the solver."""

@@ -1,0 +1,194 @@
+"""What a rule is: written once, it both judges a roster (`check`, `cost`) and constrains the solver (`encode`).
+
+`check` reads a `Timeline` (worked intervals derived from the roster) and knows nothing of the solver.
+`encode` speaks to an `Encoder`, a narrow interface the solver implements; rules never import `solve/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from ortools.sat.python import cp_model
+
+from roulement.model.calendar import Calendar, Occurrence
+from roulement.model.roster import Timeline
+from roulement.model.scenario import Employee, Post, RuleMode, Scenario
+
+Literal = Any  # a CP-SAT Boolean literal (BoolVar or its negation)
+Terms = Sequence[tuple[int, Literal]]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A hard rule broken by a roster: who, when, which rule, under which law, and what happened."""
+
+    rule: str
+    reference: str
+    message: str
+    employee: str | None = None
+    dates: tuple[dt.date, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "reference": self.reference,
+            "employee": self.employee,
+            "dates": [d.isoformat() for d in self.dates],
+            "message": self.message,
+            "details": self.details,
+        }
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A soft rule's price on a roster, under an objective term."""
+
+    term: str
+    amount: int
+    employee: str | None = None
+    dates: tuple[dt.date, ...] = ()
+    note: str = ""
+
+
+class Encoder(Protocol):
+    """The solver side as rules see it: literals for who works when, and ways to add constraints."""
+
+    scenario: Scenario
+    calendar: Calendar
+    model: cp_model.CpModel
+
+    def works(self, employee: str, day: int, shift: str) -> Literal | None:
+        """The literal 'employee works shift on day', or None when that can never happen."""
+
+    def works_day(self, employee: str, day: int) -> Terms:
+        """Terms summing to 1 when the employee starts a shift on that day (at most one shift a day)."""
+
+    def assigned(self, employee: str, day: int, shift: str, post: str) -> Literal | None:
+        """The literal 'employee holds post on shift and day', or None."""
+
+    def post_holders(self, day: int, shift: str, post: str) -> Terms:
+        """Terms counting the people holding the post on that shift and day."""
+
+    def shift_workers(self, day: int, shift: str) -> list[tuple[str, Literal]]:
+        """(employee, literal) for everybody who may work that shift on that day."""
+
+    def shifts_of(self, employee: str) -> list[tuple[Occurrence, Literal]]:
+        """Every (occurrence, literal) the employee may work, in time order."""
+
+    def at_most(
+        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = ()
+    ) -> None:
+        """sum(terms) <= bound when all `only_if` literals hold: hard, or a priced excess when soft."""
+
+    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None) -> None:
+        """sum(terms) >= bound; `shortfall_term` lets the solver price a shortfall instead of failing."""
+
+    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str) -> None:
+        """Not all of these literals may hold together."""
+
+    def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
+        """Add a priced quantity to the objective under a named term."""
+
+    def new_bool(self, name: str) -> Literal: ...
+
+    def new_int(self, low: int, high: int, name: str) -> Any: ...
+
+    def cached(self, key: Any, factory: Callable[[], T]) -> T: ...
+
+
+class Rule(ABC):
+    """One rule of law, plant or contract. Subclasses set `id`, `reference`, `title` and the three methods.
+
+    `mode` and `weight` come from the scenario's settings; `params` are the rule's own numbers.
+    """
+
+    id: ClassVar[str]
+    reference: str = ""
+    title: ClassVar[str] = ""
+    # A rule is hard by default; soft rules are priced in the objective; off rules do nothing.
+    mode: RuleMode = RuleMode.HARD
+    weight: int = 1
+
+    def configure(self, mode: RuleMode | None, weight: int | None, params: dict[str, Any]) -> None:
+        if mode is not None:
+            self.mode = mode
+        if weight is not None:
+            self.weight = weight
+        for name, value in params.items():
+            if name.startswith("_") or not hasattr(self, name) or callable(getattr(self, name)):
+                raise ValueError(f"rule {self.id} has no parameter {name!r}")
+            current = getattr(self, name)
+            if current is not None and not isinstance(value, type(current)) and not (
+                isinstance(current, float) and isinstance(value, int)
+            ):
+                raise ValueError(f"rule {self.id}: parameter {name!r} must be {type(current).__name__}")
+            setattr(self, name, value)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in vars(self).items()
+            if not name.startswith("_") and name not in ("mode", "weight", "reference")
+        }
+
+    @abstractmethod
+    def check(self, timeline: Timeline) -> list[Violation]:
+        """Hard breaches of this rule in the roster (none when the rule is soft or off)."""
+
+    def cost(self, timeline: Timeline) -> list[Cost]:
+        """What the roster pays under this rule's soft side."""
+        return []
+
+    @abstractmethod
+    def encode(self, encoder: Encoder) -> None:
+        """Add this rule to the solver's model."""
+
+    def permits(self, employee: Employee, occurrence: Occurrence, post: Post) -> bool:
+        """False when this hard rule alone rules the assignment out (the solver then makes no variable)."""
+        return True
+
+    def violation(
+        self, message: str, employee: str | None = None, dates: Sequence[dt.date] = (), **details: Any
+    ) -> Violation:
+        return Violation(self.id, self.reference, message, employee, tuple(dates), details)
+
+    def soft_cost(self, amount: int, employee: str | None, dates: Sequence[dt.date], note: str) -> Cost:
+        return Cost(self.id, amount * self.weight, employee, tuple(dates), note)
+
+
+class PerEmployeeRule(Rule):
+    """A rule judged person by person: `breaches` lists (amount, message, dates) for one employee."""
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        if self.mode is not RuleMode.HARD:
+            return []
+        return [
+            self.violation(message, employee.id, dates, amount=amount)
+            for employee in timeline.scenario.employees
+            for amount, message, dates in self.breaches(timeline, employee)
+        ]
+
+    def cost(self, timeline: Timeline) -> list[Cost]:
+        if self.mode is not RuleMode.SOFT:
+            return []
+        return [
+            self.soft_cost(amount, employee.id, dates, message)
+            for employee in timeline.scenario.employees
+            for amount, message, dates in self.breaches(timeline, employee)
+        ]
+
+    @abstractmethod
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        """Each breach by one employee: how much (its soft price unit), a sentence, and the dates."""
+
+
+def hours(minutes: float) -> str:
+    """'7 h 30' style, for messages."""
+    whole, rest = divmod(round(minutes), 60)
+    return f"{whole} h {rest:02d}" if rest else f"{whole} h"

@@ -1,0 +1,282 @@
+"""Rules every plan obeys whatever the law: one shift a day, skills, absences, coverage, safety, requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import ClassVar
+
+from roulement.model.calendar import Occurrence
+from roulement.model.demand import demand_slots
+from roulement.model.roster import Timeline
+from roulement.model.scenario import Employee, Post, RequestKind, RuleMode
+from roulement.rules.base import Cost, Encoder, Literal, Rule, Terms, Violation
+
+SHORTFALL_TERM = "coverage_shortfall"
+
+
+class OneShiftPerDay(Rule):
+    id: ClassVar[str] = "core.one-shift-per-day"
+    title: ClassVar[str] = "At most one shift per person per day"
+    reference = "roulement model"
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        seen: dict[tuple[str, dt.date], str] = {}
+        found = []
+        for item in timeline.items:
+            key = (item.employee, item.date)
+            if key in seen:
+                found.append(
+                    self.violation(
+                        f"works two shifts starting on {item.date}: {seen[key]} and {item.shift}",
+                        item.employee,
+                        [item.date],
+                    )
+                )
+            seen[key] = item.shift
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        for employee in encoder.scenario.employees:
+            for day in range(encoder.calendar.days):
+                encoder.at_most(self, encoder.works_day(employee.id, day), 1, f"one shift {employee.id} {day}")
+
+
+class Qualification(Rule):
+    id: ClassVar[str] = "core.qualification"
+    title: ClassVar[str] = "Each post is held by someone with every skill it needs"
+    reference = "plant post requirements"
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        found = []
+        for item in timeline.items:
+            post = timeline.scenario.post(item.post)
+            missing = set(post.skills) - set(timeline.scenario.employee(item.employee).skills)
+            if missing:
+                found.append(
+                    self.violation(
+                        f"holds post {post.id} on {item.date} without skill {', '.join(sorted(missing))}",
+                        item.employee,
+                        [item.date],
+                        missing=sorted(missing),
+                    )
+                )
+        return found
+
+    def permits(self, employee: Employee, occurrence: Occurrence, post: Post) -> bool:
+        return set(post.skills) <= set(employee.skills)
+
+    def encode(self, encoder: Encoder) -> None:
+        """Enforced by `permits`: the solver makes no variable for an unqualified holder."""
+
+
+class Absences(Rule):
+    id: ClassVar[str] = "core.absence"
+    title: ClassVar[str] = "Nobody works during a declared absence"
+    reference = "employee absences"
+
+    def _blocked(self, employee: Employee, occurrence: Occurrence) -> bool:
+        for absence in employee.absences:
+            if absence.covers(occurrence.date):
+                return True
+            if absence.strict:
+                # Exact reading: the work interval may not touch the absent days at all.
+                first = dt.datetime.combine(absence.start, dt.time(0))
+                last = dt.datetime.combine(absence.end + dt.timedelta(days=1), dt.time(0))
+                if occurrence.start_local < last and occurrence.end_local > first:
+                    return True
+        return False
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        return [
+            self.violation(f"works {item.shift} on {item.date} while absent", item.employee, [item.date])
+            for item in timeline.items
+            if self._blocked(timeline.scenario.employee(item.employee), item.occurrence)
+        ]
+
+    def permits(self, employee: Employee, occurrence: Occurrence, post: Post) -> bool:
+        return not self._blocked(employee, occurrence)
+
+    def encode(self, encoder: Encoder) -> None:
+        """Enforced by `permits`."""
+
+
+class NightEligibility(Rule):
+    id: ClassVar[str] = "core.night-eligibility"
+    title: ClassVar[str] = "Only people fit for night work work nights"
+    reference = "medical fitness for night work (FR L3122-11, DE ArbZG §6(3)); family day-post priority"
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        return [
+            self.violation(f"works the night shift {item.shift} on {item.date} but is not night-eligible",
+                           item.employee, [item.date])
+            for item in timeline.items
+            if item.occurrence.is_night and not timeline.scenario.employee(item.employee).night_eligible
+        ]
+
+    def permits(self, employee: Employee, occurrence: Occurrence, post: Post) -> bool:
+        return employee.night_eligible or not occurrence.is_night
+
+    def encode(self, encoder: Encoder) -> None:
+        """Enforced by `permits`."""
+
+
+class Coverage(Rule):
+    """Every post gets at least its minimum (hard) and is steered to its preferred level (soft)."""
+
+    id: ClassVar[str] = "core.coverage"
+    title: ClassVar[str] = "Every post is staffed to its demand"
+    reference = "plant demand"
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        found = []
+        dates = timeline.calendar.dates
+        for slot in demand_slots(timeline.scenario):
+            day, shift, post, low, high = slot.day, slot.shift, slot.post, slot.min, slot.max
+            count = len(timeline.by_slot.get((day, shift, post), []))
+            if count < low:
+                found.append(self.violation(
+                    f"post {post} on shift {shift} of {dates[day]} has {count} of the {low} people it needs",
+                    None, [dates[day]], post=post, shift=shift, required=low, assigned=count))
+            if high is not None and count > high:
+                found.append(self.violation(
+                    f"post {post} on shift {shift} of {dates[day]} has {count} people, more than its maximum {high}",
+                    None, [dates[day]], post=post, shift=shift, maximum=high, assigned=count))
+        return found
+
+    def cost(self, timeline: Timeline) -> list[Cost]:
+        costs = []
+        dates = timeline.calendar.dates
+        demanded = set()
+        for slot in demand_slots(timeline.scenario):
+            demanded.add((slot.day, slot.shift, slot.post))
+            count = len(timeline.by_slot.get((slot.day, slot.shift, slot.post), []))
+            note = f"{slot.post} {slot.shift}: {count}/{slot.preferred}"
+            if count < slot.preferred and slot.under_weight:
+                costs.append(Cost("coverage_under", slot.under_weight * (slot.preferred - count), None,
+                                  (dates[slot.day],), note))
+            if count > slot.preferred and slot.over_weight:
+                costs.append(Cost("coverage_over", slot.over_weight * (count - slot.preferred), None,
+                                  (dates[slot.day],), note))
+        for (day, shift, post), items in timeline.by_slot.items():
+            if (day, shift, post) not in demanded and 0 <= day < timeline.calendar.days:
+                costs.append(Cost("coverage_over", len(items), None, (items[0].date,),
+                                  f"{post} {shift}: no demand"))
+        return costs
+
+    def encode(self, encoder: Encoder) -> None:
+        for slot in demand_slots(encoder.scenario):
+            holders = encoder.post_holders(slot.day, slot.shift, slot.post)
+            label = f"cover {slot.post} {slot.shift} {slot.day}"
+            if slot.min > 0:
+                encoder.at_least(self, holders, slot.min, label, shortfall_term=SHORTFALL_TERM)
+            if slot.max is not None and len(holders) > slot.max:
+                encoder.at_most(self, holders, slot.max, label)
+            staffed = sum(c * lit for c, lit in holders)
+            ceiling = len(holders) if slot.max is None else min(slot.max, len(holders))
+            if slot.under_weight and slot.preferred > 0:
+                under = encoder.new_int(0, slot.preferred, f"under {label}")
+                encoder.model.add(staffed + under >= slot.preferred)
+                encoder.add_cost("coverage_under", [(slot.under_weight, under)])
+            if slot.over_weight and ceiling > slot.preferred:
+                over = encoder.new_int(0, ceiling - slot.preferred, f"over {label}")
+                encoder.model.add(staffed - over <= slot.preferred)
+                encoder.add_cost("coverage_over", [(slot.over_weight, over)])
+
+
+class SafetyMinimums(Rule):
+    id: ClassVar[str] = "core.safety-minimum"
+    title: ClassVar[str] = "Safety-critical skills are on site on every shift"
+    reference = "site safety study (Seveso SMS / POI)"
+
+    def slots(self, source: Timeline | Encoder) -> list[tuple[int, str, str, int, str]]:
+        scenario = source.scenario
+        shifts = [s.id for s in scenario.shifts]
+        return [
+            (day, shift, minimum.skill, minimum.min, minimum.id)
+            for minimum in scenario.safety_minimums
+            for day in range(scenario.horizon.days)
+            for shift in (minimum.shifts or shifts)
+        ]
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        found = []
+        scenario = timeline.scenario
+        for day, shift, skill, low, minimum_id in self.slots(timeline):
+            present = sum(1 for item in timeline.by_shift.get((day, shift), [])
+                          if skill in scenario.employee(item.employee).skills)
+            if present < low:
+                date = timeline.calendar.dates[day]
+                found.append(self.violation(
+                    f"shift {shift} of {date} has {present} people with skill {skill} on site, "
+                    f"the safety minimum {minimum_id} asks {low}",
+                    None, [date], skill=skill, shift=shift, required=low, present=present))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        for day, shift, skill, low, minimum_id in self.slots(encoder):
+            terms = [(1, lit) for employee, lit in encoder.shift_workers(day, shift)
+                     if skill in encoder.scenario.employee(employee).skills]
+            encoder.at_least(self, terms, low, f"safety {minimum_id} {shift} {day}", shortfall_term=SHORTFALL_TERM)
+
+
+class Requests(Rule):
+    """Wishes priced by their weight: a day off, a day on, a shift wanted or not wanted."""
+
+    id: ClassVar[str] = "core.requests"
+    title: ClassVar[str] = "Employees' requests are honoured where possible"
+    reference = "employee requests"
+    mode = RuleMode.SOFT
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        return []
+
+    def refused(self, timeline: Timeline) -> list[tuple[str, int, str, dt.date]]:
+        """(employee, weight, kind, date) for each request the roster does not grant."""
+        worked: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+        for item in timeline.items:
+            worked[(item.employee, item.date)].add(item.shift)
+        refused = []
+        for employee in timeline.scenario.employees:
+            for request in employee.requests:
+                shifts = worked.get((employee.id, request.date), set())
+                granted = {
+                    RequestKind.DAY_OFF: not shifts,
+                    RequestKind.DAY_ON: bool(shifts),
+                    RequestKind.SHIFT_ON: request.shift in shifts,
+                    RequestKind.SHIFT_OFF: request.shift not in shifts,
+                }[request.kind]
+                if not granted:
+                    refused.append((employee.id, request.weight, request.kind.value, request.date))
+        return refused
+
+    def cost(self, timeline: Timeline) -> list[Cost]:
+        if self.mode is RuleMode.OFF:
+            return []
+        return [Cost("requests", weight * self.weight, employee, (date,), f"{kind} refused")
+                for employee, weight, kind, date in self.refused(timeline)]
+
+    def encode(self, encoder: Encoder) -> None:
+        if self.mode is RuleMode.OFF:
+            return
+        calendar = encoder.calendar
+        for employee in encoder.scenario.employees:
+            for request in employee.requests:
+                day = calendar.day_of[request.date]
+                weight = request.weight * self.weight
+                if request.kind in (RequestKind.DAY_OFF, RequestKind.DAY_ON):
+                    terms: Terms = encoder.works_day(employee.id, day)
+                    if request.kind is RequestKind.DAY_OFF:
+                        encoder.add_cost("requests", [(weight * c, lit) for c, lit in terms])
+                    else:
+                        encoder.add_cost("requests", [(-weight * c, lit) for c, lit in terms], constant=weight)
+                    continue
+                assert request.shift is not None
+                literal: Literal | None = encoder.works(employee.id, day, request.shift)
+                if request.kind is RequestKind.SHIFT_OFF:
+                    if literal is not None:
+                        encoder.add_cost("requests", [(weight, literal)])
+                elif literal is None:
+                    encoder.add_cost("requests", [], constant=weight)
+                else:
+                    encoder.add_cost("requests", [(-weight, literal)], constant=weight)

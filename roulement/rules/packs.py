@@ -1,0 +1,72 @@
+"""Which rules are in force for a scenario: the packs it names, with its per-rule settings applied."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from roulement.model.scenario import Jurisdiction, RuleMode, Scenario
+from roulement.rules.base import Rule
+from roulement.rules.contract import ConsecutiveDays, ContractHours, MaxShiftsPerType, MaxWeekends
+from roulement.rules.core import (
+    Absences,
+    Coverage,
+    NightEligibility,
+    OneShiftPerDay,
+    Qualification,
+    Requests,
+    SafetyMinimums,
+)
+from roulement.rules.de import german_rules
+from roulement.rules.fr import french_rules
+from roulement.rules.plant import ForbiddenSuccessions, ForwardRotation, MaxConsecutiveNights
+
+
+class RuleSettingError(ValueError):
+    """A rule setting in the scenario names an unknown rule or parameter; `location` points at it."""
+
+    def __init__(self, location: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+# Rules the solver's structure relies on: they cannot be made soft or switched off.
+STRUCTURAL = {"core.one-shift-per-day", "core.qualification"}
+
+PACKS: dict[str, Callable[[], list[Rule]]] = {
+    "core": lambda: [OneShiftPerDay(), Qualification(), Absences(), NightEligibility(), Coverage(),
+                     SafetyMinimums(), Requests()],
+    "FR": french_rules,
+    "DE": german_rules,
+    "plant": lambda: [MaxConsecutiveNights(), ForwardRotation(), ForbiddenSuccessions()],
+    "contract": lambda: [ContractHours(), MaxShiftsPerType(), ConsecutiveDays(), MaxWeekends()],
+}
+
+
+def default_packs(scenario: Scenario) -> list[str]:
+    law = "FR" if scenario.site.jurisdiction is Jurisdiction.FR else "DE"
+    return ["core", law, "plant", "contract"]
+
+
+def all_rules() -> list[Rule]:
+    """Every rule roulement knows, for documentation."""
+    return [rule for factory in PACKS.values() for rule in factory()]
+
+
+def build_rules(scenario: Scenario) -> list[Rule]:
+    """The rules in force, configured; rules set to `off` are left out."""
+    packs = scenario.rules.packs or default_packs(scenario)
+    rules = [rule for pack in packs for rule in PACKS[pack]()]
+    by_id = {rule.id: rule for rule in rules}
+    for rule_id, setting in scenario.rules.settings.items():
+        location: tuple[str | int, ...] = ("rules", "settings", rule_id)
+        rule = by_id.get(rule_id)
+        if rule is None:
+            known = ", ".join(sorted(by_id))
+            raise RuleSettingError(location, f"no rule {rule_id!r} in the packs in force ({known})")
+        if rule_id in STRUCTURAL and setting.mode not in (None, RuleMode.HARD):
+            raise RuleSettingError((*location, "mode"), f"rule {rule_id} is structural and stays hard")
+        try:
+            rule.configure(setting.mode, setting.weight, setting.params)
+        except ValueError as error:
+            raise RuleSettingError((*location, "params"), str(error)) from error
+    return [rule for rule in rules if rule.mode is not RuleMode.OFF]

@@ -1,0 +1,114 @@
+"""Plant rules: ergonomics of shift work (BAuA guidance, ArbZG §6(1)) and the site's own successions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from roulement.model.roster import Timeline
+from roulement.model.scenario import Employee, Scenario
+from roulement.rules.base import Encoder, PerEmployeeRule
+
+
+class MaxConsecutiveNights(PerEmployeeRule):
+    id: ClassVar[str] = "plant.max-consecutive-nights"
+    title: ClassVar[str] = "Few night shifts in a row"
+    reference = "BAuA shift-work guidance (ArbZG §6(1)); FR L3122-15 agreement measures"
+
+    def __init__(self, max_nights: int = 3) -> None:
+        self.max_nights = max_nights
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        nights = sorted({item.day for item in timeline.by_employee.get(employee.id, []) if item.occurrence.is_night})
+        found = []
+        run: list[int] = []
+        for day in [*nights, None]:
+            if day is not None and run and day == run[-1] + 1:
+                run.append(day)
+                continue
+            if len(run) > self.max_nights:
+                dates = [timeline.calendar.dates[0] + dt.timedelta(days=d) for d in run]
+                found.append((len(run) - self.max_nights,
+                              f"works {len(run)} nights in a row from {dates[0]}, more than {self.max_nights}",
+                              [dates[0], dates[-1]]))
+            run = [] if day is None else [day]
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        span = self.max_nights + 1
+        for employee in encoder.scenario.employees:
+            nights: dict[int, list[object]] = {}
+            for occurrence, literal in encoder.shifts_of(employee.id):
+                if occurrence.is_night:
+                    nights.setdefault(occurrence.day, []).append(literal)
+            for first in range(encoder.calendar.days - span + 1):
+                terms = [(1, lit) for day in range(first, first + span) for lit in nights.get(day, [])]
+                if len({day for day in range(first, first + span) if day in nights}) == span:
+                    encoder.at_most(self, terms, self.max_nights, f"nights {employee.id} {first}")
+
+
+def default_rotation(scenario: Scenario) -> list[str]:
+    """Shift types in clock order of their start, the natural early -> late -> night of a 3x8."""
+    return [s.id for s in sorted(scenario.shifts, key=lambda s: (s.start.hour, s.start.minute))]
+
+
+class NextDayPairs(PerEmployeeRule):
+    """Rules that forbid some shift on the day after another shift."""
+
+    def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
+        raise NotImplementedError
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        items = timeline.by_employee.get(employee.id, [])
+        by_day = {item.day: item for item in items}
+        found = []
+        for item in items:
+            following = by_day.get(item.day + 1)
+            if following is not None and self.forbids(timeline.scenario, item.shift, following.shift):
+                found.append((1, f"works {following.shift} on {following.date} right after {item.shift} "
+                                 f"on {item.date} ({self.title.lower()})", [item.date, following.date]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        for employee in encoder.scenario.employees:
+            by_day: dict[int, list[tuple[str, object]]] = {}
+            for occurrence, literal in encoder.shifts_of(employee.id):
+                by_day.setdefault(occurrence.day, []).append((occurrence.shift, literal))
+            for day, today in by_day.items():
+                for shift, literal in today:
+                    for next_shift, next_literal in by_day.get(day + 1, []):
+                        if self.forbids(encoder.scenario, shift, next_shift):
+                            encoder.forbid_all(self, [literal, next_literal], f"{self.id} {employee.id} {day}")
+
+
+class ForwardRotation(NextDayPairs):
+    """On two days in a row, the second shift is the same or later in the rotation (early -> late -> night)."""
+
+    id: ClassVar[str] = "plant.forward-rotation"
+    title: ClassVar[str] = "Backward rotation"
+    reference = "BAuA shift-work guidance (ArbZG §6(1)): forward rotation"
+
+    def __init__(self, order: list[str] | None = None) -> None:
+        self.order = order
+
+    def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
+        order = self.order or default_rotation(scenario)
+        return before in order and after in order and order.index(after) < order.index(before)
+
+
+class ForbiddenSuccessions(NextDayPairs):
+    """Site-declared pairs: shift `b` may not be worked the day after shift `a` (benchmark data, site custom).
+
+    Rest between shifts is the law packs' job and is computed from clock times; this rule is for successions
+    a site forbids on top of that, or for data that has no clock times (the Curtois-Qu benchmark).
+    """
+
+    id: ClassVar[str] = "plant.forbidden-successions"
+    title: ClassVar[str] = "Forbidden succession"
+    reference = "site rule"
+
+    def __init__(self, pairs: list[list[str]] | None = None) -> None:
+        self.pairs = pairs or []
+
+    def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
+        return [before, after] in self.pairs

@@ -1,0 +1,427 @@
+"""Working-time rules shared by the law packs; `fr.py` and `de.py` give them their numbers and references.
+
+Every check reads real worked intervals (`Timeline`); every encoding enumerates the same intervals from
+the calendar, so rest and hours are computed from shift clock times, never from a list of successions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import ClassVar
+
+from roulement.model.calendar import Calendar, Occurrence, Week
+from roulement.model.roster import Timeline, WorkItem
+from roulement.model.scenario import Employee
+from roulement.rules.base import Encoder, Literal, PerEmployeeRule, Terms, hours
+
+DAY = 24 * 60
+
+
+def _clip(occurrence: Occurrence, start: int, end: int) -> int:
+    overlap = min(occurrence.end, end) - max(occurrence.start, start)
+    if overlap <= 0:
+        return 0
+    span = occurrence.end - occurrence.start
+    return overlap if span == occurrence.worked else round(overlap * occurrence.worked / span)
+
+
+def _worked_terms(encoder: Encoder, employee: str, start: int, end: int) -> Terms:
+    terms = []
+    for occurrence, literal in encoder.shifts_of(employee):
+        minutes = _clip(occurrence, start, end)
+        if minutes:
+            terms.append((minutes, literal))
+    return terms
+
+
+def _upper_bound(terms: Terms) -> int:
+    return sum(c for c, _ in terms if c > 0)
+
+
+def _night_worker_literal(encoder: Encoder, employee: Employee, nights_per_week: int) -> Literal | None:
+    """A literal that must hold when the person counts as a night worker, or None if they never can.
+
+    Status follows the roster: `nights_per_week` night shifts in some calendar week (FR L3122-5: twice a
+    week; DE §2(5): night work in rotating shifts, so once), or a declared status.
+    """
+
+    def build() -> Literal | None:
+        if employee.night_worker:
+            return encoder.model.new_constant(1)
+        night_literals = [(o, lit) for o, lit in encoder.shifts_of(employee.id) if o.is_night]
+        if not night_literals:
+            return None
+        status = encoder.new_bool(f"night worker {employee.id}")
+        for week in encoder.calendar.weeks:
+            in_week = [lit for o, lit in night_literals if o.day in week.days]
+            if len(in_week) >= nights_per_week:
+                encoder.model.add(sum(in_week) <= nights_per_week - 1 + 7 * status)
+        return status
+
+    return encoder.cached(("night-worker", employee.id, nights_per_week), build)
+
+
+def is_night_worker(timeline: Timeline, employee: Employee, nights_per_week: int) -> bool:
+    if employee.night_worker:
+        return True
+    items = timeline.by_employee.get(employee.id, [])
+    return any(
+        sum(1 for item in items if item.occurrence.is_night and item.day in week.days) >= nights_per_week
+        for week in timeline.calendar.weeks
+    )
+
+
+class DailyRest(PerEmployeeRule):
+    """At least `min_hours` of uninterrupted rest between the end of one work period and the next."""
+
+    id: ClassVar[str] = "daily-rest"
+    title: ClassVar[str] = "Daily rest between two work periods"
+
+    def __init__(self, rule_id: str, reference: str, min_hours: float = 11.0) -> None:
+        self.id = rule_id  # type: ignore[misc]
+        self.reference = reference
+        self.min_hours = min_hours
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        items = timeline.by_employee.get(employee.id, [])
+        found = []
+        for before, after in zip(items, items[1:], strict=False):
+            gap = after.start - before.end
+            if gap < self.min_hours * 60:
+                found.append((1, f"rests {hours(max(gap, 0))} between {before.shift} on {before.date} and "
+                                 f"{after.shift} on {after.date}, less than {hours(self.min_hours * 60)}",
+                              [before.date, after.date]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        need = round(self.min_hours * 60)
+        for employee in encoder.scenario.employees:
+            options = encoder.shifts_of(employee.id)
+            # Options come in start order, so once one starts late enough every later one does too.
+            for index, (first, first_lit) in enumerate(options):
+                for second, second_lit in options[index + 1:]:
+                    if second.start - first.end >= need:
+                        break
+                    if second.day != first.day:  # one shift a day is its own rule
+                        encoder.forbid_all(self, [first_lit, second_lit], f"rest {employee.id} {first.day}")
+
+
+class DailyMax(PerEmployeeRule):
+    """At most `max_hours` of work in the 24 hours from the start of each shift (the individual working day)."""
+
+    id: ClassVar[str] = "daily-max"
+
+    def __init__(
+        self, rule_id: str, reference: str, max_hours: float, night_workers_only: bool = False,
+        nights_per_week: int = 2,
+    ) -> None:
+        self.id = rule_id  # type: ignore[misc]
+        self.reference = reference
+        self.max_hours = max_hours
+        self.night_workers_only = night_workers_only
+        self.nights_per_week = nights_per_week
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        if self.night_workers_only and not is_night_worker(timeline, employee, self.nights_per_week):
+            return []
+        found = []
+        limit = self.max_hours * 60
+        for item in timeline.by_employee.get(employee.id, []):
+            worked = timeline.worked_between(employee.id, item.start, item.start + DAY)
+            if worked > limit:
+                who = "as a night worker " if self.night_workers_only else ""
+                found.append((math.ceil((worked - limit) / 60),
+                              f"{who}works {hours(worked)} in the 24 h from {item.shift} on {item.date}, "
+                              f"more than {hours(limit)}", [item.date]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        limit = round(self.max_hours * 60)
+        for employee in encoder.scenario.employees:
+            guard: list[Literal] = []
+            if self.night_workers_only:
+                status = _night_worker_literal(encoder, employee, self.nights_per_week)
+                if status is None:
+                    continue
+                guard = [status]
+            options = encoder.shifts_of(employee.id)
+            for occurrence, literal in options:
+                window = [(o, _clip(o, occurrence.start, occurrence.start + DAY), lit) for o, lit in options]
+                terms = [(minutes, lit) for _, minutes, lit in window if minutes]
+                # At most one shift starts per day, so each day adds at most its largest term.
+                per_day: dict[int, int] = {}
+                for other, minutes, _ in window:
+                    per_day[other.day] = max(per_day.get(other.day, 0), minutes)
+                if sum(per_day.values()) > limit:
+                    encoder.at_most(self, terms, limit, f"daily max {employee.id} {occurrence.day}",
+                                    only_if=[literal, *guard])
+
+
+class WeeklyMax(PerEmployeeRule):
+    """At most `max_hours` of work in any calendar week."""
+
+    id: ClassVar[str] = "weekly-max"
+
+    def __init__(self, rule_id: str, reference: str, max_hours: float) -> None:
+        self.id = rule_id  # type: ignore[misc]
+        self.reference = reference
+        self.max_hours = max_hours
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        found = []
+        limit = self.max_hours * 60
+        for week in timeline.calendar.weeks:
+            worked = timeline.worked_between(employee.id, week.start, week.end)
+            if worked > limit:
+                monday = timeline.calendar.dates[week.first_day]
+                found.append((math.ceil((worked - limit) / 60),
+                              f"works {hours(worked)} in the week of {monday}, more than {hours(limit)}",
+                              [monday]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        for employee in encoder.scenario.employees:
+            for week in encoder.calendar.weeks:
+                terms = _worked_terms(encoder, employee.id, week.start, week.end)
+                if _upper_bound(terms) > self.max_hours * 60:
+                    encoder.at_most(self, terms, round(self.max_hours * 60), f"week {employee.id} {week.first_day}")
+
+
+class AverageWeeklyMax(PerEmployeeRule):
+    """On average at most `max_hours` a week over `window_weeks` consecutive weeks.
+
+    When the horizon holds fewer full weeks than the window, the average is taken over all full weeks of the
+    horizon: stricter than the law, which may balance against weeks outside the plan, but never laxer.
+    """
+
+    id: ClassVar[str] = "weekly-average"
+
+    def __init__(
+        self, rule_id: str, reference: str, max_hours: float, window_weeks: int,
+        night_workers_only: bool = False, nights_per_week: int = 2,
+    ) -> None:
+        self.id = rule_id  # type: ignore[misc]
+        self.reference = reference
+        self.max_hours = max_hours
+        self.window_weeks = window_weeks
+        self.night_workers_only = night_workers_only
+        self.nights_per_week = nights_per_week
+
+    def windows(self, calendar: Calendar) -> list[Sequence[Week]]:
+        weeks = calendar.weeks
+        size = min(self.window_weeks, len(weeks))
+        if size == 0:
+            return []
+        return [weeks[i:i + size] for i in range(len(weeks) - size + 1)]
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        if self.night_workers_only and not is_night_worker(timeline, employee, self.nights_per_week):
+            return []
+        found = []
+        for window in self.windows(timeline.calendar):
+            worked = timeline.worked_between(employee.id, window[0].start, window[-1].end)
+            limit = self.max_hours * 60 * len(window)
+            if worked > limit:
+                first = timeline.calendar.dates[window[0].first_day]
+                found.append((math.ceil((worked - limit) / 60),
+                              f"averages {hours(worked / len(window))} a week over the {len(window)} weeks from "
+                              f"{first}, more than {hours(self.max_hours * 60)}", [first]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        for employee in encoder.scenario.employees:
+            guard: list[Literal] = []
+            if self.night_workers_only:
+                status = _night_worker_literal(encoder, employee, self.nights_per_week)
+                if status is None:
+                    continue
+                guard = [status]
+            for window in self.windows(encoder.calendar):
+                terms = _worked_terms(encoder, employee.id, window[0].start, window[-1].end)
+                limit = round(self.max_hours * 60 * len(window))
+                if _upper_bound(terms) > limit:
+                    encoder.at_most(self, terms, limit, f"average {employee.id} {window[0].first_day}",
+                                    only_if=guard)
+
+
+class MaxDaysPerWeek(PerEmployeeRule):
+    """At most `max_days` days (on which a shift starts) in any calendar week."""
+
+    id: ClassVar[str] = "max-days-per-week"
+
+    def __init__(self, rule_id: str, reference: str, max_days: int = 6) -> None:
+        self.id = rule_id  # type: ignore[misc]
+        self.reference = reference
+        self.max_days = max_days
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        worked = timeline.days_worked(employee.id)
+        found = []
+        for week in timeline.calendar.weeks:
+            count = len(worked & set(week.days))
+            if count > self.max_days:
+                monday = timeline.calendar.dates[week.first_day]
+                found.append((count - self.max_days,
+                              f"works {count} days in the week of {monday}, more than {self.max_days}", [monday]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        for employee in encoder.scenario.employees:
+            for week in encoder.calendar.weeks:
+                terms = [t for day in week.days for t in encoder.works_day(employee.id, day)]
+                if len(terms) > self.max_days:
+                    encoder.at_most(self, terms, self.max_days, f"days/week {employee.id} {week.first_day}")
+
+
+class WeeklyRest(PerEmployeeRule):
+    """Each calendar week holds a rest of `min_hours` in one piece, at least `min_in_week_hours` of it in the week.
+
+    Reading chosen (FR L3132-2): the 24 h weekly rest belongs to its week and is joined to the 11 h daily rest,
+    so a 35 h gap is needed with 24 h or more of it inside the week. Time outside the horizon counts as free,
+    as nothing is known of it.
+    """
+
+    id: ClassVar[str] = "weekly-rest"
+
+    def __init__(self, rule_id: str, reference: str, min_hours: float = 35.0, min_in_week_hours: float = 24.0) -> None:
+        self.id = rule_id  # type: ignore[misc]
+        self.reference = reference
+        self.min_hours = min_hours
+        self.min_in_week_hours = min_in_week_hours
+
+    def _longest_rest(self, items: list[WorkItem], week: Week) -> int:
+        """Longest rest that lies at least min_in_week inside the week, measured as (rest length)."""
+        edges = [-10**9] + [m for item in items for m in (item.start, item.end)] + [10**9]
+        best = 0
+        for gap_start, gap_end in zip(edges[::2], edges[1::2], strict=True):
+            inside = min(gap_end, week.end) - max(gap_start, week.start)
+            if gap_end > gap_start and inside >= self.min_in_week_hours * 60:
+                best = max(best, min(gap_end - gap_start, 10**6))
+        return best
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        items = timeline.by_employee.get(employee.id, [])
+        found = []
+        for week in timeline.calendar.weeks:
+            longest = self._longest_rest(items, week)
+            if longest < self.min_hours * 60:
+                monday = timeline.calendar.dates[week.first_day]
+                found.append((1, f"has no rest of {hours(self.min_hours * 60)} in the week of {monday} "
+                                 f"(longest qualifying: {hours(longest)})", [monday]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        length = round(self.min_hours * 60)
+        inside = round(self.min_in_week_hours * 60)
+        for employee in encoder.scenario.employees:
+            options = encoder.shifts_of(employee.id)
+            ends = sorted({o.end for o, _ in options})
+            for week in encoder.calendar.weeks:
+                # A qualifying rest can always be slid back to start at a shift's end or at the earliest
+                # point that keeps `inside` minutes in the week: those are the only candidates needed.
+                earliest, latest = week.start - (length - inside), week.end - inside
+                starts = sorted({earliest, *(e for e in ends if earliest <= e <= latest)})
+                choices = []
+                for start in starts:
+                    blocking = [lit for o, lit in options if o.start < start + length and o.end > start]
+                    free = encoder.new_bool(f"rest {employee.id} {week.first_day} {start}")
+                    for literal in blocking:
+                        encoder.model.add_implication(free, literal.Not())
+                    choices.append((1, free))
+                encoder.at_least(self, choices, 1, f"weekly rest {employee.id} {week.first_day}")
+
+
+class ShiftBreaks(PerEmployeeRule):
+    """Shifts longer than a threshold must include a break of a given length (checked on the shift type)."""
+
+    id: ClassVar[str] = "breaks"
+
+    def __init__(self, rule_id: str, reference: str, thresholds: list[list[float]]) -> None:
+        self.id = rule_id  # type: ignore[misc]
+        self.reference = reference
+        # [[more_than_hours, break_minutes], ...]; FR: from 6 h, 20 min; DE: over 6 h 30 min, over 9 h 45 min.
+        self.thresholds = thresholds
+
+    def required_break(self, worked_minutes: int) -> int:
+        return max((int(b) for h, b in self.thresholds if worked_minutes >= h * 60), default=0)
+
+    def _short(self, occurrence: Occurrence, scenario_shift_break: int) -> int:
+        return self.required_break(occurrence.end - occurrence.start) - scenario_shift_break
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        found = []
+        for item in timeline.by_employee.get(employee.id, []):
+            shift = timeline.scenario.shift(item.shift)
+            missing = self._short(item.occurrence, shift.break_minutes)
+            if missing > 0:
+                found.append((missing, f"works {item.shift} on {item.date} with a {shift.break_minutes} min break, "
+                                       f"{missing} min short of the legal break", [item.date]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        for employee in encoder.scenario.employees:
+            for occurrence, literal in encoder.shifts_of(employee.id):
+                missing = self._short(occurrence, encoder.scenario.shift(occurrence.shift).break_minutes)
+                if missing > 0:
+                    encoder.at_most(self, [(missing, literal)], 0, f"break {employee.id} {occurrence.day}")
+
+
+class FreeSundays(PerEmployeeRule):
+    """At least `per_year` Sundays free of work a year, pro rata over the horizon's Sundays (rounded up).
+
+    A Sunday is free when no work touches [Sunday 00:00 + offset, Monday 00:00 + offset); DE ArbZG §9(2) lets
+    multi-shift plants move that window by up to 6 hours.
+    """
+
+    id: ClassVar[str] = "free-sundays"
+
+    def __init__(self, rule_id: str, reference: str, per_year: int = 15, offset_hours: float = 0.0) -> None:
+        self.id = rule_id  # type: ignore[misc]
+        self.reference = reference
+        self.per_year = per_year
+        self.offset_hours = offset_hours
+
+    def required(self, calendar: Calendar) -> int:
+        return math.ceil(self.per_year * len(calendar.sundays) / 52 - 1e-9)
+
+    def window(self, calendar: Calendar, sunday: int) -> tuple[int, int]:
+        offset = round(self.offset_hours * 60)
+        return calendar.local_midnight(sunday) + offset, calendar.local_midnight(sunday + 1) + offset
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        calendar = timeline.calendar
+        items = timeline.by_employee.get(employee.id, [])
+        free = 0
+        for sunday in calendar.sundays:
+            start, end = self.window(calendar, sunday)
+            if not any(item.start < end and item.end > start for item in items):
+                free += 1
+        need = self.required(calendar)
+        if free < need:
+            dates = [calendar.dates[s] for s in calendar.sundays]
+            return [(need - free, f"has {free} free Sundays of the {need} due over the horizon "
+                                  f"({self.per_year} a year, pro rata)", dates)]
+        return []
+
+    def encode(self, encoder: Encoder) -> None:
+        calendar = encoder.calendar
+        need = self.required(calendar)
+        if need == 0:
+            return
+        for employee in encoder.scenario.employees:
+            options = encoder.shifts_of(employee.id)
+            worked_sundays = []
+            for sunday in calendar.sundays:
+                start, end = self.window(calendar, sunday)
+                touching = [lit for o, lit in options if o.start < end and o.end > start]
+                if not touching:
+                    continue
+                worked = encoder.new_bool(f"sunday {employee.id} {sunday}")
+                for literal in touching:
+                    encoder.model.add_implication(literal, worked)
+                worked_sundays.append((1, worked))
+            allowed = len(calendar.sundays) - need
+            if len(worked_sundays) > allowed:
+                encoder.at_most(self, worked_sundays, allowed, f"sundays {employee.id}")
