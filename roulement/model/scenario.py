@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -179,12 +180,14 @@ class Demand(Strict):
 
 
 class SafetyMinimum(Strict):
-    """At least `min` people holding `skill` on site during the given shifts (a Seveso intervention team, say)."""
+    """At least `min` people holding `skill` on site at every moment (a Seveso intervention team, say)."""
 
     id: Identifier
     skill: Identifier
     min: int = Field(ge=1)
-    shifts: list[Identifier] | None = Field(default=None, description="Default: every shift type.")
+    shifts: list[Identifier] | None = Field(
+        default=None, description="Only during the hours of these shift types; default: whenever any shift runs."
+    )
     reference: str = Field(default="site safety study", description="Where the minimum comes from.")
 
 
@@ -308,24 +311,29 @@ class Scenario(Strict):
     employees: list[Employee] = Field(default_factory=list)
     rules: RuleConfig = Field(default_factory=RuleConfig)
 
-    _indexes: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+    @cached_property
+    def shifts_by_id(self) -> dict[str, ShiftType]:
+        return {shift.id: shift for shift in self.shifts}
+
+    @cached_property
+    def posts_by_id(self) -> dict[str, Post]:
+        return {post.id: post for post in self.posts}
+
+    @cached_property
+    def employees_by_id(self) -> dict[str, Employee]:
+        return {employee.id: employee for employee in self.employees}
 
     def shift(self, shift_id: str) -> ShiftType:
-        return self._index("shifts")[shift_id]  # type: ignore[no-any-return]
+        return self.shifts_by_id[shift_id]
 
     def post(self, post_id: str) -> Post:
-        return self._index("posts")[post_id]  # type: ignore[no-any-return]
+        return self.posts_by_id[post_id]
 
     def employee(self, employee_id: str) -> Employee:
-        return self._index("employees")[employee_id]  # type: ignore[no-any-return]
+        return self.employees_by_id[employee_id]
 
     def has_employee(self, employee_id: str) -> bool:
-        return employee_id in self._index("employees")
-
-    def _index(self, field: str) -> dict[str, Any]:
-        if field not in self._indexes:
-            self._indexes[field] = {item.id: item for item in getattr(self, field)}
-        return self._indexes[field]
+        return employee_id in self.employees_by_id
 
     def eligible_posts(self, employee: Employee) -> list[Post]:
         held = set(employee.skills)

@@ -124,9 +124,11 @@ class Rule(ABC):
             if name.startswith("_") or not hasattr(self, name) or callable(getattr(self, name)):
                 raise ValueError(f"rule {self.id} has no parameter {name!r}")
             current = getattr(self, name)
-            if current is not None and not isinstance(value, type(current)) and not (
-                isinstance(current, float) and isinstance(value, int)
-            ):
+            numbers = (int, float)
+            same_kind = isinstance(value, type(current)) or (
+                isinstance(current, numbers) and isinstance(value, numbers) and not isinstance(value, bool)
+            )
+            if current is not None and not same_kind:
                 raise ValueError(f"rule {self.id}: parameter {name!r} must be {type(current).__name__}")
             setattr(self, name, value)
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 from roulement.model.calendar import Occurrence
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Timeline
-from roulement.model.scenario import Employee, Post, RequestKind, RuleMode
+from roulement.model.scenario import Employee, Post, RequestKind, RuleMode, SafetyMinimum
 from roulement.rules.base import Cost, Encoder, Literal, Rule, Terms, Violation
 
 SHORTFALL_TERM = "coverage_shortfall"
@@ -185,39 +185,60 @@ class Coverage(Rule):
 
 
 class SafetyMinimums(Rule):
+    """At every moment a shift runs, enough people holding a safety skill are on site.
+
+    Time is cut into segments at every shift start and end; a person counts for a segment if their shift
+    covers all of it, whatever their post. `shifts` on a minimum limits it to the hours of those shift types.
+    """
+
     id: ClassVar[str] = "core.safety-minimum"
-    title: ClassVar[str] = "Safety-critical skills are on site on every shift"
+    title: ClassVar[str] = "Safety-critical skills are on site at all times"
     reference = "site safety study (Seveso SMS / POI)"
 
-    def slots(self, source: Timeline | Encoder) -> list[tuple[int, str, str, int, str]]:
-        scenario = source.scenario
-        shifts = [s.id for s in scenario.shifts]
-        return [
-            (day, shift, minimum.skill, minimum.min, minimum.id)
-            for minimum in scenario.safety_minimums
-            for day in range(scenario.horizon.days)
-            for shift in (minimum.shifts or shifts)
-        ]
+    def segments(self, source: Timeline | Encoder) -> list[tuple[SafetyMinimum, int, int, list[Occurrence]]]:
+        """(minimum, start, end, occurrences covering the segment) for every judged segment."""
+        scenario, calendar = source.scenario, source.calendar
+        every = [calendar.occurrence(day, shift.id) for day in range(calendar.days) for shift in scenario.shifts]
+        every.sort(key=lambda o: o.start)
+        cuts = sorted({m for o in every for m in (o.start, o.end)})
+        result = []
+        for minimum in scenario.safety_minimums:
+            judged = [o for o in every if minimum.shifts is None or o.shift in minimum.shifts]
+            seen: set[tuple[tuple[int, str], ...]] = set()
+            for start, end in zip(cuts, cuts[1:], strict=False):
+                if not any(o.start <= start and o.end >= end for o in judged):
+                    continue
+                covering = [o for o in every if o.start <= start and o.end >= end]
+                key = tuple((o.day, o.shift) for o in covering)
+                if key not in seen:  # identical crews need judging once
+                    seen.add(key)
+                    result.append((minimum, start, end, covering))
+        return result
 
     def check(self, timeline: Timeline) -> list[Violation]:
         found = []
         scenario = timeline.scenario
-        for day, shift, skill, low, minimum_id in self.slots(timeline):
-            present = sum(1 for item in timeline.by_shift.get((day, shift), [])
-                          if skill in scenario.employee(item.employee).skills)
-            if present < low:
-                date = timeline.calendar.dates[day]
+        for minimum, start, end, covering in self.segments(timeline):
+            present = sum(
+                1 for o in covering for item in timeline.by_shift.get((o.day, o.shift), [])
+                if minimum.skill in scenario.employee(item.employee).skills
+            )
+            if present < minimum.min:
+                first = covering[0]
+                begin = first.start_local + dt.timedelta(minutes=start - first.start)
+                finish = first.start_local + dt.timedelta(minutes=end - first.start)
                 found.append(self.violation(
-                    f"shift {shift} of {date} has {present} people with skill {skill} on site, "
-                    f"the safety minimum {minimum_id} asks {low}",
-                    None, [date], skill=skill, shift=shift, required=low, present=present))
+                    f"from {begin:%Y-%m-%d %H:%M} to {finish:%H:%M}, {present} people with skill {minimum.skill} "
+                    f"are on site; the safety minimum {minimum.id} asks {minimum.min}",
+                    None, [begin.date()], skill=minimum.skill, required=minimum.min, present=present))
         return found
 
     def encode(self, encoder: Encoder) -> None:
-        for day, shift, skill, low, minimum_id in self.slots(encoder):
-            terms = [(1, lit) for employee, lit in encoder.shift_workers(day, shift)
-                     if skill in encoder.scenario.employee(employee).skills]
-            encoder.at_least(self, terms, low, f"safety {minimum_id} {shift} {day}", shortfall_term=SHORTFALL_TERM)
+        for minimum, start, _, covering in self.segments(encoder):
+            terms = [(1, lit) for o in covering for employee, lit in encoder.shift_workers(o.day, o.shift)
+                     if minimum.skill in encoder.scenario.employee(employee).skills]
+            encoder.at_least(self, terms, minimum.min, f"safety {minimum.id} {start}",
+                             shortfall_term=SHORTFALL_TERM)
 
 
 class Requests(Rule):

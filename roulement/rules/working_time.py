@@ -6,6 +6,7 @@ the calendar, so rest and hours are computed from shift clock times, never from 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -27,13 +28,19 @@ def _clip(occurrence: Occurrence, start: int, end: int) -> int:
     return overlap if span == occurrence.worked else round(overlap * occurrence.worked / span)
 
 
+def _overlapping(encoder: Encoder, employee: str, start: int, end: int) -> list[tuple[Occurrence, Literal]]:
+    """The employee's options whose interval meets [start, end); options are sorted by start."""
+    options = encoder.shifts_of(employee)
+    starts = encoder.cached(("starts", employee), lambda: [o.start for o, _ in options])
+    # No shift lasts a day or more, so nothing starting a day before `start` can reach it.
+    first = bisect.bisect_left(starts, start - DAY)
+    last = bisect.bisect_left(starts, end)
+    return [(o, lit) for o, lit in options[first:last] if o.end > start]
+
+
 def _worked_terms(encoder: Encoder, employee: str, start: int, end: int) -> Terms:
-    terms = []
-    for occurrence, literal in encoder.shifts_of(employee):
-        minutes = _clip(occurrence, start, end)
-        if minutes:
-            terms.append((minutes, literal))
-    return terms
+    return [(minutes, lit) for o, lit in _overlapping(encoder, employee, start, end)
+            if (minutes := _clip(o, start, end))]
 
 
 def _upper_bound(terms: Terms) -> int:
@@ -108,33 +115,54 @@ class DailyRest(PerEmployeeRule):
                         encoder.forbid_all(self, [first_lit, second_lit], f"rest {employee.id} {first.day}")
 
 
+CIVIL_DAY = "civil-day"
+FROM_SHIFT_START = "from-shift-start"
+
+
 class DailyMax(PerEmployeeRule):
-    """At most `max_hours` of work in the 24 hours from the start of each shift (the individual working day)."""
+    """At most `max_hours` of work a day.
+
+    `window` says what a day is: `civil-day` (00:00 to 24:00, the French reading of the daily maximum) or
+    `from-shift-start` (the 24 hours from the start of each shift: the German individual Werktag).
+    """
 
     id: ClassVar[str] = "daily-max"
 
     def __init__(
-        self, rule_id: str, reference: str, max_hours: float, night_workers_only: bool = False,
-        nights_per_week: int = 2,
+        self, rule_id: str, reference: str, max_hours: float, window: str = CIVIL_DAY,
+        night_workers_only: bool = False, nights_per_week: int = 2,
     ) -> None:
         self.id = rule_id  # type: ignore[misc]
         self.reference = reference
         self.max_hours = max_hours
+        self.window = window
         self.night_workers_only = night_workers_only
         self.nights_per_week = nights_per_week
+
+    def windows(
+        self, calendar: Calendar, items: list[tuple[Occurrence, Literal]]
+    ) -> list[tuple[int, int, int, Literal | None]]:
+        """(start, end, day, anchor) of each day to judge; `items` are the person's shifts or options, and
+        `anchor` is the shift a from-shift-start window hangs on (the window only counts if it is worked)."""
+        if self.window == FROM_SHIFT_START:
+            return [(o.start, o.start + DAY, o.day, literal) for o, literal in items]
+        days = sorted({d for o, _ in items for d in (o.day, o.day + 1)})
+        return [(calendar.local_midnight(d), calendar.local_midnight(d + 1), d, None) for d in days]
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         if self.night_workers_only and not is_night_worker(timeline, employee, self.nights_per_week):
             return []
         found = []
         limit = self.max_hours * 60
-        for item in timeline.by_employee.get(employee.id, []):
-            worked = timeline.worked_between(employee.id, item.start, item.start + DAY)
+        items = [(item.occurrence, None) for item in timeline.by_employee.get(employee.id, [])]
+        for start, end, day, _ in self.windows(timeline.calendar, items):
+            worked = timeline.worked_between(employee.id, start, end)
             if worked > limit:
                 who = "as a night worker " if self.night_workers_only else ""
+                date = timeline.calendar.dates[0] + dt.timedelta(days=day)
+                span = "on" if self.window == CIVIL_DAY else "in the 24 h from the shift starting on"
                 found.append((math.ceil((worked - limit) / 60),
-                              f"{who}works {hours(worked)} in the 24 h from {item.shift} on {item.date}, "
-                              f"more than {hours(limit)}", [item.date]))
+                              f"{who}works {hours(worked)} {span} {date}, more than {hours(limit)}", [date]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
@@ -146,17 +174,17 @@ class DailyMax(PerEmployeeRule):
                 if status is None:
                     continue
                 guard = [status]
-            options = encoder.shifts_of(employee.id)
-            for occurrence, literal in options:
-                window = [(o, _clip(o, occurrence.start, occurrence.start + DAY), lit) for o, lit in options]
-                terms = [(minutes, lit) for _, minutes, lit in window if minutes]
+            for start, end, day, anchor in self.windows(encoder.calendar, encoder.shifts_of(employee.id)):
+                window = [(o, _clip(o, start, end), lit) for o, lit in _overlapping(encoder, employee.id, start, end)]
                 # At most one shift starts per day, so each day adds at most its largest term.
                 per_day: dict[int, int] = {}
                 for other, minutes, _ in window:
                     per_day[other.day] = max(per_day.get(other.day, 0), minutes)
-                if sum(per_day.values()) > limit:
-                    encoder.at_most(self, terms, limit, f"daily max {employee.id} {occurrence.day}",
-                                    only_if=[literal, *guard])
+                if sum(per_day.values()) <= limit:
+                    continue
+                terms = [(minutes, lit) for _, minutes, lit in window if minutes]
+                condition = [*guard] if anchor is None else [anchor, *guard]
+                encoder.at_most(self, terms, limit, f"daily max {employee.id} {day}", only_if=condition)
 
 
 class WeeklyMax(PerEmployeeRule):
@@ -316,19 +344,26 @@ class WeeklyRest(PerEmployeeRule):
         length = round(self.min_hours * 60)
         inside = round(self.min_in_week_hours * 60)
         for employee in encoder.scenario.employees:
-            options = encoder.shifts_of(employee.id)
-            ends = sorted({o.end for o, _ in options})
+            ends = sorted({o.end for o, _ in encoder.shifts_of(employee.id)})
             for week in encoder.calendar.weeks:
                 # A qualifying rest can always be slid back to start at a shift's end or at the earliest
                 # point that keeps `inside` minutes in the week: those are the only candidates needed.
                 earliest, latest = week.start - (length - inside), week.end - inside
                 starts = sorted({earliest, *(e for e in ends if earliest <= e <= latest)})
+                candidates = [
+                    frozenset(lit.Index() for _, lit in _overlapping(encoder, employee.id, start, start + length))
+                    for start in starts
+                ]
+                if any(not blocking for blocking in candidates):
+                    continue  # some candidate can never be blocked: the rest is certain
+                # A candidate blocked by a superset of another's shifts is never the only way out.
+                minimal = [c for c in set(candidates) if not any(other < c for other in candidates)]
+                literals = {lit.Index(): lit for o, lit in encoder.shifts_of(employee.id)}
                 choices = []
-                for start in starts:
-                    blocking = [lit for o, lit in options if o.start < start + length and o.end > start]
-                    free = encoder.new_bool(f"rest {employee.id} {week.first_day} {start}")
-                    for literal in blocking:
-                        encoder.model.add_implication(free, literal.Not())
+                for blocking in minimal:
+                    free = encoder.new_bool(f"rest {employee.id} {week.first_day}")
+                    for index in blocking:
+                        encoder.model.add_implication(free, literals[index].Not())
                     choices.append((1, free))
                 encoder.at_least(self, choices, 1, f"weekly rest {employee.id} {week.first_day}")
 

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from roulement.model.calendar import Calendar, Occurrence
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster
-from roulement.model.scenario import RuleMode, Scenario
+from roulement.model.scenario import Post, RuleMode, Scenario
 from roulement.rules.base import Literal, Rule, Terms
 
 T = TypeVar("T")
@@ -61,10 +61,13 @@ class ModelBuilder:
 
     # --- variables -------------------------------------------------------------------------------------
     def _create_variables(self) -> None:
-        posts_wanted: dict[tuple[int, str], list[str]] = defaultdict(list)
+        posts_wanted: dict[tuple[int, str], list[Post]] = defaultdict(list)
         for slot in demand_slots(self.scenario):
-            if slot.post not in posts_wanted[(slot.day, slot.shift)]:
-                posts_wanted[(slot.day, slot.shift)].append(slot.post)
+            post = self.scenario.post(slot.post)
+            if post not in posts_wanted[(slot.day, slot.shift)]:
+                posts_wanted[(slot.day, slot.shift)].append(post)
+        # Only rules that override `permits` can rule anything out.
+        permitting = [rule for rule in self.rules if type(rule).permits is not Rule.permits]
         frozen = self._frozen_choices()
         for employee in self.scenario.employees:
             for day in range(self.calendar.days):
@@ -75,10 +78,9 @@ class ModelBuilder:
                         posts = [choice[1]] if choice is not None and choice[0] == shift.id else []
                     else:
                         posts = [
-                            post_id
-                            for post_id in posts_wanted.get((day, shift.id), [])
-                            if all(rule.permits(employee, occurrence, self.scenario.post(post_id))
-                                   for rule in self.rules)
+                            post.id
+                            for post in posts_wanted.get((day, shift.id), [])
+                            if all(rule.permits(employee, occurrence, post) for rule in permitting)
                         ]
                     if posts:
                         self._add_work_variable(employee.id, occurrence, posts, fixed=day in self.options.frozen_days)

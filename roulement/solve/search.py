@@ -55,6 +55,8 @@ class SolveResult:
     interrupted: bool
     terms: dict[str, int]
     variables: int
+    strategy: str = "hard-coverage"
+    note: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -67,6 +69,8 @@ class SolveResult:
             "solutions": self.solutions,
             "interrupted": self.interrupted,
             "variables": self.variables,
+            "strategy": self.strategy,
+            "note": self.note,
             "terms": self.terms,
         }
 
@@ -104,20 +108,55 @@ def solve(
     rules: Sequence[Rule] | None = None,
     stop: threading.Event | None = None,
 ) -> SolveResult:
-    """Plan `scenario`; returns the best roster found (None only if none was found at all)."""
+    """Plan `scenario`; returns the best roster found (None only if none was found at all).
+
+    Minimum coverage is first imposed as hard, which lets CP-SAT propagate it and find full rosters fast.
+    If that is proven impossible, or yields nothing within `HARD_PHASE_SHARE` of the time, shortfalls are
+    priced instead and the rest of the time plans the best incomplete roster, so a roster always comes out.
+    """
     options = options or SolveOptions()
+    in_force = list(rules) if rules is not None else build_rules(scenario)
     started = time.monotonic()
+    if not options.allow_shortfall:
+        return _run(scenario, in_force, options, False, options.time_limit, None, on_progress, stop, started)
+    first = _run(scenario, in_force, options, False, options.time_limit, HARD_PHASE_SHARE * options.time_limit,
+                 on_progress, stop, started)
+    if first.roster is not None or first.interrupted:
+        return first
+    remaining = options.time_limit - (time.monotonic() - started)
+    second = _run(scenario, in_force, options, True, max(remaining, 1.0), None, on_progress, stop, started)
+    second.strategy = "priced-shortfall"
+    second.note = ("no roster meets every minimum: " + ("proven" if first.status == "INFEASIBLE" else
+                   "none found in time") + "; shortfalls are priced and reported")
+    return second
+
+
+# Share of the time limit the hard-coverage phase may spend without finding any roster.
+HARD_PHASE_SHARE = 0.6
+
+
+def _run(
+    scenario: Scenario,
+    rules: list[Rule],
+    options: SolveOptions,
+    allow_shortfall: bool,
+    time_limit: float,
+    give_up_without_roster: float | None,
+    on_progress: Callable[[Progress], None] | None,
+    stop: threading.Event | None,
+    started: float,
+) -> SolveResult:
+    phase_started = time.monotonic()
     builder = ModelBuilder(
-        scenario,
-        rules if rules is not None else build_rules(scenario),
-        BuildOptions(allow_shortfall=options.allow_shortfall, hint=options.hint,
+        scenario, rules,
+        BuildOptions(allow_shortfall=allow_shortfall, hint=options.hint,
                      frozen_days=options.frozen_days, frozen=options.frozen),
     )
-    build_time = time.monotonic() - started
+    build_time = time.monotonic() - phase_started
 
     solver = cp_model.CpSolver()
     parameters = solver.parameters
-    parameters.max_time_in_seconds = max(options.time_limit - build_time, 0.5)
+    parameters.max_time_in_seconds = max(time_limit - build_time, 0.5)
     parameters.num_workers = options.workers
     parameters.random_seed = options.seed
     parameters.log_search_progress = options.log_search
@@ -132,15 +171,21 @@ def solve(
 
     worker = threading.Thread(target=run, name="cp-sat", daemon=True)
     worker.start()
-    interrupted = False
+    interrupted = gave_up = False
     while worker.is_alive():
         try:
             worker.join(0.1)
-            if stop is not None and stop.is_set() and not interrupted:
-                interrupted = True
-                solver.stop_search()
         except KeyboardInterrupt:
             interrupted = True
+            solver.stop_search()
+            continue
+        if stop is not None and stop.is_set() and not interrupted:
+            interrupted = True
+            solver.stop_search()
+        elapsed = time.monotonic() - phase_started
+        if (give_up_without_roster is not None and not gave_up and watcher.solutions == 0
+                and elapsed > give_up_without_roster):
+            gave_up = True
             solver.stop_search()
     status = outcome["status"]
     has_roster = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -1,0 +1,327 @@
+"""The built-in KOS plant: a Seveso-classified nonwoven plant in Raussel, northern France, running 24/7 in 3x8.
+
+Its people include those of the story (Rudi and Dallas, Varda and Serge, Lorquin who leads maintenance, ...)
+among generated ones. Every skill group is sized from its own demand and its people's real availability
+(holidays, sickness, part time), with a margin, so the plant can be covered within the law by construction.
+`kos_de()` is a smaller sister plant under German law.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from roulement.model.scenario import (
+    Absence,
+    AbsenceKind,
+    Contract,
+    Demand,
+    Employee,
+    Horizon,
+    Jurisdiction,
+    Post,
+    Request,
+    RequestKind,
+    RuleConfig,
+    RuleSetting,
+    SafetyMinimum,
+    Scenario,
+    ShiftType,
+    Site,
+    Skill,
+)
+
+FIRST_NAMES = [
+    "Julien", "Sandrine", "Karim", "Nathalie", "Christophe", "Sophie", "Mehdi", "Isabelle", "Sébastien", "Céline",
+    "Yannick", "Aurélie", "Laurent", "Virginie", "Rachid", "Stéphanie", "Olivier", "Sabrina", "Cédric", "Emilie",
+    "Fabrice", "Hélène", "Nicolas", "Karine", "Jérôme", "Amandine", "David", "Samia", "Thierry", "Delphine",
+    "Mickaël", "Audrey", "Franck", "Valérie", "Grégory", "Laetitia", "Pascal", "Nadia", "Ludovic", "Corinne",
+    "Bruno", "Mélanie", "Jean-Marc", "Elodie", "Abdel", "Patricia", "Frédéric", "Magali", "Didier", "Jessica",
+]
+LAST_NAMES = [
+    "Lefebvre", "Dubois", "Lemaire", "Leroy", "Duhamel", "Caron", "Delattre", "Vandamme", "Dupont", "Bernard",
+    "Petit", "Martin", "Lecomte", "Carpentier", "Deprez", "Fournier", "Benali", "Mercier", "Hennebert", "Dufour",
+    "Wallet", "Delcourt", "Bouchez", "Vasseur", "Lebrun", "Roussel", "Haddad", "Debruyne", "Lambert", "Boulanger",
+    "Masson", "Legrand", "Cousin", "Pruvost", "Gosselin", "Obert", "Ramdani", "Delval", "Lheureux", "Descamps",
+]
+
+
+@dataclass
+class Group:
+    """People who share a main skill set: what they hold and which posts count on them."""
+
+    key: str
+    skills: list[str]
+    posts: list[str]
+    extra_skills: dict[str, float] = field(default_factory=dict)  # skill -> share of the group that holds it
+    night_ineligible_share: float = 0.04
+
+
+@dataclass(frozen=True)
+class Named:
+    id: str
+    name: str
+    group: str
+    skills: tuple[str, ...] = ()
+    night_eligible: bool = True
+    weekly_hours: float = 35.0
+    seniority: dt.date = dt.date(2010, 1, 1)
+
+
+PLANT_SKILLS = {
+    "conduite": "Conduite de ligne (conducteur)",
+    "finition": "Finition, refente et conditionnement",
+    "maint_meca": "Maintenance mécanique",
+    "maint_elec": "Maintenance électrique et automatismes",
+    "labo": "Laboratoire qualité",
+    "cariste": "Cariste (CACES)",
+    "chef_quart": "Chef de quart",
+    "seveso": "Habilitation Seveso (responsable d'intervention)",
+    "esi": "Équipier de seconde intervention (POI)",
+}
+
+
+def _shifts() -> list[ShiftType]:
+    return [
+        ShiftType(id="M", name="Matin", start=dt.time(5), end=dt.time(13), break_minutes=30, color="#f6c85f"),
+        ShiftType(id="J", name="Journée", start=dt.time(8), end=dt.time(16), break_minutes=30, color="#9dd866"),
+        ShiftType(id="A", name="Après-midi", start=dt.time(13), end=dt.time(21), break_minutes=30, color="#6f9ed4"),
+        ShiftType(id="N", name="Nuit", start=dt.time(21), end=dt.time(5), break_minutes=30, color="#5b4a8b"),
+    ]
+
+
+@dataclass(frozen=True)
+class PlantShape:
+    lines: int
+    operators_per_line: int
+    finishing: tuple[int, int, int]  # M, A, N
+    mechanics: tuple[int, int, int]
+    electricians: tuple[int, int, int]
+    lab: tuple[int, int, int]
+    logistics: tuple[int, int, int]
+    day_mechanics: int
+    day_electricians: int
+    esi_on_site: int
+
+
+def _posts_and_demand(shape: PlantShape) -> tuple[list[Post], list[Demand], list[Group]]:
+    posts: list[Post] = []
+    demand: list[Demand] = []
+    groups: list[Group] = []
+    line_names = ["Spunlace 1", "Spunlace 2", "Airlaid", "Thermolié", "Aiguilleté", "Spunbond"]
+    for k in range(1, shape.lines + 1):
+        line = f"ligne{k}"
+        posts.append(Post(id=f"L{k}-conducteur", name=f"Ligne {k} ({line_names[k - 1]}) – conducteur",
+                          skills=[line, "conduite"]))
+        posts.append(Post(id=f"L{k}-operateur", name=f"Ligne {k} ({line_names[k - 1]}) – opérateur", skills=[line]))
+        demand.append(Demand(post=f"L{k}-conducteur", shifts=["M", "A", "N"], min=1))
+        demand.append(Demand(post=f"L{k}-operateur", shifts=["M", "A", "N"], min=shape.operators_per_line))
+        groups.append(Group(f"conducteur{k}", [line, "conduite"], [f"L{k}-conducteur"], {"esi": 0.4}))
+        groups.append(Group(f"operateur{k}", [line], [f"L{k}-operateur"], {"esi": 0.3}))
+    per_shift = {
+        "finition": (["finition"], shape.finishing, "Finition et conditionnement"),
+        "maint-meca": (["maint_meca"], shape.mechanics, "Maintenance mécanique"),
+        "maint-elec": (["maint_elec"], shape.electricians, "Maintenance électrique"),
+        "labo": (["labo"], shape.lab, "Laboratoire qualité"),
+        "logistique": (["cariste"], shape.logistics, "Logistique (caristes)"),
+    }
+    for post_id, (skills, (morning, afternoon, night), name) in per_shift.items():
+        posts.append(Post(id=post_id, name=name, skills=skills))
+        for shift, level in (("M", morning), ("A", afternoon), ("N", night)):
+            if level:
+                demand.append(Demand(post=post_id, shifts=[shift], min=level))
+        groups.append(Group(post_id, skills, [post_id], {"esi": 0.5 if post_id.startswith("maint") else 0.25}))
+    if shape.day_mechanics:
+        demand.append(Demand(post="maint-meca", shifts=["J"], days="weekdays", min=shape.day_mechanics))
+    if shape.day_electricians:
+        demand.append(Demand(post="maint-elec", shifts=["J"], days="weekdays", min=shape.day_electricians))
+    posts.append(Post(id="chef-de-quart", name="Chef de quart (responsable Seveso du quart)",
+                      skills=["chef_quart", "seveso"]))
+    demand.append(Demand(post="chef-de-quart", shifts=["M", "A", "N"], min=1))
+    groups.append(Group("chef-de-quart", ["chef_quart", "seveso", "esi"], ["chef-de-quart"],
+                        night_ineligible_share=0.0))
+    return posts, demand, groups
+
+
+def _slots_needed(demand: list[Demand], posts: list[str], dates: list[dt.date], shifts: dict[str, int]) -> int:
+    """Worked minutes the posts of a group ask for over the horizon."""
+    return sum(
+        d.min * shifts[s]
+        for d in demand if d.post in posts
+        for date in dates if d.applies_to(date)
+        for s in d.shifts
+    )
+
+
+def _story_people() -> list[Named]:
+    return [
+        Named("rudi", "Rudi", "operateur2", ("esi",), seniority=dt.date(2012, 3, 1)),
+        Named("dallas", "Dallas", "finition", (), seniority=dt.date(2015, 9, 1)),
+        Named("varda", "Varda", "finition", ("esi",), seniority=dt.date(2011, 6, 1)),
+        Named("serge", "Serge", "logistique", (), seniority=dt.date(2008, 2, 1)),
+        Named("lorquin", "Lorquin", "maint-meca", ("maint_elec", "chef_quart", "seveso", "esi"),
+              seniority=dt.date(1991, 9, 1)),
+        Named("franck", "Franck", "maint-elec", ("esi",), seniority=dt.date(2016, 1, 1)),
+        Named("anthony", "Anthony", "operateur1", (), seniority=dt.date(2019, 4, 1)),
+        Named("angelique", "Angélique", "finition", (), seniority=dt.date(2020, 10, 1)),
+        Named("saida", "Saïda", "operateur3", (), seniority=dt.date(2021, 5, 1)),
+        Named("hachemi", "Hachemi", "conducteur1", ("esi",), seniority=dt.date(2003, 1, 1)),
+        Named("pignard", "Pignard", "logistique", ("esi",), seniority=dt.date(1998, 7, 1)),
+        Named("lamy", "Lamy", "labo", (), seniority=dt.date(1995, 3, 1)),
+    ]
+
+
+def build_plant(
+    *,
+    name: str,
+    jurisdiction: Jurisdiction,
+    timezone: str,
+    start: dt.date,
+    days: int,
+    shape: PlantShape,
+    margin: float,
+    seed: int,
+    story: bool,
+    rules: RuleConfig,
+) -> Scenario:
+    rng = random.Random(seed)
+    shifts = _shifts()
+    posts, demand, groups = _posts_and_demand(shape)
+    horizon = Horizon(start=start, days=days)
+    dates = horizon.dates()
+    worked = {s.id: s.duration_minutes for s in shifts}
+    skills = {skill for g in groups for skill in g.skills} | {s for g in groups for s in g.extra_skills}
+    line_skills = sorted(s for s in skills if s.startswith("ligne"))
+    skill_list = [Skill(id=s, name=PLANT_SKILLS.get(s, f"Ligne {s.removeprefix('ligne')}")) for s in sorted(skills)]
+
+    named = {person.group: [] for person in _story_people()} if story else {}
+    for person in _story_people() if story else []:
+        named[person.group].append(person)
+
+    employees: list[Employee] = []
+    counter = 0
+    for group in groups:
+        need = _slots_needed(demand, group.posts, dates, worked)
+        supplied = 0.0
+        people: list[Employee] = []
+        story_people = list(named.get(group.key, []))
+        while supplied < need * margin or story_people:
+            counter += 1
+            person = story_people.pop(0) if story_people else None
+            employee = _make_employee(rng, counter, group, person, horizon, line_skills)
+            people.append(employee)
+            supplied += _capacity_minutes(employee, days)
+        employees.extend(people)
+
+    return Scenario(
+        site=Site(name=name, jurisdiction=jurisdiction, timezone=timezone),
+        horizon=horizon,
+        shifts=shifts,
+        skills=skill_list,
+        posts=posts,
+        demand=demand,
+        safety_minimums=[SafetyMinimum(id="poi-esi", skill="esi", min=shape.esi_on_site,
+                                       reference="POI (plan d'opération interne), étude de dangers")],
+        employees=employees,
+        rules=rules,
+    )
+
+
+def _capacity_minutes(employee: Employee, days: int) -> float:
+    absent = sum((a.end - a.start).days + 1 for a in employee.absences)
+    return employee.contract.weekly_hours * 60 * max(days - absent, 0) / 7
+
+
+def _make_employee(
+    rng: random.Random, number: int, group: Group, person: Named | None, horizon: Horizon, line_skills: list[str]
+) -> Employee:
+    skills = list(group.skills)
+    for extra, share in group.extra_skills.items():
+        if rng.random() < share:
+            skills.append(extra)
+    if group.key.startswith("operateur") and rng.random() < 0.2:
+        # Some operators are trained on a second line.
+        other = rng.choice([s for s in line_skills if s not in skills])
+        skills.append(other)
+    part_time = person is None and rng.random() < 0.07
+    weekly = 28.0 if part_time else 35.0
+    night_eligible = rng.random() >= group.night_ineligible_share
+    if person is not None:
+        skills = sorted(set(skills) | set(person.skills))
+        weekly, night_eligible = person.weekly_hours, person.night_eligible
+        identifier, name = person.id, person.name
+        seniority = person.seniority
+    else:
+        identifier = f"k{number:03d}"
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        seniority = dt.date(rng.randint(1986, 2025), rng.randint(1, 12), 1)
+    return Employee(
+        id=identifier,
+        name=name,
+        skills=sorted(set(skills)),
+        contract=Contract(weekly_hours=weekly, tolerance_hours=4.0, max_consecutive_days=6),
+        night_eligible=night_eligible,
+        seniority_date=seniority,
+        absences=_absences(rng, horizon),
+        requests=_requests(rng, horizon),
+    )
+
+
+def _absences(rng: random.Random, horizon: Horizon) -> list[Absence]:
+    roll = rng.random()
+    if roll < 0.14:
+        # A week of paid holiday, more often around the end of the year.
+        weeks = horizon.days // 7
+        week = rng.randrange(weeks)
+        start = horizon.start + dt.timedelta(days=7 * week)
+        return [Absence(start=start, end=start + dt.timedelta(days=6), kind=AbsenceKind.HOLIDAY)]
+    if roll < 0.18:
+        start = horizon.start + dt.timedelta(days=rng.randrange(horizon.days - 4))
+        return [Absence(start=start, end=start + dt.timedelta(days=rng.randint(1, 4)), kind=AbsenceKind.SICKNESS)]
+    return []
+
+
+def _requests(rng: random.Random, horizon: Horizon) -> list[Request]:
+    requests: list[Request] = []
+    if rng.random() < 0.3:
+        for day in rng.sample(range(horizon.days), rng.randint(1, 3)):
+            date = horizon.start + dt.timedelta(days=day)
+            if rng.random() < 0.7:
+                requests.append(Request(kind=RequestKind.DAY_OFF, date=date, weight=rng.randint(1, 3)))
+            else:
+                requests.append(Request(kind=RequestKind.SHIFT_OFF, date=date, shift="N", weight=rng.randint(1, 3)))
+    return sorted(requests, key=lambda r: r.date)
+
+
+KOS_SHAPE = PlantShape(
+    lines=6, operators_per_line=4, finishing=(5, 5, 3), mechanics=(3, 3, 2), electricians=(2, 2, 1),
+    lab=(2, 2, 1), logistics=(3, 3, 2), day_mechanics=2, day_electricians=1, esi_on_site=4,
+)
+KOS_DE_SHAPE = PlantShape(
+    lines=2, operators_per_line=3, finishing=(2, 2, 1), mechanics=(1, 1, 1), electricians=(1, 1, 1),
+    lab=(1, 1, 1), logistics=(1, 1, 1), day_mechanics=1, day_electricians=0, esi_on_site=3,
+)
+
+
+def kos(seed: int = 7) -> Scenario:
+    """KOS, Raussel (FR): about 270 people on 3x8 plus a weekday day shift, four weeks before Christmas."""
+    return build_plant(
+        name="KOS Raussel", jurisdiction=Jurisdiction.FR, timezone="Europe/Paris",
+        start=dt.date(2026, 11, 30), days=28, shape=KOS_SHAPE, margin=1.08, seed=seed, story=True,
+        rules=RuleConfig(),
+    )
+
+
+def kos_de(seed: int = 11) -> Scenario:
+    """KOS Werk Saarlouis (DE): a smaller sister plant under the ArbZG, same shift system."""
+    return build_plant(
+        name="KOS Werk Saarlouis", jurisdiction=Jurisdiction.DE, timezone="Europe/Berlin",
+        start=dt.date(2026, 11, 30), days=28, shape=KOS_DE_SHAPE, margin=1.12, seed=seed, story=False,
+        # §9(2): in multi-shift plants the Sunday rest may start up to 6 h later, after the Saturday night.
+        rules=RuleConfig(settings={"de.free-sundays": RuleSetting(params={"offset_hours": 5.0})}),
+    )
+
+
+EXAMPLES = {"kos": kos, "kos-de": kos_de}
+

@@ -1,0 +1,141 @@
+"""The native scenario format: YAML validated against the model, with errors that name file, line and field."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from roulement.formats.files import write_atomic
+from roulement.model.references import FieldError, find_reference_errors
+from roulement.model.scenario import Scenario
+from roulement.rules.packs import RuleSettingError, build_rules
+
+Location = tuple[str | int, ...]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; `problems` are 'file:line: field: message' strings, one per mistake."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that keeps the YAML 1.2 reading of times: 05:00 stays a string, not 300."""
+
+
+# Drop YAML 1.1's base-60 integers so '05:00' arrives as text for the clock parser.
+_LineLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0|[-+]?[1-9][0-9_]*)$"),
+    list("-+0123456789"),
+)
+
+
+def _line_of(root: yaml.Node | None, location: Location) -> int | None:
+    """1-based line of the node at `location` (or of its nearest existing parent)."""
+    node = root
+    line = None if node is None else node.start_mark.line + 1
+    for key in location:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _field(location: Location) -> str:
+    text = ""
+    for key in location:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text or "(top level)"
+
+
+def _describe(source: str, root: yaml.Node | None, problems: Iterable[tuple[Location, str]]) -> list[str]:
+    lines = []
+    for location, message in problems:
+        line = _line_of(root, location)
+        where = f"{source}:{line}" if line is not None else source
+        lines.append(f"{where}: {_field(location)}: {message}")
+    return lines
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Parse and validate a scenario; raise ScenarioError naming each mistake's line and field."""
+    try:
+        root = yaml.compose(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise ScenarioError(source, [f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from error
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [f"{source}: a scenario is a mapping with site, horizon, shifts, posts, ..."])
+    return scenario_from_data(data, source, root)
+
+
+def scenario_from_data(data: dict[str, Any], source: str = "<scenario>", root: yaml.Node | None = None) -> Scenario:
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            location = tuple(part for part in item["loc"] if not (isinstance(part, str) and "[" in part))
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "missing":
+                message = "is required but missing"
+            elif item["type"] == "extra_forbidden":
+                message = "is not a known field"
+            problems.append((location, message))
+        raise ScenarioError(source, _describe(source, root, problems)) from error
+    references: list[FieldError] = find_reference_errors(scenario)
+    if references:
+        raise ScenarioError(source, _describe(source, root, ((e.location, e.message) for e in references)))
+    try:
+        build_rules(scenario)
+    except RuleSettingError as error:
+        raise ScenarioError(source, _describe(source, root, [(error.location, str(error))])) from error
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(str(path), [f"{path}: cannot read: {error.strerror}"]) from error
+    return parse_scenario(text, str(path))
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> None:
+    write_atomic(Path(path), scenario_to_yaml(scenario))
+
+
+def scenario_json_schema() -> str:
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "roulement scenario"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
