@@ -7,19 +7,30 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
+def _umask_mode() -> int:
+    """The mode a plain open() would give a new file (mkstemp's own 0600 is too private for reports)."""
+    current = os.umask(0)
+    os.umask(current)
+    return 0o666 & ~current
+
+
+def _stage(path: Path, data: bytes) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        os.chmod(temporary, _umask_mode())
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    write_all_atomic({path: content})
 
 
 def write_all_atomic(files: dict[Path, str | bytes]) -> None:
@@ -27,14 +38,7 @@ def write_all_atomic(files: dict[Path, str | bytes]) -> None:
     staged: list[tuple[str, Path]] = []
     try:
         for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((temporary, path))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
+            staged.append((_stage(path, content.encode("utf-8") if isinstance(content, str) else content), path))
     except BaseException:
         for temporary, _ in staged:
             Path(temporary).unlink(missing_ok=True)

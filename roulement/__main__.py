@@ -1,0 +1,3 @@
+from roulement.cli import main
+
+main()

@@ -1,0 +1,13 @@
+"""The `roulement` command. Each module registers its commands on `app`; none holds business logic."""
+
+from __future__ import annotations
+
+from roulement.cli.app import app
+from roulement.cli import plan as _plan  # noqa: F401  (registers commands)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

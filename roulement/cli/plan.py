@@ -1,0 +1,162 @@
+"""plan, check, example, schema, rules: the core commands."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from roulement import service
+from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
+from roulement.formats.files import write_atomic
+from roulement.formats.roster_csv import RosterError, load_roster
+from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
+from roulement.model.scenario import Scenario
+from roulement.rules.packs import all_rules
+from roulement.solve.search import Progress, SolveOptions
+
+
+def load_or_example(path: Path | None, default: str = "kos") -> Scenario:
+    if path is None:
+        return service.example(default)
+    try:
+        return load_scenario(path)
+    except ScenarioError as error:
+        fail_input(error.problems)
+
+
+class _ProgressView:
+    """What the live display shows while CP-SAT searches; refreshed by Rich, fed by the solver thread."""
+
+    def __init__(self, time_limit: float) -> None:
+        self.started = time.monotonic()
+        self.time_limit = time_limit
+        self.latest: Progress | None = None
+
+    def update(self, progress: Progress) -> None:
+        self.latest = progress
+
+    def __rich__(self) -> Table:
+        elapsed = time.monotonic() - self.started
+        table = Table.grid(padding=(0, 2))
+        latest = self.latest
+        objective = "searching…" if latest is None or latest.objective is None else f"{latest.objective:,.0f}"
+        bound = "–" if latest is None or latest.bound is None else f"{latest.bound:,.0f}"
+        solutions = 0 if latest is None else latest.solutions
+        table.add_row(Text("elapsed", style="dim"), f"{elapsed:5.1f} s / {self.time_limit:.0f} s",
+                      Text("rosters", style="dim"), str(solutions),
+                      Text("best", style="dim"), objective, Text("bound", style="dim"), bound)
+        return table
+
+
+@app.command()
+def plan(
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML; the built-in KOS plant if omitted.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for roster.csv, report.json, report.html.")] = Path(
+        "out"),
+    time_limit: Annotated[float, typer.Option(help="Seconds of search.", min=1)] = 30.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+) -> None:
+    """Plan a roster. Ctrl-C stops the search and keeps the best roster found."""
+    chosen = load_or_example(scenario)
+    view = _ProgressView(time_limit)
+    stop = threading.Event()
+    console.print(f"Planning [bold]{chosen.site.name}[/bold]: {len(chosen.employees)} people, "
+                  f"{chosen.horizon.days} days from {chosen.horizon.start}, {chosen.site.jurisdiction.value} law")
+    with Live(view, console=console, refresh_per_second=4, transient=True):
+        outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+                               on_progress=view.update, stop=stop)
+    result = outcome.result
+    if outcome.roster is None or outcome.report is None or outcome.checked is None:
+        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
+        raise typer.Exit(EXIT_VIOLATIONS)
+    written = service.write_outputs(chosen, outcome.roster, outcome.report, out)
+    summary = outcome.report["summary"]
+    if result.interrupted:
+        console.print("[yellow]Stopped early:[/yellow] the best roster found so far is kept.")
+    coverage = ("[green]complete[/green]" if summary["coverage_complete"]
+                else f"[red]{summary['shortfall_person_shifts']} person-shifts short[/red]")
+    count = summary["violations"]
+    violations = "[green]0[/green]" if not count else f"[red]{count}[/red]"
+    console.print(f"{result.status} in {result.wall_time:.1f} s · coverage {coverage} · violations {violations}"
+                  f" · cost {outcome.report['objective']['total']:,}")
+    if result.note:
+        console.print(f"[yellow]{result.note}[/yellow]")
+    for path in written:
+        console.print(f"  wrote {path}")
+    raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)
+
+
+@app.command()
+def check(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML the roster belongs to.")],
+    roster: Annotated[Path, typer.Argument(help="Roster CSV (employee,date,shift,post[,start,end]).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    report: Annotated[Path | None, typer.Option(help="Also write a report (.json or .html) here.")] = None,
+) -> None:
+    """Audit a roster, even a hand-made one. Exit 0: no hard rule broken; 1: violations; 2: bad input."""
+    chosen = load_or_example(scenario)
+    try:
+        loaded = load_roster(roster, chosen)
+    except RosterError as error:
+        fail_input(error.problems)
+    checked, document = service.audit(chosen, loaded)
+    if report is not None:
+        from roulement.report.html import render_html
+
+        content = render_html(chosen, loaded, document) if report.suffix == ".html" else json.dumps(
+            document, indent=2, ensure_ascii=False)
+        write_atomic(report, content)
+    if as_json:
+        console.print_json(json.dumps({"violations": document["violations"], "objective": document["objective"]}))
+    elif checked.ok:
+        console.print(f"[green]No hard rule broken[/green] by {len(loaded)} shifts. Cost {checked.total:,}.")
+    else:
+        for v in checked.violations:
+            who = f"{v.employee}: " if v.employee else ""
+            console.print(f"[red]{v.rule}[/red] ({v.reference}) {who}{v.message}", highlight=False)
+        console.print(f"[red]{len(checked.violations)} violations.[/red]")
+    raise typer.Exit(EXIT_OK if checked.ok else EXIT_VIOLATIONS)
+
+
+@app.command()
+def example(
+    name: Annotated[str, typer.Argument(help="kos (French plant) or kos-de (German sister plant).")] = "kos",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the scenario YAML.")] = Path("kos.yaml"),
+) -> None:
+    """Write a built-in scenario as YAML you can edit and plan again."""
+    try:
+        scenario = service.example(name)
+    except service.UnknownExample as error:
+        fail_input(str(error.args[0]))
+    save_scenario(scenario, out)
+    console.print(f"wrote {out} ({len(scenario.employees)} people, {scenario.horizon.days} days)")
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON Schema here.")] = None,
+) -> None:
+    """The JSON Schema of the scenario format, generated from the model."""
+    text = scenario_json_schema()
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+
+
+@app.command(name="rules")
+def list_rules() -> None:
+    """Every rule roulement knows, with its legal reference and parameters."""
+    table = Table("rule", "reference", "parameters")
+    for rule in all_rules():
+        table.add_row(rule.id, rule.reference, ", ".join(f"{k}={v}" for k, v in rule.params().items()))
+    console.print(table)

@@ -1,0 +1,173 @@
+"""A self-contained HTML report (no network, no script): roster grid, coverage, totals, violations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from html import escape
+from typing import Any
+
+from roulement.model.roster import Roster
+from roulement.model.scenario import Scenario
+
+PALETTE = ["#f6c85f", "#6f9ed4", "#5b4a8b", "#9dd866", "#ca472f", "#ffa056", "#8dddd0", "#a0a0a0"]
+WEEKDAYS = "LMMJVSD"
+
+STYLE = """
+body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d232b;background:#fafafa}
+h1{margin:0 0 4px}h2{margin:28px 0 8px;border-bottom:2px solid #ddd;padding-bottom:4px}
+.sub{color:#5a6270}.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
+.card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:10px 14px;min-width:120px}
+.card b{display:block;font-size:22px}.ok{color:#1f7a3a}.bad{color:#b3261e}
+table{border-collapse:collapse;background:#fff}td,th{border:1px solid #e2e2e2;padding:2px 5px;text-align:center}
+th{background:#f0f2f5;position:sticky;top:0}.left{text-align:left}
+.grid td{width:20px;height:18px;font-size:11px;padding:0;color:#fff;font-weight:600}
+.grid td.off{background:#fff}.grid td.abs{background:repeating-linear-gradient(45deg,#eee,#eee 3px,#fff 3px,#fff 6px)}
+.grid th.we,.grid td.we.off{background:#eef1f6}.short{background:#f8d7d4;color:#b3261e;font-weight:700}
+.full{background:#e3f4e8}.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:4px;color:#fff}
+.scroll{overflow:auto;max-height:70vh;border:1px solid #ddd}
+"""
+
+
+def _colors(scenario: Scenario) -> dict[str, str]:
+    return {s.id: s.color or PALETTE[i % len(PALETTE)] for i, s in enumerate(scenario.shifts)}
+
+
+def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any]) -> str:
+    colors = _colors(scenario)
+    dates = scenario.horizon.dates()
+    summary = report["summary"]
+    status_class = "ok" if summary["coverage_complete"] and not summary["violations"] else "bad"
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>roulement – {escape(scenario.site.name)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{escape(scenario.site.name)}</h1>",
+        f"<div class='sub'>{report['horizon']['start']} to {report['horizon']['end']} · "
+        f"{escape(scenario.site.jurisdiction.value)} law · {escape(scenario.site.timezone)}</div>",
+        "<div class='cards'>",
+        _card("People", summary["employees"]),
+        _card("Shifts worked", summary["assignments"]),
+        _card("Coverage", "complete" if summary["coverage_complete"]
+              else f"{summary['shortfall_person_shifts']} short", "ok" if summary["coverage_complete"] else "bad"),
+        _card("Violations", summary["violations"], "ok" if not summary["violations"] else "bad"),
+        _card("Cost", report["objective"]["total"]),
+    ]
+    solver = report.get("solver")
+    if solver:
+        parts.append(_card("Solver", f"{solver['status']} · {solver['wall_time']:.0f} s"))
+    parts.append("</div>")
+    parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary)) + "</p>")
+    parts += _objective(report)
+    parts += _violations(report)
+    parts += _coverage(scenario, report, dates)
+    parts += _grid(scenario, roster, dates, colors)
+    parts += _totals(report)
+    parts.append("<p class='sub'>Made by roulement " + escape(str(report["roulement"])) + " on "
+                 + escape(report["generated"]) + ". Every figure is recomputed from the roster itself.</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _card(label: str, value: object, css: str = "") -> str:
+    return f"<div class='card'>{escape(label)}<b class='{css}'>{escape(str(value))}</b></div>"
+
+
+def _verdict(summary: dict[str, Any]) -> str:
+    if summary["coverage_complete"] and not summary["violations"]:
+        return "Every post is covered and no rule of law, plant or contract is broken."
+    text = []
+    if not summary["coverage_complete"]:
+        text.append(f"{summary['shortfall_person_shifts']} person-shifts are missing.")
+    if summary["violations"]:
+        rules = ", ".join(f"{k} ×{v}" for k, v in summary["violations_by_rule"].items())
+        text.append(f"{summary['violations']} violations: {rules}.")
+    return " ".join(text)
+
+
+def _objective(report: dict[str, Any]) -> list[str]:
+    rows = "".join(f"<tr><td class='left'>{escape(k)}</td><td>{v}</td></tr>"
+                   for k, v in report["objective"]["terms"].items())
+    return ["<h2>Cost of the roster, by term</h2>",
+            f"<table><tr><th class='left'>term</th><th>cost</th></tr>{rows}</table>"]
+
+
+def _violations(report: dict[str, Any]) -> list[str]:
+    if not report["violations"]:
+        return []
+    rows = "".join(
+        f"<tr><td class='left'>{escape(v['rule'])}</td><td class='left'>{escape(v['reference'])}</td>"
+        f"<td>{escape(v['employee'] or '')}</td><td>{escape(', '.join(v['dates']))}</td>"
+        f"<td class='left'>{escape(v['message'])}</td></tr>"
+        for v in report["violations"][:500]
+    )
+    more = len(report["violations"]) - 500
+    return ["<h2>Violations</h2>",
+            "<table><tr><th>rule</th><th>reference</th><th>employee</th><th>dates</th><th>what</th></tr>"
+            f"{rows}</table>" + (f"<p>… and {more} more in report.json</p>" if more > 0 else "")]
+
+
+def _coverage(scenario: Scenario, report: dict[str, Any], dates: list[dt.date]) -> list[str]:
+    needed: dict[tuple[str, str], int] = defaultdict(int)
+    got: dict[tuple[str, str], int] = defaultdict(int)
+    short_posts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in report["coverage"]:
+        key = (row["date"], row["shift"])
+        needed[key] += row["required"]
+        got[key] += min(row["assigned"], row["required"])
+        if row["assigned"] < row["required"]:
+            short_posts[key].append(f"{row['post']} {row['assigned']}/{row['required']}")
+    head = "".join(f"<th class='{_we(d)}'>{WEEKDAYS[d.weekday()]}<br>{d.day}</th>" for d in dates)
+    rows = []
+    for shift in scenario.shifts:
+        cells = []
+        for date in dates:
+            key = (date.isoformat(), shift.id)
+            if key not in needed:
+                cells.append("<td></td>")
+                continue
+            css = "short" if short_posts.get(key) else "full"
+            title = escape("; ".join(short_posts.get(key, [])) or "all posts covered")
+            cells.append(f"<td class='{css}' title='{title}'>{got[key]}/{needed[key]}</td>")
+        rows.append(f"<tr><th class='left'>{escape(shift.id)} {escape(shift.name)}</th>{''.join(cells)}</tr>")
+    return ["<h2>Coverage per day and shift</h2>",
+            "<p class='sub'>Filled / required minimum, over all posts; red cells name the posts short.</p>",
+            f"<div class='scroll'><table><tr><th></th>{head}</tr>{''.join(rows)}</table></div>"]
+
+
+def _we(date: dt.date) -> str:
+    return "we" if date.weekday() >= 5 else ""
+
+
+def _grid(scenario: Scenario, roster: Roster, dates: list[dt.date], colors: dict[str, str]) -> list[str]:
+    worked = {(a.employee, a.date): a for a in roster}
+    legend = "".join(f"<span style='background:{colors[s.id]}'>{escape(s.id)} {escape(s.name)} "
+                     f"{s.start:%H:%M}–{s.end:%H:%M}</span>" for s in scenario.shifts)
+    head = "".join(f"<th class='{_we(d)}'>{WEEKDAYS[d.weekday()]}<br>{d.day}</th>" for d in dates)
+    rows = []
+    for employee in scenario.employees:
+        cells = []
+        for date in dates:
+            assignment = worked.get((employee.id, date))
+            if assignment is not None:
+                title = escape(f"{assignment.shift} · {assignment.post}")
+                cells.append(f"<td style='background:{colors.get(assignment.shift, '#777')}' "
+                             f"title='{title}'>{escape(assignment.shift)}</td>")
+            elif employee.absent_on(date):
+                cells.append("<td class='abs' title='absent'></td>")
+            else:
+                cells.append(f"<td class='off {_we(date)}'></td>")
+        label = escape(employee.name or employee.id)
+        rows.append(f"<tr><th class='left'>{label}</th>{''.join(cells)}</tr>")
+    return ["<h2>Roster</h2>", f"<div class='legend'>{legend}</div>",
+            f"<div class='scroll'><table class='grid'><tr><th></th>{head}</tr>{''.join(rows)}</table></div>"]
+
+
+def _totals(report: dict[str, Any]) -> list[str]:
+    rows = "".join(
+        f"<tr><td class='left'>{escape(t['name'])}</td><td>{t['hours']:g}</td><td>{t['contract_hours']:g}</td>"
+        f"<td>{t['shifts']}</td><td>{t['nights']}</td><td>{t['sundays']}</td><td>{t['weekend_days']}</td></tr>"
+        for t in report["employees"]
+    )
+    return ["<h2>Per person</h2>",
+            "<div class='scroll'><table><tr><th class='left'>person</th><th>hours</th><th>contract</th>"
+            f"<th>shifts</th><th>nights</th><th>Sundays</th><th>weekend days</th></tr>{rows}</table></div>"]

@@ -1,0 +1,52 @@
+"""Small hand-made scenarios and rosters for tests: a plant you can hold in your head."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from roulement.model.roster import Assignment, Roster
+from roulement.model.scenario import Scenario
+
+MONDAY = dt.date(2026, 1, 5)  # no DST change nearby; a Monday, so weeks are whole
+
+
+def scenario(
+    jurisdiction: str = "FR",
+    days: int = 14,
+    start: dt.date = MONDAY,
+    employees: list[dict[str, Any]] | None = None,
+    demand: list[dict[str, Any]] | None = None,
+    extra_shifts: list[dict[str, Any]] | None = None,
+    rules: dict[str, Any] | None = None,
+    safety_minimums: list[dict[str, Any]] | None = None,
+    timezone: str = "Europe/Paris",
+) -> Scenario:
+    """A 3x8 plant with one post `line` (skill `op`) and one post `chef` (skills `op`, `lead`)."""
+    shifts = [
+        {"id": "M", "start": "05:00", "end": "13:00", "break_minutes": 30},
+        {"id": "A", "start": "13:00", "end": "21:00", "break_minutes": 30},
+        {"id": "N", "start": "21:00", "end": "05:00", "break_minutes": 30},
+        *(extra_shifts or []),
+    ]
+    data = {
+        "site": {"name": "Test plant", "jurisdiction": jurisdiction, "timezone": timezone},
+        "horizon": {"start": start.isoformat(), "days": days},
+        "shifts": shifts,
+        "skills": [{"id": "op"}, {"id": "lead"}, {"id": "esi"}],
+        "posts": [{"id": "line", "skills": ["op"]}, {"id": "chef", "skills": ["op", "lead"]}],
+        "demand": demand if demand is not None else [],
+        "employees": employees if employees is not None else [{"id": "e1", "skills": ["op"]}],
+        "safety_minimums": safety_minimums or [],
+        "rules": rules or {},
+    }
+    return Scenario.model_validate(data)
+
+
+def day(offset: int, start: dt.date = MONDAY) -> dt.date:
+    return start + dt.timedelta(days=offset)
+
+
+def roster(*rows: tuple[str, int, str] | tuple[str, int, str, str]) -> Roster:
+    """Rows of (employee, day offset from MONDAY, shift[, post]); post defaults to `line`."""
+    return Roster([Assignment(r[0], day(r[1]), r[2], r[3] if len(r) > 3 else "line") for r in rows])  # type: ignore[misc]
