@@ -115,14 +115,15 @@ class ModelBuilder:
     def _apply_hint(self) -> None:
         if self.options.hint is None:
             return
-        chosen = {(a.employee, (a.date - self.scenario.horizon.start).days, a.shift, a.post)
-                  for a in self.options.hint}
+        chosen: set[tuple[str, int, str, str]] = {
+            (a.employee, (a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in self.options.hint
+        }
         worked = {(e, d, s) for e, d, s, _ in chosen}
         for key, literal in self._works.items():
             self.model.add_hint(literal, key in worked)
-        for key, literal in self._holds.items():
-            if literal is not self._works.get(key[:3]):
-                self.model.add_hint(literal, key in chosen)
+        for held, literal in self._holds.items():
+            if literal is not self._works.get(held[:3]):
+                self.model.add_hint(literal, held in chosen)
 
     # --- the Encoder interface -------------------------------------------------------------------------
     def works(self, employee: str, day: int, shift: str) -> Literal | None:

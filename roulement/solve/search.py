@@ -75,7 +75,7 @@ class SolveResult:
         }
 
 
-class _Watcher(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Watcher(cp_model.CpSolverSolutionCallback):
     def __init__(self, started: float, report: Callable[[Progress], None] | None) -> None:
         super().__init__()
         self.started = started
