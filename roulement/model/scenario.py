@@ -36,6 +36,9 @@ def parse_clock(value: Any) -> dt.time:
         raise ValueError(f"time {value!r} is not a clock time HH:MM")
     if isinstance(value, str):
         parts = value.strip().split(":")
+        # 'HH:MM:SS' with zero seconds is what a JSON dump of a time gives (`roulement example` writes it).
+        if len(parts) == 3 and parts[2] == "00":
+            parts = parts[:2]
         if len(parts) == 2 and all(p.isdigit() for p in parts):
             hours, minutes = int(parts[0]), int(parts[1])
             if 0 <= hours <= 23 and 0 <= minutes <= 59:
