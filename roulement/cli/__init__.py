@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from roulement.cli import plan as _plan  # noqa: F401  (registers commands)
+from roulement.cli import shocks as _shocks  # noqa: F401  (registers commands)
 from roulement.cli.app import app
 
 

@@ -29,9 +29,13 @@ class SolveOptions:
     hint: Roster | None = None
     frozen_days: set[int] = field(default_factory=set)
     frozen: Roster | None = None
+    frozen_cells: set[tuple[str, int]] = field(default_factory=set)
     log_search: bool = False
     # Stop once the roster is proven within this relative gap of the bound (0 = prove optimality).
     relative_gap: float = 0.0
+    # Try hard coverage first (fast when it holds); False goes straight to priced shortfalls, one model
+    # build instead of two: what a re-plan from a nearly feasible hint wants.
+    hard_first: bool = True
 
 
 @dataclass
@@ -119,6 +123,10 @@ def solve(
     started = time.monotonic()
     if not options.allow_shortfall:
         return _run(scenario, in_force, options, False, options.time_limit, None, on_progress, stop, started)
+    if not options.hard_first:
+        priced = _run(scenario, in_force, options, True, options.time_limit, None, on_progress, stop, started)
+        priced.strategy = "priced-shortfall"
+        return priced
     first = _run(scenario, in_force, options, False, options.time_limit, HARD_PHASE_SHARE * options.time_limit,
                  on_progress, stop, started)
     if first.roster is not None or first.interrupted:
@@ -150,7 +158,8 @@ def _run(
     builder = ModelBuilder(
         scenario, rules,
         BuildOptions(allow_shortfall=allow_shortfall, hint=options.hint,
-                     frozen_days=options.frozen_days, frozen=options.frozen),
+                     frozen_days=options.frozen_days, frozen=options.frozen,
+                     frozen_cells=options.frozen_cells),
     )
     build_time = time.monotonic() - phase_started
 

@@ -1,0 +1,224 @@
+"""Re-planning after a disruption: the past stays as it was, the future changes as little as it can.
+
+The published roster is priced as a soft rule, `KeepPublished`: every (person, day) from `--from` on whose
+shift differs from the published one costs `weight`, more for near-term days (a change tomorrow hurts more
+than one in three weeks). Being a rule, it is written once: the solver minimises it through `encode` and the
+checker recomputes the same price from the roster through `cost`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from roulement.analyse.disruption import credit_lost_hours, still_possible
+from roulement.check.checker import check_roster
+from roulement.model.calendar import Calendar
+from roulement.model.roster import Roster, Timeline
+from roulement.model.scenario import RuleMode, Scenario
+from roulement.rules.base import Cost, Encoder, Rule, Violation
+from roulement.rules.core import Coverage, SafetyMinimums
+from roulement.rules.packs import build_rules
+from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
+
+CHANGES_TERM = "changes"
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class KeepPublished(Rule):
+    """Each shift that differs from the published roster, from `first` on, is priced (heavier when near)."""
+
+    id: ClassVar[str] = "replan.keep-published"
+    title: ClassVar[str] = "Changes to the published roster"
+    reference = "published roster (FR L3121-47: 7 days' notice of changes; DE: TV / BetrVG §87)"
+    mode = RuleMode.SOFT
+
+    def __init__(self, published: Roster, first: dt.date, weight: int = 20, near_days: int = 7,
+                 near_factor: int = 4) -> None:
+        self.published = {(a.employee, a.date): a.shift for a in published}
+        self.first = first
+        self.weight = weight
+        self.near_days = near_days
+        self.near_factor = near_factor
+
+    def price(self, day: dt.date) -> int:
+        """`near_factor` x weight on `first`, falling linearly to 1 x weight after `near_days` days."""
+        distance = (day - self.first).days
+        if distance >= self.near_days:
+            return self.weight
+        extra = (self.near_factor - 1) * (self.near_days - distance) / self.near_days
+        return round(self.weight * (1 + extra))
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        return []
+
+    def cost(self, timeline: Timeline) -> list[Cost]:
+        after = {(item.employee, item.date): item.shift for item in timeline.items}
+        costs = []
+        for employee, day in sorted(set(after) | set(self.published)):
+            if self.first <= day <= timeline.scenario.horizon.end and after.get((employee, day)) != self.published.get(
+                    (employee, day)):
+                costs.append(Cost(CHANGES_TERM, self.price(day), employee, (day,),
+                                  f"{self.published.get((employee, day)) or 'off'} -> {after.get((employee, day)) or 'off'}"))
+        return costs
+
+    def encode(self, encoder: Encoder) -> None:
+        calendar = encoder.calendar
+        first = calendar.day_of.get(self.first, 0) if self.first >= calendar.dates[0] else 0
+        for employee in encoder.scenario.employees:
+            for day in range(first, calendar.days):
+                price = self.price(calendar.dates[day])
+                shift = self.published.get((employee.id, calendar.dates[day]))
+                if shift is None:  # off in the published roster: any shift is a change
+                    encoder.add_cost(CHANGES_TERM, [(price * c, lit) for c, lit in encoder.works_day(employee.id, day)])
+                    continue
+                # Working the published shift keeps it; anything else (off, or another shift) changes it.
+                literal = encoder.works(employee.id, day, shift)
+                encoder.add_cost(CHANGES_TERM, [] if literal is None else [(-price, literal)], constant=price)
+
+
+@dataclass(frozen=True)
+class Change:
+    employee: str
+    date: dt.date
+    before: str | None  # shift code, None = off
+    after: str | None
+
+    @property
+    def called_in(self) -> bool:
+        """Someone who was off is now asked to work."""
+        return self.before is None and self.after is not None
+
+
+def roster_changes(before: Roster, after: Roster, first: dt.date, last: dt.date) -> list[Change]:
+    """Every (person, day) in first..last whose shift differs (a different post on the same shift is no change)."""
+    old = {(a.employee, a.date): a.shift for a in before if first <= a.date <= last}
+    new = {(a.employee, a.date): a.shift for a in after if first <= a.date <= last}
+    return [Change(employee, day, old.get((employee, day)), new.get((employee, day)))
+            for employee, day in sorted(set(old) | set(new)) if old.get((employee, day)) != new.get((employee, day))]
+
+
+def changes_csv(changes: list[Change]) -> str:
+    lines = ["employee,date,before,after"]
+    lines += [f"{c.employee},{c.date.isoformat()},{c.before or ''},{c.after or ''}" for c in changes]
+    return "\n".join(lines) + "\n"
+
+
+def summarise_changes(changes: list[Change], first: dt.date) -> str:
+    """'14 people change 23 shifts; nobody is called in on a day off before Thursday'."""
+    if not changes:
+        return "nobody's roster changes"
+    people = len({c.employee for c in changes})
+    text = f"{people} {'person changes' if people == 1 else 'people change'} {len(changes)} " \
+           f"{'shift' if len(changes) == 1 else 'shifts'}"
+    called = sorted(c.date for c in changes if c.called_in)
+    cancelled = sum(1 for c in changes if c.after is None)
+    if cancelled:
+        text += f" ({cancelled} cancelled)"
+    if not called:
+        return text + "; nobody is called in on a day off"
+    earliest = called[0]
+    if earliest == first:
+        count = Counter(called)[first]
+        return text + f"; {count} {'is' if count == 1 else 'are'} called in on a day off from {first} itself"
+    when = WEEKDAYS_EN[earliest.weekday()] if (earliest - first).days < 7 else earliest.isoformat()
+    return text + f"; nobody is called in on a day off before {when} ({len(called)} call-ins in all)"
+
+
+@dataclass
+class ReplanResult:
+    scenario: Scenario
+    result: SolveResult
+    changes: list[Change]
+    first: dt.date
+    full: SolveResult | None = None
+    full_changes: list[Change] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def roster(self) -> Roster | None:
+        return self.result.roster
+
+
+def neighbourhood(scenario: Scenario, published: Roster, kept: Roster, first: dt.date,
+                  margin_days: int = 7) -> set[tuple[str, int]]:
+    """The (employee, day) cells a re-plan may change; every other cell stays as published.
+
+    Free: the people who could fill a hole the disruption leaves (qualified for a post now short, or holding a
+    safety skill now short) and the people who lost shifts (freed by a line down, so they can be moved), from
+    `first` to `margin_days` after the last hole or lost shift, so rest and weekly limits can be rebalanced.
+    """
+    calendar = Calendar(scenario)
+    holes = check_roster(scenario, kept, rules=[Coverage(), SafetyMinimums()]).violations
+    short_posts = {v.details["post"] for v in holes if "post" in v.details and v.details.get("assigned", 0) <
+                   v.details.get("required", 0)}
+    short_skills = {v.details["skill"] for v in holes if "skill" in v.details}
+    lost = set(published.assignments) - set(kept.assignments)
+    moved = {a.employee for a in lost if a.date >= first}
+    touched = [d for v in holes for d in v.dates] + [a.date for a in lost if a.date >= first]
+    if not touched:
+        return set()
+    last = min(max(touched) + dt.timedelta(days=margin_days), scenario.horizon.end)
+    free_people = {
+        employee.id for employee in scenario.employees
+        if employee.id in moved or short_skills & set(employee.skills)
+        or any(set(scenario.post(post).skills) <= set(employee.skills) for post in short_posts)
+    }
+    days = [calendar.day_of[d] for d in calendar.dates if first <= d <= last]
+    return {(employee, day) for employee in free_people for day in days}
+
+
+def replan(
+    scenario: Scenario,
+    published: Roster,
+    first: dt.date,
+    options: SolveOptions | None = None,
+    compare_full: bool = False,
+    keep: KeepPublished | None = None,
+    whole: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> ReplanResult:
+    """Re-plan `scenario` (already disrupted) from `first`, keeping days before it and as much as possible after.
+
+    Only the `neighbourhood` of the disruption may change unless `whole`. With `compare_full`, the same
+    situation is also solved from scratch (past frozen, everything after free, no change price, no hint), so
+    the two change counts can be compared.
+    """
+    options = options or SolveOptions(time_limit=10.0)
+    start = scenario.horizon.start
+    if not start <= first <= scenario.horizon.end:
+        raise ValueError(f"--from {first} is outside the horizon {start}..{scenario.horizon.end}")
+    scenario = credit_lost_hours(scenario, published)
+    frozen_days = set(range((first - start).days))
+    past = [a for a in published if a.date < first]
+    kept = still_possible(scenario, published)
+    future = [a for a in kept if a.date >= first]
+    keep = keep or KeepPublished(published, first)
+    rules = [*build_rules(scenario), keep]
+    calendar = Calendar(scenario)
+    frozen_cells: set[tuple[str, int]] = set()
+    notes = []
+    if not whole:
+        free = neighbourhood(scenario, published, kept, first)
+        frozen_cells = {(e.id, d) for e in scenario.employees for d in range(len(frozen_days), calendar.days)} - free
+        notes.append(f"{len({e for e, _ in free})} people may change, over "
+                     f"{len({d for _, d in free})} days; everyone else keeps the published roster")
+    # What is left of the published roster is a feasible start (shortfalls priced): one build, fast repair.
+    hinted = SolveOptions(**{**vars(options), "hint": kept, "hard_first": False, "frozen_days": frozen_days,
+                             "frozen": Roster(past + future), "frozen_cells": frozen_cells})
+    result = solve(scenario, hinted, on_progress=on_progress, rules=rules, stop=stop)
+    changes = roster_changes(published, result.roster, first, scenario.horizon.end) if result.roster else []
+    outcome = ReplanResult(scenario, result, changes, first, notes=notes)
+    if compare_full:
+        scratch = SolveOptions(**{**vars(options), "hint": None, "frozen_days": frozen_days,
+                                  "frozen": Roster(past), "frozen_cells": set()})
+        full = solve(scenario, scratch, rules=build_rules(scenario), stop=stop)
+        outcome.full = full
+        if full.roster is not None:
+            outcome.full_changes = roster_changes(published, full.roster, first, scenario.horizon.end)
+    return outcome
