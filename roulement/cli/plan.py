@@ -64,8 +64,11 @@ def plan(
     time_limit: Annotated[float, typer.Option(help="Seconds of search.", min=1)] = 30.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    lang: Annotated[str, typer.Option(help="Language of explanations: en, fr or de.")] = "en",
 ) -> None:
     """Plan a roster. Ctrl-C stops the search and keeps the best roster found."""
+    if lang not in ("en", "fr", "de"):
+        fail_input(f"--lang: {lang!r} is not one of en, fr, de")
     chosen = load_or_example(scenario)
     view = _ProgressView(time_limit)
     stop = threading.Event()
@@ -90,6 +93,8 @@ def plan(
                   f" · cost {outcome.report['objective']['total']:,}")
     if result.note:
         console.print(f"[yellow]{result.note}[/yellow]")
+    for explanation in result.explanations:
+        console.print(f"[yellow]why:[/yellow] {explanation.text(lang)}", highlight=False)
     for path in written:
         console.print(f"  wrote {path}")
     raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)

@@ -145,31 +145,35 @@ class ReplanResult:
 
 
 def neighbourhood(scenario: Scenario, published: Roster, kept: Roster, first: dt.date,
-                  margin_days: int = 7) -> set[tuple[str, int]]:
+                  margin_days: int = 1) -> set[tuple[str, int]]:
     """The (employee, day) cells a re-plan may change; every other cell stays as published.
 
-    Free: the people who could fill a hole the disruption leaves (qualified for a post now short, or holding a
-    safety skill now short) and the people who lost shifts (freed by a line down, so they can be moved), from
-    `first` to `margin_days` after the last hole or lost shift, so rest and weekly limits can be rebalanced.
+    Around each hole the disruption leaves (a post short, or a safety skill short, on some day), the people
+    who could fill it are free from `margin_days` before to `margin_days` after that day, so a neighbour shift
+    can move to respect rest and rotation; people who lost shifts (a line down) are free around those days too,
+    so they can be moved where needed. Nothing before `first` is ever free.
     """
     calendar = Calendar(scenario)
     holes = check_roster(scenario, kept, rules=[Coverage(), SafetyMinimums()]).violations
-    short_posts = {v.details["post"] for v in holes if "post" in v.details and v.details.get("assigned", 0) <
-                   v.details.get("required", 0)}
-    short_skills = {v.details["skill"] for v in holes if "skill" in v.details}
-    lost = set(published.assignments) - set(kept.assignments)
-    moved = {a.employee for a in lost if a.date >= first}
-    touched = [d for v in holes for d in v.dates] + [a.date for a in lost if a.date >= first]
-    if not touched:
-        return set()
-    last = min(max(touched) + dt.timedelta(days=margin_days), scenario.horizon.end)
-    free_people = {
-        employee.id for employee in scenario.employees
-        if employee.id in moved or short_skills & set(employee.skills)
-        or any(set(scenario.post(post).skills) <= set(employee.skills) for post in short_posts)
-    }
-    days = [calendar.day_of[d] for d in calendar.dates if first <= d <= last]
-    return {(employee, day) for employee in free_people for day in days}
+    around: dict[str, set[int]] = {}
+
+    def free(people: set[str], day: dt.date) -> None:
+        centre = calendar.day_of[day]
+        days = {d for d in range(centre - margin_days, centre + margin_days + 1)
+                if 0 <= d < calendar.days and calendar.dates[d] >= first}
+        for person in people:
+            around.setdefault(person, set()).update(days)
+
+    for hole in holes:
+        if "post" in hole.details and hole.details.get("assigned", 0) < hole.details.get("required", 0):
+            needs = set(scenario.post(hole.details["post"]).skills)
+            free({e.id for e in scenario.employees if needs <= set(e.skills)}, hole.dates[0])
+        elif "skill" in hole.details:
+            free({e.id for e in scenario.employees if hole.details["skill"] in e.skills}, hole.dates[0])
+    for lost in set(published.assignments) - set(kept.assignments):
+        if lost.date >= first and lost.date in calendar.day_of:
+            free({lost.employee}, lost.date)
+    return {(person, day) for person, days in around.items() for day in days}
 
 
 def replan(
@@ -212,6 +216,11 @@ def replan(
     hinted = SolveOptions(**{**vars(options), "hint": kept, "hard_first": False, "frozen_days": frozen_days,
                              "frozen": Roster(past + future), "frozen_cells": frozen_cells})
     result = solve(scenario, hinted, on_progress=on_progress, rules=rules, stop=stop)
+    if result.roster is None and not result.interrupted:
+        # Nothing better found in time: what is left of the published roster is itself a valid answer.
+        result.roster = kept
+        result.note = "no better roster found in time: the published roster, less the lost shifts, is kept"
+        notes.append(result.note)
     changes = roster_changes(published, result.roster, first, scenario.horizon.end) if result.roster else []
     outcome = ReplanResult(scenario, result, changes, first, notes=notes)
     if compare_full:

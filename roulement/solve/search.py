@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -36,6 +37,8 @@ class SolveOptions:
     # Try hard coverage first (fast when it holds); False goes straight to priced shortfalls, one model
     # build instead of two: what a re-plan from a nearly feasible hint wants.
     hard_first: bool = True
+    # When hard coverage is proven impossible, look for a small set of conflicting facts (seconds; 0 = don't).
+    explain_time_limit: float = 20.0
 
 
 @dataclass
@@ -61,6 +64,8 @@ class SolveResult:
     variables: int
     strategy: str = "hard-coverage"
     note: str = ""
+    # Why the minimums cannot all be met (analyse.explain.Explanation), when that was proven.
+    explanations: list[Any] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -76,6 +81,7 @@ class SolveResult:
             "strategy": self.strategy,
             "note": self.note,
             "terms": self.terms,
+            "explanations": [e.as_dict() for e in self.explanations],
         }
 
 
@@ -136,6 +142,10 @@ def solve(
     second.strategy = "priced-shortfall"
     second.note = ("no roster meets every minimum: " + ("proven" if first.status == "INFEASIBLE" else
                    "none found in time") + "; shortfalls are priced and reported")
+    if first.status == "INFEASIBLE" and options.explain_time_limit > 0 and not second.interrupted:
+        from roulement.analyse.explain import explain_infeasibility  # analyse builds on solve, not the reverse
+
+        second.explanations = explain_infeasibility(scenario, in_force, options.explain_time_limit)
     return second
 
 
