@@ -258,7 +258,8 @@ class StressResult:
     result: SolveResult
     breaks: list[Break] = field(default_factory=list)
     safety_breaks: list[dict[str, Any]] = field(default_factory=list)
-    missing: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)  # per short post: holders needed vs left
+    group_needs: list[dict[str, Any]] = field(default_factory=list)  # per skill group of several posts
 
     def by_post(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -269,7 +270,7 @@ class StressResult:
     def as_dict(self) -> dict[str, Any]:
         return {"removed": self.removed, "feasible": self.feasible, "short_person_shifts_by_post": self.by_post(),
                 "breaks": [vars(b) for b in self.breaks], "safety_breaks": self.safety_breaks,
-                "missing_people": self.missing, "solver": self.result.as_dict()}
+                "missing_people": self.missing, "group_needs": self.group_needs, "solver": self.result.as_dict()}
 
 
 def stress(original: Scenario, cut: Scenario, removed: list[str], time_limit: float = 30.0, workers: int = 2,
@@ -289,15 +290,20 @@ def stress(original: Scenario, cut: Scenario, removed: list[str], time_limit: fl
             outcome.safety_breaks.append({"date": v.dates[0].isoformat(), **v.details})
     outcome.feasible = checked.ok
     short_posts = {b.post for b in outcome.breaks}
+    rules = build_rules(original)
+    gone = set(removed)
+    for post in sorted(short_posts):
+        holders = tuple(e.id for e in original.employees if qualified(original, e, post))
+        alone = SkillGroup((post,), tuple(original.post(post).skills), holders)
+        needed = hours_bound(original, alone, rules)
+        left = sum(1 for e in holders if e not in gone)
+        outcome.missing.append({"post": post, "skills": list(alone.skills), "holders_left": left,
+                                "holders_needed_at_least": needed, "missing": max(needed - left, 0)})
     for group in skill_groups(original):
-        if not short_posts & set(group.posts):
-            continue
-        need = minimum_people(original, group, capacity_time_limit, workers)
-        left = sum(1 for e in group.people if e not in set(removed))
-        if need.best is not None:
-            outcome.missing.append({"posts": list(group.posts), "skills": list(group.skills), "left": left,
-                                    "needed_at_least": need.bound, "needed_at_most": need.best,
-                                    "missing": max(need.bound - left, 0)})
+        if short_posts & set(group.posts) and len(group.posts) > 1:
+            need = minimum_people(original, group, capacity_time_limit, workers)
+            left = sum(1 for e in group.people if e not in gone)
+            outcome.group_needs.append({"posts": list(group.posts), "left": left, **need.as_dict()})
     return outcome
 
 

@@ -342,12 +342,14 @@ def _why_not(scenario: Scenario, roster: Roster, employee: Employee, index: int,
         if broken:
             lines.append(message("would-break", lang, shift=shift,
                                  rules="; ".join(rule_statement(r, lang) for r in broken)))
-            continue
         for post in posts:
             slot = slots[(index, shift, post)]
             assigned = len(timeline.by_slot.get((index, shift, post), []))
             if assigned >= slot.preferred:
                 lines.append(message("post-full", lang, post=post, assigned=assigned, shift=shift,
+                                     preferred=slot.preferred))
+            elif not broken:
+                lines.append(message("could-work", lang, employee=name, shift=shift, post=post, assigned=assigned,
                                      preferred=slot.preferred))
     return lines
 
@@ -360,7 +362,20 @@ def _cost_of_granting(scenario: Scenario, roster: Roster, wish: Granted, rules: 
 
     before = check_roster(scenario, roster, rules)
     keep = KeepPublished(roster, scenario.horizon.start, weight=5, near_days=0, near_factor=1)
-    result = solve(scenario, SolveOptions(time_limit=time_limit, workers=workers, hint=roster, allow_shortfall=True),
+    # A local re-plan: only people who could stand in for the employee, the day before to the day after, may
+    # change; the rest of the roster stays. The current roster less the request's obstacle is the start.
+    calendar = Calendar(scenario)
+    centre = calendar.day_of[wish.date]
+    employee = scenario.employee(wish.employee)
+    posts = {p.id for p in scenario.eligible_posts(employee)}
+    helpers = {e.id for e in scenario.employees if any(set(scenario.post(p).skills) <= set(e.skills) for p in posts)}
+    days = [d for d in (centre - 1, centre, centre + 1) if 0 <= d < calendar.days]
+    free = {(e, d) for e in helpers | {wish.employee} for d in days}
+    frozen_cells = {(e.id, d) for e in scenario.employees for d in range(calendar.days)} - free
+    start = Roster([a for a in roster if not (a.employee == wish.employee and a.date == wish.date
+                                              and wish.kind in (RequestKind.DAY_OFF, RequestKind.SHIFT_OFF))])
+    result = solve(scenario, SolveOptions(time_limit=time_limit, workers=workers, hint=start, hard_first=False,
+                                          frozen=roster, frozen_cells=frozen_cells, explain_time_limit=0),
                    rules=[*rules, keep, wish])
     if result.roster is None:
         if result.status == "INFEASIBLE":

@@ -183,3 +183,166 @@ def replan_command(
     for path in files:
         console.print(f"  wrote {path}")
     raise typer.Exit(EXIT_OK if checked.ok else EXIT_VIOLATIONS)
+
+
+def _read_removed(path: Path, scenario: Scenario) -> list[str]:
+    """One employee id a line (or a CSV whose first column is `employee`); '#' starts a comment."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as error:
+        fail_input(f"{path}: cannot read: {error.strerror}")
+    removed, problems = [], []
+    for number, line in enumerate(lines, 1):
+        value = line.split("#", 1)[0].split(",", 1)[0].strip()
+        if not value or (number == 1 and value == "employee"):
+            continue
+        if not scenario.has_employee(value):
+            problems.append(f"{path}:{number}: unknown employee {value!r}")
+        removed.append(value)
+    if problems:
+        fail_input(problems)
+    return removed
+
+
+@app.command()
+def stress(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for stress.json and stress.html.")],
+    cut: Annotated[int | None, typer.Option(help="Remove this many people.", min=0)] = None,
+    order: Annotated[str, typer.Option(help="Who goes first: seniority (last in, first out), "
+                                            "reverse-seniority or random.")] = "seniority",
+    seed: Annotated[int, typer.Option(help="Seed for --order random and for sampling.")] = 0,
+    remove: Annotated[Path | None, typer.Option(help="File of employee ids to remove, one a line.")] = None,
+    absence_rate: Annotated[float | None, typer.Option(
+        help="Monte Carlo: each person is absent on each day with this probability.", min=0.0, max=1.0)] = None,
+    samples: Annotated[int, typer.Option(help="Monte Carlo samples.", min=1)] = 200,
+    time_limit: Annotated[float, typer.Option(help="Seconds for the coverage solve.", min=1)] = 30.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    lang: Annotated[str, typer.Option(help="Language of explanations: en, fr or de.")] = "en",
+) -> None:
+    """Stress-test a headcount cut (can the plant still run within the law?) or random absences."""
+    from rich.progress import Progress as Bar
+
+    from roulement.analyse.capacity import ORDERS, absence_risk, cut_order, risk_chart_svg
+    from roulement.analyse.capacity import stress as run_stress
+    from roulement.analyse.disruption import remove_employees
+
+    chosen = _scenario(scenario)
+    language = _lang(lang)
+    if cut is not None and remove is not None:
+        fail_input("give either --cut or --remove, not both")
+    if order not in ORDERS:
+        fail_input(f"--order: {order!r} is not one of {', '.join(ORDERS)}")
+    removed: list[str] = []
+    if cut is not None:
+        if cut > len(chosen.employees):
+            fail_input(f"--cut {cut}: the scenario has only {len(chosen.employees)} people")
+        removed = cut_order(chosen, order, seed)[:cut]
+    elif remove is not None:
+        removed = _read_removed(remove, chosen)
+    elif absence_rate is None:
+        fail_input("give --cut N, --remove FILE or --absence-rate R")
+    reduced = remove_employees(chosen, removed) if removed else chosen
+    document: dict[str, object] = {"scenario": str(scenario), "removed": removed}
+    sections: list[str] = []
+    if removed or absence_rate is None:
+        console.print(f"Removing {len(removed)} of {len(chosen.employees)} people ({order if cut is not None else remove})"
+                      f"; solving for up to {time_limit:.0f} s…")
+        outcome = run_stress(chosen, reduced, removed, time_limit=time_limit, workers=workers)
+        document["cut"] = outcome.as_dict()
+        if outcome.feasible:
+            console.print("[green]Feasible:[/green] the plant can still be covered within the law over the horizon.")
+            sections.append("<p><b>Feasible</b>: covered within the law over the horizon.</p>")
+        else:
+            status = "no roster found" if outcome.result.roster is None else "not covered"
+            console.print(f"[red]Breaks[/red] ({status}): person-shifts short by post:")
+            for post, short in outcome.by_post().items():
+                shifts = sorted({b.shift for b in outcome.breaks if b.post == post})
+                days = sorted({b.date for b in outcome.breaks if b.post == post})
+                console.print(f"  {post}: {short} short on shifts {','.join(shifts)}, {len(days)} days "
+                              f"(first {days[0]})")
+            if outcome.safety_breaks:
+                console.print(f"  safety minimums broken {len(outcome.safety_breaks)} times")
+            for gap in outcome.missing:
+                console.print(f"  {gap['post']} (skills {', '.join(gap['skills'])}): {gap['holders_left']} holders "
+                              f"left, at least {gap['holders_needed_at_least']} needed by hours alone: "
+                              f"[bold]{gap['missing']} missing[/bold]")
+            for need in outcome.group_needs:
+                console.print(f"  group {'+'.join(need['posts'])}: {need['left']} left; fewest that can run it: "
+                              f"{need['lower_bound']}–{need['minimum'] or '?'}")
+            for explanation in outcome.result.explanations:
+                console.print(f"  [yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
+            rows = "".join(f"<tr><td>{p}</td><td>{n}</td></tr>" for p, n in outcome.by_post().items())
+            sections.append(f"<p><b>Not covered.</b></p><table><tr><th>post</th><th>person-shifts short</th></tr>"
+                            f"{rows}</table>")
+    if absence_rate is not None:
+        with Bar(console=console, transient=True) as bar:
+            task = bar.add_task("sampling absences", total=samples)
+            risk = absence_risk(reduced, absence_rate, samples, seed,
+                                on_sample=lambda done: bar.update(task, completed=done))
+        document["absence_risk"] = risk.as_dict()
+        console.print(f"{samples} samples at {absence_rate:.0%} absence ({risk.seconds:.1f} s): plant short in "
+                      f"{risk.plant_short:.0%} of samples")
+        for post, share in sorted(risk.post_short.items(), key=lambda kv: -kv[1]):
+            if share:
+                console.print(f"  {post}: short in {share:.0%}")
+        sections.append(f"<h2>Random absences ({absence_rate:.0%}, {samples} samples)</h2>"
+                        f"<p>Probability each post runs short (max-flow relaxation: a lower bound).</p>"
+                        + risk_chart_svg(risk))
+    html = ("<!doctype html><html><head><meta charset='utf-8'><title>roulement stress</title></head><body>"
+            f"<h1>Stress test: {chosen.site.name}</h1>" + "".join(sections) + "</body></html>")
+    write_all_atomic({out / "stress.json": json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                      out / "stress.html": html})
+    console.print(f"  wrote {out / 'stress.json'}\n  wrote {out / 'stress.html'}")
+
+
+@app.command(name="capacity")
+def capacity_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    time_limit: Annotated[float, typer.Option(help="Seconds per skill group.", min=1)] = 20.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """The fewest people per skill group that can run the plant within the law (bound + verification)."""
+    from rich.table import Table
+
+    from roulement.analyse.capacity import capacity
+
+    chosen = _scenario(scenario)
+    results = capacity(chosen, time_limit, workers,
+                       on_group=None if as_json else lambda r: console.print(f"[dim]{r.group.name}: done[/dim]"))
+    if as_json:
+        console.print_json(json.dumps([r.as_dict() for r in results]))
+        return
+    table = Table("posts", "skills", "people", "minimum", "margin")
+    for r in results:
+        minimum = "?" if r.best is None else str(r.best) if r.exact else f"{r.bound}–{r.best}"
+        margin = "?" if r.best is None else str(r.available - r.best) if r.exact else \
+            f"{r.available - r.best}–{r.available - r.bound}"
+        table.add_row(", ".join(r.group.posts), ", ".join(r.group.skills), str(r.available), minimum, margin)
+    console.print(table)
+    if chosen.safety_minimums:
+        console.print("[dim]Safety minimums span groups and are not part of these figures.[/dim]")
+
+
+@app.command(name="explain")
+def explain_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    roster: Annotated[Path, typer.Argument(help="Roster CSV.")],
+    employee: Annotated[str, typer.Option(help="Employee id.")],
+    date: Annotated[str, typer.Option(help="Day (YYYY-MM-DD).")],
+    lang: Annotated[str, typer.Option(help="Language: en, fr or de.")] = "en",
+    time_limit: Annotated[float, typer.Option(help="Seconds to price granting a refused request.", min=1)] = 10.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+) -> None:
+    """Why does EMPLOYEE work (or not) on DATE, and why was their request that day refused?"""
+    from roulement.analyse.explain import explain_day
+
+    chosen = _scenario(scenario)
+    language = _lang(lang)
+    if not chosen.has_employee(employee):
+        fail_input(f"--employee: unknown employee {employee!r}")
+    day = _date(date, "--date", chosen)
+    loaded = _roster(roster, chosen)
+    for line in explain_day(chosen, loaded, employee, day, language, time_limit, workers):  # type: ignore[arg-type]
+        console.print(line, highlight=False)

@@ -240,6 +240,14 @@ FACTS: dict[str, dict[Lang, str]] = {
         "fr": "travailler en {shift} enfreindrait : {rules}",
         "de": "Schicht {shift} zu arbeiten verstieße gegen: {rules}",
     },
+    "could-work": {
+        "en": "no hard rule stops {employee} working shift {shift} on post {post}, which has {assigned} of the "
+              "{preferred} wanted: the roster's costs chose otherwise",
+        "fr": "aucune règle impérative n'empêche {employee} de travailler en {shift} au poste {post}, qui a "
+              "{assigned} des {preferred} souhaités : les coûts du planning en ont décidé autrement",
+        "de": "keine zwingende Regel hindert {employee} an Schicht {shift} am Arbeitsplatz {post}, der {assigned} "
+              "der {preferred} gewünschten hat: die Kosten des Dienstplans entschieden anders",
+    },
     "no-post": {
         "en": "no post {employee} is qualified for needs anyone on {date}",
         "fr": "aucun poste pour lequel {employee} est qualifié(e) n'a de besoin le {date}",
@@ -256,9 +264,12 @@ FACTS: dict[str, dict[Lang, str]] = {
         "de": "der Wunsch ({kind} am {date}) ist abgelehnt",
     },
     "grant-cost": {
-        "en": "granting it would cost {delta:+,} ({terms}) and change {changes} shifts of {people} people",
-        "fr": "l'accorder coûterait {delta:+,} ({terms}) et modifierait {changes} postes de {people} personnes",
-        "de": "ihn zu erfüllen kostete {delta:+,} ({terms}) und änderte {changes} Schichten von {people} Personen",
+        "en": "granting it changes the roster's cost by {delta:+,} ({terms}) and changes {changes} shifts of "
+              "{people} people",
+        "fr": "l'accorder change le coût du planning de {delta:+,} ({terms}) et modifie {changes} postes de "
+              "{people} personnes",
+        "de": "ihn zu erfüllen ändert die Kosten des Dienstplans um {delta:+,} ({terms}) und ändert {changes} "
+              "Schichten von {people} Personen",
     },
     "grant-impossible": {
         "en": "granting it is impossible within the law ({status} in {seconds:g} s)",
