@@ -163,7 +163,7 @@ def minimum_people(scenario: Scenario, group: SkillGroup, time_limit: float = 10
     low = min(hours_bound(sub, group, in_force), available + 1)
     builder = ModelBuilder(sub, in_force, BuildOptions(allow_shortfall=False))
     model = builder.model
-    model.clear_objective()
+    model.clear_objective()  # type: ignore[no-untyped-call]
     used = []
     for employee in sub.employees:
         literal = model.new_bool_var(f"used {employee.id}")

@@ -123,7 +123,7 @@ def conflicting_groups(scenario: Scenario, rules: Sequence[Rule] | None = None, 
     """A small set of constraint groups that cannot all hold; None if none was found (feasible or no time)."""
     started = time.monotonic()
     builder = _GroupedBuilder(scenario, list(rules) if rules is not None else build_rules(scenario))
-    builder.model.clear_objective()
+    builder.model.clear_objective()  # type: ignore[no-untyped-call]
     every = sorted(builder.groups)
     builder.model.add_assumptions([builder.groups[g] for g in every])
     solver = cp_model.CpSolver()

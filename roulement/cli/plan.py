@@ -19,6 +19,7 @@ from roulement.formats.files import write_atomic
 from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
 from roulement.model.scenario import Scenario
+from roulement.report.messages import LANGS
 from roulement.rules.packs import all_rules
 from roulement.solve.search import Progress, SolveOptions
 
@@ -67,7 +68,8 @@ def plan(
     lang: Annotated[str, typer.Option(help="Language of explanations: en, fr or de.")] = "en",
 ) -> None:
     """Plan a roster. Ctrl-C stops the search and keeps the best roster found."""
-    if lang not in ("en", "fr", "de"):
+    language = next((known for known in LANGS if known == lang), None)
+    if language is None:
         fail_input(f"--lang: {lang!r} is not one of en, fr, de")
     chosen = load_or_example(scenario)
     view = _ProgressView(time_limit)
@@ -94,7 +96,7 @@ def plan(
     if result.note:
         console.print(f"[yellow]{result.note}[/yellow]")
     for explanation in result.explanations:
-        console.print(f"[yellow]why:[/yellow] {explanation.text(lang)}", highlight=False)
+        console.print(f"[yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
     for path in written:
         console.print(f"  wrote {path}")
     raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)

@@ -29,10 +29,9 @@ from roulement.formats.scenario_yaml import ScenarioError, load_scenario
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.html import render_html
+from roulement.report.messages import LANGS, Lang
 from roulement.solve.replan import changes_csv, replan, summarise_changes
 from roulement.solve.search import SolveOptions
-
-LANGS = ("en", "fr", "de")
 
 
 def _scenario(path: Path) -> Scenario:
@@ -59,10 +58,11 @@ def _date(text: str, what: str, scenario: Scenario) -> dt.date:
     return day
 
 
-def _lang(lang: str) -> str:
-    if lang not in LANGS:
-        fail_input(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
-    return lang
+def _lang(lang: str) -> Lang:
+    for known in LANGS:
+        if lang == known:
+            return known
+    fail_input(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
 
 
 def disrupt(
@@ -246,8 +246,9 @@ def stress(
     document: dict[str, object] = {"scenario": str(scenario), "removed": removed}
     sections: list[str] = []
     if removed or absence_rate is None:
-        console.print(f"Removing {len(removed)} of {len(chosen.employees)} people ({order if cut is not None else remove})"
-                      f"; solving for up to {time_limit:.0f} s…")
+        how = order if cut is not None else remove
+        console.print(f"Removing {len(removed)} of {len(chosen.employees)} people ({how}); solving for up to "
+                      f"{time_limit:.0f} s…")
         outcome = run_stress(chosen, reduced, removed, time_limit=time_limit, workers=workers)
         document["cut"] = outcome.as_dict()
         if outcome.feasible:
@@ -344,5 +345,5 @@ def explain_command(
         fail_input(f"--employee: unknown employee {employee!r}")
     day = _date(date, "--date", chosen)
     loaded = _roster(roster, chosen)
-    for line in explain_day(chosen, loaded, employee, day, language, time_limit, workers):  # type: ignore[arg-type]
+    for line in explain_day(chosen, loaded, employee, day, language, time_limit, workers):
         console.print(line, highlight=False)

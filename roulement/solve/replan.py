@@ -59,11 +59,11 @@ class KeepPublished(Rule):
     def cost(self, timeline: Timeline) -> list[Cost]:
         after = {(item.employee, item.date): item.shift for item in timeline.items}
         costs = []
-        for employee, day in sorted(set(after) | set(self.published)):
-            if self.first <= day <= timeline.scenario.horizon.end and after.get((employee, day)) != self.published.get(
-                    (employee, day)):
-                costs.append(Cost(CHANGES_TERM, self.price(day), employee, (day,),
-                                  f"{self.published.get((employee, day)) or 'off'} -> {after.get((employee, day)) or 'off'}"))
+        for key in sorted(set(after) | set(self.published)):
+            before, now = self.published.get(key), after.get(key)
+            if self.first <= key[1] <= timeline.scenario.horizon.end and before != now:
+                costs.append(Cost(CHANGES_TERM, self.price(key[1]), key[0], (key[1],),
+                                  f"{before or 'off'} -> {now or 'off'}"))
         return costs
 
     def encode(self, encoder: Encoder) -> None:
