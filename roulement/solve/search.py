@@ -129,8 +129,8 @@ def solve(
     if not builder.shortfalls:
         return _search(builder, options, options.time_limit - build_time, None, on_progress, stop, started)
     builder.allow_shortfalls(False)
-    first = _search(builder, options, options.time_limit - build_time, HARD_PHASE_SHARE * options.time_limit,
-                    on_progress, stop, started)
+    give_up = build_time + HARD_PHASE_SHARE * (options.time_limit - build_time)
+    first = _search(builder, options, options.time_limit - build_time, give_up, on_progress, stop, started)
     if first.roster is not None or first.interrupted:
         return first
     builder.allow_shortfalls(True)
@@ -142,8 +142,9 @@ def solve(
     return second
 
 
-# Share of the time limit the hard-coverage phase may spend without finding any roster.
-HARD_PHASE_SHARE = 0.5
+# Share of the search time the hard-coverage phase may spend without finding any roster. Feasible plants
+# find one well before; infeasible ones are usually proven so quickly that the share rarely matters.
+HARD_PHASE_SHARE = 0.7
 
 
 def _search(
