@@ -39,7 +39,9 @@ def main() -> None:
 
         result = solve(scenario, SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=seed),
                        on_progress=lambda p: progress(p) if getattr(p, "objective", None) is not None else None)
-        assert result.roster is not None, "no roster"
+        if result.roster is None:
+            print(f"{seed:>4}  {result.status:<9} {result.wall_time:7.1f}  no roster found")
+            continue
         checked = check_roster(scenario, result.roster)
         shortfall = sum(1 for v in checked.violations if v.rule in ("core.coverage", "core.safety-minimum"))
         first = f"{first_full[0]:.1f}" if first_full and result.strategy == "hard-coverage" else "-"
