@@ -14,7 +14,19 @@ import time
 
 from roulement.check import check_roster
 from roulement.examples.kos import EXAMPLES
-from roulement.solve import SolveOptions, solve
+from roulement.solve import Progress, SolveOptions, solve
+
+
+class FirstRoster:
+    """Remembers when the first roster arrived (in the hard phase, that is a fully covered one)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.seconds: float | None = None
+
+    def see(self, progress: Progress) -> None:
+        if self.seconds is None and progress.objective is not None:
+            self.seconds = time.monotonic() - self.started
 
 
 def main() -> None:
@@ -30,22 +42,16 @@ def main() -> None:
           f"{platform.processor() or platform.machine()}, time limit {args.time_limit:g} s, {args.workers} workers")
     print("seed  status     wall_s  first_full_s  shortfall  violations  cost  strategy")
     for seed in args.seeds:
-        first_full: list[float] = []
-        started = time.monotonic()
-
-        def progress(p: object) -> None:
-            if not first_full:
-                first_full.append(time.monotonic() - started)
-
+        first = FirstRoster()
         result = solve(scenario, SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=seed),
-                       on_progress=lambda p: progress(p) if getattr(p, "objective", None) is not None else None)
+                       on_progress=first.see)
         if result.roster is None:
             print(f"{seed:>4}  {result.status:<9} {result.wall_time:7.1f}  no roster found")
             continue
         checked = check_roster(scenario, result.roster)
         shortfall = sum(1 for v in checked.violations if v.rule in ("core.coverage", "core.safety-minimum"))
-        first = f"{first_full[0]:.1f}" if first_full and result.strategy == "hard-coverage" else "-"
-        print(f"{seed:>4}  {result.status:<9} {result.wall_time:7.1f}  {first:>12}  {shortfall:>9}  "
+        seen = f"{first.seconds:.1f}" if first.seconds is not None and result.strategy == "hard-coverage" else "-"
+        print(f"{seed:>4}  {result.status:<9} {result.wall_time:7.1f}  {seen:>12}  {shortfall:>9}  "
               f"{len(checked.violations):>10}  {checked.total:>4}  {result.strategy}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory {peak:.0f} MB")
