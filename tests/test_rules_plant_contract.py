@@ -8,7 +8,7 @@ from roulement.check import check_roster
 from roulement.model.scenario import Scenario
 from tests.factory import broken, day, person, roster, scenario
 
-# --- plant -------------------------------------------------------------------------------------------------
+# --- plant ----------------------------------------------------------------------------------------
 
 
 def test_max_consecutive_nights() -> None:
@@ -71,7 +71,7 @@ def test_forbidden_successions() -> None:
     assert (violation.employee, violation.dates, violation.reference) == ("e1", (day(4), day(5)), "site rule")
 
 
-# --- contract ----------------------------------------------------------------------------------------------
+# --- contract -------------------------------------------------------------------------------------
 
 
 def _one(contract: dict[str, Any], days: int = 14, **fields: Any) -> Scenario:

@@ -16,7 +16,7 @@ LONG_DAY = shift("D", "07:00", "16:30", 30)
 NINE = shift("G", "07:00", "16:00", 30)
 
 
-# --- daily rest (FR L3131-1, DE ArbZG §5) -------------------------------------------------------------------
+# --- daily rest (FR L3131-1, DE ArbZG §5) ---------------------------------------------------------
 
 
 def test_daily_rest_is_computed_from_clock_times() -> None:
@@ -44,7 +44,7 @@ def test_german_daily_rest() -> None:
     )
 
 
-# --- DST: real elapsed time ---------------------------------------------------------------------------------
+# --- DST: real elapsed time -----------------------------------------------------------------------
 
 AUTUMN = dt.date(2026, 10, 19)  # Monday; clocks go back at 03:00 on Sunday 2026-10-25 in Europe/Paris
 
@@ -82,7 +82,7 @@ def test_dst_lengthens_the_rest_too() -> None:
     )
 
 
-# --- daily maximum: civil day (FR) vs 24 h from the shift start (DE) -----------------------------------------
+# --- daily maximum: civil day (FR) vs 24 h from the shift start (DE) ------------------------------
 
 
 def test_french_daily_maximum_counts_per_civil_day() -> None:
@@ -115,7 +115,7 @@ def test_german_daily_maximum_counts_24_hours_from_the_shift_start() -> None:
     assert broken(check_roster(french, roster(("e1", 0, "M"), ("e1", 1, "Z"))), "fr.daily-max") == []
 
 
-# --- night workers: FR twice a week (L3122-5), DE once in rotating shifts (§2(5)) ----------------------------
+# --- night workers: FR twice a week (L3122-5), DE once in rotating shifts (§2(5)) -----------------
 
 
 def test_french_night_worker_daily_maximum_needs_two_nights_in_a_week() -> None:
@@ -161,7 +161,7 @@ def test_german_night_daily_maximum_applies_from_one_night() -> None:
     assert broken(check_roster(plant, roster(("e1", 0, "N"), ("e1", 3, "M"))), "de.night-daily-max") == []
 
 
-# --- weekly hours -------------------------------------------------------------------------------------------
+# --- weekly hours ---------------------------------------------------------------------------------
 
 
 def test_french_weekly_maximum() -> None:
@@ -204,7 +204,7 @@ def test_french_max_days_per_week() -> None:
     assert (violation.employee, violation.dates, violation.reference) == ("e1", (day(0),), "FR L3132-1")
 
 
-# --- weekly rest (FR L3132-2): 35 h in one piece, 24 h of it inside the calendar week -----------------------
+# --- weekly rest (FR L3132-2): 35 h in one piece, 24 h of it inside the calendar week -------------
 
 
 def test_weekly_rest_of_35_hours_with_24_inside_the_week() -> None:
@@ -241,7 +241,7 @@ def test_weekly_rest_mostly_in_the_previous_week_does_not_count() -> None:
     assert broken(check_roster(plant, moved), "fr.weekly-rest") == []
 
 
-# --- breaks -------------------------------------------------------------------------------------------------
+# --- breaks ---------------------------------------------------------------------------------------
 
 
 def test_french_break_from_six_hours() -> None:
@@ -280,7 +280,7 @@ def test_german_breaks_over_six_and_nine_hours() -> None:
     assert all(v.reference == "DE ArbZG §4" for v in found)
 
 
-# --- free Sundays (DE ArbZG §11(1)), pro rata, with the §9(2) offset ------------------------------------------
+# --- free Sundays (DE ArbZG §11(1)), pro rata, with the §9(2) offset ------------------------------
 
 SUNDAYS = (6, 13, 20, 27)
 
