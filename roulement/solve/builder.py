@@ -150,42 +150,49 @@ class ModelBuilder:
     def shifts_of(self, employee: str) -> list[tuple[Occurrence, Literal]]:
         return self._shifts_of.get(employee, [])
 
-    def at_most(self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = ()) -> None:
+    def at_most(
+        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (), unit: int = 1
+    ) -> None:
         expression = sum(c * lit for c, lit in terms)
         if rule.mode is RuleMode.HARD:
             constraint = self.model.add(expression <= bound)
         else:
             ceiling = sum(c for c, _ in terms if c > 0)
-            excess = self.model.new_int_var(0, max(ceiling - bound, 0), f"excess {label}")
-            constraint = self.model.add(expression - excess <= bound)
+            # Whole units, rounded up: 61 minutes over is 2 started hours, as the checker prices it.
+            excess = self.model.new_int_var(0, max(-(-(ceiling - bound) // unit), 0), f"excess {label}")
+            constraint = self.model.add(expression - unit * excess <= bound)
             self.add_cost(rule.id, [(rule.weight, excess)])
         if only_if:
             constraint.only_enforce_if(list(only_if))
 
-    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None) -> None:
+    def at_least(
+        self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
+        unit: int = 1,
+    ) -> None:
         expression = sum(c * lit for c, lit in terms)
         priced_as: tuple[str, int] | None = None
         if rule.mode is not RuleMode.HARD:
             priced_as = (rule.id, rule.weight)
         elif shortfall_term is not None and self.options.allow_shortfall:
             priced_as = (shortfall_term, self.options.shortfall_weight)
+            unit = 1
         if priced_as is None:
             self.model.add(expression >= bound)
             return
-        short = self.model.new_int_var(0, bound, f"short {label}")
-        self.model.add(expression + short >= bound)
+        short = self.model.new_int_var(0, max(-(-bound // unit), 0), f"short {label}")
+        self.model.add(expression + unit * short >= bound)
         self.add_cost(priced_as[0], [(priced_as[1], short)])
         if priced_as[0] == shortfall_term:
             self.shortfalls.append((short, bound))
 
-    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str) -> None:
+    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
         clause = [literal.Not() for literal in literals]
         if rule.mode is RuleMode.HARD:
             self.model.add_bool_or(clause)
             return
         breach = self.model.new_bool_var(f"breach {label}")
         self.model.add_bool_or([*clause, breach])
-        self.add_cost(rule.id, [(rule.weight, breach)])
+        self.add_cost(rule.id, [(rule.weight * amount, breach)])
 
     def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
         self.costs[term].extend(terms)
