@@ -83,19 +83,21 @@ class _GroupedBuilder(ModelBuilder):
             self.groups[key] = self.model.new_bool_var(f"group {' '.join(key)}")
         return self.groups[key]
 
-    def at_most(self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = ()) -> None:
+    def at_most(self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (),
+                unit: int = 1) -> None:
         if rule.mode is not RuleMode.HARD:
             return
         expression = sum(c * lit for c, lit in terms)
         self.model.add(expression <= bound).only_enforce_if([*only_if, self.group(rule, label)])
 
-    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None) -> None:
+    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
+                 unit: int = 1) -> None:
         if rule.mode is not RuleMode.HARD:
             return
         expression = sum(c * lit for c, lit in terms)
         self.model.add(expression >= bound).only_enforce_if(self.group(rule, label))
 
-    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str) -> None:
+    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
         if rule.mode is not RuleMode.HARD:
             return
         self.model.add_bool_or([literal.Not() for literal in literals]).only_enforce_if(self.group(rule, label))

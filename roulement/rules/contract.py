@@ -74,9 +74,9 @@ class ContractHours(PerEmployeeRule):
             terms: Terms = [(o.worked, lit) for o, lit in encoder.shifts_of(employee.id)]
             ceiling = sum(c for c, _ in terms)
             if high is not None and ceiling > high:
-                encoder.at_most(self, terms, high, f"hours max {employee.id}")
+                encoder.at_most(self, terms, high, f"hours max {employee.id}", unit=60)
             if low is not None and low > 0:
-                encoder.at_least(self, terms, low, f"hours min {employee.id}")
+                encoder.at_least(self, terms, low, f"hours min {employee.id}", unit=60)
             if target is not None and self.mode is not RuleMode.OFF:
                 worked = sum(c * lit for c, lit in terms)
                 span = max(target, ceiling) // 60 + 1
@@ -175,10 +175,11 @@ class ConsecutiveDays(PerEmployeeRule):
                     continue
                 for length in range(1, minimum):
                     for first in range(1, days - length):
-                        self._forbid_run(encoder, work, first, length, on_value, employee.id)
+                        self._forbid_run(encoder, work, first, length, on_value, employee.id, minimum)
 
     def _forbid_run(
-        self, encoder: Encoder, work: list[Terms], first: int, length: int, on_value: bool, employee: str
+        self, encoder: Encoder, work: list[Terms], first: int, length: int, on_value: bool, employee: str,
+        minimum: int,
     ) -> None:
         """Forbid 'day first-1 is not on_value, days first..first+length-1 are, day first+length is not'."""
         # Each day's state is a sum of literals (0 or 1): sum >= 1 means 'works'. Build one indicator a day.
@@ -193,7 +194,8 @@ class ConsecutiveDays(PerEmployeeRule):
                     return
                 continue
             literals.append(state if wanted else state.Not())
-        encoder.forbid_all(self, literals, f"short run {employee} {first} {length}")
+        # Priced like `breaches`: one unit per missing day of the run.
+        encoder.forbid_all(self, literals, f"short run {employee} {first} {length}", amount=minimum - length)
 
 
 def _day_worked(encoder: Encoder, terms: Terms, employee: str, day: int) -> Literal | None:
