@@ -197,7 +197,8 @@ def credit_lost_hours(scenario: Scenario, published: Roster) -> Scenario:
 
     A person who loses published shifts keeps as contract minimum at most the hours still published for them:
     sick pay, or short-time work for a stopped line (FR activité partielle, DE Kurzarbeit), covers the rest.
-    So nobody is called in on a day off only to make up hours the disruption took.
+    So nobody is called in on a day off only to make up hours the disruption took. And since an absence also
+    lowers the pro-rata contract maximum, the hours still published for them stay allowed.
     """
     calendar = Calendar(scenario)
     kept: dict[str, int] = {}
@@ -210,10 +211,17 @@ def credit_lost_hours(scenario: Scenario, published: Roster) -> Scenario:
     rule = ContractHours()
     employees = []
     for employee in scenario.employees:
-        low = rule.bounds(employee, calendar.days, scenario.horizon.start)[0] if employee.id in lost else None
-        if low is not None and kept.get(employee.id, 0) < low:
-            contract = employee.contract.model_copy(update={"min_minutes": kept.get(employee.id, 0)})
-            employee = employee.model_copy(update={"contract": contract})
+        if employee.id in lost:
+            low, high, _ = rule.bounds(employee, calendar.days, scenario.horizon.start)
+            still = kept.get(employee.id, 0)
+            update: dict[str, int] = {}
+            if low is not None and still < low:
+                update["min_minutes"] = still
+            # An absence lowers the contract's pro-rata maximum; shifts already published after it stay allowed.
+            if high is not None and still > high:
+                update["max_minutes"] = still
+            if update:
+                employee = employee.model_copy(update={"contract": employee.contract.model_copy(update=update)})
         employees.append(employee)
     return _rebuilt(scenario, employees=employees)
 

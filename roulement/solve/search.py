@@ -41,6 +41,9 @@ class SolveOptions:
     hard_first: bool = True
     # When hard coverage is proven impossible, look for a small set of conflicting facts (seconds; 0 = don't).
     explain_time_limit: float = 20.0
+    # Turn a hint of who works when into a complete solution first (every auxiliary variable valued), so the
+    # search starts from it: worth it when the hint is a whole feasible roster (re-planning), not otherwise.
+    complete_hint: bool = False
 
 
 @dataclass
@@ -137,6 +140,8 @@ def solve(
                      frozen_days=options.frozen_days, frozen=options.frozen, frozen_cells=options.frozen_cells),
     )
     build_time = time.monotonic() - started
+    if options.complete_hint and options.hint is not None:
+        _complete_hint(builder, options, max(0.2 * (options.time_limit - build_time), 1.0))
     if not builder.shortfalls or not options.hard_first:
         result = _search(builder, options, options.time_limit - build_time, None, on_progress, stop, started)
         if builder.shortfalls:
@@ -158,6 +163,24 @@ def solve(
 
         second.explanations = explain_infeasibility(scenario, in_force, options.explain_time_limit)
     return second
+
+
+def _complete_hint(builder: ModelBuilder, options: SolveOptions, seconds: float) -> bool:
+    """Solve with every hinted variable fixed to its hint; if that works, hint every variable with the result."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = options.workers
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.catch_sigint_signal = False
+    status = solver.solve(builder.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    values = solver.response_proto.solution
+    model = builder.model
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for index, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    return True
 
 
 # Share of the search time the hard-coverage phase may spend without finding any roster. Feasible plants
