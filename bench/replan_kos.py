@@ -1,7 +1,7 @@
 """Benchmark: re-plan KOS after 20 people fall sick for a week and a line stops for 3 days, against a full re-solve.
 
     nice -n 10 .venv/bin/python bench/replan_kos.py [--time-limit 10] [--long-time 30] [--full-time 60]
-        [--plan-time 40] [--seed 5] [--from-day 8]
+        [--plan-time 40 | --roster published.csv] [--seed 5] [--from-day 8]
 
 Plans KOS (the published roster), then applies the disruption from `--from-day` on: 20 people drawn at random
 (seeded) absent for 7 days, and line 3 (posts L3-*) down for 3 days starting the next day. It re-plans with
@@ -21,6 +21,7 @@ import time
 from roulement.analyse.disruption import DateRange, add_absence, post_down
 from roulement.check import check_roster
 from roulement.examples.kos import kos
+from roulement.formats.roster_csv import load_roster
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.solve import SolveOptions, solve
@@ -54,14 +55,19 @@ def main() -> None:
     parser.add_argument("--full-time", type=float, default=60.0)
     parser.add_argument("--long-time", type=float, default=30.0, help="A second, longer re-plan.")
     parser.add_argument("--plan-time", type=float, default=40.0)
+    parser.add_argument("--roster", help="The published roster (CSV) instead of planning one.")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--from-day", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
     plant = kos()
-    published = solve(plant, SolveOptions(time_limit=args.plan_time, workers=args.workers)).roster
-    assert published is not None and check_roster(plant, published).ok, "the published roster must be lawful"
+    if args.roster is not None:
+        published = load_roster(args.roster, plant)
+    else:
+        published = solve(plant, SolveOptions(time_limit=args.plan_time, workers=args.workers)).roster
+    if published is None or not check_roster(plant, published).ok:
+        raise SystemExit("the published roster must be complete and lawful: give --roster, or more --plan-time")
     first = plant.horizon.start + dt.timedelta(days=args.from_day)
     week = DateRange(first, first + dt.timedelta(days=6))
     people = [e.id for e in plant.employees if not any(e.absent_on(week.start + dt.timedelta(days=d))

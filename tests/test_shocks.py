@@ -189,7 +189,7 @@ def test_infeasible_scenario_is_explained_by_the_right_post_and_rule() -> None:
     assert main.posts == ("line",)
     assert main.rules == ("fr.night-weekly-average",)
     text = main.text("en")
-    assert "line needs 2 people on shift N every day" in text and "FR L3122-7" in text
+    assert text.startswith("Post line needs 2 people on shift N every day") and "FR L3122-7" in text
     assert explanations[1].text("en") == "At least 3 are needed."
     assert explain_infeasibility(night_plant(3), time_limit=10) == []  # type: ignore[arg-type]
 
@@ -229,7 +229,7 @@ def test_every_message_exists_in_three_languages_with_the_reference() -> None:
     assert texts["de"].startswith("Nachtarbeitnehmer dürfen im Durchschnitt über 12 Wochen höchstens 40 Std.")
     assert all(text.endswith("(FR L3122-7)") for text in texts.values())
     assert message("needed", "de", needed=9) == "es werden mindestens 9 gebraucht"
-    assert message("post-needs-every", "fr", post="X", count=1, shift="N") == "Le poste X demande 1 personne en N " \
+    assert message("post-needs-every", "fr", post="X", count=1, shift="N") == "le poste X demande 1 personne en N " \
                                                                                "chaque jour"
 
 

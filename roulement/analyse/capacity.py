@@ -260,6 +260,7 @@ class StressResult:
     safety_breaks: list[dict[str, Any]] = field(default_factory=list)
     missing: list[dict[str, Any]] = field(default_factory=list)  # per short post: holders needed vs left
     group_needs: list[dict[str, Any]] = field(default_factory=list)  # per skill group of several posts
+    groups: list[dict[str, Any]] = field(default_factory=list)  # each skill group judged alone
 
     def by_post(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -270,7 +271,8 @@ class StressResult:
     def as_dict(self) -> dict[str, Any]:
         return {"removed": self.removed, "feasible": self.feasible, "short_person_shifts_by_post": self.by_post(),
                 "breaks": [vars(b) for b in self.breaks], "safety_breaks": self.safety_breaks,
-                "missing_people": self.missing, "group_needs": self.group_needs, "solver": self.result.as_dict()}
+                "missing_people": self.missing, "group_needs": self.group_needs, "groups": self.groups,
+                "solver": self.result.as_dict()}
 
 
 def stress(original: Scenario, cut: Scenario, removed: list[str], time_limit: float = 30.0, workers: int = 2,
@@ -289,6 +291,14 @@ def stress(original: Scenario, cut: Scenario, removed: list[str], time_limit: fl
         elif v.rule == "core.safety-minimum":
             outcome.safety_breaks.append({"date": v.dates[0].isoformat(), **v.details})
     outcome.feasible = checked.ok
+    # Each skill group alone (a relaxation): a group that cannot be covered alone is proven broken.
+    for group in skill_groups(cut):
+        by_itself = group_scenario(cut, group)
+        verdict = solve(by_itself, SolveOptions(time_limit=min(capacity_time_limit, 10.0), workers=workers,
+                                            allow_shortfall=False)).status
+        outcome.groups.append({"posts": list(group.posts), "people": len(group.people),
+                               "alone": {"INFEASIBLE": "cannot be covered (proven)", "OPTIMAL": "covered",
+                                         "FEASIBLE": "covered"}.get(verdict, "unknown in time")})
     short_posts = {b.post for b in outcome.breaks}
     rules = build_rules(original)
     gone = set(removed)

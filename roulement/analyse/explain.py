@@ -170,8 +170,32 @@ def _capacity_minutes(rule: Rule, employee: Employee, calendar: Calendar, scenar
 
 def explain_infeasibility(scenario: Scenario, rules: Sequence[Rule] | None = None, time_limit: float = 20.0,
                           workers: int = 1) -> list[Explanation]:
-    """The conflicting facts, in words, when the scenario's minimums cannot be met within the rules in force."""
+    """The conflicting facts, in words, when the scenario's minimums cannot be met within the rules in force.
+
+    Each skill group is tried alone first (its posts and people, contract minimums lifted, no safety minimums):
+    a relaxation, so a conflict found there is a conflict of the plant, and the models are small. If no group
+    fails alone, the whole plant is searched for a conflict with the time left.
+    """
+    from roulement.analyse.capacity import group_scenario, skill_groups
+
+    started = time.monotonic()
+    groups_of_plant = skill_groups(scenario)
+    found: list[Explanation] = []
+    if len(groups_of_plant) > 1 or scenario.safety_minimums:
+        for group in groups_of_plant:
+            remaining = time_limit - (time.monotonic() - started)
+            if remaining < 1.0:
+                break
+            alone = group_scenario(scenario, group)
+            found += _explain(alone, build_rules(alone), min(remaining, max(time_limit / 3, 2.0)), workers)
+    if found:
+        return found
+    remaining = time_limit - (time.monotonic() - started)
     in_force = list(rules) if rules is not None else build_rules(scenario)
+    return _explain(scenario, in_force, max(remaining, 1.0), workers)
+
+
+def _explain(scenario: Scenario, in_force: list[Rule], time_limit: float, workers: int) -> list[Explanation]:
     groups = conflicting_groups(scenario, in_force, time_limit, workers)
     if groups is None:
         return []

@@ -255,6 +255,10 @@ def stress(
             console.print("[green]Feasible:[/green] the plant can still be covered within the law over the horizon.")
             sections.append("<p><b>Feasible</b>: covered within the law over the horizon.</p>")
         else:
+            for judged in outcome.groups:
+                if judged["alone"] != "covered":
+                    console.print(f"  skill group {'+'.join(judged['posts'])} ({judged['people']} people) alone: "
+                                  f"[red]{judged['alone']}[/red]")
             status = "no roster found" if outcome.result.roster is None else "not covered"
             console.print(f"[red]Breaks[/red] ({status}): person-shifts short by post:")
             for post, short in outcome.by_post().items():

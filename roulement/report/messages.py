@@ -162,14 +162,14 @@ RULE_KINDS: dict[str, str] = {
 # Explanation sentences.
 FACTS: dict[str, dict[Lang, str]] = {
     "post-needs": {
-        "en": "Post {post} needs {count} {people} on shift {shift} on {days} of the {horizon} days",
-        "fr": "Le poste {post} demande {count} {people} en {shift} sur {days} des {horizon} jours",
-        "de": "Der Arbeitsplatz {post} braucht {count} {people} in Schicht {shift} an {days} der {horizon} Tage",
+        "en": "post {post} needs {count} {people} on shift {shift} on {days} of the {horizon} days",
+        "fr": "le poste {post} demande {count} {people} en {shift} sur {days} des {horizon} jours",
+        "de": "der Arbeitsplatz {post} braucht {count} {people} in Schicht {shift} an {days} der {horizon} Tage",
     },
     "post-needs-every": {
-        "en": "Post {post} needs {count} {people} on shift {shift} every day",
-        "fr": "Le poste {post} demande {count} {people} en {shift} chaque jour",
-        "de": "Der Arbeitsplatz {post} braucht jeden Tag {count} {people} in Schicht {shift}",
+        "en": "post {post} needs {count} {people} on shift {shift} every day",
+        "fr": "le poste {post} demande {count} {people} en {shift} chaque jour",
+        "de": "der Arbeitsplatz {post} braucht jeden Tag {count} {people} in Schicht {shift}",
     },
     "safety-needs": {
         "en": "at least {count} people with skill {skill} must be on site at all times ({reference})",

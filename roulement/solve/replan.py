@@ -23,7 +23,7 @@ from roulement.model.roster import Assignment, Roster, Timeline
 from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Cost, Encoder, PerEmployeeRule, Rule, Violation
 from roulement.rules.contract import ContractHours
-from roulement.rules.core import Coverage, SafetyMinimums
+from roulement.rules.core import SHORTFALL_TERM, Coverage, SafetyMinimums
 from roulement.rules.packs import build_rules
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
 
@@ -265,7 +265,19 @@ def replan(
     hinted = SolveOptions(**{**vars(options), "time_limit": left, "hint": start_from, "hard_first": False,
                              "complete_hint": True, "frozen_days": frozen_days, "frozen": Roster(past + future),
                              "frozen_cells": frozen_cells})
-    result = solve(scenario, hinted, on_progress=on_progress, rules=rules, stop=stop)
+    if whole:
+        result = solve(scenario, hinted, on_progress=on_progress, rules=rules, stop=stop)
+    else:
+        # The neighbourhood first, with up to half the time; if holes remain, everyone with the rest.
+        local = SolveOptions(**{**vars(hinted), "time_limit": max(left / 2, 1.0)})
+        result = solve(scenario, local, on_progress=on_progress, rules=rules, stop=stop)
+        left = options.time_limit - (time.monotonic() - began)
+        if result.terms.get(SHORTFALL_TERM, 0) and left >= 2.0 and not result.interrupted and result.roster:
+            wider = SolveOptions(**{**vars(hinted), "time_limit": left, "hint": result.roster, "frozen_cells": set()})
+            widened = solve(scenario, wider, on_progress=on_progress, rules=rules, stop=stop)
+            if widened.roster is not None and (widened.objective or 0) < (result.objective or 0):
+                notes.append("holes remained in the neighbourhood: everyone was then allowed to change")
+                result = widened
     if result.roster is None and not result.interrupted:
         # Nothing better found in time: what is left of the published roster is itself a valid answer.
         result.roster = start_from

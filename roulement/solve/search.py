@@ -143,7 +143,8 @@ def solve(
     if options.complete_hint and options.hint is not None:
         _complete_hint(builder, options, max(0.2 * (options.time_limit - build_time), 1.0))
     if not builder.shortfalls or not options.hard_first:
-        result = _search(builder, options, options.time_limit - build_time, None, on_progress, stop, started)
+        left = options.time_limit - (time.monotonic() - started)
+        result = _search(builder, options, left, None, on_progress, stop, started)
         if builder.shortfalls:
             result.strategy = "priced-shortfall"
         return result
