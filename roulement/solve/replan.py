@@ -260,19 +260,20 @@ def replan(
     # What is left of the published roster, greedily repaired, is a complete start (shortfalls priced).
     lost = Roster(sorted(set(published.assignments) - set(kept.assignments)))
     start_from = repair(scenario, kept, first, rules, lost)
-    # The time limit covers the whole re-plan, preparation included.
-    left = max(options.time_limit - (time.monotonic() - began), 1.0)
+    # The time limit covers the whole re-plan: preparation, and half a second to stop and read the roster back.
+    left = max(options.time_limit - (time.monotonic() - began) - 0.5, 1.0)
     hinted = SolveOptions(**{**vars(options), "time_limit": left, "hint": start_from, "hard_first": False,
                              "complete_hint": True, "frozen_days": frozen_days, "frozen": Roster(past + future),
                              "frozen_cells": frozen_cells})
     if whole:
         result = solve(scenario, hinted, on_progress=on_progress, rules=rules, stop=stop)
     else:
-        # The neighbourhood first, with up to half the time; if holes remain, everyone with the rest.
-        local = SolveOptions(**{**vars(hinted), "time_limit": max(left / 2, 1.0)})
-        result = solve(scenario, local, on_progress=on_progress, rules=rules, stop=stop)
+        # The neighbourhood first. If it is proven unable to close every hole, and time is left, everyone may
+        # change (hinted by the neighbourhood's roster); if it merely ran out of time, a wider model won't help.
+        result = solve(scenario, hinted, on_progress=on_progress, rules=rules, stop=stop)
         left = options.time_limit - (time.monotonic() - began)
-        if result.terms.get(SHORTFALL_TERM, 0) and left >= 2.0 and not result.interrupted and result.roster:
+        if (result.status == "OPTIMAL" and result.terms.get(SHORTFALL_TERM, 0) and left >= 2.0
+                and result.roster is not None):
             wider = SolveOptions(**{**vars(hinted), "time_limit": left, "hint": result.roster, "frozen_cells": set()})
             widened = solve(scenario, wider, on_progress=on_progress, rules=rules, stop=stop)
             if widened.roster is not None and (widened.objective or 0) < (result.objective or 0):
