@@ -321,9 +321,12 @@ def capacity_command(
         return
     table = Table("posts", "skills", "people", "minimum", "margin")
     for r in results:
-        minimum = "?" if r.best is None else str(r.best) if r.exact else f"{r.bound}–{r.best}"
-        margin = "?" if r.best is None else str(r.available - r.best) if r.exact else \
-            f"{r.available - r.best}–{r.available - r.bound}"
+        if r.best is None:  # no roster in time: only the proven bound is known
+            minimum, margin = f"≥ {r.bound}", f"≤ {r.available - r.bound}"
+        elif r.exact:
+            minimum, margin = str(r.best), str(r.available - r.best)
+        else:
+            minimum, margin = f"{r.bound}–{r.best}", f"{r.available - r.best}–{r.available - r.bound}"
         table.add_row(", ".join(r.group.posts), ", ".join(r.group.skills), str(r.available), minimum, margin)
     console.print(table)
     if chosen.safety_minimums:
