@@ -309,8 +309,9 @@ def test_replan_command_writes_changes_csv(tmp_path: Path) -> None:
     sick = next(a.employee for a in published if a.date == day(4))
     result = CliRunner().invoke(app, ["replan", str(scenario_path), str(roster_path), "--from", day(4).isoformat(),
                                       "--absent", f"{sick}:{day(4)}..{day(5)}", "--time-limit", "6",
-                                      "--out", str(tmp_path / "out")])
+                                      "--compare-full", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
+    assert "full re-solve from scratch:" in result.output.replace("\n", " ")
     lines = (tmp_path / "out" / "changes.csv").read_text().splitlines()
     assert lines[0] == "employee,date,before,after"
     assert any(line.startswith(f"{sick},{day(4)},") and line.endswith(",") for line in lines[1:])
