@@ -174,6 +174,7 @@ def minimum_people(scenario: Scenario, group: SkillGroup, time_limit: float = 10
     # First: minimise the people used outright, for a verified roster and CP-SAT's own bound.
     model.minimize(sum(used))
     solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
     solver.parameters.max_time_in_seconds = max(time_limit * 0.6 - (time.monotonic() - started), 1.0)
     solver.parameters.num_workers = workers
     status = solver.solve(model)
@@ -194,6 +195,7 @@ def minimum_people(scenario: Scenario, group: SkillGroup, time_limit: float = 10
         model.clear_assumptions()
         model.add_assumptions([allowed])
         solver = cp_model.CpSolver()
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
         solver.parameters.max_time_in_seconds = remaining
         solver.parameters.num_workers = workers
         solver.parameters.stop_after_first_solution = True

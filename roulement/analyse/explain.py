@@ -112,6 +112,7 @@ def _infeasible(builder: _GroupedBuilder, groups: Sequence[Group], seconds: floa
     model.clear_assumptions()
     model.add_assumptions([builder.groups[g] for g in groups])
     solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     status = solver.solve(model)
@@ -129,6 +130,7 @@ def conflicting_groups(scenario: Scenario, rules: Sequence[Rule] | None = None, 
     every = sorted(builder.groups)
     builder.model.add_assumptions([builder.groups[g] for g in every])
     solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
     solver.parameters.max_time_in_seconds = max(time_limit / 2, 1.0)
     solver.parameters.num_workers = 1  # cores come from the single-thread search
     if solver.solve(builder.model) != cp_model.INFEASIBLE:
