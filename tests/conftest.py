@@ -1,0 +1,91 @@
+"""Fixtures for the web app's tests: a fresh database per test (SQLite, or PostgreSQL when
+ROULEMENT_TEST_DATABASE_URL names a server), accounts for each role, and a small plant with a roster."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.factory import roster, scenario
+
+PASSWORD = "correct horse battery"
+
+
+def small_plant():  # type: ignore[no-untyped-def]
+    """Six operators in two teams on a 3x8 line, one week: small enough to plan in a second."""
+    return scenario(
+        days=7,
+        employees=[{"id": f"e{i}", "name": f"Person {i}", "skills": ["op"], "team": "A" if i < 3 else "B",
+                    "contract": {"weekly_hours": 28, "tolerance_hours": 6}}
+                   for i in range(6)],
+        demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}],
+    )
+
+
+def small_roster():  # type: ignore[no-untyped-def]
+    """A lawful hand-made week: each shift covered by a different pair, forward rotation."""
+    rows = []
+    for d in range(7):
+        rows += [(f"e{(d % 2)}", d, "M"), (f"e{2 + d % 2}", d, "A"), (f"e{4 + d % 2}", d, "N")]
+    return roster(*rows)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    url = os.environ.get("ROULEMENT_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'roulement.db'}"
+        return
+    from sqlalchemy import text
+
+    from roulement.store.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    yield url
+
+
+@dataclass
+class Site:
+    """A running app (test client) with one account per role and a small plant with a roster."""
+
+    app: object
+    scenario_id: int
+    roster_id: int
+
+    def client(self, username: str | None = None):  # type: ignore[no-untyped-def]
+        from fastapi.testclient import TestClient
+
+        client = TestClient(self.app)  # type: ignore[arg-type]
+        if username is not None:
+            response = client.post("/api/login", json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        return client
+
+
+@pytest.fixture
+def site(database_url: str) -> Iterator[Site]:
+    from roulement.store import accounts, repository
+    from roulement.web.app import create_app
+
+    app = create_app(database_url, solver_workers=1)
+    store = app.state.backend
+    with store.transaction() as session:
+        for name, role, employee in [("paula", "planner", None), ("pierre", "planner", None),
+                                     ("emma", "employee", "e0"), ("erik", "employee", "e1"),
+                                     ("bea", "employee", "e4"), ("carla", "council", None),
+                                     ("adam", "admin", None)]:
+            accounts.add_user(session, name, role, PASSWORD, employee)
+        scenario_id = repository.add_scenario(session, None, small_plant(), "Test plant").id
+        roster_id = repository.add_roster(session, None, scenario_id, small_roster(), "hand-made week").id
+    yield Site(app, scenario_id, roster_id)
+    app.state.jobs.wait(30)
+    store.engine.dispose()
