@@ -15,6 +15,16 @@ from tests.factory import roster, scenario
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id still, but with test-sized cost: the production cost (64 MiB, 3 passes) is slow on purpose."""
+    from argon2 import PasswordHasher
+
+    from roulement.store import accounts
+
+    monkeypatch.setattr(accounts, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 def small_plant():  # type: ignore[no-untyped-def]
     """Six operators in two teams on a 3x8 line, one week: small enough to plan in a second."""
     return scenario(
