@@ -76,9 +76,8 @@ class Site(Strict):
     def _clock(cls, value: Any) -> dt.time | None:
         return None if value is None else parse_clock(value)
 
-    @field_serializer("night_start", "night_end", when_used="json")
-    def _clock_text(self, value: dt.time | None) -> str | None:
-        # Written back as HH:MM, the form parse_clock reads, so a dumped scenario loads again.
+    @field_serializer("night_start", "night_end")
+    def _write_clock(self, value: dt.time | None) -> str | None:
         return None if value is None else value.strftime("%H:%M")
 
 
@@ -112,8 +111,8 @@ class ShiftType(Strict):
     def _clock(cls, value: Any) -> dt.time:
         return parse_clock(value)
 
-    @field_serializer("start", "end", when_used="json")
-    def _clock_text(self, value: dt.time) -> str:
+    @field_serializer("start", "end")
+    def _write_clock(self, value: dt.time) -> str:
         return value.strftime("%H:%M")
 
     @property
