@@ -46,14 +46,23 @@ def small_roster():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
-    url = os.environ.get("ROULEMENT_TEST_DATABASE_URL")
-    if not url:
+    """SQLite in a temporary file, or an emptied PostgreSQL database (one per xdist worker) when
+    ROULEMENT_TEST_DATABASE_URL names a server (.ci/run starts one on loopback)."""
+    server = os.environ.get("ROULEMENT_TEST_DATABASE_URL")
+    if not server:
         yield f"sqlite:///{tmp_path / 'roulement.db'}"
         return
-    from sqlalchemy import text
+    from sqlalchemy import make_url, text
 
-    from roulement.store.db import make_engine
+    from roulement.store.db import make_engine, normalise_url
 
+    name = f"roulement_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if connection.execute(text("select 1 from pg_database where datname = :name"), {"name": name}).first() is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(normalise_url(server)).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))

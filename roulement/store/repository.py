@@ -20,8 +20,8 @@ from roulement.model.scenario import Scenario
 from roulement.store.audit import record
 from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound
 from roulement.store.models import (
-    Declaration,
     Decision,
+    Declaration,
     EmployeeRequest,
     Publication,
     SolveJob,

@@ -30,7 +30,7 @@ def shifts_view(scenario: Scenario) -> list[dict[str, Any]]:
 
 
 def roster_grid(scenario: Scenario, roster: Roster) -> dict[str, Any]:
-    checked, report = service.audit(scenario, roster)
+    _, report = service.audit(scenario, roster)
     cells: dict[str, dict[str, str]] = defaultdict(dict)
     for a in roster:
         cells[a.employee][a.date.isoformat()] = a.shift
