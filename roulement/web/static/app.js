@@ -57,6 +57,13 @@ function fillTable(table, header, rows) {
     (cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c)))));
 }
 
+// Dark shift colours get white text so the letter stays readable.
+function paint(td, color) {
+  td.style.background = color;
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  if (0.299 * r + 0.587 * g + 0.114 * b < 140) td.style.color = "#fff";
+}
+
 function describe(v) {
   return `${v.rule} — ${v.employee || ""} ${v.dates.join(" ")}: ${v.message} (${v.reference})`;
 }
@@ -165,7 +172,7 @@ const pages = {
           const shift = roster.cells[e.id]?.[d] || "";
           const td = el("td", { className: "cell" + (flagged.has(`${e.id}|${d}`) ? " flagged" : "") }, shift);
           td.dataset.employee = e.id; td.dataset.date = d;
-          if (shift && colors[shift]) td.style.background = colors[shift];
+          if (shift && colors[shift]) paint(td, colors[shift]);
           td.addEventListener("click", () => editCell(td, e.id, d, shift));
           return td;
         })));
