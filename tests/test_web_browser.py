@@ -107,7 +107,9 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, locale="en-US")
         try:
             page = browser.new_page()
-            page.set_default_timeout(15_000)
+            # Generous waits: the machine may be shared; a KOS cell edit runs the checker twice (~1 s idle).
+            page.set_default_timeout(30_000)
+            expect.set_options(timeout=30_000)
 
             def sign_in(username: str, lands_on: str) -> None:
                 page.goto(f"{base}/login")

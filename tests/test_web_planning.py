@@ -238,3 +238,43 @@ def test_admin_manages_accounts_and_a_locked_account_loses_its_session(site: Sit
     emma_id = next(u["id"] for u in adam.get("/api/users").json() if u["username"] == "emma")
     assert adam.patch(f"/api/users/{emma_id}", json={"active": False}).status_code == 200
     assert emma.get("/api/me").status_code == 401
+
+
+def test_people_and_demand_import_from_csv_and_xlsx_with_located_errors(site: Site) -> None:
+    import base64
+
+    from openpyxl import Workbook
+
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}"
+    people = ("id,name,skills,team,weekly_hours,night_eligible\n"
+              + "".join(f"e{i},Person {i},op,A,28,yes\n" for i in range(5))
+              + "e9,New Person,op lead,B,28,no\n")
+    imported = paula.post(f"{url}/employees/import", json={"version": 1, "format": "csv", "content": people})
+    assert imported.status_code == 200 and imported.json()["employees"] == 6
+    scenario = paula.get(url).json()
+    assert [e["id"] for e in scenario["employees"]] == ["e0", "e1", "e2", "e3", "e4", "e9"]  # e5 left the file
+    assert scenario["employees"][5]["night_eligible"] is False
+    assert scenario["employees"][5]["contract"]["weekly_hours"] == 28
+
+    unknown_skill = "id,skills\ne0,op\ne1,welding\n"
+    refused = paula.post(f"{url}/employees/import", json={"version": 2, "format": "csv", "content": unknown_skill})
+    assert refused.status_code == 422 and "file line 3" in refused.json()["detail"]
+    not_a_number = paula.post(f"{url}/employees/import",
+                              json={"version": 2, "format": "csv", "content": "id,weekly_hours\ne0,lots\n",
+                                    "filename": "people.csv"})
+    assert not_a_number.status_code == 422 and "people.csv:2: weekly_hours" in not_a_number.json()["detail"]
+    assert paula.get(url).json()["version"] == 2  # the refused files changed nothing
+
+    book = Workbook()
+    book.active.append(["post", "shifts", "days", "min", "preferred"])
+    book.active.append(["line", "M A N", "all", 1, 2])
+    book.active.append(["chef", "M", "weekdays", 1, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = base64.b64encode(buffer.getvalue()).decode()
+    demand = paula.post(f"{url}/demand/import", json={"version": 2, "format": "xlsx", "content": content})
+    assert demand.status_code == 200 and demand.json()["demand"] == 2
+    assert paula.get(url).json()["version"] == 3
+    posts = paula.put(f"{url}/posts", json={"version": 3, "items": [{"id": "line", "skills": ["op"]}]})
+    assert posts.status_code == 422 and "demand[1].post" in posts.json()["detail"]  # chef is still demanded

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
+import json
+import re
 from typing import Any
 
 from sqlalchemy import select, update
@@ -40,7 +43,8 @@ PURPOSES = {
 REQUEST_KINDS = ("day_off", "swap")
 DECISIONS = ("approve", "reject")
 
-_scenario_cache: dict[tuple[int, int], Scenario] = {}
+# Keyed by content, not by row id: ids repeat across databases (tests, or two apps in one process).
+_scenario_cache: dict[str, Scenario] = {}
 
 
 # --- scenarios -------------------------------------------------------------------------------------------
@@ -49,12 +53,23 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     return scenario.model_dump(mode="json")
 
 
-def validated(data: dict[str, Any]) -> Scenario:
+def validated(data: dict[str, Any], rows: tuple[str, list[int]] | None = None) -> Scenario:
+    """The model's own validation; `rows` = (section, file line of each item) points imported rows' errors
+    at their line in the uploaded file."""
     try:
         return scenario_from_data(data, "scenario")
     except ScenarioError as error:
-        first = error.problems[0].split(": ")
-        raise Invalid("; ".join(error.problems), first[1] if len(first) > 2 else None) from error
+        problems = error.problems
+        if rows is not None:
+            section, lines = rows
+
+            def locate(match: re.Match[str]) -> str:
+                index = int(match.group(1))
+                return f"{match.group(0)} (file line {lines[index]})" if index < len(lines) else match.group(0)
+
+            problems = [re.sub(rf"{section}\[(\d+)\]", locate, p) for p in problems]
+        first = problems[0].split(": ")
+        raise Invalid("; ".join(problems), first[1] if len(first) > 2 else None) from error
 
 
 def get_scenario_row(session: Session, scenario_id: int) -> StoredScenario:
@@ -65,7 +80,7 @@ def get_scenario_row(session: Session, scenario_id: int) -> StoredScenario:
 
 
 def scenario_of(row: StoredScenario) -> Scenario:
-    key = (row.id, row.version)
+    key = hashlib.sha256(json.dumps(row.data, sort_keys=True).encode()).hexdigest()
     if key not in _scenario_cache:
         if len(_scenario_cache) > 32:
             _scenario_cache.clear()
@@ -89,12 +104,12 @@ def list_scenarios(session: Session) -> list[StoredScenario]:
 
 def _change_scenario(
     session: Session, actor: User, row: StoredScenario, expected_version: int, data: dict[str, Any],
-    action: str, entity_id: str, before: Any, after: Any,
+    action: str, entity_id: str, before: Any, after: Any, rows: tuple[str, list[int]] | None = None,
 ) -> Scenario:
     if row.version != expected_version:
         raise Conflict(f"version: the scenario is at version {row.version}, your edit was made on "
                        f"version {expected_version}; reload and try again", "version")
-    scenario = validated(data)
+    scenario = validated(data, rows)
     result = session.execute(
         update(StoredScenario).where(StoredScenario.id == row.id, StoredScenario.version == expected_version)
         .values(data=scenario_data(scenario), version=expected_version + 1)
@@ -157,6 +172,48 @@ def remove_absence(
     removed = absences.pop(position)
     return _change_scenario(session, actor, row, expected_version, data, "absence.remove", employee_id,
                             removed, None)
+
+
+EDITABLE_SECTIONS = ("posts", "demand", "skills", "safety_minimums")
+
+
+def replace_section(
+    session: Session, actor: User, scenario_id: int, section: str, expected_version: int, items: list[Any],
+    lines: list[int] | None = None,
+) -> Scenario:
+    """Replace the scenario's posts, demand, skills or safety minimums as a whole (validated together)."""
+    if section not in EDITABLE_SECTIONS:
+        raise Invalid(f"section: {section!r} is not one of {', '.join(EDITABLE_SECTIONS)}", "section")
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    before = data.get(section)
+    data[section] = items
+    return _change_scenario(session, actor, row, expected_version, data, f"{section}.replace", section,
+                            before, items, None if lines is None else (section, lines))
+
+
+def import_employees(
+    session: Session, actor: User, scenario_id: int, expected_version: int, people: list[dict[str, Any]],
+    lines: list[int],
+) -> Scenario:
+    """The file is the list of people: rows update the person with that id (keeping absences, requests and
+    the rest of the contract), new ids are added, people absent from the file are removed."""
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    current = {e["id"]: e for e in data["employees"]}
+    merged = []
+    for person in people:
+        employee = copy.deepcopy(current.get(person["id"], {"id": person["id"]}))
+        weekly = person.pop("weekly_hours", None)
+        employee.update(person)
+        if weekly is not None:
+            employee["contract"] = {**employee.get("contract", {}), "weekly_hours": weekly}
+        merged.append(employee)
+    kept = {p["id"] for p in people}
+    summary = {"rows": len(people), "added": sorted(kept - set(current)), "removed": sorted(set(current) - kept)}
+    data["employees"] = merged
+    return _change_scenario(session, actor, row, expected_version, data, "employees.import", "employees",
+                            {"employees": len(current)}, summary, ("employees", lines))
 
 
 # --- rosters ---------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import json
 from typing import Any
@@ -14,6 +16,7 @@ from roulement import service
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.formats.roster_xlsx import roster_to_xlsx
 from roulement.formats.scenario_yaml import ScenarioError, parse_scenario
+from roulement.formats.tables import TableError, demand_from_rows, employees_from_rows, read_rows
 from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
@@ -115,6 +118,69 @@ def remove_absence(scenario_id: int, employee_id: str, position: int, version: i
         scenario = repository.remove_absence(session, actor.user, scenario_id, employee_id, version, position)
         return {"version": version + 1,
                 "absences": [a.model_dump(mode="json") for a in scenario.employee(employee_id).absences]}
+
+
+class SectionBody(BaseModel):
+    version: int
+    items: list[Any] = Field(description="The whole section, in the scenario format (see docs/scenario.md).")
+
+
+@router.put("/scenarios/{scenario_id}/{section}")
+def replace_section(scenario_id: int, section: str, body: SectionBody, actor: Actor = Depends(planner),
+                    store: Backend = Depends(backend)) -> dict[str, Any]:
+    """Replace posts, demand, skills or safety_minimums as a whole; validated with the rest of the scenario."""
+    with store.transaction() as session:
+        scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, body.items)
+        return {"version": body.version + 1, section: scenario.model_dump(mode="json")[section]}
+
+
+class TableUpload(BaseModel):
+    version: int
+    format: str = Field(description="csv or xlsx")
+    content: str = Field(description="The file: text for csv, base64 for xlsx (base64 is accepted for csv too).")
+    filename: str = Field(default="upload", max_length=200)
+
+
+def _rows(body: TableUpload) -> list[tuple[int, dict[str, str]]]:
+    if body.format == "xlsx" or body.content.startswith("base64:"):
+        try:
+            raw = base64.b64decode(body.content.removeprefix("base64:"), validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise Invalid("content: not valid base64", "content") from error
+    else:
+        raw = body.content.encode()
+    try:
+        return read_rows(raw, body.format, body.filename)
+    except TableError as error:
+        raise Invalid("; ".join(error.problems), "content" if body.format in ("csv", "xlsx") else "format") from error
+
+
+@router.post("/scenarios/{scenario_id}/employees/import")
+def import_employees(scenario_id: int, body: TableUpload, actor: Actor = Depends(planner),
+                     store: Backend = Depends(backend)) -> dict[str, Any]:
+    rows = _rows(body)
+    try:
+        people = employees_from_rows(rows, body.filename)
+    except TableError as error:
+        raise Invalid("; ".join(error.problems), "content") from error
+    with store.transaction() as session:
+        scenario = repository.import_employees(session, actor.user, scenario_id, body.version, people,
+                                               [line for line, _ in rows])
+        return {"version": body.version + 1, "employees": len(scenario.employees)}
+
+
+@router.post("/scenarios/{scenario_id}/demand/import")
+def import_demand(scenario_id: int, body: TableUpload, actor: Actor = Depends(planner),
+                  store: Backend = Depends(backend)) -> dict[str, Any]:
+    rows = _rows(body)
+    try:
+        demand = demand_from_rows(rows, body.filename)
+    except TableError as error:
+        raise Invalid("; ".join(error.problems), "content") from error
+    with store.transaction() as session:
+        scenario = repository.replace_section(session, actor.user, scenario_id, "demand", body.version, demand,
+                                              [line for line, _ in rows])
+        return {"version": body.version + 1, "demand": len(scenario.demand)}
 
 
 class SolveBody(BaseModel):

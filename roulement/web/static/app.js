@@ -150,6 +150,21 @@ const pages = {
       try { await api("POST", "/api/scenarios", { name: file.name, yaml: await file.text() }); clearError(); await refresh(); }
       catch (error) { showError(error); }
     });
+    $("table-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const file = $("table-file").files[0];
+      const scenarioId = $("people-scenario").value;
+      if (!file || !scenarioId) return;
+      const xlsx = file.name.toLowerCase().endsWith(".xlsx");
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const content = xlsx ? btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")) : new TextDecoder().decode(bytes);
+      try {
+        const scenario = await api("GET", `/api/scenarios/${scenarioId}`);
+        await api("POST", `/api/scenarios/${scenarioId}/${$("table-kind").value}/import`,
+          { version: scenario.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name });
+        clearError(); await refresh();
+      } catch (error) { showError(error); }
+    });
     $("import-example").addEventListener("click", () => api("POST", "/api/scenarios", { example: "kos" }).then(refresh).catch(showError));
     await refresh();
   },
