@@ -278,3 +278,26 @@ def test_people_and_demand_import_from_csv_and_xlsx_with_located_errors(site: Si
     assert paula.get(url).json()["version"] == 3
     posts = paula.put(f"{url}/posts", json={"version": 3, "items": [{"id": "line", "skills": ["op"]}]})
     assert posts.status_code == 422 and "demand[1].post" in posts.json()["detail"]  # chef is still demanded
+
+
+def test_a_job_left_running_by_a_stopped_server_is_marked_failed_on_start(site: Site, database_url: str) -> None:
+    from roulement.store.models import User
+    from roulement.web.app import create_app
+
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        paula = session.query(User).filter_by(username="paula").one()
+        job_id = repository.add_job(session, paula, site.scenario_id, 30).id  # no thread behind it
+    restarted = create_app(database_url)
+    with restarted.state.backend.transaction() as session:
+        job = repository.get_job(session, job_id)
+        assert job.status == "failed" and "stopped" in job.message
+    restarted.state.backend.engine.dispose()
+
+
+def test_a_swap_names_a_colleague_on_the_published_roster(site: Site) -> None:
+    site.client("paula").post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1})
+    emma = site.client("emma")
+    unknown = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": "x9"})
+    assert unknown.status_code == 422 and unknown.json()["field"] == "swap_with"
+    known = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": "e3"})
+    assert known.status_code == 201

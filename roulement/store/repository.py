@@ -385,6 +385,12 @@ def add_request(
         raise Invalid("swap_with: a day-off request takes no colleague", "swap_with")
     if swap_with == actor.employee_id:
         raise Invalid("swap_with: one cannot swap with oneself", "swap_with")
+    if swap_with:
+        publication = current_publication_for(session, actor.employee_id)
+        if publication is not None:
+            scenario = scenario_of(get_scenario_row(session, publication.scenario_id))
+            if not scenario.has_employee(swap_with):
+                raise Invalid(f"swap_with: no colleague {swap_with!r} on the published roster", "swap_with")
     request = EmployeeRequest(user_id=actor.id, employee_id=actor.employee_id, kind=kind, date=date,
                               swap_with=swap_with, note=note.strip()[:2000])
     session.add(request)
@@ -478,6 +484,14 @@ def add_job(session: Session, actor: User, scenario_id: int, time_limit: float) 
     session.flush()
     record(session, actor, "solve.start", "job", job.id, None, {"scenario": scenario_id, "time_limit": time_limit})
     return job
+
+
+def abandon_running_jobs(session: Session) -> int:
+    """Jobs left 'running' by a stopped server: their threads are gone, so say so instead of waiting forever."""
+    jobs = list(session.scalars(select(SolveJob).where(SolveJob.status == "running")))
+    for job in jobs:
+        job.status, job.message, job.finished_at = "failed", "the server stopped while this job ran", now()
+    return len(jobs)
 
 
 def get_job(session: Session, job_id: int) -> SolveJob:

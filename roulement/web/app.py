@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from roulement import __version__
 from roulement.store.db import make_engine, session_factory, upgrade
 from roulement.store.errors import StoreError
+from roulement.store.repository import abandon_running_jobs
 from roulement.web.context import Backend, LoginThrottle
 from roulement.web.jobs import JobRunner
 from roulement.web.routers import admin, auth, council, employee, pages, planner
@@ -26,6 +27,8 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
     engine = make_engine(database_url)
     upgrade(engine)
     store = Backend(engine, session_factory(engine), LoginThrottle(), secure_cookies)
+    with store.transaction() as session:
+        abandon_running_jobs(session)
     jobs = JobRunner(store, workers=solver_workers)
 
     @asynccontextmanager
