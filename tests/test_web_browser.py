@@ -53,12 +53,22 @@ def _rest_breaking_cell(scenario: Scenario, roster: Roster) -> tuple[str, dt.dat
     raise AssertionError("the KOS roster has no afternoon followed by a free day")
 
 
-@pytest.fixture
-def served_kos(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent (Debian packages chromium and chromium-driver; ./scripts/setup "
+def require_browser(chromium: str = CHROMIUM) -> None:
+    """Skip (with the reason) unless Debian's Chromium and the playwright package are both here."""
+    if not Path(chromium).exists():
+        pytest.skip(f"{chromium} is absent (Debian packages chromium and chromium-driver; ./scripts/setup "
                     "installs them when run as root)")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def test_without_chromium_the_browser_test_skips_and_says_why() -> None:
+    with pytest.raises(pytest.skip.Exception, match="chromium-driver"):
+        require_browser("/nonexistent/chromium")
+
+
+@pytest.fixture
+def served_kos(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    require_browser()
     import uvicorn
 
     from roulement.store import accounts, repository

@@ -60,15 +60,16 @@ def validated(data: dict[str, Any], rows: tuple[str, list[int]] | None = None) -
         return scenario_from_data(data, "scenario")
     except ScenarioError as error:
         problems = error.problems
+        first = problems[0].split(": ")
         if rows is not None:
             section, lines = rows
 
-            def locate(match: re.Match[str]) -> str:
-                index = int(match.group(1))
-                return f"{match.group(0)} (file line {lines[index]})" if index < len(lines) else match.group(0)
+            def locate(problem: str) -> str:
+                match = re.search(rf"{section}\[(\d+)\]", problem)
+                index = int(match.group(1)) if match else len(lines)
+                return f"{problem} (file line {lines[index]})" if index < len(lines) else problem
 
-            problems = [re.sub(rf"{section}\[(\d+)\]", locate, p) for p in problems]
-        first = problems[0].split(": ")
+            problems = [locate(p) for p in problems]
         raise Invalid("; ".join(problems), first[1] if len(first) > 2 else None) from error
 
 
