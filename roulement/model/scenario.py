@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -41,6 +41,11 @@ def parse_clock(value: Any) -> dt.time:
             if 0 <= hours <= 23 and 0 <= minutes <= 59:
                 return dt.time(hours, minutes)
     raise ValueError(f"time {value!r} is not a clock time HH:MM (00:00 to 23:59)")
+
+
+def write_clock(value: dt.time) -> str:
+    """'HH:MM', the form `parse_clock` reads back (a dumped time would otherwise be 'HH:MM:SS')."""
+    return value.strftime("%H:%M")
 
 
 class Jurisdiction(StrEnum):
@@ -76,6 +81,10 @@ class Site(Strict):
     def _clock(cls, value: Any) -> dt.time | None:
         return None if value is None else parse_clock(value)
 
+    @field_serializer("night_start", "night_end")
+    def _write_clock(self, value: dt.time | None) -> str | None:
+        return None if value is None else write_clock(value)
+
 
 class Horizon(Strict):
     start: dt.date
@@ -106,6 +115,10 @@ class ShiftType(Strict):
     @classmethod
     def _clock(cls, value: Any) -> dt.time:
         return parse_clock(value)
+
+    @field_serializer("start", "end")
+    def _write_clock(self, value: dt.time) -> str:
+        return write_clock(value)
 
     @property
     def duration_minutes(self) -> int:
