@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from roulement.cli.app import app
 from roulement.cli import plan as _plan  # noqa: F401  (registers commands)
+from roulement.cli.app import app
 
 
 def main() -> None:

@@ -128,7 +128,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    data = scenario.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
 
 

@@ -43,11 +43,6 @@ def parse_clock(value: Any) -> dt.time:
     raise ValueError(f"time {value!r} is not a clock time HH:MM (00:00 to 23:59)")
 
 
-def write_clock(value: dt.time) -> str:
-    """'HH:MM', the form `parse_clock` reads back (a dumped time would otherwise be 'HH:MM:SS')."""
-    return value.strftime("%H:%M")
-
-
 class Jurisdiction(StrEnum):
     FR = "FR"
     DE = "DE"
@@ -83,7 +78,7 @@ class Site(Strict):
 
     @field_serializer("night_start", "night_end")
     def _write_clock(self, value: dt.time | None) -> str | None:
-        return None if value is None else write_clock(value)
+        return None if value is None else value.strftime("%H:%M")
 
 
 class Horizon(Strict):
@@ -118,7 +113,7 @@ class ShiftType(Strict):
 
     @field_serializer("start", "end")
     def _write_clock(self, value: dt.time) -> str:
-        return write_clock(value)
+        return value.strftime("%H:%M")
 
     @property
     def duration_minutes(self) -> int:

@@ -9,10 +9,10 @@ import datetime as dt
 import math
 from typing import ClassVar
 
-from roulement.model.roster import Timeline
 from roulement.model.calendar import Occurrence
+from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, Post, RuleMode
-from roulement.rules.base import Cost, Encoder, PerEmployeeRule, Terms, hours
+from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Terms, hours
 
 
 def _absent_days_in(employee: Employee, first: dt.date, last: dt.date) -> int:
@@ -26,7 +26,9 @@ class ContractHours(PerEmployeeRule):
     title: ClassVar[str] = "Contract hours"
     reference = "employment contract"
 
-    def bounds(self, employee: Employee, timeline_days: int, first: dt.date) -> tuple[int | None, int | None, int | None]:
+    def bounds(
+        self, employee: Employee, timeline_days: int, first: dt.date
+    ) -> tuple[int | None, int | None, int | None]:
         # Count only absences inside the horizon.
         last = first + dt.timedelta(days=timeline_days - 1)
         contract = employee.contract
@@ -90,7 +92,7 @@ class MaxShiftsPerType(PerEmployeeRule):
     reference = "employment contract"
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for shift, cap in employee.contract.max_shifts.items():
             count = sum(1 for item in timeline.by_employee.get(employee.id, []) if item.shift == shift)
             if count > cap:
@@ -196,13 +198,13 @@ class ConsecutiveDays(PerEmployeeRule):
         encoder.forbid_all(self, literals, f"short run {employee} {first} {length}", amount=minimum - length)
 
 
-def _day_worked(encoder: Encoder, terms: Terms, employee: str, day: int) -> object | None:
+def _day_worked(encoder: Encoder, terms: Terms, employee: str, day: int) -> Literal | None:
     if not terms:
         return None
     if len(terms) == 1:
         return terms[0][1]
 
-    def build() -> object:
+    def build() -> Literal:
         indicator = encoder.new_bool(f"works {employee} {day}")
         encoder.model.add(sum(lit for _, lit in terms) == indicator)
         return indicator

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from typing import ClassVar
 
@@ -214,7 +215,7 @@ class SafetyMinimums(Rule):
         for minimum in scenario.safety_minimums:
             judged = [o for o in every if minimum.shifts is None or o.shift in minimum.shifts]
             seen: set[tuple[tuple[int, str], ...]] = set()
-            for start, end in zip(cuts, cuts[1:], strict=False):
+            for start, end in itertools.pairwise(cuts):
                 if not any(o.start <= start and o.end >= end for o in judged):
                     continue
                 covering = [o for o in every if o.start <= start and o.end >= end]

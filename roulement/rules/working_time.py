@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 from typing import ClassVar
@@ -94,7 +95,7 @@ class DailyRest(PerEmployeeRule):
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         items = timeline.by_employee.get(employee.id, [])
         found = []
-        for before, after in zip(items, items[1:], strict=False):
+        for before, after in itertools.pairwise(items):
             gap = after.start - before.end
             if gap < self.min_hours * 60:
                 found.append((1, f"rests {hours(max(gap, 0))} between {before.shift} on {before.date} and "
