@@ -164,20 +164,30 @@ def _search(
     parameters.log_search_progress = options.log_search
     parameters.relative_gap_limit = options.relative_gap
     parameters.max_presolve_iterations = options.presolve_iterations
+    # CP-SAT's own SIGINT handler aborts the process from Python; Ctrl-C is handled by our main thread instead.
+    parameters.catch_sigint_signal = False
     watcher = _Watcher(started, on_progress)
     solver.best_bound_callback = watcher.on_bound
 
     outcome: dict[str, object] = {}
+    finished = threading.Event()
 
     def run() -> None:
-        outcome["status"] = solver.solve(builder.model, watcher)
+        try:
+            outcome["status"] = solver.solve(builder.model, watcher)
+        except BaseException as error:  # surfaced in the caller's thread below
+            outcome["error"] = error
+        finally:
+            finished.set()
 
     worker = threading.Thread(target=run, name="cp-sat", daemon=True)
     worker.start()
     interrupted = gave_up = False
-    while worker.is_alive():
+    # Wait on an Event, not on join(): a KeyboardInterrupt inside Thread.join() can leave the thread looking
+    # finished while CP-SAT still runs (a CPython quirk), and the process would then die under it.
+    while not finished.is_set():
         try:
-            worker.join(0.1)
+            finished.wait(0.1)
         except KeyboardInterrupt:
             interrupted = True
             solver.stop_search()
@@ -189,6 +199,9 @@ def _search(
                 and time.monotonic() - started > give_up_without_roster):
             gave_up = True
             solver.stop_search()
+    worker.join()
+    if "error" in outcome:
+        raise RuntimeError("the CP-SAT search failed") from outcome["error"]  # type: ignore[misc]
     status = outcome["status"]
     has_roster = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return SolveResult(
