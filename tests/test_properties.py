@@ -26,7 +26,8 @@ from tests.factory import scenario
 
 SHORTFALL_RULES = {"core.coverage", "core.safety-minimum"}
 STARTS = [dt.date(2026, 1, 5), dt.date(2026, 1, 8), dt.date(2026, 10, 19), dt.date(2026, 3, 23)]
-SKILL_SETS = [["op"], ["op"], ["op", "lead"], ["op", "lead"], ["op", "esi"], ["op", "lead", "esi"], ["esi"]]
+# Hypothesis starts from (and shrinks towards) the first choice: the versatile, night-fit person.
+SKILL_SETS = [["op", "lead", "esi"], ["op"], ["op", "lead"], ["op", "esi"], ["op"], ["esi"]]
 
 
 # Rules a planner may price instead of enforcing (coverage and safety keep their shortfall semantics here).
@@ -65,7 +66,8 @@ SOFTENABLE = {
 @st.composite
 def plants(draw: st.DrawFn, soft: bool = False) -> Scenario:
     jurisdiction = draw(st.sampled_from(["FR", "DE"]))
-    days = draw(st.integers(7, 14))
+    # Two weeks first: with a single Sunday, DE's pro-rata free Sunday (rounded up) bars all Sunday work.
+    days = draw(st.sampled_from([14, 7, 10, 12, 9]))
     start = draw(st.sampled_from(STARTS))
     people = draw(st.integers(2, 8))
 
@@ -77,7 +79,7 @@ def plants(draw: st.DrawFn, soft: bool = False) -> Scenario:
         employee: dict[str, Any] = {
             "id": f"p{index}",
             "skills": draw(st.sampled_from(SKILL_SETS)),
-            "night_eligible": draw(st.booleans() | st.just(True)),
+            "night_eligible": draw(st.sampled_from([True, True, True, False])),
             # Tolerance at or above the weekly hours: no hard floor, but a soft pull towards the target.
             "contract": {
                 "weekly_hours": 35,
@@ -85,7 +87,7 @@ def plants(draw: st.DrawFn, soft: bool = False) -> Scenario:
                 "hours_target": draw(st.booleans()),
             },
         }
-        if draw(st.integers(0, 3)) == 0:
+        if draw(st.integers(0, 3)) == 3:  # (rare draws are the high ones: Hypothesis starts from 0)
             first = draw(st.integers(0, days - 1))
             length = draw(st.integers(0, 3))
             employee["absences"] = [
@@ -112,9 +114,7 @@ def plants(draw: st.DrawFn, soft: bool = False) -> Scenario:
     demand = []
     for post in ("line", "chef"):
         # Mostly staffable: about one shift type per three people, so shortfalls stay the exception.
-        shifts = draw(
-            st.lists(st.sampled_from(["M", "A", "N"]), min_size=0, max_size=max(1, people // 3), unique=True)
-        )
+        shifts = draw(st.lists(st.sampled_from(["M", "A", "N"]), min_size=0, max_size=max(1, people // 3), unique=True))
         if shifts:
             low = draw(st.sampled_from([0, 1, 1, 1, 2]))
             demand.append(
@@ -129,8 +129,10 @@ def plants(draw: st.DrawFn, soft: bool = False) -> Scenario:
     if not demand:
         demand.append({"post": "line", "shifts": ["M"], "min": 1})
     safety = []
-    if draw(st.integers(0, 3)) == 0:
-        safety.append({"id": "responders", "skill": "esi", "min": 1, "shifts": ["M", "A"]})
+    if draw(st.integers(0, 3)) == 3:
+        # A minimum holds during its shifts' hours whether or not they are staffed: judge the staffed ones.
+        staffed = sorted({shift for entry in demand for shift in entry["shifts"]})
+        safety.append({"id": "responders", "skill": "esi", "min": 1, "shifts": staffed})
     settings: dict[str, Any] = {}
     if soft:
         chosen = draw(
@@ -218,9 +220,7 @@ def test_soft_rules_cost_the_same_in_solver_and_checker(plant: Scenario) -> None
     checked = check_roster(plant, result.roster)
     event(f"{result.strategy} {result.status}")
     assert {v.rule for v in checked.violations} <= SHORTFALL_RULES, [v.message for v in checked.violations]
-    solver_terms = {
-        name: value for name, value in result.terms.items() if value and name != "coverage_shortfall"
-    }
+    solver_terms = {name: value for name, value in result.terms.items() if value and name != "coverage_shortfall"}
     checker_terms = {name: value for name, value in checked.objective.items() if value}
     if result.status == "OPTIMAL":
         assert solver_terms == checker_terms
