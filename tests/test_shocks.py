@@ -326,3 +326,29 @@ def test_changes_are_per_person_day(tmp_path: Path) -> None:
     changes = roster_changes(before, after, day(0), day(2))
     assert [(c.employee, c.date, c.before, c.after) for c in changes] == [("e1", day(2), None, "M")]
     assert dt.date(2026, 1, 7) == day(2)
+
+
+def test_demand_file_replaces_only_the_slots_it_names() -> None:
+    from roulement.analyse.disruption import parse_demand_file, replace_demand
+
+    plant = three_by_eight()
+    rows = parse_demand_file("post,date,shift,min,preferred\nline,2026-01-07,N,2,3\n", plant, "d.csv")  # type: ignore
+    changed = replace_demand(plant, rows)  # type: ignore[arg-type]
+    levels = {(s.day, s.shift): (s.min, s.preferred) for s in demand_slots(changed)}
+    assert levels[(2, "N")] == (2, 3) and levels[(2, "M")] == (1, 1) and levels[(3, "N")] == (1, 1)
+    assert len(levels) == len(demand_slots(plant))  # type: ignore[arg-type]
+    with pytest.raises(DisruptionError, match=r"d.csv:2: post: unknown post 'press'"):
+        parse_demand_file("post,date,shift,min\npress,2026-01-07,N,2\n", plant, "d.csv")  # type: ignore[arg-type]
+    with pytest.raises(DisruptionError, match="outside the horizon"):
+        parse_demand_file("post,date,shift,min\nline,2027-01-07,N,2\n", plant, "d.csv")  # type: ignore[arg-type]
+
+
+def test_risk_chart_has_a_bar_per_post() -> None:
+    from roulement.analyse.capacity import risk_chart_svg
+
+    plant = scenario(days=7, employees=[{"id": f"e{i}", "skills": ["op", "lead"]} for i in range(3)],
+                     demand=[{"post": "line", "shifts": ["M"], "min": 1}, {"post": "chef", "shifts": ["A"], "min": 1}])
+    risk = absence_risk(plant, 0.5, 20, seed=3)
+    svg = risk_chart_svg(risk)
+    assert svg.startswith("<svg") and svg.count("<rect") == 2 and ">line<" in svg and ">chef<" in svg
+    assert 0.0 < risk.plant_short <= 1.0
