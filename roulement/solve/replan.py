@@ -70,7 +70,7 @@ class KeepPublished(Rule):
 
     def encode(self, encoder: Encoder) -> None:
         calendar = encoder.calendar
-        first = calendar.day_of.get(self.first, 0) if self.first >= calendar.dates[0] else 0
+        first = max((self.first - calendar.dates[0]).days, 0)  # beyond the horizon: nothing to price
         for employee in encoder.scenario.employees:
             for day in range(first, calendar.days):
                 price = self.price(calendar.dates[day])
