@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from html import escape
 from pathlib import Path
 from typing import Annotated
 
@@ -161,7 +162,7 @@ def replan_command(
         "full_resolve_changes": None if outcome.full_changes is None else len(outcome.full_changes),
     }
     html = render_html(disrupted, outcome.roster, report).replace(
-        "</body>", f"<section><h2>Re-plan from {day}</h2><p>{summary}.</p></section></body>", 1)
+        "</body>", f"<section><h2>Re-plan from {day}</h2><p>{escape(summary)}.</p></section></body>", 1)
     files: dict[Path, str | bytes] = {
         out / "roster.csv": roster_to_csv(disrupted, outcome.roster),
         out / "changes.csv": changes_csv(outcome.changes),
@@ -277,7 +278,7 @@ def stress(
                               f"{need['lower_bound']}–{need['minimum'] or '?'}")
             for explanation in outcome.result.explanations:
                 console.print(f"  [yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
-            rows = "".join(f"<tr><td>{p}</td><td>{n}</td></tr>" for p, n in outcome.by_post().items())
+            rows = "".join(f"<tr><td>{escape(p)}</td><td>{n}</td></tr>" for p, n in outcome.by_post().items())
             sections.append(f"<p><b>Not covered.</b></p><table><tr><th>post</th><th>person-shifts short</th></tr>"
                             f"{rows}</table>")
     if absence_rate is not None:
@@ -295,7 +296,7 @@ def stress(
                         f"<p>Probability each post runs short (max-flow relaxation: a lower bound).</p>"
                         + risk_chart_svg(risk))
     html = ("<!doctype html><html><head><meta charset='utf-8'><title>roulement stress</title></head><body>"
-            f"<h1>Stress test: {chosen.site.name}</h1>" + "".join(sections) + "</body></html>")
+            f"<h1>Stress test: {escape(chosen.site.name)}</h1>" + "".join(sections) + "</body></html>")
     write_all_atomic({out / "stress.json": json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                       out / "stress.html": html})
     console.print(f"  wrote {out / 'stress.json'}\n  wrote {out / 'stress.html'}")
