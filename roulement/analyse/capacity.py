@@ -315,7 +315,8 @@ def stress(original: Scenario, cut: Scenario, removed: list[str], time_limit: fl
         if short_posts & set(group.posts) and len(group.posts) > 1:
             need = minimum_people(original, group, capacity_time_limit, workers)
             left = sum(1 for e in group.people if e not in gone)
-            outcome.group_needs.append({"posts": list(group.posts), "left": left, **need.as_dict()})
+            outcome.group_needs.append({"posts": list(group.posts), "left": left, **need.as_dict(),
+                                        "missing_at_least": max(need.bound - left, 0)})
     return outcome
 
 

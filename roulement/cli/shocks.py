@@ -275,7 +275,8 @@ def stress(
                               f"[bold]{gap['missing']} missing[/bold]")
             for need in outcome.group_needs:
                 console.print(f"  group {'+'.join(need['posts'])}: {need['left']} left; fewest that can run it: "
-                              f"{need['lower_bound']}–{need['minimum'] or '?'}")
+                              f"{need['lower_bound']}–{need['minimum'] or '?'}: [bold]at least "
+                              f"{need['missing_at_least']} missing[/bold]")
             for explanation in outcome.result.explanations:
                 console.print(f"  [yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
             rows = "".join(f"<tr><td>{escape(p)}</td><td>{n}</td></tr>" for p, n in outcome.by_post().items())
