@@ -20,6 +20,8 @@ class OneShiftPerDay(Rule):
     id: ClassVar[str] = "core.one-shift-per-day"
     title: ClassVar[str] = "At most one shift per person per day"
     reference = "roulement model"
+    # The solver's structure relies on it.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD})
 
     def check(self, timeline: Timeline) -> list[Violation]:
         seen: dict[tuple[str, dt.date], str] = {}
@@ -47,6 +49,8 @@ class Qualification(Rule):
     id: ClassVar[str] = "core.qualification"
     title: ClassVar[str] = "Each post is held by someone with every skill it needs"
     reference = "plant post requirements"
+    # The solver makes no variable for an unqualified holder.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD})
 
     def check(self, timeline: Timeline) -> list[Violation]:
         found = []
@@ -75,6 +79,8 @@ class Absences(Rule):
     id: ClassVar[str] = "core.absence"
     title: ClassVar[str] = "Nobody works during a declared absence"
     reference = "employee absences"
+    # An absent person is not there to be priced.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD, RuleMode.OFF})
 
     def _blocked(self, employee: Employee, occurrence: Occurrence) -> bool:
         for absence in employee.absences:
@@ -106,6 +112,8 @@ class NightEligibility(Rule):
     id: ClassVar[str] = "core.night-eligibility"
     title: ClassVar[str] = "Only people fit for night work work nights"
     reference = "medical fitness for night work (FR L3122-11, DE ArbZG §6(3)); family day-post priority"
+    # Fitness for night work is not for sale.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD, RuleMode.OFF})
 
     def check(self, timeline: Timeline) -> list[Violation]:
         return [
@@ -268,6 +276,8 @@ class Requests(Rule):
     id: ClassVar[str] = "core.requests"
     title: ClassVar[str] = "Employees' requests are honoured where possible"
     reference = "employee requests"
+    # A wish is priced, never imposed.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.SOFT, RuleMode.OFF})
     mode = RuleMode.SOFT
 
     def check(self, timeline: Timeline) -> list[Violation]:

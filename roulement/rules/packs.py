@@ -29,9 +29,6 @@ class RuleSettingError(ValueError):
         self.location = location
 
 
-# Rules the solver's structure relies on: they cannot be made soft or switched off.
-STRUCTURAL = {"core.one-shift-per-day", "core.qualification"}
-
 PACKS: dict[str, Callable[[], list[Rule]]] = {
     "core": lambda: [OneShiftPerDay(), Qualification(), Absences(), NightEligibility(), Coverage(),
                      SafetyMinimums(), Requests()],
@@ -63,8 +60,9 @@ def build_rules(scenario: Scenario) -> list[Rule]:
         if rule is None:
             known = ", ".join(sorted(by_id))
             raise RuleSettingError(location, f"no rule {rule_id!r} in the packs in force ({known})")
-        if rule_id in STRUCTURAL and setting.mode not in (None, RuleMode.HARD):
-            raise RuleSettingError((*location, "mode"), f"rule {rule_id} is structural and stays hard")
+        if setting.mode is not None and setting.mode not in rule.modes:
+            allowed = ", ".join(sorted(mode.value for mode in rule.modes))
+            raise RuleSettingError((*location, "mode"), f"rule {rule_id} can only be {allowed}")
         try:
             rule.configure(setting.mode, setting.weight, setting.params)
         except ValueError as error:
