@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from roulement.model.calendar import Occurrence
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, Scenario
-from roulement.rules.base import Encoder, PerEmployeeRule
+from roulement.rules.base import Encoder, PerEmployeeRule, hours
 
 
 class MaxConsecutiveNights(PerEmployeeRule):
@@ -112,3 +113,69 @@ class ForbiddenSuccessions(NextDayPairs):
 
     def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
         return [before, after] in self.pairs
+
+
+class RestAfterNightBlock(PerEmployeeRule):
+    """After a night shift comes either another night the next day or at least `min_rest_hours` off.
+
+    Judged pair by pair: every shift starting too soon after a night that does not continue the block counts."""
+
+    id: ClassVar[str] = "plant.rest-after-nights"
+    title: ClassVar[str] = "Rest after a night block"
+    reference = "BAuA shift-work guidance (ArbZG §6(1)): at least 24 h, better 48 h off after a night block"
+
+    def __init__(self, min_rest_hours: float = 48.0) -> None:
+        self.min_rest_hours = min_rest_hours
+
+    def too_soon(self, night: Occurrence, following: Occurrence) -> bool:
+        if not night.is_night or following.start < night.end:
+            return False
+        if following.is_night and following.day == night.day + 1:
+            return False  # the block goes on
+        return following.start - night.end < round(self.min_rest_hours * 60)
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        items = timeline.by_employee.get(employee.id, [])
+        found = []
+        for index, night in enumerate(items):
+            for following in items[index + 1:]:
+                if following.start - night.end >= round(self.min_rest_hours * 60):
+                    break
+                if self.too_soon(night.occurrence, following.occurrence):
+                    rest = following.start - night.end
+                    found.append((1, f"works {following.shift} on {following.date} only {hours(rest)} after "
+                                     f"the night of {night.date} (at least {self.min_rest_hours:g} h asked)",
+                                  [night.date, following.date]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        limit = round(self.min_rest_hours * 60)
+        for employee in encoder.scenario.employees:
+            shifts = encoder.shifts_of(employee.id)
+            for index, (night, night_literal) in enumerate(shifts):
+                if not night.is_night:
+                    continue
+                for following, literal in shifts[index + 1:]:
+                    if following.start - night.end >= limit:
+                        break
+                    if self.too_soon(night, following):
+                        encoder.forbid_all(self, [night_literal, literal],
+                                           f"{self.id} {employee.id} {night.day} {following.day}")
+
+
+class NoEarlyAfterLate(NextDayPairs):
+    """No early shift the day after a late one (a 'quick return'), whatever the legal rest allows."""
+
+    id: ClassVar[str] = "plant.no-early-after-late"
+    title: ClassVar[str] = "Early shift right after a late one"
+    reference = "BAuA handbook 10.3 (quick returns, ArbZG §6(1)); INRS shift-work prevention"
+
+    def __init__(self, early_before_hour: float = 7.0, late_after_hour: float = 20.0) -> None:
+        self.early_before_hour = early_before_hour
+        self.late_after_hour = late_after_hour
+
+    def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
+        first, second = scenario.shift(before), scenario.shift(after)
+        late = not first.crosses_midnight and first.end.hour + first.end.minute / 60 >= self.late_after_hour
+        early = second.start.hour + second.start.minute / 60 < self.early_before_hour
+        return late and early
