@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from roulement.analyse.fairness import price_on_common_terms
 from roulement.check.checker import CheckResult, check_roster
 from roulement.examples.kos import EXAMPLES
 from roulement.formats.files import write_all_atomic
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
-from roulement.analyse.fairness import price_on_common_terms
 from roulement.report.audience import Audience, for_audience
 from roulement.report.document import build_report
 from roulement.report.html import render_html

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -95,7 +95,7 @@ class ChildcareClash:
 
 
 def childcare_clashes(
-    calendar: Calendar, household: Household, shifts_of: dict[str, Sequence[Occurrence]]
+    calendar: Calendar, household: Household, shifts_of: Mapping[str, Sequence[Occurrence]]
 ) -> list[ChildcareClash]:
     """Each combination of one shift per member that leaves a gap without anyone free.
 
