@@ -313,6 +313,14 @@ def availability(scenario: Scenario, employee: Employee) -> int:
     return round(employee.contract.weekly_hours * 4) * present
 
 
+def group_weights(scenario: Scenario, people: Sequence[Employee]) -> dict[str, int]:
+    """Each person's contract weight, divided by the group's common factor: same shares, small coefficients
+    (a group of equal full-timers gets weight 1 each), which keeps the solver's linear rows well scaled."""
+    weights = {e.id: availability(scenario, e) for e in people}
+    common = math.gcd(*weights.values())
+    return {e: w // common for e, w in weights.items()}
+
+
 def peer_groups(scenario: Scenario, calendar: Calendar, category: str) -> dict[tuple[str, ...], list[Employee]]:
     """People who can stand in for one another on this category's shifts: the same posts open to them.
 
@@ -361,7 +369,7 @@ class FairShare(Rule):
                 counts = {e.id: sum(1 for item in timeline.by_employee.get(e.id, [])
                                     if 0 <= item.day < timeline.calendar.days
                                     and counts_toward(category, item.occurrence)) for e in people}
-                weights = {e.id: availability(timeline.scenario, e) for e in people}
+                weights = group_weights(timeline.scenario, people)
                 total, group_weight = sum(counts.values()), sum(weights.values())
                 found.append((category, key, max(deviation_tenths(counts[e], weights[e], total, group_weight)
                                                  for e in counts)))
@@ -395,7 +403,7 @@ class FairShare(Rule):
             count = encoder.new_int(0, len(literals), f"{category} {employee.id}")
             encoder.model.add(count == sum(literals))
             counts[employee.id] = count
-        weights = {e.id: availability(encoder.scenario, e) for e in people}
+        weights = group_weights(encoder.scenario, people)
         group_weight = sum(weights.values())
         total = encoder.new_int(0, sum(encoder.calendar.days for _ in people), f"{label} total")
         encoder.model.add(total == sum(counts.values()))
