@@ -132,24 +132,39 @@ def fair_plant(days: int = 14) -> Scenario:
                     demand=[{"post": "line", "shifts": ["N"], "min": 0, "preferred": 1}])
 
 
-def test_fair_share_is_free_when_nights_are_even_and_priced_when_not() -> None:
+def fair_cost(plant: Scenario, hand_made: Roster, category: str) -> int:
+    return sum(c.amount for c in check_roster(plant, hand_made).costs
+               if c.term == "people.fair-share" and c.note.startswith(category))
+
+
+def test_fair_share_prices_the_heaviest_load() -> None:
     plant = fair_plant()
     even = roster(("e0", 0, "N"), ("e1", 1, "N"), ("e2", 2, "N"))
     uneven = roster(("e0", 0, "N"), ("e0", 1, "N"), ("e0", 2, "N"))
-    assert check_roster(plant, even).objective.get("people.fair-share", 0) == 0
-    # 3 nights among 3 equal people: e0 has 2 more than the fair 1, e1 and e2 are 1 short; nights and weekends.
-    costs = [c for c in check_roster(plant, uneven).costs if c.term == "people.fair-share"]
-    assert sum(c.amount for c in costs if c.note.startswith("nights")) == 20 * FairShare.weight
-    assert solver_price(plant, FairShare(), uneven) == sum(c.amount for c in costs)
+    # Three nights among three equal people: at best one each (10 tenths); all on e0, 30 tenths.
+    assert fair_cost(plant, even, "nights") == 10 * FairShare.weight
+    assert fair_cost(plant, uneven, "nights") == 30 * FairShare.weight
+    assert solver_price(plant, FairShare(), uneven) == fair_cost(plant, uneven, "")
+    assert solver_price(plant, FairShare(), even) == fair_cost(plant, even, "")
+
+
+def test_fair_share_never_buys_over_staffing() -> None:
+    plant = fair_plant()
+    even = roster(("e0", 0, "N"), ("e1", 1, "N"), ("e2", 2, "N"))
+    extra = roster(("e0", 0, "N"), ("e1", 1, "N"), ("e2", 2, "N"), ("e2", 4, "N"))
+    assert fair_cost(plant, extra, "nights") > fair_cost(plant, even, "nights")
 
 
 def test_fair_share_is_pro_rata_contract_hours() -> None:
     plant = scenario(days=14, employees=[{"id": "full", "skills": ["op"]},
                                          {"id": "half", "skills": ["op"], "contract": {"weekly_hours": 17.5}}],
                      demand=[{"post": "line", "shifts": ["N"], "min": 0, "preferred": 1}])
-    # 3 nights: the fair split is 2 and 1.
-    rows = check_roster(plant, roster(("full", 0, "N"), ("full", 4, "N"), ("half", 8, "N"))).costs
-    assert not [c for c in rows if c.term == "people.fair-share" and c.note.startswith("nights")]
+    # 3 nights: two for the full-timer and one for the half-timer weigh the same (load 1.5 shifts each)...
+    fair = roster(("full", 0, "N"), ("full", 4, "N"), ("half", 8, "N"))
+    # ...while the reverse puts twice the load on the half-timer.
+    unfair = roster(("full", 0, "N"), ("half", 4, "N"), ("half", 8, "N"))
+    assert fair_cost(plant, fair, "nights") == 15 * FairShare.weight
+    assert fair_cost(plant, unfair, "nights") == 30 * FairShare.weight
 
 
 def test_hard_fair_share_flags_a_full_shift_of_deviation() -> None:
@@ -168,6 +183,8 @@ def test_48_hours_off_after_a_night_block() -> None:
     short = roster(("a", 0, "N"), ("a", 1, "N"), ("a", 3, "A"))  # Thursday 13:00: 32 h
     night_gap = roster(("a", 0, "N"), ("a", 2, "N"))  # night, free day, night: 40 h
     assert violations(plant, "plant.rest-after-nights", ok) == []
+    # Three nights in a row are one block: only the last night is followed by the 48 h.
+    assert violations(plant, "plant.rest-after-nights", roster(("a", 0, "N"), ("a", 1, "N"), ("a", 2, "N"))) == []
     assert len(violations(plant, "plant.rest-after-nights", short)) == 1
     assert len(violations(plant, "plant.rest-after-nights", night_gap)) == 1
     assert solver_price(plant, soft(RestAfterNightBlock()), short) == 1

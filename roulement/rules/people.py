@@ -347,10 +347,20 @@ def deviation_tenths(count: int, weight: int, group_count: int, group_weight: in
     return math.ceil(10 * abs(group_weight * count - weight * group_count) / group_weight)
 
 
+def load_tenths(count: int, weight: int, group_weight: int, members: int) -> int:
+    """A person's load pro rata their contract: their count as a group member of average weight would carry
+    it, in tenths of a shift, rounded up."""
+    return math.ceil(10 * group_weight * count / (members * weight))
+
+
 class FairShare(Rule):
     """Nights, Sundays and weekend days spread in proportion to contract hours (and days present) among the
-    people who can stand in for one another; the largest deviation from a fair share in each group is priced
-    (per tenth of a shift). Soft by design: fairness is traded, never a reason for an uncovered post."""
+    people who can stand in for one another (a peer group).
+
+    Soft (the default): the heaviest pro-rata load in each group is priced per tenth of a shift. With the
+    group's total set by the demand, lowering the heaviest load is spreading the burden evenly, and adding a
+    shift never lowers it, so fairness never buys over-staffing. Hard: nobody is a whole shift or more away
+    from a fair share of what the group worked."""
 
     id: ClassVar[str] = "people.fair-share"
     title: ClassVar[str] = "Fair share of nights, Sundays and weekend days"
@@ -361,33 +371,42 @@ class FairShare(Rule):
     def __init__(self, categories: list[str] | None = None) -> None:
         self.categories = categories if categories is not None else list(CATEGORIES)
 
-    def worst(self, timeline: Timeline) -> list[tuple[str, tuple[str, ...], int]]:
-        """(category, group, largest deviation in tenths) per peer group."""
+    def groups(self, timeline: Timeline) -> list[tuple[str, tuple[str, ...], dict[str, int], dict[str, int]]]:
+        """(category, group, counts, weights) per peer group."""
         found = []
         for category in self.categories:
             for key, people in peer_groups(timeline.scenario, timeline.calendar, category).items():
                 counts = {e.id: sum(1 for item in timeline.by_employee.get(e.id, [])
                                     if 0 <= item.day < timeline.calendar.days
                                     and counts_toward(category, item.occurrence)) for e in people}
-                weights = group_weights(timeline.scenario, people)
-                total, group_weight = sum(counts.values()), sum(weights.values())
-                found.append((category, key, max(deviation_tenths(counts[e], weights[e], total, group_weight)
-                                                 for e in counts)))
+                found.append((category, key, counts, group_weights(timeline.scenario, people)))
         return found
 
     def check(self, timeline: Timeline) -> list[Violation]:
         if self.mode is not RuleMode.HARD:
             return []
-        return [self.violation(f"{category}: someone among {', '.join(key)} is {tenths / 10:g} from a fair "
-                               f"share (allowed below 1)", None, [], category=category)
-                for category, key, tenths in self.worst(timeline) if tenths >= 10]
+        found = []
+        for category, key, counts, weights in self.groups(timeline):
+            total, group_weight = sum(counts.values()), sum(weights.values())
+            for employee, count in counts.items():
+                tenths = deviation_tenths(count, weights[employee], total, group_weight)
+                if tenths >= 10:
+                    found.append(self.violation(f"{category}: {count}, {tenths / 10:g} from a fair share among "
+                                                f"{', '.join(key)} (allowed below 1)", employee, [],
+                                                category=category))
+        return found
 
     def cost(self, timeline: Timeline) -> list[Cost]:
         if self.mode is not RuleMode.SOFT:
             return []
-        return [Cost(self.id, tenths * self.weight, None, (), f"{category} among {', '.join(key)}: "
-                     f"largest deviation {tenths / 10:g}")
-                for category, key, tenths in self.worst(timeline) if tenths]
+        costs = []
+        for category, key, counts, weights in self.groups(timeline):
+            group_weight = sum(weights.values())
+            heaviest = max(load_tenths(counts[e], weights[e], group_weight, len(counts)) for e in counts)
+            if heaviest:
+                costs.append(Cost(self.id, heaviest * self.weight, None, (),
+                                  f"{category} among {', '.join(key)}: heaviest pro-rata load {heaviest / 10:g}"))
+        return costs
 
     def encode(self, encoder: Encoder) -> None:
         for category in self.categories:
@@ -405,19 +424,21 @@ class FairShare(Rule):
             counts[employee.id] = count
         weights = group_weights(encoder.scenario, people)
         group_weight = sum(weights.values())
-        total = encoder.new_int(0, sum(encoder.calendar.days for _ in people), f"{label} total")
-        encoder.model.add(total == sum(counts.values()))
-        worst = encoder.new_int(0, 10 * encoder.calendar.days, f"{label} worst")
-        for employee in people:
-            gap = group_weight * counts[employee.id] - weights[employee.id] * total
-            if self.mode is RuleMode.HARD:
+        if self.mode is RuleMode.HARD:
+            total = encoder.new_int(0, sum(encoder.calendar.days for _ in people), f"{label} total")
+            encoder.model.add(total == sum(counts.values()))
+            for employee in people:
+                gap = group_weight * counts[employee.id] - weights[employee.id] * total
                 encoder.model.add(10 * gap <= 9 * group_weight)
                 encoder.model.add(-10 * gap <= 9 * group_weight)
-            else:
-                encoder.model.add(10 * gap <= group_weight * worst)
-                encoder.model.add(-10 * gap <= group_weight * worst)
-        if self.mode is RuleMode.SOFT:
-            encoder.add_cost(self.id, [(self.weight, worst)])
+            return
+        ceiling = max(load_tenths(encoder.calendar.days, weights[e.id], group_weight, len(people)) for e in people)
+        heaviest = encoder.new_int(0, ceiling, f"{label} heaviest")
+        for employee in people:
+            # heaviest >= 10 * W * count / (n * w), kept in integers.
+            encoder.model.add(len(people) * weights[employee.id] * heaviest
+                              >= 10 * group_weight * counts[employee.id])
+        encoder.add_cost(self.id, [(self.weight, heaviest)])
 
 
 def people_rules() -> list[Rule]:

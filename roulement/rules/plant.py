@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from roulement.model.calendar import Occurrence
 from roulement.model.roster import Timeline
-from roulement.model.scenario import Employee, Scenario
+from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Encoder, PerEmployeeRule, hours
 
 
@@ -116,9 +116,9 @@ class ForbiddenSuccessions(NextDayPairs):
 
 
 class RestAfterNightBlock(PerEmployeeRule):
-    """After a night shift comes either another night the next day or at least `min_rest_hours` off.
+    """After the last night of a block (no night the next day), at least `min_rest_hours` off.
 
-    Judged pair by pair: every shift starting too soon after a night that does not continue the block counts."""
+    Every shift starting too soon after a block's last night counts once."""
 
     id: ClassVar[str] = "plant.rest-after-nights"
     title: ClassVar[str] = "Rest after a night block"
@@ -127,40 +127,51 @@ class RestAfterNightBlock(PerEmployeeRule):
     def __init__(self, min_rest_hours: float = 48.0) -> None:
         self.min_rest_hours = min_rest_hours
 
-    def too_soon(self, night: Occurrence, following: Occurrence) -> bool:
-        if not night.is_night or following.start < night.end:
-            return False
-        if following.is_night and following.day == night.day + 1:
-            return False  # the block goes on
-        return following.start - night.end < round(self.min_rest_hours * 60)
+    def _too_soon(self, night: Occurrence, following: Occurrence) -> bool:
+        rest = following.start - night.end
+        return 0 <= rest < round(self.min_rest_hours * 60) and following.day > night.day
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         items = timeline.by_employee.get(employee.id, [])
+        nights = {item.day for item in items if item.occurrence.is_night}
         found = []
         for index, night in enumerate(items):
+            if not night.occurrence.is_night or night.day + 1 in nights:
+                continue
             for following in items[index + 1:]:
-                if following.start - night.end >= round(self.min_rest_hours * 60):
-                    break
-                if self.too_soon(night.occurrence, following.occurrence):
+                if self._too_soon(night.occurrence, following.occurrence):
                     rest = following.start - night.end
                     found.append((1, f"works {following.shift} on {following.date} only {hours(rest)} after "
-                                     f"the night of {night.date} (at least {self.min_rest_hours:g} h asked)",
-                                  [night.date, following.date]))
+                                     f"the night block ending {night.date} (at least {self.min_rest_hours:g} h "
+                                     f"asked)", [night.date, following.date]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
-        limit = round(self.min_rest_hours * 60)
         for employee in encoder.scenario.employees:
             shifts = encoder.shifts_of(employee.id)
+            nights_on: dict[int, list[Any]] = {}
+            for occurrence, literal in shifts:
+                if occurrence.is_night:
+                    nights_on.setdefault(occurrence.day, []).append(literal)
             for index, (night, night_literal) in enumerate(shifts):
                 if not night.is_night:
                     continue
                 for following, literal in shifts[index + 1:]:
-                    if following.start - night.end >= limit:
-                        break
-                    if self.too_soon(night, following):
-                        encoder.forbid_all(self, [night_literal, literal],
-                                           f"{self.id} {employee.id} {night.day} {following.day}")
+                    if not self._too_soon(night, following):
+                        continue
+                    # Broken when: this night, no night the next day (the block ends), and this shift.
+                    clause = [night_literal.Not(), literal.Not(), *nights_on.get(night.day + 1, [])]
+                    if self.mode is RuleMode.HARD:
+                        encoder.model.add_bool_or(clause)
+                        continue
+                    breach = encoder.new_bool(f"{self.id} {employee.id} {night.day} {following.day}")
+                    encoder.model.add_bool_or([*clause, breach])
+                    # A breach only when it really happens, so the solver's price is the checker's.
+                    encoder.model.add_implication(breach, night_literal)
+                    encoder.model.add_implication(breach, literal)
+                    for next_night in nights_on.get(night.day + 1, []):
+                        encoder.model.add_implication(breach, next_night.Not())
+                    encoder.add_cost(self.id, [(self.weight, breach)])
 
 
 class NoEarlyAfterLate(NextDayPairs):
