@@ -178,7 +178,8 @@ def test_hard_fair_share_flags_a_full_shift_of_deviation() -> None:
 # --- ergonomic plant rules ------------------------------------------------------------------------------
 def test_48_hours_off_after_a_night_block() -> None:
     plant = scenario(employees=[{"id": "a", "skills": ["op"]}],
-                     demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 0, "preferred": 1}])
+                     demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 0, "preferred": 1}],
+                     rules={"settings": {"plant.rest-after-nights": {"mode": "hard"}}})
     ok = roster(("a", 0, "N"), ("a", 1, "N"), ("a", 4, "M"))  # nights end Wed 05:00, next start Fri 05:00
     short = roster(("a", 0, "N"), ("a", 1, "N"), ("a", 3, "A"))  # Thursday 13:00: 32 h
     night_gap = roster(("a", 0, "N"), ("a", 2, "N"))  # night, free day, night: 40 h
@@ -187,7 +188,9 @@ def test_48_hours_off_after_a_night_block() -> None:
     assert violations(plant, "plant.rest-after-nights", roster(("a", 0, "N"), ("a", 1, "N"), ("a", 2, "N"))) == []
     assert len(violations(plant, "plant.rest-after-nights", short)) == 1
     assert len(violations(plant, "plant.rest-after-nights", night_gap)) == 1
-    assert solver_price(plant, soft(RestAfterNightBlock()), short) == 1
+    assert solver_price(plant, RestAfterNightBlock(), short) == RestAfterNightBlock.weight  # soft by default
+    by_default = scenario(employees=[{"id": "a", "skills": ["op"]}])
+    assert check_roster(by_default, short).objective["plant.rest-after-nights"] == RestAfterNightBlock.weight
 
 
 def test_no_early_shift_right_after_a_late_one() -> None:

@@ -31,6 +31,7 @@ from roulement.model.scenario import (
     Request,
     RequestKind,
     RuleConfig,
+    RuleMode,
     RuleSetting,
     SafetyMinimum,
     Scenario,
@@ -376,7 +377,8 @@ def kos(seed: int = 7) -> Scenario:
     return build_plant(
         name="KOS Raussel", jurisdiction=Jurisdiction.FR, timezone="Europe/Paris",
         start=dt.date(2026, 11, 30), days=28, shape=KOS_SHAPE, margin=1.08, seed=seed, story=True,
-        rules=RuleConfig(),
+        # The plant's shift agreement follows the BAuA: 48 h off after a night block, enforced.
+        rules=RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD)}),
     )
 
 

@@ -118,11 +118,15 @@ class ForbiddenSuccessions(NextDayPairs):
 class RestAfterNightBlock(PerEmployeeRule):
     """After the last night of a block (no night the next day), at least `min_rest_hours` off.
 
-    Every shift starting too soon after a block's last night counts once."""
+    Every shift starting too soon after a block's last night counts once. Soft by default: it is guidance,
+    not law, and common two-team patterns (night, day off, night) break it; a plant makes it hard in its
+    settings (KOS does)."""
 
     id: ClassVar[str] = "plant.rest-after-nights"
     title: ClassVar[str] = "Rest after a night block"
     reference = "BAuA shift-work guidance (ArbZG §6(1)): at least 24 h, better 48 h off after a night block"
+    mode = RuleMode.SOFT
+    weight = 10
 
     def __init__(self, min_rest_hours: float = 48.0) -> None:
         self.min_rest_hours = min_rest_hours

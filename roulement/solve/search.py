@@ -201,8 +201,9 @@ def _search(
     phase_started = time.monotonic()
     warm = _warm_start(builder, options, time_limit, give_up_without_roster, stop, started)
     if warm is not None and warm.found and on_progress is not None:
-        # The display shows the roster in hand while the priced search starts from it.
-        on_progress(Progress(time.monotonic() - started, 1, None, None))
+        # The display shows the roster in hand, at its price, while the priced search starts from it.
+        price = float(sum(builder.term_values(warm.solver.value).values()))
+        on_progress(Progress(time.monotonic() - started, 1, price, None))
     solver = _solver(options, time_limit - (time.monotonic() - phase_started))
     watcher = _Watcher(started, on_progress)
     solver.best_bound_callback = watcher.on_bound
