@@ -203,7 +203,10 @@ def _search(
     if warm is not None and warm.found and on_progress is not None:
         # The display shows the roster in hand, at its price, while the priced search starts from it.
         price = float(sum(builder.term_values(warm.solver.value).values()))
-        on_progress(Progress(time.monotonic() - started, 1, price, None))
+        try:
+            on_progress(Progress(time.monotonic() - started, 1, price, None))
+        except KeyboardInterrupt:
+            warm.interrupted = True  # Ctrl-C right now: keep the lawful roster in hand
     solver = _solver(options, time_limit - (time.monotonic() - phase_started))
     watcher = _Watcher(started, on_progress)
     solver.best_bound_callback = watcher.on_bound
