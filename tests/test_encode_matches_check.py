@@ -57,7 +57,8 @@ EVERY_DAY = list(range(7))
 SHORT = shift("H", "07:00", "12:00")
 
 CASES = [
-    Case("fr.daily-rest", demand=[("A", [0, 2]), ("M", [1, 3])], off=["plant.forward-rotation"], expected=2),
+    Case("fr.daily-rest", demand=[("A", [0, 2]), ("M", [1, 3])],
+         off=["plant.forward-rotation", "plant.no-early-after-late"], expected=2),
     Case(
         "de.daily-rest",
         "DE",
@@ -139,6 +140,7 @@ CASES = [
         "contract.max-shifts",
         demand=[("N", [0, 3, 5])],
         employees=[person("e1", contract={"max_shifts": {"N": 1}})],
+        off=["plant.rest-after-nights"],
         expected=2,
     ),
     Case(

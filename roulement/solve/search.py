@@ -198,6 +198,51 @@ def _search(
     stop: threading.Event | None,
     started: float,
 ) -> SolveResult:
+    phase_started = time.monotonic()
+    warm = _warm_start(builder, options, time_limit, give_up_without_roster, stop, started)
+    if warm is not None and warm.found and on_progress is not None:
+        # The display shows the roster in hand, at its price, while the priced search starts from it.
+        price = float(sum(builder.term_values(warm.solver.value).values()))
+        try:
+            on_progress(Progress(time.monotonic() - started, 1, price, None))
+        except KeyboardInterrupt:
+            warm.interrupted = True  # Ctrl-C right now: keep the lawful roster in hand
+    solver = _solver(options, time_limit - (time.monotonic() - phase_started))
+    watcher = _Watcher(started, on_progress)
+    solver.best_bound_callback = watcher.on_bound
+    status: Any = cp_model.UNKNOWN
+    if warm is None:
+        status, interrupted = _run(solver, builder.model, watcher, stop, started, give_up_without_roster)
+    elif warm.found and not warm.interrupted:
+        status, interrupted = _run(solver, builder.model, watcher, stop, started, None)
+    else:
+        interrupted = warm.interrupted
+    reader = solver
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and warm is not None and warm.found:
+        # Stopped before the priced search reported anything: the lawful roster in hand is the answer.
+        reader, status = warm.solver, cp_model.FEASIBLE
+    elif warm is not None and not warm.found:
+        status = warm.status
+    has_roster = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    terms = builder.term_values(reader.value) if has_roster else {}
+    priced = reader is solver
+    return SolveResult(
+        roster=builder.roster(reader.boolean_value) if has_roster else None,
+        status=solver.status_name(status),
+        objective=(solver.objective_value if priced else float(sum(terms.values()))) if has_roster else None,
+        bound=(solver.best_objective_bound if priced else None) if has_roster else None,
+        wall_time=time.monotonic() - started,
+        build_time=builder.build_time,
+        time_to_best=watcher.time_to_best if priced and watcher.solutions else (
+            warm.time_found if warm is not None and warm.found else None),
+        solutions=watcher.solutions + (1 if warm is not None and warm.found else 0),
+        interrupted=interrupted,
+        terms=terms,
+        variables=builder.variable_count,
+    )
+
+
+def _solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     parameters = solver.parameters
     parameters.max_time_in_seconds = max(time_limit, 1.0)
@@ -208,15 +253,64 @@ def _search(
     parameters.max_presolve_iterations = options.presolve_iterations
     # CP-SAT's own SIGINT handler aborts the process from Python; Ctrl-C is handled by our main thread instead.
     parameters.catch_sigint_signal = False
-    watcher = _Watcher(started, on_progress)
-    solver.best_bound_callback = watcher.on_bound
+    return solver
 
-    outcome: dict[str, object] = {}
+
+@dataclass
+class _WarmStart:
+    found: bool
+    status: Any
+    interrupted: bool
+    solver: cp_model.CpSolver
+    time_found: float | None
+
+
+def _warm_start(
+    builder: ModelBuilder,
+    options: SolveOptions,
+    time_limit: float,
+    give_up_without_roster: float | None,
+    stop: threading.Event | None,
+    started: float,
+) -> _WarmStart | None:
+    """Find any roster that keeps every hard rule with the objective set aside, and hint the priced search with it.
+
+    Branching on a rich objective (fair shares, households, hours) slows the first roster a lot on a large
+    plant; a pure feasibility search finds one several times faster (KOS: about 7 CPU-seconds against more
+    than 50 with the objective), and the priced search then starts from a complete, lawful roster.
+    None when there is no objective to set aside."""
+    if not builder.costs:
+        return None
+    model = builder.model
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    solver = _solver(options, time_limit)
+    solver.parameters.stop_after_first_solution = True
+    status, interrupted = _run(solver, model, None, stop, started, give_up_without_roster)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found:
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for index in range(len(model.proto.variables)):
+            variable = model.get_int_var_from_proto_index(index)
+            model.add_hint(variable, solver.value(variable))
+    model.minimize(builder.objective_expression())
+    return _WarmStart(found, status, interrupted, solver, time.monotonic() - started if found else None)
+
+
+def _run(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    watcher: _Watcher | None,
+    stop: threading.Event | None,
+    started: float,
+    give_up_without_roster: float | None,
+) -> tuple[Any, bool]:
+    """CP-SAT in a worker thread, so Ctrl-C and the stop event reach it; returns (status, interrupted)."""
+    outcome: dict[str, Any] = {}
     finished = threading.Event()
 
     def run() -> None:
         try:
-            outcome["status"] = solver.solve(builder.model, watcher)
+            outcome["status"] = solver.solve(model, watcher) if watcher is not None else solver.solve(model)
         except BaseException as error:  # surfaced in the caller's thread below
             outcome["error"] = error
         finally:
@@ -237,25 +331,12 @@ def _search(
         if stop is not None and stop.is_set() and not interrupted:
             interrupted = True
             solver.stop_search()
-        if (give_up_without_roster is not None and not gave_up and watcher.solutions == 0
+        solutions = watcher.solutions if watcher is not None else 0
+        if (give_up_without_roster is not None and not gave_up and solutions == 0
                 and time.monotonic() - started > give_up_without_roster):
             gave_up = True
             solver.stop_search()
     worker.join()
     if "error" in outcome:
-        raise RuntimeError("the CP-SAT search failed") from outcome["error"]  # type: ignore[misc]
-    status = outcome["status"]
-    has_roster = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return SolveResult(
-        roster=builder.roster(solver.boolean_value) if has_roster else None,
-        status=solver.status_name(status),
-        objective=solver.objective_value if has_roster else None,
-        bound=solver.best_objective_bound if has_roster else None,
-        wall_time=time.monotonic() - started,
-        build_time=builder.build_time,
-        time_to_best=watcher.time_to_best,
-        solutions=watcher.solutions,
-        interrupted=interrupted,
-        terms=builder.term_values(solver.value) if has_roster else {},
-        variables=builder.variable_count,
-    )
+        raise RuntimeError("the CP-SAT search failed") from outcome["error"]
+    return outcome["status"], interrupted
