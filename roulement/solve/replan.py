@@ -262,7 +262,10 @@ def replan(
     start_from = repair(scenario, kept, first, rules, lost)
     # The time limit covers the whole re-plan: preparation, and half a second to stop and read the roster back.
     left = max(options.time_limit - (time.monotonic() - began) - 0.5, 1.0)
-    hinted = SolveOptions(**{**vars(options), "time_limit": left, "hint": start_from, "hard_first": False,
+    # Coverage is imposed as hard first: CP-SAT propagates it and closes the holes far faster than a priced
+    # search (KOS, 10 s: 0 person-shifts short against 74, docs/benchmarks.md). Where the neighbourhood
+    # cannot close them, the same solve falls back to pricing the shortfall.
+    hinted = SolveOptions(**{**vars(options), "time_limit": left, "hint": start_from, "hard_first": True,
                              "complete_hint": True, "frozen_days": frozen_days, "frozen": Roster(past + future),
                              "frozen_cells": frozen_cells})
     if whole:
