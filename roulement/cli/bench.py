@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -10,12 +11,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
+from roulement import service
 from roulement.check.checker import check_roster
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
 from roulement.formats.curtois import CurtoisError, parse_solution, read_curtois, solution_csv, to_scenario
 from roulement.formats.files import write_atomic
+from roulement.formats.scenario_yaml import save_scenario
+from roulement.formats.timefold import TimefoldError, assign_shifts, date_figures, load_timefold
+from roulement.formats.timefold import to_scenario as timefold_scenario
 from roulement.model.scenario import Scenario
 from roulement.solve.search import SolveOptions
 from roulement.solve.strategy import plan_best
@@ -140,3 +146,58 @@ def curtois(
 
 def describe(scenario: Scenario) -> str:
     return f"{len(scenario.employees)} people, {scenario.horizon.days} days, {len(scenario.shifts)} shift types"
+
+
+import_app = typer.Typer(help="Turn other tools' data into roulement scenarios.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+def _timefold_scenario(path: Path) -> tuple[dict[str, object], Scenario]:
+    try:
+        data = load_timefold(path)
+        return data, timefold_scenario(data, str(path), f"Timefold quickstart {path.stem}")
+    except (TimefoldError, ValidationError) as error:
+        fail_input(f"{path}: {error}")
+
+
+@import_app.command("timefold")
+def import_timefold(
+    source: Annotated[Path, typer.Argument(help="Timefold employee-scheduling quickstart JSON.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Scenario YAML to write.")] = Path("scenario.yaml"),
+) -> None:
+    """Import Timefold quickstart data as a scenario that `roulement plan` solves."""
+    _, scenario = _timefold_scenario(source)
+    save_scenario(scenario, out)
+    console.print(f"wrote {out} ({describe(scenario)}, {len(scenario.posts)} posts)")
+
+
+@bench_app.command("timefold")
+def bench_timefold(
+    source: Annotated[Path, typer.Argument(help="Timefold employee-scheduling quickstart JSON.")],
+    time_limit: Annotated[float, typer.Option(help="Seconds of search.", min=1)] = 60.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the solved quickstart JSON here.")] = None,
+) -> None:
+    """Import, plan with `plan`'s solver, and print the quickstart's own figures."""
+    data, scenario = _timefold_scenario(source)
+    outcome = service.plan(scenario, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    result = outcome.result
+    if outcome.roster is None or outcome.checked is None:
+        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
+        raise typer.Exit(EXIT_VIOLATIONS)
+    figures = date_figures(data, scenario, outcome.roster)
+    shortfall = outcome.checked.objective.get("coverage_shortfall", 0)
+    unassigned = sum(1 for v in outcome.checked.violations if v.rule == "core.coverage")
+    console.print(f"{describe(scenario)}: {result.status}, best roster at "
+                  f"{result.time_to_best if result.time_to_best is not None else 0:.1f} s "
+                  f"{result.wall_time:.1f} s in all", highlight=False)
+    console.print(f"hard violations {len(outcome.checked.violations)} (unfilled slots {unassigned}, "
+                  f"shortfall cost {shortfall})", highlight=False)
+    console.print(f"desired-date minutes {figures.desired_minutes:,} · undesired-date minutes "
+                  f"{figures.undesired_minutes:,} · shifts per employee {figures.fewest_shifts} to "
+                  f"{figures.most_shifts}", highlight=False)
+    if out is not None:
+        write_atomic(out, json.dumps(assign_shifts(data, scenario, outcome.roster), indent=2) + "\n")
+        console.print(f"wrote {out}")
+    raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)

@@ -6,7 +6,13 @@ from collections.abc import Callable
 
 from roulement.model.scenario import Jurisdiction, RuleMode, Scenario
 from roulement.rules.base import Rule
-from roulement.rules.contract import ConsecutiveDays, ContractHours, MaxShiftsPerType, MaxWeekends
+from roulement.rules.contract import (
+    BalancedShifts,
+    ConsecutiveDays,
+    ContractHours,
+    MaxShiftsPerType,
+    MaxWeekends,
+)
 from roulement.rules.core import (
     Absences,
     Coverage,
@@ -18,7 +24,7 @@ from roulement.rules.core import (
 )
 from roulement.rules.de import german_rules
 from roulement.rules.fr import french_rules
-from roulement.rules.plant import ForbiddenSuccessions, ForwardRotation, MaxConsecutiveNights
+from roulement.rules.plant import ForbiddenSuccessions, ForwardRotation, MaxConsecutiveNights, site_rest
 
 
 class RuleSettingError(ValueError):
@@ -37,8 +43,8 @@ PACKS: dict[str, Callable[[], list[Rule]]] = {
                      SafetyMinimums(), Requests()],
     "FR": french_rules,
     "DE": german_rules,
-    "plant": lambda: [MaxConsecutiveNights(), ForwardRotation(), ForbiddenSuccessions()],
-    "contract": lambda: [ContractHours(), MaxShiftsPerType(), ConsecutiveDays(), MaxWeekends()],
+    "plant": lambda: [MaxConsecutiveNights(), ForwardRotation(), ForbiddenSuccessions(), site_rest()],
+    "contract": lambda: [ContractHours(), MaxShiftsPerType(), ConsecutiveDays(), MaxWeekends(), BalancedShifts()],
 }
 
 

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import ClassVar
 
 from roulement.model.roster import Timeline
-from roulement.model.scenario import Employee, Scenario
+from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Encoder, PerEmployeeRule
+from roulement.rules.working_time import DailyRest
 
 
 class MaxConsecutiveNights(PerEmployeeRule):
@@ -112,3 +113,13 @@ class ForbiddenSuccessions(NextDayPairs):
 
     def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
         return [before, after] in self.pairs
+
+
+def site_rest() -> DailyRest:
+    """The law's daily-rest rule as a site rule, for scenarios under no law pack (imported benchmark data).
+
+    Off unless a scenario sets it (mode hard, `min_hours`): where a law pack is in force, its rest applies.
+    """
+    rule = DailyRest("plant.min-rest", "site rule: minimum rest between two shifts", min_hours=11.0)
+    rule.mode = RuleMode.OFF
+    return rule
