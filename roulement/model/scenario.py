@@ -36,6 +36,9 @@ def parse_clock(value: Any) -> dt.time:
         raise ValueError(f"time {value!r} is not a clock time HH:MM")
     if isinstance(value, str):
         parts = value.strip().split(":")
+        # 'HH:MM:00' is how a time is serialised as JSON (and so by `save_scenario`): accept zero seconds.
+        if len(parts) == 3 and parts[2] in ("0", "00"):
+            parts = parts[:2]
         if len(parts) == 2 and all(p.isdigit() for p in parts):
             hours, minutes = int(parts[0]), int(parts[1])
             if 0 <= hours <= 23 and 0 <= minutes <= 59:
