@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from roulement.check.checker import CheckResult
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
+from roulement.rules.base import Violation
 
 MONDAY = dt.date(2026, 1, 5)  # no DST change nearby; a Monday, so weeks are whole
 
@@ -47,6 +50,26 @@ def day(offset: int, start: dt.date = MONDAY) -> dt.date:
     return start + dt.timedelta(days=offset)
 
 
-def roster(*rows: tuple[str, int, str] | tuple[str, int, str, str]) -> Roster:
-    """Rows of (employee, day offset from MONDAY, shift[, post]); post defaults to `line`."""
-    return Roster([Assignment(r[0], day(r[1]), r[2], r[3] if len(r) > 3 else "line") for r in rows])  # type: ignore[misc]
+def roster(*rows: tuple[str, int, str] | tuple[str, int, str, str], start: dt.date = MONDAY) -> Roster:
+    """Rows of (employee, day offset from `start`, shift[, post]); post defaults to `line`."""
+    return Roster(
+        [
+            Assignment(r[0], day(r[1], start), r[2], r[3] if len(r) > 3 else "line")  # type: ignore[misc]
+            for r in rows
+        ]
+    )
+
+
+def person(identifier: str, skills: Sequence[str] = ("op",), **fields: Any) -> dict[str, Any]:
+    """An employee whose contract sets no hours target, so a test sees only the rule it is about."""
+    contract = {"hours_target": False, **fields.pop("contract", {})}
+    return {"id": identifier, "skills": list(skills), "contract": contract, **fields}
+
+
+def shift(identifier: str, start: str, end: str, break_minutes: int = 0, **fields: Any) -> dict[str, Any]:
+    return {"id": identifier, "start": start, "end": end, "break_minutes": break_minutes, **fields}
+
+
+def broken(result: CheckResult, rule: str) -> list[Violation]:
+    """The violations of one rule, in the checker's order."""
+    return [v for v in result.violations if v.rule == rule]

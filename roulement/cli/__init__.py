@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from roulement.cli.app import app
 from roulement.cli import bench as _bench  # noqa: F401  (registers commands)
 from roulement.cli import plan as _plan  # noqa: F401  (registers commands)
+from roulement.cli.app import app
 
 
 def main() -> None:

@@ -195,9 +195,9 @@ def build_plant(
     line_skills = sorted(s for s in skills if s.startswith("ligne"))
     skill_list = [Skill(id=s, name=PLANT_SKILLS.get(s, f"Ligne {s.removeprefix('ligne')}")) for s in sorted(skills)]
 
-    named = {person.group: [] for person in _story_people()} if story else {}
+    named: dict[str, list[Named]] = {}
     for person in _story_people() if story else []:
-        named[person.group].append(person)
+        named.setdefault(person.group, []).append(person)
 
     employees: list[Employee] = []
     counter = 0
@@ -208,8 +208,8 @@ def build_plant(
         story_people = list(named.get(group.key, []))
         while supplied < need * margin or story_people:
             counter += 1
-            person = story_people.pop(0) if story_people else None
-            employee = _make_employee(rng, counter, group, person, horizon, line_skills)
+            story_person = story_people.pop(0) if story_people else None
+            employee = _make_employee(rng, counter, group, story_person, horizon, line_skills)
             people.append(employee)
             supplied += _capacity_minutes(employee, days)
         employees.extend(people)

@@ -312,7 +312,7 @@ def solution_csv(scenario: Scenario, roster: Roster) -> str:
     """The benchmark's solution format: `employee,day,shift`, one row per worked day, in employee order."""
     start = scenario.horizon.start
     order = {e.id: i for i, e in enumerate(scenario.employees)}
-    rows = sorted(((order.get(a.employee, len(order)), a.employee, (a.date - start).days, a.shift) for a in roster))
+    rows = sorted((order.get(a.employee, len(order)), a.employee, (a.date - start).days, a.shift) for a in roster)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["employee", "day", "shift"])

@@ -50,15 +50,17 @@ def _line_of(root: yaml.Node | None, location: Location) -> int | None:
     line = None if node is None else node.start_mark.line + 1
     for key in location:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+            match = next(((k, v) for k, v in node.value if getattr(k, "value", None) == key), None)
             if match is None:
                 break
-            node = match
+            # The key's line: a nested mapping as value starts on the line after its name.
+            line = match[0].start_mark.line + 1
+            node = match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
             node = node.value[key]
+            line = node.start_mark.line + 1
         else:
             break
-        line = node.start_mark.line + 1
     return line
 
 
@@ -126,7 +128,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    data = scenario.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
 
 

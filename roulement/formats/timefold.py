@@ -81,11 +81,12 @@ def load_timefold(path: Path) -> dict[str, Any]:
     return data
 
 
-def _field(item: Any, name: str, where: str, kind: type) -> Any:
+def _field(item: Any, name: str, where: str, kind: type | tuple[type, ...]) -> Any:
     if not isinstance(item, dict) or name not in item:
         raise TimefoldError(f"{where}: missing field {name!r}")
     if not isinstance(item[name], kind):
-        raise TimefoldError(f"{where}.{name}: expected {kind.__name__}")
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise TimefoldError(f"{where}.{name}: expected {names}")
     return item[name]
 
 
@@ -146,14 +147,15 @@ def to_scenario(data: dict[str, Any], source: str = "<timefold>", name: str = "T
         seen.add(ident)
         held = [slug(skill) for skill in item.get("skills", [])]
         skills.update(held)
-        absences = [Absence(start=day, end=day, strict=True)
-                    for day in sorted({_date(v, f"{where}.unavailableDates") for v in item.get("unavailableDates", [])})]
+        def dates(field: str) -> list[dt.date]:
+            return sorted({_date(v, f"{where}.{field}") for v in item.get(field, [])})  # noqa: B023
+
+        absences = [Absence(start=day, end=day, strict=True) for day in dates("unavailableDates")]
+        # Requests outside the planned dates ask nothing of this roster.
         requests = [Request(kind=RequestKind.DAY_OFF, date=day, weight=DATE_WEIGHT)
-                    for day in sorted({_date(v, f"{where}.undesiredDates") for v in item.get("undesiredDates", [])})
-                    if first <= day <= last]
+                    for day in dates("undesiredDates") if first <= day <= last]
         requests += [Request(kind=RequestKind.DAY_ON, date=day, weight=DATE_WEIGHT)
-                     for day in sorted({_date(v, f"{where}.desiredDates") for v in item.get("desiredDates", [])})
-                     if first <= day <= last]
+                     for day in dates("desiredDates") if first <= day <= last]
         employees.append(Employee(id=ident, name=full_name, skills=held, absences=absences, requests=requests,
                                   contract=Contract(hours_target=False)))
     rules = RuleConfig(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -114,7 +115,7 @@ def _repeated_slots(
 def _overlapping_absences(absences: list[Absence], where: Location) -> list[FieldError]:
     errors = []
     ordered = sorted(enumerate(absences), key=lambda item: item[1].start)
-    for (first_index, first), (second_index, second) in zip(ordered, ordered[1:], strict=False):
+    for (first_index, first), (second_index, second) in itertools.pairwise(ordered):
         if second.start <= first.end:
             errors.append(
                 FieldError(

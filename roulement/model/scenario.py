@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -79,6 +79,10 @@ class Site(Strict):
     def _clock(cls, value: Any) -> dt.time | None:
         return None if value is None else parse_clock(value)
 
+    @field_serializer("night_start", "night_end")
+    def _write_clock(self, value: dt.time | None) -> str | None:
+        return None if value is None else value.strftime("%H:%M")
+
 
 class Horizon(Strict):
     start: dt.date
@@ -109,6 +113,10 @@ class ShiftType(Strict):
     @classmethod
     def _clock(cls, value: Any) -> dt.time:
         return parse_clock(value)
+
+    @field_serializer("start", "end")
+    def _write_clock(self, value: dt.time) -> str:
+        return value.strftime("%H:%M")
 
     @property
     def duration_minutes(self) -> int:

@@ -21,8 +21,9 @@ def build_report(
 ) -> dict[str, Any]:
     """Everything a planner, an employee or a works council needs to judge a roster, recomputed from it."""
     timeline = Timeline(scenario, roster)
-    coverage = [row.as_dict() for row in coverage_rows(timeline)]
-    shortfall = sum(max(row["required"] - row["assigned"], 0) for row in coverage)
+    rows = coverage_rows(timeline)
+    coverage = [row.as_dict() for row in rows]
+    shortfall = sum(row.short for row in rows)
     objective = checked.objective
     return {
         "roulement": __version__,

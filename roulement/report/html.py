@@ -22,9 +22,11 @@ h1{margin:0 0 4px}h2{margin:28px 0 8px;border-bottom:2px solid #ddd;padding-bott
 table{border-collapse:collapse;background:#fff}td,th{border:1px solid #e2e2e2;padding:2px 5px;text-align:center}
 th{background:#f0f2f5;position:sticky;top:0}.left{text-align:left}
 .grid td{width:20px;height:18px;font-size:11px;padding:0;color:#fff;font-weight:600}
-.grid td.off{background:#fff}.grid td.abs{background:repeating-linear-gradient(45deg,#eee,#eee 3px,#fff 3px,#fff 6px)}
+.grid td.off{background:#fff}
+.grid td.abs{background:repeating-linear-gradient(45deg,#eee,#eee 3px,#fff 3px,#fff 6px)}
 .grid th.we,.grid td.we.off{background:#eef1f6}.short{background:#f8d7d4;color:#b3261e;font-weight:700}
-.full{background:#e3f4e8}.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:4px;color:#fff}
+.full{background:#e3f4e8}
+.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:4px;color:#fff}
 .scroll{overflow:auto;max-height:70vh;border:1px solid #ddd}
 """
 

@@ -82,15 +82,22 @@ class Encoder(Protocol):
         """Every (occurrence, literal) the employee may work, in time order."""
 
     def at_most(
-        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = ()
+        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (), unit: int = 1
     ) -> None:
-        """sum(terms) <= bound when all `only_if` literals hold: hard, or a priced excess when soft."""
+        """sum(terms) <= bound when all `only_if` literals hold: hard, or a priced excess when soft.
 
-    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None) -> None:
-        """sum(terms) >= bound; `shortfall_term` lets the solver price a shortfall instead of failing."""
+        A soft excess is priced per started `unit` (60 for minute terms priced by the hour, as checks do)."""
 
-    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str) -> None:
-        """Not all of these literals may hold together."""
+    def at_least(
+        self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
+        unit: int = 1,
+    ) -> None:
+        """sum(terms) >= bound; `shortfall_term` lets the solver price a shortfall instead of failing.
+
+        A soft shortfall is priced per started `unit`, like `at_most`'s excess."""
+
+    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
+        """Not all of these literals may hold together; when soft, all holding costs `amount` x weight."""
 
     def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
         """Add a priced quantity to the objective under a named term."""

@@ -9,10 +9,10 @@ import datetime as dt
 import math
 from typing import ClassVar
 
-from roulement.model.roster import Timeline
 from roulement.model.calendar import Occurrence
+from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, Post, RuleMode
-from roulement.rules.base import Cost, Encoder, PerEmployeeRule, Rule, Terms, Violation, hours
+from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Rule, Terms, Violation, hours
 
 
 def _absent_days_in(employee: Employee, first: dt.date, last: dt.date) -> int:
@@ -26,7 +26,9 @@ class ContractHours(PerEmployeeRule):
     title: ClassVar[str] = "Contract hours"
     reference = "employment contract"
 
-    def bounds(self, employee: Employee, timeline_days: int, first: dt.date) -> tuple[int | None, int | None, int | None]:
+    def bounds(
+        self, employee: Employee, timeline_days: int, first: dt.date
+    ) -> tuple[int | None, int | None, int | None]:
         # Count only absences inside the horizon.
         last = first + dt.timedelta(days=timeline_days - 1)
         contract = employee.contract
@@ -72,9 +74,9 @@ class ContractHours(PerEmployeeRule):
             terms: Terms = [(o.worked, lit) for o, lit in encoder.shifts_of(employee.id)]
             ceiling = sum(c for c, _ in terms)
             if high is not None and ceiling > high:
-                encoder.at_most(self, terms, high, f"hours max {employee.id}")
+                encoder.at_most(self, terms, high, f"hours max {employee.id}", unit=60)
             if low is not None and low > 0:
-                encoder.at_least(self, terms, low, f"hours min {employee.id}")
+                encoder.at_least(self, terms, low, f"hours min {employee.id}", unit=60)
             if target is not None and self.mode is not RuleMode.OFF:
                 worked = sum(c * lit for c, lit in terms)
                 span = max(target, ceiling) // 60 + 1
@@ -90,7 +92,7 @@ class MaxShiftsPerType(PerEmployeeRule):
     reference = "employment contract"
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for shift, cap in employee.contract.max_shifts.items():
             count = sum(1 for item in timeline.by_employee.get(employee.id, []) if item.shift == shift)
             if count > cap:
@@ -173,10 +175,11 @@ class ConsecutiveDays(PerEmployeeRule):
                     continue
                 for length in range(1, minimum):
                     for first in range(1, days - length):
-                        self._forbid_run(encoder, work, first, length, on_value, employee.id)
+                        self._forbid_run(encoder, work, first, length, on_value, employee.id, minimum)
 
     def _forbid_run(
-        self, encoder: Encoder, work: list[Terms], first: int, length: int, on_value: bool, employee: str
+        self, encoder: Encoder, work: list[Terms], first: int, length: int, on_value: bool, employee: str,
+        minimum: int,
     ) -> None:
         """Forbid 'day first-1 is not on_value, days first..first+length-1 are, day first+length is not'."""
         # Each day's state is a sum of literals (0 or 1): sum >= 1 means 'works'. Build one indicator a day.
@@ -191,16 +194,17 @@ class ConsecutiveDays(PerEmployeeRule):
                     return
                 continue
             literals.append(state if wanted else state.Not())
-        encoder.forbid_all(self, literals, f"short run {employee} {first} {length}")
+        # Priced like `breaches`: one unit per missing day of the run.
+        encoder.forbid_all(self, literals, f"short run {employee} {first} {length}", amount=minimum - length)
 
 
-def _day_worked(encoder: Encoder, terms: Terms, employee: str, day: int) -> object | None:
+def _day_worked(encoder: Encoder, terms: Terms, employee: str, day: int) -> Literal | None:
     if not terms:
         return None
     if len(terms) == 1:
         return terms[0][1]
 
-    def build() -> object:
+    def build() -> Literal:
         indicator = encoder.new_bool(f"works {employee} {day}")
         encoder.model.add(sum(lit for _, lit in terms) == indicator)
         return indicator

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from typing import ClassVar
 
@@ -144,24 +145,33 @@ class Coverage(Rule):
     title: ClassVar[str] = "Every post is staffed to its demand"
     reference = "plant demand"
 
-    def check(self, timeline: Timeline) -> list[Violation]:
+    def breaches(self, timeline: Timeline) -> list[tuple[int, Violation]]:
+        """(people short or over, violation) for every slot outside its min..max."""
         found = []
         dates = timeline.calendar.dates
         for slot in demand_slots(timeline.scenario):
             day, shift, post, low, high = slot.day, slot.shift, slot.post, slot.min, slot.max
             count = len(timeline.by_slot.get((day, shift, post), []))
             if count < low:
-                found.append(self.violation(
+                found.append((low - count, self.violation(
                     f"post {post} on shift {shift} of {dates[day]} has {count} of the {low} people it needs",
-                    None, [dates[day]], post=post, shift=shift, required=low, assigned=count))
+                    None, [dates[day]], post=post, shift=shift, required=low, assigned=count)))
             if high is not None and count > high:
-                found.append(self.violation(
+                found.append((count - high, self.violation(
                     f"post {post} on shift {shift} of {dates[day]} has {count} people, more than its maximum {high}",
-                    None, [dates[day]], post=post, shift=shift, maximum=high, assigned=count))
+                    None, [dates[day]], post=post, shift=shift, maximum=high, assigned=count)))
         return found
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        if self.mode is not RuleMode.HARD:
+            return []
+        return [violation for _, violation in self.breaches(timeline)]
 
     def cost(self, timeline: Timeline) -> list[Cost]:
         costs = []
+        if self.mode is RuleMode.SOFT:  # min and max priced per person, as `encode` does when soft
+            costs += [self.soft_cost(amount, None, v.dates, v.message)
+                      for amount, v in self.breaches(timeline)]
         dates = timeline.calendar.dates
         demanded = set()
         for slot in demand_slots(timeline.scenario):
@@ -221,7 +231,7 @@ class SafetyMinimums(Rule):
         for minimum in scenario.safety_minimums:
             judged = [o for o in every if minimum.shifts is None or o.shift in minimum.shifts]
             seen: set[tuple[tuple[int, str], ...]] = set()
-            for start, end in zip(cuts, cuts[1:], strict=False):
+            for start, end in itertools.pairwise(cuts):
                 if not any(o.start <= start and o.end >= end for o in judged):
                     continue
                 covering = [o for o in every if o.start <= start and o.end >= end]
@@ -231,7 +241,8 @@ class SafetyMinimums(Rule):
                     result.append((minimum, start, end, covering))
         return result
 
-    def check(self, timeline: Timeline) -> list[Violation]:
+    def breaches(self, timeline: Timeline) -> list[tuple[int, Violation]]:
+        """(people missing, violation) for every segment below its minimum."""
         found = []
         scenario = timeline.scenario
         for minimum, start, end, covering in self.segments(timeline):
@@ -243,11 +254,21 @@ class SafetyMinimums(Rule):
                 first = covering[0]
                 begin = first.start_local + dt.timedelta(minutes=start - first.start)
                 finish = first.start_local + dt.timedelta(minutes=end - first.start)
-                found.append(self.violation(
+                found.append((minimum.min - present, self.violation(
                     f"from {begin:%Y-%m-%d %H:%M} to {finish:%H:%M}, {present} people with skill {minimum.skill} "
                     f"are on site; the safety minimum {minimum.id} asks {minimum.min}",
-                    None, [begin.date()], skill=minimum.skill, required=minimum.min, present=present))
+                    None, [begin.date()], skill=minimum.skill, required=minimum.min, present=present)))
         return found
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        if self.mode is not RuleMode.HARD:
+            return []
+        return [violation for _, violation in self.breaches(timeline)]
+
+    def cost(self, timeline: Timeline) -> list[Cost]:
+        if self.mode is not RuleMode.SOFT:
+            return []
+        return [self.soft_cost(amount, None, v.dates, v.message) for amount, v in self.breaches(timeline)]
 
     def encode(self, encoder: Encoder) -> None:
         for minimum, start, _, covering in self.segments(encoder):

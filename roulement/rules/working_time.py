@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 from typing import ClassVar
@@ -94,7 +95,7 @@ class DailyRest(PerEmployeeRule):
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         items = timeline.by_employee.get(employee.id, [])
         found = []
-        for before, after in zip(items, items[1:], strict=False):
+        for before, after in itertools.pairwise(items):
             gap = after.start - before.end
             if gap < self.min_hours * 60:
                 found.append((1, f"rests {hours(max(gap, 0))} between {before.shift} on {before.date} and "
@@ -184,7 +185,8 @@ class DailyMax(PerEmployeeRule):
                     continue
                 terms = [(minutes, lit) for _, minutes, lit in window if minutes]
                 condition = [*guard] if anchor is None else [anchor, *guard]
-                encoder.at_most(self, terms, limit, f"daily max {employee.id} {day}", only_if=condition)
+                encoder.at_most(self, terms, limit, f"daily max {employee.id} {day}", only_if=condition,
+                                unit=60)
 
 
 class WeeklyMax(PerEmployeeRule):
@@ -214,7 +216,8 @@ class WeeklyMax(PerEmployeeRule):
             for week in encoder.calendar.weeks:
                 terms = _worked_terms(encoder, employee.id, week.start, week.end)
                 if _upper_bound(terms) > self.max_hours * 60:
-                    encoder.at_most(self, terms, round(self.max_hours * 60), f"week {employee.id} {week.first_day}")
+                    encoder.at_most(self, terms, round(self.max_hours * 60),
+                                    f"week {employee.id} {week.first_day}", unit=60)
 
 
 class AverageWeeklyMax(PerEmployeeRule):
@@ -271,7 +274,7 @@ class AverageWeeklyMax(PerEmployeeRule):
                 limit = round(self.max_hours * 60 * len(window))
                 if _upper_bound(terms) > limit:
                     encoder.at_most(self, terms, limit, f"average {employee.id} {window[0].first_day}",
-                                    only_if=guard)
+                                    only_if=guard, unit=60)
 
 
 class MaxDaysPerWeek(PerEmployeeRule):

@@ -7,6 +7,7 @@ for the post, so skills, absences and night eligibility shape the model rather t
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class ModelBuilder:
         self.scenario = scenario
         self.rules = list(rules)
         self.options = options or BuildOptions()
+        started = time.monotonic()
         self.calendar = Calendar(scenario)
         self.model = cp_model.CpModel()
         self.costs: dict[str, list[tuple[int, Any]]] = defaultdict(list)
@@ -61,11 +63,14 @@ class ModelBuilder:
         self._by_slot: dict[tuple[int, str, str], list[tuple[int, Any]]] = defaultdict(list)
         self._by_shift: dict[tuple[int, str], list[tuple[str, Any]]] = defaultdict(list)
         self._works_day: dict[tuple[str, int], list[tuple[int, Any]]] = defaultdict(list)
+        # Slack of every minimum that may be priced instead of met, with its largest value.
+        self.shortfalls: list[tuple[Any, int]] = []
         self._create_variables()
         for rule in self.rules:
             rule.encode(self)
         self._apply_hint()
         self.model.minimize(self.objective_expression())
+        self.build_time = time.monotonic() - started
 
     # --- variables -------------------------------------------------------------------------------------
     def _create_variables(self) -> None:
@@ -124,14 +129,15 @@ class ModelBuilder:
     def _apply_hint(self) -> None:
         if self.options.hint is None:
             return
-        chosen = {(a.employee, (a.date - self.scenario.horizon.start).days, a.shift, a.post)
-                  for a in self.options.hint}
+        chosen: set[tuple[str, int, str, str]] = {
+            (a.employee, (a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in self.options.hint
+        }
         worked = {(e, d, s) for e, d, s, _ in chosen}
         for key, literal in self._works.items():
             self.model.add_hint(literal, key in worked)
-        for key, literal in self._holds.items():
-            if literal is not self._works.get(key[:3]):
-                self.model.add_hint(literal, key in chosen)
+        for held, literal in self._holds.items():
+            if literal is not self._works.get(held[:3]):
+                self.model.add_hint(literal, held in chosen)
 
     # --- the Encoder interface -------------------------------------------------------------------------
     def works(self, employee: str, day: int, shift: str) -> Literal | None:
@@ -152,40 +158,49 @@ class ModelBuilder:
     def shifts_of(self, employee: str) -> list[tuple[Occurrence, Literal]]:
         return self._shifts_of.get(employee, [])
 
-    def at_most(self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = ()) -> None:
+    def at_most(
+        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (), unit: int = 1
+    ) -> None:
         expression = weighted(terms)
         if rule.mode is RuleMode.HARD:
             constraint = self.model.add(expression <= bound)
         else:
             ceiling = sum(c for c, _ in terms if c > 0)
-            excess = self.model.new_int_var(0, max(ceiling - bound, 0), f"excess {label}")
-            constraint = self.model.add(expression - excess <= bound)
+            # Whole units, rounded up: 61 minutes over is 2 started hours, as the checker prices it.
+            excess = self.model.new_int_var(0, max(-(-(ceiling - bound) // unit), 0), f"excess {label}")
+            constraint = self.model.add(expression - unit * excess <= bound)
             self.add_cost(rule.id, [(rule.weight, excess)])
         if only_if:
             constraint.only_enforce_if(list(only_if))
 
-    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None) -> None:
+    def at_least(
+        self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
+        unit: int = 1,
+    ) -> None:
         expression = weighted(terms)
         priced_as: tuple[str, int] | None = None
         if rule.mode is not RuleMode.HARD:
             priced_as = (rule.id, rule.weight)
         elif shortfall_term is not None and self.options.allow_shortfall:
             priced_as = (shortfall_term, self.options.shortfall_weight)
+            unit = 1
         if priced_as is None:
             self.model.add(expression >= bound)
             return
-        short = self.model.new_int_var(0, bound, f"short {label}")
-        self.model.add(expression + short >= bound)
+        short = self.model.new_int_var(0, max(-(-bound // unit), 0), f"short {label}")
+        self.model.add(expression + unit * short >= bound)
         self.add_cost(priced_as[0], [(priced_as[1], short)])
+        if priced_as[0] == shortfall_term:
+            self.shortfalls.append((short, bound))
 
-    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str) -> None:
+    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
         clause = [literal.Not() for literal in literals]
         if rule.mode is RuleMode.HARD:
             self.model.add_bool_or(clause)
             return
         breach = self.model.new_bool_var(f"breach {label}")
         self.model.add_bool_or([*clause, breach])
-        self.add_cost(rule.id, [(rule.weight, breach)])
+        self.add_cost(rule.id, [(rule.weight * amount, breach)])
 
     def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
         self.costs[term].extend(terms)
@@ -201,6 +216,16 @@ class ModelBuilder:
         if key not in self._cache:
             self._cache[key] = factory()
         return self._cache[key]  # type: ignore[no-any-return]
+
+    def allow_shortfalls(self, allowed: bool) -> None:
+        """Pin every priced minimum's slack to 0 (minimums are hard) or free it again, in place.
+
+        Solving first with the slack pinned lets CP-SAT propagate the minimums; freeing it afterwards reuses
+        the same model instead of building a second one.
+        """
+        for variable, bound in self.shortfalls:
+            domain = self.model.proto.variables[variable.index].domain
+            domain[0], domain[1] = 0, bound if allowed else 0
 
     # --- reading back ----------------------------------------------------------------------------------
     def objective_expression(self) -> Any:

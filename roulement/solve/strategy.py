@@ -47,6 +47,7 @@ def _solver(options: SolveOptions, seconds: float, seed: int) -> cp_model.CpSolv
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = options.log_search
     solver.parameters.relative_gap_limit = options.relative_gap
+    solver.parameters.max_presolve_iterations = options.presolve_iterations
     return solver
 
 
@@ -65,7 +66,6 @@ def plan_best(
         allow_shortfall=options.allow_shortfall, hint=options.hint,
         frozen_days=options.frozen_days, frozen=options.frozen))
     build_time = time.monotonic() - started
-    proto = builder.model.proto
     rng = random.Random(options.seed)
     solutions = 0
 
@@ -73,15 +73,23 @@ def plan_best(
         if on_progress is not None:
             on_progress(Progress(time.monotonic() - started, solutions, incumbent.objective, bound))
 
-    # The first run gets a share of the time, but keeps going until it has a roster.
-    remaining = deadline - time.monotonic()
+    # The first run gets a share of the time, but keeps going until it has a roster. As in `solve`, minimum
+    # cover is hard first (CP-SAT propagates it); only if no roster meets it are shortfalls priced.
     small = len(builder.work_literals()) < LNS_FROM_DECISIONS
-    first_limit = remaining if small else max(remaining * FIRST_SHARE, min(remaining, 5.0))
-    solver = _solver(options, first_limit, options.seed)
-    status = solver.solve(builder.model)
-    while status == cp_model.UNKNOWN and time.monotonic() < deadline - 0.5:
-        solver = _solver(options, deadline - time.monotonic(), options.seed + 1)
+    builder.allow_shortfalls(False)
+    status = cp_model.UNKNOWN
+    solver = _solver(options, 0, options.seed)
+    for attempt in range(3):
+        remaining = deadline - time.monotonic()
+        if remaining < 0.5 and attempt:
+            break
+        limit = remaining if small or attempt else max(remaining * FIRST_SHARE, min(remaining, 5.0))
+        if attempt and builder.shortfalls and status in (cp_model.INFEASIBLE, cp_model.UNKNOWN):
+            builder.allow_shortfalls(True)
+        solver = _solver(options, limit, options.seed + attempt)
         status = solver.solve(builder.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return SolveResult(None, solver.status_name(status), None, None, time.monotonic() - started, build_time,
                            None, 0, False, {}, builder.variable_count, strategy="lns")
@@ -105,10 +113,10 @@ def plan_best(
         if isinstance(expression, int):
             return expression
         index = expression.index
-        return values[index] if index >= 0 else 1 - values[-index - 1]
+        return int(values[index] if index >= 0 else 1 - values[-index - 1])
 
     optimal = status == cp_model.OPTIMAL or (bound is not None and incumbent.objective <= bound)
-    builder.model.clear_hints()
+    builder.model.clear_hints()  # type: ignore[no-untyped-call]
     return SolveResult(
         roster=builder.roster(is_true),
         status="OPTIMAL" if optimal else "FEASIBLE",
@@ -161,7 +169,7 @@ def _neighbourhood_search(
                 low, high = domains[index] if chosen else (incumbent.values[index], incumbent.values[index])
                 domain[0] = low
                 domain[1] = high
-        builder.model.clear_hints()
+        builder.model.clear_hints()  # type: ignore[no-untyped-call]
         proto.solution_hint.vars.extend(range(len(incumbent.values)))
         proto.solution_hint.values.extend(incumbent.values)
         slice_seconds = min(SLICE_SECONDS, deadline - time.monotonic())
