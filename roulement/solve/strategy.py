@@ -33,6 +33,18 @@ LNS_FROM_DECISIONS = 30_000
 SLICE_SECONDS = 3.0
 
 
+class _Clock(cp_model.CpSolverSolutionCallback):
+    """Notes when each improving roster is found (the solver itself only tells when it stops)."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__()
+        self.started = started
+        self.last: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.last = time.monotonic() - self.started
+
+
 @dataclass
 class _Incumbent:
     values: list[int]
@@ -87,14 +99,15 @@ def plan_best(
         if attempt and builder.shortfalls and status in (cp_model.INFEASIBLE, cp_model.UNKNOWN):
             builder.allow_shortfalls(True)
         solver = _solver(options, limit, options.seed + attempt)
-        status = solver.solve(builder.model)
+        clock = _Clock(started)
+        status = solver.solve(builder.model, clock)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return SolveResult(None, solver.status_name(status), None, None, time.monotonic() - started, build_time,
                            None, 0, False, {}, builder.variable_count, strategy="lns")
     incumbent = _Incumbent(list(solver.response_proto.solution), solver.objective_value,
-                           time.monotonic() - started)
+                           clock.last if clock.last is not None else time.monotonic() - started)
     bound = solver.best_objective_bound
     solutions += 1
     report(incumbent, bound)
@@ -174,11 +187,12 @@ def _neighbourhood_search(
         proto.solution_hint.values.extend(incumbent.values)
         slice_seconds = min(SLICE_SECONDS, deadline - time.monotonic())
         solver = _solver(options, slice_seconds, options.seed + iterations)
-        status = solver.solve(builder.model)
+        clock = _Clock(started)
+        status = solver.solve(builder.model, clock)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < incumbent.objective - 1e-6:
             incumbent.values = list(solver.response_proto.solution)
             incumbent.objective = solver.objective_value
-            incumbent.found_at = time.monotonic() - started
+            incumbent.found_at = clock.last if clock.last is not None else time.monotonic() - started
             improved += 1
             solutions += 1
             report(incumbent, bound)
