@@ -89,8 +89,11 @@ def test_rest_and_balance_are_judged_by_the_checker() -> None:
     ]))
     checked = check_roster(scenario, tight)
     assert [v.employee for v in checked.violations if v.rule == "plant.min-rest"] == ["Bob_Ray"]
-    # Counts: Ann 1, Bob 2, Cy 2: spread 1, priced 4.
-    assert checked.objective["contract.balanced-shifts"] == 4
+    # Counts: Ann 1, Bob 2, Cy 2: spread 1, priced 120.
+    assert checked.objective["contract.balanced-shifts"] == 120
+    # Ann's desired 23rd is priced by minutes, one request per shift type that could touch it: she works the
+    # morning (480 min, granted), so the late (480) and the night's 2 h before midnight (120) go unrewarded.
+    assert checked.objective["requests"] == 600
     figures = date_figures(DATA, scenario, tight)
     assert (figures.fewest_shifts, figures.most_shifts) == (1, 2)
     # Ann works 8 h of her desired 23rd; Bob's undesired 25th is not touched.

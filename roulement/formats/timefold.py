@@ -36,10 +36,9 @@ from roulement.model.scenario import (
     Skill,
 )
 
-# Price of a refused desired or undesired date, and of one shift of spread between the busiest and the idlest
-# person. Timefold prices dates by overlapping minutes; a shift is about 8 h, so these stay comparable.
-DATE_WEIGHT = 8
-BALANCE_WEIGHT = 4
+# Dates are priced, as Timefold does, by the minutes a shift overlaps them; one shift of spread between the
+# busiest and the idlest person costs as much as two hours on an undesired date.
+BALANCE_WEIGHT = 120
 MIN_REST_HOURS = 10.0
 
 
@@ -151,11 +150,8 @@ def to_scenario(data: dict[str, Any], source: str = "<timefold>", name: str = "T
             return sorted({_date(v, f"{where}.{field}") for v in item.get(field, [])})  # noqa: B023
 
         absences = [Absence(start=day, end=day, strict=True) for day in dates("unavailableDates")]
-        # Requests outside the planned dates ask nothing of this roster.
-        requests = [Request(kind=RequestKind.DAY_OFF, date=day, weight=DATE_WEIGHT)
-                    for day in dates("undesiredDates") if first <= day <= last]
-        requests += [Request(kind=RequestKind.DAY_ON, date=day, weight=DATE_WEIGHT)
-                     for day in dates("desiredDates") if first <= day <= last]
+        requests = [*_date_requests(RequestKind.SHIFT_OFF, dates("undesiredDates"), list(types.values()), first, last),
+                    *_date_requests(RequestKind.SHIFT_ON, dates("desiredDates"), list(types.values()), first, last)]
         employees.append(Employee(id=ident, name=full_name, skills=held, absences=absences, requests=requests,
                                   contract=Contract(hours_target=False)))
     rules = RuleConfig(
@@ -177,6 +173,25 @@ def to_scenario(data: dict[str, Any], source: str = "<timefold>", name: str = "T
         employees=employees,
         rules=rules,
     )
+
+
+def _date_requests(
+    kind: RequestKind, days: list[dt.date], types: list[ShiftType], first: dt.date, last: dt.date
+) -> list[Request]:
+    """Timefold prices a date by the minutes a shift overlaps it, so a night starting the evening before counts
+    too: one request per shift type and start date, weighted by the minutes that shift spends on the date.
+    A refused shift_off costs its minutes; a shift_on costs them unless worked, i.e. rewards them when worked.
+    """
+    requests = []
+    for day in days:
+        for shift in types:
+            start = shift.start.hour * 60 + shift.start.minute
+            end = start + shift.duration_minutes
+            for starts_on, minutes in ((day, min(end, 24 * 60) - start),
+                                       (day - dt.timedelta(days=1), end - 24 * 60)):
+                if minutes > 0 and first <= starts_on <= last:
+                    requests.append(Request(kind=kind, date=starts_on, shift=shift.id, weight=minutes))
+    return requests
 
 
 def assign_shifts(data: dict[str, Any], scenario: Scenario, roster: Roster) -> dict[str, Any]:
