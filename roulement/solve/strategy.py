@@ -18,7 +18,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from roulement.model.scenario import Scenario
+from roulement.model.demand import demand_slots
+from roulement.model.roster import Assignment, Roster
+from roulement.model.scenario import Demand, Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.builder import BuildOptions, ModelBuilder
@@ -29,6 +31,8 @@ FIRST_SHARE = 0.25
 # Models with fewer decisions than this are left to one CP-SAT run: measured on the Curtois-Qu instances 1-12,
 # CP-SAT's own search beat our neighbourhoods there (Instance5, 30 s: 1,457 against 2,146).
 LNS_FROM_DECISIONS = 30_000
+# Share of the time a big model's person-by-person start may take.
+GREEDY_SHARE = 0.35
 # Seconds a single neighbourhood may take.
 SLICE_SECONDS = 3.0
 
@@ -50,6 +54,52 @@ class _Incumbent:
     values: list[int]
     objective: float
     found_at: float
+
+
+def _decisions(scenario: Scenario) -> int:
+    """An upper bound on the work variables: people x days x shift types."""
+    return len(scenario.employees) * scenario.horizon.days * len(scenario.shifts)
+
+
+def person_by_person(scenario: Scenario, options: SolveOptions, seconds: float) -> Roster | None:
+    """A first roster built one person at a time, each planned alone against the demand still open.
+
+    Each person's own rules (hours, runs, weekends, successions) are solved exactly by the same model and
+    rules as always; rules between people (cover, safety minimums) only see what earlier people left open.
+    None if some person has no roster of their own in the time.
+    """
+    slots = demand_slots(scenario)
+    filled: dict[tuple[int, str, str], int] = {}
+    dates = scenario.horizon.dates()
+    assignments: list[Assignment] = []
+    deadline = time.monotonic() + seconds
+    people = scenario.employees
+    for index, employee in enumerate(people):
+        demand = []
+        for slot in slots:
+            taken = filled.get((slot.day, slot.shift, slot.post), 0)
+            demand.append(Demand.model_construct(
+                post=slot.post, shifts=[slot.shift], days="all", dates=[dates[slot.day]],
+                min=max(slot.min - taken, 0), preferred=max(slot.preferred - taken, 0),
+                max=None if slot.max is None else max(slot.max - taken, 0),
+                under_weight=slot.under_weight, over_weight=slot.over_weight))
+        alone = Scenario.model_construct(**{**{name: getattr(scenario, name) for name in Scenario.model_fields},
+                                            "employees": [employee], "demand": demand})
+        share = max((deadline - time.monotonic()) / (len(people) - index), 0.1)
+        builder = ModelBuilder(alone, build_rules(alone), BuildOptions(allow_shortfall=True))
+        status = cp_model.UNKNOWN
+        # Past the share only if this person has no roster yet (a tight contract can take a moment).
+        while status == cp_model.UNKNOWN and share < 10:
+            solver = _solver(options, share, options.seed)
+            status = solver.solve(builder.model)
+            share *= 3
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        for assignment in builder.roster(solver.boolean_value):
+            key = ((assignment.date - scenario.horizon.start).days, assignment.shift, assignment.post)
+            filled[key] = filled.get(key, 0) + 1
+            assignments.append(assignment)
+    return Roster(sorted(assignments))
 
 
 def _solver(options: SolveOptions, seconds: float, seed: int) -> cp_model.CpSolver:
@@ -74,8 +124,14 @@ def plan_best(
     in_force = list(rules) if rules is not None else build_rules(scenario)
     started = time.monotonic()
     deadline = started + options.time_limit
+    hint = options.hint
+    start_roster: Roster | None = None
+    if hint is None and not options.frozen_days and _decisions(scenario) >= LNS_FROM_DECISIONS:
+        # A big model takes long to build and to find a first roster in; person by person is quick.
+        start_roster = person_by_person(scenario, options, GREEDY_SHARE * options.time_limit)
+        hint = start_roster
     builder = ModelBuilder(scenario, in_force, BuildOptions(
-        allow_shortfall=options.allow_shortfall, hint=options.hint,
+        allow_shortfall=options.allow_shortfall, hint=hint,
         frozen_days=options.frozen_days, frozen=options.frozen))
     build_time = time.monotonic() - started
     rng = random.Random(options.seed)
@@ -91,7 +147,18 @@ def plan_best(
     builder.allow_shortfalls(False)
     status = cp_model.UNKNOWN
     solver = _solver(options, 0, options.seed)
-    for attempt in range(3):
+    clock = _Clock(started)
+    if start_roster is not None:
+        # The whole model, with every decision pinned to the person-by-person roster, only has to work out
+        # the prices: that gives the neighbourhood search a complete starting point at once.
+        builder.allow_shortfalls(True)
+        solver, status = _priced(builder, options, start_roster, deadline - time.monotonic())
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            builder.allow_shortfalls(False)
+            status = cp_model.UNKNOWN
+        else:
+            status = cp_model.FEASIBLE  # optimal only for the pinned roster, not for the scenario
+    for attempt in range(0 if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 3):
         remaining = deadline - time.monotonic()
         if remaining < 0.5 and attempt:
             break
@@ -104,11 +171,14 @@ def plan_best(
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return SolveResult(None, solver.status_name(status), None, None, time.monotonic() - started, build_time,
-                           None, 0, False, {}, builder.variable_count, strategy="lns")
+        # The whole model found nothing in time: the person-by-person roster (judged by the caller) is it.
+        return SolveResult(start_roster, "FEASIBLE" if start_roster is not None else solver.status_name(status),
+                           None, None, time.monotonic() - started, build_time, None, 0, False, {},
+                           builder.variable_count, strategy="person-by-person" if start_roster else "lns",
+                           note="the whole model found no roster in time")
     incumbent = _Incumbent(list(solver.response_proto.solution), solver.objective_value,
                            clock.last if clock.last is not None else time.monotonic() - started)
-    bound = solver.best_objective_bound
+    bound = solver.best_objective_bound if start_roster is None else None
     solutions += 1
     report(incumbent, bound)
     iterations = improved = 0
@@ -145,6 +215,29 @@ def plan_best(
         strategy="lns",
         note=f"{iterations} neighbourhoods, {improved} improving",
     )
+
+
+def _priced(
+    builder: ModelBuilder, options: SolveOptions, roster: Roster, seconds: float
+) -> tuple[cp_model.CpSolver, Any]:
+    """Solve the model with every work variable fixed to `roster` (then freed again)."""
+    proto = builder.model.proto
+    start = builder.scenario.horizon.start
+    worked = {(a.employee, (a.date - start).days, a.shift) for a in roster}
+    saved = {}
+    for key, literal in builder.work_literals().items():
+        domain = proto.variables[literal.index].domain
+        saved[literal.index] = (domain[0], domain[1])
+        value = int(key in worked)
+        if not domain[0] <= value <= domain[1]:
+            break
+        domain[0] = domain[1] = value
+    solver = _solver(options, max(seconds, 1.0), options.seed)
+    status = solver.solve(builder.model)
+    for index, (low, high) in saved.items():
+        proto.variables[index].domain[0] = low
+        proto.variables[index].domain[1] = high
+    return solver, status
 
 
 def _neighbourhood_search(
