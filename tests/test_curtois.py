@@ -208,3 +208,20 @@ def test_cli_solves_and_writes_the_solution(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     scenario = to_scenario(parse_curtois(INSTANCE1))
     assert check_roster(scenario, parse_solution(out.read_text(), scenario)).total == 607
+
+
+def test_big_model_path_person_by_person_then_neighbourhoods(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path Instances 13-24 take, forced on Instance1: a person-by-person start, then neighbourhoods."""
+    from roulement.solve import strategy
+
+    monkeypatch.setattr(strategy, "LNS_FROM_DECISIONS", 0)
+    scenario = to_scenario(parse_curtois(INSTANCE1, "Instance1.txt", "Instance1"))
+    start = strategy.person_by_person(scenario, SolveOptions(workers=1), 2.0)
+    assert start is not None
+    assert check_roster(scenario, start).violations == []
+    result = strategy.plan_best(scenario, SolveOptions(time_limit=3, workers=1))
+    assert result.roster is not None and result.strategy == "lns"
+    checked = check_roster(scenario, result.roster)
+    assert checked.violations == []
+    assert checked.total == result.objective
+    assert checked.total <= check_roster(scenario, start).total
