@@ -33,6 +33,8 @@ FIRST_SHARE = 0.25
 LNS_FROM_DECISIONS = 30_000
 # Share of the time a big model's person-by-person start may take.
 GREEDY_SHARE = 0.35
+# The whole model is built after the person-by-person start only if this share of the time is left.
+WHOLE_MODEL_SHARE = 0.25
 # Seconds a single neighbourhood may take.
 SLICE_SECONDS = 3.0
 
@@ -130,6 +132,11 @@ def plan_best(
         # A big model takes long to build and to find a first roster in; person by person is quick.
         start_roster = person_by_person(scenario, options, GREEDY_SHARE * options.time_limit)
         hint = start_roster
+        if start_roster is not None and deadline - time.monotonic() < WHOLE_MODEL_SHARE * options.time_limit:
+            # Too little time left to build and search the whole model: the start is the answer.
+            return SolveResult(start_roster, "FEASIBLE", None, None, time.monotonic() - started, 0.0,
+                               time.monotonic() - started, 1, False, {}, 0, strategy="person-by-person",
+                               note="no time left for the whole model")
     builder = ModelBuilder(scenario, in_force, BuildOptions(
         allow_shortfall=options.allow_shortfall, hint=hint,
         frozen_days=options.frozen_days, frozen=options.frozen))
