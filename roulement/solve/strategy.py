@@ -91,10 +91,14 @@ def person_by_person(scenario: Scenario, options: SolveOptions, seconds: float) 
         builder = ModelBuilder(alone, build_rules(alone), BuildOptions(allow_shortfall=True))
         status = cp_model.UNKNOWN
         # Past the share only if this person has no roster yet (a tight contract can take a moment).
-        while status == cp_model.UNKNOWN and share < 10:
-            solver = _solver(options, share, options.seed)
+        for attempt in range(3):
+            solver = _solver(options, share * (attempt + 1), options.seed)
             status = solver.solve(builder.model)
-            share *= 3
+            if status != cp_model.UNKNOWN:
+                break
+            # No roster of this person's own yet: look for any lawful one, cover aside (a tight contract,
+            # such as Instance24's 720-minute window on a year's hours, can hide it from the priced search).
+            builder.model.clear_objective()  # type: ignore[no-untyped-call]
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         for assignment in builder.roster(solver.boolean_value):
