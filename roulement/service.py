@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from roulement.analyse.fairness import price_on_common_terms
 from roulement.check.checker import CheckResult, check_roster
 from roulement.examples.kos import EXAMPLES
 from roulement.formats.files import write_all_atomic
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
+from roulement.report.audience import Audience, for_audience
 from roulement.report.document import build_report
 from roulement.report.html import render_html
+from roulement.rules.packs import build_rules
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
 
 
@@ -37,6 +40,7 @@ class PlanOutcome:
     result: SolveResult
     checked: CheckResult | None
     report: dict[str, Any] | None
+    comparison: SolveResult | None = None
 
     @property
     def roster(self) -> Roster | None:
@@ -48,14 +52,34 @@ def plan(
     options: SolveOptions | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
+    ignore: frozenset[str] = frozenset(),
+    price: bool = False,
 ) -> PlanOutcome:
-    """Solve, then judge the roster with the independent checker and build the report from it."""
-    result = solve(scenario, options, on_progress=on_progress, stop=stop)
+    """Solve, then judge the roster with the independent checker and build the report from it.
+
+    `ignore` leaves rule packs out of both the solve and the judgement (`people`: plan as if nobody had a
+    household). `price` runs a second solve, with the same options, with the people pack flipped (ignored if
+    it was in force, in force if it was ignored), so the report can set both costs side by side."""
+    rules = build_rules(scenario, ignore)
+    result = solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
     if result.roster is None:
         return PlanOutcome(scenario, result, None, None)
-    checked = check_roster(scenario, result.roster)
-    report = build_report(scenario, result.roster, checked, solver=result.as_dict())
-    return PlanOutcome(scenario, result, checked, report)
+    checked = check_roster(scenario, result.roster, rules)
+    comparison: SolveResult | None = None
+    prices: dict[str, int | None] | None = None
+    if price and not (stop is not None and stop.is_set()) and not result.interrupted:
+        flipped = ignore ^ {"people"}
+        comparison = solve(scenario, options, on_progress=on_progress, rules=build_rules(scenario, flipped),
+                           stop=stop)
+        mine = price_on_common_terms(scenario, result.roster)
+        other = None if comparison.roster is None else price_on_common_terms(scenario, comparison.roster)
+        with_people, without = (other, mine) if "people" in ignore else (mine, other)
+        prices = {"objective_with_people": with_people, "objective_ignoring_people": without}
+    report = build_report(scenario, result.roster, checked, solver=result.as_dict(), price=prices)
+    report["rules_ignored"] = sorted(ignore)
+    if comparison is not None:
+        report["comparison_solver"] = comparison.as_dict()
+    return PlanOutcome(scenario, result, checked, report, comparison)
 
 
 def audit(scenario: Scenario, roster: Roster) -> tuple[CheckResult, dict[str, Any]]:
@@ -63,8 +87,16 @@ def audit(scenario: Scenario, roster: Roster) -> tuple[CheckResult, dict[str, An
     return checked, build_report(scenario, roster, checked)
 
 
-def write_outputs(scenario: Scenario, roster: Roster, report: dict[str, Any], out_dir: Path) -> list[Path]:
-    """roster.csv, report.json and report.html, written all or nothing."""
+def write_outputs(
+    scenario: Scenario,
+    roster: Roster,
+    report: dict[str, Any],
+    out_dir: Path,
+    audience: Audience = Audience.PLANNER,
+    employee: str | None = None,
+) -> list[Path]:
+    """roster.csv, report.json and report.html for one audience, written all or nothing."""
+    scenario, roster, report = for_audience(scenario, roster, report, audience, employee)
     files: dict[Path, str | bytes] = {
         out_dir / "roster.csv": roster_to_csv(scenario, roster),
         out_dir / "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",

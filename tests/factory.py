@@ -24,6 +24,7 @@ def scenario(
     rules: dict[str, Any] | None = None,
     safety_minimums: list[dict[str, Any]] | None = None,
     timezone: str = "Europe/Paris",
+    households: list[dict[str, Any]] | None = None,
 ) -> Scenario:
     """A 3x8 plant with one post `line` (skill `op`) and one post `chef` (skills `op`, `lead`)."""
     shifts = [
@@ -42,6 +43,7 @@ def scenario(
         "employees": employees if employees is not None else [{"id": "e1", "skills": ["op"]}],
         "safety_minimums": safety_minimums or [],
         "rules": rules or {},
+        "households": households or [],
     }
     return Scenario.model_validate(data)
 

@@ -57,7 +57,8 @@ EVERY_DAY = list(range(7))
 SHORT = shift("H", "07:00", "12:00")
 
 CASES = [
-    Case("fr.daily-rest", demand=[("A", [0, 2]), ("M", [1, 3])], off=["plant.forward-rotation"], expected=2),
+    Case("fr.daily-rest", demand=[("A", [0, 2]), ("M", [1, 3])],
+         off=["plant.forward-rotation", "plant.no-early-after-late"], expected=2),
     Case(
         "de.daily-rest",
         "DE",
@@ -125,9 +126,7 @@ CASES = [
         expected=1,
     ),
     Case("fr.break", demand=[("S", [0, 3])], extra_shifts=[shift("S", "07:00", "14:00", 5)], expected=30),
-    Case(
-        "de.breaks", "DE", demand=[("T", [0])], extra_shifts=[shift("T", "07:00", "17:00", 30)], expected=15
-    ),
+    Case("de.breaks", "DE", demand=[("T", [0])], extra_shifts=[shift("T", "07:00", "17:00", 30)], expected=15),
     Case("de.free-sundays", "DE", days=28, demand=[("M", [6, 13, 20, 27])], expected=2),
     Case("plant.max-consecutive-nights", demand=[("N", [0, 1, 2, 3, 4])], expected=2),
     Case(
@@ -136,13 +135,12 @@ CASES = [
         extra_shifts=[shift("E", "08:00", "16:00", 30)],
         expected=1,
     ),
-    Case(
-        "plant.forbidden-successions", demand=[("M", [0, 1, 2])], params={"pairs": [["M", "M"]]}, expected=2
-    ),
+    Case("plant.forbidden-successions", demand=[("M", [0, 1, 2])], params={"pairs": [["M", "M"]]}, expected=2),
     Case(
         "contract.max-shifts",
         demand=[("N", [0, 3, 5])],
         employees=[person("e1", contract={"max_shifts": {"N": 1}})],
+        off=["plant.rest-after-nights"],
         expected=2,
     ),
     Case(
@@ -217,3 +215,29 @@ def test_hard_rule_holds_in_the_solved_roster(case: Case) -> None:
     assert result.strategy == "priced-shortfall"
     assert {v.rule for v in checked.violations} <= {"core.coverage", "core.safety-minimum"}
     assert len(checked.violations) == result.terms["coverage_shortfall"] // 100_000 > 0
+
+
+def test_requests_and_hours_target_are_priced_alike() -> None:
+    """Priced terms that are soft by nature: refused requests and the distance to the contract's hours."""
+    requests = [
+        {"kind": "day_off", "date": day(0).isoformat(), "weight": 3},
+        {"kind": "shift_on", "date": day(1).isoformat(), "shift": "A", "weight": 2},
+        {"kind": "day_on", "date": day(3).isoformat(), "weight": 4},
+        {"kind": "shift_off", "date": day(2).isoformat(), "shift": "M", "weight": 5},
+    ]
+    employee = person(
+        "e1", requests=requests, contract={"hours_target": True, "weekly_hours": 35, "tolerance_hours": 35}
+    )
+    plant = scenario(
+        employees=[employee],
+        rules={"settings": {"core.requests": {"weight": WEIGHT}}},
+        demand=[{"post": "line", "shifts": ["M"], "dates": [day(d).isoformat() for d in (0, 1, 2)], "min": 1}],
+    )
+    result = _solve(plant)
+    assert result.status == "OPTIMAL"
+    checked = check_roster(plant, result.roster)
+    # Day 3 has no demand, so the day_on request cannot be granted; days 0-2 must be worked on M.
+    assert result.terms["requests"] == checked.objective["requests"] == WEIGHT * (3 + 2 + 4 + 5)
+    # 24 h worked against a 70 h target (35 h a week over the 14 days): 46 h away.
+    assert result.terms["contract_hours"] == checked.objective["contract_hours"] == 46
+    assert checked.total == round(result.objective)

@@ -57,9 +57,7 @@ def test_night_across_the_october_clock_change_lasts_nine_hours() -> None:
 
 
 def test_dst_night_breaks_the_german_daily_maximum_only_that_night() -> None:
-    plant = scenario(
-        "DE", start=AUTUMN, employees=[person("e1")], extra_shifts=[shift("L", "20:00", "06:00", 45)]
-    )
+    plant = scenario("DE", start=AUTUMN, employees=[person("e1")], extra_shifts=[shift("L", "20:00", "06:00", 45)])
     ok = check_roster(plant, roster(("e1", 3, "L"), start=AUTUMN))
     assert broken(ok, "de.daily-max") == []
     [violation] = broken(check_roster(plant, roster(("e1", 5, "L"), start=AUTUMN)), "de.daily-max")
@@ -69,17 +67,9 @@ def test_dst_night_breaks_the_german_daily_maximum_only_that_night() -> None:
 def test_dst_lengthens_the_rest_too() -> None:
     plant = scenario(start=AUTUMN, employees=[person("e1")], extra_shifts=[shift("S", "07:00", "15:00", 30)])
     # Late ending 21:00 then a 07:00 start is 10 h on the wall clock: a breach on an ordinary night...
-    assert (
-        len(
-            broken(check_roster(plant, roster(("e1", 3, "A"), ("e1", 4, "S"), start=AUTUMN)), "fr.daily-rest")
-        )
-        == 1
-    )
+    assert len(broken(check_roster(plant, roster(("e1", 3, "A"), ("e1", 4, "S"), start=AUTUMN)), "fr.daily-rest")) == 1
     # ...but 11 real hours on the night the clocks go back.
-    assert (
-        broken(check_roster(plant, roster(("e1", 5, "A"), ("e1", 6, "S"), start=AUTUMN)), "fr.daily-rest")
-        == []
-    )
+    assert broken(check_roster(plant, roster(("e1", 5, "A"), ("e1", 6, "S"), start=AUTUMN)), "fr.daily-rest") == []
 
 
 # --- daily maximum: civil day (FR) vs 24 h from the shift start (DE) ------------------------------
@@ -166,9 +156,7 @@ def test_german_night_daily_maximum_applies_from_one_night() -> None:
 
 def test_french_weekly_maximum() -> None:
     plant = scenario(employees=[person("e1")], extra_shifts=[LONG_DAY])
-    assert (
-        broken(check_roster(plant, roster(*[("e1", d, "D") for d in range(5)])), "fr.weekly-max") == []
-    )  # 47.5 h
+    assert broken(check_roster(plant, roster(*[("e1", d, "D") for d in range(5)])), "fr.weekly-max") == []  # 47.5 h
     [violation] = broken(check_roster(plant, roster(*[("e1", d, "D") for d in range(6)])), "fr.weekly-max")
     assert (violation.employee, violation.dates, violation.reference) == ("e1", (day(0),), "FR L3121-20")
     assert violation.details["amount"] == 9  # 57 h: 9 h over
@@ -179,9 +167,7 @@ def test_french_weekly_average_over_the_horizon_weeks() -> None:
     over = roster(*[("e1", w * 7 + d, "G") for w in range(2) for d in range(5)])  # 45 h + 45 h
     [violation] = broken(check_roster(plant, over), "fr.weekly-average")
     assert (violation.employee, violation.dates, violation.reference) == ("e1", (day(0),), "FR L3121-22")
-    under = roster(
-        *[("e1", d, "G") for d in range(5)], *[("e1", 7 + d, "M") for d in range(5)]
-    )  # 45 h + 40 h
+    under = roster(*[("e1", d, "G") for d in range(5)], *[("e1", 7 + d, "M") for d in range(5)])  # 45 h + 40 h
     assert broken(check_roster(plant, under), "fr.weekly-average") == []
 
 
@@ -195,12 +181,8 @@ def test_german_average_hours() -> None:
 
 def test_french_max_days_per_week() -> None:
     plant = scenario(employees=[person("e1")])
-    assert (
-        broken(check_roster(plant, roster(*[("e1", d, "M") for d in range(6)])), "fr.max-days-per-week") == []
-    )
-    [violation] = broken(
-        check_roster(plant, roster(*[("e1", d, "M") for d in range(7)])), "fr.max-days-per-week"
-    )
+    assert broken(check_roster(plant, roster(*[("e1", d, "M") for d in range(6)])), "fr.max-days-per-week") == []
+    [violation] = broken(check_roster(plant, roster(*[("e1", d, "M") for d in range(7)])), "fr.max-days-per-week")
     assert (violation.employee, violation.dates, violation.reference) == ("e1", (day(0),), "FR L3132-1")
 
 
@@ -218,9 +200,7 @@ def test_weekly_rest_of_35_hours_with_24_inside_the_week() -> None:
     exact = roster(*week_one, *[("e1", d, "Z") for d in range(8, 14)])
     assert broken(check_roster(plant, exact), "fr.weekly-rest") == []
     # One hour less (Sunday's shift ends 14:00): 34 h.
-    short = roster(
-        *[("e1", d, "M") for d in (0, 1, 2, 3, 4)], ("e1", 6, "M6"), *[("e1", d, "Z") for d in range(8, 14)]
-    )
+    short = roster(*[("e1", d, "M") for d in (0, 1, 2, 3, 4)], ("e1", 6, "M6"), *[("e1", d, "Z") for d in range(8, 14)])
     [violation] = broken(check_roster(plant, short), "fr.weekly-rest")
     assert (violation.employee, violation.dates, violation.reference) == ("e1", (day(7),), "FR L3132-2")
 
@@ -229,15 +209,11 @@ def test_weekly_rest_mostly_in_the_previous_week_does_not_count() -> None:
     plant = scenario(days=21, employees=[person("e1")])
     # Week one ends Friday 13:00; week two starts Monday 13:00: a 72 h rest, but only 13 h of it in week two.
     # Week two then has Monday 21:00 to Wednesday 05:00 (32 h) and 16 h gaps: no weekly rest.
-    worked = roster(
-        *[("e1", d, "M") for d in range(5)], ("e1", 7, "A"), *[("e1", d, "M") for d in range(9, 14)]
-    )
+    worked = roster(*[("e1", d, "M") for d in range(5)], ("e1", 7, "A"), *[("e1", d, "M") for d in range(9, 14)])
     found = broken(check_roster(plant, worked), "fr.weekly-rest")
     assert [(v.employee, v.dates) for v in found] == [("e1", (day(7),))]
     # Moving Monday's late to Tuesday leaves Friday 13:00 to Tuesday 13:00 with 37 h inside week two.
-    moved = roster(
-        *[("e1", d, "M") for d in range(5)], ("e1", 8, "A"), *[("e1", d, "M") for d in range(10, 14)]
-    )
+    moved = roster(*[("e1", d, "M") for d in range(5)], ("e1", 8, "A"), *[("e1", d, "M") for d in range(10, 14)])
     assert broken(check_roster(plant, moved), "fr.weekly-rest") == []
 
 
@@ -289,9 +265,7 @@ def test_german_free_sundays_pro_rata() -> None:
     plant = scenario("DE", days=28, employees=[person("e1")])
     # 15 a year pro rata over 4 Sundays: ceil(15 * 4 / 52) = 2 free Sundays are due.
     assert broken(check_roster(plant, roster(("e1", 6, "M"), ("e1", 13, "M"))), "de.free-sundays") == []
-    [violation] = broken(
-        check_roster(plant, roster(*[("e1", d, "M") for d in SUNDAYS[:3]])), "de.free-sundays"
-    )
+    [violation] = broken(check_roster(plant, roster(*[("e1", d, "M") for d in SUNDAYS[:3]])), "de.free-sundays")
     assert violation.employee == "e1" and violation.reference == "DE ArbZG §11(1)"
     assert violation.dates == tuple(day(d) for d in SUNDAYS) and violation.details["amount"] == 1
 
@@ -311,3 +285,33 @@ def test_german_free_sundays_window_offset() -> None:
     # Sunday 06:00 to Monday 06:00: Saturday nights leave it free, Monday earlies do not.
     assert broken(check_roster(shifted, saturday_nights), "de.free-sundays") == []
     assert len(broken(check_roster(shifted, monday_earlies), "de.free-sundays")) == 1
+
+
+# --- weeks cut by the horizon's edge --------------------------------------------------------------------
+# What a plan holds of a calendar week is a lower bound of that week's work: a limit broken inside the part
+# of the week that is planned is broken in the week, whatever happens outside the plan.
+
+TUESDAY = dt.date(2026, 1, 6)
+THURSDAY = dt.date(2026, 1, 8)
+
+
+def test_weekly_maximum_is_judged_in_a_week_cut_by_the_horizon_start() -> None:
+    plant = scenario(start=TUESDAY, days=13, employees=[person("e1")], extra_shifts=[LONG_DAY])
+    # Tuesday to Sunday: 6 x 9 h 30 = 57 h in the week of Monday 5 January, although Monday is not planned.
+    [violation] = broken(
+        check_roster(plant, roster(*[("e1", d, "D") for d in range(6)], start=TUESDAY)), "fr.weekly-max"
+    )
+    assert (violation.employee, violation.dates) == ("e1", (dt.date(2026, 1, 5),))
+    assert (
+        broken(check_roster(plant, roster(*[("e1", d, "D") for d in range(5)], start=TUESDAY)), "fr.weekly-max") == []
+    )
+
+
+def test_night_worker_status_counts_nights_in_a_week_cut_by_the_horizon() -> None:
+    # Thursday and Friday nights are two nights in the week of Monday 5 January: a night worker (L3122-5).
+    plant = scenario(start=THURSDAY, days=10, employees=[person("e1")], extra_shifts=[LONG_DAY])
+    [violation] = broken(
+        check_roster(plant, roster(("e1", 0, "N"), ("e1", 1, "N"), ("e1", 3, "D"), start=THURSDAY)),
+        "fr.night-daily-max",
+    )
+    assert (violation.employee, violation.dates) == ("e1", (dt.date(2026, 1, 11),))

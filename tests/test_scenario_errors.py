@@ -8,6 +8,7 @@ import pytest
 
 from roulement.formats.roster_csv import RosterError, load_roster, parse_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, parse_scenario
+from roulement.rules.packs import build_rules
 
 # Line numbers below are those of this text (line 1 is `site:`); a field is located at its key's line.
 GOOD = """\
@@ -126,6 +127,23 @@ def test_unknown_rule_parameter() -> None:
     problem = _one(GOOD + "rules:\n  settings:\n    fr.daily-rest:\n      params:\n        min_hour: 9\n")
     assert problem.startswith("plant.yaml:39: rules.settings.fr.daily-rest.params:")
     assert "no parameter 'min_hour'" in problem
+
+
+@pytest.mark.parametrize(
+    ("rule", "mode", "allowed"),
+    [("core.absence", "soft", "hard, off"), ("core.requests", "hard", "off, soft"),
+     ("core.one-shift-per-day", "off", "hard")],
+)
+def test_a_mode_the_rule_cannot_honour_is_refused(rule: str, mode: str, allowed: str) -> None:
+    problem = _one(GOOD + f"rules:\n  settings:\n    {rule}:\n      mode: {mode}\n")
+    assert problem == f"plant.yaml:39: rules.settings.{rule}.mode: rule {rule} can only be {allowed}"
+
+
+def test_mode_off_in_plain_yaml_switches_the_rule_off() -> None:
+    # YAML 1.1 would read a bare `off` as False; the scenario format keeps it as the word.
+    scenario = parse_scenario(GOOD + "rules:\n  settings:\n    plant.forward-rotation:\n      mode: off\n",
+                              "plant.yaml")
+    assert "plant.forward-rotation" not in {rule.id for rule in build_rules(scenario)}
 
 
 def test_bad_yaml_syntax() -> None:

@@ -19,7 +19,9 @@ from roulement.formats.files import write_atomic
 from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
 from roulement.model.scenario import Scenario
-from roulement.rules.packs import all_rules
+from roulement.report.audience import Audience
+from roulement.report.messages import LANGS
+from roulement.rules.packs import PACKS, all_rules
 from roulement.solve.search import Progress, SolveOptions
 
 
@@ -71,21 +73,43 @@ def plan(
     time_limit: Annotated[float, typer.Option(help="Seconds of search.", min=1)] = 30.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    lang: Annotated[str, typer.Option(help="Language of explanations: en, fr or de.")] = "en",
+    ignore: Annotated[list[str] | None, typer.Option(
+        help="Leave a rule pack out (repeatable), e.g. --ignore people to plan as if no household declared "
+             "anything.")] = None,
+    price: Annotated[bool, typer.Option(
+        "--price", help="Also solve with the people pack flipped (same time limit again) and report the price "
+                        "of households and fairness on coverage and contracts.")] = False,
+    audience: Annotated[Audience, typer.Option(
+        help="Who the report is for: planner (everything), council (aggregates, pseudonyms), employee (one's "
+             "own data, with --employee).")] = Audience.PLANNER,
+    employee: Annotated[str | None, typer.Option(help="The employee id an employee report is for.")] = None,
 ) -> None:
     """Plan a roster. Ctrl-C stops the search and keeps the best roster found."""
+    language = next((known for known in LANGS if known == lang), None)
+    if language is None:
+        fail_input(f"--lang: {lang!r} is not one of en, fr, de")
     chosen = load_or_example(scenario)
+    ignored = frozenset(ignore or [])
+    unknown = sorted(ignored - set(PACKS))
+    if unknown:
+        fail_input(f"--ignore: no rule pack {', '.join(unknown)} (packs: {', '.join(PACKS)})")
+    if audience is Audience.EMPLOYEE and (employee is None or not chosen.has_employee(employee)):
+        fail_input(f"--audience employee needs --employee with an employee id of the scenario (got {employee!r})")
+    if audience is not Audience.EMPLOYEE and employee is not None:
+        fail_input("--employee only goes with --audience employee")
     view = _ProgressView(time_limit)
     stop = threading.Event()
     console.print(f"Planning [bold]{chosen.site.name}[/bold]: {len(chosen.employees)} people, "
                   f"{chosen.horizon.days} days from {chosen.horizon.start}, {_law(chosen)}")
     with Live(view, console=console, refresh_per_second=4, transient=True):
         outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
-                               on_progress=view.update, stop=stop)
+                               on_progress=view.update, stop=stop, ignore=ignored, price=price)
     result = outcome.result
     if outcome.roster is None or outcome.report is None or outcome.checked is None:
         console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
         raise typer.Exit(EXIT_VIOLATIONS)
-    written = service.write_outputs(chosen, outcome.roster, outcome.report, out)
+    written = service.write_outputs(chosen, outcome.roster, outcome.report, out, audience, employee)
     summary = outcome.report["summary"]
     if result.interrupted:
         console.print("[yellow]Stopped early:[/yellow] the best roster found so far is kept.")
@@ -97,6 +121,13 @@ def plan(
                   f" · cost {outcome.report['objective']['total']:,}")
     if result.note:
         console.print(f"[yellow]{result.note}[/yellow]")
+    for explanation in result.explanations:
+        console.print(f"[yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
+    price_line = outcome.report["people"]["price"]
+    if price_line["objective_ignoring_people"] is not None and price_line["objective_with_people"] is not None:
+        console.print(f"coverage and contracts: {price_line['objective_with_people']:,} with people, "
+                      f"{price_line['objective_ignoring_people']:,} ignoring them "
+                      f"({price_line['extra_percent']:+g} %)" if price_line["extra_percent"] is not None else "")
     for path in written:
         console.print(f"  wrote {path}")
     raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)

@@ -15,18 +15,27 @@ from dataclasses import dataclass, field
 from roulement.model.scenario import (
     Absence,
     AbsenceKind,
+    Caregiver,
+    Childcare,
+    ClockWindow,
     Contract,
+    DayPostPriority,
+    DayPostReason,
+    Declaration,
     Demand,
     Employee,
     Horizon,
+    Household,
     Jurisdiction,
     Post,
     Request,
     RequestKind,
     RuleConfig,
+    RuleMode,
     RuleSetting,
     SafetyMinimum,
     Scenario,
+    SharedDaysOff,
     ShiftType,
     Site,
     Skill,
@@ -214,6 +223,9 @@ def build_plant(
             supplied += _capacity_minutes(employee, days)
         employees.extend(people)
 
+    households: list[Household] = []
+    if story:
+        employees, households = _households(random.Random(seed + 1), employees, horizon.start)
     return Scenario(
         site=Site(name=name, jurisdiction=jurisdiction, timezone=timezone),
         horizon=horizon,
@@ -224,8 +236,64 @@ def build_plant(
         safety_minimums=[SafetyMinimum(id="poi-esi", skill="esi", min=shape.esi_on_site,
                                        reference="POI (plan d'opération interne), étude de dangers")],
         employees=employees,
+        households=households,
         rules=rules,
     )
+
+
+def _declared(member: str, on: dt.date) -> Declaration:
+    return Declaration(declared_by=member, purpose="roster", declared_on=on - dt.timedelta(days=30))
+
+
+def _households(
+    rng: random.Random, employees: list[Employee], start: dt.date
+) -> tuple[list[Employee], list[Household]]:
+    """The story's households and generated ones in realistic proportions: about one person in twenty in a
+    couple working at the plant, about one in fifteen a single parent of a child under 12."""
+    round_the_clock = ClockWindow(days="all", start=dt.time(0), end=dt.time(0))
+    households = [
+        # Rudi and Dallas's son is one; Dallas's mother minds him on weekdays.
+        Household(id="foyer-01", members=["rudi", "dallas"], declaration=_declared("dallas", start),
+                  shared_days_off=SharedDaysOff(weight=3),
+                  childcare=Childcare(windows=[round_the_clock],
+                                      caregivers=[Caregiver(label="grandparent", available=[
+                                          ClockWindow(days="weekdays", start=dt.time(6), end=dt.time(20))])],
+                                      commute_minutes=30)),
+        Household(id="foyer-02", members=["varda", "serge"], declaration=_declared("varda", start),
+                  shared_days_off=SharedDaysOff(weight=3)),
+    ]
+    taken = {"rudi", "dallas", "varda", "serge"}
+    # Generated people only: full-time, night-eligible, no absence (their wishes are then judged every day).
+    pool = [e for e in employees if e.id.startswith("k") and e.night_eligible and not e.absences
+            and e.contract.weekly_hours >= 35 and "chef_quart" not in e.skills]
+    rng.shuffle(pool)
+    couples = [(pool.pop(), pool.pop()) for _ in range(6)]
+    crèche = Caregiver(label="crèche", available=[ClockWindow(days="weekdays", start=dt.time(7, 30),
+                                                              end=dt.time(18, 30))])
+    for number, (first, second) in enumerate(couples, start=3):
+        needs_care = number % 2 == 0
+        asks_days = number % 3 != 0 or not needs_care
+        households.append(Household(
+            id=f"foyer-{number:02d}", members=[first.id, second.id], declaration=_declared(first.id, start),
+            shared_days_off=SharedDaysOff(weight=3) if asks_days else None,
+            childcare=Childcare(windows=[round_the_clock], caregivers=[crèche]) if needs_care else None))
+        taken |= {first.id, second.id}
+    priorities: set[str] = set()
+    after_school = Childcare(windows=[ClockWindow(days="weekdays", start=dt.time(16, 30), end=dt.time(20))])
+    evenings_soft = Childcare(windows=[ClockWindow(days="all", start=dt.time(21), end=dt.time(5))], mode="soft")
+    for number in range(3 + len(couples), 3 + len(couples) + 10):
+        parent = pool.pop()
+        kind = number % 3
+        if kind == 0:
+            priorities.add(parent.id)  # declares the day-post priority, nothing about the household
+            continue
+        households.append(Household(id=f"foyer-{number:02d}", members=[parent.id],
+                                    declaration=_declared(parent.id, start),
+                                    childcare=after_school if kind == 1 else evenings_soft))
+    priority = DayPostPriority(reason=DayPostReason.CHILD_UNDER_12, declaration=_declared("x", start))
+    updated = [e.model_copy(update={"day_post_priority": priority.model_copy(
+        update={"declaration": _declared(e.id, start)})}) if e.id in priorities else e for e in employees]
+    return updated, households
 
 
 def _capacity_minutes(employee: Employee, days: int) -> float:
@@ -309,7 +377,8 @@ def kos(seed: int = 7) -> Scenario:
     return build_plant(
         name="KOS Raussel", jurisdiction=Jurisdiction.FR, timezone="Europe/Paris",
         start=dt.date(2026, 11, 30), days=28, shape=KOS_SHAPE, margin=1.08, seed=seed, story=True,
-        rules=RuleConfig(),
+        # The plant's shift agreement follows the BAuA: 48 h off after a night block, enforced.
+        rules=RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD)}),
     )
 
 

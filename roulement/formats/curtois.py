@@ -295,6 +295,9 @@ def to_scenario(instance: CurtoisInstance) -> Scenario:
             # The benchmark has no rotation direction and no nights.
             "plant.forward-rotation": RuleSetting(mode=RuleMode.OFF),
             "plant.max-consecutive-nights": RuleSetting(mode=RuleMode.OFF),
+            # Plant guidance the benchmark does not have.
+            "plant.rest-after-nights": RuleSetting(mode=RuleMode.OFF),
+            "plant.no-early-after-late": RuleSetting(mode=RuleMode.OFF),
         },
     )
     return Scenario(

@@ -29,18 +29,22 @@ class ScenarioError(ValueError):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps the YAML 1.2 reading of times: 05:00 stays a string, not 300."""
+    """SafeLoader with YAML 1.2's plain scalars: 05:00 stays text (not 300) and off stays text (not False)."""
 
 
-# Drop YAML 1.1's base-60 integers so '05:00' arrives as text for the clock parser.
+# Drop YAML 1.1's base-60 integers and yes/no/on/off booleans: `start: 05:00` must reach the clock parser
+# as text, and `mode: off` must mean the rule mode, not False.
 _LineLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    key: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:bool")]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(
     "tag:yaml.org,2002:int",
     re.compile(r"^(?:[-+]?0|[-+]?[1-9][0-9_]*)$"),
     list("-+0123456789"),
+)
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
 

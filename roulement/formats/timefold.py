@@ -160,6 +160,9 @@ def to_scenario(data: dict[str, Any], source: str = "<timefold>", name: str = "T
             "plant.min-rest": RuleSetting(mode=RuleMode.HARD, params={"min_hours": MIN_REST_HOURS}),
             "plant.forward-rotation": RuleSetting(mode=RuleMode.OFF),
             "plant.max-consecutive-nights": RuleSetting(mode=RuleMode.OFF),
+            # Plant guidance the benchmark does not have.
+            "plant.rest-after-nights": RuleSetting(mode=RuleMode.OFF),
+            "plant.no-early-after-late": RuleSetting(mode=RuleMode.OFF),
             "contract.balanced-shifts": RuleSetting(mode=RuleMode.SOFT, weight=BALANCE_WEIGHT),
         },
     )

@@ -118,5 +118,22 @@ class Calendar:
         return weeks
 
     @cached_property
+    def touched_weeks(self) -> list[Week]:
+        """Every calendar week with a day in the horizon, cut or whole; `first_day` may lie before day 0.
+
+        What the plan holds of a cut week is a lower bound of that week's work, so a limit broken there is
+        broken in the week: limits judge these, while rules needing the whole week (rest) judge `weeks`.
+        """
+        if not self.dates:
+            return []
+        first_monday = -self.dates[0].weekday()
+        return [Week(day, self.local_midnight(day), self.local_midnight(day + 7))
+                for day in range(first_monday, self.days, 7)]
+
+    def date(self, day: int) -> dt.date:
+        """The date of a day index, inside the horizon or not."""
+        return self.scenario.horizon.start + dt.timedelta(days=day)
+
+    @cached_property
     def sundays(self) -> list[int]:
         return [day for day, date in enumerate(self.dates) if date.weekday() == 6]

@@ -90,6 +90,32 @@ def find_reference_errors(scenario: Scenario) -> list[FieldError]:
             and contract.min_minutes > contract.max_minutes
         ):
             errors.append(FieldError((*where, "contract", "min_minutes"), "min_minutes is above max_minutes"))
+        if employee.day_post_priority is not None and employee.day_post_priority.declaration.declared_by != employee.id:
+            errors.append(FieldError((*where, "day_post_priority", "declaration", "declared_by"),
+                                     "a day-post priority is declared by the employee it concerns"))
+    errors += _household_errors(scenario)
+    return errors
+
+
+def _household_errors(scenario: Scenario) -> list[FieldError]:
+    errors = _duplicates((h.id for h in scenario.households), "households")
+    people = {e.id for e in scenario.employees}
+    member_of: dict[str, str] = {}
+    for h_index, household in enumerate(scenario.households):
+        where: Location = ("households", h_index)
+        for m_index, member in enumerate(household.members):
+            errors += _unknown(member, people, "employee", (*where, "members", m_index))
+            if member in member_of and member_of[member] != household.id:
+                errors.append(FieldError((*where, "members", m_index),
+                                         f"employee {member!r} is already in household {member_of[member]!r}"))
+            elif household.members.index(member) != m_index:
+                errors.append(FieldError((*where, "members", m_index), f"employee {member!r} is listed twice"))
+            member_of.setdefault(member, household.id)
+        if household.declaration.declared_by not in household.members:
+            errors.append(FieldError((*where, "declaration", "declared_by"),
+                                     f"{household.declaration.declared_by!r} is not a member of the household"))
+        if household.shared_days_off is not None and len(household.members) < 2:
+            errors.append(FieldError((*where, "shared_days_off"), "shared days off need at least two members"))
     return errors
 
 

@@ -122,6 +122,9 @@ class Timeline:
         """Minutes of work by `employee` inside [start, end), clipping intervals at the edges."""
         return sum(_clipped_work(item, start, end) for item in self.by_employee.get(employee, []))
 
+    def items_as_assignments(self) -> list[Assignment]:
+        return [item.assignment for item in self.items]
+
     def days_worked(self, employee: str) -> set[int]:
         return {item.day for item in self.by_employee.get(employee, [])}
 

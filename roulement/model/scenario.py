@@ -36,8 +36,8 @@ def parse_clock(value: Any) -> dt.time:
         raise ValueError(f"time {value!r} is not a clock time HH:MM")
     if isinstance(value, str):
         parts = value.strip().split(":")
-        # 'HH:MM:00' is how a time is serialised as JSON (and so by `save_scenario`): accept zero seconds.
-        if len(parts) == 3 and parts[2] in ("0", "00"):
+        # 'HH:MM:SS' with zero seconds is what a JSON dump of a time gives (`roulement example` writes it).
+        if len(parts) == 3 and parts[2] == "00":
             parts = parts[:2]
         if len(parts) == 2 and all(p.isdigit() for p in parts):
             hours, minutes = int(parts[0]), int(parts[1])
@@ -269,6 +269,30 @@ class Request(Strict):
         return self
 
 
+class DayPostReason(StrEnum):
+    CHILD_UNDER_12 = "child_under_12"
+    DEPENDENT_RELATIVE = "dependent_relative"
+    HEALTH = "health"
+
+
+class Declaration(Strict):
+    """Who declared a sensitive fact and for which purpose (GDPR art. 5(1)(b), art. 88): the fact is used for
+    that purpose only, and the employee can withdraw it by removing the declaration."""
+
+    declared_by: Identifier = Field(description="The employee who made the declaration.")
+    purpose: str = Field(default="roster", description="What the fact may be used for, e.g. roster.")
+    declared_on: dt.date | None = None
+
+
+class DayPostPriority(Strict):
+    """The legal priority for a day post (DE ArbZG §6(4), FR L3122-12): the person works no night shifts.
+
+    Only the reason's category is stored, never the family details behind it."""
+
+    reason: DayPostReason = DayPostReason.CHILD_UNDER_12
+    declaration: Declaration
+
+
 class Employee(Strict):
     id: Identifier
     name: str = ""
@@ -282,6 +306,9 @@ class Employee(Strict):
     team: str | None = None
     absences: list[Absence] = Field(default_factory=list)
     requests: list[Request] = Field(default_factory=list)
+    day_post_priority: DayPostPriority | None = Field(
+        default=None, description="Declared priority for a day post (ArbZG §6(4), L3122-12): no night shifts."
+    )
 
     def absent_on(self, day: dt.date) -> bool:
         return any(absence.covers(day) for absence in self.absences)
@@ -293,6 +320,69 @@ class RuleMode(StrEnum):
     OFF = "off"
 
 
+def _on_days(selectors: DaySelector | list[DaySelector], day: dt.date) -> bool:
+    for selector in [selectors] if isinstance(selectors, str) else selectors:
+        if selector == "all" or selector == WEEKDAY_NAMES[day.weekday()]:
+            return True
+        if selector == "weekdays" and day.weekday() < 5:
+            return True
+        if selector == "weekends" and day.weekday() >= 5:
+            return True
+    return False
+
+
+class ClockWindow(Strict):
+    """Clock times on some days; `end` before `start` runs past midnight, `end` equal to `start` is 24 h."""
+
+    days: DaySelector | list[DaySelector] = "all"
+    start: dt.time
+    end: dt.time
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> dt.time:
+        return parse_clock(value)
+
+    def applies_to(self, day: dt.date) -> bool:
+        return _on_days(self.days, day)
+
+
+class Caregiver(Strict):
+    """Someone outside the roster who minds the child at set times (a grandparent, a crèche).
+
+    Only a label and the times are stored, not who the person is."""
+
+    label: str = Field(default="caregiver", max_length=64)
+    available: list[ClockWindow] = Field(min_length=1)
+
+
+class Childcare(Strict):
+    """Times a child needs a member of the household, unless a caregiver covers them."""
+
+    windows: list[ClockWindow] = Field(min_length=1)
+    caregivers: list[Caregiver] = Field(default_factory=list)
+    commute_minutes: int = Field(default=30, ge=0, le=240,
+                                 description="Travel each way: a member is busy this long before and after a shift.")
+    mode: Literal["hard", "soft"] = Field(default="hard", description="hard: never uncovered; soft: priced.")
+    weight: int = Field(default=100, ge=0, description="Cost per uncovered hour when soft.")
+
+
+class SharedDaysOff(Strict):
+    """The members want their days off on the same days; each day only one of them is off costs `weight`."""
+
+    weight: int = Field(default=2, ge=0, le=10_000)
+
+
+class Household(Strict):
+    """Employees who live together (a couple, a single parent) and what they declared for the roster."""
+
+    id: Identifier
+    members: list[Identifier] = Field(min_length=1, max_length=8)
+    declaration: Declaration
+    shared_days_off: SharedDaysOff | None = None
+    childcare: Childcare | None = None
+
+
 class RuleSetting(Strict):
     mode: RuleMode | None = None
     weight: int | None = Field(default=None, ge=0)
@@ -300,8 +390,8 @@ class RuleSetting(Strict):
 
 
 class RuleConfig(Strict):
-    packs: list[Literal["core", "FR", "DE", "plant", "contract"]] | None = Field(
-        default=None, description="Rule packs in force; default: core, the site's law, plant, contract."
+    packs: list[Literal["core", "FR", "DE", "plant", "contract", "people"]] | None = Field(
+        default=None, description="Rule packs in force; default: core, the site's law, plant, contract, people."
     )
     settings: dict[str, RuleSetting] = Field(
         default_factory=dict, description="Per rule id: mode (hard/soft/off), weight and parameters."
@@ -320,6 +410,9 @@ class Scenario(Strict):
     demand: list[Demand] = Field(default_factory=list)
     safety_minimums: list[SafetyMinimum] = Field(default_factory=list)
     employees: list[Employee] = Field(default_factory=list)
+    households: list[Household] = Field(
+        default_factory=list, description="Declared households (sensitive: purpose-bound, see docs/people.md)."
+    )
     rules: RuleConfig = Field(default_factory=RuleConfig)
 
     @cached_property
@@ -345,6 +438,9 @@ class Scenario(Strict):
 
     def has_employee(self, employee_id: str) -> bool:
         return employee_id in self.employees_by_id
+
+    def household_of(self, employee_id: str) -> Household | None:
+        return next((h for h in self.households if employee_id in h.members), None)
 
     def eligible_posts(self, employee: Employee) -> list[Post]:
         held = set(employee.skills)

@@ -7,6 +7,8 @@ from typing import Any
 
 from roulement import __version__
 from roulement.analyse.coverage import coverage_rows
+from roulement.analyse.fairness import fairness_rows, price_on_common_terms, spread
+from roulement.analyse.people import household_outcomes
 from roulement.analyse.totals import person_totals
 from roulement.check.checker import CheckResult
 from roulement.model.roster import Roster, Timeline
@@ -18,6 +20,7 @@ def build_report(
     roster: Roster,
     checked: CheckResult,
     solver: dict[str, Any] | None = None,
+    price: dict[str, int | None] | None = None,
 ) -> dict[str, Any]:
     """Everything a planner, an employee or a works council needs to judge a roster, recomputed from it."""
     timeline = Timeline(scenario, roster)
@@ -45,6 +48,26 @@ def build_report(
         "objective": {"terms": objective, "total": sum(objective.values())},
         "solver": solver,
         "employees": [t.as_dict() for t in person_totals(timeline)],
+        "people": people_section(timeline, price),
         "shifts": [{"id": s.id, "name": s.name, "start": s.start.strftime("%H:%M"), "end": s.end.strftime("%H:%M"),
                     "color": s.color} for s in scenario.shifts],
+    }
+
+
+def people_section(timeline: Timeline, price: dict[str, int | None] | None) -> dict[str, Any]:
+    """Households, fair shares and the price of both, from the roster (never from the solver).
+
+    `price` holds the two objectives on coverage and contracts when a comparison solve ran; without one,
+    this roster's own figure fills its side and the other stays null."""
+    fairness = fairness_rows(timeline)
+    own = price_on_common_terms(timeline.scenario, timeline.items_as_assignments())
+    chosen = dict(price) if price is not None else {"objective_with_people": own, "objective_ignoring_people": None}
+    with_people, without = chosen.get("objective_with_people"), chosen.get("objective_ignoring_people")
+    extra = None if with_people is None or not without else round(100 * (with_people - without) / without, 2)
+    return {
+        "households": [h.as_dict() for h in household_outcomes(timeline)],
+        "fairness": [r.as_dict() for r in fairness],
+        "spread": {"nights": spread(fairness, "nights"), "sundays": spread(fairness, "sundays")},
+        "price": {"objective_with_people": with_people, "objective_ignoring_people": without,
+                  "extra_percent": extra, "terms": "coverage and contracts"},
     }

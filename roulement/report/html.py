@@ -62,6 +62,7 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any]) -> s
     parts += _objective(report)
     parts += _violations(report)
     parts += _coverage(scenario, report, dates)
+    parts += _people(report)
     parts += _grid(scenario, roster, dates, colors)
     parts += _totals(report)
     parts.append("<p class='sub'>Made by roulement " + escape(str(report["roulement"])) + " on "
@@ -173,3 +174,65 @@ def _totals(report: dict[str, Any]) -> list[str]:
     return ["<h2>Per person</h2>",
             "<div class='scroll'><table><tr><th class='left'>person</th><th>hours</th><th>contract</th>"
             f"<th>shifts</th><th>nights</th><th>Sundays</th><th>weekend days</th></tr>{rows}</table></div>"]
+
+
+def _people(report: dict[str, Any]) -> list[str]:
+    people = report.get("people")
+    if not people:
+        return []
+    parts = ["<h2>People</h2>"]
+    price = people["price"]
+    if price["objective_with_people"] is not None:
+        line = f"Coverage and contracts cost {price['objective_with_people']:,} with households and fairness"
+        if price["objective_ignoring_people"] is not None:
+            line += (f", {price['objective_ignoring_people']:,} with them ignored"
+                     f" ({price['extra_percent']:+g} %)" if price["extra_percent"] is not None else "")
+        else:
+            line += " (run plan --price for the comparison with people ignored)"
+        parts.append(f"<p>{escape(line)}.</p>")
+    households = people["households"]
+    if isinstance(households, dict):  # the council's totals
+        parts.append("<table>" + "".join(f"<tr><td class='left'>{escape(k.replace('_', ' '))}</td><td>{v}</td></tr>"
+                                         for k, v in households.items()) + "</table>")
+    elif households:
+        rows = "".join(
+            f"<tr><td class='left'>{escape(h['id'])}</td><td class='left'>{escape(', '.join(h['members']))}</td>"
+            f"<td>{h['shared_days_off_got']} / {h['shared_days_off_asked']}</td>"
+            f"<td class='{'bad' if h['childcare_uncovered_hours'] else 'ok'}'>"
+            f"{h['childcare_uncovered_hours']:g} h</td></tr>" for h in households)
+        parts.append("<table><tr><th class='left'>household</th><th class='left'>members</th>"
+                     "<th>days off together / possible</th><th>childcare uncovered</th></tr>" + rows + "</table>")
+    fairness = people["fairness"]
+    for category, label in (("nights", "Nights"), ("sundays", "Sundays"), ("weekend_days", "Weekend days")):
+        values = [r[category] for r in fairness if category != "nights" or r["night_eligible"]]
+        if values:
+            parts.append(_distribution(label, values))
+    if len(fairness) == 1:
+        row = fairness[0]
+        parts.append(f"<p>Your fair share: {row['fair_nights'] if row['fair_nights'] is not None else '–'} nights, "
+                     f"{row['fair_sundays'] if row['fair_sundays'] is not None else '–'} Sundays "
+                     f"(pro rata your contract, among colleagues who can hold the same posts).</p>")
+    return parts
+
+
+def _distribution(label: str, values: list[int]) -> str:
+    """An inline SVG bar chart: how many people worked each count (no script, no network)."""
+    counts: dict[int, int] = defaultdict(int)
+    for value in values:
+        counts[value] += 1
+    low, high = min(counts), max(counts)
+    bars = list(range(low, high + 1))
+    tallest = max(counts.values())
+    width, height, bar = 40 + 28 * len(bars), 150, 22
+    shapes = []
+    for index, value in enumerate(bars):
+        size = round(100 * counts.get(value, 0) / tallest)
+        x = 30 + 28 * index
+        shapes.append(f"<rect x='{x}' y='{120 - size}' width='{bar}' height='{size}' fill='#6f9ed4'>"
+                      f"<title>{counts.get(value, 0)} people with {value}</title></rect>"
+                      f"<text x='{x + bar / 2}' y='135' font-size='10' text-anchor='middle'>{value}</text>"
+                      f"<text x='{x + bar / 2}' y='{115 - size}' font-size='9' text-anchor='middle'>"
+                      f"{counts.get(value, 0) or ''}</text>")
+    return (f"<h3>{escape(label)} per person: min {low}, max {high}</h3>"
+            f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' role='img' "
+            f"aria-label='{escape(label)} per person'>{''.join(shapes)}</svg>")

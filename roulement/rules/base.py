@@ -120,6 +120,8 @@ class Rule(ABC):
     title: ClassVar[str] = ""
     # A rule is hard by default; soft rules are priced in the objective; off rules do nothing.
     mode: RuleMode = RuleMode.HARD
+    # The modes this rule can honour; a setting asking for another is refused rather than ignored.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset(RuleMode)
     weight: int = 1
 
     def configure(self, mode: RuleMode | None, weight: int | None, params: dict[str, Any]) -> None:

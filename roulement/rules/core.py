@@ -22,6 +22,8 @@ class OneShiftPerDay(Rule):
     id: ClassVar[str] = "core.one-shift-per-day"
     title: ClassVar[str] = "At most one shift per person per day"
     reference = "roulement model"
+    # The solver's structure relies on it.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD})
 
     def check(self, timeline: Timeline) -> list[Violation]:
         seen: dict[tuple[str, dt.date], str] = {}
@@ -49,6 +51,8 @@ class Qualification(Rule):
     id: ClassVar[str] = "core.qualification"
     title: ClassVar[str] = "Each post is held by someone with every skill it needs"
     reference = "plant post requirements"
+    # The solver makes no variable for an unqualified holder.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD})
 
     def check(self, timeline: Timeline) -> list[Violation]:
         found = []
@@ -77,6 +81,8 @@ class Absences(Rule):
     id: ClassVar[str] = "core.absence"
     title: ClassVar[str] = "Nobody works during a declared absence"
     reference = "employee absences"
+    # An absent person is not there to be priced.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD, RuleMode.OFF})
 
     def __init__(self) -> None:
         self._dates: dict[str, tuple[int, set[dt.date]]] = {}
@@ -122,6 +128,8 @@ class NightEligibility(Rule):
     id: ClassVar[str] = "core.night-eligibility"
     title: ClassVar[str] = "Only people fit for night work work nights"
     reference = "medical fitness for night work (FR L3122-11, DE ArbZG §6(3)); family day-post priority"
+    # Fitness for night work is not for sale.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD, RuleMode.OFF})
 
     def check(self, timeline: Timeline) -> list[Violation]:
         return [
@@ -284,6 +292,8 @@ class Requests(Rule):
     id: ClassVar[str] = "core.requests"
     title: ClassVar[str] = "Employees' requests are honoured where possible"
     reference = "employee requests"
+    # A wish is priced, never imposed.
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.SOFT, RuleMode.OFF})
     mode = RuleMode.SOFT
 
     def check(self, timeline: Timeline) -> list[Violation]:

@@ -24,7 +24,15 @@ from roulement.rules.core import (
 )
 from roulement.rules.de import german_rules
 from roulement.rules.fr import french_rules
-from roulement.rules.plant import ForbiddenSuccessions, ForwardRotation, MaxConsecutiveNights, site_rest
+from roulement.rules.people import people_rules
+from roulement.rules.plant import (
+    ForbiddenSuccessions,
+    ForwardRotation,
+    MaxConsecutiveNights,
+    NoEarlyAfterLate,
+    RestAfterNightBlock,
+    site_rest,
+)
 
 
 class RuleSettingError(ValueError):
@@ -35,22 +43,21 @@ class RuleSettingError(ValueError):
         self.location = location
 
 
-# Rules the solver's structure relies on: they cannot be made soft or switched off.
-STRUCTURAL = {"core.one-shift-per-day", "core.qualification"}
-
 PACKS: dict[str, Callable[[], list[Rule]]] = {
     "core": lambda: [OneShiftPerDay(), Qualification(), Absences(), NightEligibility(), Coverage(),
                      SafetyMinimums(), Requests()],
     "FR": french_rules,
     "DE": german_rules,
-    "plant": lambda: [MaxConsecutiveNights(), ForwardRotation(), ForbiddenSuccessions(), site_rest()],
+    "plant": lambda: [MaxConsecutiveNights(), ForwardRotation(), ForbiddenSuccessions(), RestAfterNightBlock(),
+                      NoEarlyAfterLate(), site_rest()],
     "contract": lambda: [ContractHours(), MaxShiftsPerType(), ConsecutiveDays(), MaxWeekends(), BalancedShifts()],
+    "people": people_rules,
 }
 
 
 def default_packs(scenario: Scenario) -> list[str]:
     law = "FR" if scenario.site.jurisdiction is Jurisdiction.FR else "DE"
-    return ["core", law, "plant", "contract"]
+    return ["core", law, "plant", "contract", "people"]
 
 
 def all_rules() -> list[Rule]:
@@ -58,19 +65,24 @@ def all_rules() -> list[Rule]:
     return [rule for factory in PACKS.values() for rule in factory()]
 
 
-def build_rules(scenario: Scenario) -> list[Rule]:
-    """The rules in force, configured; rules set to `off` are left out."""
-    packs = scenario.rules.packs or default_packs(scenario)
+def build_rules(scenario: Scenario, ignore: frozenset[str] = frozenset()) -> list[Rule]:
+    """The rules in force, configured; rules set to `off` are left out, and so are the `ignore`d packs
+    (settings for their rules are then skipped, so a scenario plans the same with a pack ignored)."""
+    packs = [pack for pack in scenario.rules.packs or default_packs(scenario) if pack not in ignore]
+    ignored_ids = {rule.id for pack in ignore if pack in PACKS for rule in PACKS[pack]()}
     rules = [rule for pack in packs for rule in PACKS[pack]()]
     by_id = {rule.id: rule for rule in rules}
     for rule_id, setting in scenario.rules.settings.items():
         location: tuple[str | int, ...] = ("rules", "settings", rule_id)
         rule = by_id.get(rule_id)
+        if rule is None and rule_id in ignored_ids:
+            continue
         if rule is None:
             known = ", ".join(sorted(by_id))
             raise RuleSettingError(location, f"no rule {rule_id!r} in the packs in force ({known})")
-        if rule_id in STRUCTURAL and setting.mode not in (None, RuleMode.HARD):
-            raise RuleSettingError((*location, "mode"), f"rule {rule_id} is structural and stays hard")
+        if setting.mode is not None and setting.mode not in rule.modes:
+            allowed = ", ".join(sorted(mode.value for mode in rule.modes))
+            raise RuleSettingError((*location, "mode"), f"rule {rule_id} can only be {allowed}")
         try:
             rule.configure(setting.mode, setting.weight, setting.params)
         except ValueError as error:

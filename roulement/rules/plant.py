@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from roulement.model.calendar import Occurrence
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, RuleMode, Scenario
-from roulement.rules.base import Encoder, PerEmployeeRule
+from roulement.rules.base import Encoder, PerEmployeeRule, hours
 from roulement.rules.working_time import DailyRest
 
 
@@ -139,3 +140,84 @@ def site_rest() -> DailyRest:
     rule = DailyRest("plant.min-rest", "site rule: minimum rest between two shifts", min_hours=11.0)
     rule.mode = RuleMode.OFF
     return rule
+
+
+class RestAfterNightBlock(PerEmployeeRule):
+    """After the last night of a block (no night the next day), at least `min_rest_hours` off.
+
+    Every shift starting too soon after a block's last night counts once. Soft by default: it is guidance,
+    not law, and common two-team patterns (night, day off, night) break it; a plant makes it hard in its
+    settings (KOS does)."""
+
+    id: ClassVar[str] = "plant.rest-after-nights"
+    title: ClassVar[str] = "Rest after a night block"
+    reference = "BAuA shift-work guidance (ArbZG §6(1)): at least 24 h, better 48 h off after a night block"
+    mode = RuleMode.SOFT
+    weight = 10
+
+    def __init__(self, min_rest_hours: float = 48.0) -> None:
+        self.min_rest_hours = min_rest_hours
+
+    def _too_soon(self, night: Occurrence, following: Occurrence) -> bool:
+        rest = following.start - night.end
+        return 0 <= rest < round(self.min_rest_hours * 60) and following.day > night.day
+
+    def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        items = timeline.by_employee.get(employee.id, [])
+        nights = {item.day for item in items if item.occurrence.is_night}
+        found = []
+        for index, night in enumerate(items):
+            if not night.occurrence.is_night or night.day + 1 in nights:
+                continue
+            for following in items[index + 1:]:
+                if self._too_soon(night.occurrence, following.occurrence):
+                    rest = following.start - night.end
+                    found.append((1, f"works {following.shift} on {following.date} only {hours(rest)} after "
+                                     f"the night block ending {night.date} (at least {self.min_rest_hours:g} h "
+                                     f"asked)", [night.date, following.date]))
+        return found
+
+    def encode(self, encoder: Encoder) -> None:
+        for employee in encoder.scenario.employees:
+            shifts = encoder.shifts_of(employee.id)
+            nights_on: dict[int, list[Any]] = {}
+            for occurrence, literal in shifts:
+                if occurrence.is_night:
+                    nights_on.setdefault(occurrence.day, []).append(literal)
+            for index, (night, night_literal) in enumerate(shifts):
+                if not night.is_night:
+                    continue
+                for following, literal in shifts[index + 1:]:
+                    if not self._too_soon(night, following):
+                        continue
+                    # Broken when: this night, no night the next day (the block ends), and this shift.
+                    clause = [night_literal.Not(), literal.Not(), *nights_on.get(night.day + 1, [])]
+                    if self.mode is RuleMode.HARD:
+                        encoder.model.add_bool_or(clause)
+                        continue
+                    breach = encoder.new_bool(f"{self.id} {employee.id} {night.day} {following.day}")
+                    encoder.model.add_bool_or([*clause, breach])
+                    # A breach only when it really happens, so the solver's price is the checker's.
+                    encoder.model.add_implication(breach, night_literal)
+                    encoder.model.add_implication(breach, literal)
+                    for next_night in nights_on.get(night.day + 1, []):
+                        encoder.model.add_implication(breach, next_night.Not())
+                    encoder.add_cost(self.id, [(self.weight, breach)])
+
+
+class NoEarlyAfterLate(NextDayPairs):
+    """No early shift the day after a late one (a 'quick return'), whatever the legal rest allows."""
+
+    id: ClassVar[str] = "plant.no-early-after-late"
+    title: ClassVar[str] = "Early shift right after a late one"
+    reference = "BAuA handbook 10.3 (quick returns, ArbZG §6(1)); INRS shift-work prevention"
+
+    def __init__(self, early_before_hour: float = 7.0, late_after_hour: float = 20.0) -> None:
+        self.early_before_hour = early_before_hour
+        self.late_after_hour = late_after_hour
+
+    def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
+        first, second = scenario.shift(before), scenario.shift(after)
+        late = not first.crosses_midnight and first.end.hour + first.end.minute / 60 >= self.late_after_hour
+        early = second.start.hour + second.start.minute / 60 < self.early_before_hour
+        return late and early

@@ -52,7 +52,8 @@ def _night_worker_literal(encoder: Encoder, employee: Employee, nights_per_week:
     """A literal that must hold when the person counts as a night worker, or None if they never can.
 
     Status follows the roster: `nights_per_week` night shifts in some calendar week (FR L3122-5: twice a
-    week; DE §2(5): night work in rotating shifts, so once), or a declared status.
+    week; DE §2(5): night work in rotating shifts, so once), or a declared status. Weeks cut by the horizon
+    count too: two nights in the planned part of a week are two nights in that week.
     """
 
     def build() -> Literal | None:
@@ -62,7 +63,7 @@ def _night_worker_literal(encoder: Encoder, employee: Employee, nights_per_week:
         if not night_literals:
             return None
         status = encoder.new_bool(f"night worker {employee.id}")
-        for week in encoder.calendar.weeks:
+        for week in encoder.calendar.touched_weeks:
             in_week = [lit for o, lit in night_literals if o.day in week.days]
             if len(in_week) >= nights_per_week:
                 encoder.model.add(sum(in_week) <= nights_per_week - 1 + 7 * status)
@@ -77,7 +78,7 @@ def is_night_worker(timeline: Timeline, employee: Employee, nights_per_week: int
     items = timeline.by_employee.get(employee.id, [])
     return any(
         sum(1 for item in items if item.occurrence.is_night and item.day in week.days) >= nights_per_week
-        for week in timeline.calendar.weeks
+        for week in timeline.calendar.touched_weeks
     )
 
 
@@ -190,7 +191,7 @@ class DailyMax(PerEmployeeRule):
 
 
 class WeeklyMax(PerEmployeeRule):
-    """At most `max_hours` of work in any calendar week."""
+    """At most `max_hours` of work in any calendar week, including weeks cut by the horizon's edges."""
 
     id: ClassVar[str] = "weekly-max"
 
@@ -202,10 +203,10 @@ class WeeklyMax(PerEmployeeRule):
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         found = []
         limit = self.max_hours * 60
-        for week in timeline.calendar.weeks:
+        for week in timeline.calendar.touched_weeks:
             worked = timeline.worked_between(employee.id, week.start, week.end)
             if worked > limit:
-                monday = timeline.calendar.dates[week.first_day]
+                monday = timeline.calendar.date(week.first_day)
                 found.append((math.ceil((worked - limit) / 60),
                               f"works {hours(worked)} in the week of {monday}, more than {hours(limit)}",
                               [monday]))
@@ -213,7 +214,7 @@ class WeeklyMax(PerEmployeeRule):
 
     def encode(self, encoder: Encoder) -> None:
         for employee in encoder.scenario.employees:
-            for week in encoder.calendar.weeks:
+            for week in encoder.calendar.touched_weeks:
                 terms = _worked_terms(encoder, employee.id, week.start, week.end)
                 if _upper_bound(terms) > self.max_hours * 60:
                     encoder.at_most(self, terms, round(self.max_hours * 60),

@@ -42,6 +42,8 @@ class BuildOptions:
     # Days (indexes) whose assignments are frozen to `frozen` (re-planning keeps the past as it was).
     frozen_days: set[int] = field(default_factory=set)
     frozen: Roster | None = None
+    # (employee, day) cells frozen to `frozen` as well: a re-plan's neighbourhood leaves the rest as published.
+    frozen_cells: set[tuple[str, int]] = field(default_factory=set)
 
 
 class ModelBuilder:
@@ -86,7 +88,8 @@ class ModelBuilder:
             for day in range(self.calendar.days):
                 for shift in self.scenario.shifts:
                     occurrence = self.calendar.occurrence(day, shift.id)
-                    if day in self.options.frozen_days:
+                    fixed = day in self.options.frozen_days or (employee.id, day) in self.options.frozen_cells
+                    if fixed:
                         choice = frozen.get((employee.id, day))
                         posts = [choice[1]] if choice is not None and choice[0] == shift.id else []
                     else:
@@ -96,7 +99,7 @@ class ModelBuilder:
                             if all(rule.permits(employee, occurrence, post) for rule in permitting)
                         ]
                     if posts:
-                        self._add_work_variable(employee.id, occurrence, posts, fixed=day in self.options.frozen_days)
+                        self._add_work_variable(employee.id, occurrence, posts, fixed=fixed)
             self._shifts_of[employee.id].sort(key=lambda pair: (pair[0].start, pair[0].end))
 
     def _add_work_variable(self, employee: str, occurrence: Occurrence, posts: list[str], fixed: bool) -> None:

@@ -1,0 +1,421 @@
+"""Why a plant cannot be covered, and why a person works (or not) on a day: facts in words, in fr/de/en.
+
+Infeasibility: every hard constraint is put in a group (a rule, or the coverage of one post on one shift, or
+one safety minimum) switched on by an assumption literal. CP-SAT proves the model infeasible and returns a
+subset of assumptions that is already infeasible (`sufficient_assumptions_for_infeasibility`); it is then
+shrunk by deletion (drop a group, re-check) into a small set of conflicting groups, stated with numbers.
+Skills, absences and night fitness shape which variables exist, so they appear as facts (how many people
+hold the skills), not as groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ortools.sat.python import cp_model
+
+from roulement.check.checker import check_roster
+from roulement.model.calendar import Calendar
+from roulement.model.demand import demand_slots
+from roulement.model.roster import Assignment, Roster, Timeline
+from roulement.model.scenario import Employee, RequestKind, RuleMode, Scenario
+from roulement.report.messages import REQUEST_KINDS, Lang, message, rule_statement
+from roulement.rules.base import Encoder, Literal, Rule, Terms, Violation
+from roulement.rules.packs import build_rules
+from roulement.solve.builder import BuildOptions, ModelBuilder
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One sentence: a message key and its parameters, rendered in any language."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: Lang = "en") -> str:
+        return message(self.key, lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A small set of facts that together explain something (a conflict, a decision)."""
+
+    facts: tuple[Fact, ...]
+    rules: tuple[str, ...] = ()
+    posts: tuple[str, ...] = ()
+    statements: dict[str, dict[str, str]] = field(default_factory=dict)  # rule id -> lang -> statement
+
+    def text(self, lang: Lang = "en") -> str:
+        parts = [fact.text(lang) for fact in self.facts]
+        parts += [self.statements[rule][lang] for rule in self.rules if rule in self.statements]
+        sentence = "; ".join(parts)
+        return sentence[:1].upper() + sentence[1:] + "."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rules": list(self.rules), "posts": list(self.posts),
+                "text": {lang: self.text(lang) for lang in ("en", "fr", "de")}}
+
+
+Group = tuple[str, ...]
+
+
+class _GroupedBuilder(ModelBuilder):
+    """A ModelBuilder whose hard constraints are each switched on by the assumption literal of their group."""
+
+    def __init__(self, scenario: Scenario, rules: Sequence[Rule]) -> None:
+        self.groups: dict[Group, Any] = {}
+        super().__init__(scenario, rules, BuildOptions(allow_shortfall=False))
+
+    def group(self, rule: Rule, label: str) -> Any:
+        words = label.split()
+        if rule.id == "core.coverage" and len(words) >= 3:
+            key: Group = (rule.id, words[1], words[2])  # "cover POST SHIFT DAY"
+        elif rule.id == "core.safety-minimum" and len(words) >= 2:
+            key = (rule.id, words[1])  # "safety ID START"
+        else:
+            key = (rule.id,)
+        if key not in self.groups:
+            self.groups[key] = self.model.new_bool_var(f"group {' '.join(key)}")
+        return self.groups[key]
+
+    def at_most(self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (),
+                unit: int = 1) -> None:
+        if rule.mode is not RuleMode.HARD:
+            return
+        expression = sum(c * lit for c, lit in terms)
+        self.model.add(expression <= bound).only_enforce_if([*only_if, self.group(rule, label)])
+
+    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
+                 unit: int = 1) -> None:
+        if rule.mode is not RuleMode.HARD:
+            return
+        expression = sum(c * lit for c, lit in terms)
+        self.model.add(expression >= bound).only_enforce_if(self.group(rule, label))
+
+    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
+        if rule.mode is not RuleMode.HARD:
+            return
+        self.model.add_bool_or([literal.Not() for literal in literals]).only_enforce_if(self.group(rule, label))
+
+    def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
+        """Costs do not matter to feasibility."""
+
+
+def _infeasible(builder: _GroupedBuilder, groups: Sequence[Group], seconds: float, workers: int) -> bool | None:
+    """True: proven infeasible with these groups on; False: feasible; None: unknown in time."""
+    model = builder.model
+    model.clear_assumptions()
+    model.add_assumptions([builder.groups[g] for g in groups])
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        return True
+    return False if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+def conflicting_groups(scenario: Scenario, rules: Sequence[Rule] | None = None, time_limit: float = 20.0,
+                       workers: int = 1) -> list[Group] | None:
+    """A small set of constraint groups that cannot all hold; None if none was found (feasible or no time)."""
+    started = time.monotonic()
+    builder = _GroupedBuilder(scenario, list(rules) if rules is not None else build_rules(scenario))
+    builder.model.clear_objective()  # type: ignore[no-untyped-call]
+    every = sorted(builder.groups)
+    builder.model.add_assumptions([builder.groups[g] for g in every])
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
+    solver.parameters.max_time_in_seconds = max(time_limit / 2, 1.0)
+    solver.parameters.num_workers = 1  # cores come from the single-thread search
+    if solver.solve(builder.model) != cp_model.INFEASIBLE:
+        return None
+    index = {builder.groups[g].Index(): g for g in every}
+    core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index] or every
+    # Shrink by deletion: try without each group (coverage last, so rules are dropped first when they can be).
+    core.sort(key=lambda g: (g[0] == "core.coverage", g))
+    for group in list(core):
+        remaining = time_limit - (time.monotonic() - started)
+        if remaining <= 0.5 or len(core) == 1:
+            break
+        trial = [g for g in core if g != group]
+        if _infeasible(builder, trial, min(remaining, max(time_limit / 8, 1.0)), workers) is True:
+            core = trial
+    return sorted(core)
+
+
+def _people_for(scenario: Scenario, posts: set[str]) -> list[Employee]:
+    return [e for e in scenario.employees if any(set(scenario.post(p).skills) <= set(e.skills) for p in posts)]
+
+
+def _capacity_minutes(rule: Rule, employee: Employee, calendar: Calendar, scenario: Scenario) -> float | None:
+    """The most minutes one person may work over the horizon under `rule` alone (None: the rule sets no cap)."""
+    weeks = calendar.days / 7
+    params = rule.params()
+    if "max_hours" in params and ("window_weeks" in params or rule.id.endswith("weekly-max")):
+        return float(params["max_hours"]) * 60 * weeks
+    if "max_days" in params:
+        shortest = max(s.duration_minutes for s in scenario.shifts)
+        return float(params["max_days"]) * weeks * shortest
+    if rule.id == "contract.hours":
+        from roulement.rules.contract import ContractHours
+
+        high = ContractHours().bounds(employee, calendar.days, scenario.horizon.start)[1]
+        return None if high is None else float(high)
+    return None
+
+
+def explain_infeasibility(scenario: Scenario, rules: Sequence[Rule] | None = None, time_limit: float = 20.0,
+                          workers: int = 1) -> list[Explanation]:
+    """The conflicting facts, in words, when the scenario's minimums cannot be met within the rules in force.
+
+    Each skill group is tried alone first (its posts and people, contract minimums lifted, no safety minimums):
+    a relaxation, so a conflict found there is a conflict of the plant, and the models are small. If no group
+    fails alone, the whole plant is searched for a conflict with the time left.
+    """
+    from roulement.analyse.capacity import group_scenario, skill_groups
+
+    started = time.monotonic()
+    groups_of_plant = skill_groups(scenario)
+    found: list[Explanation] = []
+    if len(groups_of_plant) > 1 or scenario.safety_minimums:
+        for group in groups_of_plant:
+            remaining = time_limit - (time.monotonic() - started)
+            if remaining < 1.0:
+                break
+            alone = group_scenario(scenario, group)
+            found += _explain(alone, build_rules(alone), min(remaining, max(time_limit / 3, 2.0)), workers)
+    if found:
+        return found
+    remaining = time_limit - (time.monotonic() - started)
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    return _explain(scenario, in_force, max(remaining, 1.0), workers)
+
+
+def _explain(scenario: Scenario, in_force: list[Rule], time_limit: float, workers: int) -> list[Explanation]:
+    groups = conflicting_groups(scenario, in_force, time_limit, workers)
+    if groups is None:
+        return []
+    by_id = {rule.id: rule for rule in in_force}
+    calendar = Calendar(scenario)
+    slots = demand_slots(scenario)
+    facts: list[Fact] = []
+    posts: set[str] = set()
+    demand_minutes = 0.0
+    for group in groups:
+        if group[0] == "core.coverage":
+            post, shift = group[1], group[2]
+            posts.add(post)
+            mine = [s for s in slots if s.post == post and s.shift == shift and s.min > 0]
+            levels = sorted({s.min for s in mine})
+            days = len({s.day for s in mine})
+            count = levels[-1] if levels else 0
+            name = scenario.post(post).name or post
+            key = "post-needs-every" if days == calendar.days else "post-needs"
+            facts.append(Fact(key, {"post": name, "count": count, "shift": shift, "days": days,
+                                    "horizon": calendar.days}))
+            demand_minutes += sum(s.min * calendar.occurrence(s.day, s.shift).worked for s in mine)
+        elif group[0] == "core.safety-minimum":
+            minimum = next(m for m in scenario.safety_minimums if m.id == group[1])
+            facts.append(Fact("safety-needs", {"count": minimum.min, "skill": minimum.skill,
+                                               "reference": minimum.reference}))
+    rule_ids = tuple(g[0] for g in groups if len(g) == 1)
+    if posts:
+        people = _people_for(scenario, posts)
+        skills = ", ".join(sorted({skill for p in posts for skill in scenario.post(p).skills}))
+        night_posts = any(calendar.occurrence(0, g[2]).is_night for g in groups if g[0] == "core.coverage")
+        if night_posts:
+            facts.append(Fact("holders-night", {"count": len(people), "skills": skills,
+                                                "night": sum(1 for e in people if e.night_eligible)}))
+        else:
+            facts.append(Fact("holders", {"count": len(people), "skills": skills}))
+    statements = {rid: {lang: rule_statement(by_id[rid], lang) for lang in ("en", "fr", "de")}
+                  for rid in rule_ids if rid in by_id}
+    needed = _lower_bound(scenario, calendar, [by_id[r] for r in rule_ids if r in by_id], posts, demand_minutes)
+    tail = (Fact("needed", {"needed": needed}),) if needed is not None else ()
+    return [Explanation(tuple(facts), rule_ids, tuple(sorted(posts)), statements, )] + (
+        [Explanation(tail)] if tail else [])
+
+
+def _lower_bound(scenario: Scenario, calendar: Calendar, rules: list[Rule], posts: set[str],
+                 demand_minutes: float) -> int | None:
+    """People needed at least: demanded minutes over the most one person may work under the binding rules."""
+    if not posts or not demand_minutes:
+        return None
+    people = _people_for(scenario, posts)
+    caps = [cap for rule in rules for e in people[:1] if (cap := _capacity_minutes(rule, e, calendar, scenario))]
+    if not caps:
+        return None
+    return math.ceil(demand_minutes / min(caps))
+
+
+# --- why does E work (or not) on D? -------------------------------------------------------------------------
+
+
+class Granted(Rule):
+    """Forces one request to be granted (hard), to price what granting it would cost."""
+
+    id: ClassVar[str] = "explain.granted"
+    title: ClassVar[str] = "Request granted"
+    reference = "what-if"
+
+    def __init__(self, employee: str, date: dt.date, kind: RequestKind, shift: str | None) -> None:
+        self.employee, self.date, self.kind, self.shift = employee, date, kind, shift
+
+    def granted(self, shifts: set[str]) -> bool:
+        return {
+            RequestKind.DAY_OFF: not shifts, RequestKind.DAY_ON: bool(shifts),
+            RequestKind.SHIFT_ON: self.shift in shifts, RequestKind.SHIFT_OFF: self.shift not in shifts,
+        }[self.kind]
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        shifts = {i.shift for i in timeline.by_employee.get(self.employee, []) if i.date == self.date}
+        return [] if self.granted(shifts) else [self.violation("request not granted", self.employee, [self.date])]
+
+    def encode(self, encoder: Encoder) -> None:
+        day = encoder.calendar.day_of[self.date]
+        terms = encoder.works_day(self.employee, day)
+        literal = encoder.works(self.employee, day, self.shift) if self.shift else None
+        if self.kind is RequestKind.DAY_OFF:
+            for _, lit in terms:
+                encoder.forbid_all(self, [lit], f"grant {self.employee}")
+        elif self.kind is RequestKind.DAY_ON:
+            encoder.at_least(self, terms, 1, f"grant {self.employee}")
+        elif self.kind is RequestKind.SHIFT_ON:
+            encoder.at_least(self, [] if literal is None else [(1, literal)], 1, f"grant {self.employee}")
+        elif literal is not None:
+            encoder.forbid_all(self, [literal], f"grant {self.employee}")
+
+
+def _rules_broken_by(scenario: Scenario, roster: Roster, employee: str, rules: Sequence[Rule]) -> list[Rule]:
+    """The hard rules `employee` would break in `roster` that they do not already break."""
+    by_id = {rule.id: rule for rule in rules}
+    found = {v.rule for v in check_roster(scenario, roster, rules).violations if v.employee == employee}
+    return [by_id[rid] for rid in sorted(found) if rid in by_id]
+
+
+def explain_day(scenario: Scenario, roster: Roster, employee_id: str, day: dt.date, lang: Lang = "en",
+                time_limit: float = 10.0, workers: int = 2) -> list[str]:
+    """Why `employee_id` works or not on `day`, and why each of their requests that day is granted or not."""
+    rules = build_rules(scenario)
+    employee = scenario.employee(employee_id)
+    calendar = Calendar(scenario)
+    name = employee.name or employee.id
+    timeline = Timeline(scenario, roster, calendar)
+    mine = [i for i in timeline.by_employee.get(employee_id, []) if i.date == day]
+    slots = {(s.day, s.shift, s.post): s for s in demand_slots(scenario)}
+    index = calendar.day_of[day]
+    lines: list[str] = []
+    if mine:
+        item = mine[0]
+        lines.append(message("works", lang, employee=name, shift=item.shift, post=item.post, date=day,
+                             start=f"{item.occurrence.start_local:%H:%M}", end=f"{item.occurrence.end_local:%H:%M}"))
+        slot = slots.get((index, item.shift, item.post))
+        if slot is not None:
+            assigned = len(timeline.by_slot.get((index, item.shift, item.post), []))
+            if assigned <= slot.min:
+                lines.append(message("needed-on-post", lang, employee=name, post=item.post, left=assigned - 1,
+                                     required=slot.min, shift=item.shift))
+            else:
+                lines.append(message("spare-on-post", lang, post=item.post, assigned=assigned, required=slot.min,
+                                     shift=item.shift))
+    else:
+        lines.append(message("off", lang, employee=name, date=day))
+        absence = next((a for a in employee.absences if a.covers(day)), None)
+        if absence is not None:
+            lines.append(message("absent", lang, employee=name, date=day, kind=absence.kind.value))
+        else:
+            lines += _why_not(scenario, roster, employee, index, timeline, rules, slots, lang)
+    for request in employee.requests:
+        if request.date != day:
+            continue
+        kind = REQUEST_KINDS[request.kind.value][lang] + (f" {request.shift}" if request.shift else "")
+        shifts = {i.shift for i in mine}
+        wish = Granted(employee_id, day, request.kind, request.shift)
+        if wish.granted(shifts):
+            lines.append(message("request-granted", lang, kind=kind, date=day))
+            continue
+        lines.append(message("request-refused", lang, kind=kind, date=day))
+        lines += _cost_of_granting(scenario, roster, wish, rules, lang, time_limit, workers)
+    return lines
+
+
+def _why_not(scenario: Scenario, roster: Roster, employee: Employee, index: int, timeline: Timeline,
+             rules: Sequence[Rule], slots: dict[tuple[int, str, str], Any], lang: Lang) -> list[str]:
+    """For each shift the person could be asked for that day: what stands in the way."""
+    calendar = timeline.calendar
+    day = calendar.dates[index]
+    name = employee.name or employee.id
+    eligible = {p.id for p in scenario.eligible_posts(employee)}
+    wanted = [(shift, post) for (d, shift, post) in slots if d == index and post in eligible]
+    if not wanted:
+        return [message("no-post", lang, employee=name, date=day)]
+    lines = []
+    for shift in sorted({s for s, _ in wanted}):
+        occurrence = calendar.occurrence(index, shift)
+        if occurrence.is_night and not employee.night_eligible:
+            lines.append(message("not-night-eligible", lang, employee=name, shift=shift,
+                                 reference="FR L3122-11 / DE ArbZG §6(3)"))
+            continue
+        posts = sorted(p for s, p in wanted if s == shift)
+        trial = Roster([*roster.assignments, Assignment(employee.id, day, shift, posts[0])])
+        broken = _rules_broken_by(scenario, trial, employee.id, rules)
+        already = {r.id for r in _rules_broken_by(scenario, roster, employee.id, rules)}
+        broken = [r for r in broken if r.id not in already]
+        if broken:
+            lines.append(message("would-break", lang, shift=shift,
+                                 rules="; ".join(rule_statement(r, lang) for r in broken)))
+        for post in posts:
+            slot = slots[(index, shift, post)]
+            assigned = len(timeline.by_slot.get((index, shift, post), []))
+            if assigned >= slot.preferred:
+                lines.append(message("post-full", lang, post=post, assigned=assigned, shift=shift,
+                                     preferred=slot.preferred))
+            elif not broken:
+                lines.append(message("could-work", lang, employee=name, shift=shift, post=post, assigned=assigned,
+                                     preferred=slot.preferred))
+    return lines
+
+
+def _cost_of_granting(scenario: Scenario, roster: Roster, wish: Granted, rules: Sequence[Rule], lang: Lang,
+                      time_limit: float, workers: int) -> list[str]:
+    """Re-solve with the request forced and the current roster priced as published; compare the costs."""
+    from roulement.solve.replan import KeepPublished, roster_changes
+    from roulement.solve.search import SolveOptions, solve
+
+    before = check_roster(scenario, roster, rules)
+    keep = KeepPublished(roster, scenario.horizon.start, weight=5, near_days=0, near_factor=1)
+    # A local re-plan: only people who could stand in for the employee, the day before to the day after, may
+    # change; the rest of the roster stays. The current roster less the request's obstacle is the start.
+    calendar = Calendar(scenario)
+    centre = calendar.day_of[wish.date]
+    employee = scenario.employee(wish.employee)
+    posts = {p.id for p in scenario.eligible_posts(employee)}
+    helpers = {e.id for e in scenario.employees if any(set(scenario.post(p).skills) <= set(e.skills) for p in posts)}
+    days = [d for d in (centre - 1, centre, centre + 1) if 0 <= d < calendar.days]
+    free = {(e, d) for e in helpers | {wish.employee} for d in days}
+    frozen_cells = {(e.id, d) for e in scenario.employees for d in range(calendar.days)} - free
+    start = Roster([a for a in roster if not (a.employee == wish.employee and a.date == wish.date
+                                              and wish.kind in (RequestKind.DAY_OFF, RequestKind.SHIFT_OFF))])
+    result = solve(scenario, SolveOptions(time_limit=time_limit, workers=workers, hint=start, hard_first=False,
+                                          frozen=roster, frozen_cells=frozen_cells, explain_time_limit=0),
+                   rules=[*rules, keep, wish])
+    if result.roster is None:
+        if result.status == "INFEASIBLE":
+            return [message("grant-impossible", lang, status=result.status, seconds=round(result.wall_time, 1))]
+        return [message("grant-unknown", lang, seconds=round(time_limit, 1))]
+    after = check_roster(scenario, result.roster, rules)
+    short = sum(1 for v in after.violations if v.rule in ("core.coverage", "core.safety-minimum"))
+    if short and not any(v.rule in ("core.coverage", "core.safety-minimum") for v in before.violations):
+        return [message("grant-short", lang, shortfall=short)]
+    deltas = {term: after.objective.get(term, 0) - before.objective.get(term, 0)
+              for term in set(after.objective) | set(before.objective)}
+    changes = roster_changes(roster, result.roster, scenario.horizon.start, scenario.horizon.end)
+    terms = ", ".join(f"{term} {delta:+,}" for term, delta in sorted(deltas.items()) if delta) or "0"
+    return [message("grant-cost", lang, delta=after.total - before.total, terms=terms, changes=len(changes),
+                    people=len({c.employee for c in changes}))]

@@ -1,0 +1,358 @@
+"""replan, stress, capacity, explain: absorbing shocks and explaining why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from html import escape
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.live import Live
+
+from roulement import service
+from roulement.analyse.disruption import (
+    DateRange,
+    DisruptionError,
+    add_absence,
+    parse_demand_file,
+    parse_target,
+    post_down,
+    replace_demand,
+)
+from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
+from roulement.cli.plan import _ProgressView
+from roulement.formats.files import write_all_atomic
+from roulement.formats.roster_csv import RosterError, load_roster, roster_to_csv
+from roulement.formats.scenario_yaml import ScenarioError, load_scenario
+from roulement.model.roster import Roster
+from roulement.model.scenario import Scenario
+from roulement.report.html import render_html
+from roulement.report.messages import LANGS, Lang
+from roulement.solve.replan import changes_csv, replan, summarise_changes
+from roulement.solve.search import SolveOptions
+
+
+def _scenario(path: Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as error:
+        fail_input(error.problems)
+
+
+def _roster(path: Path, scenario: Scenario) -> Roster:
+    try:
+        return load_roster(path, scenario)
+    except RosterError as error:
+        fail_input(error.problems)
+
+
+def _date(text: str, what: str, scenario: Scenario) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        fail_input(f"{what}: {text!r} is not a date YYYY-MM-DD")
+    if not scenario.horizon.start <= day <= scenario.horizon.end:
+        fail_input(f"{what}: {day} is outside the horizon {scenario.horizon.start}..{scenario.horizon.end}")
+    return day
+
+
+def _lang(lang: str) -> Lang:
+    for known in LANGS:
+        if lang == known:
+            return known
+    fail_input(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
+
+
+def disrupt(
+    scenario: Scenario, first: dt.date, absent: list[str], down: list[str], demand_file: Path | None
+) -> tuple[Scenario, list[str]]:
+    """Apply the disruptions given on the command line; returns the new scenario and what was applied."""
+    rest = DateRange(first, scenario.horizon.end)
+    applied = []
+    try:
+        for text in absent:
+            employee, span = parse_target(text, "--absent", rest)
+            if span.end < first:
+                raise DisruptionError(f"--absent {text}: ends before --from {first}; the past is frozen")
+            span = DateRange(max(span.start, first), span.end)
+            scenario = add_absence(scenario, employee, span)
+            applied.append(f"{employee} absent {span.start}..{span.end}")
+        for text in down:
+            pattern, span = parse_target(text, "--post-down", rest)
+            if span.end < first:
+                raise DisruptionError(f"--post-down {text}: ends before --from {first}; the past is frozen")
+            span = DateRange(max(span.start, first), span.end)
+            scenario = post_down(scenario, pattern, span)
+            applied.append(f"{pattern} down {span.start}..{span.end}")
+        if demand_file is not None:
+            try:
+                text = demand_file.read_text(encoding="utf-8-sig")
+            except OSError as error:
+                raise DisruptionError(f"{demand_file}: cannot read: {error.strerror}") from error
+            rows = parse_demand_file(text, scenario, str(demand_file))
+            early = [row for row in rows if row.dates and min(row.dates) < first]
+            if early:
+                raise DisruptionError(f"{demand_file}: demand on {min(early[0].dates or [first])} is before --from "
+                                      f"{first}; the past is frozen")
+            scenario = replace_demand(scenario, rows)
+            applied.append(f"demand of {len(rows)} slots from {demand_file}")
+    except DisruptionError as error:
+        fail_input(str(error).splitlines())
+    return scenario, applied
+
+
+def _digest(applied: list[str]) -> str:
+    if not applied:
+        return "no disruption given"
+    absences = [a for a in applied if " absent " in a]
+    others = [a for a in applied if " absent " not in a]
+    shown = absences if len(absences) <= 3 else [f"{len(absences)} people absent"]
+    return "; ".join(shown + others)
+
+
+@app.command(name="replan")
+def replan_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML the roster was planned for.")],
+    roster: Annotated[Path, typer.Argument(help="The published roster CSV.")],
+    first: Annotated[str, typer.Option("--from", help="First day that may change (YYYY-MM-DD); earlier days are "
+                                                     "frozen.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for roster.csv, changes.csv and the report.")],
+    absent: Annotated[list[str] | None, typer.Option(
+        "--absent", help="EMPLOYEE or EMPLOYEE:FROM..TO newly absent (default: from --from to the end).")] = None,
+    post_down_: Annotated[list[str] | None, typer.Option(
+        "--post-down", help="POST or POST:FROM..TO needing nobody (a line down); POST may be a pattern like L3-*.")
+    ] = None,
+    demand_file: Annotated[Path | None, typer.Option(
+        "--demand-file", help="CSV post,date,shift,min[,preferred,max] replacing those slots' demand.")] = None,
+    compare_full: Annotated[bool, typer.Option(
+        "--compare-full", help="Also re-solve from scratch and compare the change counts.")] = False,
+    whole: Annotated[bool, typer.Option(
+        "--whole", help="Let everyone change, not only the people near the disruption.")] = False,
+    time_limit: Annotated[float, typer.Option(help="Seconds of search (each solve).", min=1)] = 10.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+) -> None:
+    """Re-plan after a disruption, changing as few shifts as possible (near-term changes cost more)."""
+    chosen = _scenario(scenario)
+    published = _roster(roster, chosen)
+    day = _date(first, "--from", chosen)
+    disrupted, applied = disrupt(chosen, day, absent or [], post_down_ or [], demand_file)
+    console.print(f"Re-planning [bold]{chosen.site.name}[/bold] from {day}: " + _digest(applied))
+    view = _ProgressView(time_limit)
+    stop = threading.Event()
+    with Live(view, console=console, refresh_per_second=4, transient=True):
+        outcome = replan(disrupted, published, day, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+                         compare_full=compare_full, whole=whole, on_progress=view.update, stop=stop)
+    result = outcome.result
+    if outcome.roster is None:
+        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
+        raise typer.Exit(EXIT_VIOLATIONS)
+    disrupted = outcome.scenario  # with the hours the disruption took credited
+    for note in outcome.notes:
+        console.print(f"[dim]{note}[/dim]")
+    checked, report = service.audit(disrupted, outcome.roster)
+    report["solver"] = result.as_dict()
+    summary = summarise_changes(outcome.changes, day)
+    report["replan"] = {
+        "from": day.isoformat(), "disruptions": applied, "changes": len(outcome.changes),
+        "people_changed": len({c.employee for c in outcome.changes}), "summary": summary,
+        "full_resolve_changes": None if outcome.full_changes is None else len(outcome.full_changes),
+    }
+    html = render_html(disrupted, outcome.roster, report).replace(
+        "</body>", f"<section><h2>Re-plan from {day}</h2><p>{escape(summary)}.</p></section></body>", 1)
+    files: dict[Path, str | bytes] = {
+        out / "roster.csv": roster_to_csv(disrupted, outcome.roster),
+        out / "changes.csv": changes_csv(outcome.changes),
+        out / "summary.txt": summary + "\n",
+        out / "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+        out / "report.html": html,
+    }
+    write_all_atomic(files)
+    shortfall = report["summary"]["shortfall_person_shifts"]
+    console.print(f"{result.status} in {result.wall_time:.1f} s · "
+                  + ("coverage [green]complete[/green]" if not shortfall else f"[red]{shortfall} person-shifts "
+                                                                                  "short[/red]")
+                  + f" · violations {len(checked.violations)}")
+    console.print(f"[bold]{summary}[/bold]")
+    if outcome.full is not None:
+        full = "no roster" if outcome.full_changes is None else f"{len(outcome.full_changes)} changes"
+        console.print(f"re-plan: {len(outcome.changes)} changes · full re-solve from scratch: {full} "
+                      f"({outcome.full.status}, {outcome.full.wall_time:.1f} s)")
+    for path in files:
+        console.print(f"  wrote {path}")
+    raise typer.Exit(EXIT_OK if checked.ok else EXIT_VIOLATIONS)
+
+
+def _read_removed(path: Path, scenario: Scenario) -> list[str]:
+    """One employee id a line (or a CSV whose first column is `employee`); '#' starts a comment."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as error:
+        fail_input(f"{path}: cannot read: {error.strerror}")
+    removed, problems = [], []
+    for number, line in enumerate(lines, 1):
+        value = line.split("#", 1)[0].split(",", 1)[0].strip()
+        if not value or (number == 1 and value == "employee"):
+            continue
+        if not scenario.has_employee(value):
+            problems.append(f"{path}:{number}: unknown employee {value!r}")
+        removed.append(value)
+    if problems:
+        fail_input(problems)
+    return removed
+
+
+@app.command()
+def stress(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for stress.json and stress.html.")],
+    cut: Annotated[int | None, typer.Option(help="Remove this many people.", min=0)] = None,
+    order: Annotated[str, typer.Option(help="Who goes first: seniority (last in, first out), "
+                                            "reverse-seniority or random.")] = "seniority",
+    seed: Annotated[int, typer.Option(help="Seed for --order random and for sampling.")] = 0,
+    remove: Annotated[Path | None, typer.Option(help="File of employee ids to remove, one a line.")] = None,
+    absence_rate: Annotated[float | None, typer.Option(
+        help="Monte Carlo: each person is absent on each day with this probability.", min=0.0, max=1.0)] = None,
+    samples: Annotated[int, typer.Option(help="Monte Carlo samples.", min=1)] = 200,
+    time_limit: Annotated[float, typer.Option(help="Seconds for the coverage solve.", min=1)] = 30.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    lang: Annotated[str, typer.Option(help="Language of explanations: en, fr or de.")] = "en",
+) -> None:
+    """Stress-test a headcount cut (can the plant still run within the law?) or random absences."""
+    from rich.progress import Progress as Bar
+
+    from roulement.analyse.capacity import ORDERS, absence_risk, cut_order, risk_chart_svg
+    from roulement.analyse.capacity import stress as run_stress
+    from roulement.analyse.disruption import remove_employees
+
+    chosen = _scenario(scenario)
+    language = _lang(lang)
+    if cut is not None and remove is not None:
+        fail_input("give either --cut or --remove, not both")
+    if order not in ORDERS:
+        fail_input(f"--order: {order!r} is not one of {', '.join(ORDERS)}")
+    removed: list[str] = []
+    if cut is not None:
+        if cut > len(chosen.employees):
+            fail_input(f"--cut {cut}: the scenario has only {len(chosen.employees)} people")
+        removed = cut_order(chosen, order, seed)[:cut]
+    elif remove is not None:
+        removed = _read_removed(remove, chosen)
+    elif absence_rate is None:
+        fail_input("give --cut N, --remove FILE or --absence-rate R")
+    reduced = remove_employees(chosen, removed) if removed else chosen
+    document: dict[str, object] = {"scenario": str(scenario), "removed": removed}
+    sections: list[str] = []
+    if removed or absence_rate is None:
+        how = order if cut is not None else remove
+        console.print(f"Removing {len(removed)} of {len(chosen.employees)} people ({how}); solving for up to "
+                      f"{time_limit:.0f} s…")
+        outcome = run_stress(chosen, reduced, removed, time_limit=time_limit, workers=workers)
+        document["cut"] = outcome.as_dict()
+        if outcome.feasible:
+            console.print("[green]Feasible:[/green] the plant can still be covered within the law over the horizon.")
+            sections.append("<p><b>Feasible</b>: covered within the law over the horizon.</p>")
+        else:
+            for judged in outcome.groups:
+                if judged["alone"] != "covered":
+                    console.print(f"  skill group {'+'.join(judged['posts'])} ({judged['people']} people) alone: "
+                                  f"[red]{judged['alone']}[/red]")
+            status = "no roster found" if outcome.result.roster is None else "not covered"
+            console.print(f"[red]Breaks[/red] ({status}): person-shifts short by post:")
+            for post, short in outcome.by_post().items():
+                shifts = sorted({b.shift for b in outcome.breaks if b.post == post})
+                days = sorted({b.date for b in outcome.breaks if b.post == post})
+                console.print(f"  {post}: {short} short on shifts {','.join(shifts)}, {len(days)} days "
+                              f"(first {days[0]})")
+            if outcome.safety_breaks:
+                console.print(f"  safety minimums broken {len(outcome.safety_breaks)} times")
+            for gap in outcome.missing:
+                console.print(f"  {gap['post']} (skills {', '.join(gap['skills'])}): {gap['holders_left']} holders "
+                              f"left, at least {gap['holders_needed_at_least']} needed by hours alone: "
+                              f"[bold]{gap['missing']} missing[/bold]")
+            for need in outcome.group_needs:
+                console.print(f"  group {'+'.join(need['posts'])}: {need['left']} left; fewest that can run it: "
+                              f"{need['lower_bound']}–{need['minimum'] or '?'}: [bold]at least "
+                              f"{need['missing_at_least']} missing[/bold]")
+            for explanation in outcome.result.explanations:
+                console.print(f"  [yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
+            rows = "".join(f"<tr><td>{escape(p)}</td><td>{n}</td></tr>" for p, n in outcome.by_post().items())
+            sections.append(f"<p><b>Not covered.</b></p><table><tr><th>post</th><th>person-shifts short</th></tr>"
+                            f"{rows}</table>")
+    if absence_rate is not None:
+        with Bar(console=console, transient=True) as bar:
+            task = bar.add_task("sampling absences", total=samples)
+            risk = absence_risk(reduced, absence_rate, samples, seed,
+                                on_sample=lambda done: bar.update(task, completed=done))
+        document["absence_risk"] = risk.as_dict()
+        console.print(f"{samples} samples at {absence_rate:.0%} absence ({risk.seconds:.1f} s): plant short in "
+                      f"{risk.plant_short:.0%} of samples")
+        for post, share in sorted(risk.post_short.items(), key=lambda kv: -kv[1]):
+            if share:
+                console.print(f"  {post}: short in {share:.0%}")
+        sections.append(f"<h2>Random absences ({absence_rate:.0%}, {samples} samples)</h2>"
+                        f"<p>Probability each post runs short (max-flow relaxation: a lower bound).</p>"
+                        + risk_chart_svg(risk))
+    html = ("<!doctype html><html><head><meta charset='utf-8'><title>roulement stress</title></head><body>"
+            f"<h1>Stress test: {escape(chosen.site.name)}</h1>" + "".join(sections) + "</body></html>")
+    write_all_atomic({out / "stress.json": json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                      out / "stress.html": html})
+    console.print(f"  wrote {out / 'stress.json'}\n  wrote {out / 'stress.html'}")
+
+
+@app.command(name="capacity")
+def capacity_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    time_limit: Annotated[float, typer.Option(help="Seconds per skill group.", min=1)] = 20.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """The fewest people per skill group that can run the plant within the law (bound + verification)."""
+    from rich.table import Table
+
+    from roulement.analyse.capacity import capacity
+
+    chosen = _scenario(scenario)
+    results = capacity(chosen, time_limit, workers,
+                       on_group=None if as_json else lambda r: console.print(f"[dim]{r.group.name}: done[/dim]"))
+    if as_json:
+        console.print_json(json.dumps([r.as_dict() for r in results]))
+        return
+    table = Table("posts", "skills", "people", "minimum", "margin")
+    for r in results:
+        if r.best is None:  # no roster in time: only the proven bound is known
+            minimum, margin = f"≥ {r.bound}", f"≤ {r.available - r.bound}"
+        elif r.exact:
+            minimum, margin = str(r.best), str(r.available - r.best)
+        else:
+            minimum, margin = f"{r.bound}–{r.best}", f"{r.available - r.best}–{r.available - r.bound}"
+        table.add_row(", ".join(r.group.posts), ", ".join(r.group.skills), str(r.available), minimum, margin)
+    console.print(table)
+    if chosen.safety_minimums:
+        console.print("[dim]Safety minimums span groups and are not part of these figures.[/dim]")
+
+
+@app.command(name="explain")
+def explain_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    roster: Annotated[Path, typer.Argument(help="Roster CSV.")],
+    employee: Annotated[str, typer.Option(help="Employee id.")],
+    date: Annotated[str, typer.Option(help="Day (YYYY-MM-DD).")],
+    lang: Annotated[str, typer.Option(help="Language: en, fr or de.")] = "en",
+    time_limit: Annotated[float, typer.Option(help="Seconds to price granting a refused request.", min=1)] = 10.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+) -> None:
+    """Why does EMPLOYEE work (or not) on DATE, and why was their request that day refused?"""
+    from roulement.analyse.explain import explain_day
+
+    chosen = _scenario(scenario)
+    language = _lang(lang)
+    if not chosen.has_employee(employee):
+        fail_input(f"--employee: unknown employee {employee!r}")
+    day = _date(date, "--date", chosen)
+    loaded = _roster(roster, chosen)
+    for line in explain_day(chosen, loaded, employee, day, language, time_limit, workers):
+        console.print(line, highlight=False)

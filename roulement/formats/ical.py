@@ -1,0 +1,35 @@
+"""One person's shifts as an iCalendar feed (RFC 5545), in real local times with the site's time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar as ICalendar
+from icalendar import Event
+
+from roulement.model.calendar import Calendar
+from roulement.model.roster import Assignment
+from roulement.model.scenario import Scenario
+
+
+def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owner: str) -> bytes:
+    calendar = Calendar(scenario)
+    zone = ZoneInfo(scenario.site.timezone)
+    feed = ICalendar()
+    feed.add("prodid", "-//roulement//shift roster//EN")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", f"{scenario.site.name}: {owner}")
+    stamp = dt.datetime.now(dt.UTC)
+    for a in sorted(assignments):
+        occurrence = calendar.occurrence((a.date - scenario.horizon.start).days, a.shift)
+        shift = scenario.shift(a.shift)
+        event = Event()
+        event.add("uid", f"{a.employee}-{a.date.isoformat()}-{a.shift}@roulement")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", occurrence.start_local.replace(tzinfo=zone))
+        event.add("dtend", occurrence.end_local.replace(tzinfo=zone))
+        event.add("summary", f"{shift.name or shift.id} ({a.post})")
+        feed.add_component(event)
+    return feed.to_ical()  # type: ignore[no-any-return]

@@ -1,0 +1,30 @@
+"""What the store refuses, each mapped to one HTTP status by the web layer."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(StoreError):
+    status = 404
+
+
+class Forbidden(StoreError):
+    status = 403
+
+
+class Conflict(StoreError):
+    """A stale edit (the roster changed since it was read) or a duplicate name."""
+
+    status = 409
+
+
+class Invalid(StoreError):
+    status = 422

@@ -1,0 +1,502 @@
+"""Reading and changing what is stored: scenarios and their people, rosters (with optimistic versions),
+publications and council decisions, employees' requests and declarations, solve jobs.
+
+Every change records an audit entry in the caller's transaction. Validation of scenarios is the model's
+own (`scenario_from_data`), so the web app accepts exactly what the CLI accepts.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import re
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
+from roulement.model.roster import Assignment, Roster
+from roulement.model.scenario import Scenario
+from roulement.store.audit import record
+from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound
+from roulement.store.models import (
+    Decision,
+    Declaration,
+    EmployeeRequest,
+    Publication,
+    SolveJob,
+    StoredRoster,
+    StoredScenario,
+    User,
+    now,
+)
+
+# Purpose-bound declarations (labor-law.md §5): the flag and its legal hook, never the household facts.
+PURPOSES = {
+    "child_under_12_day_post": "§6(4)(b) ArbZG / L3122-12 C. trav.: child under 12 with no other carer",
+    "dependent_relative_care": "§6(4)(c) ArbZG / L3122-12 C. trav.: care of a dependent relative",
+    "family_obligations": "L3122-12 C. trav.: imperative family obligations",
+}
+REQUEST_KINDS = ("day_off", "swap")
+DECISIONS = ("approve", "reject")
+
+# Keyed by content, not by row id: ids repeat across databases (tests, or two apps in one process).
+_scenario_cache: dict[str, Scenario] = {}
+
+
+# --- scenarios -------------------------------------------------------------------------------------------
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    return scenario.model_dump(mode="json")
+
+
+def validated(data: dict[str, Any], rows: tuple[str, list[int]] | None = None) -> Scenario:
+    """The model's own validation; `rows` = (section, file line of each item) points imported rows' errors
+    at their line in the uploaded file."""
+    try:
+        return scenario_from_data(data, "scenario")
+    except ScenarioError as error:
+        problems = error.problems
+        first = problems[0].split(": ")
+        if rows is not None:
+            section, lines = rows
+
+            def locate(problem: str) -> str:
+                match = re.search(rf"{section}\[(\d+)\]", problem)
+                index = int(match.group(1)) if match else len(lines)
+                return f"{problem} (file line {lines[index]})" if index < len(lines) else problem
+
+            problems = [locate(p) for p in problems]
+        raise Invalid("; ".join(problems), first[1] if len(first) > 2 else None) from error
+
+
+def get_scenario_row(session: Session, scenario_id: int) -> StoredScenario:
+    row = session.get(StoredScenario, scenario_id)
+    if row is None:
+        raise NotFound(f"no scenario {scenario_id}", "scenario_id")
+    return row
+
+
+def scenario_of(row: StoredScenario) -> Scenario:
+    key = hashlib.sha256(json.dumps(row.data, sort_keys=True).encode()).hexdigest()
+    if key not in _scenario_cache:
+        if len(_scenario_cache) > 32:
+            _scenario_cache.clear()
+        _scenario_cache[key] = validated(row.data)
+    return _scenario_cache[key]
+
+
+def add_scenario(session: Session, actor: User | None, scenario: Scenario, name: str) -> StoredScenario:
+    name = name.strip() or scenario.site.name
+    row = StoredScenario(name=name[:200], data=scenario_data(scenario), version=1)
+    session.add(row)
+    session.flush()
+    record(session, actor, "scenario.import", "scenario", row.id, None,
+           {"name": row.name, "employees": len(scenario.employees), "days": scenario.horizon.days})
+    return row
+
+
+def list_scenarios(session: Session) -> list[StoredScenario]:
+    return list(session.scalars(select(StoredScenario).order_by(StoredScenario.id)))
+
+
+def _change_scenario(
+    session: Session, actor: User, row: StoredScenario, expected_version: int, data: dict[str, Any],
+    action: str, entity_id: str, before: Any, after: Any, rows: tuple[str, list[int]] | None = None,
+) -> Scenario:
+    if row.version != expected_version:
+        raise Conflict(f"version: the scenario is at version {row.version}, your edit was made on "
+                       f"version {expected_version}; reload and try again", "version")
+    scenario = validated(data, rows)
+    result = session.execute(
+        update(StoredScenario).where(StoredScenario.id == row.id, StoredScenario.version == expected_version)
+        .values(data=scenario_data(scenario), version=expected_version + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("version: the scenario changed meanwhile; reload and try again", "version")
+    session.refresh(row)
+    record(session, actor, action, "scenario", f"{row.id}/{entity_id}", before, after)
+    return scenario
+
+
+def _employee_index(data: dict[str, Any], employee_id: str) -> int:
+    for index, employee in enumerate(data["employees"]):
+        if employee["id"] == employee_id:
+            return index
+    raise NotFound(f"employee_id: no employee {employee_id!r} in this scenario", "employee_id")
+
+
+EDITABLE_EMPLOYEE_FIELDS = ("name", "skills", "team", "night_eligible", "night_worker", "contract")
+
+
+def edit_employee(
+    session: Session, actor: User, scenario_id: int, employee_id: str, expected_version: int,
+    changes: dict[str, Any],
+) -> Scenario:
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    index = _employee_index(data, employee_id)
+    unknown = [name for name in changes if name not in EDITABLE_EMPLOYEE_FIELDS]
+    if unknown:
+        raise Invalid(f"{unknown[0]}: not an editable field (editable: {', '.join(EDITABLE_EMPLOYEE_FIELDS)})",
+                      unknown[0])
+    before = {name: data["employees"][index].get(name) for name in changes}
+    data["employees"][index].update(changes)
+    return _change_scenario(session, actor, row, expected_version, data, "employee.edit", employee_id,
+                            before, changes)
+
+
+def add_absence(
+    session: Session, actor: User, scenario_id: int, employee_id: str, expected_version: int,
+    absence: dict[str, Any],
+) -> Scenario:
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    index = _employee_index(data, employee_id)
+    data["employees"][index].setdefault("absences", []).append(absence)
+    return _change_scenario(session, actor, row, expected_version, data, "absence.add", employee_id,
+                            None, absence)
+
+
+def remove_absence(
+    session: Session, actor: User, scenario_id: int, employee_id: str, expected_version: int, position: int,
+) -> Scenario:
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    index = _employee_index(data, employee_id)
+    absences = data["employees"][index].get("absences", [])
+    if not 0 <= position < len(absences):
+        raise NotFound(f"absence: employee {employee_id} has no absence #{position}", "absence")
+    removed = absences.pop(position)
+    return _change_scenario(session, actor, row, expected_version, data, "absence.remove", employee_id,
+                            removed, None)
+
+
+EDITABLE_SECTIONS = ("posts", "demand", "skills", "safety_minimums")
+
+
+def replace_section(
+    session: Session, actor: User, scenario_id: int, section: str, expected_version: int, items: list[Any],
+    lines: list[int] | None = None,
+) -> Scenario:
+    """Replace the scenario's posts, demand, skills or safety minimums as a whole (validated together)."""
+    if section not in EDITABLE_SECTIONS:
+        raise Invalid(f"section: {section!r} is not one of {', '.join(EDITABLE_SECTIONS)}", "section")
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    before = data.get(section)
+    data[section] = items
+    return _change_scenario(session, actor, row, expected_version, data, f"{section}.replace", section,
+                            before, items, None if lines is None else (section, lines))
+
+
+def import_employees(
+    session: Session, actor: User, scenario_id: int, expected_version: int, people: list[dict[str, Any]],
+    lines: list[int],
+) -> Scenario:
+    """The file is the list of people: rows update the person with that id (keeping absences, requests and
+    the rest of the contract), new ids are added, people absent from the file are removed."""
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    current = {e["id"]: e for e in data["employees"]}
+    merged = []
+    for person in people:
+        employee = copy.deepcopy(current.get(person["id"], {"id": person["id"]}))
+        weekly = person.pop("weekly_hours", None)
+        employee.update(person)
+        if weekly is not None:
+            employee["contract"] = {**employee.get("contract", {}), "weekly_hours": weekly}
+        merged.append(employee)
+    kept = {p["id"] for p in people}
+    summary = {"rows": len(people), "added": sorted(kept - set(current)), "removed": sorted(set(current) - kept)}
+    data["employees"] = merged
+    return _change_scenario(session, actor, row, expected_version, data, "employees.import", "employees",
+                            {"employees": len(current)}, summary, ("employees", lines))
+
+
+# --- rosters ---------------------------------------------------------------------------------------------
+
+def assignments_data(roster: Roster) -> list[Any]:
+    return [[a.employee, a.date.isoformat(), a.shift, a.post] for a in roster.sorted()]
+
+
+def roster_of(assignments: list[Any]) -> Roster:
+    return Roster([Assignment(e, dt.date.fromisoformat(d), s, p) for e, d, s, p in assignments])
+
+
+def get_roster_row(session: Session, roster_id: int) -> StoredRoster:
+    row = session.get(StoredRoster, roster_id)
+    if row is None:
+        raise NotFound(f"no roster {roster_id}", "roster_id")
+    return row
+
+
+def list_rosters(session: Session, scenario_id: int | None = None) -> list[StoredRoster]:
+    query = select(StoredRoster).order_by(StoredRoster.id)
+    if scenario_id is not None:
+        query = query.where(StoredRoster.scenario_id == scenario_id)
+    return list(session.scalars(query))
+
+
+def add_roster(
+    session: Session, actor: User | None, scenario_id: int, roster: Roster, name: str,
+    solver: dict[str, Any] | None = None,
+) -> StoredRoster:
+    get_scenario_row(session, scenario_id)
+    row = StoredRoster(scenario_id=scenario_id, name=name[:200], assignments=assignments_data(roster),
+                       version=1, solver=solver)
+    session.add(row)
+    session.flush()
+    record(session, actor, "roster.create", "roster", row.id, None,
+           {"scenario": scenario_id, "name": row.name, "assignments": len(roster)})
+    return row
+
+
+def edit_cell(
+    session: Session, actor: User, roster_id: int, expected_version: int, employee: str, date: dt.date,
+    shift: str | None, post: str | None,
+) -> tuple[StoredRoster, Roster, Roster]:
+    """Set (or clear, shift=None) one person's shift on one day; returns (row, before, after).
+
+    Refused with Conflict when the roster moved on since `expected_version` was read: no silent overwrite.
+    """
+    row = get_roster_row(session, roster_id)
+    scenario = scenario_of(get_scenario_row(session, row.scenario_id))
+    if not scenario.has_employee(employee):
+        raise Invalid(f"employee: no employee {employee!r} in this scenario", "employee")
+    if not scenario.horizon.start <= date <= scenario.horizon.end:
+        raise Invalid(f"date: {date} is outside the horizon {scenario.horizon.start}..{scenario.horizon.end}",
+                      "date")
+    if shift is not None and shift not in scenario.shifts_by_id:
+        raise Invalid(f"shift: unknown shift {shift!r} (known: {', '.join(scenario.shifts_by_id)})", "shift")
+    if post is not None and post not in scenario.posts_by_id:
+        raise Invalid(f"post: unknown post {post!r}", "post")
+    if row.version != expected_version:
+        raise Conflict(f"version: roster {roster_id} is at version {row.version}, your edit was made on "
+                       f"version {expected_version}; reload to see the other change", "version")
+    before = roster_of(row.assignments)
+    existing = before.by_employee_date().get((employee, date))
+    kept = [a for a in before if not (a.employee == employee and a.date == date)]
+    if shift is not None:
+        if post is None:
+            eligible = [p.id for p in scenario.eligible_posts(scenario.employee(employee))]
+            if existing is not None and existing.post in eligible:
+                post = existing.post
+            elif eligible:
+                post = eligible[0]
+            else:
+                raise Invalid(f"post: employee {employee} holds no post's skills; name a post", "post")
+        kept.append(Assignment(employee, date, shift, post))
+    after = Roster(kept)
+    result = session.execute(
+        update(StoredRoster).where(StoredRoster.id == roster_id, StoredRoster.version == expected_version)
+        .values(assignments=assignments_data(after), version=expected_version + 1, updated_at=now())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"version: roster {roster_id} changed meanwhile; reload to see the other change", "version")
+    session.refresh(row)
+    old = None if existing is None else {"shift": existing.shift, "post": existing.post}
+    new = None if shift is None else {"shift": shift, "post": post}
+    record(session, actor, "roster.cell", "roster", roster_id,
+           {"employee": employee, "date": date.isoformat(), "cell": old, "version": expected_version},
+           {"employee": employee, "date": date.isoformat(), "cell": new, "version": row.version})
+    return row, before, after
+
+
+# --- publications and the council ----------------------------------------------------------------------
+
+def publish(session: Session, actor: User, roster_id: int, expected_version: int) -> Publication:
+    row = get_roster_row(session, roster_id)
+    if row.version != expected_version:
+        raise Conflict(f"version: roster {roster_id} is at version {row.version}, you are publishing "
+                       f"version {expected_version}; reload first", "version")
+    publication = Publication(roster_id=row.id, scenario_id=row.scenario_id, roster_version=row.version,
+                              assignments=list(row.assignments), status="proposed", published_by=actor.id)
+    session.add(publication)
+    session.flush()
+    record(session, actor, "roster.publish", "publication", publication.id, None,
+           {"roster": row.id, "roster_version": row.version, "status": "proposed"})
+    return publication
+
+
+def get_publication(session: Session, publication_id: int) -> Publication:
+    publication = session.get(Publication, publication_id)
+    if publication is None:
+        raise NotFound(f"no publication {publication_id}", "publication_id")
+    return publication
+
+
+def list_publications(session: Session) -> list[Publication]:
+    return list(session.scalars(select(Publication).order_by(Publication.id.desc())))
+
+
+def decide(session: Session, actor: User, publication_id: int, decision: str, comment: str) -> Decision:
+    if decision not in DECISIONS:
+        raise Invalid(f"decision: must be one of {', '.join(DECISIONS)}", "decision")
+    if decision == "reject" and not comment.strip():
+        raise Invalid("comment: a rejection needs a reason", "comment")
+    publication = get_publication(session, publication_id)
+    if publication.status != "proposed":
+        raise Conflict(f"publication {publication_id} was already {publication.status}", "publication_id")
+    before = publication.status
+    publication.status = "approved" if decision == "approve" else "rejected"
+    row = Decision(publication_id=publication_id, user_id=actor.id, decision=decision, comment=comment.strip())
+    session.add(row)
+    session.flush()
+    record(session, actor, f"publication.{decision}", "publication", publication_id,
+           {"status": before}, {"status": publication.status, "comment": row.comment})
+    return row
+
+
+def decisions_of(session: Session, publication_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Decision, User.username).join(User, User.id == Decision.user_id)
+        .where(Decision.publication_id == publication_id).order_by(Decision.id)
+    )
+    return [{"decision": d.decision, "comment": d.comment, "by": name, "at": d.decided_at.isoformat()}
+            for d, name in rows]
+
+
+def current_publication_for(session: Session, employee_id: str) -> Publication | None:
+    """The newest publication (proposed or approved, not rejected) whose scenario has this employee."""
+    for publication in session.scalars(
+        select(Publication).where(Publication.status != "rejected").order_by(Publication.id.desc())
+    ):
+        scenario = scenario_of(get_scenario_row(session, publication.scenario_id))
+        if scenario.has_employee(employee_id):
+            return publication
+    return None
+
+
+# --- employees' requests and declarations ---------------------------------------------------------------
+
+def add_request(
+    session: Session, actor: User, kind: str, date: dt.date, swap_with: str | None, note: str,
+) -> EmployeeRequest:
+    if actor.employee_id is None:
+        raise Forbidden("only an employee account can make requests")
+    if kind not in REQUEST_KINDS:
+        raise Invalid(f"kind: must be one of {', '.join(REQUEST_KINDS)}", "kind")
+    if kind == "swap" and not swap_with:
+        raise Invalid("swap_with: a swap names the colleague to swap with", "swap_with")
+    if kind == "day_off" and swap_with:
+        raise Invalid("swap_with: a day-off request takes no colleague", "swap_with")
+    if swap_with == actor.employee_id:
+        raise Invalid("swap_with: one cannot swap with oneself", "swap_with")
+    if swap_with:
+        publication = current_publication_for(session, actor.employee_id)
+        if publication is not None:
+            scenario = scenario_of(get_scenario_row(session, publication.scenario_id))
+            if not scenario.has_employee(swap_with):
+                raise Invalid(f"swap_with: no colleague {swap_with!r} on the published roster", "swap_with")
+    request = EmployeeRequest(user_id=actor.id, employee_id=actor.employee_id, kind=kind, date=date,
+                              swap_with=swap_with, note=note.strip()[:2000])
+    session.add(request)
+    session.flush()
+    record(session, actor, "request.add", "request", request.id, None, request_view(request))
+    return request
+
+
+def request_view(request: EmployeeRequest) -> dict[str, Any]:
+    return {"id": request.id, "employee_id": request.employee_id, "kind": request.kind,
+            "date": request.date.isoformat(), "swap_with": request.swap_with, "note": request.note,
+            "status": request.status}
+
+
+def get_request(session: Session, request_id: int) -> EmployeeRequest:
+    request = session.get(EmployeeRequest, request_id)
+    if request is None:
+        raise NotFound(f"no request {request_id}", "request_id")
+    return request
+
+
+def list_requests(session: Session, user: User | None = None) -> list[EmployeeRequest]:
+    query = select(EmployeeRequest).order_by(EmployeeRequest.id.desc())
+    if user is not None:
+        query = query.where(EmployeeRequest.user_id == user.id)
+    return list(session.scalars(query))
+
+
+def set_request_status(session: Session, actor: User, request: EmployeeRequest, status: str) -> None:
+    allowed = ("withdrawn",) if actor.role == "employee" else ("accepted", "refused")
+    if status not in allowed:
+        raise Invalid(f"status: must be one of {', '.join(allowed)}", "status")
+    if request.status != "open":
+        raise Conflict(f"request {request.id} is already {request.status}", "status")
+    before = request.status
+    request.status = status
+    record(session, actor, f"request.{status}", "request", request.id, {"status": before}, {"status": status})
+
+
+def declare(session: Session, actor: User, purpose: str) -> Declaration:
+    if actor.employee_id is None:
+        raise Forbidden("only an employee account can declare needs")
+    if purpose not in PURPOSES:
+        raise Invalid(f"purpose: must be one of {', '.join(PURPOSES)}", "purpose")
+    active = session.scalar(select(Declaration).where(
+        Declaration.user_id == actor.id, Declaration.purpose == purpose, Declaration.withdrawn_at.is_(None)))
+    if active is not None:
+        raise Conflict(f"purpose: {purpose} is already declared", "purpose")
+    declaration = Declaration(user_id=actor.id, employee_id=actor.employee_id, purpose=purpose)
+    session.add(declaration)
+    session.flush()
+    # The trail names the purpose only: the record is as minimal as the declaration.
+    record(session, actor, "declaration.add", "declaration", declaration.id, None, {"purpose": purpose})
+    return declaration
+
+
+def withdraw(session: Session, actor: User, declaration_id: int) -> None:
+    declaration = session.get(Declaration, declaration_id)
+    # Another person's declaration answers exactly like a missing one: its existence is private too.
+    if declaration is None or declaration.user_id != actor.id:
+        raise NotFound(f"no declaration {declaration_id}", "declaration_id")
+    if declaration.withdrawn_at is not None:
+        raise Conflict(f"declaration {declaration_id} is already withdrawn", "declaration_id")
+    declaration.withdrawn_at = now()
+    record(session, actor, "declaration.withdraw", "declaration", declaration_id,
+           {"purpose": declaration.purpose, "active": True}, {"purpose": declaration.purpose, "active": False})
+
+
+def declarations_of(session: Session, user: User) -> list[Declaration]:
+    return list(session.scalars(
+        select(Declaration).where(Declaration.user_id == user.id).order_by(Declaration.id)))
+
+
+def active_declaration_counts(session: Session) -> dict[str, int]:
+    counts = dict.fromkeys(PURPOSES, 0)
+    for declaration in session.scalars(select(Declaration).where(Declaration.withdrawn_at.is_(None))):
+        counts[declaration.purpose] = counts.get(declaration.purpose, 0) + 1
+    return counts
+
+
+def active_declarations(session: Session) -> list[Declaration]:
+    return list(session.scalars(select(Declaration).where(Declaration.withdrawn_at.is_(None))))
+
+
+# --- solve jobs ------------------------------------------------------------------------------------------
+
+def add_job(session: Session, actor: User, scenario_id: int, time_limit: float) -> SolveJob:
+    get_scenario_row(session, scenario_id)
+    job = SolveJob(scenario_id=scenario_id, user_id=actor.id, time_limit=time_limit, status="running")
+    session.add(job)
+    session.flush()
+    record(session, actor, "solve.start", "job", job.id, None, {"scenario": scenario_id, "time_limit": time_limit})
+    return job
+
+
+def abandon_running_jobs(session: Session) -> int:
+    """Jobs left 'running' by a stopped server: their threads are gone, so say so instead of waiting forever."""
+    jobs = list(session.scalars(select(SolveJob).where(SolveJob.status == "running")))
+    for job in jobs:
+        job.status, job.message, job.finished_at = "failed", "the server stopped while this job ran", now()
+    return len(jobs)
+
+
+def get_job(session: Session, job_id: int) -> SolveJob:
+    job = session.get(SolveJob, job_id)
+    if job is None:
+        raise NotFound(f"no solve job {job_id}", "job_id")
+    return job

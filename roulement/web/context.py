@@ -1,0 +1,121 @@
+"""What every request can reach: the database, the signed-in account, and the checks on both.
+
+Role and CSRF checks live here as dependencies, so no route can forget them: a router declares the roles it
+serves once, and state-changing methods are refused without the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from roulement.store import accounts
+from roulement.store.db import transaction
+from roulement.store.models import User
+
+SESSION_COOKIE = "roulement_session"
+CSRF_COOKIE = "roulement_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class LoginThrottle:
+    """At most `limit` failed logins per (address, name) and 4x that per address within `window` seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+        self.lock = threading.Lock()
+
+    def _recent(self, key: str, at: float) -> deque[float]:
+        times = self.failures[key]
+        while times and times[0] < at - self.window:
+            times.popleft()
+        return times
+
+    def retry_after(self, address: str, username: str) -> int:
+        """Seconds to wait before another attempt is allowed (0 = allowed now)."""
+        at = time.monotonic()
+        with self.lock:
+            for key, limit in ((f"{address}|{username.lower()}", self.limit), (address, 4 * self.limit)):
+                times = self._recent(key, at)
+                if len(times) >= limit:
+                    return int(times[0] + self.window - at) + 1
+        return 0
+
+    def failed(self, address: str, username: str) -> None:
+        at = time.monotonic()
+        with self.lock:
+            self.failures[f"{address}|{username.lower()}"].append(at)
+            self.failures[address].append(at)
+
+    def succeeded(self, address: str, username: str) -> None:
+        with self.lock:
+            self.failures.pop(f"{address}|{username.lower()}", None)
+
+
+@dataclass
+class Backend:
+    engine: Engine
+    sessions: sessionmaker[Session]
+    throttle: LoginThrottle
+    secure_cookies: bool
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with transaction(self.sessions) as session:
+            yield session
+
+
+def backend(request: Request) -> Backend:
+    return request.app.state.backend  # type: ignore[no-any-return]
+
+
+@dataclass
+class Actor:
+    """The signed-in account, detached from the database session that loaded it."""
+
+    user: User
+    csrf_token: str
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+
+def signed_in(request: Request, store: Backend = Depends(backend)) -> Actor:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise HTTPException(401, "not signed in")
+    with store.transaction() as session:
+        found = accounts.session_user(session, token)
+        if found is None:
+            raise HTTPException(401, "session expired or unknown; sign in again")
+        user, login = found
+        actor = Actor(user, login.csrf_token)
+    if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != actor.csrf_token:
+        raise HTTPException(403, f"missing or wrong {CSRF_HEADER} header (CSRF protection)")
+    return actor
+
+
+def role(*roles: str) -> Callable[[Actor], Actor]:
+    """A dependency that lets only these roles through (403 for the others, 401 without a session)."""
+
+    def check(actor: Actor = Depends(signed_in)) -> Actor:
+        if actor.role not in roles:
+            raise HTTPException(403, f"this needs the role {' or '.join(roles)}; you are {actor.role}")
+        return actor
+
+    return check

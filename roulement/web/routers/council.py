@@ -1,0 +1,52 @@
+"""The works council's API: versions put before it, aggregate reports, and its recorded decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from roulement.store import repository
+from roulement.web.context import Actor, Backend, backend, role
+from roulement.web.views import aggregate_report
+
+router = APIRouter(prefix="/api", tags=["council"])
+reader = role("council", "planner")
+council = role("council")
+
+
+@router.get("/publications")
+def publications(actor: Actor = Depends(reader), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
+    with store.transaction() as session:
+        return [{"id": p.id, "roster_id": p.roster_id, "roster_version": p.roster_version,
+                 "scenario_id": p.scenario_id, "status": p.status, "published_at": p.published_at.isoformat(),
+                 "assignments": len(p.assignments), "decisions": repository.decisions_of(session, p.id)}
+                for p in repository.list_publications(session)]
+
+
+@router.get("/publications/{publication_id}/report")
+def publication_report(publication_id: int, actor: Actor = Depends(reader),
+                       store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        publication = repository.get_publication(session, publication_id)
+        scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
+        declarations = repository.active_declaration_counts(session)
+        roster = repository.roster_of(publication.assignments)
+        status = publication.status
+    return {"id": publication_id, "status": status, **aggregate_report(scenario, roster, declarations)}
+
+
+class DecisionBody(BaseModel):
+    decision: str = Field(description="approve or reject")
+    comment: str = Field(default="", max_length=5000)
+
+
+@router.post("/publications/{publication_id}/decision", status_code=201)
+def decide(publication_id: int, body: DecisionBody, actor: Actor = Depends(council),
+           store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        decision = repository.decide(session, actor.user, publication_id, body.decision, body.comment)
+        publication = repository.get_publication(session, publication_id)
+        return {"id": publication_id, "status": publication.status, "decision": decision.decision,
+                "comment": decision.comment}

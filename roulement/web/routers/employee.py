@@ -1,0 +1,170 @@
+"""The employee's API: one's own schedule, one's team's published roster (names and shifts only), requests,
+purpose-bound declarations and a private calendar feed. Everything is looked up from the signed-in account;
+no route takes another person's id, and another person's request or declaration answers 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from roulement.formats.ical import schedule_to_ical
+from roulement.store import accounts, repository
+from roulement.store.errors import NotFound
+from roulement.web.context import Actor, Backend, backend, role
+
+router = APIRouter(prefix="/api/me", tags=["employee"])
+employee = role("employee")
+feeds = APIRouter(tags=["feed"])
+
+
+def _own_employee_id(actor: Actor) -> str:
+    if actor.user.employee_id is None:  # enforced when the account is made; kept for safety
+        raise NotFound("this account is linked to no employee", "employee_id")
+    return actor.user.employee_id
+
+
+@router.get("/schedule")
+def my_schedule(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> dict[str, Any]:
+    me = _own_employee_id(actor)
+    with store.transaction() as session:
+        publication = repository.current_publication_for(session, me)
+        if publication is None:
+            return {"publication": None, "shifts": []}
+        scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
+        shifts = {s.id: s for s in scenario.shifts}
+        own = sorted(a for a in repository.roster_of(publication.assignments) if a.employee == me)
+        return {
+            "publication": {"id": publication.id, "status": publication.status,
+                            "published_at": publication.published_at.isoformat()},
+            "employee": {"id": me, "name": scenario.employee(me).name},
+            "shifts": [{"date": a.date.isoformat(), "shift": a.shift, "post": a.post,
+                        "start": shifts[a.shift].start.strftime("%H:%M"),
+                        "end": shifts[a.shift].end.strftime("%H:%M"),
+                        "color": shifts[a.shift].color} for a in own],
+        }
+
+
+@router.get("/team")
+def my_team(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> dict[str, Any]:
+    """The published roster of one's team: names and shifts, nothing else (no ids, posts or absences)."""
+    me = _own_employee_id(actor)
+    with store.transaction() as session:
+        publication = repository.current_publication_for(session, me)
+        if publication is None:
+            return {"publication": None, "days": [], "people": []}
+        scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
+    team = scenario.employee(me).team
+    members = [e for e in scenario.employees if e.team == team]  # team None: the whole site is one team
+    cells: dict[str, dict[str, str]] = {e.id: {} for e in members}
+    for a in repository.roster_of(publication.assignments):
+        if a.employee in cells:
+            cells[a.employee][a.date.isoformat()] = a.shift
+    return {
+        "publication": {"id": publication.id, "status": publication.status},
+        "team": team,
+        "days": [d.isoformat() for d in scenario.horizon.dates()],
+        "shifts": [{"id": s.id, "name": s.name, "color": s.color} for s in scenario.shifts],
+        "people": [{"name": e.name or e.id, "me": e.id == me, "shifts": cells[e.id]} for e in members],
+    }
+
+
+class RequestBody(BaseModel):
+    kind: str = Field(description="day_off or swap")
+    date: dt.date
+    swap_with: str | None = Field(default=None, description="For a swap: the colleague's employee id.")
+    note: str = Field(default="", max_length=2000)
+
+
+@router.get("/requests")
+def my_requests(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
+    with store.transaction() as session:
+        return [repository.request_view(r) for r in repository.list_requests(session, actor.user)]
+
+
+@router.post("/requests", status_code=201)
+def add_request(body: RequestBody, actor: Actor = Depends(employee),
+                store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        return repository.request_view(
+            repository.add_request(session, actor.user, body.kind, body.date, body.swap_with, body.note))
+
+
+@router.post("/requests/{request_id}/withdraw")
+def withdraw_request(request_id: int, actor: Actor = Depends(employee),
+                     store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        request = repository.get_request(session, request_id)
+        if request.user_id != actor.id:
+            raise NotFound(f"no request {request_id}", "request_id")
+        repository.set_request_status(session, actor.user, request, "withdrawn")
+        return repository.request_view(request)
+
+
+@router.get("/declarations")
+def my_declarations(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        return {
+            "purposes": repository.PURPOSES,
+            "declarations": [{"id": d.id, "purpose": d.purpose, "declared_at": d.declared_at.isoformat(),
+                              "active": d.withdrawn_at is None}
+                             for d in repository.declarations_of(session, actor.user)],
+        }
+
+
+class DeclarationBody(BaseModel):
+    purpose: str = Field(description="One of the purposes listed by GET /api/me/declarations.")
+
+
+@router.post("/declarations", status_code=201)
+def declare(body: DeclarationBody, actor: Actor = Depends(employee),
+            store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        declaration = repository.declare(session, actor.user, body.purpose)
+        return {"id": declaration.id, "purpose": declaration.purpose, "active": True}
+
+
+@router.post("/declarations/{declaration_id}/withdraw")
+def withdraw_declaration(declaration_id: int, actor: Actor = Depends(employee),
+                         store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        repository.withdraw(session, actor.user, declaration_id)
+        return {"id": declaration_id, "active": False}
+
+
+@router.post("/feed", status_code=201)
+def new_feed(request: Request, actor: Actor = Depends(employee),
+             store: Backend = Depends(backend)) -> dict[str, str]:
+    with store.transaction() as session:
+        token = accounts.new_feed_link(session, actor.user)
+    return {"url": str(request.url_for("feed", token=token))}
+
+
+@router.delete("/feed")
+def revoke_feed(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> dict[str, int]:
+    with store.transaction() as session:
+        return {"revoked": accounts.revoke_feed_links(session, actor.user)}
+
+
+@feeds.get("/feed/{token}.ics", name="feed")
+def feed(token: str, store: Backend = Depends(backend)) -> Response:
+    """The private link itself is the credential (calendar apps send no cookies); revoking it ends it."""
+    with store.transaction() as session:
+        owner = accounts.feed_owner(session, token)
+        me = owner.employee_id or ""
+        publication = repository.current_publication_for(session, me)
+        if publication is None:
+            assignments = []
+            scenario = None
+        else:
+            scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
+            assignments = [a for a in repository.roster_of(publication.assignments) if a.employee == me]
+    if scenario is None:
+        body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roulement//shift roster//EN\r\nEND:VCALENDAR\r\n"
+    else:
+        body = schedule_to_ical(scenario, assignments, scenario.employee(me).name or me)
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, no-store"})

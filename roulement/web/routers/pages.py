@@ -1,0 +1,59 @@
+"""The HTML pages: thin shells in the reader's language; their script reads and writes through /api."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from roulement.web.i18n import CATALOGUE, LANGUAGES, language
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
+PAGES = ("login", "planner", "roster", "employee", "council", "admin")
+
+
+def _page(request: Request, page: str, **extra: object) -> Response:
+    lang = language(request)
+    response = templates.TemplateResponse(request, f"{page}.html", {
+        "page": page, "lang": lang, "t": CATALOGUE[lang], "languages": LANGUAGES, **extra})
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie("roulement_lang", lang, max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/login")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    return _page(request, "login")
+
+
+@router.get("/planner", response_class=HTMLResponse)
+def planner_page(request: Request) -> Response:
+    return _page(request, "planner")
+
+
+@router.get("/roster/{roster_id}", response_class=HTMLResponse)
+def roster_page(request: Request, roster_id: int) -> Response:
+    return _page(request, "roster", roster_id=roster_id)
+
+
+@router.get("/employee", response_class=HTMLResponse)
+def employee_page(request: Request) -> Response:
+    return _page(request, "employee")
+
+
+@router.get("/council", response_class=HTMLResponse)
+def council_page(request: Request) -> Response:
+    return _page(request, "council")
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request) -> Response:
+    return _page(request, "admin")

@@ -1,0 +1,179 @@
+"""The whole story in a real browser (Playwright driving Debian's Chromium, headless) on the KOS plant:
+the planner opens the roster, turns a cell into an 11 h-rest violation and sees it flagged, publishes;
+the works council approves; an employee sees only her own data.
+
+The KOS roster is the one `roulement plan` produced (tests/data/kos-roster.csv.gz, see tests/data/README.md):
+planning KOS takes longer than a test may on a shared machine. It is parsed against today's KOS scenario and
+must pass the checker with no violation, so a stale file fails here rather than misleading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from roulement import service
+from roulement.check import check_roster
+from roulement.formats.roster_csv import parse_roster
+from roulement.model.roster import Roster
+from roulement.model.scenario import Scenario
+from tests.conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+KOS_ROSTER = Path(__file__).parent / "data" / "kos-roster.csv.gz"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _rest_breaking_cell(scenario: Scenario, roster: Roster) -> tuple[str, dt.date]:
+    """Someone who works an afternoon (to 21:00) and is free and present the next day: a morning (05:00)
+    there leaves 8 h of rest."""
+    cells = roster.by_employee_date()
+    for a in roster.sorted():
+        following = a.date + dt.timedelta(days=1)
+        if (a.shift == "A" and following <= scenario.horizon.end and (a.employee, following) not in cells
+                and not scenario.employee(a.employee).absent_on(following)
+                and scenario.post(a.post) in scenario.eligible_posts(scenario.employee(a.employee))):
+            return a.employee, following
+    raise AssertionError("the KOS roster has no afternoon followed by a free day")
+
+
+def require_browser(chromium: str = CHROMIUM) -> None:
+    """Skip (with the reason) unless Debian's Chromium and the playwright package are both here."""
+    if not Path(chromium).exists():
+        pytest.skip(f"{chromium} is absent (Debian packages chromium and chromium-driver; ./scripts/setup "
+                    "installs them when run as root)")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def test_without_chromium_the_browser_test_skips_and_says_why() -> None:
+    with pytest.raises(pytest.skip.Exception, match="chromium-driver"):
+        require_browser("/nonexistent/chromium")
+
+
+@pytest.fixture
+def served_kos(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    require_browser()
+    import uvicorn
+
+    from roulement.store import accounts, repository
+    from roulement.web.app import create_app
+
+    kos = service.example("kos")
+    roster = parse_roster(gzip.decompress(KOS_ROSTER.read_bytes()).decode(), kos, str(KOS_ROSTER))
+    assert check_roster(kos, roster).violations == [], "tests/data/kos-roster.csv.gz is stale: regenerate it"
+    employee, date = _rest_breaking_cell(kos, roster)
+    me, colleague = kos.employees[0].id, kos.employees[1].id
+
+    app = create_app(f"sqlite:///{tmp_path / 'web.db'}", solver_workers=1)
+    with app.state.backend.transaction() as session:
+        for name, role, linked in [("paula", "planner", None), ("carla", "council", None),
+                                   ("emma", "employee", me), ("erik", "employee", colleague)]:
+            accounts.add_user(session, name, role, PASSWORD, linked)
+        scenario_id = repository.add_scenario(session, None, kos, "KOS").id
+        roster_id = repository.add_roster(session, None, scenario_id, roster, "KOS December").id
+        erik = accounts.authenticate(session, "erik", PASSWORD)
+        assert erik is not None
+        repository.add_request(session, erik, "day_off", kos.horizon.start, None, "erik's private note")
+        repository.declare(session, erik, "child_under_12_day_post")
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield {"base": f"http://127.0.0.1:{port}", "roster_id": roster_id, "employee": employee, "date": date,
+           "kos": kos, "roster": roster, "me": me}
+    server.should_exit = True
+    thread.join(10)
+    app.state.backend.engine.dispose()
+
+
+def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, Any], tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base = served_kos["base"]
+    profile = tmp_path / "chromium-profile"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, locale="en-US")
+        try:
+            page = browser.new_page()
+            # Generous waits: the machine may be shared; a KOS cell edit runs the checker twice (~1 s idle).
+            page.set_default_timeout(30_000)
+            expect.set_options(timeout=30_000)
+
+            def sign_in(username: str, lands_on: str) -> None:
+                page.goto(f"{base}/login")
+                page.fill("#username", username)
+                page.fill("#password", PASSWORD)
+                page.click("#login-button")
+                page.wait_for_url(f"{base}{lands_on}")
+
+            # The planner opens the KOS roster from the list.
+            sign_in("paula", "/planner")
+            page.click(f"#rosters a[href='/roster/{served_kos['roster_id']}']")
+            expect(page.locator("#roster-version")).to_have_text("1")
+            expect(page.locator("#violation-count")).to_have_text("0")
+            expect(page.locator("#grid tr.coverage").first).to_be_visible()
+
+            # A morning after an afternoon: flagged by the checker, on the cell and in the list.
+            employee, date = served_kos["employee"], served_kos["date"].isoformat()
+            cell = page.locator(f"#grid td[data-employee='{employee}'][data-date='{date}']")
+            cell.click()
+            cell.locator("select").select_option("M")
+            expect(page.locator("#caused")).to_contain_text("fr.daily-rest")
+            expect(page.locator("#caused")).to_contain_text(employee)
+            expect(page.locator("#roster-version")).to_have_text("2")
+            expect(cell).to_have_class("cell flagged")
+            expect(cell).to_have_text("M")
+            expect(page.locator("#history")).to_contain_text("roster.cell")
+
+            page.click("#publish")
+            expect(page.locator("#notice")).to_contain_text("Published: #1")
+            page.click("#logout")
+            page.wait_for_url(f"{base}/login")
+
+            # The works council approves it with a comment.
+            sign_in("carla", "/council")
+            row = page.locator("#publications tr", has_text="proposed")
+            row.locator("input").fill("Consulted on 2 Dec; approved")
+            row.get_by_role("button", name="Approve").click()
+            expect(page.locator("#publications")).to_contain_text("approved")
+            expect(page.locator("#publications")).to_contain_text("carla: approve Consulted on 2 Dec; approved")
+            page.click("#logout")
+            page.wait_for_url(f"{base}/login")
+
+            # The employee sees her own shifts, her team's names and shifts, and nobody else's requests.
+            sign_in("emma", "/employee")
+            me = served_kos["me"]
+            own = [a for a in served_kos["roster"] if a.employee == me]
+            expect(page.locator("#schedule tr")).to_have_count(len(own) + 1)
+            expect(page.locator("#schedule-status")).to_contain_text("approved")
+            expect(page.locator("#requests tr")).to_have_count(1)  # the header only
+            expect(page.locator("#declarations tr")).to_have_count(1)
+            assert "erik's private note" not in page.content()
+            # The API refuses the planner's roster to her, whatever she types.
+            response = page.request.get(f"{base}/api/rosters/{served_kos['roster_id']}")
+            assert response.status == 403
+        finally:
+            browser.close()
+    shutil.rmtree(profile, ignore_errors=True)

@@ -1,0 +1,303 @@
+"""The planner's work through the API: edits judged by the checker, no lost edits, an audit trail,
+clear 4xx on bad input with nothing half-saved, solve jobs, publishing, the council's decision, downloads."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+from openpyxl import load_workbook
+
+from roulement.check import check_roster
+from roulement.store import repository
+from tests.conftest import Site, small_plant
+from tests.factory import scenario
+
+EDIT = {"employee": "e2", "date": "2026-01-06", "shift": "M"}  # e2 works A (to 21:00) on the 5th
+
+
+def test_a_cell_change_shows_the_violations_it_causes_from_the_checker(site: Site) -> None:
+    paula = site.client("paula")
+    assert paula.get(f"/api/rosters/{site.roster_id}").json()["violations"] == []
+    changed = paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 1, **EDIT}).json()
+    caused = {v["rule"] for v in changed["caused"]}
+    assert "fr.daily-rest" in caused  # 21:00 -> 05:00 is 8 h of rest, not 11
+    rest = next(v for v in changed["caused"] if v["rule"] == "fr.daily-rest")
+    assert rest["employee"] == "e2" and "L3131-1" in rest["reference"]
+    # The same judgement the CLI's checker gives on the stored roster.
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        stored = repository.roster_of(repository.get_roster_row(session, site.roster_id).assignments)
+    assert sorted(v.rule for v in check_roster(small_plant(), stored).violations) == sorted(
+        v["rule"] for v in changed["violations"])
+    # Undoing it resolves them again.
+    undone = paula.put(f"/api/rosters/{site.roster_id}/cell",
+                       json={"version": 2, "employee": "e2", "date": "2026-01-06", "shift": None}).json()
+    assert {v["rule"] for v in undone["resolved"]} >= {"fr.daily-rest"} and undone["violations"] == []
+
+
+def test_a_stale_edit_is_refused_with_409_never_silently_overwriting(site: Site) -> None:
+    paula, pierre = site.client("paula"), site.client("pierre")
+    seen_by_both = paula.get(f"/api/rosters/{site.roster_id}").json()["version"]
+    first = paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": seen_by_both, **EDIT})
+    second = pierre.put(f"/api/rosters/{site.roster_id}/cell",
+                        json={"version": seen_by_both, "employee": "e2", "date": "2026-01-06", "shift": "N"})
+    assert first.status_code == 200
+    assert second.status_code == 409 and second.json()["field"] == "version"
+    assert paula.get(f"/api/rosters/{site.roster_id}").json()["cells"]["e2"]["2026-01-06"] == "M"
+
+
+def test_concurrent_edits_on_one_version_let_exactly_one_through(site: Site) -> None:
+    clients = [site.client("paula") for _ in range(2)] + [site.client("pierre") for _ in range(2)]
+    shifts = ["M", "A", "N", None]
+    statuses: list[int] = []
+    start = threading.Barrier(len(clients))
+
+    def edit(index: int) -> None:
+        start.wait()
+        response = clients[index].put(f"/api/rosters/{site.roster_id}/cell", json={
+            "version": 1, "employee": "e5", "date": "2026-01-06", "shift": shifts[index]})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=edit, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409, 409, 409]
+    roster = clients[0].get(f"/api/rosters/{site.roster_id}").json()
+    assert roster["version"] == 2
+    cell_edits = [e for e in clients[0].get(f"/api/rosters/{site.roster_id}/history").json()
+                  if e["action"] == "roster.cell"]
+    assert len(cell_edits) == 1  # the refused edits left no trace of a change
+
+
+def test_every_change_is_in_the_audit_trail_with_who_when_before_after(site: Site) -> None:
+    paula = site.client("paula")
+    paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 1, **EDIT})
+    paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 2})
+    history = paula.get(f"/api/rosters/{site.roster_id}/history").json()
+    edit = next(e for e in history if e["action"] == "roster.cell")
+    assert edit["user"] == "paula" and edit["at"]
+    assert edit["before"] == {"employee": "e2", "date": "2026-01-06", "cell": None, "version": 1}
+    assert edit["after"] == {"employee": "e2", "date": "2026-01-06", "cell": {"shift": "M", "post": "line"},
+                             "version": 2}
+    actions = [e["action"] for e in site.client("adam").get("/api/audit").json()]
+    assert {"roster.cell", "roster.publish", "user.add", "roster.create", "scenario.import"} <= set(actions)
+
+
+def test_bad_input_is_a_4xx_naming_the_field_and_nothing_is_half_saved(site: Site) -> None:
+    paula = site.client("paula")
+    url = f"/api/rosters/{site.roster_id}/cell"
+    cases = [
+        ({"version": 1, "employee": "e2", "date": "2026-01-06", "shift": "X"}, "shift"),
+        ({"version": 1, "employee": "zz", "date": "2026-01-06", "shift": "M"}, "employee"),
+        ({"version": 1, "employee": "e2", "date": "2027-01-06", "shift": "M"}, "date"),
+        ({"version": 1, "employee": "e2", "date": "not a date", "shift": "M"}, "date"),
+        ({"employee": "e2", "date": "2026-01-06", "shift": "M"}, "version"),
+    ]
+    for body, field in cases:
+        response = paula.put(url, json=body)
+        assert response.status_code == 422, body
+        assert response.json()["field"] == field and field in response.json()["detail"]
+    assert paula.get(f"/api/rosters/{site.roster_id}").json()["version"] == 1
+
+    scenario_url = f"/api/scenarios/{site.scenario_id}/employees/e1"
+    backwards = paula.post(f"{scenario_url}/absences", json={"version": 1, "start": "2026-01-08", "end": "2026-01-07"})
+    assert backwards.status_code == 422 and "absences" in backwards.json()["detail"]
+    unknown_skill = paula.patch(scenario_url, json={"version": 1, "changes": {"skills": ["op", "welding"]}})
+    assert unknown_skill.status_code == 422 and "skills" in unknown_skill.json()["detail"]
+    not_editable = paula.patch(scenario_url, json={"version": 1, "changes": {"id": "e9"}})
+    assert not_editable.status_code == 422 and not_editable.json()["field"] == "id"
+    scenario = paula.get(f"/api/scenarios/{site.scenario_id}").json()
+    assert scenario["version"] == 1 and scenario["employees"][1].get("absences", []) == []
+
+    bad_yaml = paula.post("/api/scenarios", json={"yaml": "site: {name: x, jurisdiction: XX}\n"})
+    assert bad_yaml.status_code == 422 and "site.jurisdiction" in bad_yaml.json()["detail"]
+    assert len(paula.get("/api/scenarios").json()) == 1
+
+
+def test_planner_edits_people_and_absences_with_versions(site: Site) -> None:
+    paula = site.client("paula")
+    base = f"/api/scenarios/{site.scenario_id}/employees/e1"
+    renamed = paula.patch(base, json={"version": 1, "changes": {"name": "Erik B.", "night_eligible": False}})
+    assert renamed.status_code == 200 and renamed.json()["version"] == 2
+    added = paula.post(f"{base}/absences", json={"version": 2, "start": "2026-01-08", "end": "2026-01-09"})
+    assert added.status_code == 201 and added.json()["absences"][0]["end"] == "2026-01-09"
+    stale = paula.post(f"{base}/absences", json={"version": 2, "start": "2026-01-10", "end": "2026-01-10"})
+    assert stale.status_code == 409
+    removed = paula.delete(f"{base}/absences/0", params={"version": 3})
+    assert removed.status_code == 200 and removed.json()["absences"] == []
+    employee = paula.get(f"/api/scenarios/{site.scenario_id}").json()["employees"][1]
+    assert employee["name"] == "Erik B." and employee["night_eligible"] is False
+
+
+def test_solve_job_reports_progress_and_saves_a_lawful_roster(site: Site) -> None:
+    paula = site.client("paula")
+    job = paula.post(f"/api/scenarios/{site.scenario_id}/solve", json={"time_limit": 2}).json()
+    assert job["status"] == "running"
+    deadline = time.monotonic() + 20
+    while job["status"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = paula.get(f"/api/jobs/{job['id']}").json()
+    assert job["status"] == "done", job
+    roster = paula.get(f"/api/rosters/{job['roster_id']}").json()
+    assert roster["violations"] == [] and roster["summary"]["coverage_complete"] is True
+    assert roster["solver"]["status"] in ("OPTIMAL", "FEASIBLE")
+
+
+def test_cancelling_a_solve_keeps_the_best_roster_so_far(site: Site) -> None:
+    # Four weeks for ten people: a first roster in about a second, a proof of optimality some seconds later.
+    month = scenario(days=28, employees=[{"id": f"e{i}", "skills": ["op"],
+                                          "contract": {"weekly_hours": 28, "tolerance_hours": 6}} for i in range(10)],
+                     demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1, "preferred": 2}])
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        scenario_id = repository.add_scenario(session, None, month, "month").id
+    paula = site.client("paula")
+    job = paula.post(f"/api/scenarios/{scenario_id}/solve", json={"time_limit": 60}).json()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        progress = paula.get(f"/api/jobs/{job['id']}").json()["progress"]
+        if progress and progress["solutions"] > 0:
+            break
+        time.sleep(0.2)
+    assert progress and progress["objective"] is not None and progress["elapsed"] > 0
+    assert paula.post(f"/api/jobs/{job['id']}/cancel").status_code == 200
+    site.app.state.jobs.wait(30)  # type: ignore[attr-defined]
+    done = paula.get(f"/api/jobs/{job['id']}").json()
+    assert done["status"] == "cancelled" and done["roster_id"] is not None
+    kept = paula.get(f"/api/rosters/{done['roster_id']}").json()
+    assert kept["solver"]["interrupted"] is True and kept["violations"] == []
+
+
+def test_publish_then_the_council_approves_or_rejects_with_a_recorded_comment(site: Site) -> None:
+    paula, carla = site.client("paula"), site.client("carla")
+    assert paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 7}).status_code == 409
+    first = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1}).json()
+    assert first["status"] == "proposed"
+    no_reason = carla.post(f"/api/publications/{first['id']}/decision", json={"decision": "reject"})
+    assert no_reason.status_code == 422 and no_reason.json()["field"] == "comment"
+    approved = carla.post(f"/api/publications/{first['id']}/decision",
+                          json={"decision": "approve", "comment": "Agreed in the meeting of 5 Jan"})
+    assert approved.status_code == 201 and approved.json()["status"] == "approved"
+    again = carla.post(f"/api/publications/{first['id']}/decision", json={"decision": "reject", "comment": "x"})
+    assert again.status_code == 409
+    listed = paula.get("/api/publications").json()[0]
+    assert listed["decisions"] == [{"decision": "approve", "comment": "Agreed in the meeting of 5 Jan",
+                                    "by": "carla", "at": listed["decisions"][0]["at"]}]
+
+
+def test_requests_are_decided_by_the_planner(site: Site) -> None:
+    emma, paula = site.client("emma"), site.client("paula")
+    swap = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": "e1"})
+    assert swap.status_code == 201
+    assert emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07"}).json()["field"] == "swap_with"
+    assert paula.post(f"/api/requests/{swap.json()['id']}/decision", json={"status": "withdrawn"}).status_code == 422
+    assert paula.post(f"/api/requests/{swap.json()['id']}/decision", json={"status": "accepted"}).status_code == 200
+    assert emma.get("/api/me/requests").json()[0]["status"] == "accepted"
+    assert emma.post(f"/api/me/requests/{swap.json()['id']}/withdraw").status_code == 409
+
+
+def test_declarations_are_purpose_bound_and_withdrawable(site: Site) -> None:
+    emma = site.client("emma")
+    assert emma.post("/api/me/declarations", json={"purpose": "two kids, husband works nights"}).status_code == 422
+    made = emma.post("/api/me/declarations", json={"purpose": "family_obligations"})
+    assert made.status_code == 201
+    assert emma.post("/api/me/declarations", json={"purpose": "family_obligations"}).status_code == 409
+    assert emma.post(f"/api/me/declarations/{made.json()['id']}/withdraw").status_code == 200
+    assert emma.get("/api/me/declarations").json()["declarations"][0]["active"] is False
+
+
+def test_downloads_csv_xlsx_and_html_report(site: Site) -> None:
+    paula = site.client("paula")
+    csv = paula.get(f"/api/rosters/{site.roster_id}/roster.csv")
+    assert csv.status_code == 200 and csv.text.startswith("employee,date,shift,post")
+    assert len(csv.text.strip().splitlines()) == 22
+    xlsx = paula.get(f"/api/rosters/{site.roster_id}/roster.xlsx")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    grid = book["Roster"]
+    assert grid.cell(2, 1).value == "e0" and grid.cell(2, 3).value == "M"
+    assert book["Assignments"].max_row == 22
+    html = paula.get(f"/api/rosters/{site.roster_id}/report.html")
+    assert html.status_code == 200 and "<html" in html.text.lower()
+    assert paula.get(f"/api/rosters/{site.roster_id}/secrets.txt").status_code == 404
+
+
+def test_admin_manages_accounts_and_a_locked_account_loses_its_session(site: Site) -> None:
+    adam = site.client("adam")
+    made = adam.post("/api/users", json={"username": "nora", "password": "long enough pw", "role": "employee",
+                                         "employee_id": "e3"})
+    assert made.status_code == 201
+    assert adam.post("/api/users", json={"username": "nora", "password": "long enough pw",
+                                         "role": "employee", "employee_id": "e3"}).status_code == 409
+    weak = adam.post("/api/users", json={"username": "x", "password": "short", "role": "planner"})
+    assert weak.status_code == 422 and weak.json()["field"] == "password"
+    role = adam.post("/api/users", json={"username": "y", "password": "long enough pw", "role": "boss"})
+    assert role.status_code == 422 and role.json()["field"] == "role"
+    emma = site.client("emma")
+    emma_id = next(u["id"] for u in adam.get("/api/users").json() if u["username"] == "emma")
+    assert adam.patch(f"/api/users/{emma_id}", json={"active": False}).status_code == 200
+    assert emma.get("/api/me").status_code == 401
+
+
+def test_people_and_demand_import_from_csv_and_xlsx_with_located_errors(site: Site) -> None:
+    import base64
+
+    from openpyxl import Workbook
+
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}"
+    people = ("id,name,skills,team,weekly_hours,night_eligible\n"
+              + "".join(f"e{i},Person {i},op,A,28,yes\n" for i in range(5))
+              + "e9,New Person,op lead,B,28,no\n")
+    imported = paula.post(f"{url}/employees/import", json={"version": 1, "format": "csv", "content": people})
+    assert imported.status_code == 200 and imported.json()["employees"] == 6
+    scenario = paula.get(url).json()
+    assert [e["id"] for e in scenario["employees"]] == ["e0", "e1", "e2", "e3", "e4", "e9"]  # e5 left the file
+    assert scenario["employees"][5]["night_eligible"] is False
+    assert scenario["employees"][5]["contract"]["weekly_hours"] == 28
+
+    unknown_skill = "id,skills\ne0,op\ne1,welding\n"
+    refused = paula.post(f"{url}/employees/import", json={"version": 2, "format": "csv", "content": unknown_skill})
+    assert refused.status_code == 422 and "file line 3" in refused.json()["detail"]
+    not_a_number = paula.post(f"{url}/employees/import",
+                              json={"version": 2, "format": "csv", "content": "id,weekly_hours\ne0,lots\n",
+                                    "filename": "people.csv"})
+    assert not_a_number.status_code == 422 and "people.csv:2: weekly_hours" in not_a_number.json()["detail"]
+    assert paula.get(url).json()["version"] == 2  # the refused files changed nothing
+
+    book = Workbook()
+    book.active.append(["post", "shifts", "days", "min", "preferred"])
+    book.active.append(["line", "M A N", "all", 1, 2])
+    book.active.append(["chef", "M", "weekdays", 1, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = base64.b64encode(buffer.getvalue()).decode()
+    demand = paula.post(f"{url}/demand/import", json={"version": 2, "format": "xlsx", "content": content})
+    assert demand.status_code == 200 and demand.json()["demand"] == 2
+    assert paula.get(url).json()["version"] == 3
+    posts = paula.put(f"{url}/posts", json={"version": 3, "items": [{"id": "line", "skills": ["op"]}]})
+    assert posts.status_code == 422 and "demand[1].post" in posts.json()["detail"]  # chef is still demanded
+
+
+def test_a_job_left_running_by_a_stopped_server_is_marked_failed_on_start(site: Site, database_url: str) -> None:
+    from roulement.store.models import User
+    from roulement.web.app import create_app
+
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        paula = session.query(User).filter_by(username="paula").one()
+        job_id = repository.add_job(session, paula, site.scenario_id, 30).id  # no thread behind it
+    restarted = create_app(database_url)
+    with restarted.state.backend.transaction() as session:
+        job = repository.get_job(session, job_id)
+        assert job.status == "failed" and "stopped" in job.message
+    restarted.state.backend.engine.dispose()
+
+
+def test_a_swap_names_a_colleague_on_the_published_roster(site: Site) -> None:
+    site.client("paula").post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1})
+    emma = site.client("emma")
+    unknown = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": "x9"})
+    assert unknown.status_code == 422 and unknown.json()["field"] == "swap_with"
+    known = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": "e3"})
+    assert known.status_code == 201
