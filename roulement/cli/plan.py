@@ -34,6 +34,13 @@ def load_or_example(path: Path | None, default: str = "kos") -> Scenario:
         fail_input(error.problems)
 
 
+def _law(scenario: Scenario) -> str:
+    """Which law the plan obeys: imported benchmark data may name a jurisdiction but run no law pack."""
+    law = scenario.site.jurisdiction.value
+    packs = scenario.rules.packs
+    return f"{law} law" if packs is None or law in packs else f"no law pack ({', '.join(packs)})"
+
+
 class _ProgressView:
     """What the live display shows while CP-SAT searches; refreshed by Rich, fed by the solver thread."""
 
@@ -94,7 +101,7 @@ def plan(
     view = _ProgressView(time_limit)
     stop = threading.Event()
     console.print(f"Planning [bold]{chosen.site.name}[/bold]: {len(chosen.employees)} people, "
-                  f"{chosen.horizon.days} days from {chosen.horizon.start}, {chosen.site.jurisdiction.value} law")
+                  f"{chosen.horizon.days} days from {chosen.horizon.start}, {_law(chosen)}")
     with Live(view, console=console, refresh_per_second=4, transient=True):
         outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
                                on_progress=view.update, stop=stop, ignore=ignored, price=price)

@@ -22,9 +22,11 @@ class Slot:
 def demand_slots(scenario: Scenario) -> list[Slot]:
     slots = []
     dates = scenario.horizon.dates()
+    day_of = {date: day for day, date in enumerate(dates)}
     for demand in scenario.demand:
+        # Dated demand (a benchmark has thousands of one-date rows) is looked up, not scanned.
         days = (
-            [day for day, date in enumerate(dates) if date in set(demand.dates)]
+            sorted({day_of[date] for date in demand.dates if date in day_of})
             if demand.dates is not None
             else [day for day, date in enumerate(dates) if demand.applies_to(date)]
         )

@@ -12,7 +12,7 @@ from typing import ClassVar
 from roulement.model.calendar import Occurrence
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, Post, RuleMode
-from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Terms, hours
+from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Rule, Terms, Violation, hours
 
 
 def _absent_days_in(employee: Employee, first: dt.date, last: dt.date) -> int:
@@ -253,3 +253,58 @@ class MaxWeekends(PerEmployeeRule):
                 indicators.append((1, worked))
             if len(indicators) > cap:
                 encoder.at_most(self, indicators, cap, f"weekends {employee.id}")
+
+
+class BalancedShifts(Rule):
+    """Shift counts stay close across people: the spread (most shifts minus fewest) is priced per shift.
+
+    Off unless a scenario sets it (mode soft, a weight); as a hard rule, a spread above `max_spread` breaks it.
+    Only people who may work at all are compared.
+    """
+
+    id: ClassVar[str] = "contract.balanced-shifts"
+    title: ClassVar[str] = "Balanced shift counts"
+    reference = "fairness between employees"
+    mode = RuleMode.OFF
+
+    def __init__(self, max_spread: int = 0) -> None:
+        self.max_spread = max_spread
+
+    def _counts(self, timeline: Timeline) -> dict[str, int]:
+        return {e.id: sum(1 for item in timeline.by_employee.get(e.id, []) if 0 <= item.day < timeline.calendar.days)
+                for e in timeline.scenario.employees}
+
+    def _spread(self, timeline: Timeline) -> int:
+        counts = list(self._counts(timeline).values())
+        return max(counts) - min(counts) if counts else 0
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        if self.mode is not RuleMode.HARD or self._spread(timeline) <= self.max_spread:
+            return []
+        counts = self._counts(timeline)
+        return [self.violation(f"shift counts range from {min(counts.values())} to {max(counts.values())}, "
+                               f"a spread above {self.max_spread}", spread=self._spread(timeline))]
+
+    def cost(self, timeline: Timeline) -> list[Cost]:
+        if self.mode is not RuleMode.SOFT:
+            return []
+        spread = self._spread(timeline)
+        counts = self._counts(timeline)
+        return [self.soft_cost(spread, None, [], f"shift counts from {min(counts.values())} to "
+                                                 f"{max(counts.values())}")] if spread else []
+
+    def encode(self, encoder: Encoder) -> None:
+        counts = [[(1, lit) for _, lit in encoder.shifts_of(e.id)] for e in encoder.scenario.employees]
+        if not counts:
+            return
+        ceiling = max(len(terms) for terms in counts)
+        most = encoder.new_int(0, ceiling, "most shifts")
+        fewest = encoder.new_int(0, ceiling, "fewest shifts")
+        for terms in counts:
+            worked = sum(lit for _, lit in terms) if terms else 0
+            encoder.model.add(most >= worked)
+            encoder.model.add(fewest <= worked)
+        if self.mode is RuleMode.HARD:
+            encoder.model.add(most - fewest <= self.max_spread)
+        else:
+            encoder.add_cost(self.id, [(self.weight, most), (-self.weight, fewest)])

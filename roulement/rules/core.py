@@ -7,6 +7,8 @@ import itertools
 from collections import defaultdict
 from typing import ClassVar
 
+from ortools.sat.python import cp_model
+
 from roulement.model.calendar import Occurrence
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Timeline
@@ -82,10 +84,24 @@ class Absences(Rule):
     # An absent person is not there to be priced.
     modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.HARD, RuleMode.OFF})
 
+    def __init__(self) -> None:
+        self._dates: dict[str, tuple[int, set[dt.date]]] = {}
+
+    def _absent_dates(self, employee: Employee) -> set[dt.date]:
+        # Asked once per possible assignment: a set per person beats scanning the absences each time.
+        known = self._dates.get(employee.id)
+        if known is None or known[0] != id(employee):
+            dates = {a.start + dt.timedelta(days=k) for a in employee.absences
+                     for k in range((a.end - a.start).days + 1)}
+            known = self._dates[employee.id] = (id(employee), dates)
+        return known[1]
+
     def _blocked(self, employee: Employee, occurrence: Occurrence) -> bool:
+        if not employee.absences:
+            return False
+        if occurrence.date in self._absent_dates(employee):
+            return True
         for absence in employee.absences:
-            if absence.covers(occurrence.date):
-                return True
             if absence.strict:
                 # Exact reading: the work interval may not touch the absent days at all.
                 first = dt.datetime.combine(absence.start, dt.time(0))
@@ -190,7 +206,7 @@ class Coverage(Rule):
                 encoder.at_least(self, holders, slot.min, label, shortfall_term=SHORTFALL_TERM)
             if slot.max is not None and len(holders) > slot.max:
                 encoder.at_most(self, holders, slot.max, label)
-            staffed = sum(c * lit for c, lit in holders)
+            staffed = cp_model.LinearExpr.weighted_sum([lit for _, lit in holders], [c for c, _ in holders])
             ceiling = len(holders) if slot.max is None else min(slot.max, len(holders))
             if slot.under_weight and slot.preferred > 0:
                 under = encoder.new_int(0, slot.preferred, f"under {label}")

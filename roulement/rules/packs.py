@@ -6,7 +6,13 @@ from collections.abc import Callable
 
 from roulement.model.scenario import Jurisdiction, RuleMode, Scenario
 from roulement.rules.base import Rule
-from roulement.rules.contract import ConsecutiveDays, ContractHours, MaxShiftsPerType, MaxWeekends
+from roulement.rules.contract import (
+    BalancedShifts,
+    ConsecutiveDays,
+    ContractHours,
+    MaxShiftsPerType,
+    MaxWeekends,
+)
 from roulement.rules.core import (
     Absences,
     Coverage,
@@ -25,6 +31,7 @@ from roulement.rules.plant import (
     MaxConsecutiveNights,
     NoEarlyAfterLate,
     RestAfterNightBlock,
+    site_rest,
 )
 
 
@@ -42,8 +49,8 @@ PACKS: dict[str, Callable[[], list[Rule]]] = {
     "FR": french_rules,
     "DE": german_rules,
     "plant": lambda: [MaxConsecutiveNights(), ForwardRotation(), ForbiddenSuccessions(), RestAfterNightBlock(),
-                      NoEarlyAfterLate()],
-    "contract": lambda: [ContractHours(), MaxShiftsPerType(), ConsecutiveDays(), MaxWeekends()],
+                      NoEarlyAfterLate(), site_rest()],
+    "contract": lambda: [ContractHours(), MaxShiftsPerType(), ConsecutiveDays(), MaxWeekends(), BalancedShifts()],
     "people": people_rules,
 }
 

@@ -9,6 +9,7 @@ from roulement.model.calendar import Occurrence
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Encoder, PerEmployeeRule, hours
+from roulement.rules.working_time import DailyRest
 
 
 class MaxConsecutiveNights(PerEmployeeRule):
@@ -59,27 +60,43 @@ class NextDayPairs(PerEmployeeRule):
     def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
         raise NotImplementedError
 
+    def forbidden(self, scenario: Scenario) -> dict[str, set[str]]:
+        """shift -> the shifts that may not follow it, worked out once per scenario (not once per pair of days)."""
+        known: tuple[Scenario, dict[str, set[str]]] | None = getattr(self, "_forbidden", None)
+        if known is None or known[0] is not scenario:
+            ids = [shift.id for shift in scenario.shifts]
+            table = {before: {after for after in ids if self.forbids(scenario, before, after)} for before in ids}
+            known = (scenario, table)
+            self._forbidden = known
+        return known[1]
+
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         items = timeline.by_employee.get(employee.id, [])
         by_day = {item.day: item for item in items}
+        forbidden = self.forbidden(timeline.scenario)
         found = []
         for item in items:
             following = by_day.get(item.day + 1)
-            if following is not None and self.forbids(timeline.scenario, item.shift, following.shift):
+            if following is not None and following.shift in forbidden.get(item.shift, set()):
                 found.append((1, f"works {following.shift} on {following.date} right after {item.shift} "
                                  f"on {item.date} ({self.title.lower()})", [item.date, following.date]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
+        forbidden = self.forbidden(encoder.scenario)
         for employee in encoder.scenario.employees:
             by_day: dict[int, list[tuple[str, object]]] = {}
             for occurrence, literal in encoder.shifts_of(employee.id):
                 by_day.setdefault(occurrence.day, []).append((occurrence.shift, literal))
             for day, today in by_day.items():
                 for shift, literal in today:
-                    for next_shift, next_literal in by_day.get(day + 1, []):
-                        if self.forbids(encoder.scenario, shift, next_shift):
-                            encoder.forbid_all(self, [literal, next_literal], f"{self.id} {employee.id} {day}")
+                    after = [(1, lit) for next_shift, lit in by_day.get(day + 1, [])
+                             if next_shift in forbidden[shift]]
+                    # One linear row per shift, not one clause per forbidden pair: with one shift a day, the
+                    # shift plus all its forbidden followers may hold at most once (Instance24: 16 M clauses
+                    # become 50 k rows). A soft breach is still priced once per succession.
+                    if after:
+                        encoder.at_most(self, [(1, literal), *after], 1, f"{self.id} {employee.id} {shift} {day}")
 
 
 class ForwardRotation(NextDayPairs):
@@ -113,6 +130,16 @@ class ForbiddenSuccessions(NextDayPairs):
 
     def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
         return [before, after] in self.pairs
+
+
+def site_rest() -> DailyRest:
+    """The law's daily-rest rule as a site rule, for scenarios under no law pack (imported benchmark data).
+
+    Off unless a scenario sets it (mode hard, `min_hours`): where a law pack is in force, its rest applies.
+    """
+    rule = DailyRest("plant.min-rest", "site rule: minimum rest between two shifts", min_hours=11.0)
+    rule.mode = RuleMode.OFF
+    return rule
 
 
 class RestAfterNightBlock(PerEmployeeRule):

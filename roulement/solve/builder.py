@@ -23,6 +23,13 @@ from roulement.rules.base import Literal, Rule, Terms
 
 T = TypeVar("T")
 
+
+def weighted(terms: Terms) -> Any:
+    """sum(c * literal) built in one call: Python's sum() of products is the builder's slowest step."""
+    if not terms:
+        return 0
+    return cp_model.LinearExpr.weighted_sum([lit for _, lit in terms], [c for c, _ in terms])
+
 # A person-shift short of a minimum costs more than anything else a roster can trade against it.
 SHORTFALL_WEIGHT = 100_000
 
@@ -57,6 +64,7 @@ class ModelBuilder:
         self._shifts_of: dict[str, list[tuple[Occurrence, Any]]] = defaultdict(list)
         self._by_slot: dict[tuple[int, str, str], list[tuple[int, Any]]] = defaultdict(list)
         self._by_shift: dict[tuple[int, str], list[tuple[str, Any]]] = defaultdict(list)
+        self._works_day: dict[tuple[str, int], list[tuple[int, Any]]] = defaultdict(list)
         # Slack of every minimum that may be priced instead of met, with its largest value.
         self.shortfalls: list[tuple[Any, int]] = []
         self._create_variables()
@@ -100,6 +108,7 @@ class ModelBuilder:
         if fixed:
             self.model.add(works == 1)
         self._works[(employee, day, shift)] = works
+        self._works_day[(employee, day)].append((1, works))
         self._shifts_of[employee].append((occurrence, works))
         self._by_shift[(day, shift)].append((employee, works))
         if len(posts) == 1:
@@ -138,8 +147,7 @@ class ModelBuilder:
         return self._works.get((employee, day, shift))
 
     def works_day(self, employee: str, day: int) -> Terms:
-        return [(1, literal) for s in self.scenario.shifts
-                if (literal := self._works.get((employee, day, s.id))) is not None]
+        return self._works_day.get((employee, day), [])
 
     def assigned(self, employee: str, day: int, shift: str, post: str) -> Literal | None:
         return self._holds.get((employee, day, shift, post))
@@ -156,7 +164,7 @@ class ModelBuilder:
     def at_most(
         self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (), unit: int = 1
     ) -> None:
-        expression = sum(c * lit for c, lit in terms)
+        expression = weighted(terms)
         if rule.mode is RuleMode.HARD:
             constraint = self.model.add(expression <= bound)
         else:
@@ -172,7 +180,7 @@ class ModelBuilder:
         self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
         unit: int = 1,
     ) -> None:
-        expression = sum(c * lit for c, lit in terms)
+        expression = weighted(terms)
         priced_as: tuple[str, int] | None = None
         if rule.mode is not RuleMode.HARD:
             priced_as = (rule.id, rule.weight)
@@ -224,7 +232,8 @@ class ModelBuilder:
 
     # --- reading back ----------------------------------------------------------------------------------
     def objective_expression(self) -> Any:
-        return sum(sum(c * v for c, v in terms) + self.constants[name] for name, terms in self.costs.items())
+        every = [term for terms in self.costs.values() for term in terms]
+        return weighted(every) + sum(self.constants.values())
 
     def term_values(self, value: Callable[[Any], int]) -> dict[str, int]:
         return {name: sum(c * value(v) for c, v in terms) + self.constants[name]
@@ -237,6 +246,10 @@ class ModelBuilder:
             if is_true(literal)
         ]
         return Roster(sorted(assignments))
+
+    def work_literals(self) -> dict[tuple[str, int, str], Any]:
+        """(employee, day, shift) -> its `works` variable: the decisions a search strategy fixes or frees."""
+        return dict(self._works)
 
     @property
     def variable_count(self) -> int:

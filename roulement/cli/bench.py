@@ -1,0 +1,211 @@
+"""bench curtois, import timefold: public benchmarks run through the product's own model, rules and solver."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from roulement import service
+from roulement.check.checker import check_roster
+from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
+from roulement.formats.curtois import CurtoisError, parse_solution, read_curtois, solution_csv, to_scenario
+from roulement.formats.files import write_atomic
+from roulement.formats.scenario_yaml import save_scenario
+from roulement.formats.timefold import TimefoldError, assign_shifts, date_figures, load_timefold
+from roulement.formats.timefold import to_scenario as timefold_scenario
+from roulement.model.scenario import Scenario
+from roulement.solve.search import Progress, SolveOptions
+from roulement.solve.strategy import plan_best
+
+bench_app = typer.Typer(help="Public benchmarks, solved by the same model, rules and solver as `plan`.",
+                        no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+# The benchmark data ships beside the repository (../shared/benchmarks), overridable with --instances.
+DEFAULT_INSTANCES = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "curtois"
+
+
+@dataclass
+class CurtoisRun:
+    instance: str
+    best_known: int | None
+    objective: int | None
+    seconds: float
+    time_to_best: float | None
+    violations: int
+    status: str
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or not self.best_known:
+            return None
+        return 100.0 * (self.objective - self.best_known) / self.best_known
+
+
+def best_known(folder: Path) -> dict[str, int]:
+    """instance -> best-known upper bound, from best_known.csv beside the instances (empty if absent)."""
+    path = folder / "best_known.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return {row["instance"]: int(row["upper_bound"]) for row in csv.DictReader(handle)}
+
+
+def run_curtois(path: Path, time_limit: float, workers: int, out: Path | None, seed: int = 0) -> CurtoisRun:
+    """Solve one instance, write its solution CSV, and judge the written file with the checker."""
+    instance = read_curtois(path)
+    scenario = to_scenario(instance)
+    started = time.monotonic()
+    result = plan_best(scenario, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    seconds = time.monotonic() - started
+    known = best_known(path.parent).get(path.stem)
+    if result.roster is None:
+        return CurtoisRun(path.stem, known, None, seconds, None, 0, result.status)
+    text = solution_csv(scenario, result.roster)
+    if out is not None:
+        write_atomic(out, text)
+    # The objective is recomputed from the written file, never taken from the solver.
+    checked = check_roster(scenario, parse_solution(text, scenario, str(out or "<solution>")))
+    return CurtoisRun(path.stem, known, checked.total, seconds, result.time_to_best, len(checked.violations),
+                      result.status)
+
+
+def _instance_number(path: Path) -> int:
+    found = re.search(r"(\d+)$", path.stem)
+    return int(found.group(1)) if found else 0
+
+
+def _table(runs: list[CurtoisRun]) -> Table:
+    table = Table("instance", "best-known", "roulement", "gap", "time to best", "time", "hard violations",
+                  "status", width=max(console.width, 110))
+    for run in runs:
+        table.add_row(
+            run.instance,
+            "–" if run.best_known is None else f"{run.best_known:,}",
+            "no roster" if run.objective is None else f"{run.objective:,}",
+            "–" if run.gap is None else f"{run.gap:.1f} %",
+            "–" if run.time_to_best is None else f"{run.time_to_best:.1f} s",
+            f"{run.seconds:.1f} s",
+            str(run.violations),
+            run.status,
+        )
+    return table
+
+
+@bench_app.command()
+def curtois(
+    instance: Annotated[Path | None, typer.Argument(help="An InstanceN.txt file (or use --all).")] = None,
+    run_all: Annotated[bool, typer.Option("--all", help="Run every InstanceN.txt in --instances.")] = False,
+    instances: Annotated[Path, typer.Option(help="Folder of the instances and best_known.csv.")] = DEFAULT_INSTANCES,
+    time_limit: Annotated[float, typer.Option(help="Seconds per instance.", min=1)] = 60.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Solution CSV (one instance) or folder (--all).")]
+    = None,
+) -> None:
+    """Solve Curtois–Qu instances; the objective is recomputed by the checker from the written roster."""
+    if run_all == (instance is not None):
+        fail_input("give one INSTANCE file or --all, not both and not neither")
+    if run_all:
+        if not instances.is_dir():
+            fail_input(f"--instances {instances}: no such folder")
+        paths = sorted(instances.glob("Instance*.txt"), key=_instance_number)
+        if not paths:
+            fail_input(f"--instances {instances}: no Instance*.txt files")
+    else:
+        assert instance is not None
+        if not instance.is_file():
+            fail_input(f"{instance}: no such file")
+        paths = [instance]
+    runs = []
+    for path in paths:
+        target = out if not run_all else (None if out is None else out / f"{path.stem}.csv")
+        try:
+            run = run_curtois(path, time_limit, workers, target, seed)
+        except CurtoisError as error:
+            fail_input(str(error))
+        runs.append(run)
+        if run_all:
+            console.print(f"{run.instance}: {run.objective} (best-known {run.best_known}) in {run.seconds:.1f} s",
+                          highlight=False)
+    console.print(_table(runs))
+    if out is not None:
+        console.print(f"wrote {out}")
+    bad = any(run.violations or run.objective is None for run in runs)
+    raise typer.Exit(EXIT_VIOLATIONS if bad else EXIT_OK)
+
+
+def describe(scenario: Scenario) -> str:
+    return f"{len(scenario.employees)} people, {scenario.horizon.days} days, {len(scenario.shifts)} shift types"
+
+
+import_app = typer.Typer(help="Turn other tools' data into roulement scenarios.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+def _timefold_scenario(path: Path) -> tuple[dict[str, object], Scenario]:
+    try:
+        data = load_timefold(path)
+        return data, timefold_scenario(data, str(path), f"Timefold quickstart {path.stem}")
+    except (TimefoldError, ValidationError) as error:
+        fail_input(f"{path}: {error}")
+
+
+@import_app.command("timefold")
+def import_timefold(
+    source: Annotated[Path, typer.Argument(help="Timefold employee-scheduling quickstart JSON.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Scenario YAML to write.")] = Path("scenario.yaml"),
+) -> None:
+    """Import Timefold quickstart data as a scenario that `roulement plan` solves."""
+    _, scenario = _timefold_scenario(source)
+    save_scenario(scenario, out)
+    console.print(f"wrote {out} ({describe(scenario)}, {len(scenario.posts)} posts)")
+
+
+@bench_app.command("timefold")
+def bench_timefold(
+    source: Annotated[Path, typer.Argument(help="Timefold employee-scheduling quickstart JSON.")],
+    time_limit: Annotated[float, typer.Option(help="Seconds of search.", min=1)] = 60.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the solved quickstart JSON here.")] = None,
+) -> None:
+    """Import, plan with `plan`'s solver, and print the quickstart's own figures."""
+    data, scenario = _timefold_scenario(source)
+    first: list[float] = []
+
+    def note_first(progress: Progress) -> None:
+        if progress.solutions and not first:
+            first.append(progress.elapsed)
+
+    outcome = service.plan(scenario, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+                           on_progress=note_first)
+    result = outcome.result
+    if outcome.roster is None or outcome.checked is None:
+        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
+        raise typer.Exit(EXIT_VIOLATIONS)
+    figures = date_figures(data, scenario, outcome.roster)
+    shortfall = outcome.checked.objective.get("coverage_shortfall", 0)
+    unassigned = sum(1 for v in outcome.checked.violations if v.rule == "core.coverage")
+    first_at = f"{first[0]:.1f} s" if first else "–"
+    best_at = "–" if result.time_to_best is None else f"{result.time_to_best:.1f} s"
+    console.print(f"{describe(scenario)}: {result.status}; first roster at {first_at}, best at {best_at}, "
+                  f"{result.wall_time:.1f} s in all", highlight=False)
+    console.print(f"hard violations {len(outcome.checked.violations)} (unfilled slots {unassigned}, "
+                  f"shortfall cost {shortfall})", highlight=False)
+    console.print(f"desired-date minutes {figures.desired_minutes:,} · undesired-date minutes "
+                  f"{figures.undesired_minutes:,} · shifts per employee {figures.fewest_shifts} to "
+                  f"{figures.most_shifts}", highlight=False)
+    if out is not None:
+        write_atomic(out, json.dumps(assign_shifts(data, scenario, outcome.roster), indent=2) + "\n")
+        console.print(f"wrote {out}")
+    raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)
