@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 from roulement.model.calendar import Occurrence
@@ -57,8 +58,9 @@ def default_rotation(scenario: Scenario) -> list[str]:
 class NextDayPairs(PerEmployeeRule):
     """Rules that forbid some shift on the day after another shift."""
 
+    @abstractmethod
     def forbids(self, scenario: Scenario, before: str, after: str) -> bool:
-        raise NotImplementedError
+        """True when `after` may not be worked the day after `before`."""
 
     def forbidden(self, scenario: Scenario) -> dict[str, set[str]]:
         """shift -> the shifts that may not follow it, worked out once per scenario (not once per pair of days)."""
