@@ -66,6 +66,14 @@ def _lang(lang: str) -> Lang:
     fail_input(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
 
 
+
+def _ahead(text: str, option: str, rest: DateRange, first: dt.date) -> tuple[str, DateRange]:
+    """A disruption's target and its span from `first` on; the past is frozen, so one ending before is refused."""
+    target, span = parse_target(text, option, rest)
+    if span.end < first:
+        raise DisruptionError(f"{option} {text}: ends before --from {first}; the past is frozen")
+    return target, DateRange(max(span.start, first), span.end)
+
 def disrupt(
     scenario: Scenario, first: dt.date, absent: list[str], down: list[str], demand_file: Path | None
 ) -> tuple[Scenario, list[str]]:
@@ -74,17 +82,11 @@ def disrupt(
     applied = []
     try:
         for text in absent:
-            employee, span = parse_target(text, "--absent", rest)
-            if span.end < first:
-                raise DisruptionError(f"--absent {text}: ends before --from {first}; the past is frozen")
-            span = DateRange(max(span.start, first), span.end)
+            employee, span = _ahead(text, "--absent", rest, first)
             scenario = add_absence(scenario, employee, span)
             applied.append(f"{employee} absent {span.start}..{span.end}")
         for text in down:
-            pattern, span = parse_target(text, "--post-down", rest)
-            if span.end < first:
-                raise DisruptionError(f"--post-down {text}: ends before --from {first}; the past is frozen")
-            span = DateRange(max(span.start, first), span.end)
+            pattern, span = _ahead(text, "--post-down", rest, first)
             scenario = post_down(scenario, pattern, span)
             applied.append(f"{pattern} down {span.start}..{span.end}")
         if demand_file is not None:

@@ -350,11 +350,3 @@ def parse_solution(text: str, scenario: Scenario, source: str = "<solution>") ->
         date = scenario.horizon.start + dt.timedelta(days=day)
         assignments.append(Assignment(employee, date, shift, POST))
     return Roster(sorted(assignments))
-
-
-def read_solution(path: Path, scenario: Scenario) -> Roster:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise CurtoisError(f"{path}: cannot read ({error.strerror})") from error
-    return parse_solution(text, scenario, str(path))

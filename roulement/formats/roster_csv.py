@@ -11,7 +11,6 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from roulement.formats.files import write_atomic
 from roulement.model.calendar import Calendar
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
@@ -40,10 +39,6 @@ def roster_to_csv(scenario: Scenario, roster: Roster) -> str:
                          occurrence.start_local.isoformat(timespec="minutes"),
                          occurrence.end_local.isoformat(timespec="minutes")])
     return out.getvalue()
-
-
-def write_roster(scenario: Scenario, roster: Roster, path: Path) -> None:
-    write_atomic(path, roster_to_csv(scenario, roster))
 
 
 def parse_roster(text: str, scenario: Scenario, source: str = "<roster>", allow_outside: bool = False) -> Roster:

@@ -472,10 +472,6 @@ def active_declaration_counts(session: Session) -> dict[str, int]:
     return counts
 
 
-def active_declarations(session: Session) -> list[Declaration]:
-    return list(session.scalars(select(Declaration).where(Declaration.withdrawn_at.is_(None))))
-
-
 # --- solve jobs ------------------------------------------------------------------------------------------
 
 def add_job(session: Session, actor: User, scenario_id: int, time_limit: float) -> SolveJob:
