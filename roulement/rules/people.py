@@ -299,12 +299,12 @@ def counts_toward(category: str, occurrence: Occurrence) -> bool:
 
 
 def night_free_by_declaration(scenario: Scenario, employee: Employee) -> bool:
-    """Declared off nights: a day-post priority, or a single parent's hard childcare cover."""
+    """Declared off nights: a day-post priority, or a single parent's childcare cover (hard, or soft: a wish
+    the roster honours where it can, so the parent's few nights are not held against their peers' shares)."""
     if employee.day_post_priority is not None or not employee.night_eligible:
         return True
     household = scenario.household_of(employee.id)
-    return (household is not None and len(household.members) == 1 and household.childcare is not None
-            and household.childcare.mode == "hard")
+    return household is not None and len(household.members) == 1 and household.childcare is not None
 
 
 def availability(scenario: Scenario, employee: Employee) -> int:

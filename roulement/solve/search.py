@@ -1,14 +1,17 @@
 """Runs CP-SAT on a built model: time limit, workers, seed, live progress, and a clean stop on Ctrl-C.
 
-The solve runs in a worker thread so the main thread stays free to take Ctrl-C (Python only delivers signals
-there); on interruption the search is asked to stop and its best roster so far is returned, never lost.
+The solve runs in a worker thread so the main thread stays free to watch for a stop: Ctrl-C (turned into a
+stop event while solving) or the caller's event. On a stop the search is asked to end and its best roster so
+far is returned, never lost.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +47,11 @@ class SolveOptions:
     # Turn a hint of who works when into a complete solution first (every auxiliary variable valued), so the
     # search starts from it: worth it when the hint is a whole feasible roster (re-planning), not otherwise.
     complete_hint: bool = False
+    # A fresh plan searches people first (solve/guides.py): fair-share bands and couples' days off guide the
+    # search. Only without a hint or frozen days: a re-plan wants few changes, not a new spread.
+    people_first: bool = True
+    # Share of the time after the first lawful roster that the couples' step of the people-first search gets.
+    people_share: float = 0.3
 
 
 @dataclass
@@ -128,9 +136,37 @@ def solve(
     Minimum coverage is first imposed as hard, which lets CP-SAT propagate it and find full rosters fast.
     If that is proven impossible, or yields nothing within `HARD_PHASE_SHARE` of the time, shortfalls are
     priced instead (on the same model) and the rest of the time plans the best incomplete roster, so a roster
-    always comes out.
+    always comes out. Ctrl-C, or `stop`, ends the search with the best roster in hand.
     """
-    options = options or SolveOptions()
+    stop = stop if stop is not None else threading.Event()
+    with _ctrl_c_stops(stop):
+        return _solve(scenario, options or SolveOptions(), on_progress, rules, stop)
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
+    """While solving in the main thread, Ctrl-C sets `stop` instead of raising KeyboardInterrupt.
+
+    A KeyboardInterrupt surfaces wherever the main thread happens to be, between two searches as well as in
+    one, and would lose the roster in hand; an event is looked at where the solve can act on it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda number, frame: stop.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _solve(
+    scenario: Scenario,
+    options: SolveOptions,
+    on_progress: Callable[[Progress], None] | None,
+    rules: Sequence[Rule] | None,
+    stop: threading.Event,
+) -> SolveResult:
     started = time.monotonic()
     in_force = list(rules) if rules is not None else build_rules(scenario)
     builder = ModelBuilder(
@@ -144,18 +180,18 @@ def solve(
         _complete_hint(builder, options, max(0.2 * (options.time_limit - build_time), 1.0))
     if not builder.shortfalls or not options.hard_first:
         left = options.time_limit - (time.monotonic() - started)
-        result = _search(builder, options, left, None, on_progress, stop, started)
+        result = _search(builder, options, left, None, on_progress, stop, started, in_force)
         if builder.shortfalls:
             result.strategy = "priced-shortfall"
         return result
     builder.allow_shortfalls(False)
     give_up = build_time + HARD_PHASE_SHARE * (options.time_limit - build_time)
-    first = _search(builder, options, options.time_limit - build_time, give_up, on_progress, stop, started)
+    first = _search(builder, options, options.time_limit - build_time, give_up, on_progress, stop, started, in_force)
     if first.roster is not None or first.interrupted:
         return first
     builder.allow_shortfalls(True)
     remaining = options.time_limit - (time.monotonic() - started)
-    second = _search(builder, options, remaining, None, on_progress, stop, started)
+    second = _search(builder, options, remaining, None, on_progress, stop, started, in_force)
     second.strategy = "priced-shortfall"
     proven = "proven" if first.status == "INFEASIBLE" else "none found in time"
     second.note = f"no roster meets every minimum ({proven}); shortfalls are priced and reported"
@@ -197,9 +233,15 @@ def _search(
     on_progress: Callable[[Progress], None] | None,
     stop: threading.Event | None,
     started: float,
+    rules: Sequence[Rule] = (),
 ) -> SolveResult:
     phase_started = time.monotonic()
     warm = _warm_start(builder, options, time_limit, give_up_without_roster, stop, started)
+    note = ""
+    if stop is not None and stop.is_set() and warm is not None:
+        warm.interrupted = True
+    if warm is not None and warm.found and not warm.interrupted and _guided(builder, options):
+        note = _people_first(builder, rules, options, warm, phase_started + time_limit, stop, started)
     if warm is not None and warm.found and on_progress is not None:
         # The display shows the roster in hand, at its price, while the priced search starts from it.
         price = float(sum(builder.term_values(warm.solver.value).values()))
@@ -207,6 +249,8 @@ def _search(
             on_progress(Progress(time.monotonic() - started, 1, price, None))
         except KeyboardInterrupt:
             warm.interrupted = True  # Ctrl-C right now: keep the lawful roster in hand
+        if stop is not None and stop.is_set():
+            warm.interrupted = True
     solver = _solver(options, time_limit - (time.monotonic() - phase_started))
     watcher = _Watcher(started, on_progress)
     solver.best_bound_callback = watcher.on_bound
@@ -239,7 +283,59 @@ def _search(
         interrupted=interrupted,
         terms=terms,
         variables=builder.variable_count,
+        note=note,
     )
+
+
+def _guided(builder: ModelBuilder, options: SolveOptions) -> bool:
+    """A fresh plan: no roster to stay close to, nothing frozen."""
+    return (options.people_first and options.hint is None and options.frozen is None and not options.frozen_days
+            and not options.frozen_cells and bool(builder.costs))
+
+
+def _people_first(
+    builder: ModelBuilder,
+    rules: Sequence[Rule],
+    options: SolveOptions,
+    warm: _WarmStart,
+    deadline: float,
+    stop: threading.Event | None,
+    started: float,
+) -> str:
+    """Steps 2 and 3 of the people-first search (solve/guides.py), from the warm start's lawful roster.
+
+    Leaves the model's hints, and `warm.solver`, on the best lawful roster in hand; returns a note for the
+    result. Interrupted here, the search stops with that roster, as anywhere else."""
+    from roulement.solve.guides import PeopleGuides
+
+    guides = PeopleGuides.for_model(builder, rules)
+    if guides is None:
+        return ""
+    model = builder.model
+    guides.band_fair_shares(warm.solver.value)
+    guides.switch(True)
+    if guides.apart:
+        model.minimize(guides.apart_days())
+    else:
+        model.clear_objective()  # type: ignore[no-untyped-call]
+    solver = _solver(options, options.people_share * (deadline - time.monotonic()))
+    solver.parameters.stop_after_first_solution = not guides.apart
+    status, interrupted = _run(solver, model, None, stop, started, None)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found:
+        warm.solver = solver
+        _hint_everything(model, solver)
+        guides.keep_couples(solver.value)
+        note = "people first: fair-share bands kept"
+        if guides.apart:
+            apart = sum(solver.value(lit) for indicators in guides.apart for lit in indicators)
+            note += f"; couples apart on {apart} days, kept at most"
+    else:
+        guides.switch(False)
+        note = "people first: no roster within the guides in time; searched without them"
+    warm.interrupted = warm.interrupted or interrupted
+    model.minimize(builder.objective_expression())
+    return note
 
 
 def _solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
@@ -288,12 +384,17 @@ def _warm_start(
     status, interrupted = _run(solver, model, None, stop, started, give_up_without_roster)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if found:
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        for index in range(len(model.proto.variables)):
-            variable = model.get_int_var_from_proto_index(index)
-            model.add_hint(variable, solver.value(variable))
+        _hint_everything(model, solver)
     model.minimize(builder.objective_expression())
     return _WarmStart(found, status, interrupted, solver, time.monotonic() - started if found else None)
+
+
+def _hint_everything(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Hint every variable with its value in the solver's roster: the next search starts from it, complete."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for index in range(len(model.proto.variables)):
+        variable = model.get_int_var_from_proto_index(index)
+        model.add_hint(variable, solver.value(variable))
 
 
 def _run(

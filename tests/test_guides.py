@@ -1,0 +1,95 @@
+"""The people-first search: fair-share bands and couples' days off guide a fresh plan, never a re-plan."""
+
+from __future__ import annotations
+
+import itertools
+
+from ortools.sat.python import cp_model
+
+from roulement.check import check_roster
+from roulement.model.roster import Timeline
+from roulement.model.scenario import Scenario
+from roulement.rules.packs import build_rules
+from roulement.rules.people import counts_toward
+from roulement.solve import SolveOptions
+from roulement.solve.builder import BuildOptions, ModelBuilder
+from roulement.solve.guides import PeopleGuides
+from roulement.solve.search import solve
+from tests.factory import scenario
+
+DECLARED = {"declared_by": "e0", "purpose": "roster"}
+
+
+def plant(days: int = 14) -> Scenario:
+    people = [{"id": f"e{i}", "skills": ["op"]} for i in range(8)]
+    return scenario(days=days, employees=people, demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}],
+                    households=[{"id": "foyer", "members": ["e0", "e1"], "declaration": DECLARED,
+                                 "shared_days_off": {"weight": 3}}])
+
+
+def nights(chosen: Scenario, roster: object) -> dict[str, int]:
+    timeline = Timeline(chosen, roster)  # type: ignore[arg-type]
+    return {e.id: sum(1 for item in timeline.by_employee.get(e.id, []) if counts_toward("nights", item.occurrence))
+            for e in chosen.employees}
+
+
+def test_a_fresh_plan_is_guided_and_stays_lawful() -> None:
+    chosen = plant()
+    result = solve(chosen, SolveOptions(time_limit=8, workers=2))
+    assert result.roster is not None
+    assert result.note.startswith("people first: fair-share bands kept")
+    assert check_roster(chosen, result.roster).violations == []
+    counts = nights(chosen, result.roster)
+    # Eight equal peers share the nights: within one of each other.
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_a_hinted_solve_is_not_guided() -> None:
+    chosen = plant()
+    first = solve(chosen, SolveOptions(time_limit=4, workers=2, people_first=False))
+    assert first.roster is not None and "people first" not in first.note
+    again = solve(chosen, SolveOptions(time_limit=4, workers=2, hint=first.roster))
+    assert "people first" not in again.note
+
+
+def test_no_guides_without_soft_people_rules() -> None:
+    chosen = plant()
+    builder = ModelBuilder(chosen, build_rules(chosen, frozenset({"people"})), BuildOptions())
+    assert PeopleGuides.for_model(builder, build_rules(chosen, frozenset({"people"}))) is None
+
+
+def test_bands_hold_every_peer_within_one_shift_of_the_shares_of_a_roster() -> None:
+    chosen = plant()
+    rules = build_rules(chosen)
+    builder = ModelBuilder(chosen, rules, BuildOptions())
+    guides = PeopleGuides.for_model(builder, rules)
+    assert guides is not None and guides.groups and len(guides.apart) == 1
+    # A lopsided roster to take the shares from: 14 nights, all on e7 (values read as if it were the roster).
+    lopsided = {lit.index for e, literals in guides.groups[0].members if e.id == "e7" for lit in literals}
+    guides.band_fair_shares(lambda lit: int(lit.index in lopsided))
+    guides.switch(True)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 2
+    assert solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    counts = nights(chosen, builder.roster(solver.boolean_value))
+    # 14 nights among 8 peers: a share of 1.75 each, so every count is 1 or 2.
+    assert set(counts.values()) <= {1, 2}
+
+
+def test_couples_are_kept_no_further_apart_than_step_two_left_them() -> None:
+    chosen = plant()
+    rules = build_rules(chosen)
+    builder = ModelBuilder(chosen, rules, BuildOptions())
+    guides = PeopleGuides.for_model(builder, rules)
+    assert guides is not None
+    guides.keep_couples(lambda lit: 0)  # as if the couple were never apart
+    guides.switch(True)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 2
+    assert solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    roster = builder.roster(solver.boolean_value)
+    worked = {e: {a.date for a in roster if a.employee == e} for e in ("e0", "e1")}
+    assert worked["e0"] == worked["e1"]
+    assert not list(itertools.chain(check_roster(chosen, roster).violations))
