@@ -13,7 +13,7 @@ from roulement.rules.packs import build_rules
 from roulement.rules.people import counts_toward
 from roulement.solve import SolveOptions
 from roulement.solve.builder import BuildOptions, ModelBuilder
-from roulement.solve.guides import PeopleGuides
+from roulement.solve.guides import Guides
 from roulement.solve.search import solve
 from tests.factory import scenario
 
@@ -37,7 +37,7 @@ def test_a_fresh_plan_is_guided_and_stays_lawful() -> None:
     chosen = plant()
     result = solve(chosen, SolveOptions(time_limit=8, workers=2))
     assert result.roster is not None
-    assert result.note.startswith("people first: fair-share bands kept")
+    assert result.note.startswith("guided search: fair-share bands and hours of 8 people near target kept")
     assert check_roster(chosen, result.roster).violations == []
     counts = nights(chosen, result.roster)
     # Eight equal peers share the nights: within one of each other.
@@ -46,23 +46,44 @@ def test_a_fresh_plan_is_guided_and_stays_lawful() -> None:
 
 def test_a_hinted_solve_is_not_guided() -> None:
     chosen = plant()
-    first = solve(chosen, SolveOptions(time_limit=4, workers=2, people_first=False))
-    assert first.roster is not None and "people first" not in first.note
+    first = solve(chosen, SolveOptions(time_limit=4, workers=2, guided=False))
+    assert first.roster is not None and "guided" not in first.note
     again = solve(chosen, SolveOptions(time_limit=4, workers=2, hint=first.roster))
-    assert "people first" not in again.note
+    assert "guided" not in again.note
 
 
-def test_no_guides_without_soft_people_rules() -> None:
+def test_ignoring_people_leaves_only_the_hours_guide() -> None:
     chosen = plant()
-    builder = ModelBuilder(chosen, build_rules(chosen, frozenset({"people"})), BuildOptions())
-    assert PeopleGuides.for_model(builder, build_rules(chosen, frozenset({"people"}))) is None
+    rules = build_rules(chosen, frozenset({"people"}))
+    guides = Guides.for_model(ModelBuilder(chosen, rules, BuildOptions()), rules)
+    assert guides is not None and not guides.groups and not guides.apart and guides.hours_held == 8
+    bare = build_rules(chosen, frozenset({"people", "contract"}))
+    assert Guides.for_model(ModelBuilder(chosen, bare, BuildOptions()), bare) is None
+
+
+def test_hours_are_held_at_the_least_deviation_the_shifts_allow() -> None:
+    chosen = plant()
+    rules = build_rules(chosen)
+    builder = ModelBuilder(chosen, rules, BuildOptions())
+    guides = Guides.for_model(builder, rules)
+    assert guides is not None
+    guides.switch(True)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 2
+    assert solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    roster = builder.roster(solver.boolean_value)
+    # The factory's shifts are 7.5 h worked; a 35 h week over 14 days is 70 h. Nine shifts (67.5 h) come
+    # nearest, so everyone works exactly nine.
+    worked = {e.id: sum(1 for a in roster if a.employee == e.id) for e in chosen.employees}
+    assert set(worked.values()) == {9}
 
 
 def test_bands_hold_every_peer_within_one_shift_of_the_shares_of_a_roster() -> None:
     chosen = plant()
     rules = build_rules(chosen)
     builder = ModelBuilder(chosen, rules, BuildOptions())
-    guides = PeopleGuides.for_model(builder, rules)
+    guides = Guides.for_model(builder, rules)
     assert guides is not None and guides.groups and len(guides.apart) == 1
     # A lopsided roster to take the shares from: 14 nights, all on e7 (values read as if it were the roster).
     lopsided = {lit.index for e, literals in guides.groups[0].members if e.id == "e7" for lit in literals}
@@ -81,7 +102,7 @@ def test_couples_are_kept_no_further_apart_than_step_two_left_them() -> None:
     chosen = plant()
     rules = build_rules(chosen)
     builder = ModelBuilder(chosen, rules, BuildOptions())
-    guides = PeopleGuides.for_model(builder, rules)
+    guides = Guides.for_model(builder, rules)
     assert guides is not None
     guides.keep_couples(lambda lit: 0)  # as if the couple were never apart
     guides.switch(True)

@@ -9,6 +9,7 @@ import threading
 from roulement.check import check_roster
 from roulement.examples.kos import kos_de
 from roulement.solve import Progress, SolveOptions, solve
+from tests.factory import scenario
 
 
 def test_sigint_keeps_the_best_roster() -> None:
@@ -37,3 +38,12 @@ def test_stop_event_keeps_the_best_roster() -> None:
                    on_progress=lambda p: stop.set() if p.objective is not None else None, stop=stop)
     assert result.interrupted and result.roster is not None
     assert check_roster(plant, result.roster).violations == []
+
+
+def test_solving_leaves_the_ctrl_c_handler_as_it_found_it() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    plant = scenario(employees=[{"id": f"e{i}", "skills": ["op"]} for i in range(6)],
+                     demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}])
+    result = solve(plant, SolveOptions(time_limit=3, workers=2))
+    assert result.roster is not None
+    assert signal.getsignal(signal.SIGINT) is before

@@ -6,10 +6,15 @@ widest gap of 8 to 12 nights between full-time peers after 90 to 120 s). So a fr
 
 1. any lawful roster (the warm start in `search`);
 2. guides switched on: every member of a peer group within one shift, pro rata, of a fair share of what the
-   group carried in that roster (nights and Sundays), and the search minimises only the days couples who
-   asked are apart;
+   group carried in that roster (nights and Sundays); everyone's hours as near their contract's target as
+   their shift lengths allow; and the search minimises only the days couples who asked are apart (the sum,
+   and the worst couple's);
 3. the priced search over every term, still inside the guides, with no couple further apart than step 2
    left them.
+
+The hours guide is not about people: it is there because the priced search, left to it, spends minutes
+bringing 255 people's hours to target one shift at a time. It applies with or without the people pack, so
+`--ignore people` is searched the same way and the price of being humane compares like with like.
 
 Guides are search aids, never rules: they only remove rosters, every roster still goes through the same
 rules and the independent checker, and if step 2 finds nothing in its time the guides are switched off and
@@ -26,6 +31,7 @@ from typing import Any
 
 from roulement.model.scenario import Employee, RuleMode
 from roulement.rules.base import Literal, Rule
+from roulement.rules.contract import ContractHours
 from roulement.rules.people import FairShare, SharedDaysOff, counts_toward, group_weights, judged_days, peer_groups
 from roulement.solve.builder import ModelBuilder
 
@@ -42,7 +48,7 @@ class _Group:
 
 
 @dataclass
-class PeopleGuides:
+class Guides:
     """The guides of one model; `active` is the literal that switches every guide constraint on."""
 
     builder: ModelBuilder
@@ -50,9 +56,11 @@ class PeopleGuides:
     groups: list[_Group] = field(default_factory=list)
     # Per couple who asked: the apart-day indicators, one per judged day.
     apart: list[list[Literal]] = field(default_factory=list)
+    # People whose hours are held at the deviation from target their shift lengths make unavoidable.
+    hours_held: int = 0
 
     @classmethod
-    def for_model(cls, builder: ModelBuilder, rules: Sequence[Rule]) -> PeopleGuides | None:
+    def for_model(cls, builder: ModelBuilder, rules: Sequence[Rule]) -> Guides | None:
         """The guides the in-force people rules call for, or None when there is nothing to guide."""
         fair = next((r for r in rules if isinstance(r, FairShare) and r.mode is RuleMode.SOFT), None)
         shared = next((r for r in rules if isinstance(r, SharedDaysOff) and r.mode is RuleMode.SOFT), None)
@@ -85,10 +93,32 @@ class PeopleGuides:
                         indicators.append(apart)
                     if indicators:
                         guides.apart.append(indicators)
-        if not guides.groups and not guides.apart:
+        hours = next((r for r in rules if isinstance(r, ContractHours) and r.mode is not RuleMode.OFF), None)
+        if hours is not None:
+            guides.hold_hours(hours)
+        if not guides.groups and not guides.apart and not guides.hours_held:
             return None
         guides.switch(False)
         return guides
+
+    def hold_hours(self, rule: ContractHours) -> None:
+        """Each person's worked minutes within the least deviation from target their shifts allow.
+
+        Only for people whose shifts all last the same: with one length L, the nearest reachable totals lie
+        within min(t mod L, L - t mod L) of a target t. Mixed lengths are left to the priced search."""
+        builder = self.builder
+        for employee in builder.scenario.employees:
+            _, _, target = rule.bounds(employee, builder.calendar.days, builder.scenario.horizon.start)
+            terms = [(o.worked, lit) for o, lit in builder.shifts_of(employee.id)]
+            lengths = {minutes for minutes, _ in terms}
+            if target is None or len(lengths) != 1:
+                continue
+            length = lengths.pop()
+            least = min(target % length, length - target % length)
+            worked = sum(minutes * lit for minutes, lit in terms)
+            builder.model.add(worked >= target - least).only_enforce_if(self.active)
+            builder.model.add(worked <= target + least).only_enforce_if(self.active)
+            self.hours_held += 1
 
     def switch(self, on: bool) -> None:
         """Fix the guides' literal on or off (a domain change: nothing to rebuild)."""
@@ -111,9 +141,14 @@ class PeopleGuides:
                 if floor > 0:
                     model.add(count >= floor).only_enforce_if(self.active)
 
-    def apart_days(self) -> Any:
-        """The days couples who asked are apart, summed: the objective of step 2."""
-        return sum(lit for indicators in self.apart for lit in indicators)
+    def couples_apart(self) -> Any:
+        """Step 2's objective: the days couples who asked are apart, summed, plus the worst couple's days
+        counted once per couple, so no couple is left far apart for the sake of the others."""
+        model = self.builder.model
+        worst = model.new_int_var(0, max(len(indicators) for indicators in self.apart), "worst couple apart")
+        for indicators in self.apart:
+            model.add(worst >= sum(indicators))
+        return sum(lit for indicators in self.apart for lit in indicators) + len(self.apart) * worst
 
     def keep_couples(self, value: Callable[[Any], int]) -> None:
         """No couple further apart than in the roster `value` reads."""

@@ -47,10 +47,10 @@ class SolveOptions:
     # Turn a hint of who works when into a complete solution first (every auxiliary variable valued), so the
     # search starts from it: worth it when the hint is a whole feasible roster (re-planning), not otherwise.
     complete_hint: bool = False
-    # A fresh plan searches people first (solve/guides.py): fair-share bands and couples' days off guide the
-    # search. Only without a hint or frozen days: a re-plan wants few changes, not a new spread.
-    people_first: bool = True
-    # Share of the time after the first lawful roster that the couples' step of the people-first search gets.
+    # A fresh plan is guided (solve/guides.py): fair-share bands, hours near target and couples' days off steer
+    # the search. Only without a hint or frozen days: a re-plan wants few changes, not a new spread.
+    guided: bool = True
+    # Share of the time after the first lawful roster that the guided step (couples' days off) gets.
     people_share: float = 0.3
 
 
@@ -237,20 +237,25 @@ def _search(
 ) -> SolveResult:
     phase_started = time.monotonic()
     warm = _warm_start(builder, options, time_limit, give_up_without_roster, stop, started)
-    note = ""
-    if stop is not None and stop.is_set() and warm is not None:
-        warm.interrupted = True
-    if warm is not None and warm.found and not warm.interrupted and _guided(builder, options):
-        note = _people_first(builder, rules, options, warm, phase_started + time_limit, stop, started)
-    if warm is not None and warm.found and on_progress is not None:
-        # The display shows the roster in hand, at its price, while the priced search starts from it.
-        price = float(sum(builder.term_values(warm.solver.value).values()))
-        try:
-            on_progress(Progress(time.monotonic() - started, 1, price, None))
-        except KeyboardInterrupt:
-            warm.interrupted = True  # Ctrl-C right now: keep the lawful roster in hand
+
+    def show_roster_in_hand() -> None:
+        # The display shows the roster in hand, at its price, while the next search starts from it.
+        if warm is None or not warm.found:
+            return
+        if on_progress is not None:
+            price = float(sum(builder.term_values(warm.solver.value).values()))
+            try:
+                on_progress(Progress(time.monotonic() - started, 1, price, None))
+            except KeyboardInterrupt:
+                warm.interrupted = True  # Ctrl-C right now: keep the lawful roster in hand
         if stop is not None and stop.is_set():
             warm.interrupted = True
+
+    show_roster_in_hand()
+    note = ""
+    if warm is not None and warm.found and not warm.interrupted and _guided(builder, options):
+        note = _people_first(builder, rules, options, warm, phase_started + time_limit, stop, started)
+        show_roster_in_hand()
     solver = _solver(options, time_limit - (time.monotonic() - phase_started))
     watcher = _Watcher(started, on_progress)
     solver.best_bound_callback = watcher.on_bound
@@ -289,7 +294,7 @@ def _search(
 
 def _guided(builder: ModelBuilder, options: SolveOptions) -> bool:
     """A fresh plan: no roster to stay close to, nothing frozen."""
-    return (options.people_first and options.hint is None and options.frozen is None and not options.frozen_days
+    return (options.guided and options.hint is None and options.frozen is None and not options.frozen_days
             and not options.frozen_cells and bool(builder.costs))
 
 
@@ -306,16 +311,16 @@ def _people_first(
 
     Leaves the model's hints, and `warm.solver`, on the best lawful roster in hand; returns a note for the
     result. Interrupted here, the search stops with that roster, as anywhere else."""
-    from roulement.solve.guides import PeopleGuides
+    from roulement.solve.guides import Guides
 
-    guides = PeopleGuides.for_model(builder, rules)
+    guides = Guides.for_model(builder, rules)
     if guides is None:
         return ""
     model = builder.model
     guides.band_fair_shares(warm.solver.value)
     guides.switch(True)
     if guides.apart:
-        model.minimize(guides.apart_days())
+        model.minimize(guides.couples_apart())
     else:
         model.clear_objective()  # type: ignore[no-untyped-call]
     solver = _solver(options, options.people_share * (deadline - time.monotonic()))
@@ -326,13 +331,16 @@ def _people_first(
         warm.solver = solver
         _hint_everything(model, solver)
         guides.keep_couples(solver.value)
-        note = "people first: fair-share bands kept"
+        held = [name for name, present in (("fair-share bands", guides.groups),
+                                           (f"hours of {guides.hours_held} people near target", guides.hours_held))
+                if present]
+        note = f"guided search: {' and '.join(held) or 'no bands'} kept"
         if guides.apart:
             apart = sum(solver.value(lit) for indicators in guides.apart for lit in indicators)
             note += f"; couples apart on {apart} days, kept at most"
     else:
         guides.switch(False)
-        note = "people first: no roster within the guides in time; searched without them"
+        note = "guided search: no roster within the guides in time; searched without them"
     warm.interrupted = warm.interrupted or interrupted
     model.minimize(builder.objective_expression())
     return note
