@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
-
 from ortools.sat.python import cp_model
 
 from roulement.check import check_roster
-from roulement.model.roster import Timeline
+from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.rules.people import counts_toward
@@ -27,10 +25,19 @@ def plant(days: int = 14) -> Scenario:
                                  "shared_days_off": {"weight": 3}}])
 
 
-def nights(chosen: Scenario, roster: object) -> dict[str, int]:
-    timeline = Timeline(chosen, roster)  # type: ignore[arg-type]
+def nights(chosen: Scenario, roster: Roster) -> dict[str, int]:
+    timeline = Timeline(chosen, roster)
     return {e.id: sum(1 for item in timeline.by_employee.get(e.id, []) if counts_toward("nights", item.occurrence))
             for e in chosen.employees}
+
+
+def solved(builder: ModelBuilder) -> Roster:
+    """The roster of the builder's model, with whatever guides are switched on."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 2
+    assert solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return builder.roster(solver.boolean_value)
 
 
 def test_a_fresh_plan_is_guided_and_stays_lawful() -> None:
@@ -68,11 +75,7 @@ def test_hours_are_held_at_the_least_deviation_the_shifts_allow() -> None:
     guides = Guides.for_model(builder, rules)
     assert guides is not None
     guides.switch(True)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 2
-    assert solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    roster = builder.roster(solver.boolean_value)
+    roster = solved(builder)
     # The factory's shifts are 7.5 h worked; a 35 h week over 14 days is 70 h. Nine shifts (67.5 h) come
     # nearest, so everyone works exactly nine.
     worked = {e.id: sum(1 for a in roster if a.employee == e.id) for e in chosen.employees}
@@ -89,11 +92,7 @@ def test_bands_hold_every_peer_within_one_shift_of_the_shares_of_a_roster() -> N
     lopsided = {lit.index for e, literals in guides.groups[0].members if e.id == "e7" for lit in literals}
     guides.band_fair_shares(lambda lit: int(lit.index in lopsided))
     guides.switch(True)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 2
-    assert solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    counts = nights(chosen, builder.roster(solver.boolean_value))
+    counts = nights(chosen, solved(builder))
     # 14 nights among 8 peers: a share of 1.75 each, so every count is 1 or 2.
     assert set(counts.values()) <= {1, 2}
 
@@ -106,11 +105,7 @@ def test_couples_are_kept_no_further_apart_than_step_two_left_them() -> None:
     assert guides is not None
     guides.keep_couples(lambda lit: 0)  # as if the couple were never apart
     guides.switch(True)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 2
-    assert solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    roster = builder.roster(solver.boolean_value)
+    roster = solved(builder)
     worked = {e: {a.date for a in roster if a.employee == e} for e in ("e0", "e1")}
     assert worked["e0"] == worked["e1"]
-    assert not list(itertools.chain(check_roster(chosen, roster).violations))
+    assert check_roster(chosen, roster).violations == []

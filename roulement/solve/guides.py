@@ -2,7 +2,7 @@
 
 The people rules are soft by default and priced in the one objective, but on a large plant CP-SAT's search
 barely moves a first roster's nights, Sundays and couples' days off in the time a planner waits (KOS: a
-widest gap of 8 to 12 nights between full-time peers after 90 to 120 s). So a fresh plan searches in steps:
+widest gap of 8 nights between full-time peers after 120 s). So a fresh plan searches in steps:
 
 1. any lawful roster (the warm start in `search`);
 2. guides switched on: every member of a peer group within one shift, pro rata, of a fair share of what the
@@ -61,10 +61,10 @@ class Guides:
 
     @classmethod
     def for_model(cls, builder: ModelBuilder, rules: Sequence[Rule]) -> Guides | None:
-        """The guides the in-force people rules call for, or None when there is nothing to guide."""
+        """The guides the rules in force call for, or None when there is nothing to guide."""
         fair = next((r for r in rules if isinstance(r, FairShare) and r.mode is RuleMode.SOFT), None)
         shared = next((r for r in rules if isinstance(r, SharedDaysOff) and r.mode is RuleMode.SOFT), None)
-        guides = cls(builder, builder.model.new_bool_var("people guides"))
+        guides = cls(builder, builder.model.new_bool_var("guides"))
         scenario, calendar = builder.scenario, builder.calendar
         if fair is not None:
             for category in GUIDED_CATEGORIES:

@@ -51,7 +51,7 @@ class SolveOptions:
     # the search. Only without a hint or frozen days: a re-plan wants few changes, not a new spread.
     guided: bool = True
     # Share of the time after the first lawful roster that the guided step (couples' days off) gets.
-    people_share: float = 0.3
+    guided_share: float = 0.3
 
 
 @dataclass
@@ -254,7 +254,7 @@ def _search(
     show_roster_in_hand()
     note = ""
     if warm is not None and warm.found and not warm.interrupted and _guided(builder, options):
-        note = _people_first(builder, rules, options, warm, phase_started + time_limit, stop, started)
+        note = _guided_steps(builder, rules, options, warm, phase_started + time_limit, stop, started)
         show_roster_in_hand()
     solver = _solver(options, time_limit - (time.monotonic() - phase_started))
     watcher = _Watcher(started, on_progress)
@@ -298,7 +298,7 @@ def _guided(builder: ModelBuilder, options: SolveOptions) -> bool:
             and not options.frozen_cells and bool(builder.costs))
 
 
-def _people_first(
+def _guided_steps(
     builder: ModelBuilder,
     rules: Sequence[Rule],
     options: SolveOptions,
@@ -307,7 +307,7 @@ def _people_first(
     stop: threading.Event | None,
     started: float,
 ) -> str:
-    """Steps 2 and 3 of the people-first search (solve/guides.py), from the warm start's lawful roster.
+    """Step 2 of the guided search (solve/guides.py) from the warm start's lawful roster, and step 3's guides.
 
     Leaves the model's hints, and `warm.solver`, on the best lawful roster in hand; returns a note for the
     result. Interrupted here, the search stops with that roster, as anywhere else."""
@@ -323,7 +323,7 @@ def _people_first(
         model.minimize(guides.couples_apart())
     else:
         model.clear_objective()  # type: ignore[no-untyped-call]
-    solver = _solver(options, options.people_share * (deadline - time.monotonic()))
+    solver = _solver(options, options.guided_share * (deadline - time.monotonic()))
     solver.parameters.stop_after_first_solution = not guides.apart
     status, interrupted = _run(solver, model, None, stop, started, None)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
