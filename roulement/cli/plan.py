@@ -120,7 +120,10 @@ def plan(
     console.print(f"{result.status} in {result.wall_time:.1f} s · coverage {coverage} · violations {violations}"
                   f" · cost {outcome.report['objective']['total']:,}")
     if result.note:
-        console.print(f"[yellow]{result.note}[/yellow]")
+        # How the search went is information; a shortfall or guides that had to be dropped is a warning.
+        warning = result.strategy == "priced-shortfall" or "no roster" in result.note
+        style = "yellow" if warning else "dim"
+        console.print(f"[{style}]{result.note}[/{style}]", highlight=False)
     for explanation in result.explanations:
         console.print(f"[yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
     price_line = outcome.report["people"]["price"]
