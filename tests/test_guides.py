@@ -49,6 +49,10 @@ def test_a_fresh_plan_is_guided_and_stays_lawful() -> None:
     counts = nights(chosen, result.roster)
     # Eight equal peers share the nights: within one of each other.
     assert max(counts.values()) - min(counts.values()) <= 1
+    # Nothing keeps the couple apart here: they work the same days.
+    worked = {e: {a.date for a in result.roster if a.employee == e} for e in ("e0", "e1")}
+    assert worked["e0"] == worked["e1"]
+    assert "couples apart on 0 days" in result.note
 
 
 def test_a_hinted_solve_is_not_guided() -> None:

@@ -8,7 +8,7 @@ widest gap of 8 nights between full-time peers after 120 s). So a fresh plan sea
 2. guides switched on: every member of a peer group within one shift, pro rata, of a fair share of what the
    group carried in that roster (nights and Sundays); everyone's hours as near their contract's target as
    their shift lengths allow; and the search minimises only the days couples who asked are apart (the sum,
-   and the worst couple's);
+   and the worst couple's), then re-plans around each couple still apart (`search._mend_couples`);
 3. the priced search over every term, still inside the guides, with no couple further apart than step 2
    left them.
 
@@ -54,8 +54,9 @@ class Guides:
     builder: ModelBuilder
     active: Literal
     groups: list[_Group] = field(default_factory=list)
-    # Per couple who asked: the apart-day indicators, one per judged day.
+    # Per couple who asked: the apart-day indicators, one per judged day, and the two members.
     apart: list[list[Literal]] = field(default_factory=list)
+    couples: list[tuple[str, str]] = field(default_factory=list)
     # People whose hours are held at the deviation from target their shift lengths make unavoidable.
     hours_held: int = 0
 
@@ -93,6 +94,7 @@ class Guides:
                         indicators.append(apart)
                     if indicators:
                         guides.apart.append(indicators)
+                        guides.couples.append((a, b))
         hours = next((r for r in rules if isinstance(r, ContractHours) and r.mode is not RuleMode.OFF), None)
         if hours is not None:
             guides.hold_hours(hours)
@@ -149,6 +151,15 @@ class Guides:
         for indicators in self.apart:
             model.add(worst >= sum(indicators))
         return sum(lit for indicators in self.apart for lit in indicators) + len(self.apart) * worst
+
+    def around(self, couple: tuple[str, str]) -> set[str]:
+        """The people a re-plan around a couple may move: the couple and their peers in every guided group."""
+        around = set(couple)
+        for group in self.groups:
+            members = {e.id for e, _ in group.members}
+            if members & set(couple):
+                around |= members
+        return around
 
     def keep_couples(self, value: Callable[[Any], int]) -> None:
         """No couple further apart than in the roster `value` reads."""

@@ -22,6 +22,7 @@ from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.builder import BuildOptions, ModelBuilder
+from roulement.solve.guides import Guides
 
 
 @dataclass
@@ -311,8 +312,6 @@ def _guided_steps(
 
     Leaves the model's hints, and `warm.solver`, on the best lawful roster in hand; returns a note for the
     result. Interrupted here, the search stops with that roster, as anywhere else."""
-    from roulement.solve.guides import Guides
-
     guides = Guides.for_model(builder, rules)
     if guides is None:
         return ""
@@ -330,13 +329,16 @@ def _guided_steps(
     if found:
         warm.solver = solver
         _hint_everything(model, solver)
-        guides.keep_couples(solver.value)
+        if guides.apart and not interrupted:
+            warm.solver = _mend_couples(builder, guides, options, deadline, stop, started) or solver
+        guides.keep_couples(lambda variable: model.proto.solution_hint.values[variable.index])
         held = [name for name, present in (("fair-share bands", guides.groups),
                                            (f"hours of {guides.hours_held} people near target", guides.hours_held))
                 if present]
         note = f"guided search: {' and '.join(held) or 'no bands'} kept"
         if guides.apart:
-            apart = sum(solver.value(lit) for indicators in guides.apart for lit in indicators)
+            hinted = model.proto.solution_hint.values
+            apart = sum(hinted[lit.index] for indicators in guides.apart for lit in indicators)
             note += f"; couples apart on {apart} days, kept at most"
     else:
         guides.switch(False)
@@ -344,6 +346,53 @@ def _guided_steps(
     warm.interrupted = warm.interrupted or interrupted
     model.minimize(builder.objective_expression())
     return note
+
+
+# Seconds one re-plan around a couple may take.
+MEND_SECONDS = 5.0
+
+
+def _mend_couples(
+    builder: ModelBuilder, guides: Guides, options: SolveOptions, deadline: float, stop: threading.Event | None,
+    started: float,
+) -> cp_model.CpSolver | None:
+    """Re-plan around each couple still apart, one at a time: only the couple and their peers may move, and
+    the sub-search minimises that couple's days apart. The model's hints follow every improvement."""
+    model, proto = builder.model, builder.model.proto
+    works = builder.work_literals()
+    saved = {lit.index: (proto.variables[lit.index].domain[0], proto.variables[lit.index].domain[1])
+             for lit in works.values()}
+    finish = time.monotonic() + options.guided_share * (deadline - time.monotonic())
+    mended = None
+    # Couples left as they are: their neighbourhood proven to hold them no closer, or a slice without progress.
+    settled: set[int] = set()
+    while time.monotonic() < finish - 1.0 and not (stop is not None and stop.is_set()):
+        hinted = proto.solution_hint.values
+        apart = {number: sum(hinted[lit.index] for lit in indicators)
+                 for number, indicators in enumerate(guides.apart) if number not in settled}
+        apart = {number: days for number, days in apart.items() if days}
+        if not apart:
+            break
+        number = max(apart, key=lambda n: apart[n])
+        free = guides.around(guides.couples[number])
+        for (employee, _, _), literal in works.items():
+            low, high = saved[literal.index]
+            if employee not in free:
+                low = high = hinted[literal.index]
+            proto.variables[literal.index].domain[0], proto.variables[literal.index].domain[1] = low, high
+        model.minimize(sum(guides.apart[number]))
+        solver = _solver(options, min(finish - time.monotonic(), MEND_SECONDS))
+        status, _ = _run(solver, model, None, stop, started, None)
+        if status == cp_model.OPTIMAL:
+            settled.add(number)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < apart[number]:
+            _hint_everything(model, solver)
+            mended = solver
+        elif status != cp_model.OPTIMAL:
+            settled.add(number)  # no progress in a whole slice: leave the time to the others
+    for index, (low, high) in saved.items():
+        proto.variables[index].domain[0], proto.variables[index].domain[1] = low, high
+    return mended
 
 
 def _solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
