@@ -18,12 +18,16 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from roulement.model.demand import demand_slots
-from roulement.model.roster import Assignment, Roster
-from roulement.model.scenario import Demand, Scenario
+from roulement.model.calendar import Calendar
+from roulement.model.demand import Slot, demand_slots
+from roulement.model.roster import Assignment, Roster, Timeline
+from roulement.model.scenario import Demand, Employee, RuleMode, Scenario
 from roulement.rules.base import Rule
+from roulement.rules.contract import ContractHours, MaxWeekends
+from roulement.rules.core import Requests
 from roulement.rules.packs import build_rules
 from roulement.solve.builder import BuildOptions, ModelBuilder
+from roulement.solve.construct import Option, Walk, faults, limits_of, repair_hours, score_of
 from roulement.solve.search import Progress, SolveOptions, SolveResult
 
 # Share of the time the first, whole-model run may use before the neighbourhoods take over.
@@ -63,49 +67,182 @@ def _decisions(scenario: Scenario) -> int:
     return len(scenario.employees) * scenario.horizon.days * len(scenario.shifts)
 
 
-def person_by_person(scenario: Scenario, options: SolveOptions, seconds: float) -> Roster | None:
-    """A first roster built one person at a time, each planned alone against the demand still open.
+def person_by_person(
+    scenario: Scenario, options: SolveOptions, seconds: float, rules: Sequence[Rule] | None = None
+) -> Roster | None:
+    """A first roster built one person at a time, each planned alone against the cover still open.
 
-    Each person's own rules (hours, runs, weekends, successions) are solved exactly by the same model and
-    rules as always; rules between people (cover, safety minimums) only see what earlier people left open.
-    None if some person has no roster of their own in the time.
+    Each person's horizon is first walked day by day (`construct.Walk`, a few tries with the pace leaning
+    ahead or behind); the first walk the checker clears of hard violations for that person is kept. Whoever
+    no walk clears is planned alone by CP-SAT (same model and rules as always, the best walk as hint). Rules
+    between people (cover, safety minimums) only see what earlier people left open. None if some person has
+    no roster of their own in the time.
     """
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    calendar = Calendar(scenario)
     slots = demand_slots(scenario)
     filled: dict[tuple[int, str, str], int] = {}
-    dates = scenario.horizon.dates()
+    open_cover = {(s.day, s.shift, s.post): (s.preferred, s.under_weight, s.over_weight) for s in slots}
+    posts_wanted: dict[tuple[int, str], list[str]] = {}
+    for slot in slots:
+        wanted = posts_wanted.setdefault((slot.day, slot.shift), [])
+        if slot.post not in wanted:
+            wanted.append(slot.post)
+    permitting = [rule for rule in in_force if type(rule).permits is not Rule.permits]
+    weekend_rule = next((rule for rule in in_force if isinstance(rule, MaxWeekends)), MaxWeekends())
+    weekend_of = {day: index for index, group in enumerate(weekend_rule.weekends(calendar.dates)) for day in group}
+    weekend_count = len(set(weekend_of.values()))
+    dates = calendar.dates
     assignments: list[Assignment] = []
     deadline = time.monotonic() + seconds
+    rng = random.Random(options.seed)
     people = scenario.employees
     for index, employee in enumerate(people):
-        demand = []
-        for slot in slots:
-            taken = filled.get((slot.day, slot.shift, slot.post), 0)
-            demand.append(Demand.model_construct(
-                post=slot.post, shifts=[slot.shift], days="all", dates=[dates[slot.day]],
-                min=max(slot.min - taken, 0), preferred=max(slot.preferred - taken, 0),
-                max=None if slot.max is None else max(slot.max - taken, 0),
-                under_weight=slot.under_weight, over_weight=slot.over_weight))
+        day_options = [
+            [Option(shift.id, post, calendar.occurrence(day, shift.id).worked)
+             for shift in scenario.shifts
+             for post in posts_wanted.get((day, shift.id), [])
+             if all(rule.permits(employee, calendar.occurrence(day, shift.id), scenario.post(post))
+                    for rule in permitting)]
+            for day in range(calendar.days)
+        ]
+        limits = limits_of(scenario, calendar, in_force, employee)
+        walk = Walk(day_options, limits, weekend_of, weekend_count, score_of(scenario, calendar, employee, open_cover))
         alone = Scenario.model_construct(**{**{name: getattr(scenario, name) for name in Scenario.model_fields},
-                                            "employees": [employee], "demand": demand})
-        share = max((deadline - time.monotonic()) / (len(people) - index), 0.1)
-        builder = ModelBuilder(alone, build_rules(alone), BuildOptions(allow_shortfall=True))
-        status = cp_model.UNKNOWN
-        # Past the share only if this person has no roster yet (a tight contract can take a moment).
-        for attempt in range(3):
-            solver = _solver(options, share * (attempt + 1), options.seed)
-            status = solver.solve(builder.model)
-            if status != cp_model.UNKNOWN:
+                                            "employees": [employee], "demand": []})
+        mine: list[Assignment] | None = None
+        proposal: list[Assignment] = []
+        closest: tuple[int, list[Assignment]] | None = None  # the walk short or over by the fewest minutes
+        lean = 0.0
+        for attempt in range(WALK_ATTEMPTS):
+            if attempt == WALK_ATTEMPTS // 2:
+                lean = 0.0  # second half: on pace alone, whatever the cover
+            if attempt == WALK_ATTEMPTS - 1:
+                lean = float(calendar.days)  # last: work whenever the limits allow, until the hours are full
+            chosen = walk.run(rng, lean, cover_blind=attempt >= WALK_ATTEMPTS // 2)
+            broken, outside = faults(chosen, limits, weekend_of, calendar.days)
+            if outside and not broken:
+                chosen = repair_hours(chosen, walk, rng)
+                broken, outside = faults(chosen, limits, weekend_of, calendar.days)
+            proposal = [Assignment(employee.id, dates[day], o.shift, o.post) for day, o in sorted(chosen.items())]
+            if not broken and outside and (closest is None or outside < closest[0]):
+                closest = (outside, proposal)
+            if broken or outside:
+                # Short of hours: lean further ahead of pace next time; over: behind; else another random walk.
+                if outside:
+                    lean += 0.5 if sum(o.minutes for o in chosen.values()) < limits.low else -0.5
+                continue
+            timeline = Timeline(alone, proposal, calendar)
+            if not any(v.employee == employee.id for rule in in_force for v in rule.check(timeline)):
+                mine = proposal
                 break
-            # No roster of this person's own yet: look for any lawful one, cover aside (a tight contract,
-            # such as Instance24's 720-minute window on a year's hours, can hide it from the priced search).
-            builder.model.clear_objective()  # type: ignore[no-untyped-call]
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        for assignment in builder.roster(solver.boolean_value):
+        if mine is None and closest is not None:
+            share = max((deadline - time.monotonic()) / (len(people) - index), 0.5)
+            mine = _mend_hours(scenario, in_force, employee, calendar, posts_wanted, closest[1], options,
+                               time.monotonic() + 8 * share)
+        if mine is None:
+            share = max((deadline - time.monotonic()) / (len(people) - index), 0.1)
+            mine = _plan_alone(scenario, employee, slots, filled, options, share, Roster(proposal))
+            if mine is None:
+                return None
+        for assignment in mine:
             key = ((assignment.date - scenario.horizon.start).days, assignment.shift, assignment.post)
             filled[key] = filled.get(key, 0) + 1
+            left, under, over = open_cover[key]
+            open_cover[key] = (left - 1, under, over)
             assignments.append(assignment)
     return Roster(sorted(assignments))
+
+
+# Walks tried per person before CP-SAT plans them (each a few milliseconds on a year).
+WALK_ATTEMPTS = 12
+# Days CP-SAT may re-plan at once when mending a walk's hours (the rest of the walk stays as it is).
+MEND_WINDOW = 56
+
+
+def _mend_hours(
+    scenario: Scenario,
+    rules: Sequence[Rule],
+    employee: Employee,
+    calendar: Calendar,
+    posts_wanted: dict[tuple[int, str], list[str]],
+    walk: list[Assignment],
+    options: SolveOptions,
+    deadline: float,
+) -> list[Assignment] | None:
+    """A walk that keeps every limit but hours, mended window by window by CP-SAT: the person alone, days
+    outside the window frozen, hours priced (everything else hard) so each window closes what it can of the
+    gap. A year's tight hours window is slow for CP-SAT as a whole and quick over eight weeks."""
+    dates = calendar.dates
+    current = list(walk)
+    days = calendar.days
+    firsts = list(range(max(days - MEND_WINDOW, 0), -1, -MEND_WINDOW // 2))
+    for first in firsts * 2:
+        if time.monotonic() > deadline:
+            break
+        window = range(first, min(first + MEND_WINDOW, days))
+        demand = [Demand.model_construct(post=post, shifts=[shift], days="all", dates=[dates[day]], min=0,
+                                         preferred=0, max=None, under_weight=0, over_weight=0)
+                  for day in window for (d, shift), posts in posts_wanted.items() if d == day for post in posts]
+        alone = Scenario.model_construct(**{**{name: getattr(scenario, name) for name in Scenario.model_fields},
+                                            "employees": [employee], "demand": demand})
+        # Requests are left out: this is about a lawful roster, and they slow the proof of each window.
+        in_force = [rule for rule in build_rules(alone) if not isinstance(rule, Requests)]
+        for rule in in_force:
+            if isinstance(rule, ContractHours):
+                rule.mode, rule.weight = RuleMode.SOFT, 1_000
+        frozen_days = set(range(days)) - set(window)
+        builder = ModelBuilder(alone, in_force, BuildOptions(
+            allow_shortfall=False, hint=Roster(current), frozen_days=frozen_days, frozen=Roster(current)))
+        solver = _solver(options, min(MEND_SLICE, deadline - time.monotonic()), options.seed)
+        status = solver.solve(builder.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        current = list(builder.roster(solver.boolean_value))
+        timeline = Timeline(alone.model_copy(update={"demand": []}), current, calendar)
+        if not any(v.employee == employee.id for rule in rules for v in rule.check(timeline)):
+            return current
+    return None
+
+
+MEND_SLICE = 5.0
+
+
+def _plan_alone(
+    scenario: Scenario,
+    employee: Employee,
+    slots: list[Slot],
+    filled: dict[tuple[int, str, str], int],
+    options: SolveOptions,
+    share: float,
+    hint: Roster,
+) -> list[Assignment] | None:
+    """One person planned by CP-SAT against the cover still open (None if no roster of theirs was found)."""
+    dates = scenario.horizon.dates()
+    demand = []
+    for slot in slots:
+        taken = filled.get((slot.day, slot.shift, slot.post), 0)
+        demand.append(Demand.model_construct(
+            post=slot.post, shifts=[slot.shift], days="all", dates=[dates[slot.day]],
+            min=max(slot.min - taken, 0), preferred=max(slot.preferred - taken, 0),
+            max=None if slot.max is None else max(slot.max - taken, 0),
+            under_weight=slot.under_weight, over_weight=slot.over_weight))
+    alone = Scenario.model_construct(**{**{name: getattr(scenario, name) for name in Scenario.model_fields},
+                                        "employees": [employee], "demand": demand})
+    builder = ModelBuilder(alone, build_rules(alone), BuildOptions(allow_shortfall=True, hint=hint))
+    # Any lawful roster of this person's own, cover aside, searched from the walk: the walk already chose
+    # where the open cover is, and pricing cover here (measured) made a year's tight hours window much slower.
+    builder.model.clear_objective()  # type: ignore[no-untyped-call]
+    status = cp_model.UNKNOWN
+    for attempt in range(3):
+        solver = _solver(options, share * (attempt + 1), options.seed + attempt)
+        solver.parameters.stop_after_first_solution = True
+        status = solver.solve(builder.model)
+        if status != cp_model.UNKNOWN:
+            break
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return list(builder.roster(solver.boolean_value))
 
 
 def _solver(options: SolveOptions, seconds: float, seed: int) -> cp_model.CpSolver:
@@ -134,7 +271,7 @@ def plan_best(
     start_roster: Roster | None = None
     if hint is None and not options.frozen_days and _decisions(scenario) >= LNS_FROM_DECISIONS:
         # A big model takes long to build and to find a first roster in; person by person is quick.
-        start_roster = person_by_person(scenario, options, GREEDY_SHARE * options.time_limit)
+        start_roster = person_by_person(scenario, options, GREEDY_SHARE * options.time_limit, in_force)
         hint = start_roster
         if start_roster is not None and deadline - time.monotonic() < WHOLE_MODEL_SHARE * options.time_limit:
             # Too little time left to build and search the whole model: the start is the answer.
