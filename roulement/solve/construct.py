@@ -92,11 +92,50 @@ class Walk:
         low, high = self.limits.low, self.limits.high
         return (low + high) / 2 if high is not None else float(low)
 
-    def run(self, rng: random.Random, lean: float, cover_blind: bool = False) -> dict[int, Option]:
+    def capacity(self) -> list[dict[tuple[int, int, int], int]]:
+        """capacity[d][(on, off, weekends)]: the most minutes that can still be worked from day d on, from that
+        state (on: days worked in a row up to yesterday; off: days off in a row, capped at the minimum rest;
+        weekends: weekends worked so far), keeping runs, rest and weekends (caps and successions aside)."""
+        limits = self.limits
+        max_on = limits.max_on or self.days
+        min_on = limits.min_on or 1
+        min_off = limits.min_off or 1
+        cap = limits.max_weekends if limits.max_weekends is not None else self.days
+        longest = [max((o.minutes for o in day_options), default=0) for day_options in self.options]
+        states = [(on, 0) for on in range(1, max_on + 1)] + [(0, off) for off in range(1, min_off + 1)]
+        table: list[dict[tuple[int, int, int], int]] = [{} for _ in range(self.days + 1)]
+        table[self.days] = {(on, off, used): 0 for on, off in states for used in range(cap + 1)}
+        for day in range(self.days - 1, -1, -1):
+            after = table[day + 1]
+            weekend = self.weekend_of.get(day)
+            same_weekend = day > 0 and weekend is not None and self.weekend_of.get(day - 1) == weekend
+            here: dict[tuple[int, int, int], int] = {}
+            for on, off in states:
+                for used in range(cap + 1):
+                    best = -1
+                    if on == 0 or on >= min_on:  # rest today
+                        best = after.get((0, min(off + 1, min_off), used), -1)
+                    if longest[day] and on < max_on and (on > 0 or off >= min_off):
+                        counted = used + (1 if weekend is not None and not (same_weekend and on > 0) else 0)
+                        if counted <= cap:
+                            later = after.get((on + 1, 0, counted), -1)
+                            if later >= 0:
+                                best = max(best, later + longest[day])
+                    if best >= 0:
+                        here[(on, off, used)] = best
+            table[day] = here
+        return table
+
+    def run(
+        self, rng: random.Random, lean: float, cover_blind: bool = False, packing: bool = False
+    ) -> dict[int, Option]:
         """`lean` (in shifts) moves the pace ahead or behind; each attempt of the caller tries another.
 
         `cover_blind` decides work or rest on pace alone (a tight contract's walk should not wait for open
-        cover); the shift worked is still the most wanted one."""
+        cover); the shift worked is still the most wanted one. `packing` rests only while the minutes that can
+        still be worked (`capacity`) reach the contract's minimum, and then works the longest shift."""
+        capacity = self.capacity() if packing else None
+        min_off = self.limits.min_off or 1
         limits = self.limits
         target = self.target()
         total_available = max(self.available_before[-1], 1)
@@ -119,6 +158,11 @@ class Walk:
                 work = False
             elif must_work:
                 work = True
+            elif capacity is not None:
+                # An off run that started on the first day counts as rested enough.
+                rest_state = (0, min_off if at_edge and on == 0 else min(off + 1, min_off), len(weekends_worked))
+                # `lean` shifts of margin: capacity leaves caps and successions aside.
+                work = minutes + capacity[day + 1].get(rest_state, -1) < limits.low + lean * self.typical
             else:
                 pace = target * self.available_before[day + 1] / total_available + lean * self.typical
                 best = max(self.score.get((day, o.shift, o.post), 0) for o in usable)
@@ -130,7 +174,7 @@ class Walk:
                     work = False
             if work:
                 go_on = day + 1 < self.days and (limits.max_on is None or on + 1 < limits.max_on)
-                option = self._pick(day, usable, go_on, rng)
+                option = self._pick(day, usable, go_on, rng, longest=capacity is not None)
                 chosen[day] = option
                 counts[option.shift] = counts.get(option.shift, 0) + 1
                 minutes += option.minutes
@@ -181,14 +225,16 @@ class Walk:
             return True
         return len(weekends_worked) < cap * (weekend + 1) / max(self.weekends, 1) + 1
 
-    def _pick(self, day: int, usable: list[Option], go_on: bool, rng: random.Random) -> Option:
-        """The most wanted shift, among those that leave tomorrow a shift to work when the run may go on."""
-        def rank(option: Option) -> tuple[int, int, float]:
+    def _pick(self, day: int, usable: list[Option], go_on: bool, rng: random.Random, longest: bool = False) -> Option:
+        """The most wanted shift (the longest first if `longest`), among those that leave tomorrow a shift to
+        work when the run may go on."""
+        def rank(option: Option) -> tuple[int, int, int, float]:
             follows = True
             if go_on:
                 barred = self.limits.forbidden.get(option.shift, set())
                 follows = any(o.shift not in barred for o in self.options[day + 1])
-            return (int(follows), self.score.get((day, option.shift, option.post), 0), rng.random())
+            return (int(follows), option.minutes if longest else 0, self.score.get((day, option.shift, option.post), 0),
+                    rng.random())
 
         return max(usable, key=rank)
 

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from roulement.model.calendar import Calendar
 from roulement.model.demand import Slot, demand_slots
 from roulement.model.roster import Assignment, Roster, Timeline
-from roulement.model.scenario import Demand, Employee, RuleMode, Scenario
+from roulement.model.scenario import Demand, Employee, RequestKind, RuleMode, Scenario
 from roulement.rules.base import Rule
 from roulement.rules.contract import ContractHours, MaxWeekends
 from roulement.rules.core import Requests
@@ -36,9 +36,14 @@ FIRST_SHARE = 0.25
 # CP-SAT's own search beat our neighbourhoods there (Instance5, 30 s: 1,457 against 2,146).
 LNS_FROM_DECISIONS = 30_000
 # Share of the time a big model's person-by-person start may take.
-GREEDY_SHARE = 0.35
+GREEDY_SHARE = 0.6
 # The whole model is built after the person-by-person start only if this share of the time is left.
 WHOLE_MODEL_SHARE = 0.25
+# Models with more decisions than this are never built whole: on Instance24 (1.7 M) the whole model took 2.4 GB
+# and its neighbourhoods found nothing better than the start in 600 s; people are re-walked instead.
+WALKS_ONLY_FROM_DECISIONS = 1_000_000
+# Share of the time left after the start that re-walking people may take before the whole model is built.
+REWALK_SHARE = 0.0
 # Seconds a single neighbourhood may take.
 SLICE_SECONDS = 3.0
 
@@ -67,64 +72,76 @@ def _decisions(scenario: Scenario) -> int:
     return len(scenario.employees) * scenario.horizon.days * len(scenario.shifts)
 
 
-def person_by_person(
-    scenario: Scenario, options: SolveOptions, seconds: float, rules: Sequence[Rule] | None = None
-) -> Roster | None:
-    """A first roster built one person at a time, each planned alone against the cover still open.
+class _Walker:
+    """What walking people through the horizon needs, worked out once per scenario."""
 
-    Each person's horizon is first walked day by day (`construct.Walk`, a few tries with the pace leaning
-    ahead or behind); the first walk the checker clears of hard violations for that person is kept. Whoever
-    no walk clears is planned alone by CP-SAT (same model and rules as always, the best walk as hint). Rules
-    between people (cover, safety minimums) only see what earlier people left open. None if some person has
-    no roster of their own in the time.
-    """
-    in_force = list(rules) if rules is not None else build_rules(scenario)
-    calendar = Calendar(scenario)
-    slots = demand_slots(scenario)
-    filled: dict[tuple[int, str, str], int] = {}
-    open_cover = {(s.day, s.shift, s.post): (s.preferred, s.under_weight, s.over_weight) for s in slots}
-    posts_wanted: dict[tuple[int, str], list[str]] = {}
-    for slot in slots:
-        wanted = posts_wanted.setdefault((slot.day, slot.shift), [])
-        if slot.post not in wanted:
-            wanted.append(slot.post)
-    permitting = [rule for rule in in_force if type(rule).permits is not Rule.permits]
-    weekend_rule = next((rule for rule in in_force if isinstance(rule, MaxWeekends)), MaxWeekends())
-    weekend_of = {day: index for index, group in enumerate(weekend_rule.weekends(calendar.dates)) for day in group}
-    weekend_count = len(set(weekend_of.values()))
-    dates = calendar.dates
-    assignments: list[Assignment] = []
-    deadline = time.monotonic() + seconds
-    rng = random.Random(options.seed)
-    people = scenario.employees
-    for index, employee in enumerate(people):
-        day_options = [
-            [Option(shift.id, post, calendar.occurrence(day, shift.id).worked)
-             for shift in scenario.shifts
-             for post in posts_wanted.get((day, shift.id), [])
-             if all(rule.permits(employee, calendar.occurrence(day, shift.id), scenario.post(post))
-                    for rule in permitting)]
-            for day in range(calendar.days)
-        ]
-        limits = limits_of(scenario, calendar, in_force, employee)
-        walk = Walk(day_options, limits, weekend_of, weekend_count, score_of(scenario, calendar, employee, open_cover))
-        alone = Scenario.model_construct(**{**{name: getattr(scenario, name) for name in Scenario.model_fields},
+    def __init__(self, scenario: Scenario, rules: Sequence[Rule], seed: int) -> None:
+        self.scenario = scenario
+        self.rules = list(rules)
+        self.calendar = Calendar(scenario)
+        self.slots = demand_slots(scenario)
+        self.levels = {(s.day, s.shift, s.post): (s.preferred, s.under_weight, s.over_weight) for s in self.slots}
+        self.posts_wanted: dict[tuple[int, str], list[str]] = {}
+        for slot in self.slots:
+            wanted = self.posts_wanted.setdefault((slot.day, slot.shift), [])
+            if slot.post not in wanted:
+                wanted.append(slot.post)
+        self.permitting = [rule for rule in self.rules if type(rule).permits is not Rule.permits]
+        weekend_rule = next((rule for rule in self.rules if isinstance(rule, MaxWeekends)), MaxWeekends())
+        self.weekend_of = {day: index for index, group in enumerate(weekend_rule.weekends(self.calendar.dates))
+                           for day in group}
+        self.weekend_count = len(set(self.weekend_of.values()))
+        self.rng = random.Random(seed)
+        self._options: dict[str, list[list[Option]]] = {}
+
+    def options_of(self, employee: Employee) -> list[list[Option]]:
+        known = self._options.get(employee.id)
+        if known is None:
+            calendar, scenario = self.calendar, self.scenario
+            known = self._options[employee.id] = [
+                [Option(shift.id, post, occurrence.worked)
+                 for shift in scenario.shifts
+                 for occurrence in [calendar.occurrence(day, shift.id)]
+                 for post in self.posts_wanted.get((day, shift.id), [])
+                 if all(rule.permits(employee, occurrence, scenario.post(post)) for rule in self.permitting)]
+                for day in range(calendar.days)
+            ]
+        return known
+
+    def lawful(self, employee: Employee, assignments: list[Assignment]) -> bool:
+        """The checker finds no hard violation of this person's own (cover is between people: not judged)."""
+        alone = Scenario.model_construct(**{**{name: getattr(self.scenario, name) for name in Scenario.model_fields},
                                             "employees": [employee], "demand": []})
-        mine: list[Assignment] | None = None
-        proposal: list[Assignment] = []
-        closest: tuple[int, list[Assignment]] | None = None  # the walk short or over by the fewest minutes
+        timeline = Timeline(alone, assignments, self.calendar)
+        return not any(v.employee == employee.id for rule in self.rules for v in rule.check(timeline))
+
+    def walks(
+        self, employee: Employee, open_cover: dict[tuple[int, str, str], tuple[int, int, int]], attempts: int,
+        keep_all: bool = False,
+    ) -> tuple[list[list[Assignment]], list[Assignment] | None]:
+        """(the walks the checker clears, the walk closest to the hours window among those keeping every other
+        limit). Stops at the first cleared walk unless `keep_all`."""
+        calendar = self.calendar
+        limits = limits_of(self.scenario, calendar, self.rules, employee)
+        walk = Walk(self.options_of(employee), limits, self.weekend_of, self.weekend_count,
+                    score_of(self.scenario, calendar, employee, open_cover))
+        cleared: list[list[Assignment]] = []
+        closest: tuple[int, list[Assignment]] | None = None
         lean = 0.0
-        for attempt in range(WALK_ATTEMPTS):
-            if attempt == WALK_ATTEMPTS // 2:
+        for attempt in range(attempts):
+            if attempt == attempts // 2:
                 lean = 0.0  # second half: on pace alone, whatever the cover
-            if attempt == WALK_ATTEMPTS - 1:
-                lean = float(calendar.days)  # last: work whenever the limits allow, until the hours are full
-            chosen = walk.run(rng, lean, cover_blind=attempt >= WALK_ATTEMPTS // 2)
-            broken, outside = faults(chosen, limits, weekend_of, calendar.days)
+            # The last tries, if none cleared yet, pack the hours in: rest only while the minimum stays reachable.
+            packing = attempt >= attempts - PACKING_ATTEMPTS and not cleared
+            if packing:
+                lean = 1.5 * (attempt - attempts + PACKING_ATTEMPTS)  # 0, 1.5, 3, 4.5 shifts of margin
+            chosen = walk.run(self.rng, lean, cover_blind=attempt >= attempts // 2, packing=packing)
+            broken, outside = faults(chosen, limits, self.weekend_of, calendar.days)
             if outside and not broken:
-                chosen = repair_hours(chosen, walk, rng)
-                broken, outside = faults(chosen, limits, weekend_of, calendar.days)
-            proposal = [Assignment(employee.id, dates[day], o.shift, o.post) for day, o in sorted(chosen.items())]
+                chosen = repair_hours(chosen, walk, self.rng)
+                broken, outside = faults(chosen, limits, self.weekend_of, calendar.days)
+            proposal = [Assignment(employee.id, calendar.dates[day], o.shift, o.post)
+                        for day, o in sorted(chosen.items())]
             if not broken and outside and (closest is None or outside < closest[0]):
                 closest = (outside, proposal)
             if broken or outside:
@@ -132,30 +149,124 @@ def person_by_person(
                 if outside:
                     lean += 0.5 if sum(o.minutes for o in chosen.values()) < limits.low else -0.5
                 continue
-            timeline = Timeline(alone, proposal, calendar)
-            if not any(v.employee == employee.id for rule in in_force for v in rule.check(timeline)):
-                mine = proposal
-                break
+            if self.lawful(employee, proposal):
+                cleared.append(proposal)
+                if not keep_all:
+                    break
+        return cleared, None if closest is None else closest[1]
+
+    def open_cover(self, filled: dict[tuple[int, str, str], int]) -> dict[tuple[int, str, str], tuple[int, int, int]]:
+        return {key: (preferred - filled.get(key, 0), under, over)
+                for key, (preferred, under, over) in self.levels.items()}
+
+    def price(self, employee: Employee, assignments: list[Assignment],
+              filled: dict[tuple[int, str, str], int]) -> int:
+        """What this person's roster adds to the objective, everybody else's being `filled`: cover it closes or
+        overfills, requests it refuses."""
+        start = self.scenario.horizon.start
+        total = 0
+        worked: dict[object, str] = {}
+        for a in assignments:
+            key = ((a.date - start).days, a.shift, a.post)
+            worked[a.date] = a.shift
+            preferred, under, over = self.levels.get(key, (0, 0, 1))
+            total += -under if filled.get(key, 0) < preferred else over
+        for request in employee.requests:
+            shift = worked.get(request.date)
+            granted = {
+                RequestKind.DAY_OFF: shift is None,
+                RequestKind.DAY_ON: shift is not None,
+                RequestKind.SHIFT_ON: shift == request.shift,
+                RequestKind.SHIFT_OFF: shift != request.shift,
+            }[request.kind]
+            total += 0 if granted else request.weight
+        return total
+
+
+def person_by_person(
+    scenario: Scenario, options: SolveOptions, seconds: float, rules: Sequence[Rule] | None = None
+) -> Roster | None:
+    """A first roster built one person at a time, each planned alone against the cover still open.
+
+    Each person's horizon is first walked day by day (`construct.Walk`, a few tries with the pace leaning
+    ahead or behind); the first walk the checker clears of hard violations for that person is kept. A person
+    whose best walk misses only the hours window has it mended by CP-SAT a few weeks at a time; whoever is
+    still not cleared is planned alone by CP-SAT (same model and rules as always, the walk as hint). Rules
+    between people (cover, safety minimums) only see what earlier people left open. None if some person has
+    no roster of their own in the time.
+    """
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    walker = _Walker(scenario, in_force, options.seed)
+    filled: dict[tuple[int, str, str], int] = {}
+    assignments: list[Assignment] = []
+    deadline = time.monotonic() + seconds
+    people = scenario.employees
+    for employee in people:
+        cleared, closest = walker.walks(employee, walker.open_cover(filled), WALK_ATTEMPTS)
+        mine: list[Assignment] | None = cleared[0] if cleared else None
+        # The few people no walk clears may take a good part of what is left: most take milliseconds.
         if mine is None and closest is not None:
-            share = max((deadline - time.monotonic()) / (len(people) - index), 0.5)
-            mine = _mend_hours(scenario, in_force, employee, calendar, posts_wanted, closest[1], options,
-                               time.monotonic() + 8 * share)
+            mine = _mend_hours(scenario, in_force, employee, walker.calendar, walker.posts_wanted, closest, options,
+                               time.monotonic() + 0.25 * max(deadline - time.monotonic(), 2.0))
         if mine is None:
-            share = max((deadline - time.monotonic()) / (len(people) - index), 0.1)
-            mine = _plan_alone(scenario, employee, slots, filled, options, share, Roster(proposal))
+            share = max((deadline - time.monotonic()) / 12, 0.5)
+            mine = _plan_alone(scenario, employee, walker.slots, filled, options, share, Roster(closest or []))
             if mine is None:
                 return None
         for assignment in mine:
             key = ((assignment.date - scenario.horizon.start).days, assignment.shift, assignment.post)
             filled[key] = filled.get(key, 0) + 1
-            left, under, over = open_cover[key]
-            open_cover[key] = (left - 1, under, over)
             assignments.append(assignment)
     return Roster(sorted(assignments))
 
 
-# Walks tried per person before CP-SAT plans them (each a few milliseconds on a year).
-WALK_ATTEMPTS = 12
+def improve_by_walks(
+    scenario: Scenario, roster: Roster, options: SolveOptions, deadline: float, rules: Sequence[Rule] | None = None
+) -> tuple[Roster, int]:
+    """Re-walk people one at a time against everybody else's roster; keep a walk the checker clears when it
+    prices lower (cover closed, requests granted). Pure Python, no model: for scenarios too big to search
+    whole. Returns the roster and how many people's rosters improved."""
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    walker = _Walker(scenario, in_force, options.seed + 1)
+    start = scenario.horizon.start
+    mine: dict[str, list[Assignment]] = {e.id: [] for e in scenario.employees}
+    filled: dict[tuple[int, str, str], int] = {}
+    for a in roster:
+        mine.setdefault(a.employee, []).append(a)
+        key = ((a.date - start).days, a.shift, a.post)
+        filled[key] = filled.get(key, 0) + 1
+    improved = 0
+    people = list(scenario.employees)
+    while time.monotonic() < deadline:
+        walker.rng.shuffle(people)
+        for employee in people:
+            if time.monotonic() >= deadline:
+                break
+            for a in mine[employee.id]:
+                filled[((a.date - start).days, a.shift, a.post)] -= 1
+            best = mine[employee.id]
+            best_price = walker.price(employee, best, filled)
+            cleared, _ = walker.walks(employee, walker.open_cover(filled), REWALK_ATTEMPTS, keep_all=True)
+            for walk in cleared:
+                price = walker.price(employee, walk, filled)
+                if price < best_price:
+                    best, best_price = walk, price
+            if best is not mine[employee.id]:
+                improved += 1
+                mine[employee.id] = best
+            for a in best:
+                key = ((a.date - start).days, a.shift, a.post)
+                filled[key] = filled.get(key, 0) + 1
+    return Roster(sorted(a for assignments in mine.values() for a in assignments)), improved
+
+
+# Walks tried per person when re-walking (all cleared ones are priced; the cheapest is kept).
+REWALK_ATTEMPTS = 6
+
+
+# Walks tried per person before CP-SAT plans them (each a few milliseconds on a year); the last ones pack.
+WALK_ATTEMPTS = 16
+PACKING_ATTEMPTS = 4
 # Days CP-SAT may re-plan at once when mending a walk's hours (the rest of the walk stays as it is).
 MEND_WINDOW = 56
 
@@ -272,12 +383,21 @@ def plan_best(
     if hint is None and not options.frozen_days and _decisions(scenario) >= LNS_FROM_DECISIONS:
         # A big model takes long to build and to find a first roster in; person by person is quick.
         start_roster = person_by_person(scenario, options, GREEDY_SHARE * options.time_limit, in_force)
+        huge = _decisions(scenario) >= WALKS_ONLY_FROM_DECISIONS
+        if start_roster is not None and (huge or deadline - time.monotonic() < WHOLE_MODEL_SHARE * options.time_limit):
+            # Too big, or too little time left, to build and search the whole model: re-walk people instead.
+            found_at = time.monotonic() - started
+            roster, improved = improve_by_walks(scenario, start_roster, options, deadline, in_force)
+            if improved:
+                found_at = time.monotonic() - started
+            return SolveResult(roster, "FEASIBLE", None, None, time.monotonic() - started, 0.0, found_at, 1, False,
+                               {}, 0, strategy="person-by-person",
+                               note=f"whole model not built; {improved} people re-walked for the better")
+        if start_roster is not None and REWALK_SHARE > 0:
+            start_roster, _ = improve_by_walks(scenario, start_roster, options,
+                                               time.monotonic() + REWALK_SHARE * (deadline - time.monotonic()),
+                                               in_force)
         hint = start_roster
-        if start_roster is not None and deadline - time.monotonic() < WHOLE_MODEL_SHARE * options.time_limit:
-            # Too little time left to build and search the whole model: the start is the answer.
-            return SolveResult(start_roster, "FEASIBLE", None, None, time.monotonic() - started, 0.0,
-                               time.monotonic() - started, 1, False, {}, 0, strategy="person-by-person",
-                               note="no time left for the whole model")
     builder = ModelBuilder(scenario, in_force, BuildOptions(
         allow_shortfall=options.allow_shortfall, hint=hint,
         frozen_days=options.frozen_days, frozen=options.frozen))
