@@ -42,6 +42,7 @@ def test_walks_alone_give_a_lawful_roster(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(strategy, "_plan_alone", no_solver)
     monkeypatch.setattr(strategy, "_mend_hours", no_solver)
+    monkeypatch.setattr(strategy, "PRICED_ALONE_MAX_DAYS", 0)
     scenario = to_scenario(parse_curtois(FOUR_WEEKS, "four-weeks.txt"))
     started = time.monotonic()
     roster = strategy.person_by_person(scenario, SolveOptions(workers=1), 10)
@@ -53,6 +54,13 @@ def test_walks_alone_give_a_lawful_roster(monkeypatch: pytest.MonkeyPatch) -> No
     # The walk takes the most open cover: nobody works a shift whose cover is already full while E, D or N of
     # the same day is still short.
     assert checked.objective.get("coverage_over", 0) <= checked.objective.get("coverage_under", 0)
+
+
+def test_short_horizon_walks_are_priced_by_cp_sat_for_the_better() -> None:
+    scenario = to_scenario(parse_curtois(FOUR_WEEKS, "four-weeks.txt"))
+    priced = strategy.person_by_person(scenario, SolveOptions(workers=1), 4)
+    assert priced is not None
+    assert check_roster(scenario, priced).violations == []
 
 
 def test_person_no_walk_clears_is_planned_by_cp_sat(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -204,6 +204,11 @@ def person_by_person(
     for employee in people:
         cleared, closest = walker.walks(employee, walker.open_cover(filled), WALK_ATTEMPTS)
         mine: list[Assignment] | None = cleared[0] if cleared else None
+        if mine is not None and scenario.horizon.days <= PRICED_ALONE_MAX_DAYS:
+            # Short horizons: a person alone is quick for CP-SAT, which prices cover far better than a walk.
+            share = max((deadline - time.monotonic()) / (len(people) - people.index(employee)), 0.2)
+            mine = _plan_alone(scenario, employee, walker.slots, filled, options, share, Roster(mine),
+                               priced=True) or mine
         # The few people no walk clears may take a good part of what is left: most take milliseconds.
         if mine is None and closest is not None:
             mine = _mend_hours(scenario, in_force, employee, walker.calendar, walker.posts_wanted, closest, options,
@@ -267,6 +272,8 @@ REWALK_ATTEMPTS = 6
 # Walks tried per person before CP-SAT plans them (each a few milliseconds on a year); the last ones pack.
 WALK_ATTEMPTS = 16
 PACKING_ATTEMPTS = 4
+# Up to this horizon each cleared walk is then priced by CP-SAT for the person alone (from the walk).
+PRICED_ALONE_MAX_DAYS = 100
 # Days CP-SAT may re-plan at once when mending a walk's hours (the rest of the walk stays as it is).
 MEND_WINDOW = 56
 
@@ -327,6 +334,7 @@ def _plan_alone(
     options: SolveOptions,
     share: float,
     hint: Roster,
+    priced: bool = False,
 ) -> list[Assignment] | None:
     """One person planned by CP-SAT against the cover still open (None if no roster of theirs was found)."""
     dates = scenario.horizon.dates()
@@ -343,6 +351,11 @@ def _plan_alone(
     builder = ModelBuilder(alone, build_rules(alone), BuildOptions(allow_shortfall=True, hint=hint))
     # Any lawful roster of this person's own, cover aside, searched from the walk: the walk already chose
     # where the open cover is, and pricing cover here (measured) made a year's tight hours window much slower.
+    if priced:
+        # A lawful walk is the hint: CP-SAT starts from it and trades cover and requests within the share.
+        solver = _solver(options, share, options.seed)
+        status = solver.solve(builder.model)
+        return list(builder.roster(solver.boolean_value)) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     builder.model.clear_objective()  # type: ignore[no-untyped-call]
     status = cp_model.UNKNOWN
     for attempt in range(3):
@@ -364,6 +377,10 @@ def _solver(options: SolveOptions, seconds: float, seed: int) -> cp_model.CpSolv
     solver.parameters.log_search_progress = options.log_search
     solver.parameters.relative_gap_limit = options.relative_gap
     solver.parameters.max_presolve_iterations = options.presolve_iterations
+    # On one thread, CP-SAT's default is a single search strategy; interleaving runs its whole portfolio (LNS
+    # included) in turn on that thread. Curtois-Qu, 30 s, 1 worker: Instance5 2,866 -> 1,251, Instance7
+    # 3,138 -> 1,701, Instance9 3,234 -> 794 (docs/benchmarks.md).
+    solver.parameters.interleave_search = options.workers == 1
     return solver
 
 
