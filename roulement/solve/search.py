@@ -357,7 +357,8 @@ def _mend_couples(
     started: float,
 ) -> cp_model.CpSolver | None:
     """Re-plan around each couple still apart, one at a time: only the couple and their peers may move, and
-    the sub-search minimises that couple's days apart. The model's hints follow every improvement."""
+    the sub-search minimises that couple's days apart, then the other couples'. The model's hints follow every
+    improvement."""
     model, proto = builder.model, builder.model.proto
     works = builder.work_literals()
     saved = {lit.index: (proto.variables[lit.index].domain[0], proto.variables[lit.index].domain[1])
@@ -380,12 +381,16 @@ def _mend_couples(
             if employee not in free:
                 low = high = hinted[literal.index]
             proto.variables[literal.index].domain[0], proto.variables[literal.index].domain[1] = low, high
-        model.minimize(sum(guides.apart[number]))
+        # This couple first, but no other couple pushed further apart for it.
+        everyone = sum(lit for indicators in guides.apart for lit in indicators)
+        weight = 1 + sum(len(indicators) for indicators in guides.apart)
+        model.minimize(weight * sum(guides.apart[number]) + everyone)
+        before = weight * apart[number] + sum(hinted[lit.index] for indicators in guides.apart for lit in indicators)
         solver = _solver(options, min(finish - time.monotonic(), MEND_SECONDS))
         status, _ = _run(solver, model, None, stop, started, None)
         if status == cp_model.OPTIMAL:
             settled.add(number)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < apart[number]:
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < before:
             _hint_everything(model, solver)
             mended = solver
         elif status != cp_model.OPTIMAL:
