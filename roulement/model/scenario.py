@@ -178,16 +178,7 @@ class Demand(Strict):
     def applies_to(self, day: dt.date) -> bool:
         if self.dates is not None:
             return day in self.dates
-        selectors = [self.days] if isinstance(self.days, str) else self.days
-        weekday = WEEKDAY_NAMES[day.weekday()]
-        for selector in selectors:
-            if selector == "all" or selector == weekday:
-                return True
-            if selector == "weekdays" and day.weekday() < 5:
-                return True
-            if selector == "weekends" and day.weekday() >= 5:
-                return True
-        return False
+        return _on_days(self.days, day)
 
 
 class SafetyMinimum(Strict):

@@ -213,11 +213,7 @@ def _complete_hint(builder: ModelBuilder, options: SolveOptions, seconds: float)
     status = solver.solve(builder.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
-    values = solver.response_proto.solution
-    model = builder.model
-    model.clear_hints()  # type: ignore[no-untyped-call]
-    for index, value in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    _hint_everything(builder.model, solver)
     return True
 
 
