@@ -405,6 +405,9 @@ def _solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     parameters.log_search_progress = options.log_search
     parameters.relative_gap_limit = options.relative_gap
     parameters.max_presolve_iterations = options.presolve_iterations
+    # On one thread CP-SAT's default is a single strategy, which found no lawful KOS roster in 60 s; its
+    # portfolio taken in turn on that thread found one in 11 s (docs/benchmarks.md, "One worker").
+    parameters.interleave_search = options.workers == 1
     # CP-SAT's own SIGINT handler aborts the process from Python; Ctrl-C is handled by our main thread instead.
     parameters.catch_sigint_signal = False
     return solver
