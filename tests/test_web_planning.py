@@ -301,3 +301,45 @@ def test_a_swap_names_a_colleague_on_the_published_roster(site: Site) -> None:
     assert unknown.status_code == 422 and unknown.json()["field"] == "swap_with"
     known = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": "e3"})
     assert known.status_code == 201
+
+
+def test_requests_and_declarations_made_on_the_web_reach_the_solver(site: Site) -> None:
+    emma, erik, bea, paula = (site.client(n) for n in ("emma", "erik", "bea", "paula"))
+    # Bea (e4) works nights in the hand-made week: once she declares, the planner's grid shows the breach.
+    assert paula.get(f"/api/rosters/{site.roster_id}").json()["violations"] == []
+    assert bea.post("/api/me/declarations", json={"purpose": "child_under_12_day_post"}).status_code == 201
+    breaches = paula.get(f"/api/rosters/{site.roster_id}").json()["violations"]
+    assert breaches and {(v["rule"], v["employee"]) for v in breaches} == {("people.day-post-priority", "e4")}
+    accepted = erik.post("/api/me/requests", json={"kind": "day_off", "date": "2026-01-08"}).json()
+    refused = erik.post("/api/me/requests", json={"kind": "day_off", "date": "2026-01-09"}).json()
+    erik.post("/api/me/requests", json={"kind": "day_off", "date": "2027-03-01"})  # outside the horizon
+    emma.post("/api/me/requests", json={"kind": "day_off", "date": "2026-01-07"})  # left open: a wish
+    assert paula.post(f"/api/requests/{accepted['id']}/decision", json={"status": "accepted"}).status_code == 200
+    assert paula.post(f"/api/requests/{refused['id']}/decision", json={"status": "refused"}).status_code == 200
+
+    store = site.app.state.backend  # type: ignore[attr-defined]
+    with store.transaction() as session:
+        stored = repository.scenario_of(repository.get_scenario_row(session, site.scenario_id))
+        planned = repository.scenario_with_web_input(session, stored)
+    assert stored.employee("e4").day_post_priority is None  # the stored scenario is left as it was
+    priority = planned.employee("e4").day_post_priority
+    assert priority is not None and priority.reason == "child_under_12"
+    assert [(r.date.isoformat(), r.weight) for r in planned.employee("e1").requests] == [
+        ("2026-01-08", repository.PROMISE_WEIGHT)]
+    assert [(r.date.isoformat(), r.weight) for r in planned.employee("e0").requests] == [
+        ("2026-01-07", repository.WISH_WEIGHT)]
+
+    job = paula.post(f"/api/scenarios/{site.scenario_id}/solve", json={"time_limit": 5}).json()
+    deadline = time.monotonic() + 30
+    while job["status"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = paula.get(f"/api/jobs/{job['id']}").json()
+    assert job["status"] == "done", job
+    roster = paula.get(f"/api/rosters/{job['roster_id']}").json()
+    assert roster["violations"] == []
+    cells = roster["cells"]
+    assert "N" not in cells.get("e4", {}).values()  # the declared priority keeps bea off nights
+    assert "2026-01-08" not in cells.get("e1", {})  # the accepted day off is given (erik works it by hand)
+    with store.transaction() as session:
+        saved = repository.roster_of(repository.get_roster_row(session, job["roster_id"]).assignments)
+    assert check_roster(planned, saved).violations == []

@@ -263,6 +263,8 @@ class Request(Strict):
 class DayPostReason(StrEnum):
     CHILD_UNDER_12 = "child_under_12"
     DEPENDENT_RELATIVE = "dependent_relative"
+    # FR L3122-12: night work incompatible with imperative family obligations.
+    FAMILY_OBLIGATIONS = "family_obligations"
     HEALTH = "health"
 
 
@@ -405,6 +407,14 @@ class Scenario(Strict):
         default_factory=list, description="Declared households (sensitive: purpose-bound, see docs/people.md)."
     )
     rules: RuleConfig = Field(default_factory=RuleConfig)
+
+    def replaced(self, **changes: Any) -> Scenario:
+        """A copy with some fields replaced, unvalidated, and its cached lookups dropped: `model_copy` alone
+        would keep the old `employees_by_id` and answer with the people it replaced."""
+        copy = self.model_copy(update=changes)
+        for cached in ("shifts_by_id", "posts_by_id", "employees_by_id"):
+            copy.__dict__.pop(cached, None)
+        return copy
 
     @cached_property
     def shifts_by_id(self) -> dict[str, ShiftType]:

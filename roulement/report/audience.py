@@ -74,8 +74,7 @@ def for_audience(
         shown["violations"] = kept
         people_ids = {e.id for e in scenario.employees}
         renamed = [e.model_copy(update={"id": names[e.id], "name": names[e.id]}) for e in scenario.employees]
-        visible = scenario.model_copy(update={"employees": renamed, "households": []})
-        visible.__dict__.pop("employees_by_id", None)
+        visible = scenario.replaced(employees=renamed, households=[])
         return visible, Roster([Assignment(names[a.employee], a.date, a.shift, a.post)
                                 for a in roster if a.employee in people_ids]), shown
     if employee is None or not scenario.has_employee(employee):
@@ -90,6 +89,5 @@ def for_audience(
     shown["violations"] = [v for v in shown["violations"] if v["employee"] == employee]
     shown["employee"] = employee
     me = scenario.employee(employee)
-    visible = scenario.model_copy(update={"employees": [me], "households": []})
-    visible.__dict__.pop("employees_by_id", None)
+    visible = scenario.replaced(employees=[me], households=[])
     return visible, Roster([a for a in roster if a.employee == employee]), shown

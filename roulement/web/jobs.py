@@ -44,7 +44,8 @@ class JobRunner:
 
     def start(self, actor: User, scenario_id: int, time_limit: float) -> int:
         with self.store.transaction() as session:
-            scenario = repository.scenario_of(repository.get_scenario_row(session, scenario_id))
+            stored = repository.scenario_of(repository.get_scenario_row(session, scenario_id))
+            scenario = repository.scenario_with_web_input(session, stored)
             job_id = repository.add_job(session, actor, scenario_id, time_limit).id
         running = RunningJob()
         thread = threading.Thread(target=self._run, args=(job_id, actor, scenario_id, scenario, time_limit, running),

@@ -30,7 +30,8 @@ def publication_report(publication_id: int, actor: Actor = Depends(reader),
                        store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         publication = repository.get_publication(session, publication_id)
-        scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
+        stored = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
+        scenario = repository.scenario_with_web_input(session, stored)
         declarations = repository.active_declaration_counts(session)
         roster = repository.roster_of(publication.assignments)
         status = publication.status

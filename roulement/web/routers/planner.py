@@ -225,7 +225,8 @@ def list_rosters(scenario_id: int | None = None, actor: Actor = Depends(planner)
 def _loaded(store: Backend, roster_id: int) -> tuple[Any, Any, Any]:
     with store.transaction() as session:
         row = repository.get_roster_row(session, roster_id)
-        scenario = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
+        stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
+        scenario = repository.scenario_with_web_input(session, stored)
         return row, scenario, repository.roster_of(row.assignments)
 
 
@@ -250,7 +251,8 @@ def edit_cell(roster_id: int, body: CellEdit, actor: Actor = Depends(planner),
     with store.transaction() as session:
         row, before, after = repository.edit_cell(session, actor.user, roster_id, body.version, body.employee,
                                                   body.date, body.shift, body.post)
-        scenario = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
+        stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
+        scenario = repository.scenario_with_web_input(session, stored)
         version = row.version
     old_violations = service.audit(scenario, before)[1]["violations"]
     grid = roster_grid(scenario, after)
