@@ -3,12 +3,16 @@ price the solver pays equal to the checker's."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from ortools.sat.python import cp_model
 
+from roulement.analyse.fairness import fairness_rows
 from roulement.check import check_roster
+from roulement.examples.kos import kos, kos_de
+from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
 from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
@@ -16,7 +20,7 @@ from roulement.rules.packs import build_rules
 from roulement.rules.people import ChildcareCover, DayPostPriority, FairShare, SharedDaysOff
 from roulement.rules.plant import NoEarlyAfterLate, RestAfterNightBlock
 from roulement.solve.builder import BuildOptions, ModelBuilder
-from tests.factory import roster, scenario
+from tests.factory import day, roster, scenario
 
 ROUND_THE_CLOCK = {"days": "all", "start": "00:00", "end": "00:00"}
 DECLARED = {"declared_by": "a", "purpose": "roster"}
@@ -146,6 +150,39 @@ def test_fair_share_prices_the_heaviest_load() -> None:
     assert fair_cost(plant, uneven, "nights") == 30 * FairShare.weight
     assert solver_price(plant, FairShare(), uneven) == fair_cost(plant, uneven, "")
     assert solver_price(plant, FairShare(), even) == fair_cost(plant, even, "")
+
+
+def holiday_plant(holidays: list[int]) -> Scenario:
+    data = fair_plant().model_dump(mode="json")
+    data["site"]["public_holidays"] = [day(offset).isoformat() for offset in holidays]
+    return Scenario.model_validate(data)
+
+
+def test_public_holidays_are_shared_like_nights() -> None:
+    plant = holiday_plant([1, 8])
+    assert plant.public_holidays == {day(1), day(8)}
+    even = roster(("e0", 1, "N"), ("e1", 8, "N"))
+    uneven = roster(("e0", 1, "N"), ("e0", 8, "N"))
+    assert fair_cost(plant, even, "public_holidays") == 10 * FairShare.weight
+    assert fair_cost(plant, uneven, "public_holidays") == 20 * FairShare.weight
+    assert solver_price(plant, FairShare(["public_holidays"]), uneven) == 20 * FairShare.weight
+    assert solver_price(plant, FairShare(["public_holidays"]), even) == 10 * FairShare.weight
+    rows = {r.employee: r.public_holidays for r in fairness_rows(Timeline(plant, uneven))}
+    assert rows == {"e0": 2, "e1": 0, "e2": 0}
+    # No public holiday in the horizon: nothing to share, nothing priced.
+    assert fair_cost(fair_plant(), uneven, "public_holidays") == 0
+
+
+def test_public_holidays_come_from_the_jurisdiction_and_region() -> None:
+    assert kos().public_holidays == {dt.date(2026, 12, 25)}
+    assert kos_de().public_holidays == {dt.date(2026, 12, 25), dt.date(2026, 12, 26)}
+    data = kos().model_dump(mode="json")
+    data["site"]["region"] = "57"  # Moselle: Alsace-Moselle adds St Stephen's Day
+    assert Scenario.model_validate(data).public_holidays == {dt.date(2026, 12, 25), dt.date(2026, 12, 26)}
+    data["site"]["region"] = "Moselle"
+    with pytest.raises(ScenarioError) as error:
+        scenario_from_data(data, "kos.yaml")
+    assert "site.region" in str(error.value) and "one of 57," in str(error.value)
 
 
 def test_fair_share_never_buys_over_staffing() -> None:

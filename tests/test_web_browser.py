@@ -91,6 +91,11 @@ def served_kos(tmp_path: Path) -> Iterator[dict[str, Any]]:
         assert erik is not None
         repository.add_request(session, erik, "day_off", kos.horizon.start, None, "erik's private note")
         repository.declare(session, erik, "child_under_12_day_post")
+        # His declaration reaches the checker: each night he works in the roster is now a breach.
+        opening = check_roster(repository.scenario_with_web_input(session, kos), roster).violations
+    nights = [a for a in roster if a.employee == colleague and a.shift == "N"]
+    assert nights and {(v.rule, v.employee) for v in opening} == {("people.day-post-priority", colleague)}
+    assert len(opening) == len(nights)
 
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -101,7 +106,7 @@ def served_kos(tmp_path: Path) -> Iterator[dict[str, Any]]:
         time.sleep(0.05)
     assert server.started
     yield {"base": f"http://127.0.0.1:{port}", "roster_id": roster_id, "employee": employee, "date": date,
-           "kos": kos, "roster": roster, "me": me}
+           "kos": kos, "roster": roster, "me": me, "opening_violations": len(opening)}
     server.should_exit = True
     thread.join(10)
     app.state.backend.engine.dispose()
@@ -132,7 +137,7 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             sign_in("paula", "/planner")
             page.click(f"#rosters a[href='/roster/{served_kos['roster_id']}']")
             expect(page.locator("#roster-version")).to_have_text("1")
-            expect(page.locator("#violation-count")).to_have_text("0")
+            expect(page.locator("#violation-count")).to_have_text(str(served_kos["opening_violations"]))
             expect(page.locator("#grid tr.coverage").first).to_be_visible()
 
             # A morning after an afternoon: flagged by the checker, on the cell and in the list.

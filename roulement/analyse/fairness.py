@@ -1,4 +1,5 @@
-"""How nights, Sundays and weekend days are spread, and what being humane costs, read from rosters alone."""
+"""How nights, Sundays, weekend days and public holidays are spread, and what being humane costs, read from
+rosters alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from roulement.check.checker import check_roster
 from roulement.model.roster import Assignment, Timeline
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
-from roulement.rules.people import availability, counts_toward, night_free_by_declaration, peer_groups
+from roulement.rules.people import CATEGORIES, availability, counts_toward, night_free_by_declaration, peer_groups
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class FairnessRow:
     nights: int
     sundays: int
     weekend_days: int
+    public_holidays: int
     # The peer group fair shares are compared in (people who can hold the same posts), and the shares.
     peer_group: int | None
     fair_nights: float | None
@@ -35,8 +37,9 @@ def fairness_rows(timeline: Timeline) -> list[FairnessRow]:
     full_time = max((e.contract.weekly_hours for e in scenario.employees), default=35.0)
     full = round(full_time * 4) * calendar.days
     counts = {e.id: {c: sum(1 for item in timeline.by_employee.get(e.id, [])
-                            if 0 <= item.day < calendar.days and counts_toward(c, item.occurrence))
-                     for c in ("nights", "sundays", "weekend_days")} for e in scenario.employees}
+                            if 0 <= item.day < calendar.days
+                            and counts_toward(c, item.occurrence, scenario.public_holidays))
+                     for c in CATEGORIES} for e in scenario.employees}
     fair: dict[str, dict[str, float]] = {}
     group_of: dict[str, int] = {}
     for category in ("nights", "sundays"):
@@ -52,6 +55,7 @@ def fairness_rows(timeline: Timeline) -> list[FairnessRow]:
         night_eligible=not night_free_by_declaration(scenario, e),
         contract_ratio=round(availability(scenario, e) / full, 3),
         nights=counts[e.id]["nights"], sundays=counts[e.id]["sundays"], weekend_days=counts[e.id]["weekend_days"],
+        public_holidays=counts[e.id]["public_holidays"],
         peer_group=group_of.get(e.id),
         fair_nights=fair.get(e.id, {}).get("nights"), fair_sundays=fair.get(e.id, {}).get("sundays"),
     ) for e in scenario.employees]

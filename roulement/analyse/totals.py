@@ -1,4 +1,5 @@
-"""Per-person totals a planner and a works council read first: hours, shifts, nights, Sundays, weekends."""
+"""Per-person totals a planner and a works council read first: hours, shifts, nights, Sundays, weekends,
+public holidays."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class PersonTotals:
     nights: int
     sundays: int
     weekend_days: int
+    public_holidays: int
     contract_hours: float
 
     def as_dict(self) -> dict[str, object]:
@@ -36,6 +38,7 @@ def person_totals(timeline: Timeline) -> list[PersonTotals]:
             nights=sum(1 for i in items if i.occurrence.is_night),
             sundays=sum(1 for i in items if i.date.weekday() == 6),
             weekend_days=sum(1 for i in items if i.date.weekday() >= 5),
+            public_holidays=sum(1 for i in items if i.date in scenario.public_holidays),
             contract_hours=round(employee.contract.weekly_hours * weeks, 2),
         ))
     return totals

@@ -12,7 +12,16 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
+import holidays
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -64,6 +73,34 @@ class Site(Strict):
         description="A shift is a night shift when it has at least this many hours in the night period; "
         "default FR 3 h (L3122-5), DE more than 2 h (§2(4)).",
     )
+    region: str | None = Field(
+        default=None,
+        description="Where the site is, for its public holidays: a German Land (e.g. NW, BY) or a French "
+        "subdivision (e.g. 57 for Moselle, with Alsace-Moselle's extra days). Default: the national days only.",
+    )
+    public_holidays: list[dt.date] | None = Field(
+        default=None,
+        description="The site's public holidays, when given; default: the jurisdiction's (and region's) from "
+        "the `holidays` library.",
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None, info: ValidationInfo) -> str | None:
+        jurisdiction = info.data.get("jurisdiction")
+        if value is not None and jurisdiction is not None:
+            known = holidays.country_holidays(jurisdiction.value).subdivisions
+            if value not in known:
+                raise ValueError(f"unknown {jurisdiction.value} region {value!r} (one of {', '.join(known)})")
+        return value
+
+    def holidays_between(self, first: dt.date, last: dt.date) -> frozenset[dt.date]:
+        """The public holidays from `first` to `last` (inclusive)."""
+        if self.public_holidays is not None:
+            return frozenset(d for d in self.public_holidays if first <= d <= last)
+        calendar = holidays.country_holidays(self.jurisdiction.value, subdiv=self.region,
+                                             years=range(first.year, last.year + 1))
+        return frozenset(d for d in calendar if first <= d <= last)
 
     @field_validator("timezone")
     @classmethod
@@ -412,9 +449,14 @@ class Scenario(Strict):
         """A copy with some fields replaced, unvalidated, and its cached lookups dropped: `model_copy` alone
         would keep the old `employees_by_id` and answer with the people it replaced."""
         copy = self.model_copy(update=changes)
-        for cached in ("shifts_by_id", "posts_by_id", "employees_by_id"):
+        for cached in ("shifts_by_id", "posts_by_id", "employees_by_id", "public_holidays"):
             copy.__dict__.pop(cached, None)
         return copy
+
+    @cached_property
+    def public_holidays(self) -> frozenset[dt.date]:
+        """The site's public holidays inside the horizon."""
+        return self.site.holidays_between(self.horizon.start, self.horizon.end)
 
     @cached_property
     def shifts_by_id(self) -> dict[str, ShiftType]:

@@ -168,12 +168,14 @@ def _grid(scenario: Scenario, roster: Roster, dates: list[dt.date], colors: dict
 def _totals(report: dict[str, Any]) -> list[str]:
     rows = "".join(
         f"<tr><td class='left'>{escape(t['name'])}</td><td>{t['hours']:g}</td><td>{t['contract_hours']:g}</td>"
-        f"<td>{t['shifts']}</td><td>{t['nights']}</td><td>{t['sundays']}</td><td>{t['weekend_days']}</td></tr>"
+        f"<td>{t['shifts']}</td><td>{t['nights']}</td><td>{t['sundays']}</td><td>{t['weekend_days']}</td>"
+        f"<td>{t['public_holidays']}</td></tr>"
         for t in report["employees"]
     )
     return ["<h2>Per person</h2>",
             "<div class='scroll'><table><tr><th class='left'>person</th><th>hours</th><th>contract</th>"
-            f"<th>shifts</th><th>nights</th><th>Sundays</th><th>weekend days</th></tr>{rows}</table></div>"]
+            f"<th>shifts</th><th>nights</th><th>Sundays</th><th>weekend days</th><th>public holidays</th></tr>{rows}"
+            "</table></div>"]
 
 
 def _people(report: dict[str, Any]) -> list[str]:
@@ -203,9 +205,10 @@ def _people(report: dict[str, Any]) -> list[str]:
         parts.append("<table><tr><th class='left'>household</th><th class='left'>members</th>"
                      "<th>days off together / possible</th><th>childcare uncovered</th></tr>" + rows + "</table>")
     fairness = people["fairness"]
-    for category, label in (("nights", "Nights"), ("sundays", "Sundays"), ("weekend_days", "Weekend days")):
+    for category, label in (("nights", "Nights"), ("sundays", "Sundays"), ("weekend_days", "Weekend days"),
+                            ("public_holidays", "Public holidays")):
         values = [r[category] for r in fairness if category != "nights" or r["night_eligible"]]
-        if values:
+        if values and (category != "public_holidays" or any(values)):
             parts.append(_distribution(label, values))
     if len(fairness) == 1:
         row = fairness[0]

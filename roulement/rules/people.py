@@ -287,14 +287,17 @@ class DayPostPriority(PerEmployeeRule):
 
 
 # --- fair shares ----------------------------------------------------------------------------------------
-CATEGORIES = ("nights", "sundays", "weekend_days")
+CATEGORIES = ("nights", "sundays", "weekend_days", "public_holidays")
 
 
-def counts_toward(category: str, occurrence: Occurrence) -> bool:
+def counts_toward(category: str, occurrence: Occurrence, holidays: frozenset[dt.date] = frozenset()) -> bool:
+    """Whether a shift counts toward a category; a shift belongs to the day it starts on."""
     if category == "nights":
         return occurrence.is_night
     if category == "sundays":
         return occurrence.date.weekday() == 6
+    if category == "public_holidays":
+        return occurrence.date in holidays
     return occurrence.date.weekday() >= 5
 
 
@@ -330,7 +333,7 @@ def peer_groups(scenario: Scenario, calendar: Calendar, category: str) -> dict[t
 
     posts_in_category: set[str] = set()
     for slot in demand_slots(scenario):
-        if counts_toward(category, calendar.occurrence(slot.day, slot.shift)):
+        if counts_toward(category, calendar.occurrence(slot.day, slot.shift), scenario.public_holidays):
             posts_in_category.add(slot.post)
     groups: dict[tuple[str, ...], list[Employee]] = {}
     for employee in scenario.employees:
@@ -354,8 +357,8 @@ def load_tenths(count: int, weight: int, group_weight: int, members: int) -> int
 
 
 class FairShare(Rule):
-    """Nights, Sundays and weekend days spread in proportion to contract hours (and days present) among the
-    people who can stand in for one another (a peer group).
+    """Nights, Sundays, weekend days and public holidays spread in proportion to contract hours (and days
+    present) among the people who can stand in for one another (a peer group).
 
     Soft (the default): the heaviest pro-rata load in each group is priced per tenth of a shift. With the
     group's total set by the demand, lowering the heaviest load is spreading the burden evenly, and adding a
@@ -363,7 +366,7 @@ class FairShare(Rule):
     from a fair share of what the group worked."""
 
     id: ClassVar[str] = "people.fair-share"
-    title: ClassVar[str] = "Fair share of nights, Sundays and weekend days"
+    title: ClassVar[str] = "Fair share of nights, Sundays, weekend days and public holidays"
     reference = "ArbZG §6(1), BAuA guidance; FR L3122-15 (night agreement measures); equal treatment"
     mode = RuleMode.SOFT
     weight = 3
@@ -378,7 +381,8 @@ class FairShare(Rule):
             for key, people in peer_groups(timeline.scenario, timeline.calendar, category).items():
                 counts = {e.id: sum(1 for item in timeline.by_employee.get(e.id, [])
                                     if 0 <= item.day < timeline.calendar.days
-                                    and counts_toward(category, item.occurrence)) for e in people}
+                                    and counts_toward(category, item.occurrence, timeline.scenario.public_holidays))
+                          for e in people}
                 found.append((category, key, counts, group_weights(timeline.scenario, people)))
         return found
 
@@ -418,7 +422,7 @@ class FairShare(Rule):
         counts: dict[str, Any] = {}
         for employee in people:
             literals: list[Literal] = [lit for o, lit in encoder.shifts_of(employee.id)
-                                       if counts_toward(category, o)]
+                                       if counts_toward(category, o, encoder.scenario.public_holidays)]
             count = encoder.new_int(0, len(literals), f"{category} {employee.id}")
             encoder.model.add(count == sum(literals))
             counts[employee.id] = count

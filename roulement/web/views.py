@@ -56,7 +56,7 @@ def aggregate_report(scenario: Scenario, roster: Roster, declarations: dict[str,
     """The council's view: law, fairness and people in aggregate; no one's name, no household detail."""
     _, report = service.audit(scenario, roster)
     fairness = {}
-    for measure in ("hours", "shifts", "nights", "sundays", "weekend_days"):
+    for measure in ("hours", "shifts", "nights", "sundays", "weekend_days", "public_holidays"):
         values = sorted(float(t[measure]) for t in report["employees"])
         if values:
             fairness[measure] = {"min": values[0], "median": values[len(values) // 2], "max": values[-1],
