@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import resource
 import time
+from pathlib import Path
 
 from roulement import service
 from roulement.analyse.fairness import fairness_rows, price_on_common_terms, spread
 from roulement.analyse.people import household_outcomes
 from roulement.examples.kos import kos
+from roulement.formats.roster_csv import roster_to_csv
 from roulement.model.roster import Timeline
 from roulement.solve import SolveOptions
 
@@ -25,7 +27,7 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(ignore: frozenset[str], time_limit: float, seed: int) -> dict[str, object]:
+def run(ignore: frozenset[str], time_limit: float, seed: int, roster_out: str | None = None) -> dict[str, object]:
     scenario = kos()
     cpu, wall = cpu_seconds(), time.monotonic()
     outcome = service.plan(scenario, SolveOptions(time_limit=time_limit, workers=2, seed=seed), ignore=ignore)
@@ -35,6 +37,8 @@ def run(ignore: frozenset[str], time_limit: float, seed: int) -> dict[str, objec
                               "first": outcome.result.time_to_best}
     if outcome.roster is None or outcome.report is None or outcome.checked is None:
         return row
+    if roster_out:
+        Path(roster_out).write_text(roster_to_csv(scenario, outcome.roster), encoding="utf-8")
     timeline = Timeline(scenario, outcome.roster)
     households = household_outcomes(timeline)
     asked = [h for h in households if h.shared_days_off_asked]
@@ -65,8 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--roster-out", help="write the roster planned with people to this CSV")
     arguments = parser.parse_args()
-    with_people = run(frozenset(), arguments.time_limit, arguments.seed)
+    with_people = run(frozenset(), arguments.time_limit, arguments.seed, arguments.roster_out)
     print(with_people, flush=True)
     without = run(frozenset({"people"}), arguments.time_limit, arguments.seed)
     print(without, flush=True)

@@ -358,3 +358,44 @@ def explain_command(
     loaded = _roster(roster, chosen)
     for line in explain_day(chosen, loaded, employee, day, language, time_limit, workers):
         console.print(line, highlight=False)
+
+
+@app.command(name="explain-household")
+def explain_household_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML.")],
+    roster: Annotated[Path, typer.Argument(help="Roster CSV.")],
+    household: Annotated[str, typer.Option(help="Household id (a couple asking for days off together).")],
+    lang: Annotated[str, typer.Option(help="Language: en, fr or de.")] = "en",
+    time_limit: Annotated[float, typer.Option(help="Seconds per what-if.", min=1)] = 20.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+) -> None:
+    """How close could this couple be? Planned alone with their fair shares of nights and Sundays, then
+    with fewer nights, until they reach 90 % of their days off together."""
+    from roulement.analyse.households import HouseholdError, togetherness
+    from roulement.report.messages import message
+
+    chosen = _scenario(scenario)
+    language = _lang(lang)
+    loaded = _roster(roster, chosen)
+    try:
+        found = togetherness(chosen, loaded, household, time_limit, workers)
+    except HouseholdError as error:
+        fail_input(str(error))
+    outcome = found.in_roster
+    console.print(message("together-roster", language, household=found.household, members=", ".join(found.members),
+                          got=outcome.shared_days_off_got, possible=outcome.shared_days_off_asked,
+                          apart=found.apart_in_roster), highlight=False)
+    for number, trial in enumerate(found.trials):
+        nights = ", ".join(f"{m} {n}" for m, n in trial.nights.items())
+        sundays = ", ".join(f"{m} {n}" for m, n in trial.sundays.items())
+        if number == 0:
+            console.print(f"  [dim]{message('together-fair', language)}[/dim]", highlight=False)
+        if trial.apart is None:
+            line = message("together-none", language, nights=nights, sundays=sundays, seconds=time_limit,
+                           bound=trial.proven_at_least)
+        else:
+            proof = (message("together-proven", language) if trial.optimal
+                     else message("together-found", language, seconds=time_limit, bound=trial.proven_at_least))
+            line = message("together-trial", language, nights=nights, sundays=sundays, apart=trial.apart,
+                           got=trial.together, possible=trial.possible, share=trial.share or 0.0, proof=proof)
+        console.print(f"  {line}", highlight=False)

@@ -286,6 +286,40 @@ FACTS: dict[str, dict[Lang, str]] = {
         "fr": "l'accorder laisserait {shortfall} postes-personnes non couverts",
         "de": "ihn zu erfüllen ließe {shortfall} Personenschichten unbesetzt",
     },
+    "together-roster": {
+        "en": "{household} ({members}): {got} of {possible} days off together in this roster, {apart} days apart",
+        "fr": "{household} ({members}) : {got} jours de repos communs sur {possible} possibles dans ce planning, "
+              "{apart} jours décalés",
+        "de": "{household} ({members}): {got} von {possible} freien Tagen gemeinsam in diesem Dienstplan, "
+              "{apart} Tage getrennt",
+    },
+    "together-trial": {
+        "en": "planned alone, with at least {nights} nights and {sundays} Sundays: {apart} days apart at best "
+              "({got} of {possible} days off together, {share:.0%}), {proof}",
+        "fr": "planifiés seuls, avec au moins {nights} nuits et {sundays} dimanches : {apart} jours décalés au "
+              "mieux ({got} jours de repos communs sur {possible}, {share:.0%}), {proof}",
+        "de": "allein geplant, mit mindestens {nights} Nächten und {sundays} Sonntagen: bestenfalls {apart} Tage "
+              "getrennt ({got} von {possible} freien Tagen gemeinsam, {share:.0%}), {proof}",
+    },
+    "together-none": {
+        "en": "planned alone, with at least {nights} nights and {sundays} Sundays: no roster found in {seconds:g} s "
+              "(none can be closer than {bound} days apart)",
+        "fr": "planifiés seuls, avec au moins {nights} nuits et {sundays} dimanches : aucun planning trouvé en "
+              "{seconds:g} s (aucun ne peut faire moins de {bound} jours décalés)",
+        "de": "allein geplant, mit mindestens {nights} Nächten und {sundays} Sonntagen: kein Dienstplan in "
+              "{seconds:g} s gefunden (keiner kann unter {bound} getrennten Tagen liegen)",
+    },
+    "together-proven": {"en": "proven the fewest", "fr": "minimum prouvé", "de": "als Minimum bewiesen"},
+    "together-found": {
+        "en": "best found in {seconds:g} s; none can be closer than {bound}",
+        "fr": "meilleur trouvé en {seconds:g} s ; aucun ne peut faire moins de {bound}",
+        "de": "bestes in {seconds:g} s gefunden; keiner kann unter {bound} liegen",
+    },
+    "together-fair": {
+        "en": "the floors of their fair shares of nights and Sundays among peers",
+        "fr": "les planchers de leur juste part de nuits et de dimanches entre pairs",
+        "de": "die Untergrenzen ihres fairen Anteils an Nächten und Sonntagen unter Gleichgestellten",
+    },
 }
 
 PEOPLE: dict[Lang, tuple[str, str]] = {"en": ("person", "people"), "fr": ("personne", "personnes"),
