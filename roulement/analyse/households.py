@@ -87,15 +87,18 @@ def alone(scenario: Scenario, household: Household) -> Scenario:
 
 
 def couple_alone(scenario: Scenario, household: Household, nights: dict[str, int], sundays: dict[str, int],
-                 time_limit: float, workers: int) -> Trial:
-    """The fewest days apart for the household planned alone with these floors of nights and Sundays."""
+                 time_limit: float, workers: int, max_apart: int | None = None, hold_hours: bool = True) -> Trial:
+    """The fewest days apart for the household planned alone with these floors of nights and Sundays.
+
+    `max_apart` asks only for rosters that close; `hold_hours=False` leaves hours free within the contract's
+    hard bounds instead of the guided search's band."""
     first, second = household.members
     alone_scenario = alone(scenario, household)
     rules = build_rules(alone_scenario)
     builder = ModelBuilder(alone_scenario, rules, BuildOptions())
     model = builder.model
     hours = next((r for r in rules if isinstance(r, ContractHours)), None)
-    if hours is not None:
+    if hours is not None and hold_hours:
         held = Guides(builder, model.new_bool_var("hours held"))
         held.hold_hours(hours)
         held.switch(True)
@@ -113,6 +116,8 @@ def couple_alone(scenario: Scenario, household: Household, nights: dict[str, int
         model.add(indicator <= worked_a + worked_b)
         model.add(indicator <= 2 - worked_a - worked_b)
         apart.append(indicator)
+    if max_apart is not None:
+        model.add(sum(apart) <= max_apart)
     model.minimize(sum(apart))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
