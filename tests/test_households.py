@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from typer.testing import CliRunner
 
 from roulement.analyse.households import HouseholdError, alone, fair_floors, togetherness
 from roulement.check import check_roster
+from roulement.cli import app
+from roulement.formats.roster_csv import roster_to_csv
+from roulement.formats.scenario_yaml import save_scenario
 from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import Scenario
 from roulement.rules.people import counts_toward
@@ -16,15 +22,14 @@ DECLARED = {"declared_by": "e0", "purpose": "roster"}
 ROUND_THE_CLOCK = {"windows": [{"days": "all", "start": "00:00", "end": "00:00"}], "commute_minutes": 30}
 
 
-def plant() -> Scenario:
+def plant(shared: bool = True) -> Scenario:
     """Three people for a 3x8 line: everyone carries nights, and 48 h of rest follow every night block."""
     people = [{"id": f"e{i}", "skills": ["op"], "contract": {"hours_target": False}} for i in range(3)]
+    household = {"id": "foyer", "members": ["e0", "e1"], "declaration": DECLARED, "childcare": ROUND_THE_CLOCK}
+    if shared:
+        household["shared_days_off"] = {"weight": 3}
     return scenario(days=14, employees=people, demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}],
-                    households=[{"id": "foyer", "members": ["e0", "e1"], "declaration": DECLARED,
-                                 "shared_days_off": {"weight": 3}, "childcare": ROUND_THE_CLOCK},
-                                {"id": "solo", "members": ["e2"], "declaration": {"declared_by": "e2"},
-                                 "shared_days_off": {"weight": 3}}],
-                    rules={"settings": {"plant.rest-after-nights": {"mode": "hard"}}})
+                    households=[household], rules={"settings": {"plant.rest-after-nights": {"mode": "hard"}}})
 
 
 def rotation() -> Roster:
@@ -69,5 +74,23 @@ def test_a_fair_share_of_nights_keeps_the_couple_apart_and_fewer_nights_bring_th
 def test_only_couples_asking_for_days_off_together_are_explained() -> None:
     with pytest.raises(HouseholdError, match="unknown household 'nobody'"):
         togetherness(plant(), rotation(), "nobody", time_limit=1, workers=1)
-    with pytest.raises(HouseholdError, match="solo is not a couple"):
-        togetherness(plant(), rotation(), "solo", time_limit=1, workers=1)
+    with pytest.raises(HouseholdError, match="foyer is not a couple asking for days off together"):
+        togetherness(plant(shared=False), rotation(), "foyer", time_limit=1, workers=1)
+
+
+def test_explain_household_speaks_the_three_languages_and_names_a_bad_household(tmp_path: Path) -> None:
+    scenario_file, roster_file = tmp_path / "plant.yaml", tmp_path / "roster.csv"
+    save_scenario(plant(), scenario_file)
+    roster_file.write_text(roster_to_csv(plant(), rotation()), encoding="utf-8")
+    arguments = ["explain-household", str(scenario_file), str(roster_file), "--household", "foyer",
+                 "--time-limit", "5", "--workers", "1"]
+    english = CliRunner().invoke(app, arguments)
+    assert english.exit_code == 0, english.output
+    said = " ".join(english.output.split())  # Rich wraps lines to the terminal's width
+    assert "4 days apart at best" in said and "proven the fewest" in said
+    french = CliRunner().invoke(app, [*arguments, "--lang", "fr"])
+    assert "4 jours décalés au mieux" in " ".join(french.output.split())
+    german = CliRunner().invoke(app, [*arguments, "--lang", "de"])
+    assert "bestenfalls 4 Tage getrennt" in " ".join(german.output.split())
+    unknown = CliRunner().invoke(app, [*arguments[:4], "--household", "nobody"])
+    assert unknown.exit_code == 2 and "nobody" in unknown.output
