@@ -88,6 +88,7 @@ def test_explain_household_speaks_the_three_languages_and_names_a_bad_household(
     assert english.exit_code == 0, english.output
     said = " ".join(english.output.split())  # Rich wraps lines to the terminal's width
     assert "4 days apart at best" in said and "proven the fewest" in said
+    assert "with at least e0 3, e1 3 nights and e0 2, e1 2 Sundays: 1 day apart at best" in said
     french = CliRunner().invoke(app, [*arguments, "--lang", "fr"])
     assert "4 jours décalés au mieux" in " ".join(french.output.split())
     german = CliRunner().invoke(app, [*arguments, "--lang", "de"])

@@ -372,7 +372,7 @@ def explain_household_command(
     """How close could this couple be? Planned alone with their fair shares of nights and Sundays, then
     with fewer nights, until they reach 90 % of their days off together."""
     from roulement.analyse.households import HouseholdError, togetherness
-    from roulement.report.messages import message
+    from roulement.report.messages import days_apart, message
 
     chosen = _scenario(scenario)
     language = _lang(lang)
@@ -384,7 +384,7 @@ def explain_household_command(
     outcome = found.in_roster
     console.print(message("together-roster", language, household=found.household, members=", ".join(found.members),
                           got=outcome.shared_days_off_got, possible=outcome.shared_days_off_asked,
-                          apart=found.apart_in_roster), highlight=False)
+                          apart=days_apart(found.apart_in_roster, language)), highlight=False)
     for number, trial in enumerate(found.trials):
         nights = ", ".join(f"{m} {n}" for m, n in trial.nights.items())
         sundays = ", ".join(f"{m} {n}" for m, n in trial.sundays.items())
@@ -396,6 +396,7 @@ def explain_household_command(
         else:
             proof = (message("together-proven", language) if trial.optimal
                      else message("together-found", language, seconds=time_limit, bound=trial.proven_at_least))
-            line = message("together-trial", language, nights=nights, sundays=sundays, apart=trial.apart,
+            line = message("together-trial", language, nights=nights, sundays=sundays,
+                           apart=days_apart(trial.apart, language),
                            got=trial.together, possible=trial.possible, share=trial.share or 0.0, proof=proof)
         console.print(f"  {line}", highlight=False)

@@ -287,19 +287,19 @@ FACTS: dict[str, dict[Lang, str]] = {
         "de": "ihn zu erfüllen ließe {shortfall} Personenschichten unbesetzt",
     },
     "together-roster": {
-        "en": "{household} ({members}): {got} of {possible} days off together in this roster, {apart} days apart",
+        "en": "{household} ({members}): {got} of {possible} days off together in this roster, {apart}",
         "fr": "{household} ({members}) : {got} jours de repos communs sur {possible} possibles dans ce planning, "
-              "{apart} jours décalés",
+              "{apart}",
         "de": "{household} ({members}): {got} von {possible} freien Tagen gemeinsam in diesem Dienstplan, "
-              "{apart} Tage getrennt",
+              "{apart}",
     },
     "together-trial": {
-        "en": "planned alone, with at least {nights} nights and {sundays} Sundays: {apart} days apart at best "
+        "en": "planned alone, with at least {nights} nights and {sundays} Sundays: {apart} at best "
               "({got} of {possible} days off together, {share:.0%}), {proof}",
-        "fr": "planifiés seuls, avec au moins {nights} nuits et {sundays} dimanches : {apart} jours décalés au "
+        "fr": "planifiés seuls, avec au moins {nights} nuits et {sundays} dimanches : {apart} au "
               "mieux ({got} jours de repos communs sur {possible}, {share:.0%}), {proof}",
-        "de": "allein geplant, mit mindestens {nights} Nächten und {sundays} Sonntagen: bestenfalls {apart} Tage "
-              "getrennt ({got} von {possible} freien Tagen gemeinsam, {share:.0%}), {proof}",
+        "de": "allein geplant, mit mindestens {nights} Nächten und {sundays} Sonntagen: bestenfalls {apart} "
+              "({got} von {possible} freien Tagen gemeinsam, {share:.0%}), {proof}",
     },
     "together-none": {
         "en": "planned alone, with at least {nights} nights and {sundays} Sundays: no roster found in {seconds:g} s "
@@ -330,6 +330,15 @@ REQUEST_KINDS: dict[str, dict[Lang, str]] = {
     "shift_on": {"en": "shift wanted", "fr": "poste souhaité", "de": "Wunschschicht"},
     "shift_off": {"en": "shift not wanted", "fr": "poste non souhaité", "de": "unerwünschte Schicht"},
 }
+
+
+DAYS_APART: dict[Lang, tuple[str, str]] = {"en": ("{n} day apart", "{n} days apart"),
+                                            "fr": ("{n} jour décalé", "{n} jours décalés"),
+                                            "de": ("{n} Tag getrennt", "{n} Tage getrennt")}
+
+
+def days_apart(count: int, lang: Lang) -> str:
+    return DAYS_APART[lang][0 if count == 1 else 1].format(n=count)
 
 
 class UnknownMessage(KeyError):
