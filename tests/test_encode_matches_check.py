@@ -128,6 +128,9 @@ CASES = [
     Case("fr.break", demand=[("S", [0, 3])], extra_shifts=[shift("S", "07:00", "14:00", 5)], expected=30),
     Case("de.breaks", "DE", demand=[("T", [0])], extra_shifts=[shift("T", "07:00", "17:00", 30)], expected=15),
     Case("de.free-sundays", "DE", days=28, demand=[("M", [6, 13, 20, 27])], expected=2),
+    # Sunday 13 (day 13) and every weekday of the two weeks either side: no day left to rest in its stead.
+    Case("de.substitute-rest-day", "DE", days=28,
+         demand=[("M", [d for d in range(27) if d % 7 != 6 or d == 13])], off=["de.average-hours"], expected=1),
     Case("plant.max-consecutive-nights", demand=[("N", [0, 1, 2, 3, 4])], expected=2),
     Case(
         "plant.forward-rotation",

@@ -9,6 +9,7 @@ import datetime as dt
 
 from roulement.check import check_roster
 from roulement.model.calendar import Calendar
+from roulement.model.scenario import Scenario
 from tests.factory import broken, day, person, roster, scenario, shift
 
 # A long day (9 h 30, paid break): under the 10 h daily maximum, over the 8 h of a night worker.
@@ -315,3 +316,27 @@ def test_night_worker_status_counts_nights_in_a_week_cut_by_the_horizon() -> Non
         "fr.night-daily-max",
     )
     assert (violation.employee, violation.dates) == ("e1", (dt.date(2026, 1, 11),))
+
+
+# --- substitute rest day for Sunday work (DE ArbZG §11(3)) -----------------------------------------
+
+
+def test_each_sunday_worked_needs_its_own_work_free_weekday_within_two_weeks() -> None:
+    plant = scenario("DE", days=34, employees=[person("e1")])
+    # Days 13 and 20 are Sundays whose two-week windows (days 0-26 and 7-33) lie inside the horizon.
+    def worked_except(*free: int) -> list[tuple[str, int, str]]:
+        return [("e1", d, "M") for d in range(34) if d not in free and (d % 7 != 6 or d in (13, 20))]
+
+    # Two free weekdays, one in each window: each Sunday has its own substitute day.
+    assert broken(check_roster(plant, roster(*worked_except(16, 30))), "de.substitute-rest-day") == []
+    # One free weekday inside both windows: it serves one Sunday only.
+    [unserved] = broken(check_roster(plant, roster(*worked_except(16))), "de.substitute-rest-day")
+    assert unserved.reference == "DE ArbZG §11(3)" and "2026-01-25" in unserved.message
+    # A night into Wednesday 16 (Tuesday 21:00 to 05:00) leaves no work-free day: both Sundays unserved.
+    night = [r for r in worked_except(16) if r[1] != 15] + [("e1", 15, "N")]
+    assert len(broken(check_roster(plant, roster(*night)), "de.substitute-rest-day")) == 2
+    # Free Sundays (days 6 and 27 here) are no substitute, nor is a free public holiday: only weekdays count.
+    listed = plant.model_dump(mode="json")
+    listed["site"]["public_holidays"] = [day(16).isoformat()]
+    holiday = Scenario.model_validate(listed)
+    assert len(broken(check_roster(holiday, roster(*worked_except(16))), "de.substitute-rest-day")) == 2

@@ -388,7 +388,8 @@ def kos_de(seed: int = 11) -> Scenario:
         name="KOS Werk Saarlouis", jurisdiction=Jurisdiction.DE, timezone="Europe/Berlin",
         start=dt.date(2026, 11, 30), days=28, shape=KOS_DE_SHAPE, margin=1.12, seed=seed, story=False,
         # §9(2): in multi-shift plants the Sunday rest may start up to 6 h later, after the Saturday night.
-        rules=RuleConfig(settings={"de.free-sundays": RuleSetting(params={"offset_hours": 5.0})}),
+        rules=RuleConfig(settings={"de.free-sundays": RuleSetting(params={"offset_hours": 5.0}),
+                                   "de.substitute-rest-day": RuleSetting(params={"offset_hours": 5.0})}),
     )
 
 

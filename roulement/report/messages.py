@@ -103,6 +103,13 @@ RULES: dict[str, dict[Lang, str]] = {
         "fr": "au moins {per_year} dimanches libres par an, au prorata ({reference})",
         "de": "mindestens {per_year} beschäftigungsfreie Sonntage im Jahr, anteilig ({reference})",
     },
+    "substitute-rest-days": {
+        "en": "each Sunday worked earns a work-free weekday within {window_days} days that include it ({reference})",
+        "fr": "chaque dimanche travaillé donne droit à un jour ouvrable non travaillé dans les {window_days} jours "
+              "qui l'entourent ({reference})",
+        "de": "jeder Sonntag mit Beschäftigung gibt einen Ersatzruhetag an einem Werktag innerhalb eines ihn "
+              "einschließenden Zeitraums von {window_days} Tagen ({reference})",
+    },
     "plant.max-consecutive-nights": {
         "en": "at most {max_nights} night shifts in a row ({reference})",
         "fr": "au plus {max_nights} nuits d'affilée ({reference})",
@@ -157,6 +164,7 @@ RULE_KINDS: dict[str, str] = {
     "fr.weekly-rest": "weekly-rest",
     "fr.break": "break", "de.breaks": "break",
     "de.free-sundays": "free-sundays",
+    "de.substitute-rest-day": "substitute-rest-days",
 }
 
 # Explanation sentences.
