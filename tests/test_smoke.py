@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from roulement.check import check_roster
+from roulement.model.scenario import Scenario
 from roulement.solve import SolveOptions, solve
 from tests.factory import scenario
 
 
-def test_small_plant_is_planned_lawfully_and_fully_covered() -> None:
-    plant = scenario(
+def line_plant() -> Scenario:
+    """Eight operators on a 3x8 line for two weeks."""
+    return scenario(
         days=14,
         employees=[{"id": f"e{i}", "skills": ["op"]} for i in range(8)],
         demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}],
     )
+
+
+def test_small_plant_is_planned_lawfully_and_fully_covered() -> None:
+    plant = line_plant()
     result = solve(plant, SolveOptions(time_limit=20, workers=2))
     assert result.roster is not None
     checked = check_roster(plant, result.roster)
@@ -29,11 +35,7 @@ def test_one_worker_plans_lawfully_and_takes_the_portfolio_in_turn() -> None:
 
     assert _solver(SolveOptions(workers=1), 10).parameters.interleave_search
     assert not _solver(SolveOptions(workers=2), 10).parameters.interleave_search
-    plant = scenario(
-        days=14,
-        employees=[{"id": f"e{i}", "skills": ["op"]} for i in range(8)],
-        demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}],
-    )
+    plant = line_plant()
     result = solve(plant, SolveOptions(time_limit=10, workers=1))
     assert result.roster is not None
     assert check_roster(plant, result.roster).violations == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -15,6 +16,15 @@ from tests.conftest import Site, small_plant
 from tests.factory import scenario
 
 EDIT = {"employee": "e2", "date": "2026-01-06", "shift": "M"}  # e2 works A (to 21:00) on the 5th
+
+
+def finished(client, job: dict[str, Any], seconds: float) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The job as the API shows it once it stops running, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while job["status"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = client.get(f"/api/jobs/{job['id']}").json()
+    return job
 
 
 def test_a_cell_change_shows_the_violations_it_causes_from_the_checker(site: Site) -> None:
@@ -136,10 +146,7 @@ def test_solve_job_reports_progress_and_saves_a_lawful_roster(site: Site) -> Non
     paula = site.client("paula")
     job = paula.post(f"/api/scenarios/{site.scenario_id}/solve", json={"time_limit": 2}).json()
     assert job["status"] == "running"
-    deadline = time.monotonic() + 20
-    while job["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.2)
-        job = paula.get(f"/api/jobs/{job['id']}").json()
+    job = finished(paula, job, 20)
     assert job["status"] == "done", job
     roster = paula.get(f"/api/rosters/{job['roster_id']}").json()
     assert roster["violations"] == [] and roster["summary"]["coverage_complete"] is True
@@ -329,11 +336,7 @@ def test_requests_and_declarations_made_on_the_web_reach_the_solver(site: Site) 
     assert [(r.date.isoformat(), r.weight) for r in planned.employee("e0").requests] == [
         ("2026-01-07", repository.WISH_WEIGHT)]
 
-    job = paula.post(f"/api/scenarios/{site.scenario_id}/solve", json={"time_limit": 5}).json()
-    deadline = time.monotonic() + 30
-    while job["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.2)
-        job = paula.get(f"/api/jobs/{job['id']}").json()
+    job = finished(paula, paula.post(f"/api/scenarios/{site.scenario_id}/solve", json={"time_limit": 5}).json(), 30)
     assert job["status"] == "done", job
     roster = paula.get(f"/api/rosters/{job['roster_id']}").json()
     assert roster["violations"] == []
