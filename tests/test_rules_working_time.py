@@ -9,6 +9,7 @@ import datetime as dt
 
 from roulement.check import check_roster
 from roulement.model.calendar import Calendar
+from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from tests.factory import broken, day, person, roster, scenario, shift
 
@@ -340,3 +341,19 @@ def test_each_sunday_worked_needs_its_own_work_free_weekday_within_two_weeks() -
     listed["site"]["public_holidays"] = [day(16).isoformat()]
     holiday = Scenario.model_validate(listed)
     assert len(broken(check_roster(holiday, roster(*worked_except(16))), "de.substitute-rest-day")) == 2
+
+
+def test_a_weekday_public_holiday_worked_needs_a_substitute_within_eight_weeks() -> None:
+    listed = scenario("DE", days=120, employees=[person("e1")]).model_dump(mode="json")
+    listed["site"]["public_holidays"] = [day(57).isoformat()]  # a Tuesday; its window is days 2 to 112
+    plant = Scenario.model_validate(listed)
+
+    def worked(free: set[int], sundays: frozenset[int] = frozenset()) -> Roster:
+        return roster(*[("e1", d, "M") for d in range(120) if d not in free and (d % 7 != 6 or d in sundays)])
+
+    assert broken(check_roster(plant, worked({60})), "de.substitute-rest-day") == []
+    # Sunday 62 (window 49-75) also wants Friday 60; matched first (its window ends first), it leaves the
+    # holiday nothing, unless another weekday is free within the eight weeks.
+    [holiday] = broken(check_roster(plant, worked({60}, frozenset({62}))), "de.substitute-rest-day")
+    assert "the public holiday 2026-03-03" in holiday.message and "56 days" in holiday.message
+    assert broken(check_roster(plant, worked({60, 100}, frozenset({62}))), "de.substitute-rest-day") == []

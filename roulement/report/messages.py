@@ -104,11 +104,14 @@ RULES: dict[str, dict[Lang, str]] = {
         "de": "mindestens {per_year} beschäftigungsfreie Sonntage im Jahr, anteilig ({reference})",
     },
     "substitute-rest-days": {
-        "en": "each Sunday worked earns a work-free weekday within {window_days} days that include it ({reference})",
-        "fr": "chaque dimanche travaillé donne droit à un jour ouvrable non travaillé dans les {window_days} jours "
-              "qui l'entourent ({reference})",
+        "en": "each Sunday worked earns a work-free weekday within {window_days} days that include it, each "
+              "weekday public holiday worked one within {holiday_window_days} days ({reference})",
+        "fr": "chaque dimanche travaillé donne droit à un jour ouvrable non travaillé dans une période de "
+              "{window_days} jours qui l'inclut, chaque jour férié travaillé en semaine dans une période de "
+              "{holiday_window_days} jours ({reference})",
         "de": "jeder Sonntag mit Beschäftigung gibt einen Ersatzruhetag an einem Werktag innerhalb eines ihn "
-              "einschließenden Zeitraums von {window_days} Tagen ({reference})",
+              "einschließenden Zeitraums von {window_days} Tagen, jeder Feiertag an einem Werktag innerhalb von "
+              "{holiday_window_days} Tagen ({reference})",
     },
     "plant.max-consecutive-nights": {
         "en": "at most {max_nights} night shifts in a row ({reference})",

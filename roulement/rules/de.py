@@ -30,5 +30,5 @@ def german_rules() -> list[Rule]:
         AverageWeeklyMax("de.night-average-hours", "DE ArbZG §6(2)", max_hours=48, window_weeks=4,
                          night_workers_only=True, nights_per_week=NIGHTS_PER_WEEK),
         FreeSundays("de.free-sundays", "DE ArbZG §11(1)", per_year=15, offset_hours=0.0),
-        SubstituteRestDays("de.substitute-rest-day", "DE ArbZG §11(3)", window_days=14),
+        SubstituteRestDays("de.substitute-rest-day", "DE ArbZG §11(3)", window_days=14, holiday_window_days=56),
     ]

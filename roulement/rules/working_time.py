@@ -467,56 +467,64 @@ class FreeSundays(PerEmployeeRule):
 
 
 class SubstituteRestDays(PerEmployeeRule):
-    """Each Sunday worked earns its own substitute rest day: a weekday (Monday to Saturday, not a public
-    holiday) with no work at all, within `window_days` that include the Sunday (DE ArbZG §11(3): two weeks).
+    """Each Sunday worked earns its own substitute rest day, a weekday (Monday to Saturday, not a public
+    holiday) with no work at all, within `window_days` that include the Sunday; each weekday public holiday
+    worked earns one within `holiday_window_days` (DE ArbZG §11(3): two weeks, eight weeks).
 
-    A Sunday counts as worked when any work touches it (00:00 to 24:00, §9(1); `offset_hours` moves that
-    window as §9(2) allows multi-shift plants, like `FreeSundays`). A window reaching outside the horizon is
-    not judged: its day may lie beyond the roster. The check matches Sundays to days greedily in window
-    order; the encoding states the same matching with one choice per Sunday and day."""
+    A day counts as worked when any work touches it (00:00 to 24:00, §9(1); `offset_hours` moves that window
+    as §9(2) allows multi-shift plants, like `FreeSundays`). A window reaching outside the horizon is not
+    judged: its day may lie beyond the roster. The check matches days earned to free days greedily, earliest
+    window end first; the encoding states the same matching with one choice per day earned and day free."""
 
     id: ClassVar[str] = "substitute-rest-days"
-    title: ClassVar[str] = "Substitute rest day for Sunday work"
+    title: ClassVar[str] = "Substitute rest day for Sunday and holiday work"
 
-    def __init__(self, rule_id: str, reference: str, window_days: int = 14, offset_hours: float = 0.0) -> None:
+    def __init__(self, rule_id: str, reference: str, window_days: int = 14, holiday_window_days: int = 56,
+                 offset_hours: float = 0.0) -> None:
         self.id = rule_id  # type: ignore[misc]
         self.reference = reference
         self.window_days = window_days
+        self.holiday_window_days = holiday_window_days
         self.offset_hours = offset_hours
 
-    def span(self, calendar: Calendar, day: int, sunday: bool) -> tuple[int, int]:
-        offset = round(self.offset_hours * 60) if sunday else 0
+    def span(self, calendar: Calendar, day: int, earning: bool) -> tuple[int, int]:
+        offset = round(self.offset_hours * 60) if earning else 0
         return calendar.local_midnight(day) + offset, calendar.local_midnight(day + 1) + offset
 
-    def windows(self, calendar: Calendar) -> dict[int, list[int]]:
-        """Sunday -> the days that may serve it, for Sundays whose whole window lies inside the horizon."""
-        reach = self.window_days - 1
+    def windows(self, calendar: Calendar) -> list[tuple[int, int, list[int]]]:
+        """(day earning a substitute, its window in days, the days that may serve it), earliest window end
+        first, for earning days whose whole window lies inside the horizon."""
         holidays = calendar.scenario.public_holidays
-        found = {}
-        for sunday in calendar.sundays:
-            if sunday - reach < 0 or sunday + reach > calendar.days - 1:
+        earning = [(d, self.window_days) for d in calendar.sundays]
+        earning += [(d, self.holiday_window_days) for d, date in enumerate(calendar.dates)
+                    if date in holidays and date.weekday() < 6]
+        found = []
+        for day, window in earning:
+            reach = window - 1
+            if day - reach < 0 or day + reach > calendar.days - 1:
                 continue
-            found[sunday] = [d for d in range(sunday - reach, sunday + reach + 1)
-                             if calendar.dates[d].weekday() < 6 and calendar.dates[d] not in holidays]
-        return found
+            found.append((day, window, [d for d in range(day - reach, day + reach + 1)
+                                        if calendar.dates[d].weekday() < 6 and calendar.dates[d] not in holidays]))
+        return sorted(found, key=lambda found_day: found_day[0] + found_day[1])
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         calendar = timeline.calendar
         items = timeline.by_employee.get(employee.id, [])
 
-        def touched(day: int, sunday: bool = False) -> bool:
-            start, end = self.span(calendar, day, sunday)
+        def touched(day: int, earning: bool = False) -> bool:
+            start, end = self.span(calendar, day, earning)
             return any(item.start < end and item.end > start for item in items)
 
         used: set[int] = set()
         found = []
-        for sunday, days in sorted(self.windows(calendar).items()):
-            if not touched(sunday, sunday=True):
+        for day, window, days in self.windows(calendar):
+            if not touched(day, earning=True):
                 continue
             free = next((d for d in days if d not in used and not touched(d)), None)
             if free is None:
-                found.append((1, f"works Sunday {calendar.dates[sunday]} with no substitute rest day within "
-                                 f"{self.window_days} days", [calendar.dates[sunday]]))
+                what = "Sunday" if calendar.dates[day].weekday() == 6 else "the public holiday"
+                found.append((1, f"works {what} {calendar.dates[day]} with no substitute rest day within "
+                                 f"{window} days", [calendar.dates[day]]))
             else:
                 used.add(free)
         return found
@@ -527,27 +535,27 @@ class SubstituteRestDays(PerEmployeeRule):
         if not windows:
             return
         for employee in encoder.scenario.employees:
-            def touching(day: int, sunday: bool = False, who: str = employee.id) -> list[Literal]:
-                start, end = self.span(calendar, day, sunday)
+            def touching(day: int, earning: bool = False, who: str = employee.id) -> list[Literal]:
+                start, end = self.span(calendar, day, earning)
                 return [lit for _, lit in _overlapping(encoder, who, start, end)]
 
             serving: dict[int, list[Literal]] = {}
-            for sunday, days in windows.items():
-                on_sunday = touching(sunday, sunday=True)
-                if not on_sunday:
+            for earned, _, days in windows:
+                on_day = touching(earned, earning=True)
+                if not on_day:
                     continue
-                worked = encoder.new_bool(f"sunday worked {employee.id} {sunday}")
-                for literal in on_sunday:
+                worked = encoder.new_bool(f"worked {employee.id} {earned}")
+                for literal in on_day:
                     encoder.model.add_implication(literal, worked)
                 choices: list[tuple[int, Literal]] = []
                 for day in days:
-                    # This day serves this Sunday only if nothing is worked on it.
-                    choice = encoder.new_bool(f"substitute {employee.id} {sunday} {day}")
+                    # This day serves this Sunday or holiday only if nothing is worked on it.
+                    choice = encoder.new_bool(f"substitute {employee.id} {earned} {day}")
                     for literal in touching(day):
                         encoder.model.add_implication(choice, literal.Not())
                     serving.setdefault(day, []).append(choice)
                     choices.append((1, choice))
-                encoder.at_least(self, [*choices, (1, worked.Not())], 1, f"substitute {employee.id} {sunday}")
+                encoder.at_least(self, [*choices, (1, worked.Not())], 1, f"substitute {employee.id} {earned}")
             for choices_of_day in serving.values():
                 if len(choices_of_day) > 1:
-                    encoder.model.add(sum(choices_of_day) <= 1)  # one day serves one Sunday
+                    encoder.model.add(sum(choices_of_day) <= 1)  # one free day serves one Sunday or holiday
