@@ -127,6 +127,9 @@ def test_unknown_rule_parameter() -> None:
     problem = _one(GOOD + "rules:\n  settings:\n    fr.daily-rest:\n      params:\n        min_hour: 9\n")
     assert problem.startswith("plant.yaml:39: rules.settings.fr.daily-rest.params:")
     assert "no parameter 'min_hour'" in problem
+    # A rule's id is what it is, not a parameter: it cannot be renamed from the settings.
+    renamed = _one(GOOD + "rules:\n  settings:\n    fr.daily-rest:\n      params:\n        id: my-rest\n")
+    assert "no parameter 'id'" in renamed
 
 
 @pytest.mark.parametrize(

@@ -109,6 +109,10 @@ class Encoder(Protocol):
     def cached(self, key: Any, factory: Callable[[], T]) -> T: ...
 
 
+# What a rule is, not how it is tuned: never listed or set as a parameter.
+NOT_PARAMETERS = ("id", "title", "reference")
+
+
 class Rule(ABC):
     """One rule of law, plant or contract. Subclasses set `id`, `reference`, `title` and the three methods.
 
@@ -130,7 +134,8 @@ class Rule(ABC):
         if weight is not None:
             self.weight = weight
         for name, value in params.items():
-            if name.startswith("_") or not hasattr(self, name) or callable(getattr(self, name)):
+            if (name.startswith("_") or name in NOT_PARAMETERS or not hasattr(self, name)
+                    or callable(getattr(self, name))):
                 raise ValueError(f"rule {self.id} has no parameter {name!r}")
             current = getattr(self, name)
             numbers = (int, float)
@@ -145,7 +150,7 @@ class Rule(ABC):
         return {
             name: value
             for name, value in vars(self).items()
-            if not name.startswith("_") and name not in ("mode", "weight", "reference")
+            if not name.startswith("_") and name not in ("mode", "weight", *NOT_PARAMETERS)
         }
 
     @abstractmethod
