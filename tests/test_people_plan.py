@@ -166,3 +166,17 @@ def test_bad_households_are_located(tmp_path: Path, households: list[dict[str, A
         load_scenario(path)
     text = "\n".join(caught.value.problems)
     assert "bad.yaml" in text and field in text and message in text
+
+
+def test_planner_report_points_couples_below_target_to_explain_household() -> None:
+    from roulement.report.html import _people
+
+    def household(identifier: str, got: int) -> dict[str, Any]:
+        return {"id": identifier, "members": ["a", "b"], "shared_days_off_asked": 11, "shared_days_off_got": got,
+                "childcare_uncovered_hours": 0.0, "childcare_mode": None}
+
+    people = {"price": {"objective_with_people": None}, "fairness": [],
+              "households": [household("foyer-near", 10), household("foyer-far", 9)]}
+    planner = "".join(_people({"people": people}))
+    assert "Below 90 % of days off together: foyer-far." in planner and "explain-household" in planner
+    assert "explain-household" not in "".join(_people({"people": people, "employee": "a"}))

@@ -204,6 +204,13 @@ def _people(report: dict[str, Any]) -> list[str]:
             f"{h['childcare_uncovered_hours']:g} h</td></tr>" for h in households)
         parts.append("<table><tr><th class='left'>household</th><th class='left'>members</th>"
                      "<th>days off together / possible</th><th>childcare uncovered</th></tr>" + rows + "</table>")
+        apart = [h["id"] for h in households
+                 if h["shared_days_off_asked"] and h["shared_days_off_got"] < 0.9 * h["shared_days_off_asked"]]
+        if apart and "employee" not in report:  # a planner's pointer; an employee reads only their own figures
+            parts.append(f"<p>Below 90 % of days off together: {escape(', '.join(apart))}. "
+                         "<code>roulement explain-household SCENARIO ROSTER --household ID</code> shows how close "
+                         "each couple could be on their own with their fair share of nights and Sundays, and with "
+                         "fewer nights.</p>")
     fairness = people["fairness"]
     for category, label in (("nights", "Nights"), ("sundays", "Sundays"), ("weekend_days", "Weekend days"),
                             ("public_holidays", "Public holidays")):
