@@ -22,7 +22,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "my_schedule": "My shifts", "team_roster": "My team's published roster", "requests": "My requests",
         "request_day_off": "Ask for a day off", "request_swap": "Ask to swap with", "date": "Date",
         "note": "Note", "send": "Send", "withdraw": "Withdraw", "declarations": "Needs I declare",
-        "declarations_help": "Only the purpose is stored, never household details. You can withdraw at any time.",
+        "declarations_help": "Only the purpose is stored, never household details. It gives you the legal "
+                             "priority for day posts: no night shifts from the next plan on. You can withdraw at "
+                             "any time.",
         "declare": "Declare", "feed": "Calendar feed", "feed_new": "Create a new private link",
         "feed_revoke": "Revoke my link", "publications": "Versions put before the council",
         "approve": "Approve", "reject": "Reject", "comment": "Comment", "report": "Report",
@@ -51,8 +53,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "requests": "Mes demandes", "request_day_off": "Demander un jour de repos",
         "request_swap": "Demander un échange avec", "date": "Date", "note": "Note", "send": "Envoyer",
         "withdraw": "Retirer", "declarations": "Besoins déclarés",
-        "declarations_help": "Seule la finalité est enregistrée, jamais le détail du foyer. "
-                             "Retrait possible à tout moment.",
+        "declarations_help": "Seule la finalité est enregistrée, jamais le détail du foyer. Elle vous donne "
+                             "la priorité légale pour un poste de jour : plus de nuits à partir du prochain "
+                             "planning. Retrait possible à tout moment.",
         "declare": "Déclarer", "feed": "Agenda (iCalendar)", "feed_new": "Créer un nouveau lien privé",
         "feed_revoke": "Révoquer mon lien", "publications": "Versions soumises au CSE",
         "approve": "Approuver", "reject": "Rejeter", "comment": "Commentaire", "report": "Rapport",
@@ -81,8 +84,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "team_roster": "Veröffentlichter Plan meines Teams", "requests": "Meine Anträge",
         "request_day_off": "Freien Tag beantragen", "request_swap": "Tausch beantragen mit", "date": "Datum",
         "note": "Notiz", "send": "Senden", "withdraw": "Zurückziehen", "declarations": "Erklärte Bedarfe",
-        "declarations_help": "Gespeichert wird nur der Zweck, nie Angaben zum Haushalt. "
-                             "Jederzeit widerrufbar.",
+        "declarations_help": "Gespeichert wird nur der Zweck, nie Angaben zum Haushalt. Sie gibt Ihnen den "
+                             "gesetzlichen Vorrang für einen Tagesarbeitsplatz: ab dem nächsten Dienstplan keine "
+                             "Nachtschichten. Jederzeit widerrufbar.",
         "declare": "Erklären", "feed": "Kalender-Abo", "feed_new": "Neuen privaten Link erzeugen",
         "feed_revoke": "Meinen Link widerrufen", "publications": "Dem Betriebsrat vorgelegte Versionen",
         "approve": "Zustimmen", "reject": "Ablehnen", "comment": "Kommentar", "report": "Bericht",
