@@ -215,6 +215,25 @@ def test_explain_day_names_the_rule_in_the_way() -> None:
     assert explain_day(plant, roster, "e0", day(1), "de")[0] == "e0 arbeitet am 2026-01-06 nicht"
 
 
+def test_explain_day_says_when_a_couple_is_not_off_together() -> None:
+    declared = {"declared_by": "e0", "purpose": "roster"}
+    plant = scenario(days=7, employees=[{"id": "e0", "name": "Rudi", "skills": ["op"]},
+                                        {"id": "e1", "name": "Dallas", "skills": ["op"]}],
+                     demand=[{"post": "line", "shifts": ["M", "A"], "min": 0, "preferred": 1}],
+                     households=[{"id": "foyer", "members": ["e0", "e1"], "declaration": declared,
+                                  "shared_days_off": {"weight": 3}}])
+    from tests.factory import roster as make
+
+    roster = make(("e0", 0, "M"), ("e1", 0, "A"), ("e1", 1, "A"))
+    assert "Rudi is off on 2026-01-06 while Dallas works" in " ".join(
+        explain_day(plant, roster, "e0", day(1), "en"))  # type: ignore[arg-type]
+    assert "Dallas travaille le 2026-01-06 pendant que Rudi est de repos" in " ".join(
+        explain_day(plant, roster, "e1", day(1), "fr"))  # type: ignore[arg-type]
+    # Both at work, or both off: nothing to say about the household.
+    for offset in (0, 2):
+        assert not any("household" in line for line in explain_day(plant, roster, "e0", day(offset), "en"))  # type: ignore[arg-type]
+
+
 # --- messages --------------------------------------------------------------------------------------------
 
 

@@ -331,6 +331,7 @@ def explain_day(scenario: Scenario, roster: Roster, employee_id: str, day: dt.da
             lines.append(message("absent", lang, employee=name, date=day, kind=absence.kind.value))
         else:
             lines += _why_not(scenario, roster, employee, index, timeline, rules, slots, lang)
+    lines += _household_day(scenario, timeline, employee, index, lang)
     for request in employee.requests:
         if request.date != day:
             continue
@@ -342,6 +343,26 @@ def explain_day(scenario: Scenario, roster: Roster, employee_id: str, day: dt.da
             continue
         lines.append(message("request-refused", lang, kind=kind, date=day))
         lines += _cost_of_granting(scenario, roster, wish, rules, lang, time_limit, workers)
+    return lines
+
+
+def _household_day(scenario: Scenario, timeline: Timeline, employee: Employee, index: int, lang: Lang) -> list[str]:
+    """Whether the person and their partner are off together that day, when their household asked for it."""
+    household = scenario.household_of(employee.id)
+    if household is None or household.shared_days_off is None:
+        return []
+    day = timeline.calendar.dates[index]
+    working = index in timeline.days_worked(employee.id)
+    lines = []
+    for partner_id in household.members:
+        if partner_id == employee.id or not scenario.has_employee(partner_id):
+            continue
+        partner = scenario.employee(partner_id)
+        if (index in timeline.days_worked(partner_id)) == working:
+            continue
+        key = "household-apart-working" if working else "household-apart-off"
+        lines.append(message(key, lang, employee=employee.name or employee.id,
+                             partner=partner.name or partner.id, date=day))
     return lines
 
 

@@ -297,6 +297,22 @@ FACTS: dict[str, dict[Lang, str]] = {
         "fr": "l'accorder laisserait {shortfall} postes-personnes non couverts",
         "de": "ihn zu erfüllen ließe {shortfall} Personenschichten unbesetzt",
     },
+    "household-apart-off": {
+        "en": "{employee} is off on {date} while {partner} works: not the day off together their household asked "
+              "for (roulement explain-household shows how close they could be)",
+        "fr": "{employee} est de repos le {date} pendant que {partner} travaille : pas le jour de repos commun "
+              "demandé par leur foyer (roulement explain-household montre ce qui serait possible)",
+        "de": "{employee} hat am {date} frei, während {partner} arbeitet: nicht der gemeinsame freie Tag, den "
+              "ihr Haushalt wünscht (roulement explain-household zeigt, was möglich wäre)",
+    },
+    "household-apart-working": {
+        "en": "{employee} works on {date} while {partner} is off: not the day off together their household asked "
+              "for (roulement explain-household shows how close they could be)",
+        "fr": "{employee} travaille le {date} pendant que {partner} est de repos : pas le jour de repos commun "
+              "demandé par leur foyer (roulement explain-household montre ce qui serait possible)",
+        "de": "{employee} arbeitet am {date}, während {partner} frei hat: nicht der gemeinsame freie Tag, den "
+              "ihr Haushalt wünscht (roulement explain-household zeigt, was möglich wäre)",
+    },
     "together-roster": {
         "en": "{household} ({members}): {got} of {possible} days off together in this roster, {apart}",
         "fr": "{household} ({members}) : {got} jours de repos communs sur {possible} possibles dans ce planning, "
