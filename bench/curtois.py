@@ -1,6 +1,7 @@
 """Benchmark: the Curtois–Qu instances through roulement's own model, rules and solver.
 
     .venv/bin/python bench/curtois.py [--instances 1-12] [--time-limit 60] [--workers 2] [--folder DIR] [--out DIR]
+        [--strategy NAME=VALUE ...]
 
 Prints one Markdown table row per instance (for docs/benchmarks.md): the objective is recomputed by the
 checker from the written solution CSV, never taken from the solver. Peak memory is the process's so far.
@@ -14,6 +15,7 @@ import resource
 from pathlib import Path
 
 from roulement.cli.bench import DEFAULT_INSTANCES, run_curtois
+from roulement.solve import strategy
 
 
 def numbers(text: str) -> list[int]:
@@ -32,9 +34,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folder", type=Path, default=DEFAULT_INSTANCES)
     parser.add_argument("--out", type=Path, default=None, help="Folder for the solution CSVs.")
+    parser.add_argument("--strategy", action="append", default=[], metavar="NAME=VALUE",
+                        help="Set one of roulement.solve.strategy's constants for this run (to measure a "
+                             "variant), e.g. LNS_FROM_DECISIONS=30000 or SHORT_SLICE_SECONDS=3")
     args = parser.parse_args()
+    for item in args.strategy:
+        name, _, value = item.partition("=")
+        current = getattr(strategy, name, None)
+        if not name.isupper() or not isinstance(current, (int, float)):
+            parser.error(f"--strategy: {name!r} is not a numeric constant of roulement.solve.strategy")
+        setattr(strategy, name, type(current)(float(value)))
     print(f"# {platform.node()} · {platform.processor() or platform.machine()} · time limit {args.time_limit:.0f} s · "
-          f"{args.workers} workers")
+          f"{args.workers} workers{''.join(' · ' + item for item in args.strategy)}")
     print("| instance | best-known | roulement | gap | time to best | time | hard violations | peak MB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for number in numbers(args.instances):

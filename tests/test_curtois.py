@@ -225,3 +225,32 @@ def test_big_model_path_person_by_person_then_neighbourhoods(monkeypatch: pytest
     assert checked.violations == []
     assert checked.total == result.objective
     assert checked.total <= check_roster(scenario, start).total
+
+
+def test_neighbourhoods_focus_on_the_days_cover_is_paid_for() -> None:
+    """The search's costly days price cover as the checker does; focused neighbourhoods hold such a day."""
+    import random
+
+    from roulement.model.demand import demand_slots
+    from roulement.rules.packs import build_rules
+    from roulement.solve import strategy
+    from roulement.solve.builder import ModelBuilder
+
+    scenario = to_scenario(parse_curtois(INSTANCE1, "Instance1.txt", "Instance1"))
+    builder = ModelBuilder(scenario, build_rules(scenario))
+    roster = Roster([work("A", 2), work("A", 3), work("F", 8), work("H", 13), work("B", 10), work("C", 10),
+                     work("D", 10)])
+    values = [0] * len(builder.model.proto.variables)
+    for a in roster:
+        values[builder.works(a.employee, (a.date - FIRST_MONDAY).days, a.shift).index] = 1
+    slots = [(slot, [lit.index for _, lit in builder.post_holders(slot.day, slot.shift, slot.post)])
+             for slot in demand_slots(scenario)]
+    costly = strategy._costly_days(slots, values)
+    checked = check_roster(scenario, roster)
+    assert sum(paid for _, paid in costly) == checked.objective["coverage_under"] + checked.objective["coverage_over"]
+    # Day 10 asks 2 and gets 3: over by one (weight 1); day 2 asks 6 and gets 1: 500 short.
+    assert dict(costly)[10] == 1 and dict(costly)[2] == 500
+    employees = [e.id for e in scenario.employees]
+    for iteration in range(6):
+        chosen = strategy._choose(random.Random(iteration), employees, 14, 16, 2 * iteration, [(9, 1)])
+        assert 9 in {day for _, day in chosen}

@@ -32,9 +32,15 @@ from roulement.solve.search import Progress, SolveOptions, SolveResult
 
 # Share of the time the first, whole-model run may use before the neighbourhoods take over.
 FIRST_SHARE = 0.25
-# Models with fewer decisions than this are left to one CP-SAT run: measured on the Curtois-Qu instances 1-12,
-# CP-SAT's own search beat our neighbourhoods there (Instance5, 30 s: 1,457 against 2,146).
-LNS_FROM_DECISIONS = 30_000
+# Models with fewer decisions than this are left to one CP-SAT run. Curtois-Qu, 60 s, 1 worker: CP-SAT alone
+# is best on Instances 1-5 (Instance5: 1,239 against 1,446 with the start and neighbourhoods), the start and
+# neighbourhoods on 6-12 (Instance8: 2,161 -> 1,937; Instance12: 7,254 -> 5,613; docs/benchmarks.md).
+LNS_FROM_DECISIONS = 1_000
+# Below this many decisions a neighbourhood gets SHORT_SLICE_SECONDS: many quick re-plans beat a few long ones
+# there (Instance7, 30 s: 1,379 with 3 s slices, 1,182 with 0.5 s). Bigger models keep SLICE_SECONDS, since
+# presolving the whole frozen model alone takes a good part of a short slice.
+SHORT_SLICES_BELOW = 30_000
+SHORT_SLICE_SECONDS = 0.5
 # Share of the time a big model's person-by-person start may take.
 GREEDY_SHARE = 0.6
 # The whole model is built after the person-by-person start only if this share of the time is left.
@@ -548,11 +554,15 @@ def _neighbourhood_search(
     domains = {index: tuple(proto.variables[index].domain) for indexes in cells.values() for index in indexes}
     # Start with neighbourhoods of a fifth of the decisions, at most 600 free variables; adapt from there.
     size = float(min(600, max(60, len(works) // 5)))
+    slice_limit = SHORT_SLICE_SECONDS if len(works) < SHORT_SLICES_BELOW else SLICE_SECONDS
     iterations = improved = solutions = 0
+    slots = [(slot, [lit.index for _, lit in builder.post_holders(slot.day, slot.shift, slot.post)])
+             for slot in demand_slots(builder.scenario) if slot.under_weight or slot.over_weight]
+    focus = _costly_days(slots, incumbent.values)
     while time.monotonic() < deadline - 0.3:
         iterations += 1
         free_cells = max(2, int(size / per_cell))
-        free = _choose(rng, employees, days, free_cells, iterations)
+        free = _choose(rng, employees, days, free_cells, iterations, focus)
         for (employee, day), indexes in cells.items():
             chosen = (employee, day) in free
             for index in indexes:
@@ -563,7 +573,7 @@ def _neighbourhood_search(
         builder.model.clear_hints()  # type: ignore[no-untyped-call]
         proto.solution_hint.vars.extend(range(len(incumbent.values)))
         proto.solution_hint.values.extend(incumbent.values)
-        slice_seconds = min(SLICE_SECONDS, deadline - time.monotonic())
+        slice_seconds = min(slice_limit, deadline - time.monotonic())
         solver = _solver(options, slice_seconds, options.seed + iterations)
         clock = _Clock(started)
         status = solver.solve(builder.model, clock)
@@ -573,6 +583,7 @@ def _neighbourhood_search(
             incumbent.found_at = clock.last if clock.last is not None else time.monotonic() - started
             improved += 1
             solutions += 1
+            focus = _costly_days(slots, incumbent.values)
             report(incumbent, bound)
             if bound is not None and incumbent.objective <= bound:
                 break
@@ -584,11 +595,35 @@ def _neighbourhood_search(
     return iterations, improved, solutions
 
 
+def _costly_days(slots: list[tuple[Slot, list[int]]], values: list[int]) -> list[tuple[int, int]]:
+    """(day, what its cover costs beyond the preferred level) for every day the incumbent pays cover on."""
+    cost: dict[int, int] = {}
+    for slot, holders in slots:
+        staffed = sum(values[index] for index in holders)
+        paid = (slot.under_weight * max(slot.preferred - staffed, 0)
+                + slot.over_weight * max(staffed - slot.preferred, 0))
+        if paid:
+            cost[slot.day] = cost.get(slot.day, 0) + paid
+    return sorted(cost.items())
+
+
 def _choose(
-    rng: random.Random, employees: list[str], days: int, cells: int, iteration: int
+    rng: random.Random, employees: list[str], days: int, cells: int, iteration: int,
+    focus: Sequence[tuple[int, int]] = (),
 ) -> set[tuple[str, int]]:
-    """Pick about `cells` (employee, day) cells to re-plan, in one of three rostering shapes."""
+    """Pick about `cells` (employee, day) cells to re-plan, in one of the rostering shapes: every other time
+    around a day whose cover the incumbent pays for, picked by what it pays."""
     shape = iteration % 3
+    if focus and iteration % 2 == 0:
+        centre = rng.choices([day for day, _ in focus], weights=[paid for _, paid in focus])[0]
+        if shape != 1:
+            width = max(1, min(days, cells // max(len(employees), 1)))
+            first = min(max(centre - rng.randrange(width), 0), days - width)
+            return {(e, d) for e in employees for d in range(first, first + width)}
+        count = max(2, min(len(employees), int((cells / days) ** 0.5 * len(employees) ** 0.5) or 2))
+        width = max(1, min(days, cells // count))
+        first = min(max(centre - rng.randrange(width), 0), days - width)
+        return {(e, d) for e in rng.sample(employees, count) for d in range(first, first + width)}
     if shape == 0:  # everybody, over a window of days
         width = max(1, min(days, cells // max(len(employees), 1)))
         first = rng.randrange(days - width + 1)
