@@ -20,7 +20,7 @@ from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import Household, Scenario
 from roulement.rules.contract import ContractHours
 from roulement.rules.packs import build_rules
-from roulement.rules.people import counts_toward, group_weights, judged_days, peer_groups
+from roulement.rules.people import FairShare, counts_toward, judged_days
 from roulement.solve.builder import BuildOptions, ModelBuilder
 from roulement.solve.guides import Guides
 
@@ -64,17 +64,11 @@ class Togetherness:
 def fair_floors(timeline: Timeline) -> dict[tuple[str, str], int]:
     """(category, employee) -> the floor of their fair share of what their peer group carries in the roster:
     where the guided search's band starts."""
-    scenario, calendar = timeline.scenario, timeline.calendar
     floors = {}
-    for category in FLOORED:
-        for people in peer_groups(scenario, calendar, category).values():
-            weights = group_weights(scenario, people)
-            counts = {e.id: sum(1 for item in timeline.by_employee.get(e.id, [])
-                                if 0 <= item.day < calendar.days and counts_toward(category, item.occurrence))
-                      for e in people}
-            total, weight = sum(counts.values()), sum(weights.values())
-            for e in people:
-                floors[(category, e.id)] = math.floor(weights[e.id] * total / weight)
+    for category, _, counts, weights in FairShare(list(FLOORED)).groups(timeline):
+        total, weight = sum(counts.values()), sum(weights.values())
+        for employee in counts:
+            floors[(category, employee)] = math.floor(weights[employee] * total / weight)
     return floors
 
 
