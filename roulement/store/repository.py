@@ -505,6 +505,7 @@ def scenario_with_web_input(session: Session, scenario: Scenario) -> Scenario:
 def _with_web_input(employee: model.Employee, day_off: dict[dt.date, int],
                     declaration: Declaration | None) -> model.Employee:
     changes: dict[str, Any] = {}
+    day_off = dict(day_off)  # merged below with the scenario's own requests; the caller's map stays as it was
     if day_off:
         kept = []
         for request in employee.requests:
