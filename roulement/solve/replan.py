@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from roulement.analyse.disruption import credit_lost_hours, still_possible
 from roulement.check.checker import check_roster
 from roulement.model.calendar import Calendar
+from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster, Timeline
 from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Cost, Encoder, PerEmployeeRule, Rule, Violation
@@ -81,6 +81,55 @@ class KeepPublished(Rule):
                 # Working the published shift keeps it; anything else (off, or another shift) changes it.
                 literal = encoder.works(employee.id, day, shift)
                 encoder.add_cost(CHANGES_TERM, [] if literal is None else [(-price, literal)], constant=price)
+
+
+def credit_lost_hours(scenario: Scenario, published: Roster) -> Scenario:
+    """Hours a disruption takes away (an absence, a line down) are not owed afterwards.
+
+    A person who loses published shifts keeps as contract minimum at most the hours still published for them:
+    sick pay, or short-time work for a stopped line (FR activité partielle, DE Kurzarbeit), covers the rest.
+    So nobody is called in on a day off only to make up hours the disruption took. And since an absence also
+    lowers the pro-rata contract maximum, the hours still published for them stay allowed.
+    """
+    calendar = Calendar(scenario)
+    kept: dict[str, int] = {}
+    possible = still_possible(scenario, published)
+    for a in possible:
+        kept[a.employee] = kept.get(a.employee, 0) + calendar.occurrence(calendar.day_of[a.date], a.shift).worked
+    lost = {a.employee for a in set(published.assignments) - set(possible.assignments) if a.date in calendar.day_of}
+    if not lost:
+        return scenario
+    rule = ContractHours()
+    employees = []
+    for employee in scenario.employees:
+        if employee.id in lost:
+            low, high, _ = rule.bounds(employee, calendar.days, scenario.horizon.start)
+            still = kept.get(employee.id, 0)
+            update: dict[str, int] = {}
+            if low is not None and still < low:
+                update["min_minutes"] = still
+            # An absence lowers the contract's pro-rata maximum; shifts already published after it stay allowed.
+            if high is not None and still > high:
+                update["max_minutes"] = still
+            if update:
+                employee = employee.model_copy(update={"contract": employee.contract.model_copy(update=update)})
+        employees.append(employee)
+    return scenario.replaced(employees=employees)
+
+
+def still_possible(scenario: Scenario, published: Roster) -> Roster:
+    """The published assignments the disrupted scenario still allows: nobody absent, every post still wanted."""
+    calendar = Calendar(scenario)
+    wanted = {(slot.day, slot.shift, slot.post) for slot in demand_slots(scenario)}
+    kept = []
+    for a in published:
+        employee = scenario.employees_by_id.get(a.employee)
+        day = calendar.day_of.get(a.date)
+        if employee is None or day is None or employee.absent_on(a.date):
+            continue
+        if (day, a.shift, a.post) in wanted:
+            kept.append(a)
+    return Roster(kept)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
 
@@ -43,7 +43,8 @@ class SolveOptions:
     # Try hard coverage first (fast when it holds); False goes straight to priced shortfalls: what a
     # re-plan from a nearly feasible hint wants.
     hard_first: bool = True
-    # When hard coverage is proven impossible, look for a small set of conflicting facts (seconds; 0 = don't).
+    # When hard coverage is proven impossible, the service looks for a small set of conflicting facts
+    # (seconds; 0 = don't). Read by `service`, not here: solve only says the cover was proven impossible.
     explain_time_limit: float = 20.0
     # Turn a hint of who works when into a complete solution first (every auxiliary variable valued), so the
     # search starts from it: worth it when the hint is a whole feasible roster (re-planning), not otherwise.
@@ -63,6 +64,15 @@ class Progress:
     bound: float | None
 
 
+class Explains(Protocol):
+    """Why the minimums cannot all be met, as the service attaches it (`report.explanations.Explanation`)."""
+
+    @property
+    def rules(self) -> tuple[str, ...]: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
 @dataclass
 class SolveResult:
     roster: Roster | None
@@ -78,8 +88,10 @@ class SolveResult:
     variables: int
     strategy: str = "hard-coverage"
     note: str = ""
-    # Why the minimums cannot all be met (analyse.explain.Explanation), when that was proven.
-    explanations: list[Any] = field(default_factory=list)
+    # Hard coverage was proven impossible: shortfalls are priced, and the service may ask why.
+    cover_proven_impossible: bool = False
+    # Why the minimums cannot all be met, attached by the service when that was proven.
+    explanations: list[Explains] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -196,10 +208,7 @@ def _solve(
     second.strategy = "priced-shortfall"
     proven = "proven" if first.status == "INFEASIBLE" else "none found in time"
     second.note = f"no roster meets every minimum ({proven}); shortfalls are priced and reported"
-    if first.status == "INFEASIBLE" and options.explain_time_limit > 0 and not second.interrupted:
-        from roulement.analyse.explain import explain_infeasibility  # analyse builds on solve, not the reverse
-
-        second.explanations = explain_infeasibility(scenario, in_force, options.explain_time_limit)
+    second.cover_proven_impossible = first.status == "INFEASIBLE"
     return second
 
 
