@@ -30,6 +30,7 @@ from roulement.rules.base import Rule
 from roulement.rules.contract import ContractHours
 from roulement.rules.packs import build_rules
 from roulement.solve.builder import BuildOptions, ModelBuilder
+from roulement.solve.runtime import Settings, new_solver, run, status_name
 from roulement.solve.search import SolveOptions, SolveResult, solve
 
 
@@ -120,12 +121,10 @@ def minimum_people(scenario: Scenario, group: SkillGroup, time_limit: float = 10
     result = GroupCapacity(group, available, None, low, "UNKNOWN")
     # First: minimise the people used outright, for a verified roster and CP-SAT's own bound.
     model.minimize(sum(used))
-    solver = cp_model.CpSolver()
-    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
-    solver.parameters.max_time_in_seconds = max(time_limit * 0.6 - (time.monotonic() - started), 1.0)
-    solver.parameters.num_workers = workers
-    status = solver.solve(model)
-    result.steps.append((available, solver.status_name(status)))
+    settings = Settings(workers=workers)
+    solver = new_solver(settings, max(time_limit * 0.6 - (time.monotonic() - started), 1.0))
+    status = run(solver, model).status
+    result.steps.append((available, status_name(status)))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.best = sum(1 for literal in used if solver.boolean_value(literal))
         result.bound = max(low, math.ceil(solver.best_objective_bound - 1e-6))
@@ -141,13 +140,9 @@ def minimum_people(scenario: Scenario, group: SkillGroup, time_limit: float = 10
         model.add(sum(used) <= k).only_enforce_if(allowed)
         model.clear_assumptions()
         model.add_assumptions([allowed])
-        solver = cp_model.CpSolver()
-        solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
-        solver.parameters.max_time_in_seconds = remaining
-        solver.parameters.num_workers = workers
-        solver.parameters.stop_after_first_solution = True
-        status = solver.solve(model)
-        result.steps.append((k, solver.status_name(status)))
+        solver = new_solver(settings, remaining, first_solution_only=True)
+        status = run(solver, model).status
+        result.steps.append((k, status_name(status)))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             result.best = sum(1 for literal in used if solver.boolean_value(literal))
         elif status == cp_model.INFEASIBLE:

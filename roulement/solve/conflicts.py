@@ -18,6 +18,7 @@ from roulement.model.scenario import RuleMode, Scenario
 from roulement.rules.base import Literal, Rule, Terms
 from roulement.rules.packs import build_rules
 from roulement.solve.builder import BuildOptions, ModelBuilder
+from roulement.solve.runtime import SOLVED, Settings, new_solver, run
 
 Group = tuple[str, ...]
 
@@ -69,14 +70,10 @@ def _infeasible(builder: _GroupedBuilder, groups: Sequence[Group], seconds: floa
     model = builder.model
     model.clear_assumptions()
     model.add_assumptions([builder.groups[g] for g in groups])
-    solver = cp_model.CpSolver()
-    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    status = solver.solve(model)
+    status = run(new_solver(Settings(workers=workers), seconds, interleave=False), model).status
     if status == cp_model.INFEASIBLE:
         return True
-    return False if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    return False if status in SOLVED else None
 
 
 def conflicting_groups(scenario: Scenario, rules: Sequence[Rule] | None = None, time_limit: float = 20.0,
@@ -87,11 +84,9 @@ def conflicting_groups(scenario: Scenario, rules: Sequence[Rule] | None = None, 
     builder.model.clear_objective()  # type: ignore[no-untyped-call]
     every = sorted(builder.groups)
     builder.model.add_assumptions([builder.groups[g] for g in every])
-    solver = cp_model.CpSolver()
-    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
-    solver.parameters.max_time_in_seconds = max(time_limit / 2, 1.0)
-    solver.parameters.num_workers = 1  # cores come from the single-thread search
-    if solver.solve(builder.model) != cp_model.INFEASIBLE:
+    # Cores come from the single-thread search, not from an interleaved portfolio.
+    solver = new_solver(Settings(workers=1), max(time_limit / 2, 1.0), interleave=False)
+    if run(solver, builder.model).status != cp_model.INFEASIBLE:
         return None
     index = {builder.groups[g].Index(): g for g in every}
     core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index] or every

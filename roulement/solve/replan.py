@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from roulement.check.checker import check_roster
@@ -314,9 +314,8 @@ def replan(
     # Coverage is imposed as hard first: CP-SAT propagates it and closes the holes far faster than a priced
     # search (KOS, 10 s: 0 person-shifts short against 74, docs/benchmarks.md). Where the neighbourhood
     # cannot close them, the same solve falls back to pricing the shortfall.
-    hinted = SolveOptions(**{**vars(options), "time_limit": left, "hint": start_from, "hard_first": True,
-                             "complete_hint": True, "frozen_days": frozen_days, "frozen": Roster(past + future),
-                             "frozen_cells": frozen_cells})
+    hinted = replace(options, time_limit=left, hint=start_from, hard_first=True, complete_hint=True,
+                     frozen_days=frozen_days, frozen=Roster(past + future), frozen_cells=frozen_cells)
     if whole:
         result = solve(scenario, hinted, on_progress=on_progress, rules=rules, stop=stop)
     else:
@@ -326,7 +325,7 @@ def replan(
         left = options.time_limit - (time.monotonic() - began)
         if (result.status == "OPTIMAL" and result.terms.get(SHORTFALL_TERM, 0) and left >= 2.0
                 and result.roster is not None):
-            wider = SolveOptions(**{**vars(hinted), "time_limit": left, "hint": result.roster, "frozen_cells": set()})
+            wider = replace(hinted, time_limit=left, hint=result.roster, frozen_cells=set())
             widened = solve(scenario, wider, on_progress=on_progress, rules=rules, stop=stop)
             if widened.roster is not None and (widened.objective or 0) < (result.objective or 0):
                 notes.append("holes remained in the neighbourhood: everyone was then allowed to change")
@@ -340,8 +339,7 @@ def replan(
     changes = roster_changes(published, result.roster, first, scenario.horizon.end) if result.roster else []
     outcome = ReplanResult(scenario, result, changes, first, notes=notes)
     if compare_full:
-        scratch = SolveOptions(**{**vars(options), "hint": None, "frozen_days": frozen_days,
-                                  "frozen": Roster(past), "frozen_cells": set()})
+        scratch = replace(options, hint=None, frozen_days=frozen_days, frozen=Roster(past), frozen_cells=set())
         full = solve(scenario, scratch, rules=build_rules(scenario), stop=stop)
         outcome.full = full
         if full.roster is not None:
