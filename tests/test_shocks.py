@@ -402,3 +402,16 @@ def test_stress_cut_exits_1_when_the_plant_cannot_run_and_the_page_says_why(tmp_
                                "--out", str(tmp_path / "ok")])
     assert fine.exit_code == 0, fine.output
     assert "Feasible" in (tmp_path / "ok" / "stress.html").read_text(encoding="utf-8")
+
+
+def test_a_childcare_conflict_is_named_in_the_explanation() -> None:
+    # Two people, both in one household whose child needs one of them free round the clock; the line needs
+    # both every morning. With contract hours off, only the childcare rule stands in the way: it must be named.
+    household = {"id": "h1", "members": ["a", "b"], "declaration": {"declared_by": "a", "purpose": "roster"},
+                 "childcare": {"windows": [{"days": "all", "start": "00:00", "end": "00:00"}]}}
+    plant = scenario(days=3, employees=[{"id": "a", "skills": ["op"]}, {"id": "b", "skills": ["op"]}],
+                     demand=[{"post": "line", "shifts": ["M"], "min": 2}], households=[household],
+                     rules={"settings": {"contract.hours": {"mode": "off"}}})
+    [main, *_] = explain_infeasibility(plant, time_limit=10)
+    assert main.posts == ("line",) and main.rules == ("people.childcare-cover",)
+    assert main.text("en").startswith("Post line needs 2 people on shift M every day")

@@ -61,12 +61,14 @@ def hours_bound(scenario: Scenario, group: SkillGroup, rules: Sequence[Rule]) ->
     """People needed at least, from hours alone: each post's (and the group's, and the nights') demanded
     minutes over the most one qualified person may work (contract upper bound, weekly-average laws)."""
     calendar = Calendar(scenario)
-    weeks = calendar.days / 7
     slots = [s for s in demand_slots(scenario) if s.post in group.posts and s.min > 0]
-    law_cap = min((float(r.params()["max_hours"]) * 60 * weeks for r in rules
-                   if "window_weeks" in r.params() and not r.params().get("night_workers_only")), default=math.inf)
-    night_cap = min((float(r.params()["max_hours"]) * 60 * weeks for r in rules
-                     if "window_weeks" in r.params() and r.params().get("night_workers_only")), default=law_cap)
+    members = [scenario.employee(e) for e in group.people]
+    # The law's long-run limits (weekly averages, the same for everyone) bound each person; night workers'
+    # own bound the night slots.
+    averaged = [limit for r in rules for e in members[:1]
+                if (limit := r.minute_cap(e, scenario, calendar.days)) is not None and limit.averaged]
+    law_cap = min((limit.minutes for limit in averaged if not limit.night_workers_only), default=math.inf)
+    night_cap = min((limit.minutes for limit in averaged if limit.night_workers_only), default=law_cap)
     contract = ContractHours()
 
     def cap(employee: Employee, night_cap_too: bool) -> float:
@@ -86,7 +88,6 @@ def hours_bound(scenario: Scenario, group: SkillGroup, rules: Sequence[Rule]) ->
             total, count = total + value, count + 1
         return count if total >= minutes else len(caps) + 1
 
-    members = [scenario.employee(e) for e in group.people]
     best = needed(slots, members, False)
     for post in group.posts:
         holders = [e for e in members if qualified(scenario, e, post)]

@@ -22,11 +22,13 @@ from roulement.model.roster import Assignment, Roster, Timeline
 from roulement.model.scenario import Employee, RequestKind, Scenario
 from roulement.model.skills import group_scenario, people_for, skill_groups
 from roulement.rules.base import Encoder, Rule, Violation
-from roulement.rules.contract import ContractHours
 from roulement.rules.packs import build_rules
 from roulement.solve.conflicts import conflicting_groups
 from roulement.solve.replan import KeepPublished, roster_changes
 from roulement.solve.search import SolveOptions, solve
+
+# Groups stated as facts with their numbers (a post's cover, a safety minimum), not as a rule's statement.
+FACT_GROUPS = ("core.coverage", "core.safety-minimum")
 
 
 @dataclass(frozen=True)
@@ -55,17 +57,8 @@ class Conflict:
 
 def _capacity_minutes(rule: Rule, employee: Employee, calendar: Calendar, scenario: Scenario) -> float | None:
     """The most minutes one person may work over the horizon under `rule` alone (None: the rule sets no cap)."""
-    weeks = calendar.days / 7
-    params = rule.params()
-    if "max_hours" in params and ("window_weeks" in params or rule.id.endswith("weekly-max")):
-        return float(params["max_hours"]) * 60 * weeks
-    if "max_days" in params:
-        shortest = max(s.duration_minutes for s in scenario.shifts)
-        return float(params["max_days"]) * weeks * shortest
-    if rule.id == "contract.hours":
-        high = ContractHours().bounds(employee, calendar.days, scenario.horizon.start)[1]
-        return None if high is None else float(high)
-    return None
+    cap = rule.minute_cap(employee, scenario, calendar.days)
+    return None if cap is None else cap.minutes
 
 
 def explain_infeasibility(scenario: Scenario, rules: Sequence[Rule] | None = None, time_limit: float = 20.0,
@@ -104,8 +97,8 @@ def _explain(scenario: Scenario, in_force: list[Rule], time_limit: float, worker
     posts: set[str] = set()
     demand_minutes = 0.0
     for group in groups:
-        if group[0] == "core.coverage":
-            post, shift = group[1], group[2]
+        if group.rule == "core.coverage":
+            post, shift = group.post, group.shift
             posts.add(post)
             mine = [s for s in slots if s.post == post and s.shift == shift and s.min > 0]
             levels = sorted({s.min for s in mine})
@@ -116,15 +109,15 @@ def _explain(scenario: Scenario, in_force: list[Rule], time_limit: float, worker
             facts.append(Fact(key, {"post": name, "count": count, "shift": shift, "days": days,
                                     "horizon": calendar.days}))
             demand_minutes += sum(s.min * calendar.occurrence(s.day, s.shift).worked for s in mine)
-        elif group[0] == "core.safety-minimum":
-            minimum = next(m for m in scenario.safety_minimums if m.id == group[1])
+        elif group.rule == "core.safety-minimum":
+            minimum = next(m for m in scenario.safety_minimums if m.id == group.item)
             facts.append(Fact("safety-needs", {"count": minimum.min, "skill": minimum.skill,
                                                "reference": minimum.reference}))
-    rule_ids = tuple(g[0] for g in groups if len(g) == 1)
+    rule_ids = tuple(dict.fromkeys(g.rule for g in groups if g.rule not in FACT_GROUPS))
     if posts:
         people = people_for(scenario, posts)
         skills = ", ".join(sorted({skill for p in posts for skill in scenario.post(p).skills}))
-        night_posts = any(calendar.occurrence(0, g[2]).is_night for g in groups if g[0] == "core.coverage")
+        night_posts = any(calendar.occurrence(0, g.shift).is_night for g in groups if g.rule == "core.coverage")
         if night_posts:
             facts.append(Fact("holders-night", {"count": len(people), "skills": skills,
                                                 "night": sum(1 for e in people if e.night_eligible)}))

@@ -101,22 +101,15 @@ def couple_alone(scenario: Scenario, household: Household, nights: dict[str, int
         for category, floor in (("nights", nights.get(member, 0)), ("sundays", sundays.get(member, 0))):
             if floor:
                 model.add(sum(lit for o, lit in builder.shifts_of(member) if counts_toward(category, o)) >= floor)
-    apart = []
-    for day in judged_days(alone_scenario, household, builder.calendar.days):
-        worked_a = sum(c * lit for c, lit in builder.works_day(first, day))
-        worked_b = sum(c * lit for c, lit in builder.works_day(second, day))
-        indicator = model.new_bool_var(f"apart {day}")
-        model.add(indicator >= worked_a - worked_b)
-        model.add(indicator >= worked_b - worked_a)
-        model.add(indicator <= worked_a + worked_b)
-        model.add(indicator <= 2 - worked_a - worked_b)
-        apart.append(indicator)
+    judged = judged_days(alone_scenario, household, builder.calendar.days)
+    # The same exact indicators the shared-days-off rule prices (the builder makes one per pair and day).
+    apart = [indicator for day in judged if (indicator := builder.apart(first, second, day)) is not None]
     if max_apart is not None:
         model.add(sum(apart) <= max_apart)
     model.minimize(sum(apart))
     solver = new_solver(Settings(workers=workers), time_limit)
     status = run(solver, model).status
-    bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) if status != cp_model.INFEASIBLE else len(apart) + 1
+    bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) if status != cp_model.INFEASIBLE else len(judged) + 1
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Trial(dict(nights), dict(sundays), None, bound, None, None)
     found = builder.roster(solver.boolean_value)

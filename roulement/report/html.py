@@ -36,8 +36,10 @@ def _colors(scenario: Scenario) -> dict[str, str]:
     return {s.id: s.color or PALETTE[i % len(PALETTE)] for i, s in enumerate(scenario.shifts)}
 
 
-def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sections: Sequence[str] = ()) -> str:
-    """The planner's report page; `sections` (HTML) come after the figures, before the footer."""
+def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sections: Sequence[str] = (),
+                lead: Sequence[str] = ()) -> str:
+    """The planner's report page; `lead` sections (HTML) come right after the verdict, `sections` after the
+    figures, before the footer."""
     colors = _colors(scenario)
     dates = scenario.horizon.dates()
     summary = report["summary"]
@@ -61,6 +63,7 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
         parts.append(_card("Solver", f"{solver['status']} · {solver['wall_time']:.0f} s"))
     parts.append("</div>")
     parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary)) + "</p>")
+    parts += lead
     parts += _objective(report)
     parts += _violations(report)
     parts += _coverage(scenario, report, dates)

@@ -12,7 +12,8 @@ from roulement.report.html import render_html
 
 
 def render_replan_html(scenario: Scenario, roster: Roster, report: dict[str, Any], first: dt.date) -> str:
-    """The report page of the re-planned roster, closed by the re-plan's own section (from `report["replan"]`)."""
+    """The report page of the re-planned roster, led by the re-plan's own section (from `report["replan"]`):
+    what changed comes first."""
     replan = report["replan"]
     items = [f"<li>{escape(d)}</li>" for d in replan["disruptions"]]
     section = [f"<section><h2>Re-plan from {first}</h2><p>{escape(replan['summary'])}.</p>"]
@@ -21,4 +22,4 @@ def render_replan_html(scenario: Scenario, roster: Roster, report: dict[str, Any
     if replan["full_resolve_changes"] is not None:
         section.append(f"<p>A full re-solve from scratch would change {replan['full_resolve_changes']} shifts.</p>")
     section.append("</section>")
-    return render_html(scenario, roster, report, sections=["".join(section)])
+    return render_html(scenario, roster, report, lead=["".join(section)])

@@ -56,6 +56,31 @@ class Cost:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Where a hard constraint applies beyond its rule (a post, a shift, a day, an item such as a safety
+    minimum's id or a household's): what groups it when the solver looks for conflicting constraints."""
+
+    post: str = ""
+    shift: str = ""
+    day: int | None = None
+    item: str = ""
+
+
+EVERYWHERE = Scope()
+
+
+@dataclass(frozen=True)
+class MinuteCap:
+    """The most minutes one person may work over a horizon under one rule alone."""
+
+    minutes: float
+    # A weekly average over several weeks (the law's long-run limit), not a limit on every week.
+    averaged: bool = False
+    # The rule binds night workers only.
+    night_workers_only: bool = False
+
+
 class Encoder(Protocol):
     """The solver side as rules see it: literals for who works when, and ways to add constraints."""
 
@@ -82,7 +107,8 @@ class Encoder(Protocol):
         """Every (occurrence, literal) the employee may work, in time order."""
 
     def at_most(
-        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (), unit: int = 1
+        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (), unit: int = 1,
+        scope: Scope = EVERYWHERE,
     ) -> None:
         """sum(terms) <= bound when all `only_if` literals hold: hard, or a priced excess when soft.
 
@@ -90,14 +116,24 @@ class Encoder(Protocol):
 
     def at_least(
         self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
-        unit: int = 1,
+        unit: int = 1, scope: Scope = EVERYWHERE,
     ) -> None:
         """sum(terms) >= bound; `shortfall_term` lets the solver price a shortfall instead of failing.
 
         A soft shortfall is priced per started `unit`, like `at_most`'s excess."""
 
-    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
+    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1,
+                   scope: Scope = EVERYWHERE) -> None:
         """Not all of these literals may hold together; when soft, all holding costs `amount` x weight."""
+
+    def breach_when_all(self, rule: Rule, literals: Sequence[Literal], label: str, price: int, hard: bool = True,
+                        scope: Scope = EVERYWHERE) -> None:
+        """Not all of these literals together. Hard when the rule is (and `hard`); else a breach literal that
+        holds exactly when they all do costs `price`, so the solver's price is the checker's to the unit."""
+
+    def apart(self, first: str, second: str, day: int) -> Literal | None:
+        """A literal holding exactly when one of the two works on `day` and the other does not (None when
+        neither may work then); made once per pair and day, whoever asks."""
 
     def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
         """Add a priced quantity to the objective under a named term."""
@@ -164,6 +200,11 @@ class Rule(ABC):
     @abstractmethod
     def encode(self, encoder: Encoder) -> None:
         """Add this rule to the solver's model."""
+
+    def minute_cap(self, employee: Employee, scenario: Scenario, days: int) -> MinuteCap | None:
+        """The most minutes `employee` may work over `days` days under this rule alone (None: no cap).
+        Capacity and explanations read people's limits from here, never from parameter names."""
+        return None
 
     def permits(self, employee: Employee, occurrence: Occurrence, post: Post) -> bool:
         """False when this hard rule alone rules the assignment out (the solver then makes no variable)."""

@@ -11,8 +11,8 @@ from typing import ClassVar
 
 from roulement.model.calendar import Occurrence
 from roulement.model.roster import Timeline
-from roulement.model.scenario import Employee, Post, RuleMode
-from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Rule, Terms, Violation, hours
+from roulement.model.scenario import Employee, Post, RuleMode, Scenario
+from roulement.rules.base import Cost, Encoder, Literal, MinuteCap, PerEmployeeRule, Rule, Terms, Violation, hours
 
 
 def _absent_days_in(employee: Employee, first: dt.date, last: dt.date) -> int:
@@ -67,6 +67,10 @@ class ContractHours(PerEmployeeRule):
                 costs.append(Cost("contract_hours", deviation * self.weight, employee.id, (),
                                   f"{deviation} h from the {hours(target)} target"))
         return costs
+
+    def minute_cap(self, employee: Employee, scenario: Scenario, days: int) -> MinuteCap | None:
+        high = self.bounds(employee, days, scenario.horizon.start)[1]
+        return None if high is None else MinuteCap(float(high))
 
     def encode(self, encoder: Encoder) -> None:
         for employee in encoder.scenario.employees:
@@ -305,6 +309,6 @@ class BalancedShifts(Rule):
             encoder.model.add(most >= worked)
             encoder.model.add(fewest <= worked)
         if self.mode is RuleMode.HARD:
-            encoder.model.add(most - fewest <= self.max_spread)
+            encoder.at_most(self, [(1, most), (-1, fewest)], self.max_spread, "spread")
         else:
             encoder.add_cost(self.id, [(self.weight, most), (-self.weight, fewest)])

@@ -13,7 +13,7 @@ from roulement.model.calendar import Occurrence
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, Post, RequestKind, RuleMode, SafetyMinimum
-from roulement.rules.base import Cost, Encoder, Literal, Rule, Terms, Violation
+from roulement.rules.base import Cost, Encoder, Literal, Rule, Scope, Terms, Violation
 
 SHORTFALL_TERM = "coverage_shortfall"
 
@@ -202,10 +202,11 @@ class Coverage(Rule):
         for slot in demand_slots(encoder.scenario):
             holders = encoder.post_holders(slot.day, slot.shift, slot.post)
             label = f"cover {slot.post} {slot.shift} {slot.day}"
+            scope = Scope(post=slot.post, shift=slot.shift, day=slot.day)
             if slot.min > 0:
-                encoder.at_least(self, holders, slot.min, label, shortfall_term=SHORTFALL_TERM)
+                encoder.at_least(self, holders, slot.min, label, shortfall_term=SHORTFALL_TERM, scope=scope)
             if slot.max is not None and len(holders) > slot.max:
-                encoder.at_most(self, holders, slot.max, label)
+                encoder.at_most(self, holders, slot.max, label, scope=scope)
             staffed = cp_model.LinearExpr.weighted_sum([lit for _, lit in holders], [c for c, _ in holders])
             ceiling = len(holders) if slot.max is None else min(slot.max, len(holders))
             if slot.under_weight and slot.preferred > 0:
@@ -283,7 +284,7 @@ class SafetyMinimums(Rule):
             terms = [(1, lit) for o in covering for employee, lit in encoder.shift_workers(o.day, o.shift)
                      if minimum.skill in encoder.scenario.employee(employee).skills]
             encoder.at_least(self, terms, minimum.min, f"safety {minimum.id} {start}",
-                             shortfall_term=SHORTFALL_TERM)
+                             shortfall_term=SHORTFALL_TERM, scope=Scope(item=minimum.id))
 
 
 class Requests(Rule):

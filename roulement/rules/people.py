@@ -24,7 +24,7 @@ from roulement.model.scenario import (
     RuleMode,
     Scenario,
 )
-from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Rule, Violation, hours
+from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Rule, Scope, Violation, hours
 
 Interval = tuple[int, int]
 
@@ -177,15 +177,9 @@ class ChildcareCover(Rule):
             shifts = {member: [o for o, _ in encoder.shifts_of(member)] for member in household.members}
             for clash in childcare_clashes(encoder.calendar, household, shifts):
                 together = [literals[(m, o)] for m, o in zip(household.members, clash.occurrences, strict=True)]
-                if self._hard(household):
-                    encoder.model.add_bool_or([lit.Not() for lit in together])
-                else:
-                    breach = encoder.new_bool(f"childcare {household.id} {clash.occurrences[0].start}")
-                    encoder.model.add_bool_or([*(lit.Not() for lit in together), breach])
-                    # A breach only when all are there, so the price is the checker's, exactly.
-                    for lit in together:
-                        encoder.model.add_implication(breach, lit)
-                    encoder.add_cost(self.id, [(self._price(clash), breach)])
+                encoder.breach_when_all(self, together, f"childcare {household.id} {clash.occurrences[0].start}",
+                                        self._price(clash), hard=self._hard(household),
+                                        scope=Scope(item=household.id))
 
 
 def _local(calendar: Calendar, minute: int) -> str:
@@ -241,22 +235,12 @@ class SharedDaysOff(Rule):
                 continue
             for day in judged_days(encoder.scenario, household, encoder.calendar.days):
                 for a, b in itertools.combinations(household.members, 2):
-                    work_a, work_b = encoder.works_day(a, day), encoder.works_day(b, day)
-                    if not work_a and not work_b:
+                    apart = encoder.apart(a, b, day)  # exact, so the solver's price is the checker's
+                    if apart is None:
                         continue
-                    label = f"apart {household.id} {a} {b} {day}"
-                    worked_a = sum(c * lit for c, lit in work_a)
-                    worked_b = sum(c * lit for c, lit in work_b)
-                    if self.mode is RuleMode.HARD:
-                        encoder.model.add(worked_a == worked_b)
-                        continue
-                    apart = encoder.new_bool(label)
-                    # apart == (a works) xor (b works), exactly, so the solver's price is the checker's.
-                    encoder.model.add(apart >= worked_a - worked_b)
-                    encoder.model.add(apart >= worked_b - worked_a)
-                    encoder.model.add(apart <= worked_a + worked_b)
-                    encoder.model.add(apart <= 2 - worked_a - worked_b)
-                    encoder.add_cost(self.id, [(household.shared_days_off.weight * self.weight, apart)])
+                    encoder.breach_when_all(self, [apart], f"apart {household.id} {a} {b} {day}",
+                                            household.shared_days_off.weight * self.weight,
+                                            scope=Scope(item=household.id))
 
 
 # --- the legal day-post priority ------------------------------------------------------------------------

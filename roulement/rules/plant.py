@@ -193,18 +193,9 @@ class RestAfterNightBlock(PerEmployeeRule):
                     if not self._too_soon(night, following):
                         continue
                     # Broken when: this night, no night the next day (the block ends), and this shift.
-                    clause = [night_literal.Not(), literal.Not(), *nights_on.get(night.day + 1, [])]
-                    if self.mode is RuleMode.HARD:
-                        encoder.model.add_bool_or(clause)
-                        continue
-                    breach = encoder.new_bool(f"{self.id} {employee.id} {night.day} {following.day}")
-                    encoder.model.add_bool_or([*clause, breach])
-                    # A breach only when it really happens, so the solver's price is the checker's.
-                    encoder.model.add_implication(breach, night_literal)
-                    encoder.model.add_implication(breach, literal)
-                    for next_night in nights_on.get(night.day + 1, []):
-                        encoder.model.add_implication(breach, next_night.Not())
-                    encoder.add_cost(self.id, [(self.weight, breach)])
+                    broken = [night_literal, literal, *(n.Not() for n in nights_on.get(night.day + 1, []))]
+                    encoder.breach_when_all(self, broken, f"{self.id} {employee.id} {night.day} {following.day}",
+                                            self.weight)
 
 
 class NoEarlyAfterLate(NextDayPairs):

@@ -15,8 +15,8 @@ from typing import ClassVar
 
 from roulement.model.calendar import Calendar, Occurrence, Week
 from roulement.model.roster import Timeline, WorkItem
-from roulement.model.scenario import Employee
-from roulement.rules.base import Encoder, Literal, PerEmployeeRule, Terms, hours
+from roulement.model.scenario import Employee, Scenario
+from roulement.rules.base import Encoder, Literal, MinuteCap, PerEmployeeRule, Terms, hours
 
 DAY = 24 * 60
 
@@ -200,6 +200,9 @@ class WeeklyMax(PerEmployeeRule):
         self.reference = reference
         self.max_hours = max_hours
 
+    def minute_cap(self, employee: Employee, scenario: Scenario, days: int) -> MinuteCap | None:
+        return MinuteCap(self.max_hours * 60 * days / 7)
+
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         found = []
         limit = self.max_hours * 60
@@ -240,6 +243,9 @@ class AverageWeeklyMax(PerEmployeeRule):
         self.window_weeks = window_weeks
         self.night_workers_only = night_workers_only
         self.nights_per_week = nights_per_week
+
+    def minute_cap(self, employee: Employee, scenario: Scenario, days: int) -> MinuteCap | None:
+        return MinuteCap(self.max_hours * 60 * days / 7, averaged=True, night_workers_only=self.night_workers_only)
 
     def windows(self, calendar: Calendar) -> list[Sequence[Week]]:
         weeks = calendar.weeks
@@ -287,6 +293,10 @@ class MaxDaysPerWeek(PerEmployeeRule):
         self.id = rule_id  # type: ignore[misc]
         self.reference = reference
         self.max_days = max_days
+
+    def minute_cap(self, employee: Employee, scenario: Scenario, days: int) -> MinuteCap | None:
+        # Every day worked at the longest shift: an upper bound on the minutes.
+        return MinuteCap(self.max_days * days / 7 * max(s.duration_minutes for s in scenario.shifts))
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         worked = timeline.days_worked(employee.id)

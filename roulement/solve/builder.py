@@ -19,7 +19,7 @@ from roulement.model.calendar import Calendar, Occurrence
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Post, RuleMode, Scenario
-from roulement.rules.base import Literal, Rule, Terms
+from roulement.rules.base import EVERYWHERE, Literal, Rule, Scope, Terms
 from roulement.solve.runtime import narrow
 
 T = TypeVar("T")
@@ -162,12 +162,24 @@ class ModelBuilder:
     def shifts_of(self, employee: str) -> list[tuple[Occurrence, Literal]]:
         return self._shifts_of.get(employee, [])
 
+    # Soft constraints are priced; a model asked only whether the hard ones can hold leaves them out.
+    soft_constraints = True
+
+    def enforced_by(self, rule: Rule, scope: Scope) -> list[Literal]:
+        """The literals a hard constraint of `rule` at `scope` is enforced by: none here (always enforced);
+        one assumption per group of constraints when looking for conflicting ones (`solve.conflicts`)."""
+        return []
+
     def at_most(
-        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (), unit: int = 1
+        self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (), unit: int = 1,
+        scope: Scope = EVERYWHERE,
     ) -> None:
         expression = weighted(terms)
         if rule.mode is RuleMode.HARD:
             constraint = self.model.add(expression <= bound)
+            only_if = [*only_if, *self.enforced_by(rule, scope)]
+        elif not self.soft_constraints:
+            return
         else:
             ceiling = sum(c for c, _ in terms if c > 0)
             # Whole units, rounded up: 61 minutes over is 2 started hours, as the checker prices it.
@@ -179,17 +191,19 @@ class ModelBuilder:
 
     def at_least(
         self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
-        unit: int = 1,
+        unit: int = 1, scope: Scope = EVERYWHERE,
     ) -> None:
         expression = weighted(terms)
         priced_as: tuple[str, int] | None = None
         if rule.mode is not RuleMode.HARD:
+            if not self.soft_constraints:
+                return
             priced_as = (rule.id, rule.weight)
         elif shortfall_term is not None and self.options.allow_shortfall:
             priced_as = (shortfall_term, self.options.shortfall_weight)
             unit = 1
         if priced_as is None:
-            self.model.add(expression >= bound)
+            self.model.add(expression >= bound).only_enforce_if(self.enforced_by(rule, scope))
             return
         short = self.model.new_int_var(0, max(-(-bound // unit), 0), f"short {label}")
         self.model.add(expression + unit * short >= bound)
@@ -197,14 +211,53 @@ class ModelBuilder:
         if priced_as[0] == shortfall_term:
             self.shortfalls.append((short, bound))
 
-    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
+    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1,
+                   scope: Scope = EVERYWHERE) -> None:
         clause = [literal.Not() for literal in literals]
         if rule.mode is RuleMode.HARD:
-            self.model.add_bool_or(clause)
+            self.model.add_bool_or(clause).only_enforce_if(self.enforced_by(rule, scope))
+            return
+        if not self.soft_constraints:
             return
         breach = self.model.new_bool_var(f"breach {label}")
         self.model.add_bool_or([*clause, breach])
         self.add_cost(rule.id, [(rule.weight * amount, breach)])
+
+    def breach_when_all(self, rule: Rule, literals: Sequence[Literal], label: str, price: int, hard: bool = True,
+                        scope: Scope = EVERYWHERE) -> None:
+        if rule.mode is RuleMode.OFF:
+            return
+        clause = [literal.Not() for literal in literals]
+        if rule.mode is RuleMode.HARD and hard:
+            self.model.add_bool_or(clause).only_enforce_if(self.enforced_by(rule, scope))
+            return
+        if not self.soft_constraints:
+            return
+        if len(literals) == 1:  # the literal itself is the breach
+            self.add_cost(rule.id, [(price, literals[0])])
+            return
+        breach = self.model.new_bool_var(f"breach {label}")
+        self.model.add_bool_or([*clause, breach])
+        # A breach only when all hold, so the solver's price is the checker's, exactly.
+        for literal in literals:
+            self.model.add_implication(breach, literal)
+        self.add_cost(rule.id, [(price, breach)])
+
+    def apart(self, first: str, second: str, day: int) -> Literal | None:
+        def make() -> Literal | None:
+            work_a, work_b = self.works_day(first, day), self.works_day(second, day)
+            if not work_a and not work_b:
+                return None
+            worked_a, worked_b = weighted(work_a), weighted(work_b)
+            apart = self.model.new_bool_var(f"apart {first} {second} {day}")
+            # apart == (a works) xor (b works), exactly.
+            self.model.add(apart >= worked_a - worked_b)
+            self.model.add(apart >= worked_b - worked_a)
+            self.model.add(apart <= worked_a + worked_b)
+            self.model.add(apart <= 2 - worked_a - worked_b)
+            return apart
+
+        return self.cached(("apart", *sorted((first, second)), day), make)
 
     def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
         self.costs[term].extend(terms)

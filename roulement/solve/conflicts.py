@@ -10,56 +10,43 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ortools.sat.python import cp_model
 
-from roulement.model.scenario import RuleMode, Scenario
-from roulement.rules.base import Literal, Rule, Terms
+from roulement.model.scenario import Scenario
+from roulement.rules.base import Literal, Rule, Scope, Terms
 from roulement.rules.packs import build_rules
 from roulement.solve.builder import BuildOptions, ModelBuilder
 from roulement.solve.runtime import SOLVED, Settings, new_solver, run
 
-Group = tuple[str, ...]
+
+class Group(NamedTuple):
+    """A group of hard constraints switched on together: a rule, narrowed to one post and shift (coverage) or
+    one item (a safety minimum, a household) when the constraint says where it applies. Days are not split:
+    a post's cover on a shift is one fact however many days it spans."""
+
+    rule: str
+    post: str = ""
+    shift: str = ""
+    item: str = ""
 
 
 class _GroupedBuilder(ModelBuilder):
-    """A ModelBuilder whose hard constraints are each switched on by the assumption literal of their group."""
+    """A ModelBuilder whose hard constraints are each switched on by the assumption literal of their group;
+    soft constraints and costs are left out (they do not matter to feasibility)."""
+
+    soft_constraints = False
 
     def __init__(self, scenario: Scenario, rules: Sequence[Rule]) -> None:
         self.groups: dict[Group, Any] = {}
         super().__init__(scenario, rules, BuildOptions(allow_shortfall=False))
 
-    def group(self, rule: Rule, label: str) -> Any:
-        words = label.split()
-        if rule.id == "core.coverage" and len(words) >= 3:
-            key: Group = (rule.id, words[1], words[2])  # "cover POST SHIFT DAY"
-        elif rule.id == "core.safety-minimum" and len(words) >= 2:
-            key = (rule.id, words[1])  # "safety ID START"
-        else:
-            key = (rule.id,)
+    def enforced_by(self, rule: Rule, scope: Scope) -> list[Literal]:
+        key = Group(rule.id, scope.post, scope.shift, scope.item)
         if key not in self.groups:
-            self.groups[key] = self.model.new_bool_var(f"group {' '.join(key)}")
-        return self.groups[key]
-
-    def at_most(self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (),
-                unit: int = 1) -> None:
-        if rule.mode is not RuleMode.HARD:
-            return
-        expression = sum(c * lit for c, lit in terms)
-        self.model.add(expression <= bound).only_enforce_if([*only_if, self.group(rule, label)])
-
-    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
-                 unit: int = 1) -> None:
-        if rule.mode is not RuleMode.HARD:
-            return
-        expression = sum(c * lit for c, lit in terms)
-        self.model.add(expression >= bound).only_enforce_if(self.group(rule, label))
-
-    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
-        if rule.mode is not RuleMode.HARD:
-            return
-        self.model.add_bool_or([literal.Not() for literal in literals]).only_enforce_if(self.group(rule, label))
+            self.groups[key] = self.model.new_bool_var(f"group {' '.join(filter(None, key))}")
+        return [self.groups[key]]
 
     def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
         """Costs do not matter to feasibility."""
@@ -91,7 +78,7 @@ def conflicting_groups(scenario: Scenario, rules: Sequence[Rule] | None = None, 
     index = {builder.groups[g].Index(): g for g in every}
     core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index] or every
     # Shrink by deletion: try without each group (coverage last, so rules are dropped first when they can be).
-    core.sort(key=lambda g: (g[0] == "core.coverage", g))
+    core.sort(key=lambda g: (g.rule == "core.coverage", g))
     for group in list(core):
         remaining = time_limit - (time.monotonic() - started)
         if remaining <= 0.5 or len(core) == 1:

@@ -77,22 +77,13 @@ class Guides:
                                for e in people]
                     guides.groups.append(_Group(category, members, group_weights(scenario, people)))
         if shared is not None:
-            model = builder.model
             for household in scenario.households:
                 if household.shared_days_off is None:
                     continue
                 for a, b in itertools.combinations(household.members, 2):
-                    indicators = []
-                    for day in judged_days(scenario, household, calendar.days):
-                        work_a, work_b = builder.works_day(a, day), builder.works_day(b, day)
-                        if not work_a and not work_b:
-                            continue
-                        worked_a = sum(c * lit for c, lit in work_a)
-                        worked_b = sum(c * lit for c, lit in work_b)
-                        apart = model.new_bool_var(f"guide apart {household.id} {day}")
-                        model.add(apart >= worked_a - worked_b)
-                        model.add(apart >= worked_b - worked_a)
-                        indicators.append(apart)
+                    # The same indicators the rule prices (the builder makes one per pair and day).
+                    indicators = [apart for day in judged_days(scenario, household, calendar.days)
+                                  if (apart := builder.apart(a, b, day)) is not None]
                     if indicators:
                         guides.apart.append(indicators)
                         guides.couples.append((a, b))

@@ -21,6 +21,9 @@ from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
 from roulement.model import scenario as model
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
+from roulement.model.web_input import PROMISE_WEIGHT as PROMISE_WEIGHT  # re-exported: read here by callers
+from roulement.model.web_input import WISH_WEIGHT as WISH_WEIGHT
+from roulement.model.web_input import WebInput, day_off_weight, with_web_input
 from roulement.store.audit import record
 from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound
 from roulement.store.models import (
@@ -48,11 +51,6 @@ DAY_POST_REASONS = {
     "family_obligations": model.DayPostReason.FAMILY_OBLIGATIONS,
 }
 REQUEST_KINDS = ("day_off", "swap")
-# An open day-off request is a wish, weighed like the heaviest wish in the built-in plants. An accepted one is
-# the planner's promise: priced above ten people short of a preferred level (100 each), so a roster refuses it
-# only where the law or minimum cover leave no other way, and then shows it refused like any request.
-WISH_WEIGHT = 3
-PROMISE_WEIGHT = 1000
 DECISIONS = ("approve", "reject")
 
 # Keyed by content, not by row id: ids repeat across databases (tests, or two apps in one process).
@@ -480,48 +478,25 @@ def declarations_of(session: Session, user: User) -> list[Declaration]:
 def scenario_with_web_input(session: Session, scenario: Scenario) -> Scenario:
     """The scenario with what employees said on the web: their open and accepted day-off requests inside the
     horizon, and their active declarations as the day-post priority. A swap is not a wish the solver can
-    weigh (the planner carries it out in the roster), and refused or withdrawn requests say nothing."""
+    weigh (the planner carries it out in the roster), and refused or withdrawn requests say nothing. How it is
+    folded in (weights, one request a day) is `model.web_input`'s."""
     dates = set(scenario.horizon.dates())
     ids = {e.id for e in scenario.employees}
-    requests: dict[str, dict[dt.date, int]] = {}
+    said: dict[str, WebInput] = {}
     for request in session.scalars(select(EmployeeRequest).where(
             EmployeeRequest.kind == "day_off", EmployeeRequest.status.in_(("open", "accepted")))):
         if request.employee_id in ids and request.date in dates:
-            weight = PROMISE_WEIGHT if request.status == "accepted" else WISH_WEIGHT
-            by_date = requests.setdefault(request.employee_id, {})
-            by_date[request.date] = max(weight, by_date.get(request.date, 0))
-    declared: dict[str, Declaration] = {}
+            said.setdefault(request.employee_id, WebInput()).ask_day_off(
+                request.date, day_off_weight(request.status == "accepted"))
     for declaration in session.scalars(select(Declaration).where(
             Declaration.withdrawn_at.is_(None), Declaration.purpose.in_(tuple(DAY_POST_REASONS))
     ).order_by(Declaration.id)):
         if declaration.employee_id in ids:
-            declared.setdefault(declaration.employee_id, declaration)
-    if not requests and not declared:
-        return scenario
-    employees = [_with_web_input(e, requests.get(e.id, {}), declared.get(e.id)) for e in scenario.employees]
-    return scenario.replaced(employees=employees)
-
-
-def _with_web_input(employee: model.Employee, day_off: dict[dt.date, int],
-                    declaration: Declaration | None) -> model.Employee:
-    changes: dict[str, Any] = {}
-    day_off = dict(day_off)  # merged below with the scenario's own requests; the caller's map stays as it was
-    if day_off:
-        kept = []
-        for request in employee.requests:
-            if request.kind is model.RequestKind.DAY_OFF and request.date in day_off:
-                # One request a day: the scenario's and the web's, at the weight of the stronger.
-                day_off[request.date] = max(day_off[request.date], request.weight)
-            else:
-                kept.append(request)
-        changes["requests"] = kept + [model.Request(kind=model.RequestKind.DAY_OFF, date=date, weight=weight)
-                                      for date, weight in sorted(day_off.items())]
-    if declaration is not None and employee.day_post_priority is None:
-        changes["day_post_priority"] = model.DayPostPriority(
-            reason=DAY_POST_REASONS[declaration.purpose],
-            declaration=model.Declaration(declared_by=employee.id, purpose="roster",
-                                          declared_on=declaration.declared_at.date()))
-    return employee.model_copy(update=changes) if changes else employee
+            mine = said.setdefault(declaration.employee_id, WebInput())
+            if mine.day_post_reason is None:  # the first active declaration
+                mine.day_post_reason = DAY_POST_REASONS[declaration.purpose]
+                mine.declared_on = declaration.declared_at.date()
+    return with_web_input(scenario, said)
 
 
 def active_declaration_counts(session: Session) -> dict[str, int]:
