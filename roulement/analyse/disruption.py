@@ -54,7 +54,10 @@ def parse_target(text: str, what: str, default: DateRange) -> tuple[str, DateRan
         end = dt.date.fromisoformat(last) if dots else start
     except ValueError:
         raise DisruptionError(f"{what} {text!r}: expected ID or ID:FROM..TO (dates YYYY-MM-DD)") from None
-    return name, DateRange(start, end)
+    try:
+        return name, DateRange(start, end)
+    except DisruptionError as error:
+        raise DisruptionError(f"{what} {text!r}: {error}") from None
 
 
 def _rebuilt(scenario: Scenario, **changes: Any) -> Scenario:

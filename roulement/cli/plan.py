@@ -144,6 +144,8 @@ def check(
     report: Annotated[Path | None, typer.Option(help="Also write a report (.json or .html) here.")] = None,
 ) -> None:
     """Audit a roster, even a hand-made one. Exit 0: no hard rule broken; 1: violations; 2: bad input."""
+    if report is not None and report.suffix not in (".json", ".html"):
+        fail_input(f"--report: {report} must end in .json or .html (the report's format)")
     chosen = load_or_example(scenario)
     try:
         loaded = load_roster(roster, chosen)
