@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 from roulement.formats.text import MAX_TABLE_BYTES, TextFileError, read_text
 from roulement.model.calendar import Calendar
@@ -42,6 +43,28 @@ def roster_to_csv(scenario: Scenario, roster: Roster) -> str:
     return out.getvalue()
 
 
+class _Located:
+    """Rows of a csv reader; a malformed row (a stray quote, a NUL) becomes a RosterError naming its line."""
+
+    def __init__(self, rows: Any, source: str) -> None:
+        self.rows = rows
+        self.source = source
+
+    @property
+    def line_num(self) -> int:
+        return int(self.rows.line_num)
+
+    def __iter__(self) -> _Located:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            return list(next(self.rows))
+        except csv.Error as error:
+            where = f"{self.source}:{self.rows.line_num}"
+            raise RosterError(self.source, [f"{where}: not readable CSV ({error})"]) from None
+
+
 # Past this many problems the file is the wrong one or broken throughout: the first ones say enough.
 MAX_PROBLEMS = 50
 
@@ -61,7 +84,9 @@ def parse_roster(text: str, scenario: Scenario, source: str = "<roster>", allow_
     soon as that is known.
     """
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
+    # newline="" lets the csv module see line ends itself: a quoted field may hold one, a stray \r is a break.
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    reader = _Located(rows, source)
     header = [name.strip() for name in next(reader, [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
