@@ -70,7 +70,8 @@ def council_groups(fairness: list[dict[str, Any]], totals: list[dict[str, Any]])
     groups: dict[Any, list[dict[str, Any]]] = {}
     for row in fairness:
         groups.setdefault(row["peer_group"], []).append(row)
-    shown, pooled = [], []
+    shown: list[list[dict[str, Any]]] = []
+    pooled: list[list[dict[str, Any]]] = []
     for rows in groups.values():
         (shown if len(rows) >= MIN_GROUP else pooled).append(rows)
     pool = [row for rows in pooled for row in rows]
