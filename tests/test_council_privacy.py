@@ -40,7 +40,7 @@ def _published(plant: Scenario) -> Roster:
 
 
 def _council_papers(plant: Scenario, roster: Roster, out: Path) -> tuple[list[dict[str, str]], dict[str, Any]]:
-    _, report = service.audit(plant, roster)
+    report = service.audit(plant, roster).report
     service.write_outputs(plant, roster, report, out, Audience.COUNCIL)
     with (out / "roster.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
@@ -56,7 +56,7 @@ def _counts(plant: Scenario, roster: Roster, report: dict[str, Any]) -> dict[str
 def test_matching_the_council_papers_to_the_published_roster_learns_nothing_protected(tmp_path: Path) -> None:
     plant = _plant()
     published = _published(plant)
-    _, planner_report = service.audit(plant, published)
+    planner_report = service.audit(plant, published).report
     patterns: dict[tuple[tuple[str, str], ...], list[str]] = {}
     for employee in plant.employees:
         key = tuple(sorted((a.date.isoformat(), a.shift) for a in published if a.employee == employee.id))
