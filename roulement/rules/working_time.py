@@ -563,7 +563,8 @@ class FreeSundays(PerEmployeeRule):
         need = self.required(calendar)
         if free < need:
             dates = [calendar.dates[s] for s in calendar.sundays]
-            return [(need - free, f"has {free} free Sundays of the {need} due over the horizon "
+            sundays = "free Sunday" if free == 1 else "free Sundays"
+            return [(need - free, f"has {free} {sundays} of the {need} due over the horizon "
                                   f"({self.per_year} a year, pro rata)", dates)]
         return []
 
