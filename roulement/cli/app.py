@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 app = typer.Typer(
     name="roulement",
@@ -14,8 +14,31 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# Piped or redirected output is read by programs and people with their own pagers: never cut or wrapped.
+PIPED_WIDTH = 10_000
+
+
+class _Console(Console):
+    """A Rich console that wraps and fits tables to the terminal only when it writes to one."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        if self.is_terminal:
+            return super().size
+        return ConsoleDimensions(PIPED_WIDTH, super().size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if options.get("soft_wrap") is None and not self.is_terminal:
+            options["soft_wrap"] = True  # one line stays one line, whatever its length
+        super().print(*objects, **options)
+
+
+console = _Console()
+errors = _Console(stderr=True)
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1

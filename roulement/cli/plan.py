@@ -197,8 +197,14 @@ def schema(
 
 
 @app.command(name="rules")
-def list_rules() -> None:
+def list_rules(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
+) -> None:
     """Every rule roulement knows, with its legal reference and parameters."""
+    if as_json:
+        typer.echo(json.dumps([{"rule": rule.id, "reference": rule.reference, "title": rule.title,
+                                "parameters": rule.params()} for rule in all_rules()], indent=2, ensure_ascii=False))
+        return
     table = Table("rule", "reference", "parameters")
     for rule in all_rules():
         table.add_row(rule.id, rule.reference, ", ".join(f"{k}={v}" for k, v in rule.params().items()))
