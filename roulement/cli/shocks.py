@@ -249,11 +249,11 @@ def stress(
         _show_cut(outcome, language)
     if outcome.risk is not None:
         risk = outcome.risk
-        console.print(f"{samples} samples at {risk.rate:.0%} absence ({risk.seconds:.1f} s): plant short in "
-                      f"{risk.plant_short:.0%} of samples")
+        console.print(message("risk-summary", language, samples=samples, rate=risk.rate,
+                              seconds=round(risk.seconds, 1), short=risk.plant_short), highlight=False)
         for post, share in sorted(risk.post_short.items(), key=lambda kv: -kv[1]):
             if share:
-                console.print(f"  {post}: short in {share:.0%}")
+                console.print("  " + message("risk-post", language, post=post, short=share), highlight=False)
     written = service.write_stress(outcome, out, str(scenario), language)
     console.print("".join(f"  wrote {path}\n" for path in written), end="")
     raise typer.Exit(EXIT_OK if outcome.plant_can_run else EXIT_VIOLATIONS)

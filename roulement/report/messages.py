@@ -29,6 +29,8 @@ from roulement.rules.base import Rule
 Lang = Literal["en", "fr", "de"]
 LANGS: tuple[Lang, ...] = ("en", "fr", "de")
 PLURAL_NOTE = "plural: "
+# Parameters that are shares of a whole (0.25), written as percentages.
+PERCENT_PARAMS = frozenset({"share", "rate", "short"})
 
 
 class UnknownMessage(KeyError):
@@ -80,7 +82,7 @@ def _written(name: str, value: Any, lang: Lang) -> Any:
         return value
     if isinstance(value, dt.date):
         return format_date(value, "medium", locale=lang)
-    if name == "share":
+    if name in PERCENT_PARAMS:
         return format_percent(value, locale=lang)
     if name == "delta":
         return format_decimal(value, format="+#,##0.##;-#,##0.##", locale=lang)
