@@ -57,8 +57,9 @@ EVERY_DAY = list(range(7))
 SHORT = shift("H", "07:00", "12:00")
 
 CASES = [
+    # Without a daily rest between them, the late and the early are one 16 h working period: fr.daily-max binds.
     Case("fr.daily-rest", demand=[("A", [0, 2]), ("M", [1, 3])],
-         off=["plant.forward-rotation", "plant.no-early-after-late"], expected=2),
+         off=["plant.forward-rotation", "plant.no-early-after-late", "fr.daily-max"], expected=2),
     Case(
         "de.daily-rest",
         "DE",
@@ -73,6 +74,20 @@ CASES = [
         extra_shifts=[shift("D12", "07:00", "19:15", 45)],
         expected=6,
     ),
+    # One 18:00-06:00 shift is one working period of 12 h (L3121-18), whatever midnight it crosses.
+    Case("fr.daily-max", demand=[("S12", [0, 3])], extra_shifts=[shift("S12", "18:00", "06:00", 45)],
+         off=["fr.night-daily-max"], expected=4),
+    # Two shifts with no daily rest between them are one working period: 6 h + 5 h.
+    Case(
+        "fr.daily-max",
+        demand=[("T", [0]), ("U", [1])],
+        extra_shifts=[shift("T", "20:00", "02:00", 20), shift("U", "08:00", "13:00")],
+        off=["fr.daily-rest", "plant.no-early-after-late", "plant.forward-rotation"],
+        expected=1,
+    ),
+    # Two 10 h nights in a week, not on consecutive days, make a night worker over 8 h twice (L3122-6).
+    Case("fr.night-daily-max", demand=[("W", [0, 3])], extra_shifts=[shift("W", "20:00", "06:00", 20)],
+         expected=4),
     Case(
         "de.daily-max",
         "DE",

@@ -77,16 +77,58 @@ def test_dst_lengthens_the_rest_too() -> None:
 # --- daily maximum: civil day (FR) vs 24 h from the shift start (DE) ------------------------------
 
 
-def test_french_daily_maximum_counts_per_civil_day() -> None:
+def test_french_daily_maximum_judges_each_working_period() -> None:
+    """L3121-18: 10 h of work a day, the day being the work between two daily rests (L3131-1), not a civil day."""
     plant = scenario(
         employees=[person("e1")],
-        extra_shifts=[shift("D12", "07:00", "19:00", 45), shift("N12", "19:00", "07:00", 45)],
+        extra_shifts=[shift("D12", "07:00", "19:00", 45), shift("S12", "18:00", "06:00", 45),
+                      shift("T", "20:00", "02:00"), shift("U", "08:00", "13:00")],
+        rules={"settings": {"fr.daily-rest": {"mode": "off"}}},
     )
     [violation] = broken(check_roster(plant, roster(("e1", 0, "D12"))), "fr.daily-max")
     assert (violation.employee, violation.dates, violation.reference) == ("e1", (day(0),), "FR L3121-18")
     assert "12 h" in violation.message
-    # A 12 h night straddles two civil days: 5 h on the first, 7 h on the second.
-    assert broken(check_roster(plant, roster(("e1", 2, "N12"))), "fr.daily-max") == []
+    # One 18:00-06:00 shift: 6 h before midnight and 6 h after, but one working period of 12 h.
+    [night] = broken(check_roster(plant, roster(("e1", 2, "S12"))), "fr.daily-max")
+    assert night.dates == (day(2),) and "works 12 h" in night.message
+    # Two shifts 6 h apart (no daily rest between) are one period: 6 h + 5 h = 11 h.
+    [joined] = broken(check_roster(plant, roster(("e1", 0, "T"), ("e1", 1, "U"))), "fr.daily-max")
+    assert joined.dates == (day(0), day(1)) and "11 h" in joined.message
+    # With a daily rest between them, each shift is its own period: lawful, although both touch day 1.
+    assert broken(check_roster(plant, roster(("e1", 0, "T"), ("e1", 2, "U"))), "fr.daily-max") == []
+    # M (05-13) then a 00:00 start 11 h later: two periods of 8 h, lawful in France (compare the German test).
+    french = scenario(employees=[person("e1")], extra_shifts=[shift("Z", "00:00", "08:00", 30)])
+    assert broken(check_roster(french, roster(("e1", 0, "M"), ("e1", 1, "Z"))), "fr.daily-max") == []
+
+
+def test_french_daily_maximum_follows_real_time_across_clock_changes() -> None:
+    """A 19:00-06:00 shift (11 h on the wall clock) lasts 10 h on the night the clocks go forward."""
+    spring = dt.date(2026, 3, 23)  # Monday; clocks go forward at 02:00 on Sunday 2026-03-29 in Europe/Paris
+    plant = scenario(start=spring, employees=[person("e1")], extra_shifts=[shift("L", "19:00", "06:00")])
+    assert len(broken(check_roster(plant, roster(("e1", 2, "L"), start=spring)), "fr.daily-max")) == 1
+    assert broken(check_roster(plant, roster(("e1", 5, "L"), start=spring)), "fr.daily-max") == []
+    # And a 20:00-06:00 shift lasts 11 h on the night they go back.
+    autumn = scenario(start=AUTUMN, employees=[person("e1")], extra_shifts=[shift("W", "20:00", "06:00")])
+    assert broken(check_roster(autumn, roster(("e1", 3, "W"), start=AUTUMN)), "fr.daily-max") == []
+    [violation] = broken(check_roster(autumn, roster(("e1", 5, "W"), start=AUTUMN)), "fr.daily-max")
+    assert violation.dates == (dt.date(2026, 10, 24),) and "11 h" in violation.message
+
+
+def test_french_night_worker_daily_maximum_judges_each_night_shift() -> None:
+    """L3122-6: 8 h for a night worker; two 20:00-06:00 nights in a week, on days not next to each other."""
+    plant = scenario(employees=[person("e1")], extra_shifts=[shift("W", "20:00", "06:00")])
+    apart = check_roster(plant, roster(("e1", 0, "W"), ("e1", 3, "W")))
+    found = broken(apart, "fr.night-daily-max")
+    assert [(v.dates, v.reference) for v in found] == [((day(0),), "FR L3122-6"), ((day(3),), "FR L3122-6")]
+    assert all("10 h" in v.message for v in found)
+    # One such night in the week makes no night worker (L3122-5): the 10 h general maximum holds it.
+    assert broken(check_roster(plant, roster(("e1", 0, "W"))), "fr.night-daily-max") == []
+    # 8 h nights are lawful for a night worker, but the 21:00-05:00 night lasts 9 h when the clocks go back.
+    autumn = scenario(start=AUTUMN, employees=[person("e1", night_worker=True)])
+    ordinary = check_roster(autumn, roster(("e1", 1, "N"), ("e1", 3, "N"), start=AUTUMN))
+    assert broken(ordinary, "fr.night-daily-max") == []
+    [dst] = broken(check_roster(autumn, roster(("e1", 5, "N"), start=AUTUMN)), "fr.night-daily-max")
+    assert dst.dates == (dt.date(2026, 10, 24),) and "9 h" in dst.message
 
 
 def test_german_daily_maximum_counts_24_hours_from_the_shift_start() -> None:
@@ -102,9 +144,6 @@ def test_german_daily_maximum_counts_24_hours_from_the_shift_start() -> None:
     assert werktag.dates == (day(0),) and "13 h" in werktag.message
     assert broken(check_roster(plant, roster(("e1", 0, "M"), ("e1", 1, "Z"))), "de.daily-rest") == []
     assert broken(check_roster(plant, roster(("e1", 0, "M"), ("e1", 2, "Z"))), "de.daily-max") == []
-    # The same pair is lawful under the French civil-day reading.
-    french = scenario(employees=[person("e1")], extra_shifts=[shift("Z", "00:00", "08:00", 30)])
-    assert broken(check_roster(french, roster(("e1", 0, "M"), ("e1", 1, "Z"))), "fr.daily-max") == []
 
 
 # --- night workers: FR twice a week (L3122-5), DE once in rotating shifts (§2(5)) -----------------

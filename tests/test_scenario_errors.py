@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from roulement.check import check_roster
 from roulement.formats.roster_csv import RosterError, load_roster, parse_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, parse_scenario
 from roulement.rules.packs import build_rules
@@ -113,6 +115,42 @@ def test_unknown_shift_in_demand() -> None:
 def test_request_date_outside_the_horizon() -> None:
     problem = _one(GOOD.replace("        date: 2026-01-08", "        date: 2026-02-08"))
     assert problem == "plant.yaml:33: employees[0].requests[0].date: 2026-02-08 is outside the horizon"
+
+
+# --- accepted silently before: each now has a stated meaning (docs/scenario.md) ---------------------------
+
+
+def test_a_shift_ending_when_it_starts_is_refused_not_read_as_24_hours() -> None:
+    problem = _one(GOOD.replace('end: "13:00"', 'end: "05:00"'))
+    assert problem == "plant.yaml:8: shifts[0]: end equals start (05:00): a shift lasts less than 24 h"
+
+
+def test_preferred_below_min_is_refused() -> None:
+    problem = _one(GOOD.replace("    min: 1\n", "    min: 2\n    preferred: 1\n"))
+    assert problem == "plant.yaml:22: demand[0]: preferred (1) is below min (2)"
+    assert parse_scenario(GOOD.replace("    min: 1\n", "    min: 1\n    preferred: 2\n"), "plant.yaml")
+
+
+@pytest.mark.parametrize("field", ["min", "preferred", "max"])
+def test_a_minimum_no_plant_can_need_is_refused(field: str) -> None:
+    problem = _one(GOOD.replace("    min: 1\n", f"    min: 1\n    {field}: 1000000000000\n".replace(
+        "min: 1\n    min:", "min:")))
+    assert f"demand[0].{field}: Input should be less than or equal to 100000" in problem
+
+
+def test_absences_outside_the_horizon_are_accepted_and_change_nothing() -> None:
+    """An HR file's absences reach past the plan: only the days inside it count (requests are refused)."""
+    text = GOOD.replace("      - start: 2026-01-06\n        end: 2026-01-07\n",
+                        "      - start: 2025-12-20\n        end: 2026-01-05\n"
+                        "      - start: 2026-03-01\n        end: 2026-03-10\n")
+    plant = parse_scenario(text, "plant.yaml")
+    e1 = plant.employee("e1")
+    assert [e1.absent_on(day) for day in plant.horizon.dates()] == [True] + [False] * 6
+    worked = parse_roster("employee,date,shift,post\ne1,2026-01-06,M,line\n", plant)
+    assert [v.rule for v in check_roster(plant, worked).violations if v.rule == "core.absence"] == []
+    absent = parse_roster("employee,date,shift,post\ne1,2026-01-05,M,line\n", plant)
+    assert [v.dates for v in check_roster(plant, absent).violations if v.rule == "core.absence"] == [
+        (dt.date(2026, 1, 5),)]
 
 
 def test_unknown_rule_in_settings() -> None:

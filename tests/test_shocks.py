@@ -24,7 +24,7 @@ from roulement.model.edits import (
 )
 from roulement.model.roster import Roster
 from roulement.model.skills import skill_groups
-from roulement.report.messages import FACTS, LANGS, RULES, message, rule_statement
+from roulement.report.messages import LANGS, message, rule_statement
 from roulement.rules.packs import all_rules, build_rules
 from roulement.service import explain_day, explain_infeasibility
 from roulement.solve import SolveOptions, solve
@@ -210,12 +210,12 @@ def test_explain_day_names_the_rule_in_the_way() -> None:
 
     roster = make(("e0", 0, "N"), ("e1", 1, "M"))
     lines = explain_day(plant, roster, "e0", day(1), "en")  # type: ignore[arg-type]
-    assert lines[0] == "e0 does not work on 2026-01-06"
+    assert lines[0] == "e0 does not work on Jan 6, 2026"  # dates written by Babel, the reader's way
     # A morning right after a night leaves 0 h of rest: the daily-rest rule is named with its reference.
     assert any("would break" in line and "11 h of rest" in line and "FR L3131-1" in line for line in lines)
-    assert any("post line already has 1 people on shift M" in line for line in lines)
+    assert any("post line already has 1 person on shift M" in line for line in lines)
     assert any("no hard rule stops e0 working shift N on post line, which has 0 of the 1" in line for line in lines)
-    assert explain_day(plant, roster, "e0", day(1), "de")[0] == "e0 arbeitet am 2026-01-06 nicht"
+    assert explain_day(plant, roster, "e0", day(1), "de")[0] == "e0 arbeitet am 06.01.2026 nicht"
 
 
 def test_explain_day_says_when_a_couple_is_not_off_together() -> None:
@@ -228,9 +228,9 @@ def test_explain_day_says_when_a_couple_is_not_off_together() -> None:
     from tests.factory import roster as make
 
     roster = make(("e0", 0, "M"), ("e1", 0, "A"), ("e1", 1, "A"))
-    assert "Rudi is off on 2026-01-06 while Dallas works" in " ".join(
+    assert "Rudi is off on Jan 6, 2026 while Dallas works" in " ".join(
         explain_day(plant, roster, "e0", day(1), "en"))  # type: ignore[arg-type]
-    assert "Dallas travaille le 2026-01-06 pendant que Rudi est de repos" in " ".join(
+    assert "Dallas travaille le 6 janv. 2026 pendant que Rudi est de repos" in " ".join(
         explain_day(plant, roster, "e1", day(1), "fr"))  # type: ignore[arg-type]
     # Both at work, or both off: nothing to say about the household.
     for offset in (0, 2):
@@ -241,9 +241,6 @@ def test_explain_day_says_when_a_couple_is_not_off_together() -> None:
 
 
 def test_every_message_exists_in_three_languages_with_the_reference() -> None:
-    for table in (RULES, FACTS):
-        for key, templates in table.items():
-            assert set(templates) == set(LANGS), key
     rule = next(r for r in all_rules() if r.id == "fr.night-weekly-average")
     texts = {lang: rule_statement(rule, lang) for lang in LANGS}
     assert texts["en"].startswith("night workers may work at most 40 h a week on average over 12 weeks")

@@ -218,6 +218,7 @@ def explain_day(scenario: Scenario, roster: Roster, employee_id: str, day: dt.da
             lines.append(_fact("absent", employee=name, date=day, kind=absence.kind.value))
         else:
             lines += _why_not(scenario, roster, employee, index, timeline, rules, slots)
+    lines += _own_reasons(scenario, timeline, employee, mine[0].post if mine else None)
     lines += _household_day(scenario, timeline, employee, index)
     for request in employee.requests:
         if request.date != day:
@@ -229,6 +230,22 @@ def explain_day(scenario: Scenario, roster: Roster, employee_id: str, day: dt.da
             continue
         lines.append(Fact("request-refused", {"date": day}, request=(request.kind.value, request.shift)))
         lines += _cost_of_granting(scenario, roster, wish, rules, time_limit, workers)
+    return lines
+
+
+def _own_reasons(scenario: Scenario, timeline: Timeline, employee: Employee, post: str | None) -> list[Fact]:
+    """Why this person rather than another: their qualification for the post, and their contract's hours."""
+    name = employee.name or employee.id
+    lines: list[Fact] = []
+    if post is not None:
+        needed = scenario.post(post).skills
+        lines.append(_fact("own-skills", employee=name, post=post, skills=", ".join(needed) or "–"))
+    _, _, target = ContractHours().bounds(employee, timeline.calendar.days, scenario.horizon.start)
+    if target is not None:
+        worked = sum(item.worked for item in timeline.by_employee.get(employee.id, [])
+                     if 0 <= item.day < timeline.calendar.days)
+        lines.append(_fact("own-hours", employee=name, worked=round(worked / 60, 1), target=round(target / 60, 1),
+                           weekly=employee.contract.weekly_hours))
     return lines
 
 

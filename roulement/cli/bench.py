@@ -6,7 +6,7 @@ import csv
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +16,7 @@ from rich.table import Table
 
 from roulement import service
 from roulement.check.checker import check_roster
-from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
+from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, JSON_HELP, app, console, fail_input, json_only
 from roulement.formats.curtois import CurtoisError, parse_solution, read_curtois, solution_csv, to_scenario
 from roulement.formats.files import write_atomic
 from roulement.formats.scenario_yaml import save_scenario
@@ -111,37 +111,40 @@ def curtois(
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Solution CSV (one instance) or folder (--all).")]
     = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Solve Curtois–Qu instances; the objective is recomputed by the checker from the written roster."""
-    if run_all == (instance is not None):
-        fail_input("give one INSTANCE file or --all, not both and not neither")
-    if run_all:
-        if not instances.is_dir():
-            fail_input(f"--instances {instances}: no such folder")
-        paths = sorted(instances.glob("Instance*.txt"), key=_instance_number)
-        if not paths:
-            fail_input(f"--instances {instances}: no Instance*.txt files")
-    else:
-        assert instance is not None
-        if not instance.is_file():
-            fail_input(f"{instance}: no such file")
-        paths = [instance]
-    runs = []
-    for path in paths:
-        target = out if not run_all else (None if out is None else out / f"{path.stem}.csv")
-        try:
-            run = run_curtois(path, time_limit, workers, target, seed)
-        except CurtoisError as error:
-            fail_input(str(error))
-        runs.append(run)
+    with json_only(as_json) as document:
+        if run_all == (instance is not None):
+            fail_input("give one INSTANCE file or --all, not both and not neither")
         if run_all:
-            console.print(f"{run.instance}: {run.objective} (best-known {run.best_known}) in {run.seconds:.1f} s",
-                          highlight=False)
-    console.print(_table(runs))
-    if out is not None:
-        console.print(f"wrote {out}")
-    bad = any(run.violations or run.objective is None for run in runs)
-    raise typer.Exit(EXIT_VIOLATIONS if bad else EXIT_OK)
+            if not instances.is_dir():
+                fail_input(f"--instances {instances}: no such folder")
+            paths = sorted(instances.glob("Instance*.txt"), key=_instance_number)
+            if not paths:
+                fail_input(f"--instances {instances}: no Instance*.txt files")
+        else:
+            assert instance is not None
+            if not instance.is_file():
+                fail_input(f"{instance}: no such file")
+            paths = [instance]
+        runs = []
+        for path in paths:
+            target = out if not run_all else (None if out is None else out / f"{path.stem}.csv")
+            try:
+                run = run_curtois(path, time_limit, workers, target, seed)
+            except CurtoisError as error:
+                fail_input(str(error))
+            runs.append(run)
+            if run_all:
+                console.print(f"{run.instance}: {run.objective} (best-known {run.best_known}) in {run.seconds:.1f} s",
+                              highlight=False)
+        console.print(_table(runs))
+        if out is not None:
+            console.print(f"wrote {out}")
+        bad = any(run.violations or run.objective is None for run in runs)
+        document["runs"] = [{**asdict(run), "gap": run.gap} for run in runs]
+        raise typer.Exit(EXIT_VIOLATIONS if bad else EXIT_OK)
 
 
 def describe(scenario: Scenario) -> str:

@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.live import Live
@@ -14,7 +14,16 @@ from rich.table import Table
 from rich.text import Text
 
 from roulement import service
-from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
+from roulement.cli.app import (
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    JSON_HELP,
+    app,
+    console,
+    fail_input,
+    json_only,
+    print_json,
+)
 from roulement.formats.files import write_atomic
 from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
@@ -85,8 +94,18 @@ def plan(
         help="Who the report is for: planner (everything), council (aggregates, pseudonyms), employee (one's "
              "own data, with --employee).")] = Audience.PLANNER,
     employee: Annotated[str | None, typer.Option(help="The employee id an employee report is for.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Plan a roster. Ctrl-C stops the search and keeps the best roster found."""
+    with json_only(as_json):
+        code, document = _plan(scenario, out, time_limit, workers, seed, lang, ignore, price, audience, employee)
+    if as_json:
+        print_json(document)
+    raise typer.Exit(code)
+
+
+def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, seed: int, lang: str,
+          ignore: list[str] | None, price: bool, audience: Audience, employee: str | None) -> tuple[int, Any]:
     language = next((known for known in LANGS if known == lang), None)
     if language is None:
         fail_input(f"--lang: {lang!r} is not one of en, fr, de")
@@ -109,7 +128,7 @@ def plan(
     result = outcome.result
     if outcome.roster is None or outcome.report is None or outcome.checked is None:
         console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
-        raise typer.Exit(EXIT_VIOLATIONS)
+        return EXIT_VIOLATIONS, {"status": result.status, "wall_time": result.wall_time, "roster": None}
     written = service.write_outputs(chosen, outcome.roster, outcome.report, out, audience, employee)
     summary = outcome.report["summary"]
     if result.interrupted:
@@ -134,7 +153,12 @@ def plan(
                       f"({price_line['extra_percent']:+g} %)" if price_line["extra_percent"] is not None else "")
     for path in written:
         console.print(f"  wrote {path}")
-    raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)
+    document = {"status": result.status, "wall_time": result.wall_time, "strategy": result.strategy,
+                "interrupted": result.interrupted, "note": result.note, "summary": summary,
+                "objective": outcome.report["objective"], "price": price_line,
+                "why": [explanation.text(language) for explanation in outcome.explanations],
+                "files": [str(path) for path in written]}
+    return (EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS), document
 
 
 @app.command()
@@ -145,6 +169,8 @@ def check(
     report: Annotated[Path | None, typer.Option(help="Also write a report (.json or .html) here.")] = None,
 ) -> None:
     """Audit a roster, even a hand-made one. Exit 0: no hard rule broken; 1: violations; 2: bad input."""
+    if report is not None and report.suffix not in (".json", ".html"):
+        fail_input(f"--report: {report} must end in .json or .html (the report's format)")
     chosen = load_or_example(scenario)
     try:
         loaded = load_roster(roster, chosen)
@@ -195,8 +221,14 @@ def schema(
 
 
 @app.command(name="rules")
-def list_rules() -> None:
+def list_rules(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
+) -> None:
     """Every rule roulement knows, with its legal reference and parameters."""
+    if as_json:
+        typer.echo(json.dumps([{"rule": rule.id, "reference": rule.reference, "title": rule.title,
+                                "parameters": rule.params()} for rule in all_rules()], indent=2, ensure_ascii=False))
+        return
     table = Table("rule", "reference", "parameters")
     for rule in all_rules():
         table.add_row(rule.id, rule.reference, ", ".join(f"{k}={v}" for k, v in rule.params().items()))

@@ -14,7 +14,7 @@ from rich.live import Live
 from roulement import service
 from roulement.analyse.capacity import ORDERS, cut_order
 from roulement.analyse.households import HouseholdError
-from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
+from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, JSON_HELP, app, console, fail_input, json_only
 from roulement.cli.plan import _ProgressView
 from roulement.formats.demand_csv import parse_demand_file
 from roulement.formats.roster_csv import RosterError, load_roster
@@ -70,7 +70,10 @@ def parse_target(text: str, what: str, default: DateRange) -> tuple[str, DateRan
         end = dt.date.fromisoformat(last) if dots else start
     except ValueError:
         raise DisruptionError(f"{what} {text!r}: expected ID or ID:FROM..TO (dates YYYY-MM-DD)") from None
-    return name, DateRange(start, end)
+    try:
+        return name, DateRange(start, end)
+    except DisruptionError as error:
+        raise DisruptionError(f"{what} {text!r}: {error}") from None
 
 
 def _ahead(text: str, option: str, rest: DateRange, first: dt.date) -> tuple[str, DateRange]:
@@ -142,40 +145,47 @@ def replan_command(
     time_limit: Annotated[float, typer.Option(help="Seconds of search (each solve).", min=1)] = 10.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Re-plan after a disruption, changing as few shifts as possible (near-term changes cost more)."""
-    chosen = _scenario(scenario)
-    published = _roster(roster, chosen)
-    day = _date(first, "--from", chosen)
-    disrupted, applied = disrupt(chosen, day, absent or [], post_down_ or [], demand_file)
-    console.print(f"Re-planning [bold]{chosen.site.name}[/bold] from {day}: " + _digest(applied))
-    view = _ProgressView(time_limit)
-    stop = threading.Event()
-    with Live(view, console=console, refresh_per_second=4, transient=True):
-        outcome = service.replan(disrupted, published, day, applied,
-                                 SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
-                                 compare_full=compare_full, whole=whole, on_progress=view.update, stop=stop)
-    result = outcome.result
-    if outcome.roster is None or outcome.report is None or outcome.checked is None:
-        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
-        raise typer.Exit(EXIT_VIOLATIONS)
-    for note in outcome.replanned.notes:
-        console.print(f"[dim]{note}[/dim]")
-    written = service.write_replan(outcome, out)
-    shortfall = outcome.report["summary"]["shortfall_person_shifts"]
-    console.print(f"{result.status} in {result.wall_time:.1f} s · "
-                  + ("coverage [green]complete[/green]" if not shortfall else f"[red]{shortfall} person-shifts "
-                                                                                  "short[/red]")
-                  + f" · violations {len(outcome.checked.violations)}")
-    console.print(f"[bold]{outcome.summary}[/bold]")
-    full = outcome.replanned.full
-    if full is not None:
-        changed = "no roster" if outcome.full_changes is None else f"{len(outcome.full_changes)} changes"
-        console.print(f"re-plan: {len(outcome.changes)} changes · full re-solve from scratch: {changed} "
-                      f"({full.status}, {full.wall_time:.1f} s)")
-    for path in written:
-        console.print(f"  wrote {path}")
-    raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)
+    with json_only(as_json) as document:
+        chosen = _scenario(scenario)
+        published = _roster(roster, chosen)
+        day = _date(first, "--from", chosen)
+        disrupted, applied = disrupt(chosen, day, absent or [], post_down_ or [], demand_file)
+        console.print(f"Re-planning [bold]{chosen.site.name}[/bold] from {day}: " + _digest(applied))
+        view = _ProgressView(time_limit)
+        stop = threading.Event()
+        with Live(view, console=console, refresh_per_second=4, transient=True):
+            outcome = service.replan(disrupted, published, day, applied,
+                                     SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+                                     compare_full=compare_full, whole=whole, on_progress=view.update, stop=stop)
+        result = outcome.result
+        if outcome.roster is None or outcome.report is None or outcome.checked is None:
+            console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
+            document.update(status=result.status, wall_time=result.wall_time, roster=None)
+            raise typer.Exit(EXIT_VIOLATIONS)
+        for note in outcome.replanned.notes:
+            console.print(f"[dim]{note}[/dim]")
+        written = service.write_replan(outcome, out)
+        shortfall = outcome.report["summary"]["shortfall_person_shifts"]
+        console.print(f"{result.status} in {result.wall_time:.1f} s · "
+                      + ("coverage [green]complete[/green]" if not shortfall else f"[red]{shortfall} person-shifts "
+                                                                                      "short[/red]")
+                      + f" · violations {len(outcome.checked.violations)}")
+        console.print(f"[bold]{outcome.summary}[/bold]")
+        full = outcome.replanned.full
+        if full is not None:
+            changed = "no roster" if outcome.full_changes is None else f"{len(outcome.full_changes)} changes"
+            console.print(f"re-plan: {len(outcome.changes)} changes · full re-solve from scratch: {changed} "
+                          f"({full.status}, {full.wall_time:.1f} s)")
+        for path in written:
+            console.print(f"  wrote {path}")
+        document.update(status=result.status, wall_time=result.wall_time, applied=applied,
+                        summary=outcome.report["summary"], changes=len(outcome.changes), text=outcome.summary,
+                        full_changes=None if outcome.full_changes is None else len(outcome.full_changes),
+                        files=[str(path) for path in written])
+        raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)
 
 
 def _read_removed(path: Path, scenario: Scenario) -> list[str]:
@@ -212,48 +222,51 @@ def stress(
     time_limit: Annotated[float, typer.Option(help="Seconds for the coverage solve.", min=1)] = 30.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     lang: Annotated[str, typer.Option(help="Language of explanations: en, fr or de.")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Stress-test a headcount cut (can the plant still run within the law?) or random absences.
 
     Exit 0: the plant still runs (or only absences were sampled); 1: the cut leaves it unable to run."""
-    from rich.progress import Progress as Bar
+    with json_only(as_json) as document:
+        from rich.progress import Progress as Bar
 
-    chosen = _scenario(scenario)
-    language = _lang(lang)
-    if cut is not None and remove is not None:
-        fail_input("give either --cut or --remove, not both")
-    if order not in ORDERS:
-        fail_input(f"--order: {order!r} is not one of {', '.join(ORDERS)}")
-    removed: list[str] = []
-    if cut is not None:
-        if cut > len(chosen.employees):
-            fail_input(f"--cut {cut}: the scenario has only {len(chosen.employees)} people")
-        removed = cut_order(chosen, order, seed)[:cut]
-    elif remove is not None:
-        removed = _read_removed(remove, chosen)
-    elif absence_rate is None:
-        fail_input("give --cut N, --remove FILE or --absence-rate R")
-    judge_cut = bool(removed) or absence_rate is None
-    how = order if cut is not None else remove.name if remove is not None else "none"
-    if judge_cut:
-        console.print(f"Removing {len(removed)} of {len(chosen.employees)} people ({how}); solving for up to "
-                      f"{time_limit:.0f} s…")
-    with Bar(console=console, transient=True) as bar:
-        task = bar.add_task("sampling absences", total=samples, visible=absence_rate is not None)
-        outcome = service.stress(chosen, removed, how, judge_cut, absence_rate, samples, seed, time_limit, workers,
-                                 on_sample=lambda done: bar.update(task, completed=done))
-    if outcome.cut is not None:
-        _show_cut(outcome, language)
-    if outcome.risk is not None:
-        risk = outcome.risk
-        console.print(f"{samples} samples at {risk.rate:.0%} absence ({risk.seconds:.1f} s): plant short in "
-                      f"{risk.plant_short:.0%} of samples")
-        for post, share in sorted(risk.post_short.items(), key=lambda kv: -kv[1]):
-            if share:
-                console.print(f"  {post}: short in {share:.0%}")
-    written = service.write_stress(outcome, out, str(scenario), language)
-    console.print("".join(f"  wrote {path}\n" for path in written), end="")
-    raise typer.Exit(EXIT_OK if outcome.plant_can_run else EXIT_VIOLATIONS)
+        chosen = _scenario(scenario)
+        language = _lang(lang)
+        if cut is not None and remove is not None:
+            fail_input("give either --cut or --remove, not both")
+        if order not in ORDERS:
+            fail_input(f"--order: {order!r} is not one of {', '.join(ORDERS)}")
+        removed: list[str] = []
+        if cut is not None:
+            if cut > len(chosen.employees):
+                fail_input(f"--cut {cut}: the scenario has only {len(chosen.employees)} people")
+            removed = cut_order(chosen, order, seed)[:cut]
+        elif remove is not None:
+            removed = _read_removed(remove, chosen)
+        elif absence_rate is None:
+            fail_input("give --cut N, --remove FILE or --absence-rate R")
+        judge_cut = bool(removed) or absence_rate is None
+        how = order if cut is not None else remove.name if remove is not None else "none"
+        if judge_cut:
+            console.print(f"Removing {len(removed)} of {len(chosen.employees)} people ({how}); solving for up to "
+                          f"{time_limit:.0f} s…")
+        with Bar(console=console, transient=True) as bar:
+            task = bar.add_task("sampling absences", total=samples, visible=absence_rate is not None)
+            outcome = service.stress(chosen, removed, how, judge_cut, absence_rate, samples, seed, time_limit, workers,
+                                     on_sample=lambda done: bar.update(task, completed=done))
+        if outcome.cut is not None:
+            _show_cut(outcome, language)
+        if outcome.risk is not None:
+            risk = outcome.risk
+            console.print(message("risk-summary", language, samples=samples, rate=risk.rate,
+                                  seconds=round(risk.seconds, 1), short=risk.plant_short), highlight=False)
+            for post, share in sorted(risk.post_short.items(), key=lambda kv: -kv[1]):
+                if share:
+                    console.print("  " + message("risk-post", language, post=post, short=share), highlight=False)
+        written = service.write_stress(outcome, out, str(scenario), language)
+        document.update(outcome.as_dict(str(scenario)), files=[str(path) for path in written])
+        console.print("".join(f"  wrote {path}\n" for path in written), end="")
+        raise typer.Exit(EXIT_OK if outcome.plant_can_run else EXIT_VIOLATIONS)
 
 
 def _show_cut(outcome: service.StressOutcome, language: Lang) -> None:
@@ -325,16 +338,20 @@ def explain_command(
     lang: Annotated[str, typer.Option(help="Language: en, fr or de.")] = "en",
     time_limit: Annotated[float, typer.Option(help="Seconds to price granting a refused request.", min=1)] = 10.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Why does EMPLOYEE work (or not) on DATE, and why was their request that day refused?"""
-    chosen = _scenario(scenario)
-    language = _lang(lang)
-    if not chosen.has_employee(employee):
-        fail_input(f"--employee: unknown employee {employee!r}")
-    day = _date(date, "--date", chosen)
-    loaded = _roster(roster, chosen)
-    for line in service.explain_day(chosen, loaded, employee, day, language, time_limit, workers):
-        console.print(line, highlight=False)
+    with json_only(as_json) as document:
+        chosen = _scenario(scenario)
+        language = _lang(lang)
+        if not chosen.has_employee(employee):
+            fail_input(f"--employee: unknown employee {employee!r}")
+        day = _date(date, "--date", chosen)
+        loaded = _roster(roster, chosen)
+        lines = service.explain_day(chosen, loaded, employee, day, language, time_limit, workers)
+        for line in lines:
+            console.print(line, highlight=False)
+        document.update(employee=employee, date=day.isoformat(), lang=language, lines=lines)
 
 
 @app.command(name="explain-household")
@@ -345,33 +362,41 @@ def explain_household_command(
     lang: Annotated[str, typer.Option(help="Language: en, fr or de.")] = "en",
     time_limit: Annotated[float, typer.Option(help="Seconds per what-if.", min=1)] = 20.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """How close could this couple be? Planned alone with their fair shares of nights and Sundays, then
     with fewer nights, until they reach 90 % of their days off together."""
+    with json_only(as_json) as document:
 
-    chosen = _scenario(scenario)
-    language = _lang(lang)
-    loaded = _roster(roster, chosen)
-    try:
-        found = service.explain_household(chosen, loaded, household, time_limit, workers)
-    except HouseholdError as error:
-        fail_input(str(error))
-    outcome = found.in_roster
-    console.print(message("together-roster", language, household=found.household, members=", ".join(found.members),
-                          got=outcome.shared_days_off_got, possible=outcome.shared_days_off_asked,
-                          apart=days_apart(found.apart_in_roster, language)), highlight=False)
-    for number, trial in enumerate(found.trials):
-        nights = ", ".join(f"{m} {n}" for m, n in trial.nights.items())
-        sundays = ", ".join(f"{m} {n}" for m, n in trial.sundays.items())
-        if number == 0:
-            console.print(f"  [dim]{message('together-fair', language)}[/dim]", highlight=False)
-        if trial.apart is None:
-            line = message("together-none", language, nights=nights, sundays=sundays, seconds=time_limit,
-                           bound=trial.proven_at_least)
-        else:
-            proof = (message("together-proven", language) if trial.optimal
-                     else message("together-found", language, seconds=time_limit, bound=trial.proven_at_least))
-            line = message("together-trial", language, nights=nights, sundays=sundays,
-                           apart=days_apart(trial.apart, language),
-                           got=trial.together, possible=trial.possible, share=trial.share or 0.0, proof=proof)
-        console.print(f"  {line}", highlight=False)
+        chosen = _scenario(scenario)
+        language = _lang(lang)
+        loaded = _roster(roster, chosen)
+        try:
+            found = service.explain_household(chosen, loaded, household, time_limit, workers)
+        except HouseholdError as error:
+            fail_input(str(error))
+        outcome = found.in_roster
+        document.update(household=found.household, members=list(found.members), lang=language,
+                        in_roster={"together": outcome.shared_days_off_got, "possible": outcome.shared_days_off_asked,
+                                   "apart": found.apart_in_roster},
+                        trials=[{"nights": trial.nights, "sundays": trial.sundays, "apart": trial.apart,
+                                 "together": trial.together, "possible": trial.possible, "optimal": trial.optimal,
+                                 "proven_at_least": trial.proven_at_least} for trial in found.trials])
+        console.print(message("together-roster", language, household=found.household, members=", ".join(found.members),
+                              got=outcome.shared_days_off_got, possible=outcome.shared_days_off_asked,
+                              apart=days_apart(found.apart_in_roster, language)), highlight=False)
+        for number, trial in enumerate(found.trials):
+            nights = ", ".join(f"{m} {n}" for m, n in trial.nights.items())
+            sundays = ", ".join(f"{m} {n}" for m, n in trial.sundays.items())
+            if number == 0:
+                console.print(f"  [dim]{message('together-fair', language)}[/dim]", highlight=False)
+            if trial.apart is None:
+                line = message("together-none", language, nights=nights, sundays=sundays, seconds=time_limit,
+                               bound=trial.proven_at_least)
+            else:
+                proof = (message("together-proven", language) if trial.optimal
+                         else message("together-found", language, seconds=time_limit, bound=trial.proven_at_least))
+                line = message("together-trial", language, nights=nights, sundays=sundays,
+                               apart=days_apart(trial.apart, language),
+                               got=trial.together, possible=trial.possible, share=trial.share or 0.0, proof=proof)
+            console.print(f"  {line}", highlight=False)

@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from roulement.formats.files import write_atomic
+from roulement.formats.text import MAX_SCENARIO_BYTES, TextFileError, read_text
 from roulement.model.references import FieldError, find_reference_errors
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import RuleSettingError, build_rules
@@ -28,14 +29,20 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when installed (ten times faster on large files), the pure-Python one otherwise.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader with YAML 1.2's plain scalars: 05:00 stays text (not 300) and off stays text (not False)."""
 
 
 # Drop YAML 1.1's base-60 integers and yes/no/on/off booleans: `start: 05:00` must reach the clock parser
-# as text, and `mode: off` must mean the rule mode, not False.
+# as text, and `mode: off` must mean the rule mode, not False. Dates stay text too, so an impossible one
+# (2026-02-30) reaches the model, which names its line and field, instead of failing inside the YAML reader.
+_DROPPED = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
 _LineLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:bool")]
+    key: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(
@@ -86,16 +93,25 @@ def _describe(source: str, root: yaml.Node | None, problems: Iterable[tuple[Loca
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     """Parse and validate a scenario; raise ScenarioError naming each mistake's line and field."""
+    loader = _LineLoader(text)
     try:
-        root = yaml.compose(text, Loader=_LineLoader)
-        data = yaml.load(text, Loader=_LineLoader)
+        # One parse: the node tree gives lines for error messages, and the data is built from it.
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         raise ScenarioError(source, [f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from error
+    except RecursionError:
+        raise ScenarioError(source, [f"{source}: nested too deeply to be a scenario"]) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise ScenarioError(source, [f"{source}: a scenario is a mapping with site, horizon, shifts, posts, ..."])
-    return scenario_from_data(data, source, root)
+    try:
+        return scenario_from_data(data, source, root)
+    except RecursionError:
+        raise ScenarioError(source, [f"{source}: nested too deeply to be a scenario"]) from None
 
 
 def scenario_from_data(data: dict[str, Any], source: str = "<scenario>", root: yaml.Node | None = None) -> Scenario:
@@ -125,9 +141,9 @@ def scenario_from_data(data: dict[str, Any], source: str = "<scenario>", root: y
 def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError(str(path), [f"{path}: cannot read: {error.strerror}"]) from error
+        text = read_text(path, MAX_SCENARIO_BYTES, "scenario")
+    except TextFileError as error:
+        raise ScenarioError(str(path), [str(error)]) from error
     return parse_scenario(text, str(path))
 
 

@@ -12,6 +12,8 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from roulement.formats.text import TextFileError, decode_text
+
 EMPLOYEE_COLUMNS = ("id", "name", "skills", "team", "weekly_hours", "night_eligible")
 DEMAND_COLUMNS = ("post", "shifts", "days", "min", "preferred", "max")
 TRUE, FALSE = {"yes", "y", "true", "1", "oui", "ja"}, {"no", "n", "false", "0", "non", "nein"}
@@ -29,9 +31,9 @@ def read_rows(content: bytes, kind: str, source: str) -> list[Row]:
     """(line number, {column: text}) for each non-empty data row; line 1 is the header."""
     if kind == "csv":
         try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise TableError([f"{source}: not UTF-8 text ({error.reason})"]) from error
+            text = decode_text(content, source, legacy="cp1252")  # as Excel writes it, too
+        except TextFileError as error:
+            raise TableError([str(error)]) from error
         sample = text[:2048]
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         table = list(csv.reader(io.StringIO(text), delimiter=delimiter))

@@ -89,6 +89,14 @@ def _field(item: Any, name: str, where: str, kind: type | tuple[type, ...]) -> A
     return item[name]
 
 
+def _optional_list(item: dict[str, Any], name: str, where: str, kind: type) -> list[Any]:
+    """An optional list field (absent means empty) whose items must all be of `kind`."""
+    value = item.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, kind) for v in value):
+        raise TimefoldError(f"{where}.{name}: expected a list of {kind.__name__}")
+    return value
+
+
 def _moment(value: str, where: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(value).replace(tzinfo=None)
@@ -109,8 +117,8 @@ def read_shifts(data: dict[str, Any], source: str = "<timefold>") -> list[Timefo
         where = f"{source}: shifts[{index}]"
         start = _moment(_field(item, "start", where, str), f"{where}.start")
         end = _moment(_field(item, "end", where, str), f"{where}.end")
-        if not start < end <= start + dt.timedelta(days=1):
-            raise TimefoldError(f"{where}: end must come after start, within a day")
+        if not start < end < start + dt.timedelta(days=1):
+            raise TimefoldError(f"{where}: end must come after start, less than a day later")
         shifts.append(TimefoldShift(str(_field(item, "id", where, (str, int))), start, end,
                                     _field(item, "location", where, str), _field(item, "requiredSkill", where, str)))
     if not shifts:
@@ -144,10 +152,10 @@ def to_scenario(data: dict[str, Any], source: str = "<timefold>", name: str = "T
         if ident in seen:
             raise TimefoldError(f"{where}.name: {full_name!r} appears twice")
         seen.add(ident)
-        held = [slug(skill) for skill in item.get("skills", [])]
+        held = [slug(skill) for skill in _optional_list(item, "skills", where, str)]
         skills.update(held)
         def dates(field: str) -> list[dt.date]:
-            return sorted({_date(v, f"{where}.{field}") for v in item.get(field, [])})  # noqa: B023
+            return sorted({_date(v, f"{where}.{field}") for v in _optional_list(item, field, where, str)})  # noqa: B023
 
         absences = [Absence(start=day, end=day, strict=True) for day in dates("unavailableDates")]
         requests = [*_date_requests(RequestKind.SHIFT_OFF, dates("undesiredDates"), list(types.values()), first, last),

@@ -137,8 +137,11 @@ class Horizon(Strict):
 class ShiftType(Strict):
     id: Identifier
     name: str = ""
-    start: dt.time
-    end: dt.time
+    start: dt.time = Field(description="Local clock time HH:MM the shift starts.")
+    end: dt.time = Field(
+        description="Local clock time HH:MM it ends; earlier than start means the next day. Must differ from "
+        "start: no shift lasts 24 h (no law allows it), and 06:00 to 06:00 is refused rather than guessed."
+    )
     break_minutes: int = Field(default=0, ge=0, le=240)
     break_paid: bool = Field(
         default=True, description="A paid break counts as work time (the usual 3x8 'pause casse-croûte')."
@@ -159,7 +162,7 @@ class ShiftType(Strict):
     def duration_minutes(self) -> int:
         start = self.start.hour * 60 + self.start.minute
         end = self.end.hour * 60 + self.end.minute
-        return (end - start) % (24 * 60) or 24 * 60
+        return (end - start) % (24 * 60)
 
     @property
     def crosses_midnight(self) -> bool:
@@ -167,6 +170,8 @@ class ShiftType(Strict):
 
     @model_validator(mode="after")
     def _break_fits(self) -> ShiftType:
+        if self.start == self.end:
+            raise ValueError(f"end equals start ({self.start:%H:%M}): a shift lasts less than 24 h")
         if self.break_minutes >= self.duration_minutes:
             raise ValueError("break_minutes must be shorter than the shift")
         return self
@@ -183,6 +188,11 @@ class Post(Strict):
     skills: list[Identifier] = Field(default_factory=list, description="Every skill the holder of the post needs.")
 
 
+# Bounds that no plant reaches and that keep the solver's sums far inside 64-bit integers: a minimum of
+# 10^12 people is a typo, and refusing it beats a model that overflows or runs for ever.
+MAX_PEOPLE = 100_000
+MAX_WEIGHT = 1_000_000
+
 DaySelector = Literal["all", "weekdays", "weekends", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -193,15 +203,20 @@ class Demand(Strict):
     shifts: list[Identifier] = Field(min_length=1)
     days: DaySelector | list[DaySelector] = "all"
     dates: list[dt.date] | None = Field(default=None, description="Only these dates (overrides `days`).")
-    min: int = Field(ge=0, description="Must be met: fewer is a violation.")
-    preferred: int | None = Field(default=None, ge=0, description="Target level; default = min.")
-    max: int | None = Field(default=None, ge=0, description="Hard cap; default none.")
-    under_weight: int = Field(default=100, ge=0, description="Cost per person below preferred.")
-    over_weight: int = Field(default=1, ge=0, description="Cost per person above preferred.")
+    min: int = Field(ge=0, le=MAX_PEOPLE, description="Must be met: fewer is a violation.")
+    preferred: int | None = Field(
+        default=None, ge=0, le=MAX_PEOPLE, description="Target level, at least min; default = min."
+    )
+    max: int | None = Field(default=None, ge=0, le=MAX_PEOPLE, description="Hard cap; default none.")
+    under_weight: int = Field(default=100, ge=0, le=MAX_WEIGHT, description="Cost per person below preferred.")
+    over_weight: int = Field(default=1, ge=0, le=MAX_WEIGHT, description="Cost per person above preferred.")
 
     @model_validator(mode="after")
     def _levels(self) -> Demand:
         preferred = self.min if self.preferred is None else self.preferred
+        if preferred < self.min:
+            # A target below the minimum would be met by every lawful roster: a typo, not a wish.
+            raise ValueError(f"preferred ({preferred}) is below min ({self.min})")
         if self.max is not None and self.max < self.min:
             raise ValueError(f"max ({self.max}) is below min ({self.min})")
         if self.max is not None and preferred > self.max:
@@ -223,7 +238,7 @@ class SafetyMinimum(Strict):
 
     id: Identifier
     skill: Identifier
-    min: int = Field(ge=1)
+    min: int = Field(ge=1, le=MAX_PEOPLE)
     shifts: list[Identifier] | None = Field(
         default=None, description="Only during the hours of these shift types; default: whenever any shift runs."
     )
@@ -255,6 +270,10 @@ class AbsenceKind(StrEnum):
 
 
 class Absence(Strict):
+    """A leave or sickness record. It may reach beyond the horizon, or lie wholly outside it (an HR file
+    with the year's leave, reused plan after plan): only the days inside the horizon count. Requests, by
+    contrast, are addressed to this plan, and one dated outside it is an error."""
+
     start: dt.date
     end: dt.date = Field(description="Last day of the absence (inclusive).")
     kind: AbsenceKind = AbsenceKind.HOLIDAY

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from roulement.analyse.explain import Conflict, Fact
-from roulement.report.messages import LANGS, REQUEST_KINDS, Lang, message, rule_statement
+from roulement.report.messages import LANGS, Lang, message, request_kind, rule_statement
 
 
 def fact_text(fact: Fact, lang: Lang = "en") -> str:
@@ -15,7 +15,7 @@ def fact_text(fact: Fact, lang: Lang = "en") -> str:
         params["rules"] = "; ".join(rule_statement(rule, lang) for rule in fact.rules)
     if fact.request is not None:
         kind, shift = fact.request
-        params["kind"] = REQUEST_KINDS[kind][lang] + (f" {shift}" if shift else "")
+        params["kind"] = request_kind(kind, lang) + (f" {shift}" if shift else "")
     return message(fact.key, lang, **params)
 
 

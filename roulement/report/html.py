@@ -220,15 +220,32 @@ def _people(report: dict[str, Any]) -> list[str]:
     fairness = people["fairness"]
     for category, label in (("nights", "Nights"), ("sundays", "Sundays"), ("weekend_days", "Weekend days"),
                             ("public_holidays", "Public holidays")):
-        values = [r[category] for r in fairness if category != "nights" or r["night_eligible"]]
+        # The council's rows carry counts only (no eligibility): its nights include the night-exempt.
+        values = [r[category] for r in fairness if category != "nights" or r.get("night_eligible", True)]
         if values and (category != "public_holidays" or any(values)):
             parts.append(_distribution(label, values))
-    if len(fairness) == 1:
+    if "groups" in people:  # the council's fairness per peer group
+        parts.append(_council_groups(people["groups"]))
+    if len(fairness) == 1 and "fair_nights" in fairness[0]:
         row = fairness[0]
         parts.append(f"<p>Your fair share: {row['fair_nights'] if row['fair_nights'] is not None else '–'} nights, "
                      f"{row['fair_sundays'] if row['fair_sundays'] is not None else '–'} Sundays "
                      f"(pro rata your contract, among colleagues who can hold the same posts).</p>")
     return parts
+
+
+def _council_groups(groups: dict[str, Any]) -> str:
+    def span(figures: dict[str, float] | None) -> str:
+        return "–" if figures is None else f"{figures['min']:g}–{figures['max']:g} (mean {figures['mean']:g})"
+
+    rows = "".join(f"<tr><td>{g['people']}</td><td>{escape(str(g['not_night_eligible']))}</td>"
+                   f"<td>{span(g['nights_of_night_eligible'])}</td><td>{span(g['sundays'])}</td>"
+                   f"<td>{span(g['hours'])}</td></tr>" for g in groups["groups"])
+    small = groups["people_in_groups_too_small"]
+    note = f"<p>{small} people in peer groups under {groups['min_group']} are not shown.</p>" if small else ""
+    return (f"<h3>Per peer group (groups of {groups['min_group']} or more)</h3><table><tr><th>people</th>"
+            "<th>not night-eligible</th><th>nights (eligible)</th><th>Sundays</th><th>hours</th></tr>"
+            f"{rows}</table>{note}")
 
 
 def _distribution(label: str, values: list[int]) -> str:

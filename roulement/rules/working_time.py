@@ -11,11 +11,11 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from roulement.model.calendar import Calendar, Occurrence, Week
 from roulement.model.roster import Timeline, WorkItem
-from roulement.model.scenario import Employee, Scenario
+from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Encoder, Literal, MinuteCap, PerEmployeeRule, Terms, hours
 
 DAY = 24 * 60
@@ -119,20 +119,41 @@ class DailyRest(PerEmployeeRule):
 
 CIVIL_DAY = "civil-day"
 FROM_SHIFT_START = "from-shift-start"
+WORK_PERIOD = "work-period"
+
+
+def _joined(earlier: Occurrence, later: Occurrence, rest_minutes: int) -> bool:
+    """True when `later` starts before a daily rest has followed `earlier`: both are one working period."""
+    return earlier.start < later.start and later.start - earlier.end < rest_minutes
+
+
+def _successors(predecessors: list[list[int]]) -> list[list[int]]:
+    found: list[list[int]] = [[] for _ in predecessors]
+    for index, joined in enumerate(predecessors):
+        for earlier in joined:
+            found[earlier].append(index)
+    return found
 
 
 class DailyMax(PerEmployeeRule):
     """At most `max_hours` of work a day.
 
-    `window` says what a day is: `civil-day` (00:00 to 24:00, the French reading of the daily maximum) or
-    `from-shift-start` (the 24 hours from the start of each shift: the German individual Werktag).
+    `window` says what a day is:
+    - `work-period` (the French reading, L3121-18 and L3122-6): the work done between two daily rests. Shifts
+      follow one another in one working period when the next starts less than `rest_hours` after the end of
+      one before it; a single 18:00-06:00 shift is one period of 12 h, whatever the midnight it crosses.
+    - `from-shift-start`: the 24 hours from the start of each shift (the German individual Werktag).
+    - `civil-day`: 00:00 to 24:00, each shift counted on each day in proportion.
+
+    A working period is judged at its last shift, on the heaviest chain of joined shifts leading to it (for
+    shifts that never overlap, the period's whole work). The encoding states the same chains.
     """
 
     id: ClassVar[str] = "daily-max"
 
     def __init__(
-        self, rule_id: str, reference: str, max_hours: float, window: str = CIVIL_DAY,
-        night_workers_only: bool = False, nights_per_week: int = 2,
+        self, rule_id: str, reference: str, max_hours: float, window: str = WORK_PERIOD,
+        night_workers_only: bool = False, nights_per_week: int = 2, rest_hours: float = 11.0,
     ) -> None:
         self.id = rule_id  # type: ignore[misc]
         self.reference = reference
@@ -140,6 +161,7 @@ class DailyMax(PerEmployeeRule):
         self.window = window
         self.night_workers_only = night_workers_only
         self.nights_per_week = nights_per_week
+        self.rest_hours = rest_hours
 
     def windows(
         self, calendar: Calendar, items: list[tuple[Occurrence, Literal]]
@@ -151,9 +173,52 @@ class DailyMax(PerEmployeeRule):
         days = sorted({d for o, _ in items for d in (o.day, o.day + 1)})
         return [(calendar.local_midnight(d), calendar.local_midnight(d + 1), d, None) for d in days]
 
+    def _predecessors(self, occurrences: Sequence[Occurrence]) -> list[list[int]]:
+        """For each shift (in start order), the earlier ones it joins in a working period."""
+        rest = round(self.rest_hours * 60)
+        found: list[list[int]] = []
+        for index, later in enumerate(occurrences):
+            joined = []
+            for earlier in range(index - 1, -1, -1):
+                # No shift lasts a day, so one starting a day and a rest earlier has ended a rest ago.
+                if occurrences[earlier].start <= later.start - DAY - rest:
+                    break
+                if _joined(occurrences[earlier], later, rest):
+                    joined.append(earlier)
+            found.append(joined[::-1])
+        return found
+
+    def _period_breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
+        items = timeline.by_employee.get(employee.id, [])
+        occurrences = [item.occurrence for item in items]
+        predecessors = self._predecessors(occurrences)
+        heaviest: list[int] = []
+        first: list[int] = []  # where the heaviest chain to each shift begins
+        for index, occurrence in enumerate(occurrences):
+            best = max(predecessors[index], key=lambda i: heaviest[i], default=None)
+            heaviest.append(occurrence.worked + (heaviest[best] if best is not None else 0))
+            first.append(first[best] if best is not None else index)
+        joined_later = {p for preds in predecessors for p in preds}
+        limit = self.max_hours * 60
+        who = "as a night worker " if self.night_workers_only else ""
+        found = []
+        for index, worked in enumerate(heaviest):
+            if index in joined_later or worked <= limit:
+                continue
+            begin, last = items[first[index]], items[index]
+            span = (f"in the working period of {begin.shift} on {begin.date}" if first[index] == index else
+                    f"in one working period from {begin.shift} on {begin.date} to {last.shift} on {last.date}")
+            dates = sorted({items[i].date for i in range(first[index], index + 1)})
+            found.append((math.ceil((worked - limit) / 60),
+                          f"{who}works {hours(worked)} {span} (no daily rest between), more than {hours(limit)}",
+                          dates))
+        return found
+
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         if self.night_workers_only and not is_night_worker(timeline, employee, self.nights_per_week):
             return []
+        if self.window == WORK_PERIOD:
+            return self._period_breaches(timeline, employee)
         found = []
         limit = self.max_hours * 60
         items = [(item.occurrence, None) for item in timeline.by_employee.get(employee.id, [])]
@@ -167,6 +232,61 @@ class DailyMax(PerEmployeeRule):
                               f"{who}works {hours(worked)} {span} {date}, more than {hours(limit)}", [date]))
         return found
 
+    def _encode_periods(self, encoder: Encoder, employee: Employee, guard: list[Literal]) -> None:
+        options = encoder.shifts_of(employee.id)
+        occurrences = [o for o, _ in options]
+        predecessors = self._predecessors(occurrences)
+        limit = round(self.max_hours * 60)
+        heaviest: list[int] = []  # the most any chain ending at each option can weigh
+        for index, occurrence in enumerate(occurrences):
+            heaviest.append(occurrence.worked + max((heaviest[i] for i in predecessors[index]), default=0))
+        if max(heaviest, default=0) <= limit:
+            return
+        if self.mode is RuleMode.HARD:
+            # Forbid each chain of joined shifts that first goes over the limit: every heavier chain holds one.
+            successors = _successors(predecessors)
+            after: dict[int, list[Literal]] = {}  # pairs that go over, grouped by their later shift
+
+            def extend(chain: list[int], weight: int) -> None:
+                if weight > limit and len(chain) == 2:
+                    after.setdefault(chain[1], []).append(options[chain[0]][1].Not())
+                elif weight > limit:
+                    encoder.forbid_all(self, [*(options[i][1] for i in chain), *guard],
+                                       f"daily max {employee.id} {occurrences[chain[0]].day}")
+                else:
+                    for following in successors[chain[-1]]:
+                        extend([*chain, following], weight + occurrences[following].worked)
+
+            for index in range(len(options)):
+                extend([index], occurrences[index].worked)
+            for index, earlier_off in after.items():
+                # One constraint per shift rather than one clause per pair: the model stays small.
+                encoder.model.add_bool_and(earlier_off).only_enforce_if([options[index][1], *guard])
+            return
+        # Soft: the weight of the heaviest chain to each worked option, priced at the period's last shift.
+        model = encoder.model
+        successors = _successors(predecessors)
+        weight: list[Any] = []
+        for index, (occurrence, literal) in enumerate(options):
+            if not predecessors[index]:
+                weight.append(occurrence.worked)
+                continue
+            running = encoder.new_int(0, heaviest[index], f"period {employee.id} {index}")
+            model.add(running >= occurrence.worked).only_enforce_if(literal)
+            for p in predecessors[index]:
+                model.add(running >= occurrence.worked + weight[p]).only_enforce_if([literal, options[p][1]])
+            weight.append(running)
+        for index, (_, literal) in enumerate(options):
+            if heaviest[index] <= limit:
+                continue
+            last = literal
+            if successors[index]:
+                last = encoder.new_bool(f"period ends {employee.id} {index}")
+                model.add_bool_or([literal.Not(), *(options[s][1] for s in successors[index]), last])
+            excess = encoder.new_int(0, -(-(heaviest[index] - limit) // 60), f"excess {employee.id} {index}")
+            model.add(weight[index] - 60 * excess <= limit).only_enforce_if([last, *guard])
+            encoder.add_cost(self.id, [(self.weight, excess)])
+
     def encode(self, encoder: Encoder) -> None:
         limit = round(self.max_hours * 60)
         for employee in encoder.scenario.employees:
@@ -176,6 +296,9 @@ class DailyMax(PerEmployeeRule):
                 if status is None:
                     continue
                 guard = [status]
+            if self.window == WORK_PERIOD:
+                self._encode_periods(encoder, employee, guard)
+                continue
             for start, end, day, anchor in self.windows(encoder.calendar, encoder.shifts_of(employee.id)):
                 window = [(o, _clip(o, start, end), lit) for o, lit in _overlapping(encoder, employee.id, start, end)]
                 # At most one shift starts per day, so each day adds at most its largest term.
@@ -450,7 +573,8 @@ class FreeSundays(PerEmployeeRule):
         need = self.required(calendar)
         if free < need:
             dates = [calendar.dates[s] for s in calendar.sundays]
-            return [(need - free, f"has {free} free Sundays of the {need} due over the horizon "
+            sundays = "free Sunday" if free == 1 else "free Sundays"
+            return [(need - free, f"has {free} {sundays} of the {need} due over the horizon "
                                   f"({self.per_year} a year, pro rata)", dates)]
         return []
 
