@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from roulement.analyse.fairness import price_on_common_terms
+from roulement.analyse.fairness_guides import add_fairness_note
 from roulement.check.checker import CheckResult, check_roster
 from roulement.examples.kos import EXAMPLES
 from roulement.formats.files import write_all_atomic
@@ -20,6 +21,7 @@ from roulement.report.audience import Audience, for_audience
 from roulement.report.document import build_report
 from roulement.report.html import render_html
 from roulement.rules.packs import build_rules
+from roulement.solve.first import first_roster_wanted, solve_from_first_roster
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
 
 
@@ -54,17 +56,33 @@ def plan(
     stop: threading.Event | None = None,
     ignore: frozenset[str] = frozenset(),
     price: bool = False,
+    on_first: Callable[[PlanOutcome], None] | None = None,
 ) -> PlanOutcome:
     """Solve, then judge the roster with the independent checker and build the report from it.
 
     `ignore` leaves rule packs out of both the solve and the judgement (`people`: plan as if nobody had a
     household). `price` runs a second solve, with the same options, with the people pack flipped (ignored if
-    it was in force, in force if it was ignored), so the report can set both costs side by side."""
+    it was in force, in force if it was ignored), so the report can set both costs side by side.
+
+    A fresh plan first builds a roster slot by slot and gives it to `on_first`, checked and reported, before
+    the search improves on it (solve/first.py): the caller can write it at once."""
     rules = build_rules(scenario, ignore)
-    result = solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+    options = options or SolveOptions()
+    checked: CheckResult | None = None
+    if first_roster_wanted(options):
+        def first(interim: SolveResult, interim_checked: CheckResult) -> None:
+            if on_first is not None and interim.roster is not None:
+                report = build_report(scenario, interim.roster, interim_checked, solver=interim.as_dict())
+                report["rules_ignored"] = sorted(ignore)
+                add_fairness_note(scenario, interim.roster, report)
+                on_first(PlanOutcome(scenario, interim, interim_checked, report))
+
+        result, checked = solve_from_first_roster(scenario, options, rules, on_progress, stop, first)
+    else:
+        result = solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
     if result.roster is None:
         return PlanOutcome(scenario, result, None, None)
-    checked = check_roster(scenario, result.roster, rules)
+    checked = checked or check_roster(scenario, result.roster, rules)
     comparison: SolveResult | None = None
     prices: dict[str, int | None] | None = None
     if price and not (stop is not None and stop.is_set()) and not result.interrupted:
@@ -77,6 +95,7 @@ def plan(
         prices = {"objective_with_people": with_people, "objective_ignoring_people": without}
     report = build_report(scenario, result.roster, checked, solver=result.as_dict(), price=prices)
     report["rules_ignored"] = sorted(ignore)
+    add_fairness_note(scenario, result.roster, report)
     if comparison is not None:
         report["comparison_solver"] = comparison.as_dict()
     return PlanOutcome(scenario, result, checked, report, comparison)

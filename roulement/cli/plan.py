@@ -15,6 +15,7 @@ from rich.text import Text
 
 from roulement import service
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
+from roulement.cli.outputs import remove_earlier_outputs
 from roulement.formats.files import write_atomic
 from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
@@ -85,7 +86,8 @@ def plan(
              "own data, with --employee).")] = Audience.PLANNER,
     employee: Annotated[str | None, typer.Option(help="The employee id an employee report is for.")] = None,
 ) -> None:
-    """Plan a roster. Ctrl-C stops the search and keeps the best roster found."""
+    """Plan a roster. A first roster is written within seconds, then improved; Ctrl-C or SIGTERM stops the
+    search and keeps the best roster found."""
     language = next((known for known in LANGS if known == lang), None)
     if language is None:
         fail_input(f"--lang: {lang!r} is not one of en, fr, de")
@@ -102,12 +104,27 @@ def plan(
     stop = threading.Event()
     console.print(f"Planning [bold]{chosen.site.name}[/bold]: {len(chosen.employees)} people, "
                   f"{chosen.horizon.days} days from {chosen.horizon.start}, {_law(chosen)}")
+    removed = remove_earlier_outputs(out)
+    if removed:
+        console.print(f"[dim]removed an earlier run's {', '.join(p.name for p in removed)} from {out}[/dim]",
+                      highlight=False)
+
+    def write_first(first: service.PlanOutcome) -> None:
+        # Written at once, so a stop, a kill or a crash later still leaves a checked roster behind.
+        assert first.roster is not None and first.report is not None
+        service.write_outputs(chosen, first.roster, first.report, out, audience, employee)
+        short = first.report["summary"]["shortfall_person_shifts"]
+        console.print(f"first roster written to {out} after {first.result.wall_time:.1f} s "
+                      f"({short} person-shifts short); searching for a better one", highlight=False)
+
     with Live(view, console=console, refresh_per_second=4, transient=True):
         outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
-                               on_progress=view.update, stop=stop, ignore=ignored, price=price)
+                               on_progress=view.update, stop=stop, ignore=ignored, price=price,
+                               on_first=write_first)
     result = outcome.result
     if outcome.roster is None or outcome.report is None or outcome.checked is None:
-        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
+        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s); "
+                      f"nothing written to {out}.")
         raise typer.Exit(EXIT_VIOLATIONS)
     written = service.write_outputs(chosen, outcome.roster, outcome.report, out, audience, employee)
     summary = outcome.report["summary"]
@@ -124,6 +141,9 @@ def plan(
         warning = result.strategy == "priced-shortfall" or "no roster" in result.note
         style = "yellow" if warning else "dim"
         console.print(f"[{style}]{result.note}[/{style}]", highlight=False)
+    guides = summary.get("fairness_guides") or {}
+    if guides.get("message"):
+        console.print(f"[yellow]{guides['message']}[/yellow]", highlight=False)
     for explanation in result.explanations:
         console.print(f"[yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
     price_line = outcome.report["people"]["price"]

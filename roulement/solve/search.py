@@ -7,11 +7,9 @@ far is returned, never lost.
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +21,7 @@ from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.builder import BuildOptions, ModelBuilder
 from roulement.solve.guides import Guides
+from roulement.solve.signals import stop_on_signals
 
 
 @dataclass
@@ -53,6 +52,10 @@ class SolveOptions:
     guided: bool = True
     # Share of the time after the first lawful roster that the guided step (couples' days off) gets.
     guided_share: float = 0.3
+    # A fresh plan first builds a roster slot by slot (solve/first.py) and searches from it as `start`: a
+    # starting point only, unlike `hint` (which marks a re-plan and turns the guided steps off).
+    first_roster: bool = True
+    start: Roster | None = None
 
 
 @dataclass
@@ -140,25 +143,8 @@ def solve(
     always comes out. Ctrl-C, or `stop`, ends the search with the best roster in hand.
     """
     stop = stop if stop is not None else threading.Event()
-    with _ctrl_c_stops(stop):
+    with stop_on_signals(stop):  # Ctrl-C and SIGTERM stop the search, keeping the roster in hand
         return _solve(scenario, options or SolveOptions(), on_progress, rules, stop)
-
-
-@contextlib.contextmanager
-def _ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
-    """While solving in the main thread, Ctrl-C sets `stop` instead of raising KeyboardInterrupt.
-
-    A KeyboardInterrupt surfaces wherever the main thread happens to be, between two searches as well as in
-    one, and would lose the roster in hand; an event is looked at where the solve can act on it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, lambda number, frame: stop.set())
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _solve(
@@ -173,11 +159,12 @@ def _solve(
     builder = ModelBuilder(
         scenario,
         in_force,
-        BuildOptions(allow_shortfall=options.allow_shortfall, hint=options.hint,
+        BuildOptions(allow_shortfall=options.allow_shortfall,
+                     hint=options.hint if options.hint is not None else options.start,
                      frozen_days=options.frozen_days, frozen=options.frozen, frozen_cells=options.frozen_cells),
     )
     build_time = time.monotonic() - started
-    if options.complete_hint and options.hint is not None:
+    if options.complete_hint and (options.hint is not None or options.start is not None):
         _complete_hint(builder, options, max(0.2 * (options.time_limit - build_time), 1.0))
     if not builder.shortfalls or not options.hard_first:
         left = options.time_limit - (time.monotonic() - started)
