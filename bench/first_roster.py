@@ -73,6 +73,7 @@ def one_run(code: Path, scenario: Path, workers: int, busy: bool, time_limit: fl
     """One `roulement plan`; seconds until roster.csv first appears in --out, and how the run ended."""
     with tempfile.TemporaryDirectory(prefix="first-roster-") as folder:
         out = Path(folder) / "out"
+        # Run from an empty folder: `python -m` puts the working folder first on the path, before PYTHONPATH.
         environment = {**os.environ, "PYTHONPATH": str(code.resolve())}
         neighbour = subprocess.Popen(BUSY) if busy else None
         try:
@@ -80,7 +81,7 @@ def one_run(code: Path, scenario: Path, workers: int, busy: bool, time_limit: fl
             plan = subprocess.Popen(
                 [sys.executable, "-m", "roulement", "plan", str(scenario), "--out", str(out),
                  "--time-limit", str(time_limit), "--workers", str(workers)],
-                env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                env=environment, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             first: float | None = None
             first_short = "-"
             while plan.poll() is None:
@@ -106,7 +107,7 @@ def one_run(code: Path, scenario: Path, workers: int, busy: bool, time_limit: fl
 
 
 def written(args: argparse.Namespace) -> None:
-    scenario = Path(args.scenario)
+    scenario = Path(args.scenario).resolve()
     if not scenario.is_file():
         subprocess.run([sys.executable, "-m", "roulement", "example", "kos", "--out", str(scenario)], check=True,
                        stdout=subprocess.DEVNULL)

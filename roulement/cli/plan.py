@@ -24,6 +24,7 @@ from roulement.report.audience import Audience
 from roulement.report.messages import LANGS
 from roulement.rules.packs import PACKS, all_rules
 from roulement.solve.search import Progress, SolveOptions
+from roulement.solve.signals import stop_on_signals
 
 
 def load_or_example(path: Path | None, default: str = "kos") -> Scenario:
@@ -88,6 +89,15 @@ def plan(
 ) -> None:
     """Plan a roster. A first roster is written within seconds, then improved; Ctrl-C or SIGTERM stops the
     search and keeps the best roster found."""
+    stop = threading.Event()
+    # From the start, not only while solving: a stop while the scenario loads must still clear --out.
+    with stop_on_signals(stop):
+        _plan(scenario, out, time_limit, workers, seed, lang, ignore, price, audience, employee, stop)
+
+
+def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, seed: int, lang: str,
+          ignore: list[str] | None, price: bool, audience: Audience, employee: str | None,
+          stop: threading.Event) -> None:
     language = next((known for known in LANGS if known == lang), None)
     if language is None:
         fail_input(f"--lang: {lang!r} is not one of en, fr, de")
@@ -101,7 +111,6 @@ def plan(
     if audience is not Audience.EMPLOYEE and employee is not None:
         fail_input("--employee only goes with --audience employee")
     view = _ProgressView(time_limit)
-    stop = threading.Event()
     console.print(f"Planning [bold]{chosen.site.name}[/bold]: {len(chosen.employees)} people, "
                   f"{chosen.horizon.days} days from {chosen.horizon.start}, {_law(chosen)}")
     removed = remove_earlier_outputs(out)

@@ -72,6 +72,10 @@ def _first_then_search(
 ) -> tuple[SolveResult, CheckResult | None]:
     started = time.monotonic()
     first = first_roster(scenario, rules, FIRST_ROSTER_SHARE * options.time_limit, options.seed, stop)
+    if stop.is_set():
+        # Stopped before the first roster was whole: a half-built roster is not an answer.
+        return SolveResult(None, "UNKNOWN", None, None, time.monotonic() - started, 0.0, None, 0, True, {}, 0,
+                           strategy=STRATEGY, note="stopped before the first roster was complete"), None
     first_checked = check_roster(scenario, first.roster, rules)
     broken, short, _ = rank(first_checked)
     note = (f"first roster built slot by slot in {first.seconds:.1f} s ({short} person-shifts short, "

@@ -43,13 +43,13 @@ from roulement.rules.plant import NextDayPairs
 
 # Days either side of a candidate day whose shifts the person's rules see: the week around it and the edges of
 # the weeks before and after (weekly rest and maximums); the final check judges the whole horizon.
-WINDOW_DAYS = 9
+WINDOW_DAYS = 7
 # How much one shift above a fair share weighs against one shift behind the hours pace.
 FAIRNESS_WEIGHT = 2.0
 # Continuing a run of the same shift (nights in a block, mornings in a row) is worth this many shifts of pace.
 CONTINUITY_BONUS = 1.2
 # Rounds of "undo what the checker finds, fill again".
-REPAIR_ROUNDS = 3
+REPAIR_ROUNDS = 4
 
 
 @dataclass
@@ -124,9 +124,6 @@ class SlotFiller:
         for slot in demand_slots(scenario):
             self.slots[(slot.day, slot.shift)].append(slot)
         self.order = sorted(scenario.shifts, key=lambda s: (s.start, s.end))
-        self.alone = {e.id: Scenario.model_construct(**{
-            **{name: getattr(scenario, name) for name in Scenario.model_fields}, "employees": [e], "demand": []})
-            for e in scenario.employees}
         self.household = {m: h for h in scenario.households for m in h.members}
         # Peer groups and weights, as the fair-share rule reads them; a person has one group per category.
         self.group_of: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -157,6 +154,8 @@ class SlotFiller:
                     self.safety[(occurrence.day, occurrence.shift)].append((minimum.skill, minimum.min, covering))
         self.people = _People(scenario, self.calendar)
         self.filled: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+        # (person, day) the final check made us undo: not offered again, or the refill would undo the repair.
+        self.barred: set[tuple[str, int]] = set()
         self.checks = 0
 
     def going(self, deadline: float) -> bool:
@@ -178,7 +177,8 @@ class SlotFiller:
 
     def _breaches(self, employee: Employee, assignments: list[Assignment]) -> Counter[str]:
         self.checks += 1
-        timeline = Timeline(self.alone[employee.id], assignments, self.calendar)
+        # The whole scenario, not one person's: rules cache what they work out per scenario (successions).
+        timeline = Timeline(self.scenario, assignments, self.calendar)
         found: Counter[str] = Counter()
         for rule in self.personal:
             found[rule.id] += len(rule.breaches(timeline, employee))
@@ -211,7 +211,7 @@ class SlotFiller:
     # --- choosing ----------------------------------------------------------------------------------------
     def _may_work(self, employee: Employee, day: int, occurrence: Occurrence, slot: Slot) -> bool:
         own = self.people.shift_of[employee.id]
-        if day in own:
+        if day in own or (employee.id, day) in self.barred:
             return False
         yesterday = own.get(day - 1)
         if yesterday is not None and occurrence.shift in self.forbidden_next.get(yesterday[0], set()):
@@ -482,6 +482,7 @@ class SlotFiller:
                     day = day_of.get(date)
                     if day is not None and day in self.people.shift_of[person]:
                         self.unassign(person, day)
+                        self.barred.add((person, day))
                         undone += 1
                         break
         return undone
@@ -508,6 +509,7 @@ def first_roster(
         if time.monotonic() > deadline or filler.stop.is_set() or not filler.undo_breaches():
             break
         filler.fill(deadline)
+        filler.top_up_hours(deadline)
     checked = check_roster(scenario, filler.roster(), [
         r for r in filler.rules if r.mode is RuleMode.HARD and not isinstance(r, Coverage | SafetyMinimums)])
     unlawful = len({v.employee for v in checked.violations})
