@@ -41,6 +41,11 @@ def rank(checked: CheckResult) -> tuple[int, int, int]:
     return sum(1 for v in checked.violations if v.rule not in cover), short, checked.total
 
 
+def _ranked(checked: CheckResult) -> str:
+    broken, short, cost = rank(checked)
+    return f"{broken} rules broken, {short} person-shifts short, cost {cost:,}"
+
+
 def first_result(first: FirstRoster, elapsed: float, note: str, interrupted: bool = False) -> SolveResult:
     return SolveResult(roster=first.roster, status="FEASIBLE", objective=None, bound=None, wall_time=elapsed,
                        build_time=0.0, time_to_best=first.seconds, solutions=1, interrupted=interrupted, terms={},
@@ -105,8 +110,9 @@ def _first_then_search(
     if rank(checked) > rank(first_checked):
         interim.interrupted = searched.interrupted
         interim.wall_time = searched.wall_time
-        interim.note = (f"the search's best roster ({searched.status}) was worse than the first roster, built "
-                        f"slot by slot in {first.seconds:.1f} s, which is kept")
+        interim.note = (f"the search's best roster ({searched.status}; {_ranked(checked)}) was worse than the "
+                        f"first roster ({_ranked(first_checked)}), built slot by slot in {first.seconds:.1f} s, "
+                        f"which is kept")
         return interim, first_checked
     searched.note = "; ".join(filter(None, [f"started from a roster built slot by slot in {first.seconds:.1f} s",
                                             searched.note]))

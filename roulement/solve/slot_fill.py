@@ -48,6 +48,16 @@ WINDOW_DAYS = 7
 FAIRNESS_WEIGHT = 2.0
 # Continuing a run of the same shift (nights in a block, mornings in a row) is worth this many shifts of pace.
 CONTINUITY_BONUS = 1.2
+
+
+def swap_spans(day: int) -> list[tuple[int, int]]:
+    """Spans of days two peers may swap around a day: short ones first, up to a week."""
+    return sorted(((day - back, day - back + length - 1) for length in range(1, 8) for back in range(min(length, 3))),
+                  key=lambda span: span[1] - span[0])
+
+
+# Open places a top-up tries per person and shift added (each one check).
+TOP_UP_TRIES = 40
 # Rounds of "undo what the checker finds, fill again".
 REPAIR_ROUNDS = 4
 
@@ -184,14 +194,19 @@ class SlotFiller:
             found[rule.id] += len(rule.breaches(timeline, employee))
         return found
 
-    def _household_breaches(self, employee: str, day: int, extra: tuple[int, str, str] | None) -> int:
+    def _household_breaches(self, employee: str, day: int, extra: tuple[int, str, str] | None,
+                            instead: list[Assignment] | None = None) -> int:
+        """Breaches of the household's own rules around `day`, with `extra` added to the person's shifts, or
+        with the person's window replaced by `instead`."""
         household = self.household.get(employee)
         if household is None or not self.shared:
             return 0
         members = [self.employees[m] for m in household.members if m in self.employees]
         sub = Scenario.model_construct(**{**{name: getattr(self.scenario, name) for name in Scenario.model_fields},
                                           "employees": members, "demand": [], "households": [household]})
-        assignments = [a for m in members for a in self._window(m.id, day, extra if m.id == employee else None)]
+        assignments = [a for m in members
+                       for a in (instead if instead is not None and m.id == employee
+                                 else self._window(m.id, day, extra if m.id == employee else None))]
         timeline = Timeline(sub, assignments, self.calendar)
         return sum(len(rule.check(timeline)) for rule in self.shared)
 
@@ -368,96 +383,161 @@ class SlotFiller:
                     self.assign(holder.id, day, shift, post.id)
                     break
 
+    def hours_floor(self, employee: Employee) -> int | None:
+        """The fewest minutes to aim at: the contract's minimum, raised to the guided search's hours band when
+        all the person's shifts last the same (the nearest reachable total below target, solve/guides.py)."""
+        low, _, target = self.bounds[employee.id]
+        lengths = {self.calendar.occurrence(slot.day, slot.shift).worked
+                   for slots in self.slots.values() for slot in slots[:1]}
+        if target is None or len(lengths) != 1:
+            return low
+        length = lengths.pop()
+        least = min(target % length, length - target % length)
+        return max(low or 0, target - least)
+
     def top_up_hours(self, deadline: float) -> None:
-        """People below their contract's minimum get shifts where a post may take one more, least staffed first."""
+        """People below their hours floor get shifts where a post may take one more: shifts that count toward
+        no fair share first (nights and Sundays are shared by `balance`), least staffed first."""
         for employee in self.scenario.employees:
-            low = self.bounds[employee.id][0]
-            if low is None or self.people.minutes[employee.id] >= low:
+            floor = self.hours_floor(employee)
+            if floor is None or self.people.minutes[employee.id] >= floor:
                 continue
-            posts = {p.id for p in self.scenario.eligible_posts(employee)}
+            posts = self.eligible_ids[employee.id]
             options = [slot for slots in self.slots.values() for slot in slots if slot.post in posts]
             self.rng.shuffle(options)
-            while self.people.minutes[employee.id] < low and self.going(deadline):
+            while self.people.minutes[employee.id] < floor and self.going(deadline):
                 open_ = [slot for slot in options
                          if slot.day not in self.people.shift_of[employee.id]
                          and (slot.max is None or len(self.filled[(slot.day, slot.shift, slot.post)]) < slot.max)
                          and self._may_work(employee, slot.day, self.calendar.occurrence(slot.day, slot.shift), slot)]
-                open_.sort(key=lambda slot: len(self.filled[(slot.day, slot.shift, slot.post)]) - slot.preferred)
-                for slot in open_:
+                open_.sort(key=lambda slot: (bool(self.categories_of(slot.day, slot.shift)),
+                                             len(self.filled[(slot.day, slot.shift, slot.post)]) - slot.preferred))
+                for slot in open_[:TOP_UP_TRIES]:
                     if self.lawful_with(employee, slot.day, slot.shift, slot.post):
                         self.assign(employee.id, slot.day, slot.shift, slot.post)
                         break
                 else:
                     break
 
+    # --- fair shares: swaps between peers ------------------------------------------------------------------
     def balance(self, deadline: float) -> int:
-        """Move nights and Sundays from whoever carries more than a fair share of their peer group to whoever
-        carries less, then shifts from whoever works above their hours target to whoever works below it, each
-        move kept only if both people's rules allow it. Returns the moves made."""
-        moves = 0
+        """Bring everyone's nights and Sundays into the band of a fair share of their peer group's ([floor(f),
+        floor(f) + 1], f pro rata of the group's total, as the guided search holds them), by swapping two peers'
+        shifts over a few days: cover stays exactly as it was, and a swap is kept only if both people's rules
+        (the checker's) and hours allow it. Returns the swaps made."""
+        swaps = 0
         for category in self.categories:
             groups: dict[tuple[str, ...], list[Employee]] = defaultdict(list)
             for (person, kind), key in self.group_of.items():
                 if kind == category:
                     groups[key].append(self.employees[person])
-            for key, members in groups.items():
-                moves += self._even_out(members, category, key, deadline)
-        return moves
+            for key, members in sorted(groups.items()):
+                swaps += self._even_out(members, category, key, deadline)
+        return swaps
 
-    def _fair(self, employee: Employee, category: str, key: tuple[str, ...]) -> tuple[int, int]:
-        """The band of a fair share: [floor(f), floor(f) + 1] shifts, f pro rata of what the group carries."""
-        share = self.weight[employee.id] * self.group_load[(category, key)] / max(self.group_weight[(category, key)],
-                                                                                   1e-9)
+    def _band(self, employee: Employee, category: str, key: tuple[str, ...]) -> tuple[int, int]:
+        share = self.weight[employee.id] * self.group_load[(category, key)] / max(
+            self.group_weight[(category, key)], 1e-9)
         return math.floor(share + 1e-9), math.floor(share + 1e-9) + 1
+
+    def _outside(self, count: int, band: tuple[int, int]) -> int:
+        return max(count - band[1], 0) + max(band[0] - count, 0)
 
     def _even_out(self, members: list[Employee], category: str, key: tuple[str, ...], deadline: float) -> int:
         def count(employee: Employee) -> int:
             return self.people.category[(employee.id, category)]
 
-        def band(employee: Employee) -> tuple[int, int]:
-            return self._fair(employee, category, key)
-
-        def counts(day: int, shift: str) -> bool:
-            return category in self.categories_of(day, shift)
-
-        moves = 0
-        tried: set[tuple[str, int, str]] = set()
+        swaps = 0
+        stuck: set[tuple[str, str]] = set()
         while self.going(deadline):
-            heavy = [e for e in members if count(e) > band(e)[1]]
-            light = sorted((e for e in members if count(e) < band(e)[1]), key=lambda e: count(e) - band(e)[0])
-            if not heavy or not light:
+            bands = {e.id: self._band(e, category, key) for e in members}
+            pairs = [(giver, taker) for giver in members if count(giver) > bands[giver.id][0]
+                     for taker in members if count(taker) < bands[taker.id][1] and taker is not giver
+                     and (self._outside(count(giver), bands[giver.id]) or self._outside(count(taker), bands[taker.id]))
+                     and (giver.id, taker.id) not in stuck]
+            if not pairs:
                 break
-            moved = False
-            for giver in sorted(heavy, key=lambda e: band(e)[1] - count(e)):
-                for day, (shift, post) in sorted(self.people.shift_of[giver.id].items()):
-                    if not counts(day, shift) or (giver.id, day, shift) in tried:
-                        continue
-                    low = self.bounds[giver.id][0]
-                    if low is not None and self.people.minutes[giver.id] - self.calendar.occurrence(
-                            day, shift).worked < low:
-                        continue
-                    tried.add((giver.id, day, shift))
-                    taker = self._taker(light, day, shift, post)
-                    if taker is not None:
-                        self.unassign(giver.id, day)
-                        self.assign(taker.id, day, shift, post)
-                        moves += 1
-                        moved = True
-                        break
-                if moved:
-                    break
-            if not moved:
-                break
-        return moves
+            pairs.sort(key=lambda pair: -(count(pair[0]) / max(self.weight[pair[0].id], 1e-9)
+                                          - count(pair[1]) / max(self.weight[pair[1].id], 1e-9)))
+            giver, taker = pairs[0]
+            if self._swap_toward(giver, taker, category, bands):
+                swaps += 1
+            else:
+                stuck.add((giver.id, taker.id))
+        return swaps
 
-    def _taker(self, light: list[Employee], day: int, shift: str, post: str) -> Employee | None:
-        occurrence = self.calendar.occurrence(day, shift)
-        slot = next(s for s in self.slots[(day, shift)] if s.post == post)
-        for employee in light:
-            if (post in self.eligible_ids[employee.id] and self._may_work(employee, day, occurrence, slot)
-                    and self.lawful_with(employee, day, shift, post)):
-                return employee
-        return None
+    def _swap_toward(self, giver: Employee, taker: Employee, category: str,
+                     bands: dict[str, tuple[int, int]]) -> bool:
+        """Swap the two people's shifts over a span of one to three days around a shift of the category the
+        giver works, if that brings them nearer their bands and both stay lawful."""
+        mine, theirs = self.people.shift_of[giver.id], self.people.shift_of[taker.id]
+        before = (self._outside(self.people.category[(giver.id, category)], bands[giver.id])
+                  + self._outside(self.people.category[(taker.id, category)], bands[taker.id]))
+        for day in sorted(mine):
+            if category not in self.categories_of(day, mine[day][0]):
+                continue
+            for first, last in swap_spans(day):
+                span = range(max(first, 0), min(last, self.days - 1) + 1)
+                given = {d: mine[d] for d in span if d in mine}
+                taken = {d: theirs[d] for d in span if d in theirs}
+                delta = (sum(1 for d, (sh, _) in given.items() if category in self.categories_of(d, sh))
+                         - sum(1 for d, (sh, _) in taken.items() if category in self.categories_of(d, sh)))
+                if delta <= 0:
+                    continue
+                after = (self._outside(self.people.category[(giver.id, category)] - delta, bands[giver.id])
+                         + self._outside(self.people.category[(taker.id, category)] + delta, bands[taker.id]))
+                if after >= before or not self._may_exchange(giver, taker, span, given, taken):
+                    continue
+                self._exchange(giver, taker, span, given, taken)
+                return True
+        return False
+
+    def _may_exchange(self, giver: Employee, taker: Employee, span: range, given: dict[int, tuple[str, str]],
+                      taken: dict[int, tuple[str, str]]) -> bool:
+        for person, gets, loses in ((taker, given, taken), (giver, taken, given)):
+            minutes = (self.people.minutes[person.id]
+                       + sum(self.calendar.occurrence(d, sh).worked for d, (sh, _) in gets.items())
+                       - sum(self.calendar.occurrence(d, sh).worked for d, (sh, _) in loses.items()))
+            low, high, _ = self.bounds[person.id]
+            floor = self.hours_floor(person)
+            if (high is not None and minutes > high) or (low is not None and minutes < low) or (
+                    floor is not None and self.people.minutes[person.id] >= floor > minutes):
+                return False
+            for d, (shift, post) in gets.items():
+                slot = next(s for s in self.slots[(d, shift)] if s.post == post)
+                if (post not in self.eligible_ids[person.id] or (person.id, d) in self.barred
+                        or not all(rule.permits(person, self.calendar.occurrence(d, shift), self.scenario.post(post))
+                                   for rule in self.permitting)) or slot is None:
+                    return False
+        centre = span[len(span) // 2]
+        for person, gets in ((taker, given), (giver, taken)):
+            own = self.people.shift_of[person.id]
+            dates = self.calendar.dates
+            kept = [Assignment(person.id, dates[d], sh, po) for d, (sh, po) in own.items()
+                    if abs(d - centre) <= WINDOW_DAYS and d not in span]
+            new = kept + [Assignment(person.id, dates[d], sh, po) for d, (sh, po) in gets.items()]
+            now = kept + [Assignment(person.id, dates[d], sh, po) for d, (sh, po) in own.items() if d in span]
+            after = self._breaches(person, new)
+            if any(after.values()):
+                before = self._breaches(person, now)
+                if any(n > before[rule] for rule, n in after.items()):
+                    return False
+            if person.id in self.household and self.shared and (
+                    self._household_breaches(person.id, centre, None, new)
+                    > self._household_breaches(person.id, centre, None, now)):
+                return False
+        return True
+
+    def _exchange(self, giver: Employee, taker: Employee, span: range, given: dict[int, tuple[str, str]],
+                  taken: dict[int, tuple[str, str]]) -> None:
+        for day in given:
+            self.unassign(giver.id, day)
+        for day in taken:
+            self.unassign(taker.id, day)
+        for day, (shift, post) in given.items():
+            self.assign(taker.id, day, shift, post)
+        for day, (shift, post) in taken.items():
+            self.assign(giver.id, day, shift, post)
 
     def roster(self) -> Roster:
         dates = self.calendar.dates
@@ -503,6 +583,7 @@ def first_roster(
     deadline = started + seconds
     filler = SlotFiller(scenario, rules, seed, stop)
     filler.fill(deadline)
+    filler.balance(deadline)
     filler.top_up_hours(deadline)
     filler.balance(deadline)
     for _ in range(REPAIR_ROUNDS):
