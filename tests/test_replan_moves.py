@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from roulement.analyse.disruption import DateRange, add_absence
+from roulement.model.edits import DateRange, add_absence
 from roulement.check import check_roster
 from roulement.rules.packs import build_rules
 from roulement.solve import SolveOptions

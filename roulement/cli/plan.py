@@ -21,6 +21,7 @@ from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
 from roulement.model.scenario import Scenario
 from roulement.report.audience import Audience
+from roulement.report.html import render_html
 from roulement.report.messages import LANGS
 from roulement.rules.packs import PACKS, all_rules
 from roulement.solve.search import Progress, SolveOptions
@@ -153,7 +154,7 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
     guides = summary.get("fairness_guides") or {}
     if guides.get("message"):
         console.print(f"[yellow]{guides['message']}[/yellow]", highlight=False)
-    for explanation in result.explanations:
+    for explanation in outcome.explanations:
         console.print(f"[yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
     price_line = outcome.report["people"]["price"]
     if price_line["objective_ignoring_people"] is not None and price_line["objective_with_people"] is not None:
@@ -178,10 +179,9 @@ def check(
         loaded = load_roster(roster, chosen)
     except RosterError as error:
         fail_input(error.problems)
-    checked, document = service.audit(chosen, loaded)
+    audited = service.audit(chosen, loaded)
+    checked, document = audited.checked, audited.report
     if report is not None:
-        from roulement.report.html import render_html
-
         content = render_html(chosen, loaded, document) if report.suffix == ".html" else json.dumps(
             document, indent=2, ensure_ascii=False)
         write_atomic(report, content)

@@ -20,6 +20,7 @@ from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Post, RuleMode, Scenario
 from roulement.rules.base import Literal, Rule, Terms
+from roulement.solve.runtime import narrow
 
 T = TypeVar("T")
 
@@ -44,6 +45,9 @@ class BuildOptions:
     frozen: Roster | None = None
     # (employee, day) cells frozen to `frozen` as well: a re-plan's neighbourhood leaves the rest as published.
     frozen_cells: set[tuple[str, int]] = field(default_factory=set)
+    # A roster the search starts from, hinted like `hint`, but on a fresh plan (the first roster built slot by
+    # slot, solve/first.py): the guided steps still apply, as they do not to a re-plan's `hint`.
+    start: Roster | None = None
 
 
 class ModelBuilder:
@@ -130,10 +134,11 @@ class ModelBuilder:
         return {(a.employee, (a.date - start).days): (a.shift, a.post) for a in self.options.frozen}
 
     def _apply_hint(self) -> None:
-        if self.options.hint is None:
+        hint = self.options.hint if self.options.hint is not None else self.options.start
+        if hint is None:
             return
         chosen: set[tuple[str, int, str, str]] = {
-            (a.employee, (a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in self.options.hint
+            (a.employee, (a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in hint
         }
         worked = {(e, d, s) for e, d, s, _ in chosen}
         for key, literal in self._works.items():
@@ -227,8 +232,7 @@ class ModelBuilder:
         the same model instead of building a second one.
         """
         for variable, bound in self.shortfalls:
-            domain = self.model.proto.variables[variable.index].domain
-            domain[0], domain[1] = 0, bound if allowed else 0
+            narrow(self.model, variable.index, 0, bound if allowed else 0)
 
     # --- reading back ----------------------------------------------------------------------------------
     def objective_expression(self) -> Any:
