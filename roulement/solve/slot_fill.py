@@ -509,6 +509,15 @@ class SlotFiller:
                         or not all(rule.permits(person, self.calendar.occurrence(d, shift), self.scenario.post(post))
                                    for rule in self.permitting)) or slot is None:
                     return False
+        for person, gets in ((taker, given), (giver, taken)):
+            # Successions at the span's edges (rotation, rest between shifts as the rules forbid them): cheap
+            # to see here, and most swaps that fail, fail there.
+            own = self.people.shift_of[person.id]
+            before, after = own.get(span[0] - 1), own.get(span[-1] + 1)
+            first, last = gets.get(span[0]), gets.get(span[-1])
+            if (before is not None and first is not None and first[0] in self.forbidden_next.get(before[0], set())) or (
+                    last is not None and after is not None and after[0] in self.forbidden_next.get(last[0], set())):
+                return False
         centre = span[len(span) // 2]
         for person, gets in ((taker, given), (giver, taken)):
             own = self.people.shift_of[person.id]
