@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from roulement.model.edits import DateRange, add_absence
 from roulement.check import check_roster
+from roulement.model.edits import DateRange, add_absence
 from roulement.rules.packs import build_rules
 from roulement.solve import SolveOptions
 from roulement.solve.replan import KeepPublished, changes_csv, roster_changes, summarise_changes

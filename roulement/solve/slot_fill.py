@@ -419,6 +419,55 @@ class SlotFiller:
                 else:
                     break
 
+    def close_by_moves(self, deadline: float) -> int:
+        """A post still short takes someone from another post on the same shift, whose place a larger pool
+        then fills: a move on the same shift changes nobody's hours or rest. Returns the places closed."""
+        closed = 0
+        for (day, shift), slots in sorted(self.slots.items()):
+            for slot in slots:
+                while len(self.filled[(day, shift, slot.post)]) < slot.min and self.going(deadline):
+                    if not self._move_into(slot):
+                        break
+                    closed += 1
+        return closed
+
+    def _move_into(self, slot: Slot) -> bool:
+        day, shift = slot.day, slot.shift
+        occurrence = self.calendar.occurrence(day, shift)
+        post = self.scenario.post(slot.post)
+        for other in self.slots[(day, shift)]:
+            if other.post == slot.post:
+                continue
+            for person in list(self.filled[(day, shift, other.post)]):
+                employee = self.employees[person]
+                if slot.post not in self.eligible_ids[person] or not all(
+                        rule.permits(employee, occurrence, post) for rule in self.permitting):
+                    continue
+                self.unassign(person, day)
+                self.assign(person, day, shift, slot.post)
+                if self._candidates(other, other.min):
+                    return True
+                self.unassign(person, day)
+                self.assign(person, day, shift, other.post)
+        # Someone on another shift that day, if their rules allow the change and their place can be filled.
+        for (other_day, other_shift), others in self.slots.items():
+            if other_day != day or other_shift == shift:
+                continue
+            for other in others:
+                for person in list(self.filled[(day, other_shift, other.post)]):
+                    employee = self.employees[person]
+                    if slot.post not in self.eligible_ids[person] or not all(
+                            rule.permits(employee, occurrence, post) for rule in self.permitting):
+                        continue
+                    self.unassign(person, day)
+                    if self.lawful_with(employee, day, shift, slot.post):
+                        self.assign(person, day, shift, slot.post)
+                        if self._candidates(other, other.min):
+                            return True
+                        self.unassign(person, day)
+                    self.assign(person, day, other_shift, other.post)
+        return False
+
     # --- fair shares: swaps between peers ------------------------------------------------------------------
     def balance(self, deadline: float) -> int:
         """Bring everyone's nights and Sundays into the band of a fair share of their peer group's ([floor(f),
@@ -504,19 +553,19 @@ class SlotFiller:
                     floor is not None and self.people.minutes[person.id] >= floor > minutes):
                 return False
             for d, (shift, post) in gets.items():
-                slot = next(s for s in self.slots[(d, shift)] if s.post == post)
                 if (post not in self.eligible_ids[person.id] or (person.id, d) in self.barred
                         or not all(rule.permits(person, self.calendar.occurrence(d, shift), self.scenario.post(post))
-                                   for rule in self.permitting)) or slot is None:
+                                   for rule in self.permitting)):
                     return False
         for person, gets in ((taker, given), (giver, taken)):
             # Successions at the span's edges (rotation, rest between shifts as the rules forbid them): cheap
             # to see here, and most swaps that fail, fail there.
             own = self.people.shift_of[person.id]
-            before, after = own.get(span[0] - 1), own.get(span[-1] + 1)
+            edge_in, edge_out = own.get(span[0] - 1), own.get(span[-1] + 1)
             first, last = gets.get(span[0]), gets.get(span[-1])
-            if (before is not None and first is not None and first[0] in self.forbidden_next.get(before[0], set())) or (
-                    last is not None and after is not None and after[0] in self.forbidden_next.get(last[0], set())):
+            if (edge_in is not None and first is not None and first[0] in self.forbidden_next.get(edge_in[0], set())
+                    ) or (last is not None and edge_out is not None
+                          and edge_out[0] in self.forbidden_next.get(last[0], set())):
                 return False
         centre = span[len(span) // 2]
         for person, gets in ((taker, given), (giver, taken)):
@@ -592,6 +641,7 @@ def first_roster(
     deadline = started + seconds
     filler = SlotFiller(scenario, rules, seed, stop)
     filler.fill(deadline)
+    filler.close_by_moves(deadline)
     filler.balance(deadline)
     filler.top_up_hours(deadline)
     filler.balance(deadline)
@@ -599,6 +649,7 @@ def first_roster(
         if time.monotonic() > deadline or filler.stop.is_set() or not filler.undo_breaches():
             break
         filler.fill(deadline)
+        filler.close_by_moves(deadline)
         filler.top_up_hours(deadline)
     else:
         filler.undo_breaches()  # what the refills broke again is left short: a gap, reported, not a breach
