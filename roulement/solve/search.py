@@ -71,13 +71,15 @@ def _hard_then_priced(search: SearchContext) -> SolveResult:
         if builder.shortfalls:
             result.strategy = "priced-shortfall"
         return result
+    # A completed hint with every minimum met starts the hard phase; one with gaps, the priced phase.
+    covered = completed is not None and all(completed.value(slack) == 0 for slack, _ in builder.shortfalls)
     builder.allow_shortfalls(False)
     give_up = build_time + HARD_PHASE_SHARE * (options.time_limit - build_time)
-    first = _phase(search, options.time_limit - build_time, give_up)
+    first = _phase(search, options.time_limit - build_time, give_up, completed if covered else None)
     if first.roster is not None or first.interrupted:
         return first
     builder.allow_shortfalls(True)
-    second = _phase(search, options.time_limit - search.elapsed(), None)
+    second = _phase(search, options.time_limit - search.elapsed(), None, None if covered else completed)
     second.strategy = "priced-shortfall"
     proven = "proven" if first.status == "INFEASIBLE" else "none found in time"
     second.note = f"no roster meets every minimum ({proven}); shortfalls are priced and reported"
