@@ -14,10 +14,14 @@ the horizon day by day and shift by shift (in order of start time) and fills eac
   behind their contract's hours pace, then the one continuing a run of the same shift; safety-skill holders
   are preferred while a safety minimum is not met for that shift.
 
-Then everyone below their contract's minimum hours is topped up where a post may take one more, and the whole
-roster goes through the independent checker: whatever a person's or household's rule still finds is undone
-(the slot is left short, to be reported), and the short slots are filled again. The result is a proposal for
-CP-SAT to start from (`search`), judged by the checker like every roster; its gaps are reported, never hidden.
+Then a post still short takes someone from another post or shift whose place a larger pool fills; peers swap
+their shifts over one to seven days until each one's nights and Sundays lie in the band of a fair share of
+their group's ([floor(f), floor(f) + 1], as the guided search holds them); everyone below their hours floor
+(the contract's minimum, or the guided search's hours band) is topped up where a post may take one more; and
+the whole roster goes through the independent checker: whatever a person's or household's rule still finds
+is undone (the slot is left short, to be reported), and the short slots are filled again. The result is a
+proposal for CP-SAT to start from (`solve/first.py`), judged by the checker like every roster; its gaps are
+reported, never hidden.
 """
 
 from __future__ import annotations
