@@ -640,21 +640,24 @@ def first_roster(
 ) -> FirstRoster:
     """A complete roster in seconds, short where the rules or the people ran out; see the module docstring.
 
-    Past `seconds`, or once `stop` is set, each pass ends where it is: the roster is then shorter, never lost."""
+    Filling, topping up hours and undoing what the checker finds always run to their end (a roster cut short
+    there would break rules); past `seconds` the optional passes (moves, fair-share swaps) are skipped. Once
+    `stop` is set every pass ends where it is: the caller then has no roster to show."""
     started = time.monotonic()
     deadline = started + seconds
+    whole = math.inf  # the passes a lawful roster needs
     filler = SlotFiller(scenario, rules, seed, stop)
-    filler.fill(deadline)
+    filler.fill(whole)
     filler.close_by_moves(deadline)
     filler.balance(deadline)
-    filler.top_up_hours(deadline)
+    filler.top_up_hours(whole)
     filler.balance(deadline)
     for _ in range(REPAIR_ROUNDS):
-        if time.monotonic() > deadline or filler.stop.is_set() or not filler.undo_breaches():
+        if filler.stop.is_set() or not filler.undo_breaches():
             break
-        filler.fill(deadline)
+        filler.fill(whole)
         filler.close_by_moves(deadline)
-        filler.top_up_hours(deadline)
+        filler.top_up_hours(whole)
     else:
         filler.undo_breaches()  # what the refills broke again is left short: a gap, reported, not a breach
     checked = check_roster(scenario, filler.roster(), [
