@@ -332,8 +332,8 @@ def test_replan_command_writes_changes_csv(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "full re-solve from scratch:" in result.output.replace("\n", " ")
     lines = (tmp_path / "out" / "changes.csv").read_text().splitlines()
-    assert lines[0] == "employee,date,before,after"
-    assert any(line.startswith(f"{sick},{day(4)},") and line.endswith(",") for line in lines[1:])
+    assert lines[0] == "employee,date,before,after,before_post,after_post"
+    assert any(line.startswith(f"{sick},{day(4)},") and line.split(",")[3] == "" for line in lines[1:])
     assert "change" in (tmp_path / "out" / "summary.txt").read_text()
 
 

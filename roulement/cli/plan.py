@@ -24,6 +24,7 @@ from roulement.cli.app import (
     json_only,
     print_json,
 )
+from roulement.cli.outputs import remove_earlier_outputs
 from roulement.formats.files import write_atomic
 from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
@@ -33,6 +34,7 @@ from roulement.report.html import render_html
 from roulement.report.messages import LANGS
 from roulement.rules.packs import PACKS, all_rules
 from roulement.solve.search import Progress, SolveOptions
+from roulement.solve.signals import stop_on_signals
 
 
 def load_or_example(path: Path | None, default: str = "kos") -> Scenario:
@@ -96,16 +98,21 @@ def plan(
     employee: Annotated[str | None, typer.Option(help="The employee id an employee report is for.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """Plan a roster. Ctrl-C stops the search and keeps the best roster found."""
-    with json_only(as_json):
-        code, document = _plan(scenario, out, time_limit, workers, seed, lang, ignore, price, audience, employee)
+    """Plan a roster. A first roster is written within seconds, then improved; Ctrl-C or SIGTERM stops the
+    search and keeps the best roster found."""
+    stop = threading.Event()
+    # From the start, not only while solving: a stop while the scenario loads must still clear --out.
+    with stop_on_signals(stop), json_only(as_json):
+        code, document = _plan(scenario, out, time_limit, workers, seed, lang, ignore, price, audience, employee,
+                               stop)
     if as_json:
         print_json(document)
     raise typer.Exit(code)
 
 
 def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, seed: int, lang: str,
-          ignore: list[str] | None, price: bool, audience: Audience, employee: str | None) -> tuple[int, Any]:
+          ignore: list[str] | None, price: bool, audience: Audience, employee: str | None,
+          stop: threading.Event) -> tuple[int, Any]:
     language = next((known for known in LANGS if known == lang), None)
     if language is None:
         fail_input(f"--lang: {lang!r} is not one of en, fr, de")
@@ -119,15 +126,29 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
     if audience is not Audience.EMPLOYEE and employee is not None:
         fail_input("--employee only goes with --audience employee")
     view = _ProgressView(time_limit)
-    stop = threading.Event()
     console.print(f"Planning [bold]{chosen.site.name}[/bold]: {len(chosen.employees)} people, "
                   f"{chosen.horizon.days} days from {chosen.horizon.start}, {_law(chosen)}")
+    removed = remove_earlier_outputs(out)
+    if removed:
+        console.print(f"[dim]removed an earlier run's {', '.join(p.name for p in removed)} from {out}[/dim]",
+                      highlight=False)
+
+    def write_first(first: service.PlanOutcome) -> None:
+        # Written at once, so a stop, a kill or a crash later still leaves a checked roster behind.
+        assert first.roster is not None and first.report is not None
+        service.write_outputs(chosen, first.roster, first.report, out, audience, employee)
+        short = first.report["summary"]["shortfall_person_shifts"]
+        console.print(f"first roster written to {out} after {first.result.wall_time:.1f} s "
+                      f"({short} person-shifts short); searching for a better one", highlight=False)
+
     with Live(view, console=console, refresh_per_second=4, transient=True):
         outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
-                               on_progress=view.update, stop=stop, ignore=ignored, price=price)
+                               on_progress=view.update, stop=stop, ignore=ignored, price=price,
+                               on_first=write_first)
     result = outcome.result
     if outcome.roster is None or outcome.report is None or outcome.checked is None:
-        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
+        console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s); "
+                      f"nothing written to {out}.")
         return EXIT_VIOLATIONS, {"status": result.status, "wall_time": result.wall_time, "roster": None}
     written = service.write_outputs(chosen, outcome.roster, outcome.report, out, audience, employee)
     summary = outcome.report["summary"]
@@ -144,6 +165,9 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
         warning = result.strategy == "priced-shortfall" or "no roster" in result.note
         style = "yellow" if warning else "dim"
         console.print(f"[{style}]{result.note}[/{style}]", highlight=False)
+    guides = summary.get("fairness_guides") or {}
+    if guides.get("message"):
+        console.print(f"[yellow]{guides['message']}[/yellow]", highlight=False)
     for explanation in outcome.explanations:
         console.print(f"[yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
     price_line = outcome.report["people"]["price"]

@@ -63,6 +63,7 @@ class Calendar:
         self.night_end = scenario.site.night_end or night_end
         self.night_shift_min_minutes = round(60 * (scenario.site.night_shift_min_hours or night_hours))
         self._occurrences: dict[tuple[int, str], Occurrence] = {}
+        self._midnights: dict[int, int] = {}
 
     @property
     def days(self) -> int:
@@ -76,8 +77,11 @@ class Calendar:
 
     def local_midnight(self, day: int) -> int:
         """Minute of local midnight at the start of a day index (may lie outside the horizon)."""
-        date = self.scenario.horizon.start + dt.timedelta(days=day)
-        return self.minute(dt.datetime.combine(date, dt.time(0)))
+        found = self._midnights.get(day)
+        if found is None:  # the checker asks for the same midnights once per person and rule: worked out once
+            date = self.scenario.horizon.start + dt.timedelta(days=day)
+            found = self._midnights[day] = self.minute(dt.datetime.combine(date, dt.time(0)))
+        return found
 
     def occurrence(self, day: int, shift_id: str) -> Occurrence:
         key = (day, shift_id)

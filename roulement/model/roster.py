@@ -120,7 +120,9 @@ class Timeline:
 
     def worked_between(self, employee: str, start: int, end: int) -> int:
         """Minutes of work by `employee` inside [start, end), clipping intervals at the edges."""
-        return sum(_clipped_work(item, start, end) for item in self.by_employee.get(employee, []))
+        # Items wholly outside the span are skipped before any arithmetic: rules ask this once per day and week.
+        return sum(_clipped_work(item, start, end) for item in self.by_employee.get(employee, [])
+                   if item.occurrence.end > start and item.occurrence.start < end)
 
     def items_as_assignments(self) -> list[Assignment]:
         return [item.assignment for item in self.items]

@@ -11,6 +11,7 @@ from typing import Any
 
 from roulement.analyse.explain import explain_infeasibility as find_conflicts
 from roulement.analyse.fairness import price_on_common_terms
+from roulement.analyse.fairness_guides import add_fairness_note
 from roulement.check.checker import CheckResult, check_roster
 from roulement.examples.kos import EXAMPLES
 from roulement.formats.files import write_all_atomic
@@ -24,6 +25,7 @@ from roulement.report.html import render_html
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve import search
+from roulement.solve.first import first_roster_wanted, solve_from_first_roster
 from roulement.solve.search import Progress, SolveOptions, SolveResult
 
 
@@ -90,19 +92,34 @@ def plan(
     stop: threading.Event | None = None,
     ignore: frozenset[str] = frozenset(),
     price: bool = False,
+    on_first: Callable[[PlanOutcome], None] | None = None,
 ) -> PlanOutcome:
     """Solve, then judge the roster with the independent checker and build the report from it.
 
     `ignore` leaves rule packs out of both the solve and the judgement (`people`: plan as if nobody had a
     household). `price` runs a second solve, with the same options, with the people pack flipped (ignored if
-    it was in force, in force if it was ignored), so the report can set both costs side by side."""
+    it was in force, in force if it was ignored), so the report can set both costs side by side.
+
+    A fresh plan first builds a roster slot by slot and gives it to `on_first`, checked and reported, before
+    the search improves on it (solve/first.py): the caller can write it at once."""
     options = options or SolveOptions()
     rules = build_rules(scenario, ignore)
-    result = search.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+    checked: CheckResult | None = None
+    if first_roster_wanted(options):
+        def first(interim: SolveResult, interim_checked: CheckResult) -> None:
+            if on_first is not None and interim.roster is not None:
+                report = build_report(scenario, interim.roster, interim_checked, solver=interim.as_dict())
+                report["rules_ignored"] = sorted(ignore)
+                add_fairness_note(scenario, interim.roster, report)
+                on_first(PlanOutcome(scenario, interim, interim_checked, report))
+
+        result, checked = solve_from_first_roster(scenario, options, rules, on_progress, stop, first)
+    else:
+        result = search.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
     explanations = explained(result, scenario, rules, options)
     if result.roster is None:
         return PlanOutcome(scenario, result, None, None, explanations=explanations)
-    checked = check_roster(scenario, result.roster, rules)
+    checked = checked or check_roster(scenario, result.roster, rules)
     comparison: SolveResult | None = None
     prices: dict[str, int | None] | None = None
     if price and not (stop is not None and stop.is_set()) and not result.interrupted:
@@ -116,6 +133,7 @@ def plan(
         prices = {"objective_with_people": with_people, "objective_ignoring_people": without}
     report = build_report(scenario, result.roster, checked, solver=result.as_dict(), price=prices)
     report["rules_ignored"] = sorted(ignore)
+    add_fairness_note(scenario, result.roster, report)
     if comparison is not None:
         report["comparison_solver"] = comparison.as_dict()
     return PlanOutcome(scenario, result, checked, report, comparison, explanations)

@@ -45,6 +45,9 @@ class BuildOptions:
     frozen: Roster | None = None
     # (employee, day) cells frozen to `frozen` as well: a re-plan's neighbourhood leaves the rest as published.
     frozen_cells: set[tuple[str, int]] = field(default_factory=set)
+    # A roster the search starts from, hinted like `hint`, but on a fresh plan (the first roster built slot by
+    # slot, solve/first.py): the guided steps still apply, as they do not to a re-plan's `hint`.
+    start: Roster | None = None
 
 
 class ModelBuilder:
@@ -131,10 +134,11 @@ class ModelBuilder:
         return {(a.employee, (a.date - start).days): (a.shift, a.post) for a in self.options.frozen}
 
     def _apply_hint(self) -> None:
-        if self.options.hint is None:
+        hint = self.options.hint if self.options.hint is not None else self.options.start
+        if hint is None:
             return
         chosen: set[tuple[str, int, str, str]] = {
-            (a.employee, (a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in self.options.hint
+            (a.employee, (a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in hint
         }
         worked = {(e, d, s) for e, d, s, _ in chosen}
         for key, literal in self._works.items():

@@ -42,6 +42,8 @@ class SolveOptions(BuildOptions):
     guided: bool = True
     # Share of the time after the first lawful roster that the guided step (couples' days off) gets.
     guided_share: float = 0.3
+    # A fresh plan first builds a roster slot by slot and searches from it as `start` (solve/first.py).
+    first_roster: bool = True
 
 
 class Explains(Protocol):

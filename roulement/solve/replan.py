@@ -25,6 +25,7 @@ from roulement.rules.base import Cost, Encoder, PerEmployeeRule, Rule, Violation
 from roulement.rules.contract import ContractHours
 from roulement.rules.core import SHORTFALL_TERM, Coverage, SafetyMinimums
 from roulement.rules.packs import build_rules
+from roulement.solve.first import rank
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
 
 CHANGES_TERM = "changes"
@@ -40,8 +41,11 @@ class KeepPublished(Rule):
     mode = RuleMode.SOFT
 
     def __init__(self, published: Roster, first: dt.date, weight: int = 20, near_days: int = 7,
-                 near_factor: int = 4) -> None:
+                 near_factor: int = 4, move_weight: int = 2) -> None:
         self.published = {(a.employee, a.date): a.shift for a in published}
+        self.published_post = {(a.employee, a.date): a.post for a in published}
+        # Another post on the same shift is a change the person is told of (changes.csv), priced lightly.
+        self.move_weight = move_weight
         self.first = first
         self.weight = weight
         self.near_days = near_days
@@ -60,12 +64,18 @@ class KeepPublished(Rule):
 
     def cost(self, timeline: Timeline) -> list[Cost]:
         after = {(item.employee, item.date): item.shift for item in timeline.items}
+        posts = {(item.employee, item.date): item.post for item in timeline.items}
         costs = []
         for key in sorted(set(after) | set(self.published)):
             before, now = self.published.get(key), after.get(key)
-            if self.first <= key[1] <= timeline.scenario.horizon.end and before != now:
+            if not self.first <= key[1] <= timeline.scenario.horizon.end:
+                continue
+            if before != now:
                 costs.append(Cost(CHANGES_TERM, self.price(key[1]), key[0], (key[1],),
                                   f"{before or 'off'} -> {now or 'off'}"))
+            elif before is not None and self.move_weight and posts.get(key) != self.published_post.get(key):
+                costs.append(Cost(CHANGES_TERM, self.move_weight, key[0], (key[1],),
+                                  f"{before} at {self.published_post.get(key)} -> {posts.get(key)}"))
         return costs
 
     def encode(self, encoder: Encoder) -> None:
@@ -81,6 +91,13 @@ class KeepPublished(Rule):
                 # Working the published shift keeps it; anything else (off, or another shift) changes it.
                 literal = encoder.works(employee.id, day, shift)
                 encoder.add_cost(CHANGES_TERM, [] if literal is None else [(-price, literal)], constant=price)
+                if literal is None or not self.move_weight:
+                    continue
+                # The published shift at another post: a move.
+                post = self.published_post[(employee.id, calendar.dates[day])]
+                held = encoder.assigned(employee.id, day, shift, post)
+                moved = [(self.move_weight, literal)] + ([] if held is None else [(-self.move_weight, held)])
+                encoder.add_cost(CHANGES_TERM, moved)
 
 
 def credit_lost_hours(scenario: Scenario, published: Roster) -> Scenario:
@@ -138,6 +155,13 @@ class Change:
     date: dt.date
     before: str | None  # shift code, None = off
     after: str | None
+    before_post: str | None = None
+    after_post: str | None = None
+
+    @property
+    def moved(self) -> bool:
+        """Same shift, another post: the person is moved, and must be told."""
+        return self.before is not None and self.before == self.after and self.before_post != self.after_post
 
     @property
     def called_in(self) -> bool:
@@ -146,16 +170,22 @@ class Change:
 
 
 def roster_changes(before: Roster, after: Roster, first: dt.date, last: dt.date) -> list[Change]:
-    """Every (person, day) in first..last whose shift differs (a different post on the same shift is no change)."""
-    old = {(a.employee, a.date): a.shift for a in before if first <= a.date <= last}
-    new = {(a.employee, a.date): a.shift for a in after if first <= a.date <= last}
-    return [Change(employee, day, old.get((employee, day)), new.get((employee, day)))
-            for employee, day in sorted(set(old) | set(new)) if old.get((employee, day)) != new.get((employee, day))]
+    """Every (person, day) in first..last whose shift or post differs (a move to another post on the same
+    shift is a change too: the person must be told)."""
+    old = {(a.employee, a.date): (a.shift, a.post) for a in before if first <= a.date <= last}
+    new = {(a.employee, a.date): (a.shift, a.post) for a in after if first <= a.date <= last}
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        was, now = old.get(key, (None, None)), new.get(key, (None, None))
+        if was != now:
+            changes.append(Change(key[0], key[1], was[0], now[0], was[1], now[1]))
+    return changes
 
 
 def changes_csv(changes: list[Change]) -> str:
-    lines = ["employee,date,before,after"]
-    lines += [f"{c.employee},{c.date.isoformat()},{c.before or ''},{c.after or ''}" for c in changes]
+    lines = ["employee,date,before,after,before_post,after_post"]
+    lines += [f"{c.employee},{c.date.isoformat()},{c.before or ''},{c.after or ''},{c.before_post or ''},"
+              f"{c.after_post or ''}" for c in changes]
     return "\n".join(lines) + "\n"
 
 
@@ -168,8 +198,10 @@ def summarise_changes(changes: list[Change], first: dt.date) -> str:
            f"{'shift' if len(changes) == 1 else 'shifts'}"
     called = sorted(c.date for c in changes if c.called_in)
     cancelled = sum(1 for c in changes if c.after is None)
-    if cancelled:
-        text += f" ({cancelled} cancelled)"
+    moved = sum(1 for c in changes if c.moved)
+    details = [f"{cancelled} cancelled"] * bool(cancelled) + [f"{moved} moved to another post"] * bool(moved)
+    if details:
+        text += f" ({', '.join(details)})"
     if not called:
         return text + "; nobody is called in on a day off"
     earliest = called[0]
@@ -330,11 +362,18 @@ def replan(
             if widened.roster is not None and (widened.objective or 0) < (result.objective or 0):
                 notes.append("holes remained in the neighbourhood: everyone was then allowed to change")
                 result = widened
-    if result.roster is None and not result.interrupted:
-        # Nothing better found in time: what is left of the published roster is itself a valid answer.
+    if result.roster is None:
+        # Nothing found in time: what is left of the published roster is itself a valid answer.
         result.roster = start_from
         result.note = "no better roster found in time: the published roster, less the lost shifts and " \
                       "greedily repaired, is kept"
+        notes.append(result.note)
+    elif rank(check_roster(scenario, result.roster, rules)) > rank(check_roster(scenario, start_from, rules)):
+        # A re-plan never returns a roster worse than its own start (more rules broken, more short, or dearer,
+        # as the checker judges them): a search cut short, on one busy core, can end there.
+        result.roster, result.objective, result.bound, result.terms = start_from, None, None, {}
+        result.note = "the search's best roster was worse than its start: the published roster, less the " \
+                      "lost shifts and greedily repaired, is kept"
         notes.append(result.note)
     changes = roster_changes(published, result.roster, first, scenario.horizon.end) if result.roster else []
     outcome = ReplanResult(scenario, result, changes, first, notes=notes)

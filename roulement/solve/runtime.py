@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import contextlib
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
+
+from roulement.solve.signals import stop_on_signals
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 # Narrows variables (index -> (low, high)) inside `pinned`.
@@ -179,19 +180,9 @@ def run(
 
 @contextlib.contextmanager
 def ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
-    """While solving in the main thread, Ctrl-C sets `stop` instead of raising KeyboardInterrupt.
-
-    A KeyboardInterrupt surfaces wherever the main thread happens to be, between two searches as well as in
-    one, and would lose the roster in hand; an event is looked at where the solve can act on it."""
-    if threading.current_thread() is not threading.main_thread():
+    """While solving in the main thread, Ctrl-C and SIGTERM set `stop` (solve/signals.py)."""
+    with stop_on_signals(stop):
         yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, lambda number, frame: stop.set())
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:

@@ -62,20 +62,24 @@ def solve(
 def _hard_then_priced(search: SearchContext) -> SolveResult:
     builder, options = search.builder, search.options
     build_time = search.elapsed()
-    if options.complete_hint and options.hint is not None:
-        _complete_hint(search, max(0.2 * (options.time_limit - build_time), 1.0))
+    completed = None
+    if options.complete_hint and (options.hint is not None or options.start is not None):
+        completed = _complete_hint(search, max(0.2 * (options.time_limit - build_time), 1.0))
     if not builder.shortfalls or not options.hard_first:
-        result = _phase(search, options.time_limit - search.elapsed(), None)
+        # A completed hint is already a lawful roster of this model: no need to search for one again.
+        result = _phase(search, options.time_limit - search.elapsed(), None, completed)
         if builder.shortfalls:
             result.strategy = "priced-shortfall"
         return result
+    # A completed hint with every minimum met starts the hard phase; one with gaps, the priced phase.
+    covered = completed is not None and all(completed.value(slack) == 0 for slack, _ in builder.shortfalls)
     builder.allow_shortfalls(False)
     give_up = build_time + HARD_PHASE_SHARE * (options.time_limit - build_time)
-    first = _phase(search, options.time_limit - build_time, give_up)
+    first = _phase(search, options.time_limit - build_time, give_up, completed if covered else None)
     if first.roster is not None or first.interrupted:
         return first
     builder.allow_shortfalls(True)
-    second = _phase(search, options.time_limit - search.elapsed(), None)
+    second = _phase(search, options.time_limit - search.elapsed(), None, None if covered else completed)
     second.strategy = "priced-shortfall"
     proven = "proven" if first.status == "INFEASIBLE" else "none found in time"
     second.note = f"no roster meets every minimum ({proven}); shortfalls are priced and reported"
@@ -83,15 +87,16 @@ def _hard_then_priced(search: SearchContext) -> SolveResult:
     return second
 
 
-def _complete_hint(search: SearchContext, seconds: float) -> bool:
-    """Solve with every hinted variable fixed to its hint; if that works, hint every variable with the result."""
+def _complete_hint(search: SearchContext, seconds: float) -> cp_model.CpSolver | None:
+    """Solve with every hinted variable fixed to its hint; if that works, hint every variable with the result
+    and return the solver holding it."""
     solver = new_solver(search.options, seconds)
     solver.parameters.fix_variables_to_their_hinted_value = True
     outcome = run(solver, search.model)
     if not outcome.solved:
-        return False
+        return None
     hint_solution(search.model, solver)
-    return True
+    return solver
 
 
 @dataclass
@@ -133,11 +138,14 @@ def _fresh_plan(search: SearchContext) -> bool:
             and not options.frozen_cells and bool(search.builder.costs))
 
 
-def _phase(search: SearchContext, time_limit: float, give_up_without_roster: float | None) -> SolveResult:
-    """A lawful start, the guided steps on a fresh plan, then the priced search from the best roster in hand."""
+def _phase(search: SearchContext, time_limit: float, give_up_without_roster: float | None,
+           known: cp_model.CpSolver | None = None) -> SolveResult:
+    """A lawful start (`known`, when the caller has one), the guided steps on a fresh plan, then the priced
+    search from the best roster in hand."""
     builder = search.builder
     phase_started = time.monotonic()
-    start = _lawful_start(search, time_limit, give_up_without_roster)
+    start = (LawfulStart(True, cp_model.FEASIBLE, False, known, search.elapsed()) if known is not None and
+             builder.costs else _lawful_start(search, time_limit, give_up_without_roster))
 
     def show_roster_in_hand() -> None:
         # The display shows the roster in hand, at its price, while the next search starts from it.
