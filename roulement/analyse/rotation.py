@@ -10,6 +10,7 @@ crew does not have.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 from dataclasses import dataclass, field
 
@@ -137,7 +138,7 @@ def _crew_year(timeline: Timeline, crew: str) -> CrewYear:
             if following is not None:
                 rests.append(following.start - item.end)
     backward = 0
-    for before, after in zip(items, items[1:], strict=False):
+    for before, after in itertools.pairwise(items):
         if after.start - before.end < 48 * 60 and before.shift in order and after.shift in order \
                 and order.index(after.shift) < order.index(before.shift):
             backward += 1
@@ -153,7 +154,7 @@ def _crew_year(timeline: Timeline, crew: str) -> CrewYear:
         if not any(item.start < calendar.local_midnight(sunday + 1) and item.end > calendar.local_midnight(sunday)
                    for item in items)
     )
-    gaps = [b - a for a, b in zip(free_weekends, free_weekends[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(free_weekends)]
     if free_weekends:  # the cycle repeats: the gap across the year's end counts too
         gaps.append(free_weekends[0] + weeks - free_weekends[-1])
     return CrewYear(
