@@ -206,9 +206,9 @@ class _Compiler:
                 # The rest so far runs at least to the end of this day off.
                 self._gap_weeks((weekday - run) * DAY + self.by_name[prev].end, here + DAY, satisfied)
             head = State(OFF, run, 0, prev, tuple(satisfied))  # type: ignore[arg-type]
+            # Saturday and Sunday off, and no night shift from Friday reaching into Saturday.
             free_weekend = weekday == 6 and state.last == OFF and (
-                p.weekly_rest is None or state.prev is None
-                or (weekday - state.run - 1) * DAY + self.by_name[state.prev].end <= 5 * DAY
+                state.prev is None or (weekday - state.run - 1) * DAY + self.by_name[state.prev].end <= 5 * DAY
             )
             return self._turn_week(Arc(weekday, state, token, head, free_weekend, penalty))
         shift = self.by_name[token]
