@@ -13,6 +13,7 @@ connectivity is added lazily, as cuts, and a cycle is read back as an Euler circ
 
 from __future__ import annotations
 
+import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -26,6 +27,7 @@ from roulement.solve.runtime import Settings, new_solver
 
 OFF = "-"
 ANY_DAY = -1
+SPREAD_TRIES = 200
 DAY = 24 * 60
 WEEK = 7 * DAY
 
@@ -406,7 +408,7 @@ def solve_cycle(
         values = [solver.value(x) for x in count]
         components = _components(arcs, values)
         if len(components) == 1:
-            rows = _euler_rows(arcs, values, n)
+            rows = _euler_rows(arcs, values, n, spread=problem.weights.free_weekend > 0)
             if accept is not None and not accept(rows):
                 _exclude(model, count, values)
                 result.note = "a cycle was turned down"
@@ -500,11 +502,14 @@ def _components(arcs: list[Arc], values: list[int]) -> list[set[Node]]:
     return list(groups.values())
 
 
-def _euler_rows(arcs: list[Arc], values: list[int], weeks: int) -> list[list[str]]:
-    """Read the used arcs as one closed walk from a Monday node (Hierholzer), 7 tokens a row."""
+def _euler_circuit(arcs: list[Arc], values: list[int], rng: random.Random | None = None) -> list[int]:
+    """The used arcs as one closed walk from a Monday node (Hierholzer); `rng` shuffles the choices."""
     left: dict[Node, list[int]] = defaultdict(list)
     for index, (arc, value) in enumerate(zip(arcs, values, strict=True)):
         left[(arc.weekday, arc.tail)].extend([index] * value)
+    if rng is not None:
+        for choices in left.values():
+            rng.shuffle(choices)
     start = next(node for node in left if node[0] == 0 and left[node])
     stack: list[tuple[Node, int | None]] = [(start, None)]
     circuit: list[int] = []
@@ -519,7 +524,28 @@ def _euler_rows(arcs: list[Arc], values: list[int], weeks: int) -> list[list[str
             if via is not None:
                 circuit.append(via)
     circuit.reverse()
-    tokens = [arcs[i].token for i in circuit]
+    return circuit
+
+
+def _longest_wait(circuit: list[int], arcs: list[Arc], weeks: int) -> int:
+    """Weeks between free weekends, the longest, around the cycle."""
+    free = [position // 7 for position, index in enumerate(circuit) if arcs[index].free_weekend]
+    if not free:
+        return weeks
+    return max((b - a) % weeks or weeks for a, b in zip(free, [*free[1:], free[0]], strict=True))
+
+
+def _euler_rows(arcs: list[Arc], values: list[int], weeks: int, spread: bool = False) -> list[list[str]]:
+    """The cycle, seven tokens a row. Every Euler circuit of the flow is a cycle with the same counts; when
+    `spread` is asked, the one (of a few tried) whose free weekends are most evenly spread is kept."""
+    best = _euler_circuit(arcs, values)
+    if spread:
+        rng = random.Random(0)
+        for _ in range(SPREAD_TRIES):
+            other = _euler_circuit(arcs, values, rng)
+            if _longest_wait(other, arcs, weeks) < _longest_wait(best, arcs, weeks):
+                best = other
+    tokens = [arcs[i].token for i in best]
     assert len(tokens) == 7 * weeks
     return [tokens[7 * w:7 * w + 7] for w in range(weeks)]
 
