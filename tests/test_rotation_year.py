@@ -165,3 +165,14 @@ def test_twelve_hour_shifts_are_refused_without_an_agreement() -> None:
     option = design(plant(), 5, shift_length=12, time_limit=5, workers=1)
     assert not option.offered
     assert option.refused is not None and "fr.daily-max (FR L3121-18)" in option.refused
+
+
+@pytest.mark.slow
+def test_kos_five_crew_design_is_offered_and_lawful() -> None:
+    from roulement.examples.kos import kos
+
+    scenario = kos()
+    option = design(scenario, 5, time_limit=30)
+    assert option.offered, option.refused
+    assert option.rotation is not None
+    assert judge_year(scenario, option.rotation).violations == []
