@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from roulement.model.rotation import Crew, ReliefPool, Rotation
 from roulement.model.scenario import (
     Absence,
     AbsenceKind,
@@ -372,14 +373,34 @@ KOS_DE_SHAPE = PlantShape(
 )
 
 
+# KOS's 3x8 continu: five crews on a five-week cycle, designed by `roulement rotation design` (docs/rotation.md)
+# and judged lawful over a year by `roulement rotation check`. Day posts (the J shift) stay outside it.
+KOS_CYCLE = [
+    ["N", "N", "-", "-", "M", "A", "A"],
+    ["A", "-", "-", "M", "A", "-", "-"],
+    ["M", "M", "M", "-", "-", "M", "M"],
+    ["-", "-", "A", "A", "N", "N", "-"],
+    ["-", "A", "N", "N", "-", "-", "N"],
+]
+
+
+def kos_rotation(posts: list[Post], anchor: dt.date) -> Rotation:
+    return Rotation(
+        anchor=anchor, cycle=KOS_CYCLE,
+        crews=[Crew(id=letter, name=f"Équipe {letter}", start_week=week) for week, letter in enumerate("ABCDE", 1)],
+        posts=[post.id for post in posts], relief_pool=ReliefPool(id="volants", name="Volants"),
+    )
+
+
 def kos(seed: int = 7) -> Scenario:
     """KOS, Raussel (FR): about 270 people on 3x8 plus a weekday day shift, four weeks before Christmas."""
-    return build_plant(
+    plant = build_plant(
         name="KOS Raussel", jurisdiction=Jurisdiction.FR, timezone="Europe/Paris",
         start=dt.date(2026, 11, 30), days=28, shape=KOS_SHAPE, margin=1.08, seed=seed, story=True,
         # The plant's shift agreement follows the BAuA: 48 h off after a night block, enforced.
         rules=RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD)}),
     )
+    return plant.replaced(rotation=kos_rotation(plant.posts, plant.horizon.start))
 
 
 def kos_de(seed: int = 11) -> Scenario:

@@ -126,6 +126,11 @@ def scenario_from_data(data: dict[str, Any], source: str = "<scenario>", root: y
                 message = "is required but missing"
             elif item["type"] == "extra_forbidden":
                 message = "is not a known field"
+            located = item.get("ctx", {}).get("located")
+            if located:
+                # A model that checks several of its fields at once (the rotation) says where each problem is.
+                problems += [((*location, *inner), inner_message) for inner, inner_message in located]
+                continue
             problems.append((location, message))
         raise ScenarioError(source, _describe(source, root, problems)) from error
     references: list[FieldError] = find_reference_errors(scenario)

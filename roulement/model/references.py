@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from roulement.model.rotation import OFF
 from roulement.model.scenario import Absence, Demand, Scenario
 
 Location = tuple[str | int, ...]
@@ -94,6 +95,33 @@ def find_reference_errors(scenario: Scenario) -> list[FieldError]:
             errors.append(FieldError((*where, "day_post_priority", "declaration", "declared_by"),
                                      "a day-post priority is declared by the employee it concerns"))
     errors += _household_errors(scenario)
+    errors += _rotation_errors(scenario, shifts, posts)
+    return errors
+
+
+def _rotation_errors(scenario: Scenario, shifts: set[str], posts: set[str]) -> list[FieldError]:
+    """The rotation's shift codes and posts exist; each person's crew is one of the rotation's."""
+    errors: list[FieldError] = []
+    rotation = scenario.rotation
+    if rotation is not None:
+        for w_index, row in enumerate(rotation.cycle):
+            for d_index, token in enumerate(row):
+                if token != OFF:
+                    errors += _unknown(token, shifts, "shift code ('-' for off)",
+                                       ("rotation", "cycle", w_index, d_index))
+        for p_index, post in enumerate(rotation.posts or []):
+            errors += _unknown(post, posts, "post", ("rotation", "posts", p_index))
+    for e_index, employee in enumerate(scenario.employees):
+        if employee.crew is None:
+            continue
+        where: Location = ("employees", e_index, "crew")
+        if rotation is None:
+            errors.append(FieldError(where, f"crew {employee.crew!r} is set but the scenario has no rotation"))
+            continue
+        groups = {crew.id for crew in rotation.crews}
+        if rotation.relief_pool is not None:
+            groups.add(rotation.relief_pool.id)
+        errors += _unknown(employee.crew, groups, "crew or relief pool", where)
     return errors
 
 

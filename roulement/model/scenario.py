@@ -9,13 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_serializer,
@@ -23,15 +21,10 @@ from pydantic import (
     model_validator,
 )
 
-Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+from roulement.model.base import Identifier, Strict
+from roulement.model.rotation import Rotation
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class Strict(BaseModel):
-    """Base for every scenario part: unknown fields are mistakes, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def parse_clock(value: Any) -> dt.time:
@@ -358,6 +351,10 @@ class Employee(Strict):
     day_post_priority: DayPostPriority | None = Field(
         default=None, description="Declared priority for a day post (ArbZG §6(4), L3122-12): no night shifts."
     )
+    crew: Identifier | None = Field(
+        default=None, description="The rotation crew (or the relief pool) the person belongs to; none: outside "
+        "the cycle (day posts).",
+    )
 
     def absent_on(self, day: dt.date) -> bool:
         return any(absence.covers(day) for absence in self.absences)
@@ -463,6 +460,9 @@ class Scenario(Strict):
         default_factory=list, description="Declared households (sensitive: purpose-bound, see docs/people.md)."
     )
     rules: RuleConfig = Field(default_factory=RuleConfig)
+    rotation: Rotation | None = Field(
+        default=None, description="The rotating crew cycle (roulement), when the plant runs one (docs/rotation.md)."
+    )
 
     def replaced(self, **changes: Any) -> Scenario:
         """A copy with some fields replaced, unvalidated, and its cached lookups dropped: `model_copy` alone
