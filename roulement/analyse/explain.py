@@ -22,6 +22,7 @@ from roulement.model.roster import Assignment, Roster, Timeline
 from roulement.model.scenario import Employee, RequestKind, Scenario
 from roulement.model.skills import group_scenario, people_for, skill_groups
 from roulement.rules.base import Encoder, Rule, Violation
+from roulement.rules.contract import ContractHours
 from roulement.rules.packs import build_rules
 from roulement.solve.conflicts import conflicting_groups
 from roulement.solve.replan import KeepPublished, roster_changes
