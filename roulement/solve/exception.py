@@ -1,0 +1,158 @@
+"""Plan by exception: roll the published cycle out, call the relief pool where it leaves holes, let CP-SAT
+deviate only where it must.
+
+The cycle rolled out over the horizon is almost a complete roster: crew members on their crew's shift, each on
+a post they hold. Absences leave holes; the relief pool fills what it can (a greedy first aid that keeps each
+caller's own hard rules). That roster is the search's starting point, and the `rotation.follow-cycle` rule
+prices every deviation from the cycle, so the search moves away from it only where cover, the law or the
+contracts demand, pool first, then swaps, then extra shifts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from roulement.model.calendar import Calendar
+from roulement.model.demand import demand_slots
+from roulement.model.roster import Assignment, Roster, Timeline
+from roulement.model.scenario import Employee, RuleMode, Scenario
+from roulement.rules.base import PerEmployeeRule, Rule
+from roulement.rules.contract import ContractHours
+from roulement.rules.follow_cycle import crew_of, following, planned, pool_members
+from roulement.rules.packs import build_rules
+from roulement.rules.people import ChildcareCover
+from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
+
+
+def _wanted(scenario: Scenario) -> dict[tuple[int, str], dict[str, int]]:
+    """(day, shift) -> post -> preferred head count."""
+    wanted: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for slot in demand_slots(scenario):
+        posts = wanted[(slot.day, slot.shift)]
+        posts[slot.post] = posts.get(slot.post, 0) + slot.preferred
+    return wanted
+
+
+def _permitted(rules: Sequence[Rule], calendar: Calendar, scenario: Scenario, employee: Employee, day: int,
+               shift: str, post: str) -> bool:
+    occurrence = calendar.occurrence(day, shift)
+    return all(rule.permits(employee, occurrence, scenario.post(post)) for rule in rules)
+
+
+def rolled_out(scenario: Scenario, rules: Sequence[Rule] | None = None) -> Roster:
+    """The cycle as a roster: every crew member present works the crew's shift, on a post they hold.
+
+    Posts are dealt scarcest first: the post with the fewest holders left among the crew on shift, to the
+    member who holds the fewest posts; members left over take any post they hold (over the preferred level).
+    A member who holds no post wanted on that shift does not appear (the search then decides)."""
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    permitting = [r for r in in_force if type(r).permits is not Rule.permits]
+    calendar = Calendar(scenario)
+    wanted = _wanted(scenario)
+    on_shift: dict[tuple[int, str], list[Employee]] = defaultdict(list)
+    for (employee_id, date), shift in planned(scenario).items():
+        if shift is not None:
+            on_shift[(calendar.day_of[date], shift)].append(scenario.employee(employee_id))
+    assignments: list[Assignment] = []
+    for (day, shift), members in sorted(on_shift.items()):
+        need = dict(wanted.get((day, shift), {}))
+        holds = {e.id: [p for p in need if _permitted(permitting, calendar, scenario, e, day, shift, p)]
+                 for e in members}
+        free = sorted((e for e in members if holds[e.id]), key=lambda e: (len(holds[e.id]), e.id))
+        date = calendar.dates[day]
+        while free and any(need.values()):
+            open_posts = [p for p, n in need.items() if n > 0 and any(p in holds[e.id] for e in free)]
+            if not open_posts:
+                break
+            post = min(open_posts, key=lambda p: (sum(p in holds[e.id] for e in free) / need[p], p))
+            person = next(e for e in free if post in holds[e.id])
+            assignments.append(Assignment(person.id, date, shift, post))
+            need[post] -= 1
+            free.remove(person)
+        for person in free:  # more members than the shift needs on their posts: over the preferred level
+            post = max(holds[person.id], key=lambda p: (wanted[(day, shift)][p], p))
+            assignments.append(Assignment(person.id, date, shift, post))
+    return Roster(sorted(assignments))
+
+
+def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None = None) -> Roster:
+    """Fill each post short of its preferred level with a relief-pool member free that day, whose own hard
+    rules (rest, hours, nights, childcare) the shift keeps; the one with the most hours left is asked first.
+    A greedy start for the search, never the answer by itself."""
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    permitting = [r for r in in_force if type(r).permits is not Rule.permits]
+    personal = [r for r in in_force if isinstance(r, PerEmployeeRule) and r.mode is RuleMode.HARD]
+    childcare = next((r for r in in_force if isinstance(r, ChildcareCover)), None)
+    calendar = Calendar(scenario)
+    pool = [scenario.employee(e) for e in sorted(pool_members(scenario))]
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    filled: dict[tuple[int, str, str], int] = defaultdict(int)
+    for a in roster:
+        mine[a.employee].append(a)
+        filled[(calendar.day_of[a.date], a.shift, a.post)] += 1
+    hours = ContractHours()
+
+    def room(employee: Employee) -> int:
+        high = hours.bounds(employee, calendar.days, scenario.horizon.start)[1]
+        worked = sum(calendar.occurrence(calendar.day_of[a.date], a.shift).worked for a in mine[employee.id])
+        return (high if high is not None else 10**6) - worked
+
+    def keeps_rules(employee: Employee, trial: list[Assignment]) -> bool:
+        timeline = Timeline(scenario, trial, calendar)
+        if any(rule.breaches(timeline, employee) for rule in personal):
+            return False
+        household = scenario.household_of(employee.id)
+        if childcare is None or household is None or household.childcare is None:
+            return True
+        together = [a for member in household.members if member != employee.id for a in mine[member]]
+        return not childcare.check(Timeline(scenario, [*trial, *together], calendar))
+
+    for (day, shift), posts in sorted(_wanted(scenario).items()):
+        date = calendar.dates[day]
+        for post, preferred in sorted(posts.items()):
+            for _ in range(preferred - filled[(day, shift, post)]):
+                candidates = [e for e in pool if not any(a.date == date for a in mine[e.id])
+                              and _permitted(permitting, calendar, scenario, e, day, shift, post)]
+                candidates.sort(key=lambda e: -room(e))
+                for employee in candidates:
+                    trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
+                    if keeps_rules(employee, trial):
+                        mine[employee.id] = trial
+                        filled[(day, shift, post)] += 1
+                        break
+    return Roster(sorted(a for assignments in mine.values() for a in assignments))
+
+
+def plan_by_exception(
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    rules: Sequence[Rule] | None = None,
+    stop: threading.Event | None = None,
+) -> SolveResult:
+    """Plan a scenario with a rotation: the cycle, the relief pool for its holes, and CP-SAT for the rest."""
+    assert scenario.rotation is not None, "plan by exception needs a rotation"
+    began = time.monotonic()
+    options = options or SolveOptions()
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    start = call_relief(scenario, rolled_out(scenario, in_force), in_force)
+    left = max(options.time_limit - (time.monotonic() - began), 1.0)
+    # The cycle is the hint: no guided spread of nights (the cycle shares them), and the complete start first.
+    hinted = dataclasses.replace(options, time_limit=left, hint=start, guided=False, complete_hint=True)
+    result = solve(scenario, hinted, on_progress=on_progress, rules=in_force, stop=stop)
+    result.wall_time = time.monotonic() - began
+    if result.roster is not None:
+        followed = following(scenario, result.roster)
+        note = f"plan by exception: {followed.sentence()}"
+        result.note = f"{note}; {result.note}" if result.note else note
+    result.strategy = f"cycle+{result.strategy}"
+    return result
+
+
+def crews_in_force(scenario: Scenario) -> bool:
+    """Whether the scenario plans by exception: a rotation with at least one crew member."""
+    return scenario.rotation is not None and bool(crew_of(scenario))

@@ -1,0 +1,138 @@
+"""Crews and plan by exception on small plants whose right answers are known by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from roulement.check.checker import check_roster
+from roulement.model.roster import Roster
+from roulement.model.scenario import Scenario
+from roulement.rules.follow_cycle import CYCLE_TERM, DeviationKind, FollowCycle, following
+from roulement.rules.packs import build_rules
+from roulement.solve.crews import propose_crews, with_crews
+from roulement.solve.exception import call_relief, plan_by_exception, rolled_out
+from roulement.solve.search import SolveOptions
+from tests.factory import MONDAY, person, scenario
+
+# Two crews on weekdays: one on mornings while the other is on afternoons, swapping each week; weekends off.
+TWO_CREWS = {
+    "anchor": MONDAY.isoformat(),
+    "cycle": [["M", "M", "M", "M", "M", "-", "-"], ["A", "A", "A", "A", "A", "-", "-"]],
+    "crews": [{"id": "A", "start_week": 1}, {"id": "B", "start_week": 2}],
+}
+WEEKDAY_LINE = [{"post": "line", "shifts": ["M", "A"], "days": "weekdays", "min": 2}]
+
+
+def rotating(employees: list[dict[str, Any]], pool: bool = False, **fields: Any) -> Scenario:
+    base = scenario(employees=employees, demand=fields.pop("demand", WEEKDAY_LINE), **fields)
+    rotation = dict(TWO_CREWS, relief_pool={"id": "pool"}) if pool else TWO_CREWS
+    data = base.model_dump(mode="json", exclude_none=True)
+    data["rotation"] = rotation
+    return Scenario.model_validate(data)
+
+
+def test_a_skill_only_two_people_hold_goes_to_two_different_crews() -> None:
+    people = [person(f"e{i}", ["op", "esi"] if i in (2, 5) else ["op"]) for i in range(6)]
+    plant = rotating(people, safety_minimums=[{"id": "esi", "skill": "esi", "min": 1, "shifts": ["M", "A"]}])
+    proposal = propose_crews(plant, time_limit=5)
+    assert proposal.problems == []
+    assert {proposal.places["e2"], proposal.places["e5"]} == {"A", "B"}
+    assert all(have >= needed for by_post in proposal.margins.values() for have, needed in by_post.values())
+    assert proposal.safety == {"A": (1, 1), "B": (1, 1)}
+
+
+def test_a_couple_asking_for_days_off_together_ends_up_in_one_crew() -> None:
+    people = [person(f"e{i}") for i in range(8)]
+    couple = {"id": "h1", "members": ["e0", "e7"], "declaration": {"declared_by": "e0"},
+              "shared_days_off": {"weight": 3}}
+    proposal = propose_crews(rotating(people, households=[couple]), time_limit=5)
+    assert proposal.problems == []
+    assert proposal.places["e0"] == proposal.places["e7"] in {"A", "B"}
+
+
+def _parents(pool: bool) -> Scenario:
+    # A child needs one parent from noon to 14:00 every weekday; mornings end at 13:00 and afternoons start
+    # at 13:00, 30 min of commute each way: no two crews (nor one) leave a parent free all of that window.
+    people = [person(f"e{i}") for i in range(8)]
+    parents = {"id": "h1", "members": ["e0", "e1"], "declaration": {"declared_by": "e0"},
+               "childcare": {"windows": [{"days": "weekdays", "start": "12:00", "end": "14:00"}]}}
+    return rotating(people, pool=pool, households=[parents])
+
+
+def test_a_hard_childcare_need_no_crew_pairing_meets_is_reported() -> None:
+    proposal = propose_crews(_parents(pool=False), time_limit=5)
+    placement = next(h for h in proposal.households if h.household == "h1")
+    assert not placement.met
+    assert "UNMET" in placement.text
+    assert any("h1" in problem or "e0 and e1" in problem for problem in proposal.problems)
+
+
+def test_with_a_relief_pool_a_parent_goes_there_and_the_plan_keeps_the_cover() -> None:
+    plant = _parents(pool=True)
+    proposal = propose_crews(plant, time_limit=5)
+    placement = next(h for h in proposal.households if h.household == "h1")
+    assert placement.met
+    assert "pool" in {proposal.places["e0"], proposal.places["e1"]}
+    placed = with_crews(plant, proposal)
+    result = plan_by_exception(placed, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    checked = check_roster(placed, result.roster)
+    assert checked.ok, checked.violations
+
+
+def _plant_with_absence() -> Scenario:
+    crew = [person(f"a{i}", crew="A") for i in range(2)] + [person(f"b{i}", crew="B") for i in range(2)]
+    pool = [person("p0", crew="pool"), person("p1", crew="pool")]
+    sick = dict(crew[0], absences=[{"start": (MONDAY + dt.timedelta(days=1)).isoformat(),
+                                    "end": (MONDAY + dt.timedelta(days=2)).isoformat(), "kind": "sickness"}])
+    return rotating([sick, *crew[1:], *pool], pool=True)
+
+
+def test_the_rolled_out_cycle_is_the_crews_shifts_and_the_pool_fills_the_holes() -> None:
+    plant = _plant_with_absence()
+    cycle = rolled_out(plant)
+    assert {(a.employee, a.date.weekday(), a.shift) for a in cycle if a.employee == "b0" and a.date < MONDAY +
+            dt.timedelta(days=7)} == {("b0", d, "A") for d in range(5)}
+    assert not any(a.employee == "a0" and a.date in (MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=2))
+                   for a in cycle)
+    relieved = call_relief(plant, cycle)
+    pool_days = sorted(a.date for a in relieved if a.employee.startswith("p"))
+    assert pool_days == [MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=2)]
+
+
+def test_plan_by_exception_deviates_only_where_needed_and_calls_the_pool_first() -> None:
+    plant = _plant_with_absence()
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    checked = check_roster(plant, result.roster)
+    assert checked.ok, checked.violations
+    report = following(plant, result.roster)
+    # Two days of a0's mornings are missing: exactly two deviations, both relief-pool shifts on those days.
+    assert [(d.kind, d.date) for d in report.deviations] == [
+        (DeviationKind.POOL, MONDAY + dt.timedelta(days=1)), (DeviationKind.POOL, MONDAY + dt.timedelta(days=2))]
+    assert report.share == 1.0
+    assert report.absent == 2
+    # The solver's price of the deviations is the checker's, recomputed from the roster.
+    assert result.terms[CYCLE_TERM] == checked.objective[CYCLE_TERM]
+    assert "100.0 % of shifts follow the published cycle; 2 deviations: 2 relief-pool shifts" in result.note
+
+
+def test_the_follow_cycle_rule_prices_each_kind_and_nearer_deviations_dearer() -> None:
+    plant = _plant_with_absence()
+    rule = next(r for r in build_rules(plant) if isinstance(r, FollowCycle))
+    first, later = MONDAY, MONDAY + dt.timedelta(days=10)
+    assert rule.price(plant, DeviationKind.POOL, later) < rule.price(plant, DeviationKind.SWAP, later) \
+        < rule.price(plant, DeviationKind.EXTRA, later)
+    assert rule.price(plant, DeviationKind.SWAP, first) > rule.price(plant, DeviationKind.SWAP, later)
+    # b0 on the other shift than the cycle's, and a1 on a Saturday: a swap and an extra shift.
+    cycle = rolled_out(plant)
+    moved = [a if not (a.employee == "b0" and a.date == MONDAY + dt.timedelta(days=10)) else
+             a.__class__(a.employee, a.date, "A" if a.shift == "M" else "M", a.post) for a in cycle]
+    extra = [*moved, cycle.assignments[0].__class__("a1", MONDAY + dt.timedelta(days=5), "M", "line")]
+    kinds = sorted(d.kind.value for d in following(plant, Roster(sorted(extra))).deviations)
+    assert kinds == ["extra shift", "swap"]
+
+
+def test_a_scenario_without_a_rotation_has_no_cycle_rule() -> None:
+    assert not any(isinstance(r, FollowCycle) for r in build_rules(scenario()))
