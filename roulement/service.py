@@ -20,6 +20,7 @@ from roulement.report.audience import Audience, for_audience
 from roulement.report.document import build_report
 from roulement.report.html import render_html
 from roulement.rules.packs import build_rules
+from roulement.solve.exception import crews_in_force, plan_by_exception
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
 
 
@@ -61,7 +62,9 @@ def plan(
     household). `price` runs a second solve, with the same options, with the people pack flipped (ignored if
     it was in force, in force if it was ignored), so the report can set both costs side by side."""
     rules = build_rules(scenario, ignore)
-    result = solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+    # With crews on a published cycle, plan by exception: the cycle, and deviations only where needed.
+    planner = plan_by_exception if crews_in_force(scenario) else solve
+    result = planner(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
     if result.roster is None:
         return PlanOutcome(scenario, result, None, None)
     checked = check_roster(scenario, result.roster, rules)

@@ -136,3 +136,24 @@ def test_the_follow_cycle_rule_prices_each_kind_and_nearer_deviations_dearer() -
 
 def test_a_scenario_without_a_rotation_has_no_cycle_rule() -> None:
     assert not any(isinstance(r, FollowCycle) for r in build_rules(scenario()))
+
+
+def test_replan_stress_capacity_and_explain_keep_working_with_a_rotation() -> None:
+    from roulement.analyse.capacity import capacity, stress
+    from roulement.analyse.disruption import DateRange, add_absence, remove_employees
+    from roulement.analyse.explain import explain_day
+    from roulement.solve.replan import replan
+
+    plant = _plant_with_absence()
+    planned = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert planned.roster is not None
+    sick = add_absence(plant, "b1", DateRange(MONDAY + dt.timedelta(days=8), MONDAY + dt.timedelta(days=9)))
+    replanned = replan(sick, planned.roster, MONDAY + dt.timedelta(days=8), SolveOptions(time_limit=10, workers=1))
+    assert replanned.roster is not None
+    assert check_roster(replanned.scenario, replanned.roster).ok
+    assert all(c.date >= MONDAY + dt.timedelta(days=8) for c in replanned.changes)
+    cut = remove_employees(plant, ["p1"])
+    assert stress(plant, cut, ["p1"], time_limit=10, workers=1, capacity_time_limit=5).result.roster is not None
+    assert capacity(plant, time_limit=5, workers=1)
+    lines = explain_day(plant, planned.roster, "b0", MONDAY, time_limit=5, workers=1)
+    assert lines and any("b0" in line or "A" in line for line in lines)

@@ -11,6 +11,7 @@ import copy
 from enum import StrEnum
 from typing import Any
 
+from roulement.analyse.cycle_following import cycle_for_council, cycle_for_employee
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 
@@ -72,6 +73,7 @@ def for_audience(
                 violation["employee"] = names.get(violation["employee"], "?")
             kept.append(violation)
         shown["violations"] = kept
+        shown["rotation"] = cycle_for_council(shown.get("rotation"), names)
         people_ids = {e.id for e in scenario.employees}
         renamed = [e.model_copy(update={"id": names[e.id], "name": names[e.id]}) for e in scenario.employees]
         visible = scenario.replaced(employees=renamed, households=[])
@@ -88,6 +90,7 @@ def for_audience(
     shown["employees"] = [row for row in shown["employees"] if row["employee"] == employee]
     shown["violations"] = [v for v in shown["violations"] if v["employee"] == employee]
     shown["employee"] = employee
+    shown["rotation"] = cycle_for_employee(shown.get("rotation"), employee)
     me = scenario.employee(employee)
     visible = scenario.replaced(employees=[me], households=[])
     return visible, Roster([a for a in roster if a.employee == employee]), shown
