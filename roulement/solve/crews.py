@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from roulement.model.calendar import Calendar
 from roulement.model.demand import demand_slots
 from roulement.model.scenario import Employee, Horizon, Household, Scenario
 from roulement.rules.people import childcare_clashes, night_free_by_declaration
+from roulement.solve.runtime import Settings, new_solver
 
 DAY = "day posts"  # the place of people outside the cycle
 DEFAULT_ABSENCE_RATE = 0.05
@@ -328,16 +330,11 @@ def propose_crews(
 
 
 def _assign_solver(seed: int, workers: int, time_limit: float, deterministic: bool) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.random_seed = seed
-    if deterministic:
-        solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = time_limit
-        # The whole portfolio taken in turn on one thread: the default single strategy stalls on this model.
-        solver.parameters.interleave_search = True
-    else:
-        solver.parameters.num_workers = workers
-        solver.parameters.max_time_in_seconds = time_limit
+    if not deterministic:
+        return new_solver(Settings(workers=workers, seed=seed), time_limit)
+    # One thread within a deterministic budget: the same proposal on every run.
+    solver = new_solver(Settings(workers=1, seed=seed), 10 * time_limit + 60, interleave=True)
+    solver.parameters.max_deterministic_time = time_limit
     return solver
 
 
@@ -490,3 +487,22 @@ def with_crews(scenario: Scenario, proposal: CrewProposal) -> Scenario:
     data = scenario.model_dump(mode="json", exclude_none=True)
     data["employees"] = [e.model_dump(mode="json", exclude_none=True) for e in employees]
     return Scenario.model_validate(data)
+
+
+def write_example_crews(seconds: float = 30.0) -> None:
+    """Propose crews for every built-in plant (`seconds` each) and write them to the examples' crews file."""
+    from roulement.examples import kos as examples
+
+    found: dict[str, dict[str, str | None]] = {}
+    for build in (examples.kos, examples.kos_de):
+        plant = build.__wrapped__()
+        unplaced = plant.replaced(employees=[e.model_copy(update={"crew": None}) for e in plant.employees])
+        proposal = propose_crews(unplaced, absence_rate=examples.RELIEF_RATE, time_limit=seconds)
+        for problem in proposal.problems:
+            print(f"{plant.site.name}: {problem}")
+        found[plant.site.name] = dict(sorted(proposal.places.items()))
+    examples.CREWS_FILE.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_example_crews()
