@@ -140,8 +140,8 @@ def test_a_scenario_without_a_rotation_has_no_cycle_rule() -> None:
 
 def test_replan_stress_capacity_and_explain_keep_working_with_a_rotation() -> None:
     from roulement.analyse.capacity import capacity, stress
-    from roulement.analyse.disruption import DateRange, add_absence, remove_employees
     from roulement.analyse.explain import explain_day
+    from roulement.model.edits import DateRange, add_absence, remove_employees
     from roulement.solve.replan import replan
 
     plant = _plant_with_absence()
@@ -155,5 +155,25 @@ def test_replan_stress_capacity_and_explain_keep_working_with_a_rotation() -> No
     cut = remove_employees(plant, ["p1"])
     assert stress(plant, cut, ["p1"], time_limit=10, workers=1, capacity_time_limit=5).result.roster is not None
     assert capacity(plant, time_limit=5, workers=1)
-    lines = explain_day(plant, planned.roster, "b0", MONDAY, time_limit=5, workers=1)
-    assert lines and any("b0" in line or "A" in line for line in lines)
+    assert explain_day(plant, planned.roster, "b0", MONDAY, time_limit=5, workers=1)
+
+
+def test_the_report_shows_each_persons_crew_and_marks_the_deviations() -> None:
+    from roulement.report.audience import Audience, for_audience
+    from roulement.report.document import build_report
+    from roulement.report.html import render_html
+
+    plant = _plant_with_absence()
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    report = build_report(plant, result.roster, check_roster(plant, result.roster))
+    section = report["rotation"]
+    assert section["by_kind"]["relief-pool shift"] == 2 and section["crew_of"]["a0"] == "A"
+    page = render_html(plant, result.roster, report)
+    assert "<th>crew</th>" in page and "<td class='crew'>B</td>" in page
+    assert page.count("class='dev'") == 2  # the two pool shifts, outlined
+    assert "2 relief-pool shifts" in page
+    council = for_audience(plant, result.roster, report, Audience.COUNCIL)[2]["rotation"]
+    assert "a0" not in council["crew_of"] and not any(row["employee"].startswith("p")
+                                                       for row in council["per_person"])
+    assert build_report(scenario(), Roster([]), check_roster(scenario(), Roster([])))["rotation"] is None
