@@ -177,3 +177,24 @@ def test_the_report_shows_each_persons_crew_and_marks_the_deviations() -> None:
     assert "a0" not in council["crew_of"] and not any(row["employee"].startswith("p")
                                                        for row in council["per_person"])
     assert build_report(scenario(), Roster([]), check_roster(scenario(), Roster([])))["rotation"] is None
+
+
+def test_crew_problems_name_a_crew_that_cannot_staff_its_posts() -> None:
+    from roulement.solve.crews import crew_problems
+
+    people = [person("a0", crew="A"), person("a1", crew="A"), person("b0", crew="B"),
+              person("b1", crew="B", night_eligible=False)]
+    plant = rotating(people)
+    assert crew_problems(plant) == []  # two of line on weekdays: each crew has its two
+    short = rotating(people[:3])
+    assert crew_problems(short) == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
+
+
+def test_the_built_in_plants_crews_can_each_run_on_their_own() -> None:
+    from roulement.examples.kos import kos, kos_de
+    from roulement.solve.crews import crew_problems
+
+    for plant in (kos(), kos_de()):
+        assert plant.rotation is not None
+        assert crew_problems(plant) == []
+        assert {e.crew for e in plant.employees} >= {c.id for c in plant.rotation.crews}

@@ -506,3 +506,57 @@ def write_example_crews(seconds: float = 30.0) -> None:
 
 if __name__ == "__main__":
     write_example_crews()
+
+
+def crew_problems(scenario: Scenario) -> list[str]:
+    """What keeps the crews as set in the scenario from working their cycle, each in a sentence: a crew that
+    cannot staff a post on its busiest shift (a matching of members to posts), a crew below the safety minimum,
+    a member who may not work the cycle's nights. Empty when every crew can run on its own."""
+    rotation = scenario.rotation
+    if rotation is None:
+        return []
+    posts = crew_posts(scenario)
+    need = _busiest(scenario, posts, rotation.shift_codes())
+    calendar = _cycle_calendar(scenario)
+    nights = any(calendar.occurrence(0, code).is_night for code in rotation.shift_codes())
+    problems = []
+    for crew in rotation.crews:
+        members = [e for e in scenario.employees if e.crew == crew.id]
+        for employee in members:
+            if nights and (not employee.night_eligible or night_free_by_declaration(scenario, employee)):
+                problems.append(f"crew {crew.id}: {employee.id} is in a crew whose cycle has nights but may not work "
+                                f"nights")
+        slots = [post for post in posts for _ in range(need.get(post, 0))]
+        matched = _matching(slots, [[p for p in posts if set(scenario.post(p).skills) <= set(e.skills)]
+                                    for e in members])
+        short: dict[str, int] = defaultdict(int)
+        for index, post in enumerate(slots):
+            if index not in matched:
+                short[post] += 1
+        for post, count in sorted(short.items()):
+            problems.append(f"crew {crew.id} cannot staff {count} of the {need[post]} people post {post} needs "
+                            f"on its busiest shift")
+        for minimum in scenario.safety_minimums:
+            holders = sum(1 for e in members if minimum.skill in e.skills)
+            if holders < minimum.min:
+                problems.append(f"crew {crew.id} has {holders} holders of {minimum.skill}, the safety minimum "
+                                f"{minimum.id} asks for {minimum.min}")
+    return problems
+
+
+def _matching(slots: list[str], holds: list[list[str]]) -> set[int]:
+    """Indexes of the slots a maximum matching of people (their posts in `holds`) to slots fills."""
+    owner: dict[int, int] = {}
+
+    def augment(person: int, seen: set[int]) -> bool:
+        for index, post in enumerate(slots):
+            if post in holds[person] and index not in seen:
+                seen.add(index)
+                if index not in owner or augment(owner[index], seen):
+                    owner[index] = person
+                    return True
+        return False
+
+    for person in range(len(holds)):
+        augment(person, set())
+    return set(owner)
