@@ -9,6 +9,7 @@ from typing import Any
 from roulement.model.roster import Assignment
 from roulement.model.scenario import Scenario
 from roulement.rules.follow_cycle import following
+from roulement.solve.crews import crew_problems
 
 
 def cycle_section(scenario: Scenario, roster: Iterable[Assignment]) -> dict[str, Any] | None:
@@ -34,6 +35,8 @@ def cycle_section(scenario: Scenario, roster: Iterable[Assignment]) -> dict[str,
         "relief_pool": None if rotation.relief_pool is None else {
             "id": rotation.relief_pool.id, "name": rotation.relief_pool.name,
             "members": sum(1 for crew in crews.values() if crew == rotation.relief_pool.id)},
+        # What keeps a crew from running on its own (a post it cannot staff, the safety minimum, nights).
+        "crew_problems": crew_problems(scenario),
         "crew_of": {employee: crew for employee, crew in crews.items() if crew is not None},
         "per_person": [{"employee": employee, "crew": crews.get(employee), "deviations": items}
                        for employee, items in sorted(per_person.items())],

@@ -22,9 +22,11 @@ from roulement.model.roster import Assignment, Roster, Timeline
 from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import PerEmployeeRule, Rule
 from roulement.rules.contract import ContractHours
+from roulement.rules.core import SHORTFALL_TERM
 from roulement.rules.follow_cycle import crew_of, following, planned, pool_members
 from roulement.rules.packs import build_rules
 from roulement.rules.people import ChildcareCover
+from roulement.solve.replan import neighbourhood
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
 
 
@@ -140,17 +142,52 @@ def plan_by_exception(
     options = options or SolveOptions()
     in_force = list(rules) if rules is not None else build_rules(scenario)
     start = call_relief(scenario, rolled_out(scenario, in_force), in_force)
+    free = free_cells(scenario, start, in_force)
+    calendar_days = scenario.horizon.days
+    crews = crew_of(scenario)
+    frozen = {(e, d) for e in crews for d in range(calendar_days)} - free
+    notes = [f"{len({e for e, _ in free if e in crews})} of {len(crews)} crew members may leave the cycle, "
+             f"on {len({(e, d) for e, d in free if e in crews})} person-days; the pool and day posts are planned"]
     left = max(options.time_limit - (time.monotonic() - began), 1.0)
-    # The cycle is the hint: no guided spread of nights (the cycle shares them), and the complete start first.
-    hinted = dataclasses.replace(options, time_limit=left, hint=start, guided=False, complete_hint=True)
+    # The cycle is the hint and most of it is kept as it is: no guided spread of nights (the cycle shares them).
+    hinted = dataclasses.replace(options, time_limit=left, hint=start, guided=False, complete_hint=True,
+                                 frozen=start, frozen_cells=frozen)
     result = solve(scenario, hinted, on_progress=on_progress, rules=in_force, stop=stop)
+    left = options.time_limit - (time.monotonic() - began)
+    short = result.roster is None or result.terms.get(SHORTFALL_TERM, 0) > 0
+    if short and left >= 2.0 and not result.interrupted and not (stop is not None and stop.is_set()):
+        # Holes the neighbourhood could not close: every crew member may now deviate, from what was found.
+        wider = dataclasses.replace(hinted, time_limit=left, hint=result.roster or start, frozen=None,
+                                    frozen_cells=set())
+        widened = solve(scenario, wider, on_progress=on_progress, rules=in_force, stop=stop)
+        if widened.roster is not None and (result.roster is None or (widened.objective or 0) < (result.objective or 0)):
+            notes.append("holes remained with the cycle kept: every crew member was then allowed to deviate")
+            result = widened
     result.wall_time = time.monotonic() - began
     if result.roster is not None:
         followed = following(scenario, result.roster)
-        note = f"plan by exception: {followed.sentence()}"
-        result.note = f"{note}; {result.note}" if result.note else note
+        notes.insert(0, f"plan by exception: {followed.sentence()}")
+    if result.note:
+        notes.append(result.note)
+    result.note = "; ".join(notes)
     result.strategy = f"cycle+{result.strategy}"
     return result
+
+
+def free_cells(scenario: Scenario, start: Roster, rules: Sequence[Rule]) -> set[tuple[str, int]]:
+    """(person, day) cells the plan may change: the relief pool and the day posts everywhere, crew members
+    around each hole the cycle and the pool leave (a post or a safety skill short, a day either side), and
+    crew members whose own cycle breaks a hard rule (their whole horizon)."""
+    crews = crew_of(scenario)
+    days = range(scenario.horizon.days)
+    free = {(e.id, d) for e in scenario.employees if e.id not in crews for d in days}
+    free |= {(e, d) for e, d in neighbourhood(scenario, start, start, scenario.horizon.start) if e in crews}
+    personal = [r for r in rules if isinstance(r, PerEmployeeRule) and r.mode is RuleMode.HARD]
+    timeline = Timeline(scenario, start)
+    for employee in scenario.employees:
+        if employee.id in crews and any(rule.breaches(timeline, employee) for rule in personal):
+            free |= {(employee.id, d) for d in days}
+    return free
 
 
 def crews_in_force(scenario: Scenario) -> bool:
