@@ -23,7 +23,7 @@ from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import PerEmployeeRule, Rule
 from roulement.rules.contract import ContractHours
 from roulement.rules.core import SHORTFALL_TERM
-from roulement.rules.follow_cycle import crew_of, following, planned, pool_members
+from roulement.rules.follow_cycle import crew_of, following, planned
 from roulement.rules.packs import build_rules
 from roulement.rules.people import ChildcareCover
 from roulement.solve.replan import neighbourhood
@@ -82,15 +82,19 @@ def rolled_out(scenario: Scenario, rules: Sequence[Rule] | None = None) -> Roste
 
 
 def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None = None) -> Roster:
-    """Fill each post short of its preferred level with a relief-pool member free that day, whose own hard
-    rules (rest, hours, nights, childcare) the shift keeps; the one with the most hours left is asked first.
-    A greedy start for the search, never the answer by itself."""
+    """Fill each post short of its preferred level with someone outside the crews (the relief pool, the day
+    posts) free that day, whose own hard rules (rest, hours, nights, childcare) the shift keeps; the one with
+    the most hours left is asked first. Then bring each of them up to their contract's hours on the posts
+    they hold, the least staffed first. A greedy start for the search, never the answer by itself."""
     in_force = list(rules) if rules is not None else build_rules(scenario)
     permitting = [r for r in in_force if type(r).permits is not Rule.permits]
-    personal = [r for r in in_force if isinstance(r, PerEmployeeRule) and r.mode is RuleMode.HARD]
+    # Hours are judged by `room` (the maximum); the minimum is reached over the month, not shift by shift.
+    personal = [r for r in in_force if isinstance(r, PerEmployeeRule) and r.mode is RuleMode.HARD
+                and not isinstance(r, ContractHours)]
     childcare = next((r for r in in_force if isinstance(r, ChildcareCover)), None)
     calendar = Calendar(scenario)
-    pool = [scenario.employee(e) for e in sorted(pool_members(scenario))]
+    crews = crew_of(scenario)
+    pool = [e for e in scenario.employees if e.id not in crews]
     mine: dict[str, list[Assignment]] = defaultdict(list)
     filled: dict[tuple[int, str, str], int] = defaultdict(int)
     for a in roster:
@@ -117,8 +121,10 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
         date = calendar.dates[day]
         for post, preferred in sorted(posts.items()):
             for _ in range(preferred - filled[(day, shift, post)]):
+                minutes = calendar.occurrence(day, shift).worked
                 candidates = [e for e in pool if not any(a.date == date for a in mine[e.id])
-                              and _permitted(permitting, calendar, scenario, e, day, shift, post)]
+                              and _permitted(permitting, calendar, scenario, e, day, shift, post)
+                              and room(e) >= minutes]
                 candidates.sort(key=lambda e: -room(e))
                 for employee in candidates:
                     trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
@@ -126,6 +132,28 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
                         mine[employee.id] = trial
                         filled[(day, shift, post)] += 1
                         break
+    wanted = _wanted(scenario)
+    for employee in pool:
+        low, _, target = hours.bounds(employee, calendar.days, scenario.horizon.start)
+        goal = max(low or 0, (target or 0) - 4 * 60)
+        for day in range(calendar.days):
+            worked = sum(calendar.occurrence(calendar.day_of[a.date], a.shift).worked for a in mine[employee.id])
+            if worked >= goal:
+                break
+            date = calendar.dates[day]
+            if any(a.date == date for a in mine[employee.id]):
+                continue
+            options = sorted(((shift, post) for (d, shift), posts in wanted.items() if d == day for post in posts
+                              if _permitted(permitting, calendar, scenario, employee, day, shift, post)),
+                             key=lambda sp: (filled[(day, sp[0], sp[1])] - wanted[(day, sp[0])][sp[1]], sp))
+            for shift, post in options:
+                if room(employee) < calendar.occurrence(day, shift).worked:
+                    continue
+                trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
+                if keeps_rules(employee, trial):
+                    mine[employee.id] = trial
+                    filled[(day, shift, post)] += 1
+                    break
     return Roster(sorted(a for assignments in mine.values() for a in assignments))
 
 
