@@ -209,3 +209,34 @@ def bench_timefold(
         write_atomic(out, json.dumps(assign_shifts(data, scenario, outcome.roster), indent=2) + "\n")
         console.print(f"wrote {out}")
     raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)
+
+
+# --- bench rws: the rotating-workforce benchmark, solved by the cycle model of `rotation design` ---
+
+@bench_app.command("rws")
+def bench_rws(
+    instance: Annotated[Path | None, typer.Argument(help="An RWS instance file (or use --all).")] = None,
+    folder: Annotated[Path | None, typer.Option("--all", help="Run every *.txt instance in this folder.")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds per instance.", min=0.1)] = 60.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Solution file (one instance) or folder (--all).")]
+    = None,
+    results: Annotated[Path | None, typer.Option(help="Append one CSV line per instance here as it is decided.")]
+    = None,
+) -> None:
+    """Solve RWS instances: a cycle checked by an independent evaluator, a proof of infeasibility, or unknown."""
+    from roulement.cli.rotation import run_rws, rws_paths, rws_table
+
+    if (folder is None) == (instance is None):
+        fail_input("give one INSTANCE file or --all DIR, not both and not neither")
+    paths = rws_paths(instance, folder)
+    runs = []
+    for path in paths:
+        target = out if folder is None else (None if out is None else out / f"{path.stem}.sol")
+        run = run_rws(path, time_limit, workers, target, results)
+        runs.append(run)
+        if folder is not None:
+            console.print(f"{run.instance}: {run.status} in {run.seconds:.2f} s", highlight=False)
+    console.print(rws_table(runs))
+    bad = any(run.status not in ("found", "infeasible") for run in runs)
+    raise typer.Exit(EXIT_VIOLATIONS if bad else EXIT_OK)

@@ -12,6 +12,7 @@ from roulement.rules.working_time import (
     WeeklyMax,
     WeeklyRest,
 )
+from roulement.rules.year import ContinuousCycleAverage
 
 # Night-worker status (L3122-5 1°): at least twice a week, 3 h or more of night work each time.
 NIGHTS_PER_WEEK = 2
@@ -30,4 +31,5 @@ def french_rules() -> list[Rule]:
                  nights_per_week=NIGHTS_PER_WEEK),
         AverageWeeklyMax("fr.night-weekly-average", "FR L3122-7", max_hours=40, window_weeks=12,
                          night_workers_only=True, nights_per_week=NIGHTS_PER_WEEK),
+        ContinuousCycleAverage("fr.cycle-average", "FR L3132-15", max_hours=35),
     ]

@@ -313,22 +313,33 @@ class WeeklyRest(PerEmployeeRule):
     Reading chosen (FR L3132-2): the 24 h weekly rest belongs to its week and is joined to the 11 h daily rest,
     so a 35 h gap is needed with 24 h or more of it inside the week. Time outside the horizon counts as free,
     as nothing is known of it.
+
+    The week is the civil week, Monday 00:00 to Sunday 24:00 (FR L3121-35, the law's default).
+    `week_start_hours` sets another period of seven consecutive days, as an agreement may (FR L3121-32), e.g.
+    5 for a week from Monday 05:00 in a plant whose crews change at 05:00 (docs/rotation.md).
     """
 
     id: ClassVar[str] = "weekly-rest"
 
-    def __init__(self, rule_id: str, reference: str, min_hours: float = 35.0, min_in_week_hours: float = 24.0) -> None:
+    def __init__(self, rule_id: str, reference: str, min_hours: float = 35.0, min_in_week_hours: float = 24.0,
+                 week_start_hours: float = 0.0) -> None:
         self.id = rule_id  # type: ignore[misc]
         self.reference = reference
         self.min_hours = min_hours
         self.min_in_week_hours = min_in_week_hours
+        self.week_start_hours = week_start_hours
+
+    def _bounds(self, week: Week) -> tuple[int, int]:
+        shift = round(self.week_start_hours * 60)
+        return week.start + shift, week.end + shift
 
     def _longest_rest(self, items: list[WorkItem], week: Week) -> int:
         """Longest rest that lies at least min_in_week inside the week, measured as (rest length)."""
         edges = [-10**9] + [m for item in items for m in (item.start, item.end)] + [10**9]
         best = 0
+        week_start, week_end = self._bounds(week)
         for gap_start, gap_end in zip(edges[::2], edges[1::2], strict=True):
-            inside = min(gap_end, week.end) - max(gap_start, week.start)
+            inside = min(gap_end, week_end) - max(gap_start, week_start)
             if gap_end > gap_start and inside >= self.min_in_week_hours * 60:
                 best = max(best, min(gap_end - gap_start, 10**6))
         return best
@@ -352,7 +363,8 @@ class WeeklyRest(PerEmployeeRule):
             for week in encoder.calendar.weeks:
                 # A qualifying rest can always be slid back to start at a shift's end or at the earliest
                 # point that keeps `inside` minutes in the week: those are the only candidates needed.
-                earliest, latest = week.start - (length - inside), week.end - inside
+                week_start, week_end = self._bounds(week)
+                earliest, latest = week_start - (length - inside), week_end - inside
                 starts = sorted({earliest, *(e for e in ends if earliest <= e <= latest)})
                 candidates = [
                     frozenset(lit.Index() for _, lit in _overlapping(encoder, employee.id, start, start + length))
