@@ -22,10 +22,11 @@ def _rotation_group() -> typer.Typer:
         module = importlib.import_module("roulement.cli.rotation")
     except ImportError:
         module = None
-    group = getattr(module, "rotation_app", None)
-    if isinstance(group, typer.Typer):
-        return group
-    group = typer.Typer(help="The plant's rotating crew cycle: put people into crews.", no_args_is_help=True)
+    found = [value for value in vars(module).values() if isinstance(value, typer.Typer)] if module else []
+    if found:
+        return found[0]
+    group: typer.Typer = typer.Typer(help="The plant's rotating crew cycle: put people into crews.",
+                                     no_args_is_help=True)
     app.add_typer(group, name="rotation")
     return group
 
