@@ -198,3 +198,18 @@ def test_the_built_in_plants_crews_can_each_run_on_their_own() -> None:
         assert plant.rotation is not None
         assert crew_problems(plant) == []
         assert {e.crew for e in plant.employees} >= {c.id for c in plant.rotation.crews}
+
+
+def test_the_council_report_shows_the_cycles_year_beside_the_months_deviations(tmp_path: Any) -> None:
+    from roulement.report.audience import Audience
+    from roulement.report.document import build_report
+    from roulement.service.plans import write_outputs
+
+    plant = _plant_with_absence()
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    report = build_report(plant, result.roster, check_roster(plant, result.roster))
+    write_outputs(plant, result.roster, report, tmp_path, Audience.COUNCIL)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "The cycle over a year" in page and "Average weekly hours" in page
+    assert "2 relief-pool shifts" in page and "a0" not in page

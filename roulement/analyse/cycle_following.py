@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from roulement.analyse.rotation import judge_year
 from roulement.model.roster import Assignment
 from roulement.model.scenario import Scenario
 from roulement.rules.follow_cycle import following
@@ -64,3 +65,18 @@ def cycle_for_employee(section: dict[str, Any] | None, employee: str) -> dict[st
     shown["crew_of"] = {e: crew for e, crew in section["crew_of"].items() if e == employee}
     shown["per_person"] = [row for row in section["per_person"] if row["employee"] == employee]
     return shown
+
+
+def cycle_evaluation(scenario: Scenario) -> dict[str, Any] | None:
+    """The cycle judged over a whole year (`analyse.rotation.judge_year`): what a works council weighs beside
+    the month's deviations. None without a rotation."""
+    if scenario.rotation is None:
+        return None
+    judged = judge_year(scenario)
+    return {
+        "violations": len(judged.violations),
+        "violations_by_rule": judged.check.by_rule(),
+        "readings": judged.readings,
+        "criteria": [{"label": c.label, "value": c.value, "unit": c.unit, "target": c.target, "source": c.source,
+                      "ok": c.ok} for c in judged.criteria],
+    }

@@ -162,7 +162,21 @@ def _cycle(section: dict[str, Any] | None) -> list[str]:
         f"<tr><td class='left'>{escape(row['employee'])}</td><td>{escape(str(row['crew'] or ''))}</td>"
         f"<td class='left'>{escape(', '.join(described(d) for d in row['deviations']))}</td></tr>"
         for row in section["per_person"])
-    return ["<h2>Published cycle</h2>", f"<p>{escape(section['summary'])}.</p>",
+    evaluation = section.get("evaluation")
+    year: list[str] = []
+    if evaluation:
+        criteria = "".join(
+            f"<tr><td class='left'>{escape(c['label'])}</td><td>{escape(str(c['value']))} {escape(c['unit'])}</td>"
+            f"<td class='left'>{escape(c['target'])}</td><td class='{'ok' if c['ok'] else 'bad'}'>"
+            f"{'yes' if c['ok'] else 'no'}</td></tr>" for c in evaluation["criteria"])
+        broken = ", ".join(f"{rule} ({count})" for rule, count in evaluation["violations_by_rule"].items())
+        which = f": {escape(broken)}" if broken else ""
+        year = ["<h3>The cycle over a year</h3>",
+                f"<p>{evaluation['violations']} hard rule(s) broken over the year{which}"
+                ". " + escape(" ".join(f"{rule}: {reading}." for rule, reading in evaluation["readings"].items()))
+                + "</p>",
+                f"<table><tr><th>criterion</th><th>value</th><th>target</th><th>met</th></tr>{criteria}</table>"]
+    return ["<h2>Published cycle</h2>", *year, "<h3>This month</h3>", f"<p>{escape(section['summary'])}.</p>",
             f"<table><tr><th>deviation</th><th>count</th></tr>{kinds}</table>",
             "<h3>Deviations per person</h3>",
             f"<div class='scroll'><table><tr><th>person</th><th>crew</th><th>deviations</th></tr>{people}"

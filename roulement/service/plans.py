@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from roulement.analyse.cycle_following import cycle_evaluation
 from roulement.analyse.explain import explain_infeasibility as find_conflicts
 from roulement.analyse.fairness import price_on_common_terms
 from roulement.check.checker import CheckResult, check_roster
@@ -155,6 +156,9 @@ def write_outputs(
     employee: str | None = None,
 ) -> list[Path]:
     """roster.csv, report.json and report.html for one audience, written all or nothing."""
+    if audience is Audience.COUNCIL and report.get("rotation"):
+        # The works council weighs the month's deviations beside the cycle's own year.
+        report = {**report, "rotation": {**report["rotation"], "evaluation": cycle_evaluation(scenario)}}
     scenario, roster, report = for_audience(scenario, roster, report, audience, employee)
     files: dict[Path, str | bytes] = {
         out_dir / "roster.csv": roster_to_csv(scenario, roster),
