@@ -294,14 +294,15 @@ def _crew_reinforcements(
 # KOS's 3x8 continu over five weeks, one row a week: every weekday column holds one morning, one afternoon and
 # one night, so the five crews (each a week apart) staff every shift of every day. Forward rotation, at most
 # three nights in a row, two days off after each night block, two days off in a row in every calendar week,
-# one or two nights a week (so any four weeks hold 5 or 6 nights and 2 or 3 Sundays a crew). Found by a small
+# one or two nights and four or five shifts a week (so any four weeks hold 5 or 6 nights, 2 or 3 Sundays and
+# 16 or 17 shifts a crew: hours within every full-time contract's window). Found by a small
 # CP-SAT search; its year passes the checker under FR and DE law except the night the clocks go back in
 # October (9 h, FR L3122-6: 8 h a day for night workers, unless an agreement says otherwise).
 KOS_CYCLE = [
-    ["-", "A", "A", "-", "-", "N", "N"],
-    ["N", "-", "-", "A", "A", "A", "A"],
-    ["A", "N", "-", "-", "M", "M", "M"],
-    ["-", "-", "N", "N", "-", "-", "-"],
+    ["-", "-", "-", "A", "A", "N", "N"],
+    ["N", "-", "-", "-", "M", "M", "M"],
+    ["-", "N", "N", "-", "-", "A", "A"],
+    ["A", "A", "A", "N", "-", "-", "-"],
     ["M", "M", "M", "M", "N", "-", "-"],
 ]
 
