@@ -44,9 +44,11 @@ def assign(
         help="Share of crew shifts lost to absences, which sizes the relief pool; default: the scenario's own "
              "absences, at least 5 %.", min=0.0, max=0.5)] = None,
 ) -> None:
-    """Propose crews: each crew able to staff every post of every shift it works, households placed so the
-    childcare windows stay covered, couples asking for days off together in one crew, a relief pool sized
-    from the absence rate. Exit 0: every need met; 1: some need could not be met (listed); 2: bad input."""
+    """Propose crews, the relief pool and the day posts for a scenario's cycle.
+
+    Each crew can staff every post of every shift it works. Households are placed so childcare windows stay
+    covered, and couples who ask for days off together share a crew. The relief pool is sized from the
+    absence rate. Exit 0: every need met; 1: some need could not be met (listed); 2: bad input."""
     try:
         chosen = load_scenario(scenario)
     except ScenarioError as error:
