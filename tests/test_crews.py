@@ -213,3 +213,25 @@ def test_the_council_report_shows_the_cycles_year_beside_the_months_deviations(t
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "The cycle over a year" in page and "Average weekly hours" in page
     assert "2 relief-pool shifts" in page and "a0" not in page
+
+
+def test_rotation_assign_writes_the_scenario_with_crews_and_explains(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from roulement.cli import app
+    from roulement.formats.scenario_yaml import load_scenario, save_scenario
+
+    people = [person(f"e{i}") for i in range(8)]
+    couple = {"id": "h1", "members": ["e0", "e7"], "declaration": {"declared_by": "e0"},
+              "shared_days_off": {"weight": 3}}
+    save_scenario(rotating(people, households=[couple]), tmp_path / "plant.yaml")
+    outcome = CliRunner().invoke(app, ["rotation", "assign", str(tmp_path / "plant.yaml"), "--out",
+                                       str(tmp_path / "out"), "--time-limit", "5"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "e0 and e7 asked for days off together" in outcome.output and "Margin per crew" in outcome.output
+    placed = load_scenario(tmp_path / "out" / "scenario.yaml")
+    assert placed.employee("e0").crew == placed.employee("e7").crew in {"A", "B"}
+    save_scenario(scenario(), tmp_path / "flat.yaml")
+    refused = CliRunner().invoke(app, ["rotation", "assign", str(tmp_path / "flat.yaml"), "--out",
+                                       str(tmp_path / "x")])
+    assert refused.exit_code == 2 and "no rotation" in refused.output
