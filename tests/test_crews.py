@@ -235,3 +235,11 @@ def test_rotation_assign_writes_the_scenario_with_crews_and_explains(tmp_path: A
     refused = CliRunner().invoke(app, ["rotation", "assign", str(tmp_path / "flat.yaml"), "--out",
                                        str(tmp_path / "x")])
     assert refused.exit_code == 2 and "no rotation" in refused.output
+
+
+def test_stress_names_the_crews_a_cut_breaks() -> None:
+    from roulement.service.shocks import stress as stress_service
+
+    outcome = stress_service(_plant_with_absence(), ["b1"], "list", judge_cut=False)
+    assert outcome.crews_broken == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
+    assert outcome.as_dict("plant.yaml")["crews_broken"] == outcome.crews_broken

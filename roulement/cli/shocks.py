@@ -244,6 +244,8 @@ def stress(
                                  on_sample=lambda done: bar.update(task, completed=done))
     if outcome.cut is not None:
         _show_cut(outcome, language)
+    for problem in outcome.crews_broken:
+        console.print(f"[yellow]crew:[/yellow] {problem}", highlight=False)
     if outcome.risk is not None:
         risk = outcome.risk
         console.print(f"{samples} samples at {risk.rate:.0%} absence ({risk.seconds:.1f} s): plant short in "
