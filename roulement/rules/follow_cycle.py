@@ -11,14 +11,17 @@ shift (a swap) or given a day off, then an extra shift on a cycle day off (overt
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
+from roulement.model.calendar import Calendar
 from roulement.model.roster import Assignment, Timeline
 from roulement.model.scenario import RuleMode, Scenario
 from roulement.rules.base import Cost, Encoder, Rule, Violation
+from roulement.rules.people import night_free_by_declaration
 
 CYCLE_TERM = "cycle_deviations"
 
@@ -199,3 +202,76 @@ class FollowCycle(Rule):
             if kept is not None:
                 terms.append((-swap, kept))
             encoder.add_cost(CYCLE_TERM, terms, constant=off)
+
+
+class PoolShares(Rule):
+    """The relief pool shares nights and Sundays as the crews do: each pool member's count lies within the
+    range the crews' cycle gives a crew over the horizon, pro rata their contract and days present. Each night
+    or Sunday outside the range costs `weight`. Without it the pool, planned shift by shift, would take what is
+    left: a full-timer with nine nights beside crews with five or six."""
+
+    id: ClassVar[str] = "rotation.pool-shares"
+    title: ClassVar[str] = "The relief pool's nights and Sundays within the crews' range"
+    reference = "equal treatment of shift workers; BAuA guidance (ArbZG §6(1)); FR L3122-15"
+    mode = RuleMode.SOFT
+    modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.SOFT, RuleMode.OFF})
+    weight = 30
+
+    def bands(self, scenario: Scenario, calendar: Calendar) -> dict[str, dict[str, tuple[int, int]]]:
+        """pool member -> category ('nights', 'sundays') -> (lowest, highest) count."""
+        rotation = scenario.rotation
+        if rotation is None or not rotation.crews:
+            return {}
+        ranges: dict[str, tuple[int, int]] = {}
+        for category in ("nights", "sundays"):
+            counts = [sum(1 for day, date in enumerate(calendar.dates)
+                          for shift in [rotation.shift_on(crew.id, date)]
+                          if shift is not None and _counts(category, calendar, day, shift))
+                      for crew in rotation.crews]
+            ranges[category] = (min(counts), max(counts))
+        full = max((e.contract.weekly_hours for e in scenario.employees), default=35.0) * calendar.days
+        found: dict[str, dict[str, tuple[int, int]]] = {}
+        for employee_id in sorted(pool_members(scenario)):
+            employee = scenario.employee(employee_id)
+            present = sum(1 for date in calendar.dates if not employee.absent_on(date))
+            ratio = employee.contract.weekly_hours * present / full
+            found[employee_id] = {
+                category: (math.floor(low * ratio), math.ceil(high * ratio))
+                for category, (low, high) in ranges.items()
+                if category != "nights" or not night_free_by_declaration(scenario, employee)}
+        return found
+
+    def check(self, timeline: Timeline) -> list[Violation]:
+        return []
+
+    def cost(self, timeline: Timeline) -> list[Cost]:
+        if self.mode is not RuleMode.SOFT:
+            return []
+        calendar = timeline.calendar
+        costs = []
+        for employee, bands in self.bands(timeline.scenario, calendar).items():
+            for category, (low, high) in bands.items():
+                count = sum(1 for item in timeline.by_employee.get(employee, [])
+                            if 0 <= item.day < calendar.days and _counts(category, calendar, item.day, item.shift))
+                outside = max(low - count, 0) + max(count - high, 0)
+                if outside:
+                    costs.append(Cost(self.id, outside * self.weight, employee, (),
+                                      f"{count} {category}, the crews have {low} to {high}"))
+        return costs
+
+    def encode(self, encoder: Encoder) -> None:
+        if self.mode is not RuleMode.SOFT:
+            return
+        calendar = encoder.calendar
+        for employee, bands in self.bands(encoder.scenario, calendar).items():
+            for category, (low, high) in bands.items():
+                terms = [(1, lit) for o, lit in encoder.shifts_of(employee)
+                         if _counts(category, calendar, o.day, o.shift)]
+                encoder.at_least(self, terms, low, f"pool {category} low {employee}")
+                if high < len(terms):
+                    encoder.at_most(self, terms, high, f"pool {category} high {employee}")
+
+
+def _counts(category: str, calendar: Calendar, day: int, shift: str) -> bool:
+    occurrence = calendar.occurrence(day, shift)
+    return occurrence.is_night if category == "nights" else occurrence.date.weekday() == 6

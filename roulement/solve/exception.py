@@ -23,7 +23,7 @@ from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import PerEmployeeRule, Rule
 from roulement.rules.contract import ContractHours
 from roulement.rules.core import SHORTFALL_TERM
-from roulement.rules.follow_cycle import crew_of, following, planned
+from roulement.rules.follow_cycle import PoolShares, crew_of, following, planned
 from roulement.rules.packs import build_rules
 from roulement.rules.people import ChildcareCover
 from roulement.solve.replan import neighbourhood
@@ -125,7 +125,10 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
                 candidates = [e for e in pool if not any(a.date == date for a in mine[e.id])
                               and _permitted(permitting, calendar, scenario, e, day, shift, post)
                               and room(e) >= minutes]
-                candidates.sort(key=lambda e: -room(e))
+                night, sunday = calendar.occurrence(day, shift).is_night, date.weekday() == 6
+                # Nights and Sundays to whoever has had fewest so far; then whoever has most hours left.
+                candidates.sort(key=lambda e: (sum(1 for a in mine[e.id] if (night and calendar.occurrence(
+                    calendar.day_of[a.date], a.shift).is_night) or (sunday and a.date.weekday() == 6)), -room(e)))
                 for employee in candidates:
                     trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
                     if keeps_rules(employee, trial):
@@ -133,28 +136,75 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
                         filled[(day, shift, post)] += 1
                         break
     wanted = _wanted(scenario)
+    night_rate, sunday_rate = _cycle_rates(scenario, calendar)
+    bands = PoolShares().bands(scenario, calendar)
+
+    def _top_up(employee: Employee, day: int, goal: int, paced: bool) -> None:
+        """One more shift for `employee` on `day` if it keeps their rules (and, `paced`, their pace)."""
+        shifts = [calendar.occurrence(calendar.day_of[a.date], a.shift) for a in mine[employee.id]]
+        worked = sum(o.worked for o in shifts)
+        date = calendar.dates[day]
+        if worked >= goal or any(a.date == date for a in mine[employee.id]):
+            return
+        sundays = sum(1 for o in shifts if o.date.weekday() == 6)
+        nights = sum(1 for o in shifts if o.is_night)
+        night_band = bands.get(employee.id, {}).get("nights")
+        sunday_band = bands.get(employee.id, {}).get("sundays")
+        if date.weekday() == 6:
+            if sunday_band is not None and sundays >= sunday_band[1]:
+                return
+            ahead = sunday_band is None and sundays + 1 > sunday_rate * (len(shifts) + 1) + 0.5
+            if paced and ahead:
+                return
+            wanted_sunday = sunday_band is not None and sundays < sunday_band[0]
+        else:
+            wanted_sunday = False
+        if paced and not wanted_sunday and worked >= goal * (day + 1) / calendar.days + 8 * 60:
+            return
+
+        def preference(option: tuple[str, str]) -> tuple[int, int, tuple[str, str]]:
+            shift, post = option
+            night = calendar.occurrence(day, shift).is_night
+            if night_band is not None:
+                behind, full = nights < night_band[0], nights >= night_band[1]
+            else:
+                behind, full = nights < night_rate * (len(shifts) + 1), False
+            rank = (0 if behind else 3 if full else 2) if night else 1
+            return rank, filled[(day, shift, post)] - wanted[(day, shift)][post], option
+
+        options = sorted(((shift, post) for (d, shift), posts in wanted.items() if d == day for post in posts
+                          if _permitted(permitting, calendar, scenario, employee, day, shift, post)),
+                         key=preference)
+        for shift, post in options:
+            if room(employee) < calendar.occurrence(day, shift).worked:
+                continue
+            trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
+            if keeps_rules(employee, trial):
+                mine[employee.id] = trial
+                filled[(day, shift, post)] += 1
+                return
+
     for employee in pool:
         low, _, target = hours.bounds(employee, calendar.days, scenario.horizon.start)
         goal = max(low or 0, (target or 0) - 4 * 60)
-        for day in range(calendar.days):
-            worked = sum(calendar.occurrence(calendar.day_of[a.date], a.shift).worked for a in mine[employee.id])
-            if worked >= goal:
-                break
-            date = calendar.dates[day]
-            if any(a.date == date for a in mine[employee.id]):
-                continue
-            options = sorted(((shift, post) for (d, shift), posts in wanted.items() if d == day for post in posts
-                              if _permitted(permitting, calendar, scenario, employee, day, shift, post)),
-                             key=lambda sp: (filled[(day, sp[0], sp[1])] - wanted[(day, sp[0])][sp[1]], sp))
-            for shift, post in options:
-                if room(employee) < calendar.occurrence(day, shift).worked:
-                    continue
-                trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
-                if keeps_rules(employee, trial):
-                    mine[employee.id] = trial
-                    filled[(day, shift, post)] += 1
-                    break
+        # A first pass keeps pace with the goal and nights and Sundays at the cycle's rate; a second fills
+        # whatever the goal still lacks.
+        for paced in (True, False):
+            for day in range(calendar.days):
+                _top_up(employee, day, goal, paced)
     return Roster(sorted(a for assignments in mine.values() for a in assignments))
+
+
+def _cycle_rates(scenario: Scenario, calendar: Calendar) -> tuple[float, float]:
+    """Nights per shift and Sundays per shift in the cycle: the rates the pool's own shifts follow."""
+    rotation = scenario.rotation
+    assert rotation is not None
+    tokens = [(index % 7, token) for index, token in enumerate(rotation.flat()) if token != "-"]
+    if not tokens:
+        return 0.0, 0.0
+    nights = sum(1 for _, token in tokens if calendar.occurrence(0, token).is_night)
+    sundays = sum(1 for weekday, _ in tokens if weekday == 6)
+    return nights / len(tokens), sundays / len(tokens)
 
 
 def plan_by_exception(
