@@ -112,7 +112,7 @@ def plan(
     if price and not (stop is not None and stop.is_set()) and not result.interrupted:
         flipped = ignore ^ {"people"}
         flipped_rules = build_rules(scenario, flipped)
-        comparison = search.solve(scenario, options, on_progress=on_progress, rules=flipped_rules, stop=stop)
+        comparison = planner(scenario, options, on_progress=on_progress, rules=flipped_rules, stop=stop)
         explained(comparison, scenario, flipped_rules, options)
         mine = price_on_common_terms(scenario, result.roster)
         other = None if comparison.roster is None else price_on_common_terms(scenario, comparison.roster)
