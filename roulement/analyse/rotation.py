@@ -10,6 +10,7 @@ crew does not have.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 from dataclasses import dataclass, field
 
@@ -137,7 +138,7 @@ def _crew_year(timeline: Timeline, crew: str) -> CrewYear:
             if following is not None:
                 rests.append(following.start - item.end)
     backward = 0
-    for before, after in zip(items, items[1:], strict=False):
+    for before, after in itertools.pairwise(items):
         if after.start - before.end < 48 * 60 and before.shift in order and after.shift in order \
                 and order.index(after.shift) < order.index(before.shift):
             backward += 1
@@ -153,7 +154,7 @@ def _crew_year(timeline: Timeline, crew: str) -> CrewYear:
         if not any(item.start < calendar.local_midnight(sunday + 1) and item.end > calendar.local_midnight(sunday)
                    for item in items)
     )
-    gaps = [b - a for a, b in zip(free_weekends, free_weekends[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(free_weekends)]
     if free_weekends:  # the cycle repeats: the gap across the year's end counts too
         gaps.append(free_weekends[0] + weeks - free_weekends[-1])
     return CrewYear(
@@ -182,7 +183,7 @@ def _runs(days: list[int]) -> list[list[int]]:
     return runs
 
 
-BAUA = "BAuA, Leitfaden Nacht- und Schichtarbeit (Beermann 2005), cited by ArbZG §6(1) guidance"
+BAUA = "BAuA shift-work guidance (Beermann 2005)"
 
 
 def _criteria(crews: list[CrewYear], year: Scenario) -> list[Criterion]:
@@ -197,17 +198,17 @@ def _criteria(crews: list[CrewYear], year: Scenario) -> list[Criterion]:
                   "≤ 35 h (FR continuous cycles)" if french else "≤ 48 h (8 h per Werktag)",
                   "FR L3132-15" if french else "DE ArbZG §3", hours <= (35 if french else 48) + 1e-9),
         Criterion("nights", "Night shifts a year", max(c.nights for c in crews), "",
-                  "as few as cover allows", BAUA + "; INRS travail de nuit", True),
+                  "as few as cover allows", "INRS, travail de nuit", True),
         Criterion("night-block", "Longest night block", max(c.longest_night_block for c in crews), "nights",
-                  "≤ 3", BAUA + " (at most 3 nights in a row)", max(c.longest_night_block for c in crews) <= 3),
+                  "≤ 3", BAUA, max(c.longest_night_block for c in crews) <= 3),
         Criterion("rest-after-nights", "Shortest rest after a night block", round(min(rests), 1) if rests else 0.0,
                   "h", "≥ 48 h (at least 24 h)", BAUA, not rests or min(rests) >= 48),
         Criterion("backward", "Backward rotations (later → earlier shift within 48 h)",
                   max(c.backward_changes for c in crews), "a year", "0 (forward rotation)",
-                  BAUA + " (Vorwärtsrotation); BAuA handbook 10.3", max(c.backward_changes for c in crews) == 0),
+                  "BAuA handbook 10.3 (forward rotation)", max(c.backward_changes for c in crews) == 0),
         Criterion("weekends", "Free weekends a year (Saturday and Sunday wholly free)",
                   min(c.free_weekends for c in crews), "", "as many as possible, evenly spread",
-                  BAUA + "; Arlinghaus & Lott 2018 (XIMES)", min(c.free_weekends for c in crews) > 0),
+                  BAUA + "; Arlinghaus & Lott 2018", min(c.free_weekends for c in crews) > 0),
         Criterion("weekend-gap", "Longest wait between free weekends",
                   max(c.longest_gap_between_free_weekends for c in crews), "weeks", "short", BAUA,
                   max(c.longest_gap_between_free_weekends for c in crews) <= 6),

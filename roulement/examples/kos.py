@@ -298,6 +298,9 @@ def _crew_reinforcements(
 # 16 or 17 shifts a crew: hours within every full-time contract's window). Found by a small
 # CP-SAT search; its year passes the checker under FR and DE law except the night the clocks go back in
 # October (9 h, FR L3122-6: 8 h a day for night workers, unless an agreement says otherwise).
+# `roulement rotation design` proposes other lawful five-week cycles; the one it found for KOS (free weekends
+# first) gives a crew 4 to 7 nights in these four weeks, this one 5 or 6, which plan by exception needs to be
+# fair within one night among full-time peers.
 KOS_CYCLE = [
     ["-", "-", "-", "A", "A", "N", "N"],
     ["N", "-", "-", "-", "M", "M", "M"],

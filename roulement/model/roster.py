@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -118,15 +119,28 @@ class Timeline:
             grouped[(item.day, item.shift)].append(item)
         return grouped
 
+    @cached_property
+    def _starts(self) -> dict[str, list[int]]:
+        return {employee: [item.start for item in items] for employee, items in self.by_employee.items()}
+
     def worked_between(self, employee: str, start: int, end: int) -> int:
         """Minutes of work by `employee` inside [start, end), clipping intervals at the edges."""
-        return sum(_clipped_work(item, start, end) for item in self.by_employee.get(employee, []))
+        items = self.by_employee.get(employee, [])
+        starts = self._starts.get(employee, [])
+        # Items are in start order and no shift lasts more than a day (plus a clock change): only those
+        # starting from a day before `start` up to `end` can overlap.
+        first = bisect.bisect_left(starts, start - _LONGEST_ITEM)
+        last = bisect.bisect_left(starts, end)
+        return sum(_clipped_work(item, start, end) for item in items[first:last])
 
     def items_as_assignments(self) -> list[Assignment]:
         return [item.assignment for item in self.items]
 
     def days_worked(self, employee: str) -> set[int]:
         return {item.day for item in self.by_employee.get(employee, [])}
+
+
+_LONGEST_ITEM = 25 * 60  # a 24 h shift on the night clocks go back
 
 
 def _clipped_work(item: WorkItem, start: int, end: int) -> int:

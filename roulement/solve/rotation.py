@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from roulement.formats.rws import RwsInstance
 
 OFF = "-"
+ANY_DAY = -1
 DAY = 24 * 60
 WEEK = 7 * DAY
 
@@ -67,16 +68,20 @@ class Weights:
     free_weekend: int = 0
     off_block_too_short: int = 0  # an off block shorter than `comfortable_off`
     work_block_too_long: int = 0  # each work day beyond `comfortable_work`
+    work_block_too_short: int = 0  # a work block shorter than `comfortable_min_work`
     shift_change_in_block: int = 0
     comfortable_off: int = 2
     comfortable_work: int = 5
+    comfortable_min_work: int = 2
 
 
 @dataclass(frozen=True)
 class CycleProblem:
     """A cyclic sequence of `weeks` x 7 days over the shifts, with exact cover per weekday.
 
-    `forbidden` holds (a, k, c): shift c may not follow shift a after exactly k days off (k = 0: the next day).
+    `forbidden` holds (a, k, c, weekday): shift c may not follow shift a after exactly k days off (k = 0: the
+    next day) when c falls on that weekday (0 = Monday; ANY_DAY: on every weekday). `priced` gives such
+    successions a price instead.
     """
 
     weeks: int
@@ -84,10 +89,19 @@ class CycleProblem:
     demand: Mapping[str, tuple[int, ...]]
     work_block: tuple[int, int]
     off_block: tuple[int, int]
-    forbidden: frozenset[tuple[str, int, str]] = frozenset()
+    forbidden: frozenset[tuple[str, int, str, int]] = frozenset()
     weekly_rest: WeeklyRestSpec | None = None
     weights: Weights = field(default_factory=Weights)
+    priced: Mapping[tuple[str, int, str, int], int] = field(default_factory=dict)
     name: str = "cycle"
+
+    def refuses(self, before: str, days_off: int, after: str, weekday: int) -> bool:
+        return (before, days_off, after, ANY_DAY) in self.forbidden or \
+            (before, days_off, after, weekday) in self.forbidden
+
+    def price(self, before: str, days_off: int, after: str, weekday: int) -> int:
+        return self.priced.get((before, days_off, after, ANY_DAY), 0) + \
+            self.priced.get((before, days_off, after, weekday), 0)
 
     def off_demand(self, weekday: int) -> int:
         return self.weeks - sum(self.demand[s.name][weekday] for s in self.shifts)
@@ -142,7 +156,7 @@ class _Compiler:
     def __init__(self, problem: CycleProblem) -> None:
         self.p = problem
         self.by_name = {s.name: s for s in problem.shifts}
-        self.memory = max((k for _, k, _ in problem.forbidden), default=-1)
+        self.memory = max((k for _, k, _, _ in [*problem.forbidden, *problem.priced]), default=-1)
         if problem.weekly_rest is not None:
             self.memory = problem.off_block[1]  # the weekly rest needs the start of every rest
 
@@ -185,6 +199,8 @@ class _Compiler:
                 run, prev = 1, (state.last if self.memory >= 1 else None)
                 if weights.work_block_too_long and state.work > weights.comfortable_work:
                     penalty += weights.work_block_too_long * (state.work - weights.comfortable_work)
+                if weights.work_block_too_short and state.work < weights.comfortable_min_work:
+                    penalty += weights.work_block_too_short
             if p.weekly_rest is not None and prev is not None:
                 # The rest so far runs at least to the end of this day off.
                 self._gap_weeks((weekday - run) * DAY + self.by_name[prev].end, here + DAY, satisfied)
@@ -198,8 +214,10 @@ class _Compiler:
         if state.last == OFF:
             if state.run < p.off_block[0]:
                 return None
-            if state.prev is not None and (state.prev, state.run, token) in p.forbidden:
-                return None
+            if state.prev is not None:
+                if p.refuses(state.prev, state.run, token, weekday):
+                    return None
+                penalty += p.price(state.prev, state.run, token, weekday)
             if weights.off_block_too_short and state.run < weights.comfortable_off:
                 penalty += weights.off_block_too_short
             run, work = 1, 1
@@ -207,12 +225,16 @@ class _Compiler:
         elif state.last == token:
             if state.run + 1 > shift.max_block or state.work + 1 > p.work_block[1]:
                 return None
+            if p.refuses(token, 0, token, weekday):
+                return None
+            penalty += p.price(token, 0, token, weekday)
             run, work = state.run + 1, state.work + 1
             gap_start = (weekday - 1) * DAY + shift.end
         else:
             before = self.by_name[state.last]
-            if state.run < before.min_block or (state.last, 0, token) in p.forbidden:
+            if state.run < before.min_block or p.refuses(state.last, 0, token, weekday):
                 return None
+            penalty += p.price(state.last, 0, token, weekday)
             if state.work + 1 > p.work_block[1]:
                 return None
             if weights.shift_change_in_block:
@@ -296,17 +318,21 @@ SolverFactory = Callable[[], cp_model.CpSolver]
 def _default_solver() -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2
+    # The LP of the flow (with its connectivity rows) proves the hard infeasible instances sooner.
+    solver.parameters.linearization_level = 2
     return solver
 
 
 def solve_cycle(
     problem: CycleProblem, time_limit: float = 60.0, workers: int = 2,
     solver_factory: SolverFactory | None = None, cut_rounds: int = 4,
+    accept: Callable[[list[list[str]]], bool] | None = None,
 ) -> CycleResult:
     """Find a cycle (the best one when the problem has weights), or prove that none exists.
 
     Connectivity is first added lazily, as cuts; after `cut_rounds` disconnected answers the model gets a
-    complete connectivity flow as well, so that a long chain of cuts cannot stall it."""
+    complete connectivity flow as well, so that a long chain of cuts cannot stall it. `accept` may turn a cycle
+    down (a design judges its year): that flow of arcs is then excluded and the search goes on."""
     began = time.monotonic()
     for weekday in range(7):
         if problem.off_demand(weekday) < 0:
@@ -377,7 +403,12 @@ def solve_cycle(
         values = [solver.value(x) for x in count]
         components = _components(arcs, values)
         if len(components) == 1:
-            result.rows = _euler_rows(arcs, values, n)
+            rows = _euler_rows(arcs, values, n)
+            if accept is not None and not accept(rows):
+                _exclude(model, count, values)
+                result.note = "a cycle was turned down"
+                continue
+            result.rows = rows
             proven = status == cp_model.OPTIMAL or not optimising
             result.status = Status.FOUND if proven else Status.FEASIBLE
             result.objective = round(solver.objective_value) if optimising else None
@@ -395,6 +426,22 @@ def solve_cycle(
             result.cuts += 1
     result.seconds = time.monotonic() - began
     return result
+
+
+def _exclude(model: cp_model.CpModel, count: list[cp_model.IntVar], values: list[int]) -> None:
+    """No later answer may use exactly these arc counts."""
+    differs = []
+    for variable, value in zip(count, values, strict=True):
+        if value:
+            changed = model.new_bool_var("")
+            model.add(variable != value).only_enforce_if(changed)
+            differs.append(changed)
+    unused = [variable for variable, value in zip(count, values, strict=True) if not value]
+    if unused:
+        elsewhere = model.new_bool_var("")
+        model.add(sum(unused) >= 1).only_enforce_if(elsewhere)
+        differs.append(elsewhere)
+    model.add_bool_or(differs)
 
 
 def _add_connectivity_flow(
@@ -486,7 +533,7 @@ def problem_from_rws(instance: RwsInstance) -> CycleProblem:
         demand=dict(instance.demand),
         work_block=(instance.min_work, instance.max_work),
         off_block=(instance.min_off, instance.max_off),
-        forbidden=frozenset({(a, 0, b) for a, b in instance.forbidden2}
-                            | {(a, 1, c) for a, c in instance.forbidden3}),
+        forbidden=frozenset({(a, 0, b, ANY_DAY) for a, b in instance.forbidden2}
+                            | {(a, 1, c, ANY_DAY) for a, c in instance.forbidden3}),
         name=instance.name,
     )
