@@ -243,3 +243,18 @@ def test_stress_names_the_crews_a_cut_breaks() -> None:
     outcome = stress_service(_plant_with_absence(), ["b1"], "list", judge_cut=False)
     assert outcome.crews_broken == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
     assert outcome.as_dict("plant.yaml")["crews_broken"] == outcome.crews_broken
+
+
+def test_the_web_grid_and_council_view_carry_crews_and_deviations() -> None:
+    from roulement.web.views import aggregate_report, roster_grid
+
+    plant = _plant_with_absence()
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    grid = roster_grid(plant, result.roster)
+    assert {e["id"]: e["crew"] for e in grid["employees"]}["b0"] == "B"
+    pool_days = {date for person in ("p0", "p1") for date in grid["deviations"].get(person, {})}
+    assert pool_days == {(MONDAY + dt.timedelta(days=1)).isoformat(), (MONDAY + dt.timedelta(days=2)).isoformat()}
+    assert grid["cycle"].startswith("100.0 % of shifts follow the published cycle")
+    council = aggregate_report(plant, result.roster, {})
+    assert council["cycle"]["by_kind"]["relief-pool shift"] == 2
