@@ -258,3 +258,26 @@ def test_the_web_grid_and_council_view_carry_crews_and_deviations() -> None:
     assert grid["cycle"].startswith("100.0 % of shifts follow the published cycle")
     council = aggregate_report(plant, result.roster, {})
     assert council["cycle"]["by_kind"]["relief-pool shift"] == 2
+
+
+def test_a_crew_members_calendar_feed_covers_the_cycle_a_year_ahead_marked_as_the_cycle() -> None:
+    from icalendar import Calendar as ICalendar
+
+    from roulement.formats.ical import schedule_to_ical
+
+    plant = _plant_with_absence()
+    mine = [a for a in rolled_out(plant) if a.employee == "b0"]
+    feed = ICalendar.from_ical(schedule_to_ical(plant, mine, "b0", employee="b0"))
+    events = [e for e in feed.walk("VEVENT")]
+    published = [e for e in events if "cycle" not in str(e.get("summary"))]
+    cycle = [e for e in events if "cycle" in str(e.get("summary"))]
+    assert len(published) == len(mine)
+    # Two crews alternating M and A weeks, weekdays only: the 365 days after the horizon are 52 weeks (5 shifts
+    # each) and a Monday.
+    assert len(cycle) == 5 * 52 + 1
+    first = min(cycle, key=lambda e: e.decoded("dtstart"))
+    assert first.decoded("dtstart").date() == MONDAY + dt.timedelta(days=14)
+    assert first.decoded("dtstart").hour == 13  # crew B's week 3 is an afternoon week
+    assert "not yet a published roster" in str(first.get("description"))
+    pool_feed = ICalendar.from_ical(schedule_to_ical(plant, [], "p0", employee="p0"))
+    assert not list(pool_feed.walk("VEVENT"))
