@@ -296,17 +296,17 @@ def _crew_reinforcements(
 # three nights in a row, two days off after each night block, two days off in a row in every calendar week,
 # one or two nights and four or five shifts a week (so any four weeks hold 5 or 6 nights, 2 or 3 Sundays and
 # 16 or 17 shifts a crew: hours within every full-time contract's window). Found by a small
-# CP-SAT search; its year passes the checker under FR and DE law except the night the clocks go back in
-# October (9 h, FR L3122-6: 8 h a day for night workers, unless an agreement says otherwise).
+# CP-SAT search, with no night on both Saturday and Sunday of a week (on the night the clocks go back, that
+# would make 9 h of night work on the Sunday, FR L3122-6); its year passes the checker under FR and DE law.
 # `roulement rotation design` proposes other lawful five-week cycles; the one it found for KOS (free weekends
 # first) gives a crew 4 to 7 nights in these four weeks, this one 5 or 6, which plan by exception needs to be
 # fair within one night among full-time peers.
 KOS_CYCLE = [
-    ["-", "-", "-", "A", "A", "N", "N"],
-    ["N", "-", "-", "-", "M", "M", "M"],
-    ["-", "N", "N", "-", "-", "A", "A"],
-    ["A", "A", "A", "N", "-", "-", "-"],
-    ["M", "M", "M", "M", "N", "-", "-"],
+    ["N", "-", "-", "-", "M", "A", "A"],
+    ["A", "A", "-", "N", "N", "-", "-"],
+    ["-", "-", "A", "A", "A", "N", "-"],
+    ["-", "N", "N", "-", "-", "M", "M"],
+    ["M", "M", "M", "M", "-", "-", "N"],
 ]
 
 
