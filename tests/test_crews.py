@@ -281,3 +281,17 @@ def test_a_crew_members_calendar_feed_covers_the_cycle_a_year_ahead_marked_as_th
     assert "not yet a published roster" in str(first.get("description"))
     pool_feed = ICalendar.from_ical(schedule_to_ical(plant, [], "p0", employee="p0"))
     assert not list(pool_feed.walk("VEVENT"))
+
+
+def test_pool_shares_are_priced_alike_by_the_solver_and_the_checker() -> None:
+    # The crews never work Sundays, so a pool member's Sunday is outside the crews' range (0 to 0).
+    people = [person(f"a{i}", crew="A") for i in range(2)] + [person(f"b{i}", crew="B") for i in range(2)]
+    demand = [*WEEKDAY_LINE, {"post": "line", "shifts": ["M"], "days": "sun", "min": 1}]
+    plant = rotating([*people, person("p0", crew="pool")], pool=True, demand=demand)
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    checked = check_roster(plant, result.roster)
+    assert checked.ok, checked.violations
+    sundays = sum(1 for a in result.roster if a.employee == "p0" and a.date.weekday() == 6)
+    assert sundays == 2
+    assert checked.objective["rotation.pool-shares"] == result.terms["rotation.pool-shares"] == 2 * 30
