@@ -153,3 +153,9 @@ def test_rotation_design_cli_refuses_bad_options(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--crews" in result.output
     result = runner.invoke(app, ["rotation", "design", str(tmp_path / "plant.yaml"), "--shift-length", "10"])
     assert result.exit_code == 2
+
+
+def test_twelve_hour_shifts_are_refused_without_an_agreement() -> None:
+    option = design(plant(), 5, shift_length=12, time_limit=5, workers=1)
+    assert not option.offered
+    assert option.refused is not None and "fr.daily-max (FR L3121-18)" in option.refused

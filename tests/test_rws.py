@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from typer.testing import CliRunner
 
 from roulement.check.rws import evaluate
+from roulement.cli import app
 from roulement.formats.rws import (
     RwsError,
     instance_to_text,
@@ -152,3 +156,18 @@ D - N
     size = len(flat)
     assert not any(flat[i] == "D" and flat[(i + 1) % size] == "-" and flat[(i + 2) % size] == "N"
                    for i in range(size))
+
+
+def test_bench_rws_cli_writes_a_checked_solution(tmp_path: Path) -> None:
+    instance = tmp_path / "Example1.txt"
+    instance.write_text(CLASSIC, encoding="utf-8")
+    result = CliRunner().invoke(app, ["bench", "rws", str(instance), "--time-limit", "20", "--workers", "1",
+                                      "--out", str(tmp_path / "sol.txt"), "--results", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.output
+    assert "found" in result.output
+    assert evaluate(CLASSIC, (tmp_path / "sol.txt").read_text(encoding="utf-8")) == []
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8").startswith("Example1,found,")
+    bad = tmp_path / "bad.txt"
+    bad.write_text(CLASSIC.replace("N A\n", "N X\n"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["bench", "rws", str(bad)])
+    assert result.exit_code == 2 and "unknown shift name 'X'" in result.output

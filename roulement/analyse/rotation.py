@@ -154,9 +154,8 @@ def _crew_year(timeline: Timeline, crew: str) -> CrewYear:
         if not any(item.start < calendar.local_midnight(sunday + 1) and item.end > calendar.local_midnight(sunday)
                    for item in items)
     )
+    # Gaps inside the year: one across the year's end would depend on where the year cuts the cycle.
     gaps = [b - a for a, b in itertools.pairwise(free_weekends)]
-    if free_weekends:  # the cycle repeats: the gap across the year's end counts too
-        gaps.append(free_weekends[0] + weeks - free_weekends[-1])
     return CrewYear(
         crew=crew,
         hours_per_week=worked / 60 / weeks if weeks else 0.0,

@@ -204,6 +204,20 @@ def _weekday_of_second(person: str | None, days_off: int, dates: list[dt.date]) 
     return dates[first + days_off + 1].weekday()
 
 
+def _shifts_breaking_rules_alone(year: Scenario, plan: CrewPlan) -> str | None:
+    """Why a shift of the plan cannot be worked even once (a 12 h night under an 8 h night maximum), if so."""
+    rules = [r for r in year_rules(year) if isinstance(r, PAIRWISE) and r.mode is RuleMode.HARD]
+    scenario = year.replaced(employees=[Employee(id="X", crew="X", night_worker=True)])
+    for shift in plan.shifts:
+        timeline = Timeline(scenario, [Assignment("X", scenario.horizon.start + dt.timedelta(days=14), shift.id,
+                                                  "cycle")])
+        for rule in rules:
+            broken = rule.check(timeline)
+            if broken:
+                return f"a single {shift.id} shift breaks {rule.id} ({rule.reference}): {broken[0].message}"
+    return None
+
+
 def cycle_problem(scenario: Scenario, plan: CrewPlan, crews: int) -> CycleProblem:
     """The cycle model's terms for `crews` crews covering the plan, read from the rules in force."""
     base = _with_shifts(scenario, plan)
@@ -262,6 +276,10 @@ def design(scenario: Scenario, crews: int, shift_length: int | None = None, time
             option.refused = (f"{crews} crews average {option.average_hours:.1f} h a week, more than "
                               f"{rule.max_hours:g} h ({rule.reference})")
             return option
+    alone = _shifts_breaking_rules_alone(year, plan)
+    if alone:
+        option.refused = alone
+        return option
     problem = cycle_problem(scenario, plan, crews)
     letters = [chr(ord("A") + k) for k in range(crews)]
     anchor = _anchor(scenario)

@@ -225,7 +225,9 @@ def bench_rws(
     = None,
 ) -> None:
     """Solve RWS instances: a cycle checked by an independent evaluator, a proof of infeasibility, or unknown."""
-    from roulement.cli.rotation import run_rws, rws_paths, rws_table
+    from roulement.cli.rotation import rws_paths, rws_table
+    from roulement.formats.rws import RwsError
+    from roulement.service.rotation import solve_rws
 
     if (folder is None) == (instance is None):
         fail_input("give one INSTANCE file or --all DIR, not both and not neither")
@@ -233,7 +235,10 @@ def bench_rws(
     runs = []
     for path in paths:
         target = out if folder is None else (None if out is None else out / f"{path.stem}.sol")
-        run = run_rws(path, time_limit, workers, target, results)
+        try:
+            run = solve_rws(path, time_limit, workers, target, results)
+        except RwsError as error:
+            fail_input(str(error))
         runs.append(run)
         if folder is not None:
             console.print(f"{run.instance}: {run.status} in {run.seconds:.2f} s", highlight=False)

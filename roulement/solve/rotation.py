@@ -22,6 +22,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from roulement.formats.rws import RwsInstance
+from roulement.solve.runtime import Settings, new_solver
 
 OFF = "-"
 ANY_DAY = -1
@@ -205,9 +206,9 @@ class _Compiler:
                 # The rest so far runs at least to the end of this day off.
                 self._gap_weeks((weekday - run) * DAY + self.by_name[prev].end, here + DAY, satisfied)
             head = State(OFF, run, 0, prev, tuple(satisfied))  # type: ignore[arg-type]
+            # Saturday and Sunday off, and no night shift from Friday reaching into Saturday.
             free_weekend = weekday == 6 and state.last == OFF and (
-                p.weekly_rest is None or state.prev is None
-                or (weekday - state.run - 1) * DAY + self.by_name[state.prev].end <= 5 * DAY
+                state.prev is None or (weekday - state.run - 1) * DAY + self.by_name[state.prev].end <= 5 * DAY
             )
             return self._turn_week(Arc(weekday, state, token, head, free_weekend, penalty))
         shift = self.by_name[token]
@@ -315,9 +316,8 @@ Node = tuple[int, State]
 SolverFactory = Callable[[], cp_model.CpSolver]
 
 
-def _default_solver() -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 2
+def _default_solver(workers: int, seconds: float) -> cp_model.CpSolver:
+    solver = new_solver(Settings(workers=workers), seconds, interleave=False)
     # The LP of the flow (with its connectivity rows) proves the hard infeasible instances sooner.
     solver.parameters.linearization_level = 2
     return solver
@@ -390,9 +390,12 @@ def solve_cycle(
         remaining = time_limit - (time.monotonic() - began)
         if remaining <= 0.01:
             break
-        solver = solver_factory() if solver_factory is not None else _default_solver()
-        solver.parameters.num_workers = workers
-        solver.parameters.max_time_in_seconds = remaining
+        if solver_factory is not None:
+            solver = solver_factory()
+            solver.parameters.num_workers = workers
+            solver.parameters.max_time_in_seconds = remaining
+        else:
+            solver = _default_solver(workers, remaining)
         status = solver.solve(model)
         result.iterations += 1
         if status == cp_model.INFEASIBLE:

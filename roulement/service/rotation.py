@@ -1,0 +1,117 @@
+"""The crew cycle: design it for a scenario, judge its year, and solve the public RWS benchmark with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from roulement.analyse.rotation import YearJudgement, judge_year
+from roulement.analyse.rotation_design import DesignOption, design
+from roulement.check.rws import evaluate
+from roulement.formats.files import write_atomic
+from roulement.formats.rws import load_instance, solution_to_text
+from roulement.model.scenario import Scenario
+from roulement.report.rotation_page import PageOption, render_rotation_page
+from roulement.solve.rotation import Status, problem_from_rws, solve_cycle
+
+
+def design_rotations(scenario: Scenario, crews: list[int], shift_length: int | None = None,
+                     time_limit: float = 30.0, workers: int = 2) -> list[DesignOption]:
+    """One design per number of crews; raises DesignError when the scenario has nothing for crews to staff."""
+    return [design(scenario, count, shift_length, time_limit=time_limit, workers=workers) for count in crews]
+
+
+def check_rotation(scenario: Scenario, start: dt.date | None = None) -> YearJudgement:
+    return judge_year(scenario, start=start)
+
+
+def design_figures(option: DesignOption) -> dict[str, str]:
+    figures = {
+        "crews": str(option.crews),
+        "shift length": f"{option.shift_length} h",
+        "average weekly hours": f"{option.average_hours:.1f} h",
+        "people per crew": str(option.plan.crew_size),
+        "people in crews": str(option.people_needed),
+        "offered": "yes" if option.offered else f"no: {option.refused}",
+    }
+    if option.judgement is not None:
+        by_key = {c.key: c for c in option.judgement.criteria}
+        figures["nights a year"] = f"{by_key['nights'].value:g}"
+        figures["free weekends a year"] = f"{by_key['weekends'].value:g}"
+        figures["longest night block"] = f"{by_key['night-block'].value:g}"
+        figures["violations over the year"] = str(len(option.judgement.violations))
+    if option.result is not None:
+        figures["design time"] = f"{option.result.seconds:.1f} s"
+    return figures
+
+
+def rotation_yaml(option: DesignOption) -> str:
+    assert option.rotation is not None
+    data: dict[str, object] = {}
+    if option.plan.extra_shifts:
+        data["shifts"] = [s.model_dump(mode="json", exclude_defaults=True) for s in option.plan.extra_shifts]
+    rotation = option.rotation.model_dump(exclude_none=True)
+    data["rotation"] = rotation
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
+    header = (f"# {option.crews}-crew cycle designed by `roulement rotation design`; paste into the scenario.\n"
+              f"# Average {option.average_hours:.1f} h a week; {option.plan.crew_size} people per crew.\n")
+    return header + text
+
+
+def write_design(out: Path, scenario: Scenario, options: list[DesignOption]) -> list[str]:
+    """rotation.yaml (rotation-N.yaml per option when comparing) for each offered option, and rotation.html."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for option in options:
+        if option.offered:
+            name = "rotation.yaml" if len(options) == 1 else f"rotation-{option.crews}.yaml"
+            write_atomic(out / name, rotation_yaml(option))
+            written.append(name)
+    pages = [PageOption(f"{o.crews} crews, {o.shift_length} h shifts", o.rotation, o.judgement,
+                        None if o.offered else o.refused, design_figures(o)) for o in options]
+    page_scenario = scenario.replaced(shifts=[*scenario.shifts, *(s for o in options for s in o.plan.extra_shifts)])
+    write_atomic(out / "rotation.html", render_rotation_page(page_scenario, pages,
+                                                             f"Crew cycle for {scenario.site.name}"))
+    return [*written, "rotation.html"]
+
+
+def write_check(out: Path, scenario: Scenario, judgement: YearJudgement) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    rotation = judgement.rotation
+    page = PageOption(f"{len(rotation.crews)} crews", rotation, judgement, None, {})
+    write_atomic(out / "rotation.html", render_rotation_page(scenario, [page], f"Crew cycle of {scenario.site.name}"))
+    return out / "rotation.html"
+
+
+@dataclass
+class RwsRun:
+    instance: str
+    status: str  # found, infeasible, unknown, or invalid (a cycle the evaluator refused)
+    seconds: float
+    problems: list[str]
+
+
+def solve_rws(path: Path, time_limit: float, workers: int, out: Path | None, results: Path | None) -> RwsRun:
+    """Solve one instance; a cycle counts only once the evaluator, with its own reader, accepts the written text."""
+    instance = load_instance(path)  # RwsError names the file and line
+    result = solve_cycle(problem_from_rws(instance), time_limit=time_limit, workers=workers)
+    problems: list[str] = []
+    status = result.status.value
+    if result.rows is not None:
+        text = solution_to_text(result.rows)
+        if out is not None:
+            write_atomic(out, text)
+        problems = evaluate(path.read_text(encoding="utf-8"), text)
+        status = "invalid" if problems else "found"
+    elif result.status is not Status.INFEASIBLE:
+        status = "unknown"
+    run = RwsRun(path.stem, status, result.seconds, problems)
+    if results is not None:
+        with results.open("a", encoding="utf-8") as handle:
+            handle.write(f"{run.instance},{run.status},{run.seconds:.3f},{result.iterations},{result.cuts}\n")
+    return run
+
+
