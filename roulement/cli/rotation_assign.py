@@ -22,7 +22,8 @@ def _rotation_group() -> typer.Typer:
         module = importlib.import_module("roulement.cli.rotation")
     except ImportError:
         module = None
-    found = [value for value in vars(module).values() if isinstance(value, typer.Typer)] if module else []
+    found = [value for value in vars(module).values()
+             if isinstance(value, typer.Typer) and value is not app] if module else []
     if found:
         return found[0]
     group: typer.Typer = typer.Typer(help="The plant's rotating crew cycle: put people into crews.",
