@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from roulement.check.checker import check_roster
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
@@ -295,3 +297,16 @@ def test_pool_shares_are_priced_alike_by_the_solver_and_the_checker() -> None:
     sundays = sum(1 for a in result.roster if a.employee == "p0" and a.date.weekday() == 6)
     assert sundays == 2
     assert checked.objective["rotation.pool-shares"] == result.terms["rotation.pool-shares"] == 2 * 30
+
+
+@pytest.mark.slow
+def test_kos_planned_by_exception_is_lawful_covered_and_follows_its_cycle() -> None:
+    from roulement.examples.kos import kos
+
+    plant = kos()
+    result = plan_by_exception(plant, SolveOptions(time_limit=30, workers=2))
+    assert result.roster is not None
+    checked = check_roster(plant, result.roster)
+    assert checked.ok, checked.by_rule()
+    assert checked.objective.get("coverage_shortfall", 0) == 0
+    assert following(plant, result.roster).share >= 0.95
