@@ -26,6 +26,7 @@ from roulement.rules.core import SHORTFALL_TERM
 from roulement.rules.follow_cycle import PoolShares, crew_of, following, planned
 from roulement.rules.packs import build_rules
 from roulement.rules.people import ChildcareCover
+from roulement.solve.crews import crew_problems
 from roulement.solve.replan import neighbourhood
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
 
@@ -242,6 +243,9 @@ def plan_by_exception(
             notes.append("holes remained with the cycle kept: every crew member was then allowed to deviate")
             result = widened
     result.wall_time = time.monotonic() - began
+    problems = crew_problems(scenario)
+    if problems:
+        notes.append(f"crews: {'; '.join(problems)}")
     if result.roster is not None:
         followed = following(scenario, result.roster)
         notes.insert(0, f"plan by exception: {followed.sentence()}")
