@@ -15,12 +15,14 @@ import argparse
 import json
 import resource
 import time
+from pathlib import Path
 
 from roulement import service
 from roulement.analyse.fairness import fairness_rows, price_on_common_terms, spread
 from roulement.analyse.people import household_outcomes
 from roulement.check.checker import check_roster
 from roulement.examples.kos import kos
+from roulement.formats.roster_csv import roster_to_csv
 from roulement.model.roster import Timeline
 from roulement.rules.follow_cycle import following
 from roulement.solve import Progress, SolveOptions
@@ -31,7 +33,7 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(mode: str, time_limit: float, seed: int) -> dict[str, object]:
+def run(mode: str, time_limit: float, seed: int, roster_out: str | None = None) -> dict[str, object]:
     plant = kos()
     scenario = plant if mode == "cycle" else plant.replaced(
         rotation=None, employees=[e.model_copy(update={"crew": None}) for e in plant.employees])
@@ -57,6 +59,9 @@ def run(mode: str, time_limit: float, seed: int) -> dict[str, object]:
     asked = [h for h in households if h.shared_days_off_asked]
     rows = fairness_rows(timeline)
     followed = following(plant, roster)
+    in_cycle = {e.id for e in plant.employees if e.crew is not None}
+    if roster_out:
+        Path(roster_out).write_text(roster_to_csv(scenario, roster), encoding="utf-8")
     row.update({
         "shortfall": outcome.report["summary"]["shortfall_person_shifts"],
         "violations": len(judged.violations),
@@ -72,6 +77,11 @@ def run(mode: str, time_limit: float, seed: int) -> dict[str, object]:
         "shared_days_off_worst": min((round(h.shared_days_off_got / h.shared_days_off_asked, 3) for h in asked),
                                      default=None),
         "nights": spread(rows, "nights"), "sundays": spread(rows, "sundays"),
+        # The same among the people of the cycle only (crews and relief pool): day-post people work no nights
+        # or Sundays by design (their posts are weekday days), so they widen the gap in the groups they share.
+        "nights_cycle_people": spread([r for r in rows if r.employee in in_cycle], "nights"),
+        "sundays_cycle_people": spread([r for r in rows if r.employee in in_cycle], "sundays"),
+        "day_post_people": sorted(e.id for e in plant.employees if e.crew is None),
         "coverage_contracts_cost": price_on_common_terms(scenario, roster),
     })
     return row
@@ -82,8 +92,10 @@ def main() -> None:
     parser.add_argument("--mode", choices=["cycle", "individual"], required=True)
     parser.add_argument("--time-limit", type=float, default=30)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--roster-out", help="write the roster to this CSV")
     arguments = parser.parse_args()
-    print(json.dumps(run(arguments.mode, arguments.time_limit, arguments.seed), ensure_ascii=False), flush=True)
+    print(json.dumps(run(arguments.mode, arguments.time_limit, arguments.seed, arguments.roster_out),
+                     ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":
