@@ -256,6 +256,8 @@ def stress(
                                      on_sample=lambda done: bar.update(task, completed=done))
         if outcome.cut is not None:
             _show_cut(outcome, language)
+        for problem in outcome.crews_broken:
+            console.print(f"[yellow]crew:[/yellow] {problem}", highlight=False)
         if outcome.risk is not None:
             risk = outcome.risk
             console.print(message("risk-summary", language, samples=samples, rate=risk.rate,

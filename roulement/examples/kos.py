@@ -9,8 +9,12 @@ among generated ones. Every skill group is sized from its own demand and its peo
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
+import math
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from roulement.model.rotation import Crew, ReliefPool, Rotation
 from roulement.model.scenario import (
@@ -194,6 +198,7 @@ def build_plant(
     seed: int,
     story: bool,
     rules: RuleConfig,
+    rotation: Rotation | None = None,
 ) -> Scenario:
     rng = random.Random(seed)
     shifts = _shifts()
@@ -227,6 +232,9 @@ def build_plant(
     households: list[Household] = []
     if story:
         employees, households = _households(random.Random(seed + 1), employees, horizon.start)
+    if rotation is not None:
+        employees += _crew_reinforcements(random.Random(seed + 2), groups, demand, employees, households, horizon,
+                                          line_skills, len(rotation.crews), counter)
     return Scenario(
         site=Site(name=name, jurisdiction=jurisdiction, timezone=timezone),
         horizon=horizon,
@@ -239,6 +247,76 @@ def build_plant(
         employees=employees,
         households=households,
         rules=rules,
+        rotation=rotation,
+    )
+
+
+# Expected share of a crew's shifts lost to absences, which the relief pool covers (holidays, sickness).
+RELIEF_RATE = 0.05
+
+
+def _crew_reinforcements(
+    rng: random.Random, groups: list[Group], demand: list[Demand], employees: list[Employee],
+    households: list[Household], horizon: Horizon, line_skills: list[str], crews: int, counter: int,
+) -> list[Employee]:
+    """People hired so every crew can staff its busiest shift and the pool can cover the expected absences.
+
+    A plant sized on hours alone lacks people for a crew system: each crew must staff the busiest shift of each
+    post (nights overstaffed), and part-timers, people off nights and parents who must mind a child are
+    planned outside the crews. New people are full-time and night-eligible, appended after everyone else so
+    nobody of the plant as it was changes."""
+    in_household = {m for h in households if h.childcare is not None for m in h.members}
+    added: list[Employee] = []
+    for group in groups:
+        busiest: dict[str, int] = {}
+        for d in demand:
+            if d.post in group.posts:
+                for shift in d.shifts:
+                    if shift in ("M", "A", "N"):
+                        busiest[shift] = busiest.get(shift, 0) + d.min
+        need = max(busiest.values(), default=0)
+        if not need:
+            continue
+        day_need = max((d.min for d in demand if d.post in group.posts and "J" in d.shifts), default=0)
+        fit = sum(1 for e in employees if set(group.skills) <= set(e.skills) and e.night_eligible
+                  and e.day_post_priority is None and e.contract.weekly_hours >= 35 and e.id not in in_household
+                  and not any(set(e.skills) >= set(other.skills) for other in groups
+                              if other is not group and set(other.skills) > set(group.skills)))
+        wanted = crews * need + math.ceil(RELIEF_RATE * crews * need) + 1 + day_need
+        for _ in range(max(wanted - fit, 0)):
+            counter += 1
+            person = _make_employee(rng, counter, group, None, horizon, line_skills)
+            added.append(person.model_copy(update={"night_eligible": True, "contract": Contract(
+                weekly_hours=35.0, tolerance_hours=4.0, max_consecutive_days=6)}))
+    return added
+
+
+# KOS's 3x8 continu over five weeks, one row a week: every weekday column holds one morning, one afternoon and
+# one night, so the five crews (each a week apart) staff every shift of every day. Forward rotation, at most
+# three nights in a row, two days off after each night block, two days off in a row in every calendar week,
+# one or two nights and four or five shifts a week (so any four weeks hold 5 or 6 nights, 2 or 3 Sundays and
+# 16 or 17 shifts a crew: hours within every full-time contract's window). Found by a small
+# CP-SAT search, with no night on both Saturday and Sunday of a week (on the night the clocks go back, that
+# would make 9 h of night work on the Sunday, FR L3122-6); its year passes the checker under FR and DE law.
+# `roulement rotation design` proposes other lawful five-week cycles; the one it found for KOS (free weekends
+# first) gives a crew 4 to 7 nights in these four weeks, this one 5 or 6, which plan by exception needs to be
+# fair within one night among full-time peers.
+KOS_CYCLE = [
+    ["N", "-", "-", "-", "M", "A", "A"],
+    ["A", "A", "-", "N", "N", "-", "-"],
+    ["-", "-", "A", "A", "A", "N", "-"],
+    ["-", "N", "N", "-", "-", "M", "M"],
+    ["M", "M", "M", "M", "-", "-", "N"],
+]
+
+
+def kos_rotation(start: dt.date, names: str = "Équipe", pool: ReliefPool | None = None) -> Rotation:
+    """KOS's five crews on `KOS_CYCLE`, crew A starting week 1 on the Monday of `start`, B week 2, and so on."""
+    return Rotation(
+        anchor=start - dt.timedelta(days=start.weekday()),
+        cycle=KOS_CYCLE,
+        crews=[Crew(id=letter, name=f"{names} {letter}", start_week=index + 1) for index, letter in enumerate("ABCDE")],
+        relief_pool=pool or ReliefPool(id="volants", name="Volants"),
     )
 
 
@@ -373,45 +451,48 @@ KOS_DE_SHAPE = PlantShape(
 )
 
 
-# KOS's 3x8 continu: five crews on a five-week cycle, designed by `roulement rotation design` (docs/rotation.md)
-# and judged lawful over a year by `roulement rotation check`. Day posts (the J shift) stay outside it.
-KOS_CYCLE = [
-    ["N", "N", "-", "-", "M", "A", "A"],
-    ["A", "-", "-", "M", "A", "-", "-"],
-    ["M", "M", "M", "-", "-", "M", "M"],
-    ["-", "-", "A", "A", "N", "N", "-"],
-    ["-", "A", "N", "N", "-", "-", "N"],
-]
-
-
-def kos_rotation(posts: list[Post], anchor: dt.date) -> Rotation:
-    return Rotation(
-        anchor=anchor, cycle=KOS_CYCLE,
-        crews=[Crew(id=letter, name=f"Équipe {letter}", start_week=week) for week, letter in enumerate("ABCDE", 1)],
-        posts=[post.id for post in posts], relief_pool=ReliefPool(id="volants", name="Volants"),
-    )
-
-
+@functools.cache
 def kos(seed: int = 7) -> Scenario:
-    """KOS, Raussel (FR): about 270 people on 3x8 plus a weekday day shift, four weeks before Christmas."""
+    """KOS, Raussel (FR): about 290 people in five crews on a 3x8 continu cycle, a relief pool and weekday day
+    posts, four weeks before Christmas. Crews are proposed by `solve.crews` (deterministic) from its people."""
+    start = dt.date(2026, 11, 30)
     plant = build_plant(
         name="KOS Raussel", jurisdiction=Jurisdiction.FR, timezone="Europe/Paris",
-        start=dt.date(2026, 11, 30), days=28, shape=KOS_SHAPE, margin=1.08, seed=seed, story=True,
+        start=start, days=28, shape=KOS_SHAPE, margin=1.08, seed=seed, story=True,
         # The plant's shift agreement follows the BAuA: 48 h off after a night block, enforced.
         rules=RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD)}),
+        rotation=kos_rotation(start),
     )
-    return plant.replaced(rotation=kos_rotation(plant.posts, plant.horizon.start))
+    return _in_crews(plant)
 
 
+@functools.cache
 def kos_de(seed: int = 11) -> Scenario:
-    """KOS Werk Saarlouis (DE): a smaller sister plant under the ArbZG, same shift system."""
-    return build_plant(
+    """KOS Werk Saarlouis (DE): a smaller sister plant under the ArbZG, on a five-crew Kontischicht."""
+    start = dt.date(2026, 11, 30)
+    plant = build_plant(
         name="KOS Werk Saarlouis", jurisdiction=Jurisdiction.DE, timezone="Europe/Berlin",
-        start=dt.date(2026, 11, 30), days=28, shape=KOS_DE_SHAPE, margin=1.12, seed=seed, story=False,
+        start=start, days=28, shape=KOS_DE_SHAPE, margin=1.12, seed=seed, story=False,
         # §9(2): in multi-shift plants the Sunday rest may start up to 6 h later, after the Saturday night.
         rules=RuleConfig(settings={"de.free-sundays": RuleSetting(params={"offset_hours": 5.0}),
                                    "de.substitute-rest-day": RuleSetting(params={"offset_hours": 5.0})}),
+        rotation=kos_rotation(start, names="Schicht", pool=ReliefPool(id="springer", name="Springer")),
     )
+    return _in_crews(plant)
+
+
+CREWS_FILE = Path(__file__).with_name("crews.json")
+
+
+def _in_crews(plant: Scenario) -> Scenario:
+    """The plant with each person in a crew, the relief pool or the day posts.
+
+    Crews are set once and then kept, as at a real plant: `crews.json` holds what `roulement rotation assign`
+    proposed for each built-in plant (regenerate with `python -m roulement.solve.crews`). A person it does not
+    name stays outside the cycle."""
+    places: dict[str, str | None] = json.loads(CREWS_FILE.read_text(encoding="utf-8")).get(plant.site.name, {})
+    employees = [e.model_copy(update={"crew": places.get(e.id)}) for e in plant.employees]
+    return plant.replaced(employees=employees)
 
 
 EXAMPLES = {"kos": kos, "kos-de": kos_de}

@@ -14,7 +14,10 @@ from roulement.model.roster import Assignment
 from roulement.model.scenario import Scenario
 
 
-def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owner: str) -> bytes:
+def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owner: str,
+                     employee: str | None = None, cycle_days: int = 365) -> bytes:
+    """The published shifts; then, for a crew member (`employee`), the crew's cycle for `cycle_days` after the
+    horizon, each event marked as the cycle (CATEGORIES:cycle), not a published roster."""
     calendar = Calendar(scenario)
     zone = ZoneInfo(scenario.site.timezone)
     feed = ICalendar()
@@ -32,4 +35,24 @@ def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owne
         event.add("dtend", occurrence.end_local.replace(tzinfo=zone))
         event.add("summary", f"{shift.name or shift.id} ({a.post})")
         feed.add_component(event)
+    member = scenario.employee(employee) if employee is not None and scenario.has_employee(employee) else None
+    rotation = scenario.rotation
+    crews = {c.id for c in rotation.crews} if rotation is not None else set()
+    if rotation is not None and member is not None and member.crew in crews:
+        for offset in range(scenario.horizon.days, scenario.horizon.days + cycle_days):
+            date = calendar.date(offset)
+            code = rotation.shift_on(member.crew, date)
+            if code is None:
+                continue
+            occurrence = calendar.occurrence(offset, code)
+            shift = scenario.shift(code)
+            event = Event()
+            event.add("uid", f"{member.id}-{date.isoformat()}-{code}-cycle@roulement")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", occurrence.start_local.replace(tzinfo=zone))
+            event.add("dtend", occurrence.end_local.replace(tzinfo=zone))
+            event.add("summary", f"{shift.name or shift.id} (cycle, crew {member.crew})")
+            event.add("description", "By the published cycle: not yet a published roster.")
+            event.add("categories", ["cycle"])
+            feed.add_component(event)
     return feed.to_ical()  # type: ignore[no-any-return]

@@ -14,6 +14,7 @@ import statistics
 from enum import StrEnum
 from typing import Any
 
+from roulement.analyse.cycle_following import cycle_for_council, cycle_for_employee
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 
@@ -131,6 +132,7 @@ def for_audience(
     shown["employees"] = [row for row in shown["employees"] if row["employee"] == employee]
     shown["violations"] = [v for v in shown["violations"] if v["employee"] == employee]
     shown["employee"] = employee
+    shown["rotation"] = cycle_for_employee(shown.get("rotation"), employee)
     me = scenario.employee(employee)
     visible = scenario.replaced(employees=[me], households=[])
     return visible, Roster([a for a in roster if a.employee == employee]), shown
@@ -161,4 +163,6 @@ def _council_view(scenario: Scenario, shown: dict[str, Any]) -> tuple[Scenario, 
             violation["employee"] = names.get(violation["employee"], "?")
         kept.append(violation)
     shown["violations"] = kept
+    # Deviations from the cycle are the roster's own facts, like breaches: shown under the same pseudonyms.
+    shown["rotation"] = cycle_for_council(shown.get("rotation"), names)
     return scenario.replaced(employees=[], households=[]), Roster([]), shown

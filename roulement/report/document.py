@@ -7,6 +7,7 @@ from typing import Any
 
 from roulement import __version__
 from roulement.analyse.coverage import coverage_rows
+from roulement.analyse.cycle_following import cycle_section
 from roulement.analyse.fairness import fairness_rows, price_on_common_terms, spread
 from roulement.analyse.people import household_outcomes
 from roulement.analyse.totals import person_totals
@@ -51,6 +52,8 @@ def build_report(
         "people": people_section(timeline, price),
         "shifts": [{"id": s.id, "name": s.name, "start": s.start.strftime("%H:%M"), "end": s.end.strftime("%H:%M"),
                     "color": s.color} for s in scenario.shifts],
+        # How far the roster follows the published cycle (null without a rotation).
+        "rotation": cycle_section(scenario, roster),
     }
 
 

@@ -25,6 +25,8 @@ th{background:#f0f2f5;position:sticky;top:0}.left{text-align:left}
 .grid td{width:20px;height:18px;font-size:11px;padding:0;color:#fff;font-weight:600}
 .grid td.off{background:#fff}
 .grid td.abs{background:repeating-linear-gradient(45deg,#eee,#eee 3px,#fff 3px,#fff 6px)}
+.grid td.dev{outline:2px solid #d62828;outline-offset:-2px}.grid td.off.dev{outline-style:dashed}
+.grid td.crew{color:#1d232b;font-weight:400;background:#f0f2f5;width:auto;padding:0 4px}
 .grid th.we,.grid td.we.off{background:#eef1f6}.short{background:#f8d7d4;color:#b3261e;font-weight:700}
 .full{background:#e3f4e8}
 .legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:4px;color:#fff}
@@ -68,7 +70,8 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
     parts += _violations(report)
     parts += _coverage(scenario, report, dates)
     parts += _people(report)
-    parts += _grid(scenario, roster, dates, colors)
+    parts += _cycle(report.get("rotation"))
+    parts += _grid(scenario, roster, dates, colors, report.get("rotation"))
     parts += _totals(report)
     parts += sections
     parts.append("<p class='sub'>Made by roulement " + escape(str(report["roulement"])) + " on "
@@ -147,8 +150,49 @@ def _we(date: dt.date) -> str:
     return "we" if date.weekday() >= 5 else ""
 
 
-def _grid(scenario: Scenario, roster: Roster, dates: list[dt.date], colors: dict[str, str]) -> list[str]:
+def _cycle(section: dict[str, Any] | None) -> list[str]:
+    """How far the roster follows the published cycle, and each person's deviations."""
+    if not section:
+        return []
+    kinds = "".join(f"<tr><td class='left'>{escape(kind)}</td><td>{count}</td></tr>"
+                    for kind, count in section["by_kind"].items())
+
+    def described(deviation: dict[str, str | None]) -> str:
+        return (f"{str(deviation['date'])[5:]} {deviation['kind']} "
+                f"({deviation['planned'] or 'off'} → {deviation['worked'] or 'off'})")
+
+    people = "".join(
+        f"<tr><td class='left'>{escape(row['employee'])}</td><td>{escape(str(row['crew'] or ''))}</td>"
+        f"<td class='left'>{escape(', '.join(described(d) for d in row['deviations']))}</td></tr>"
+        for row in section["per_person"])
+    evaluation = section.get("evaluation")
+    year: list[str] = []
+    if evaluation:
+        criteria = "".join(
+            f"<tr><td class='left'>{escape(c['label'])}</td><td>{escape(str(c['value']))} {escape(c['unit'])}</td>"
+            f"<td class='left'>{escape(c['target'])}</td><td class='{'ok' if c['ok'] else 'bad'}'>"
+            f"{'yes' if c['ok'] else 'no'}</td></tr>" for c in evaluation["criteria"])
+        broken = ", ".join(f"{rule} ({count})" for rule, count in evaluation["violations_by_rule"].items())
+        which = f": {escape(broken)}" if broken else ""
+        year = ["<h3>The cycle over a year</h3>",
+                f"<p>{evaluation['violations']} hard rule(s) broken over the year{which}"
+                ". " + escape(" ".join(f"{rule}: {reading}." for rule, reading in evaluation["readings"].items()))
+                + "</p>",
+                f"<table><tr><th>criterion</th><th>value</th><th>target</th><th>met</th></tr>{criteria}</table>"]
+    return ["<h2>Published cycle</h2>", *year, "<h3>This month</h3>", f"<p>{escape(section['summary'])}.</p>",
+            f"<table><tr><th>deviation</th><th>count</th></tr>{kinds}</table>",
+            "<h3>Deviations per person</h3>",
+            f"<div class='scroll'><table><tr><th>person</th><th>crew</th><th>deviations</th></tr>{people}"
+            "</table></div>"]
+
+
+def _grid(scenario: Scenario, roster: Roster, dates: list[dt.date], colors: dict[str, str],
+          cycle: dict[str, Any] | None = None) -> list[str]:
     worked = {(a.employee, a.date): a for a in roster}
+    # With a published cycle: each person's crew beside the name, each deviation outlined in red.
+    crews: dict[str, str] = cycle["crew_of"] if cycle else {}
+    deviations = {(row["employee"], d["date"]): d for row in (cycle or {}).get("per_person", [])
+                  for d in row["deviations"]}
     legend = "".join(f"<span style='background:{colors[s.id]}'>{escape(s.id)} {escape(s.name)} "
                      f"{s.start:%H:%M}–{s.end:%H:%M}</span>" for s in scenario.shifts)
     head = "".join(f"<th class='{_we(d)}'>{WEEKDAYS[d.weekday()]}<br>{d.day}</th>" for d in dates)
@@ -157,18 +201,24 @@ def _grid(scenario: Scenario, roster: Roster, dates: list[dt.date], colors: dict
         cells = []
         for date in dates:
             assignment = worked.get((employee.id, date))
+            deviation = deviations.get((employee.id, date.isoformat()))
+            dev = " dev" if deviation else ""
+            why = (f" · {deviation['kind']} (cycle: {deviation['planned'] or 'off'})" if deviation else "")
             if assignment is not None:
-                title = escape(f"{assignment.shift} · {assignment.post}")
-                cells.append(f"<td style='background:{colors.get(assignment.shift, '#777')}' "
+                title = escape(f"{assignment.shift} · {assignment.post}{why}")
+                cells.append(f"<td class='{dev.strip()}' style='background:{colors.get(assignment.shift, '#777')}' "
                              f"title='{title}'>{escape(assignment.shift)}</td>")
             elif employee.absent_on(date):
                 cells.append("<td class='abs' title='absent'></td>")
             else:
-                cells.append(f"<td class='off {_we(date)}'></td>")
+                cells.append(f"<td class='off {_we(date)}{dev}' title='{escape(why.lstrip(' ·'))}'></td>")
         label = escape(employee.name or employee.id)
-        rows.append(f"<tr><th class='left'>{label}</th>{''.join(cells)}</tr>")
+        crew = f"<td class='crew'>{escape(crews.get(employee.id, ''))}</td>" if cycle else ""
+        rows.append(f"<tr><th class='left'>{label}</th>{crew}{''.join(cells)}</tr>")
+    crew_head = "<th>crew</th>" if cycle else ""
     return ["<h2>Roster</h2>", f"<div class='legend'>{legend}</div>",
-            f"<div class='scroll'><table class='grid'><tr><th></th>{head}</tr>{''.join(rows)}</table></div>"]
+            f"<div class='scroll'><table class='grid'><tr><th></th>{crew_head}{head}</tr>{''.join(rows)}"
+            "</table></div>"]
 
 
 def _totals(report: dict[str, Any]) -> list[str]:

@@ -23,6 +23,7 @@ from roulement.rules.core import (
     SafetyMinimums,
 )
 from roulement.rules.de import german_rules
+from roulement.rules.follow_cycle import FollowCycle, PoolShares
 from roulement.rules.fr import french_rules
 from roulement.rules.people import people_rules
 from roulement.rules.plant import (
@@ -62,7 +63,7 @@ def default_packs(scenario: Scenario) -> list[str]:
 
 def all_rules() -> list[Rule]:
     """Every rule roulement knows, for documentation."""
-    return [rule for factory in PACKS.values() for rule in factory()]
+    return [*(rule for factory in PACKS.values() for rule in factory()), FollowCycle(), PoolShares()]
 
 
 def build_rules(scenario: Scenario, ignore: frozenset[str] = frozenset()) -> list[Rule]:
@@ -71,6 +72,9 @@ def build_rules(scenario: Scenario, ignore: frozenset[str] = frozenset()) -> lis
     packs = [pack for pack in scenario.rules.packs or default_packs(scenario) if pack not in ignore]
     ignored_ids = {rule.id for pack in ignore if pack in PACKS for rule in PACKS[pack]()}
     rules = [rule for pack in packs for rule in PACKS[pack]()]
+    if scenario.rotation is not None:
+        # Plan by exception: with a published cycle, every deviation from it is priced.
+        rules += [FollowCycle(), PoolShares()]
     by_id = {rule.id: rule for rule in rules}
     for rule_id, setting in scenario.rules.settings.items():
         location: tuple[str | int, ...] = ("rules", "settings", rule_id)

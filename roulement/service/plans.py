@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from roulement.analyse.cycle_following import cycle_evaluation
 from roulement.analyse.explain import explain_infeasibility as find_conflicts
 from roulement.analyse.fairness import price_on_common_terms
 from roulement.analyse.fairness_guides import add_fairness_note
@@ -25,6 +26,7 @@ from roulement.report.html import render_html
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve import search
+from roulement.solve.exception import crews_in_force, plan_by_exception
 from roulement.solve.first import first_roster_wanted, solve_from_first_roster
 from roulement.solve.search import Progress, SolveOptions, SolveResult
 
@@ -105,7 +107,11 @@ def plan(
     options = options or SolveOptions()
     rules = build_rules(scenario, ignore)
     checked: CheckResult | None = None
-    if first_roster_wanted(options):
+    # With crews on a published cycle, plan by exception: the cycle, and deviations only where needed.
+    planner = plan_by_exception if crews_in_force(scenario) else search.solve
+    if planner is plan_by_exception:
+        result = planner(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+    elif first_roster_wanted(options):
         def first(interim: SolveResult, interim_checked: CheckResult) -> None:
             if on_first is not None and interim.roster is not None:
                 report = build_report(scenario, interim.roster, interim_checked, solver=interim.as_dict())
@@ -125,7 +131,7 @@ def plan(
     if price and not (stop is not None and stop.is_set()) and not result.interrupted:
         flipped = ignore ^ {"people"}
         flipped_rules = build_rules(scenario, flipped)
-        comparison = search.solve(scenario, options, on_progress=on_progress, rules=flipped_rules, stop=stop)
+        comparison = planner(scenario, options, on_progress=on_progress, rules=flipped_rules, stop=stop)
         explained(comparison, scenario, flipped_rules, options)
         mine = price_on_common_terms(scenario, result.roster)
         other = None if comparison.roster is None else price_on_common_terms(scenario, comparison.roster)
@@ -170,6 +176,9 @@ def write_outputs(
     employee: str | None = None,
 ) -> list[Path]:
     """roster.csv, report.json and report.html for one audience, written all or nothing."""
+    if audience is Audience.COUNCIL and report.get("rotation"):
+        # The works council weighs the month's deviations beside the cycle's own year.
+        report = {**report, "rotation": {**report["rotation"], "evaluation": cycle_evaluation(scenario)}}
     scenario, roster, report = for_audience(scenario, roster, report, audience, employee)
     files: dict[Path, str | bytes] = {
         out_dir / "roster.csv": roster_to_csv(scenario, roster),

@@ -24,6 +24,7 @@ from roulement.report.messages import Lang
 from roulement.report.replan import render_replan_html
 from roulement.report.stress import render_stress_html
 from roulement.service.plans import audit, explained
+from roulement.solve.crews import crew_problems
 from roulement.solve.replan import Change, ReplanResult, changes_csv, summarise_changes
 from roulement.solve.replan import replan as replan_solve
 from roulement.solve.search import Progress, SolveOptions, SolveResult
@@ -117,6 +118,8 @@ class StressOutcome:
     cut: StressResult | None = None
     risk: AbsenceRisk | None = None
     explanations: list[Explanation] = field(default_factory=list)
+    # With a rotation: which crews can no longer staff a post or the safety minimum on their own.
+    crews_broken: list[str] = field(default_factory=list)
 
     @property
     def plant_can_run(self) -> bool:
@@ -129,6 +132,8 @@ class StressOutcome:
             document["cut"] = self.cut.as_dict()
         if self.risk is not None:
             document["absence_risk"] = self.risk.as_dict()
+        if self.scenario.rotation is not None:
+            document["crews_broken"] = self.crews_broken
         return document
 
     def html(self, lang: Lang = "en") -> str:
@@ -152,6 +157,7 @@ def stress(
     where it breaks, what is missing and why); with `absence_rate`, sample random absences on what is left."""
     reduced = remove_employees(scenario, removed) if removed else scenario
     outcome = StressOutcome(scenario, removed, how)
+    outcome.crews_broken = crew_problems(reduced)
     if judge_cut:
         cut = stress_cut(scenario, reduced, removed, time_limit=time_limit, workers=workers)
         outcome.cut = cut

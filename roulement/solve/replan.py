@@ -24,6 +24,7 @@ from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Cost, Encoder, PerEmployeeRule, Rule, Violation
 from roulement.rules.contract import ContractHours
 from roulement.rules.core import SHORTFALL_TERM, Coverage, SafetyMinimums
+from roulement.rules.follow_cycle import FollowCycle
 from roulement.rules.packs import build_rules
 from roulement.solve.first import rank
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
@@ -330,6 +331,9 @@ def replan(
     future = [a for a in kept if a.date >= first]
     keep = keep or KeepPublished(published, first)
     rules = [*build_rules(scenario), keep]
+    for rule in rules:
+        if isinstance(rule, FollowCycle):
+            rule.first = first  # deviations from the cycle are near or far from the re-plan's first day
     calendar = Calendar(scenario)
     frozen_cells: set[tuple[str, int]] = set()
     notes = []

@@ -43,8 +43,13 @@ def roster_grid(scenario: Scenario, roster: Roster) -> dict[str, Any]:
     return {
         "days": [d.isoformat() for d in scenario.horizon.dates()],
         "shifts": shifts_view(scenario),
-        "employees": [{"id": e.id, "name": e.name or e.id, "team": e.team} for e in scenario.employees],
+        "employees": [{"id": e.id, "name": e.name or e.id, "team": e.team, "crew": e.crew}
+                      for e in scenario.employees],
         "cells": cells,
+        # With a published cycle: employee -> date -> the deviation's kind, and the month in one sentence.
+        "deviations": {row["employee"]: {d["date"]: d["kind"] for d in row["deviations"]}
+                       for row in (report.get("rotation") or {}).get("per_person", [])},
+        "cycle": (report.get("rotation") or {}).get("summary"),
         "coverage": coverage,
         "summary": report["summary"],
         "violations": report["violations"],
@@ -66,5 +71,7 @@ def aggregate_report(scenario: Scenario, roster: Roster, declarations: dict[str,
         "law": {"violations_by_rule": report["summary"]["violations_by_rule"],
                 "violations": len(report["violations"])},
         "fairness": fairness,
+        "cycle": None if not report.get("rotation") else {
+            key: report["rotation"][key] for key in ("summary", "share_following", "deviations", "by_kind")},
         "people": {"employees": len(scenario.employees), "active_declarations_by_purpose": declarations},
     }

@@ -165,6 +165,6 @@ def feed(token: str, store: Backend = Depends(backend)) -> Response:
     if scenario is None:
         body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roulement//shift roster//EN\r\nEND:VCALENDAR\r\n"
     else:
-        body = schedule_to_ical(scenario, assignments, scenario.employee(me).name or me)
+        body = schedule_to_ical(scenario, assignments, scenario.employee(me).name or me, employee=me)
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, no-store"})

@@ -1,0 +1,277 @@
+"""Plan by exception: roll the published cycle out, call the relief pool where it leaves holes, let CP-SAT
+deviate only where it must.
+
+The cycle rolled out over the horizon is almost a complete roster: crew members on their crew's shift, each on
+a post they hold. Absences leave holes; the relief pool fills what it can (a greedy first aid that keeps each
+caller's own hard rules). That roster is the search's starting point, and the `rotation.follow-cycle` rule
+prices every deviation from the cycle, so the search moves away from it only where cover, the law or the
+contracts demand, pool first, then swaps, then extra shifts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from roulement.model.calendar import Calendar
+from roulement.model.demand import demand_slots
+from roulement.model.roster import Assignment, Roster, Timeline
+from roulement.model.scenario import Employee, RuleMode, Scenario
+from roulement.rules.base import PerEmployeeRule, Rule
+from roulement.rules.contract import ContractHours
+from roulement.rules.core import SHORTFALL_TERM
+from roulement.rules.follow_cycle import PoolShares, crew_of, following, planned
+from roulement.rules.packs import build_rules
+from roulement.rules.people import ChildcareCover
+from roulement.solve.crews import crew_problems
+from roulement.solve.replan import neighbourhood
+from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
+
+
+def _wanted(scenario: Scenario) -> dict[tuple[int, str], dict[str, int]]:
+    """(day, shift) -> post -> preferred head count."""
+    wanted: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for slot in demand_slots(scenario):
+        posts = wanted[(slot.day, slot.shift)]
+        posts[slot.post] = posts.get(slot.post, 0) + slot.preferred
+    return wanted
+
+
+def _permitted(rules: Sequence[Rule], calendar: Calendar, scenario: Scenario, employee: Employee, day: int,
+               shift: str, post: str) -> bool:
+    occurrence = calendar.occurrence(day, shift)
+    return all(rule.permits(employee, occurrence, scenario.post(post)) for rule in rules)
+
+
+def rolled_out(scenario: Scenario, rules: Sequence[Rule] | None = None) -> Roster:
+    """The cycle as a roster: every crew member present works the crew's shift, on a post they hold.
+
+    Posts are dealt scarcest first: the post with the fewest holders left among the crew on shift, to the
+    member who holds the fewest posts; members left over take any post they hold (over the preferred level).
+    A member who holds no post wanted on that shift does not appear (the search then decides)."""
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    permitting = [r for r in in_force if type(r).permits is not Rule.permits]
+    calendar = Calendar(scenario)
+    wanted = _wanted(scenario)
+    on_shift: dict[tuple[int, str], list[Employee]] = defaultdict(list)
+    for (employee_id, date), shift in planned(scenario).items():
+        if shift is not None:
+            on_shift[(calendar.day_of[date], shift)].append(scenario.employee(employee_id))
+    assignments: list[Assignment] = []
+    for (day, shift), members in sorted(on_shift.items()):
+        need = dict(wanted.get((day, shift), {}))
+        holds = {e.id: [p for p in need if _permitted(permitting, calendar, scenario, e, day, shift, p)]
+                 for e in members}
+        free = sorted((e for e in members if holds[e.id]), key=lambda e: (len(holds[e.id]), e.id))
+        date = calendar.dates[day]
+        while free and any(need.values()):
+            open_posts = [p for p, n in need.items() if n > 0 and any(p in holds[e.id] for e in free)]
+            if not open_posts:
+                break
+            post = min(open_posts, key=lambda p: (sum(p in holds[e.id] for e in free) / need[p], p))
+            person = next(e for e in free if post in holds[e.id])
+            assignments.append(Assignment(person.id, date, shift, post))
+            need[post] -= 1
+            free.remove(person)
+        for person in free:  # more members than the shift needs on their posts: over the preferred level
+            post = max(holds[person.id], key=lambda p: (wanted[(day, shift)][p], p))
+            assignments.append(Assignment(person.id, date, shift, post))
+    return Roster(sorted(assignments))
+
+
+def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None = None) -> Roster:
+    """Fill each post short of its preferred level with someone outside the crews (the relief pool, the day
+    posts) free that day, whose own hard rules (rest, hours, nights, childcare) the shift keeps; the one with
+    the most hours left is asked first. Then bring each of them up to their contract's hours on the posts
+    they hold, the least staffed first. A greedy start for the search, never the answer by itself."""
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    permitting = [r for r in in_force if type(r).permits is not Rule.permits]
+    # Hours are judged by `room` (the maximum); the minimum is reached over the month, not shift by shift.
+    personal = [r for r in in_force if isinstance(r, PerEmployeeRule) and r.mode is RuleMode.HARD
+                and not isinstance(r, ContractHours)]
+    childcare = next((r for r in in_force if isinstance(r, ChildcareCover)), None)
+    calendar = Calendar(scenario)
+    crews = crew_of(scenario)
+    pool = [e for e in scenario.employees if e.id not in crews]
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    filled: dict[tuple[int, str, str], int] = defaultdict(int)
+    for a in roster:
+        mine[a.employee].append(a)
+        filled[(calendar.day_of[a.date], a.shift, a.post)] += 1
+    hours = ContractHours()
+
+    def room(employee: Employee) -> int:
+        high = hours.bounds(employee, calendar.days, scenario.horizon.start)[1]
+        worked = sum(calendar.occurrence(calendar.day_of[a.date], a.shift).worked for a in mine[employee.id])
+        return (high if high is not None else 10**6) - worked
+
+    def keeps_rules(employee: Employee, trial: list[Assignment]) -> bool:
+        timeline = Timeline(scenario, trial, calendar)
+        if any(rule.breaches(timeline, employee) for rule in personal):
+            return False
+        household = scenario.household_of(employee.id)
+        if childcare is None or household is None or household.childcare is None:
+            return True
+        together = [a for member in household.members if member != employee.id for a in mine[member]]
+        return not childcare.check(Timeline(scenario, [*trial, *together], calendar))
+
+    for (day, shift), posts in sorted(_wanted(scenario).items()):
+        date = calendar.dates[day]
+        for post, preferred in sorted(posts.items()):
+            for _ in range(preferred - filled[(day, shift, post)]):
+                minutes = calendar.occurrence(day, shift).worked
+                candidates = [e for e in pool if not any(a.date == date for a in mine[e.id])
+                              and _permitted(permitting, calendar, scenario, e, day, shift, post)
+                              and room(e) >= minutes]
+                night, sunday = calendar.occurrence(day, shift).is_night, date.weekday() == 6
+                # Nights and Sundays to whoever has had fewest so far; then whoever has most hours left.
+                candidates.sort(key=lambda e: (sum(1 for a in mine[e.id] if (night and calendar.occurrence(
+                    calendar.day_of[a.date], a.shift).is_night) or (sunday and a.date.weekday() == 6)), -room(e)))
+                for employee in candidates:
+                    trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
+                    if keeps_rules(employee, trial):
+                        mine[employee.id] = trial
+                        filled[(day, shift, post)] += 1
+                        break
+    wanted = _wanted(scenario)
+    night_rate, sunday_rate = _cycle_rates(scenario, calendar)
+    bands = PoolShares().bands(scenario, calendar)
+
+    def _top_up(employee: Employee, day: int, goal: int, paced: bool) -> None:
+        """One more shift for `employee` on `day` if it keeps their rules (and, `paced`, their pace)."""
+        shifts = [calendar.occurrence(calendar.day_of[a.date], a.shift) for a in mine[employee.id]]
+        worked = sum(o.worked for o in shifts)
+        date = calendar.dates[day]
+        if worked >= goal or any(a.date == date for a in mine[employee.id]):
+            return
+        sundays = sum(1 for o in shifts if o.date.weekday() == 6)
+        nights = sum(1 for o in shifts if o.is_night)
+        night_band = bands.get(employee.id, {}).get("nights")
+        sunday_band = bands.get(employee.id, {}).get("sundays")
+        if date.weekday() == 6:
+            if sunday_band is not None and sundays >= sunday_band[1]:
+                return
+            ahead = sunday_band is None and sundays + 1 > sunday_rate * (len(shifts) + 1) + 0.5
+            if paced and ahead:
+                return
+            wanted_sunday = sunday_band is not None and sundays < sunday_band[0]
+        else:
+            wanted_sunday = False
+        if paced and not wanted_sunday and worked >= goal * (day + 1) / calendar.days + 8 * 60:
+            return
+
+        def preference(option: tuple[str, str]) -> tuple[int, int, tuple[str, str]]:
+            shift, post = option
+            night = calendar.occurrence(day, shift).is_night
+            if night_band is not None:
+                behind, full = nights < night_band[0], nights >= night_band[1]
+            else:
+                behind, full = nights < night_rate * (len(shifts) + 1), False
+            rank = (0 if behind else 3 if full else 2) if night else 1
+            return rank, filled[(day, shift, post)] - wanted[(day, shift)][post], option
+
+        options = sorted(((shift, post) for (d, shift), posts in wanted.items() if d == day for post in posts
+                          if _permitted(permitting, calendar, scenario, employee, day, shift, post)),
+                         key=preference)
+        for shift, post in options:
+            if room(employee) < calendar.occurrence(day, shift).worked:
+                continue
+            trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
+            if keeps_rules(employee, trial):
+                mine[employee.id] = trial
+                filled[(day, shift, post)] += 1
+                return
+
+    for employee in pool:
+        low, _, target = hours.bounds(employee, calendar.days, scenario.horizon.start)
+        goal = max(low or 0, (target or 0) - 4 * 60)
+        # A first pass keeps pace with the goal and nights and Sundays at the cycle's rate; a second fills
+        # whatever the goal still lacks.
+        for paced in (True, False):
+            for day in range(calendar.days):
+                _top_up(employee, day, goal, paced)
+    return Roster(sorted(a for assignments in mine.values() for a in assignments))
+
+
+def _cycle_rates(scenario: Scenario, calendar: Calendar) -> tuple[float, float]:
+    """Nights per shift and Sundays per shift in the cycle: the rates the pool's own shifts follow."""
+    rotation = scenario.rotation
+    assert rotation is not None
+    tokens = [(index % 7, token) for index, token in enumerate(rotation.flat()) if token != "-"]
+    if not tokens:
+        return 0.0, 0.0
+    nights = sum(1 for _, token in tokens if calendar.occurrence(0, token).is_night)
+    sundays = sum(1 for weekday, _ in tokens if weekday == 6)
+    return nights / len(tokens), sundays / len(tokens)
+
+
+def plan_by_exception(
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    rules: Sequence[Rule] | None = None,
+    stop: threading.Event | None = None,
+) -> SolveResult:
+    """Plan a scenario with a rotation: the cycle, the relief pool for its holes, and CP-SAT for the rest."""
+    assert scenario.rotation is not None, "plan by exception needs a rotation"
+    began = time.monotonic()
+    options = options or SolveOptions()
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    start = call_relief(scenario, rolled_out(scenario, in_force), in_force)
+    free = free_cells(scenario, start, in_force)
+    calendar_days = scenario.horizon.days
+    crews = crew_of(scenario)
+    frozen = {(e, d) for e in crews for d in range(calendar_days)} - free
+    notes = [f"{len({e for e, _ in free if e in crews})} of {len(crews)} crew members may leave the cycle, "
+             f"on {len({(e, d) for e, d in free if e in crews})} person-days; the pool and day posts are planned"]
+    left = max(options.time_limit - (time.monotonic() - began), 1.0)
+    # The cycle is the hint and most of it is kept as it is: no guided spread of nights (the cycle shares them).
+    hinted = dataclasses.replace(options, time_limit=left, hint=start, guided=False, complete_hint=True,
+                                 frozen=start, frozen_cells=frozen)
+    result = solve(scenario, hinted, on_progress=on_progress, rules=in_force, stop=stop)
+    left = options.time_limit - (time.monotonic() - began)
+    short = result.roster is None or result.terms.get(SHORTFALL_TERM, 0) > 0
+    if short and left >= 2.0 and not result.interrupted and not (stop is not None and stop.is_set()):
+        # Holes the neighbourhood could not close: every crew member may now deviate, from what was found.
+        wider = dataclasses.replace(hinted, time_limit=left, hint=result.roster or start, frozen=None,
+                                    frozen_cells=set())
+        widened = solve(scenario, wider, on_progress=on_progress, rules=in_force, stop=stop)
+        if widened.roster is not None and (result.roster is None or (widened.objective or 0) < (result.objective or 0)):
+            notes.append("holes remained with the cycle kept: every crew member was then allowed to deviate")
+            result = widened
+    result.wall_time = time.monotonic() - began
+    problems = crew_problems(scenario)
+    if problems:
+        notes.append(f"crews: {'; '.join(problems)}")
+    if result.roster is not None:
+        followed = following(scenario, result.roster)
+        notes.insert(0, f"plan by exception: {followed.sentence()}")
+    if result.note:
+        notes.append(result.note)
+    result.note = "; ".join(notes)
+    result.strategy = f"cycle+{result.strategy}"
+    return result
+
+
+def free_cells(scenario: Scenario, start: Roster, rules: Sequence[Rule]) -> set[tuple[str, int]]:
+    """(person, day) cells the plan may change: the relief pool and the day posts everywhere, crew members
+    around each hole the cycle and the pool leave (a post or a safety skill short, a day either side), and
+    crew members whose own cycle breaks a hard rule (their whole horizon)."""
+    crews = crew_of(scenario)
+    days = range(scenario.horizon.days)
+    free = {(e.id, d) for e in scenario.employees if e.id not in crews for d in days}
+    free |= {(e, d) for e, d in neighbourhood(scenario, start, start, scenario.horizon.start) if e in crews}
+    personal = [r for r in rules if isinstance(r, PerEmployeeRule) and r.mode is RuleMode.HARD]
+    timeline = Timeline(scenario, start)
+    for employee in scenario.employees:
+        if employee.id in crews and any(rule.breaches(timeline, employee) for rule in personal):
+            free |= {(employee.id, d) for d in days}
+    return free
+
+
+def crews_in_force(scenario: Scenario) -> bool:
+    """Whether the scenario plans by exception: a rotation with at least one crew member."""
+    return scenario.rotation is not None and bool(crew_of(scenario))

@@ -1,0 +1,312 @@
+"""Crews and plan by exception on small plants whose right answers are known by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from roulement.check.checker import check_roster
+from roulement.model.roster import Roster
+from roulement.model.scenario import Scenario
+from roulement.rules.follow_cycle import CYCLE_TERM, DeviationKind, FollowCycle, following
+from roulement.rules.packs import build_rules
+from roulement.solve.crews import propose_crews, with_crews
+from roulement.solve.exception import call_relief, plan_by_exception, rolled_out
+from roulement.solve.search import SolveOptions
+from tests.factory import MONDAY, person, scenario
+
+# Two crews on weekdays: one on mornings while the other is on afternoons, swapping each week; weekends off.
+TWO_CREWS = {
+    "anchor": MONDAY.isoformat(),
+    "cycle": [["M", "M", "M", "M", "M", "-", "-"], ["A", "A", "A", "A", "A", "-", "-"]],
+    "crews": [{"id": "A", "start_week": 1}, {"id": "B", "start_week": 2}],
+}
+WEEKDAY_LINE = [{"post": "line", "shifts": ["M", "A"], "days": "weekdays", "min": 2}]
+
+
+def rotating(employees: list[dict[str, Any]], pool: bool = False, **fields: Any) -> Scenario:
+    base = scenario(employees=employees, demand=fields.pop("demand", WEEKDAY_LINE), **fields)
+    rotation = dict(TWO_CREWS, relief_pool={"id": "pool"}) if pool else TWO_CREWS
+    data = base.model_dump(mode="json", exclude_none=True)
+    data["rotation"] = rotation
+    return Scenario.model_validate(data)
+
+
+def test_a_skill_only_two_people_hold_goes_to_two_different_crews() -> None:
+    people = [person(f"e{i}", ["op", "esi"] if i in (2, 5) else ["op"]) for i in range(6)]
+    plant = rotating(people, safety_minimums=[{"id": "esi", "skill": "esi", "min": 1, "shifts": ["M", "A"]}])
+    proposal = propose_crews(plant, time_limit=5)
+    assert proposal.problems == []
+    assert {proposal.places["e2"], proposal.places["e5"]} == {"A", "B"}
+    assert all(have >= needed for by_post in proposal.margins.values() for have, needed in by_post.values())
+    assert proposal.safety == {"A": (1, 1), "B": (1, 1)}
+
+
+def test_a_couple_asking_for_days_off_together_ends_up_in_one_crew() -> None:
+    people = [person(f"e{i}") for i in range(8)]
+    couple = {"id": "h1", "members": ["e0", "e7"], "declaration": {"declared_by": "e0"},
+              "shared_days_off": {"weight": 3}}
+    proposal = propose_crews(rotating(people, households=[couple]), time_limit=5)
+    assert proposal.problems == []
+    assert proposal.places["e0"] == proposal.places["e7"] in {"A", "B"}
+
+
+def _parents(pool: bool) -> Scenario:
+    # A child needs one parent from noon to 14:00 every weekday; mornings end at 13:00 and afternoons start
+    # at 13:00, 30 min of commute each way: no two crews (nor one) leave a parent free all of that window.
+    people = [person(f"e{i}") for i in range(8)]
+    parents = {"id": "h1", "members": ["e0", "e1"], "declaration": {"declared_by": "e0"},
+               "childcare": {"windows": [{"days": "weekdays", "start": "12:00", "end": "14:00"}]}}
+    return rotating(people, pool=pool, households=[parents])
+
+
+def test_a_hard_childcare_need_no_crew_pairing_meets_is_reported() -> None:
+    proposal = propose_crews(_parents(pool=False), time_limit=5)
+    placement = next(h for h in proposal.households if h.household == "h1")
+    assert not placement.met
+    assert "UNMET" in placement.text
+    assert any("h1" in problem or "e0 and e1" in problem for problem in proposal.problems)
+
+
+def test_with_a_relief_pool_a_parent_goes_there_and_the_plan_keeps_the_cover() -> None:
+    plant = _parents(pool=True)
+    proposal = propose_crews(plant, time_limit=5)
+    placement = next(h for h in proposal.households if h.household == "h1")
+    assert placement.met
+    assert "pool" in {proposal.places["e0"], proposal.places["e1"]}
+    placed = with_crews(plant, proposal)
+    result = plan_by_exception(placed, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    checked = check_roster(placed, result.roster)
+    assert checked.ok, checked.violations
+
+
+def _plant_with_absence() -> Scenario:
+    crew = [person(f"a{i}", crew="A") for i in range(2)] + [person(f"b{i}", crew="B") for i in range(2)]
+    pool = [person("p0", crew="pool"), person("p1", crew="pool")]
+    sick = dict(crew[0], absences=[{"start": (MONDAY + dt.timedelta(days=1)).isoformat(),
+                                    "end": (MONDAY + dt.timedelta(days=2)).isoformat(), "kind": "sickness"}])
+    return rotating([sick, *crew[1:], *pool], pool=True)
+
+
+def test_the_rolled_out_cycle_is_the_crews_shifts_and_the_pool_fills_the_holes() -> None:
+    plant = _plant_with_absence()
+    cycle = rolled_out(plant)
+    assert {(a.employee, a.date.weekday(), a.shift) for a in cycle if a.employee == "b0" and a.date < MONDAY +
+            dt.timedelta(days=7)} == {("b0", d, "A") for d in range(5)}
+    assert not any(a.employee == "a0" and a.date in (MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=2))
+                   for a in cycle)
+    relieved = call_relief(plant, cycle)
+    pool_days = sorted(a.date for a in relieved if a.employee.startswith("p"))
+    assert pool_days == [MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=2)]
+
+
+def test_plan_by_exception_deviates_only_where_needed_and_calls_the_pool_first() -> None:
+    plant = _plant_with_absence()
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    checked = check_roster(plant, result.roster)
+    assert checked.ok, checked.violations
+    report = following(plant, result.roster)
+    # Two days of a0's mornings are missing: exactly two deviations, both relief-pool shifts on those days.
+    assert [(d.kind, d.date) for d in report.deviations] == [
+        (DeviationKind.POOL, MONDAY + dt.timedelta(days=1)), (DeviationKind.POOL, MONDAY + dt.timedelta(days=2))]
+    assert report.share == 1.0
+    assert report.absent == 2
+    # The solver's price of the deviations is the checker's, recomputed from the roster.
+    assert result.terms[CYCLE_TERM] == checked.objective[CYCLE_TERM]
+    assert "100.0 % of shifts follow the published cycle; 2 deviations: 2 relief-pool shifts" in result.note
+
+
+def test_the_follow_cycle_rule_prices_each_kind_and_nearer_deviations_dearer() -> None:
+    plant = _plant_with_absence()
+    rule = next(r for r in build_rules(plant) if isinstance(r, FollowCycle))
+    first, later = MONDAY, MONDAY + dt.timedelta(days=10)
+    assert rule.price(plant, DeviationKind.POOL, later) < rule.price(plant, DeviationKind.SWAP, later) \
+        < rule.price(plant, DeviationKind.EXTRA, later)
+    assert rule.price(plant, DeviationKind.SWAP, first) > rule.price(plant, DeviationKind.SWAP, later)
+    # b0 on the other shift than the cycle's, and a1 on a Saturday: a swap and an extra shift.
+    cycle = rolled_out(plant)
+    moved = [a if not (a.employee == "b0" and a.date == MONDAY + dt.timedelta(days=10)) else
+             a.__class__(a.employee, a.date, "A" if a.shift == "M" else "M", a.post) for a in cycle]
+    extra = [*moved, cycle.assignments[0].__class__("a1", MONDAY + dt.timedelta(days=5), "M", "line")]
+    kinds = sorted(d.kind.value for d in following(plant, Roster(sorted(extra))).deviations)
+    assert kinds == ["extra shift", "swap"]
+
+
+def test_a_scenario_without_a_rotation_has_no_cycle_rule() -> None:
+    assert not any(isinstance(r, FollowCycle) for r in build_rules(scenario()))
+
+
+def test_replan_stress_capacity_and_explain_keep_working_with_a_rotation() -> None:
+    from roulement.analyse.capacity import capacity, stress
+    from roulement.analyse.explain import explain_day
+    from roulement.model.edits import DateRange, add_absence, remove_employees
+    from roulement.solve.replan import replan
+
+    plant = _plant_with_absence()
+    planned = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert planned.roster is not None
+    sick = add_absence(plant, "b1", DateRange(MONDAY + dt.timedelta(days=8), MONDAY + dt.timedelta(days=9)))
+    replanned = replan(sick, planned.roster, MONDAY + dt.timedelta(days=8), SolveOptions(time_limit=10, workers=1))
+    assert replanned.roster is not None
+    assert check_roster(replanned.scenario, replanned.roster).ok
+    assert all(c.date >= MONDAY + dt.timedelta(days=8) for c in replanned.changes)
+    cut = remove_employees(plant, ["p1"])
+    assert stress(plant, cut, ["p1"], time_limit=10, workers=1, capacity_time_limit=5).result.roster is not None
+    assert capacity(plant, time_limit=5, workers=1)
+    assert explain_day(plant, planned.roster, "b0", MONDAY, time_limit=5, workers=1)
+
+
+def test_the_report_shows_each_persons_crew_and_marks_the_deviations() -> None:
+    from roulement.report.audience import Audience, for_audience
+    from roulement.report.document import build_report
+    from roulement.report.html import render_html
+
+    plant = _plant_with_absence()
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    report = build_report(plant, result.roster, check_roster(plant, result.roster))
+    section = report["rotation"]
+    assert section["by_kind"]["relief-pool shift"] == 2 and section["crew_of"]["a0"] == "A"
+    page = render_html(plant, result.roster, report)
+    assert "<th>crew</th>" in page and "<td class='crew'>B</td>" in page
+    assert page.count("class='dev'") == 2  # the two pool shifts, outlined
+    assert "2 relief-pool shifts" in page
+    council = for_audience(plant, result.roster, report, Audience.COUNCIL)[2]["rotation"]
+    assert "a0" not in council["crew_of"] and not any(row["employee"].startswith("p")
+                                                       for row in council["per_person"])
+    assert build_report(scenario(), Roster([]), check_roster(scenario(), Roster([])))["rotation"] is None
+
+
+def test_crew_problems_name_a_crew_that_cannot_staff_its_posts() -> None:
+    from roulement.solve.crews import crew_problems
+
+    people = [person("a0", crew="A"), person("a1", crew="A"), person("b0", crew="B"),
+              person("b1", crew="B", night_eligible=False)]
+    plant = rotating(people)
+    assert crew_problems(plant) == []  # two of line on weekdays: each crew has its two
+    short = rotating(people[:3])
+    assert crew_problems(short) == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
+
+
+def test_the_built_in_plants_crews_can_each_run_on_their_own() -> None:
+    from roulement.examples.kos import kos, kos_de
+    from roulement.solve.crews import crew_problems
+
+    for plant in (kos(), kos_de()):
+        assert plant.rotation is not None
+        assert crew_problems(plant) == []
+        assert {e.crew for e in plant.employees} >= {c.id for c in plant.rotation.crews}
+
+
+def test_the_council_report_shows_the_cycles_year_beside_the_months_deviations(tmp_path: Any) -> None:
+    from roulement.report.audience import Audience
+    from roulement.report.document import build_report
+    from roulement.service.plans import write_outputs
+
+    plant = _plant_with_absence()
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    report = build_report(plant, result.roster, check_roster(plant, result.roster))
+    write_outputs(plant, result.roster, report, tmp_path, Audience.COUNCIL)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "The cycle over a year" in page and "Average weekly hours" in page
+    assert "2 relief-pool shifts" in page and "a0" not in page
+
+
+def test_rotation_assign_writes_the_scenario_with_crews_and_explains(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from roulement.cli import app
+    from roulement.formats.scenario_yaml import load_scenario, save_scenario
+
+    people = [person(f"e{i}") for i in range(8)]
+    couple = {"id": "h1", "members": ["e0", "e7"], "declaration": {"declared_by": "e0"},
+              "shared_days_off": {"weight": 3}}
+    save_scenario(rotating(people, households=[couple]), tmp_path / "plant.yaml")
+    outcome = CliRunner().invoke(app, ["rotation", "assign", str(tmp_path / "plant.yaml"), "--out",
+                                       str(tmp_path / "out"), "--time-limit", "5"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "e0 and e7 asked for days off together" in outcome.output and "Margin per crew" in outcome.output
+    placed = load_scenario(tmp_path / "out" / "scenario.yaml")
+    assert placed.employee("e0").crew == placed.employee("e7").crew in {"A", "B"}
+    save_scenario(scenario(), tmp_path / "flat.yaml")
+    refused = CliRunner().invoke(app, ["rotation", "assign", str(tmp_path / "flat.yaml"), "--out",
+                                       str(tmp_path / "x")])
+    assert refused.exit_code == 2 and "no rotation" in refused.output
+
+
+def test_stress_names_the_crews_a_cut_breaks() -> None:
+    from roulement.service.shocks import stress as stress_service
+
+    outcome = stress_service(_plant_with_absence(), ["b1"], "list", judge_cut=False)
+    assert outcome.crews_broken == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
+    assert outcome.as_dict("plant.yaml")["crews_broken"] == outcome.crews_broken
+
+
+def test_the_web_grid_and_council_view_carry_crews_and_deviations() -> None:
+    from roulement.web.views import aggregate_report, roster_grid
+
+    plant = _plant_with_absence()
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    grid = roster_grid(plant, result.roster)
+    assert {e["id"]: e["crew"] for e in grid["employees"]}["b0"] == "B"
+    pool_days = {date for person in ("p0", "p1") for date in grid["deviations"].get(person, {})}
+    assert pool_days == {(MONDAY + dt.timedelta(days=1)).isoformat(), (MONDAY + dt.timedelta(days=2)).isoformat()}
+    assert grid["cycle"].startswith("100.0 % of shifts follow the published cycle")
+    council = aggregate_report(plant, result.roster, {})
+    assert council["cycle"]["by_kind"]["relief-pool shift"] == 2
+
+
+def test_a_crew_members_calendar_feed_covers_the_cycle_a_year_ahead_marked_as_the_cycle() -> None:
+    from icalendar import Calendar as ICalendar
+
+    from roulement.formats.ical import schedule_to_ical
+
+    plant = _plant_with_absence()
+    mine = [a for a in rolled_out(plant) if a.employee == "b0"]
+    feed = ICalendar.from_ical(schedule_to_ical(plant, mine, "b0", employee="b0"))
+    events = [e for e in feed.walk("VEVENT")]
+    published = [e for e in events if "cycle" not in str(e.get("summary"))]
+    cycle = [e for e in events if "cycle" in str(e.get("summary"))]
+    assert len(published) == len(mine)
+    # Two crews alternating M and A weeks, weekdays only: the 365 days after the horizon are 52 weeks (5 shifts
+    # each) and a Monday.
+    assert len(cycle) == 5 * 52 + 1
+    first = min(cycle, key=lambda e: e.decoded("dtstart"))
+    assert first.decoded("dtstart").date() == MONDAY + dt.timedelta(days=14)
+    assert first.decoded("dtstart").hour == 13  # crew B's week 3 is an afternoon week
+    assert "not yet a published roster" in str(first.get("description"))
+    pool_feed = ICalendar.from_ical(schedule_to_ical(plant, [], "p0", employee="p0"))
+    assert not list(pool_feed.walk("VEVENT"))
+
+
+def test_pool_shares_are_priced_alike_by_the_solver_and_the_checker() -> None:
+    # The crews never work Sundays, so a pool member's Sunday is outside the crews' range (0 to 0).
+    people = [person(f"a{i}", crew="A") for i in range(2)] + [person(f"b{i}", crew="B") for i in range(2)]
+    demand = [*WEEKDAY_LINE, {"post": "line", "shifts": ["M"], "days": "sun", "min": 1}]
+    plant = rotating([*people, person("p0", crew="pool")], pool=True, demand=demand)
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    checked = check_roster(plant, result.roster)
+    assert checked.ok, checked.violations
+    sundays = sum(1 for a in result.roster if a.employee == "p0" and a.date.weekday() == 6)
+    assert sundays == 2
+    assert checked.objective["rotation.pool-shares"] == result.terms["rotation.pool-shares"] == 2 * 100
+
+
+@pytest.mark.slow
+def test_kos_planned_by_exception_is_lawful_covered_and_follows_its_cycle() -> None:
+    from roulement.examples.kos import kos
+
+    plant = kos()
+    result = plan_by_exception(plant, SolveOptions(time_limit=30, workers=2))
+    assert result.roster is not None
+    checked = check_roster(plant, result.roster)
+    assert checked.ok, checked.by_rule()
+    assert checked.objective.get("coverage_shortfall", 0) == 0
+    assert following(plant, result.roster).share >= 0.95
