@@ -32,4 +32,6 @@ def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owne
         event.add("dtend", occurrence.end_local.replace(tzinfo=zone))
         event.add("summary", f"{shift.name or shift.id} ({a.post})")
         feed.add_component(event)
+    # RFC 5545 §3.6.5: every TZID used must have its VTIMEZONE (icalendar builds it from the zoneinfo data).
+    feed.add_missing_timezones()
     return feed.to_ical()  # type: ignore[no-any-return]

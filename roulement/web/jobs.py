@@ -14,12 +14,24 @@ from typing import Any
 from roulement import service
 from roulement.solve.search import Progress, SolveOptions
 from roulement.store import repository
+from roulement.store.audit import record
+from roulement.store.errors import TooBusy
 from roulement.store.models import SolveJob, User, now
 from roulement.web.context import Backend
 
 
+@dataclass(frozen=True)
+class SolveLimits:
+    """How many solves may run at once: each takes `workers` cores for up to its time limit."""
+
+    per_site: int = 1
+    per_server: int = 2
+    retry_after: int = 30  # seconds suggested to a refused caller
+
+
 @dataclass
 class RunningJob:
+    site: str = ""
     stop: threading.Event = field(default_factory=threading.Event)
     started: float = field(default_factory=time.monotonic)
     latest: Progress | None = None
@@ -36,23 +48,38 @@ class RunningJob:
 
 
 class JobRunner:
-    def __init__(self, store: Backend, workers: int = 2) -> None:
+    def __init__(self, store: Backend, workers: int = 2, limits: SolveLimits | None = None) -> None:
         self.store = store
         self.workers = workers
+        self.limits = limits or SolveLimits()
         self.running: dict[int, RunningJob] = {}
         self.lock = threading.Lock()
+
+    def _refuse_when_busy(self, site: str) -> None:
+        """Called under the lock: 429 when the site or the server already runs its share of solves."""
+        busy = list(self.running.values())
+        wait = {"Retry-After": str(self.limits.retry_after)}
+        if len(busy) >= self.limits.per_server:
+            raise TooBusy(f"time_limit: the server already runs {len(busy)} solve(s), its limit; try again when "
+                          "one has finished", "time_limit", wait)
+        on_site = sum(1 for job in busy if job.site == site)
+        if on_site >= self.limits.per_site:
+            raise TooBusy(f"time_limit: site {site!r} already runs {on_site} solve(s), its limit; wait for it or "
+                          "cancel it", "time_limit", wait)
 
     def start(self, actor: User, scenario_id: int, time_limit: float) -> int:
         with self.store.transaction() as session:
             stored = repository.scenario_of(repository.get_scenario_row(session, scenario_id))
             scenario = repository.scenario_with_web_input(session, stored)
-            job_id = repository.add_job(session, actor, scenario_id, time_limit).id
-        running = RunningJob()
+        running = RunningJob(site=scenario.site.name)
+        with self.lock:
+            self._refuse_when_busy(running.site)
+            with self.store.transaction() as session:
+                job_id = repository.add_job(session, actor, scenario_id, time_limit).id
+            self.running[job_id] = running  # counted before the thread starts: no race past the limit
         thread = threading.Thread(target=self._run, args=(job_id, actor, scenario_id, scenario, time_limit, running),
                                   name=f"solve-{job_id}", daemon=True)
         running.thread = thread
-        with self.lock:
-            self.running[job_id] = running
         thread.start()
         return job_id
 
@@ -80,6 +107,8 @@ class JobRunner:
         with self.store.transaction() as session:
             job = repository.get_job(session, job_id)
             job.status, job.message, job.roster_id, job.finished_at = status, message, roster_id, now()
+            record(session, actor, f"solve.{status}", "job", job_id, {"status": "running"},
+                   {"status": status, "message": message, "roster": roster_id})
         with self.lock:
             self.running.pop(job_id, None)
 

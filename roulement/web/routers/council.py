@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from roulement.store import repository
-from roulement.web.context import Actor, Backend, backend, role
+from roulement.web.context import Actor, Backend, Id, backend, role
 from roulement.web.views import aggregate_report
 
 router = APIRouter(prefix="/api", tags=["council"])
@@ -26,7 +26,7 @@ def publications(actor: Actor = Depends(reader), store: Backend = Depends(backen
 
 
 @router.get("/publications/{publication_id}/report")
-def publication_report(publication_id: int, actor: Actor = Depends(reader),
+def publication_report(publication_id: Id, actor: Actor = Depends(reader),
                        store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         publication = repository.get_publication(session, publication_id)
@@ -44,7 +44,7 @@ class DecisionBody(BaseModel):
 
 
 @router.post("/publications/{publication_id}/decision", status_code=201)
-def decide(publication_id: int, body: DecisionBody, actor: Actor = Depends(council),
+def decide(publication_id: Id, body: DecisionBody, actor: Actor = Depends(council),
            store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         decision = repository.decide(session, actor.user, publication_id, body.decision, body.comment)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from roulement.formats.ical import schedule_to_ical
 from roulement.store import accounts, repository
 from roulement.store.errors import NotFound
-from roulement.web.context import Actor, Backend, backend, role
+from roulement.web.context import Actor, Backend, Id, backend, role
 
 router = APIRouter(prefix="/api/me", tags=["employee"])
 employee = role("employee")
@@ -94,7 +94,7 @@ def add_request(body: RequestBody, actor: Actor = Depends(employee),
 
 
 @router.post("/requests/{request_id}/withdraw")
-def withdraw_request(request_id: int, actor: Actor = Depends(employee),
+def withdraw_request(request_id: Id, actor: Actor = Depends(employee),
                      store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         request = repository.get_request(session, request_id)
@@ -128,7 +128,7 @@ def declare(body: DeclarationBody, actor: Actor = Depends(employee),
 
 
 @router.post("/declarations/{declaration_id}/withdraw")
-def withdraw_declaration(declaration_id: int, actor: Actor = Depends(employee),
+def withdraw_declaration(declaration_id: Id, actor: Actor = Depends(employee),
                          store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         repository.withdraw(session, actor.user, declaration_id)
@@ -153,8 +153,7 @@ def revoke_feed(actor: Actor = Depends(employee), store: Backend = Depends(backe
 def feed(token: str, store: Backend = Depends(backend)) -> Response:
     """The private link itself is the credential (calendar apps send no cookies); revoking it ends it."""
     with store.transaction() as session:
-        owner = accounts.feed_owner(session, token)
-        me = owner.employee_id or ""
+        me = accounts.feed_person(session, token)
         publication = repository.current_publication_for(session, me)
         if publication is None:
             assignments = []

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from roulement.web.context import Id
 from roulement.web.i18n import CATALOGUE, LANGUAGES, language
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +41,7 @@ def planner_page(request: Request) -> Response:
 
 
 @router.get("/roster/{roster_id}", response_class=HTMLResponse)
-def roster_page(request: Request, roster_id: int) -> Response:
+def roster_page(request: Request, roster_id: Id) -> Response:
     return _page(request, "roster", roster_id=roster_id)
 
 

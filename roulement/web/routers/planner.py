@@ -22,7 +22,7 @@ from roulement.report.html import render_html
 from roulement.store import repository
 from roulement.store.audit import record, trail
 from roulement.store.errors import Invalid, NotFound
-from roulement.web.context import Actor, Backend, backend, role
+from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.jobs import JobRunner
 from roulement.web.views import roster_grid, shifts_view, violation_diff
 
@@ -69,7 +69,7 @@ def import_scenario(body: ScenarioImport, actor: Actor = Depends(planner),
 
 
 @router.get("/scenarios/{scenario_id}")
-def get_scenario(scenario_id: int, actor: Actor = Depends(planner),
+def get_scenario(scenario_id: Id, actor: Actor = Depends(planner),
                  store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         row = repository.get_scenario_row(session, scenario_id)
@@ -85,7 +85,7 @@ class EmployeeEdit(BaseModel):
 
 
 @router.patch("/scenarios/{scenario_id}/employees/{employee_id}")
-def edit_employee(scenario_id: int, employee_id: str, body: EmployeeEdit, actor: Actor = Depends(planner),
+def edit_employee(scenario_id: Id, employee_id: str, body: EmployeeEdit, actor: Actor = Depends(planner),
                   store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         scenario = repository.edit_employee(session, actor.user, scenario_id, employee_id, body.version,
@@ -102,7 +102,7 @@ class AbsenceBody(BaseModel):
 
 
 @router.post("/scenarios/{scenario_id}/employees/{employee_id}/absences", status_code=201)
-def add_absence(scenario_id: int, employee_id: str, body: AbsenceBody, actor: Actor = Depends(planner),
+def add_absence(scenario_id: Id, employee_id: str, body: AbsenceBody, actor: Actor = Depends(planner),
                 store: Backend = Depends(backend)) -> dict[str, Any]:
     absence = {"start": body.start.isoformat(), "end": body.end.isoformat(), "kind": body.kind.value}
     with store.transaction() as session:
@@ -112,7 +112,7 @@ def add_absence(scenario_id: int, employee_id: str, body: AbsenceBody, actor: Ac
 
 
 @router.delete("/scenarios/{scenario_id}/employees/{employee_id}/absences/{position}")
-def remove_absence(scenario_id: int, employee_id: str, position: int, version: int,
+def remove_absence(scenario_id: Id, employee_id: str, position: int, version: int,
                    actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         scenario = repository.remove_absence(session, actor.user, scenario_id, employee_id, version, position)
@@ -126,7 +126,7 @@ class SectionBody(BaseModel):
 
 
 @router.put("/scenarios/{scenario_id}/{section}")
-def replace_section(scenario_id: int, section: str, body: SectionBody, actor: Actor = Depends(planner),
+def replace_section(scenario_id: Id, section: str, body: SectionBody, actor: Actor = Depends(planner),
                     store: Backend = Depends(backend)) -> dict[str, Any]:
     """Replace posts, demand, skills or safety_minimums as a whole; validated with the rest of the scenario."""
     with store.transaction() as session:
@@ -156,7 +156,7 @@ def _rows(body: TableUpload) -> list[tuple[int, dict[str, str]]]:
 
 
 @router.post("/scenarios/{scenario_id}/employees/import")
-def import_employees(scenario_id: int, body: TableUpload, actor: Actor = Depends(planner),
+def import_employees(scenario_id: Id, body: TableUpload, actor: Actor = Depends(planner),
                      store: Backend = Depends(backend)) -> dict[str, Any]:
     rows = _rows(body)
     try:
@@ -170,7 +170,7 @@ def import_employees(scenario_id: int, body: TableUpload, actor: Actor = Depends
 
 
 @router.post("/scenarios/{scenario_id}/demand/import")
-def import_demand(scenario_id: int, body: TableUpload, actor: Actor = Depends(planner),
+def import_demand(scenario_id: Id, body: TableUpload, actor: Actor = Depends(planner),
                   store: Backend = Depends(backend)) -> dict[str, Any]:
     rows = _rows(body)
     try:
@@ -188,7 +188,7 @@ class SolveBody(BaseModel):
 
 
 @router.post("/scenarios/{scenario_id}/solve", status_code=202)
-def start_solve(scenario_id: int, body: SolveBody, actor: Actor = Depends(planner),
+def start_solve(scenario_id: Id, body: SolveBody, actor: Actor = Depends(planner),
                 jobs: JobRunner = Depends(runner), store: Backend = Depends(backend)) -> dict[str, Any]:
     job_id = jobs.start(actor.user, scenario_id, body.time_limit)
     with store.transaction() as session:
@@ -196,14 +196,14 @@ def start_solve(scenario_id: int, body: SolveBody, actor: Actor = Depends(planne
 
 
 @router.get("/jobs/{job_id}")
-def get_job(job_id: int, actor: Actor = Depends(planner), jobs: JobRunner = Depends(runner),
+def get_job(job_id: Id, actor: Actor = Depends(planner), jobs: JobRunner = Depends(runner),
             store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         return jobs.view(repository.get_job(session, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel")
-def cancel_job(job_id: int, actor: Actor = Depends(planner), jobs: JobRunner = Depends(runner),
+def cancel_job(job_id: Id, actor: Actor = Depends(planner), jobs: JobRunner = Depends(runner),
                store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         job = repository.get_job(session, job_id)
@@ -214,7 +214,7 @@ def cancel_job(job_id: int, actor: Actor = Depends(planner), jobs: JobRunner = D
 
 
 @router.get("/rosters")
-def list_rosters(scenario_id: int | None = None, actor: Actor = Depends(planner),
+def list_rosters(scenario_id: QueryId | None = None, actor: Actor = Depends(planner),
                  store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
         return [{"id": r.id, "scenario_id": r.scenario_id, "name": r.name, "version": r.version,
@@ -231,7 +231,7 @@ def _loaded(store: Backend, roster_id: int) -> tuple[Any, Any, Any]:
 
 
 @router.get("/rosters/{roster_id}")
-def get_roster(roster_id: int, actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
+def get_roster(roster_id: Id, actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
     row, scenario, roster = _loaded(store, roster_id)
     return {"id": row.id, "name": row.name, "scenario_id": row.scenario_id, "version": row.version,
             "solver": row.solver, **roster_grid(scenario, roster)}
@@ -246,7 +246,7 @@ class CellEdit(BaseModel):
 
 
 @router.put("/rosters/{roster_id}/cell")
-def edit_cell(roster_id: int, body: CellEdit, actor: Actor = Depends(planner),
+def edit_cell(roster_id: Id, body: CellEdit, actor: Actor = Depends(planner),
               store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         row, before, after = repository.edit_cell(session, actor.user, roster_id, body.version, body.employee,
@@ -261,7 +261,7 @@ def edit_cell(roster_id: int, body: CellEdit, actor: Actor = Depends(planner),
 
 
 @router.get("/rosters/{roster_id}/history")
-def roster_history(roster_id: int, actor: Actor = Depends(planner),
+def roster_history(roster_id: Id, actor: Actor = Depends(planner),
                    store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
         repository.get_roster_row(session, roster_id)
@@ -273,7 +273,7 @@ class PublishBody(BaseModel):
 
 
 @router.post("/rosters/{roster_id}/publish", status_code=201)
-def publish(roster_id: int, body: PublishBody, actor: Actor = Depends(planner),
+def publish(roster_id: Id, body: PublishBody, actor: Actor = Depends(planner),
             store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         publication = repository.publish(session, actor.user, roster_id, body.version)
@@ -287,7 +287,7 @@ DOWNLOADS = {"roster.csv": "text/csv; charset=utf-8", "report.html": "text/html;
 
 
 @router.get("/rosters/{roster_id}/{filename}")
-def download(roster_id: int, filename: str, actor: Actor = Depends(planner),
+def download(roster_id: Id, filename: str, actor: Actor = Depends(planner),
              store: Backend = Depends(backend)) -> Response:
     if filename not in DOWNLOADS:
         raise NotFound(f"filename: no download {filename!r} (choose {', '.join(DOWNLOADS)})", "filename")
@@ -317,7 +317,7 @@ class RequestDecision(BaseModel):
 
 
 @router.post("/requests/{request_id}/decision")
-def decide_request(request_id: int, body: RequestDecision, actor: Actor = Depends(planner),
+def decide_request(request_id: Id, body: RequestDecision, actor: Actor = Depends(planner),
                    store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         request = repository.get_request(session, request_id)

@@ -301,7 +301,7 @@ const pages = {
       const users = await api("GET", "/api/users");
       fillTable($("users"), ["#", T.username, T.role, T.employee_id, T.active, ""], users.map((u) => [u.id, u.username, u.role, u.employee_id || "", u.active ? "✓" : "–",
         button(u.active ? "lock" : "unlock", async () => { await api("PATCH", `/api/users/${u.id}`, { active: !u.active }); await refresh(); })]));
-      const entries = await api("GET", "/api/audit");
+      const entries = (await api("GET", "/api/audit")).entries;
       fillTable($("audit"), ["at", "user", "action", "entity"], entries.map((e) => [e.at.slice(0, 19), e.user, e.action, `${e.entity} ${e.entity_id}`]));
     };
     $("user-form").addEventListener("submit", async (event) => {
