@@ -19,7 +19,7 @@ from roulement.store import accounts, repository
 from roulement.store.models import User
 from roulement.web.app import create_app
 from roulement.web.jobs import SolveLimits
-from tests.conftest import PASSWORD, Site, small_plant
+from tests.conftest import PASSWORD, Site, publish_approved, small_plant
 
 TOO_BIG = 2**63  # one past the largest 64-bit signed integer
 NEW_PASSWORD = "violet tractor ninety umbrellas"
@@ -209,8 +209,8 @@ def test_the_login_throttle_survives_a_restart(site: Site, database_url: str) ->
 
 
 def test_a_feed_shows_the_person_it_was_made_for_and_relinking_revokes_it(site: Site) -> None:
-    emma, paula, adam = site.client("emma"), site.client("paula"), site.client("adam")
-    paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1})
+    emma, adam = site.client("emma"), site.client("adam")
+    publish_approved(site)
     url = emma.post("/api/me/feed").json()["url"]
     anonymous = site.client()
     assert "e0-2026-01-05-M@roulement" in anonymous.get(url).text
@@ -226,7 +226,7 @@ def test_a_feed_shows_the_person_it_was_made_for_and_relinking_revokes_it(site: 
 
 
 def test_the_feed_carries_a_vtimezone_for_its_tzid(site: Site) -> None:
-    site.client("paula").post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1})
+    publish_approved(site)
     feed = site.client().get(site.client("emma").post("/api/me/feed").json()["url"]).content
     calendar = Calendar.from_ical(feed)
     zones = [str(c["TZID"]) for c in calendar.walk("VTIMEZONE")]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from roulement.check import check_roster
 from roulement.store import repository
-from tests.conftest import Site, small_plant
+from tests.conftest import Site, publish_approved, small_plant
 from tests.factory import scenario
 
 EDIT = {"employee": "e2", "date": "2026-01-06", "shift": "M"}  # e2 works A (to 21:00) on the 5th
@@ -85,7 +85,7 @@ def test_concurrent_edits_on_one_version_let_exactly_one_through(site: Site) -> 
 def test_every_change_is_in_the_audit_trail_with_who_when_before_after(site: Site) -> None:
     paula = site.client("paula")
     paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 1, **EDIT})
-    paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 2})
+    paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 2, "accept_violations": True})
     history = paula.get(f"/api/rosters/{site.roster_id}/history").json()
     edit = next(e for e in history if e["action"] == "roster.cell")
     assert edit["user"] == "paula" and edit["at"]
@@ -302,7 +302,7 @@ def test_a_job_left_running_by_a_stopped_server_is_marked_failed_on_start(site: 
 
 
 def test_a_swap_names_a_colleague_on_the_published_roster(site: Site) -> None:
-    site.client("paula").post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1})
+    publish_approved(site)
     emma = site.client("emma")
     unknown = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": "x9"})
     assert unknown.status_code == 422 and unknown.json()["field"] == "swap_with"

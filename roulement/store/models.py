@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -64,6 +64,10 @@ class StoredScenario(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # The works council's consent is required before a roster applies (DE: BetrVG §87(1) Nr. 2 and 3; FR: the
+    # CSE is consulted, L2312-8): employees and feeds see approved versions only. False: a site whose
+    # agreement lets proposed versions show too.
+    consent_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class StoredRoster(Base):
@@ -81,9 +85,11 @@ class StoredRoster(Base):
 
 
 class Publication(Base):
-    """A frozen version of a roster put before the employees and the works council."""
+    """A frozen version of a roster put before the employees and the works council. One per roster version:
+    publishing the same version again answers the existing one (a double click makes one proposal)."""
 
     __tablename__ = "publications"
+    __table_args__ = (Index("ux_publications_roster_version", "roster_id", "roster_version", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"))
@@ -93,6 +99,14 @@ class Publication(Base):
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     published_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class PublicationPerson(Base):
+    """Who is on a publication: an employee's current version is found by index, without parsing them all."""
+
+    __tablename__ = "publication_people"
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class Decision(Base):

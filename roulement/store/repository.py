@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
-import json
 import re
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
 from roulement.model import scenario as model
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
-from roulement.store.audit import record
+from roulement.store.audit import record, zoned
 from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound
 from roulement.store.models import (
     Decision,
     Declaration,
     EmployeeRequest,
     Publication,
+    PublicationPerson,
     SolveJob,
     StoredRoster,
     StoredScenario,
@@ -55,8 +54,9 @@ WISH_WEIGHT = 3
 PROMISE_WEIGHT = 1000
 DECISIONS = ("approve", "reject")
 
-# Keyed by content, not by row id: ids repeat across databases (tests, or two apps in one process).
-_scenario_cache: dict[str, Scenario] = {}
+# Keyed by row id, version and creation instant (ids alone repeat across databases: tests, or two apps in one
+# process); hashing the content instead cost milliseconds a call on a big plant.
+_scenario_cache: dict[tuple[int, int, str], Scenario] = {}
 
 
 # --- scenarios -------------------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ def get_scenario_row(session: Session, scenario_id: int) -> StoredScenario:
 
 
 def scenario_of(row: StoredScenario) -> Scenario:
-    key = hashlib.sha256(json.dumps(row.data, sort_keys=True).encode()).hexdigest()
+    key = (row.id, row.version, row.created_at.isoformat())
     if key not in _scenario_cache:
         if len(_scenario_cache) > 32:
             _scenario_cache.clear()
@@ -320,18 +320,70 @@ def edit_cell(
 
 # --- publications and the council ----------------------------------------------------------------------
 
-def publish(session: Session, actor: User, roster_id: int, expected_version: int) -> Publication:
+def publication_for_version(session: Session, roster_id: int, version: int) -> Publication | None:
+    return session.scalar(select(Publication).where(Publication.roster_id == roster_id,
+                                                    Publication.roster_version == version))
+
+
+def last_publication_of_scenario(session: Session, scenario_id: int, before_id: int | None = None
+                                 ) -> Publication | None:
+    """The newest version put before the council for this plant (rejected ones aside)."""
+    query = select(Publication).where(Publication.scenario_id == scenario_id, Publication.status != "rejected")
+    if before_id is not None:
+        query = query.where(Publication.id < before_id)
+    return session.scalar(query.order_by(Publication.id.desc()).limit(1))
+
+
+def publish(session: Session, actor: User, roster_id: int, expected_version: int,
+            violations: int = 0, accept_violations: bool = False) -> tuple[Publication, bool]:
+    """Freeze this roster version for the council (and employees); returns (publication, newly made).
+
+    Idempotent: the same version published again (a double click, a retried request) answers the publication
+    already made. A roster with violations is published only when the planner says so (`accept_violations`).
+    """
     row = get_roster_row(session, roster_id)
+    existing = publication_for_version(session, roster_id, expected_version)
+    if existing is not None:
+        return existing, False
     if row.version != expected_version:
         raise Conflict(f"version: roster {roster_id} is at version {row.version}, you are publishing "
                        f"version {expected_version}; reload first", "version")
+    if violations and not accept_violations:
+        raise Invalid(f"accept_violations: this version breaks {violations} rule(s); look at them and confirm "
+                      "to publish it anyway", "accept_violations")
     publication = Publication(roster_id=row.id, scenario_id=row.scenario_id, roster_version=row.version,
                               assignments=list(row.assignments), status="proposed", published_by=actor.id)
     session.add(publication)
+    # Two simultaneous requests for one version: the unique index lets one flush through; the other raises
+    # IntegrityError, and the web layer answers it with the publication that won.
     session.flush()
+    scenario = scenario_of(get_scenario_row(session, row.scenario_id))
+    session.add_all(PublicationPerson(publication_id=publication.id, employee_id=e.id) for e in scenario.employees)
     record(session, actor, "roster.publish", "publication", publication.id, None,
-           {"roster": row.id, "roster_version": row.version, "status": "proposed"})
-    return publication
+           {"roster": row.id, "roster_version": row.version, "status": "proposed", "violations": violations})
+    return publication, True
+
+
+def cell_diff(scenario: Scenario, before: list[Any], after: list[Any], limit: int = 500) -> dict[str, Any]:
+    """What changes between two sets of assignments, cell by cell (a cell is a person's day)."""
+    old = {(e, d): (s, p) for e, d, s, p in before}
+    new = {(e, d): (s, p) for e, d, s, p in after}
+    names = {e.id: e.name or e.id for e in scenario.employees}
+    cells: list[dict[str, Any]] = []
+    counts = {"added": 0, "removed": 0, "changed": 0}
+    people: set[str] = set()
+    for key in sorted(set(old) | set(new)):
+        was, becomes = old.get(key), new.get(key)
+        if was == becomes:
+            continue
+        kind = "added" if was is None else "removed" if becomes is None else "changed"
+        counts[kind] += 1
+        people.add(key[0])
+        if len(cells) < limit:
+            cells.append({"employee": key[0], "name": names.get(key[0], key[0]), "date": key[1], "kind": kind,
+                          "before": None if was is None else {"shift": was[0], "post": was[1]},
+                          "after": None if becomes is None else {"shift": becomes[0], "post": becomes[1]}})
+    return {**counts, "people": len(people), "cells": cells, "truncated": sum(counts.values()) > len(cells)}
 
 
 def get_publication(session: Session, publication_id: int) -> Publication:
@@ -368,19 +420,31 @@ def decisions_of(session: Session, publication_id: int) -> list[dict[str, Any]]:
         select(Decision, User.username).join(User, User.id == Decision.user_id)
         .where(Decision.publication_id == publication_id).order_by(Decision.id)
     )
-    return [{"decision": d.decision, "comment": d.comment, "by": name, "at": d.decided_at.isoformat()}
+    return [{"decision": d.decision, "comment": d.comment, "by": name, "at": zoned(d.decided_at)}
             for d, name in rows]
 
 
 def current_publication_for(session: Session, employee_id: str) -> Publication | None:
-    """The newest publication (proposed or approved, not rejected) whose scenario has this employee."""
-    for publication in session.scalars(
-        select(Publication).where(Publication.status != "rejected").order_by(Publication.id.desc())
-    ):
-        scenario = scenario_of(get_scenario_row(session, publication.scenario_id))
-        if scenario.has_employee(employee_id):
-            return publication
-    return None
+    """The version that applies to this employee: the newest approved one with this person on it; where the
+    site does not require the council's consent, the newest proposed or approved one. Found by index, without
+    reading any other publication."""
+    visible = or_(Publication.status == "approved",
+                  (Publication.status == "proposed") & StoredScenario.consent_required.is_(False))
+    return session.scalar(
+        select(Publication)
+        .join(PublicationPerson, PublicationPerson.publication_id == Publication.id)
+        .join(StoredScenario, StoredScenario.id == Publication.scenario_id)
+        .where(PublicationPerson.employee_id == employee_id, visible)
+        .order_by(Publication.id.desc()).limit(1))
+
+
+def set_consent_required(session: Session, actor: User, scenario_id: int, required: bool) -> StoredScenario:
+    row = get_scenario_row(session, scenario_id)
+    before = row.consent_required
+    row.consent_required = required
+    record(session, actor, "scenario.consent", "scenario", row.id, {"consent_required": before},
+           {"consent_required": required})
+    return row
 
 
 # --- employees' requests and declarations ---------------------------------------------------------------
@@ -522,6 +586,14 @@ def _with_web_input(employee: model.Employee, day_off: dict[dt.date, int],
             declaration=model.Declaration(declared_by=employee.id, purpose="roster",
                                           declared_on=declaration.declared_at.date()))
     return employee.model_copy(update=changes) if changes else employee
+
+
+def web_input_stamp(session: Session) -> int:
+    """Changes whenever what employees said on the web changes what `scenario_with_web_input` returns."""
+    requests = session.execute(select(EmployeeRequest.id, EmployeeRequest.status)
+                               .where(EmployeeRequest.kind == "day_off")).all()
+    declarations = session.execute(select(Declaration.id, Declaration.withdrawn_at.is_(None))).all()
+    return hash((tuple(map(tuple, requests)), tuple(map(tuple, declarations))))
 
 
 def active_declaration_counts(session: Session) -> dict[str, int]:

@@ -21,6 +21,7 @@ from roulement.store.repository import abandon_running_jobs
 from roulement.web.context import Backend
 from roulement.web.jobs import JobRunner, SolveLimits
 from roulement.web.routers import admin, auth, council, employee, pages, planner
+from roulement.web.views import JudgedRosters
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
@@ -107,6 +108,7 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
                   description="Shift rostering: planners plan, employees read and ask, the works council approves.")
     app.state.backend = store
     app.state.jobs = jobs
+    app.state.judged = JudgedRosters()
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, error: StoreError) -> Response:

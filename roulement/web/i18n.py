@@ -1,7 +1,13 @@
-"""The pages' words in English, French and German; the language comes from ?lang=, a cookie or the browser."""
+"""The pages' words in English, French and German; the language comes from ?lang=, a cookie or the browser.
+Dates, times and numbers are shaped by Babel's CLDR data for the language (`locale_data`), in the site's zone."""
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
+from babel.dates import get_date_format, get_day_names, get_month_names, get_time_format
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from fastapi import Request
 
 LANGUAGES = ("en", "fr", "de")
@@ -100,6 +106,165 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "purpose.family_obligations": "Zwingende familiäre Pflichten",
     },
 }
+
+
+# Words the pages need beyond the first catalogue: statuses, kinds, table headers, the grid, the council's
+# report, publishing, requests and the admin page. Every key exists in all three languages (a test checks).
+MORE: dict[str, dict[str, str]] = {
+    "en": {
+        "name": "Name", "kind": "Kind", "shift": "Shift", "post": "Post", "team": "Team", "skills": "Skills",
+        "employees_count": "People", "start": "Start", "days": "Days", "updated": "Updated", "by": "By",
+        "action": "Action", "entity": "Subject", "at": "When", "swap_with": "Swap with", "decisions": "Decisions",
+        "published_at": "Published", "before": "Before", "after": "After", "against": "Compared with version",
+        "first_publication": "First version put before the council: every cell is new.",
+        "diff_added": "Cells added", "diff_removed": "Cells removed", "diff_changed": "Cells changed",
+        "confirm_publish_title": "Publish this version?", "confirm_publish": "Publish",
+        "no_violations": "No violation: the checker finds every rule kept.", "changes": "Changes",
+        "consent_required": "The works council's consent is required: employees will see this version once it "
+                            "is approved.",
+        "consent_not_required": "This site shows proposed versions to employees at once.",
+        "status.proposed": "proposed", "status.approved": "approved", "status.rejected": "rejected",
+        "status.open": "open", "status.accepted": "accepted", "status.refused": "refused",
+        "status.withdrawn": "withdrawn", "status.running": "running", "status.done": "done",
+        "status.cancelled": "cancelled", "status.failed": "failed",
+        "kind.day_off": "day off", "kind.swap": "swap",
+        "role.planner": "planner", "role.employee": "employee", "role.council": "works council",
+        "role.admin": "admin", "lock": "Lock", "unlock": "Unlock", "reset_password": "Set a new password",
+        "change_role": "Change role", "change_password": "Change my password", "current_password":
+        "Current password", "new_password": "New password", "password_changed": "Your password is changed.",
+        "older": "Older entries", "hours": "Hours", "target": "target", "nights": "Nights", "sundays": "Sundays",
+        "weekend": "Weekend", "holiday": "Public holiday", "filter": "Filter", "all": "all", "crew": "Crew",
+        "search": "Search by name", "min": "min", "preferred": "preferred", "assigned": "assigned",
+        "coverage_legend": "Coverage per post: red below the minimum, amber below the preferred level, green "
+                           "at or above it.",
+        "clear": "Clear (day off)", "close": "Close", "apply": "Apply",
+        "law": "Law", "fairness": "Fairness", "people_aggregate": "People", "rule": "Rule", "count": "Count",
+        "measure": "Measure", "minimum": "Minimum", "median": "Median", "maximum": "Maximum", "mean": "Mean",
+        "measure.hours": "Hours worked", "measure.shifts": "Shifts", "measure.nights": "Nights",
+        "measure.sundays": "Sundays", "measure.weekend_days": "Weekend days",
+        "measure.public_holidays": "Public holidays worked", "no_violation_short": "none",
+        "coverage_complete": "Minimum cover everywhere", "yes": "yes", "no": "no",
+        "declarations_count": "Active declarations (day-post priority)", "site": "Site", "horizon": "Horizon",
+        "absence_kind": "Kind of absence", "absence.holiday": "holiday", "absence.sick": "sick leave",
+        "absence.training": "training", "absence.other": "other", "page": "Page", "previous": "Previous",
+        "next": "Next", "of": "of", "cost": "Cost of granting", "colleague": "Colleague",
+        "not_honoured": "Accepted but not honoured", "honoured": "honoured", "settings": "Site settings",
+        "consent_setting": "Employees see only versions the works council approved (BetrVG §87, CSE)",
+        "report_for": "Report on version", "violations_total": "Violations", "hours_short": "h",
+        "requests_filter_status": "Status", "requests_filter_kind": "Kind", "result": "Result",
+    },
+    "fr": {
+        "name": "Nom", "kind": "Type", "shift": "Poste", "post": "Emploi", "team": "Équipe",
+        "skills": "Compétences", "employees_count": "Salariés", "start": "Début", "days": "Jours",
+        "updated": "Modifié", "by": "Par", "action": "Action", "entity": "Objet", "at": "Quand",
+        "swap_with": "Échange avec", "decisions": "Décisions", "published_at": "Publié le", "before": "Avant",
+        "after": "Après", "against": "Comparé à la version",
+        "first_publication": "Première version soumise au CSE : toutes les cases sont nouvelles.",
+        "diff_added": "Cases ajoutées", "diff_removed": "Cases retirées", "diff_changed": "Cases modifiées",
+        "confirm_publish_title": "Publier cette version ?", "confirm_publish": "Publier",
+        "no_violations": "Aucune infraction : le contrôle trouve toutes les règles respectées.",
+        "changes": "Changements",
+        "consent_required": "L'avis du CSE est requis : les salariés verront cette version une fois approuvée.",
+        "consent_not_required": "Ce site montre tout de suite les versions proposées aux salariés.",
+        "status.proposed": "proposée", "status.approved": "approuvée", "status.rejected": "rejetée",
+        "status.open": "ouverte", "status.accepted": "acceptée", "status.refused": "refusée",
+        "status.withdrawn": "retirée", "status.running": "en cours", "status.done": "terminé",
+        "status.cancelled": "annulé", "status.failed": "échoué",
+        "kind.day_off": "jour de repos", "kind.swap": "échange",
+        "role.planner": "planificateur", "role.employee": "salarié", "role.council": "CSE",
+        "role.admin": "administrateur", "lock": "Verrouiller", "unlock": "Déverrouiller",
+        "reset_password": "Définir un nouveau mot de passe", "change_role": "Changer le rôle",
+        "change_password": "Changer mon mot de passe", "current_password": "Mot de passe actuel",
+        "new_password": "Nouveau mot de passe", "password_changed": "Votre mot de passe est changé.",
+        "older": "Entrées plus anciennes", "hours": "Heures", "target": "cible", "nights": "Nuits",
+        "sundays": "Dimanches", "weekend": "Week-end", "holiday": "Jour férié", "filter": "Filtrer",
+        "all": "tous", "crew": "Équipe de roulement", "search": "Chercher un nom", "min": "min",
+        "preferred": "souhaité", "assigned": "affectés",
+        "coverage_legend": "Couverture par emploi : rouge sous le minimum, orange sous le niveau souhaité, vert "
+                           "au niveau ou au-dessus.",
+        "clear": "Effacer (repos)", "close": "Fermer", "apply": "Appliquer",
+        "law": "Droit", "fairness": "Équité", "people_aggregate": "Salariés", "rule": "Règle",
+        "count": "Nombre", "measure": "Mesure", "minimum": "Minimum", "median": "Médiane", "maximum": "Maximum",
+        "mean": "Moyenne", "measure.hours": "Heures travaillées", "measure.shifts": "Postes",
+        "measure.nights": "Nuits", "measure.sundays": "Dimanches", "measure.weekend_days": "Jours de week-end",
+        "measure.public_holidays": "Jours fériés travaillés", "no_violation_short": "aucune",
+        "coverage_complete": "Effectif minimum partout", "yes": "oui", "no": "non",
+        "declarations_count": "Déclarations actives (priorité poste de jour)", "site": "Site",
+        "horizon": "Période", "absence_kind": "Type d'absence", "absence.holiday": "congés",
+        "absence.sick": "maladie", "absence.training": "formation", "absence.other": "autre", "page": "Page",
+        "previous": "Précédent", "next": "Suivant", "of": "sur", "cost": "Coût de l'accord",
+        "colleague": "Collègue", "not_honoured": "Acceptée mais non tenue", "honoured": "tenue",
+        "settings": "Réglages du site",
+        "consent_setting": "Les salariés ne voient que les versions approuvées par le CSE (consultation du CSE)",
+        "report_for": "Rapport sur la version", "violations_total": "Infractions", "hours_short": "h",
+        "requests_filter_status": "État", "requests_filter_kind": "Type", "result": "Résultat",
+    },
+    "de": {
+        "name": "Name", "kind": "Art", "shift": "Schicht", "post": "Arbeitsplatz", "team": "Team",
+        "skills": "Qualifikationen", "employees_count": "Beschäftigte", "start": "Beginn", "days": "Tage",
+        "updated": "Geändert", "by": "Von", "action": "Aktion", "entity": "Gegenstand", "at": "Wann",
+        "swap_with": "Tausch mit", "decisions": "Entscheidungen", "published_at": "Veröffentlicht",
+        "before": "Vorher", "after": "Nachher", "against": "Verglichen mit Version",
+        "first_publication": "Erste dem Betriebsrat vorgelegte Version: jede Zelle ist neu.",
+        "diff_added": "Zellen hinzugefügt", "diff_removed": "Zellen entfernt", "diff_changed": "Zellen geändert",
+        "confirm_publish_title": "Diese Version veröffentlichen?", "confirm_publish": "Veröffentlichen",
+        "no_violations": "Kein Verstoß: die Prüfung findet alle Regeln eingehalten.", "changes": "Änderungen",
+        "consent_required": "Die Zustimmung des Betriebsrats ist nötig: die Beschäftigten sehen diese Version, "
+                            "sobald sie genehmigt ist.",
+        "consent_not_required": "Dieser Standort zeigt vorgeschlagene Versionen sofort den Beschäftigten.",
+        "status.proposed": "vorgeschlagen", "status.approved": "genehmigt", "status.rejected": "abgelehnt",
+        "status.open": "offen", "status.accepted": "angenommen", "status.refused": "abgelehnt",
+        "status.withdrawn": "zurückgezogen", "status.running": "läuft", "status.done": "fertig",
+        "status.cancelled": "abgebrochen", "status.failed": "fehlgeschlagen",
+        "kind.day_off": "freier Tag", "kind.swap": "Tausch",
+        "role.planner": "Planer", "role.employee": "Beschäftigte(r)", "role.council": "Betriebsrat",
+        "role.admin": "Administrator", "lock": "Sperren", "unlock": "Entsperren",
+        "reset_password": "Neues Passwort setzen", "change_role": "Rolle ändern",
+        "change_password": "Mein Passwort ändern", "current_password": "Aktuelles Passwort",
+        "new_password": "Neues Passwort", "password_changed": "Ihr Passwort ist geändert.",
+        "older": "Ältere Einträge", "hours": "Stunden", "target": "Soll", "nights": "Nächte",
+        "sundays": "Sonntage", "weekend": "Wochenende", "holiday": "Feiertag", "filter": "Filtern",
+        "all": "alle", "crew": "Schichtgruppe", "search": "Nach Namen suchen", "min": "min",
+        "preferred": "gewünscht", "assigned": "besetzt",
+        "coverage_legend": "Besetzung je Arbeitsplatz: rot unter dem Minimum, gelb unter dem Wunschniveau, grün "
+                           "auf oder über ihm.",
+        "clear": "Leeren (frei)", "close": "Schließen", "apply": "Übernehmen",
+        "law": "Recht", "fairness": "Gerechtigkeit", "people_aggregate": "Beschäftigte", "rule": "Regel",
+        "count": "Anzahl", "measure": "Kennzahl", "minimum": "Minimum", "median": "Median", "maximum": "Maximum",
+        "mean": "Mittelwert", "measure.hours": "Arbeitsstunden", "measure.shifts": "Schichten",
+        "measure.nights": "Nächte", "measure.sundays": "Sonntage", "measure.weekend_days": "Wochenendtage",
+        "measure.public_holidays": "Gearbeitete Feiertage", "no_violation_short": "keine",
+        "coverage_complete": "Mindestbesetzung überall", "yes": "ja", "no": "nein",
+        "declarations_count": "Aktive Erklärungen (Vorrang Tagschicht)", "site": "Standort",
+        "horizon": "Zeitraum", "absence_kind": "Art der Abwesenheit", "absence.holiday": "Urlaub",
+        "absence.sick": "Krankheit", "absence.training": "Schulung", "absence.other": "Sonstiges", "page": "Seite",
+        "previous": "Zurück", "next": "Weiter", "of": "von", "cost": "Kosten der Gewährung",
+        "colleague": "Kollege/Kollegin", "not_honoured": "Angenommen, aber nicht erfüllt", "honoured": "erfüllt",
+        "settings": "Standort-Einstellungen",
+        "consent_setting": "Beschäftigte sehen nur vom Betriebsrat genehmigte Versionen (BetrVG §87)",
+        "report_for": "Bericht zur Version", "violations_total": "Verstöße", "hours_short": "Std.",
+        "requests_filter_status": "Status", "requests_filter_kind": "Art", "result": "Ergebnis",
+    },
+}
+for _lang, _words in MORE.items():
+    CATALOGUE[_lang].update(_words)
+
+
+@cache
+def locale_data(lang: str) -> dict[str, Any]:
+    """CLDR patterns and names from Babel, for the page's script to shape dates, times and numbers."""
+    return {
+        "lang": lang,
+        "date_short": get_date_format("short", locale=lang).pattern,
+        "date_medium": get_date_format("medium", locale=lang).pattern,
+        "time_short": get_time_format("short", locale=lang).pattern,
+        # Monday first, as Python's weekday()
+        "days_abbr": [get_day_names("abbreviated", locale=lang)[d] for d in range(7)],
+        "days_wide": [get_day_names("wide", locale=lang)[d] for d in range(7)],
+        "months_abbr": [get_month_names("abbreviated", locale=lang)[m] for m in range(1, 13)],
+        "decimal": get_decimal_symbol(lang),
+        "group": get_group_symbol(lang),
+    }
 
 
 def language(request: Request) -> str:

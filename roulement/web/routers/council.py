@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from roulement.store import repository
+from roulement.store.audit import zoned
 from roulement.web.context import Actor, Backend, Id, backend, role
 from roulement.web.views import aggregate_report
 
@@ -20,7 +21,7 @@ council = role("council")
 def publications(actor: Actor = Depends(reader), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
         return [{"id": p.id, "roster_id": p.roster_id, "roster_version": p.roster_version,
-                 "scenario_id": p.scenario_id, "status": p.status, "published_at": p.published_at.isoformat(),
+                 "scenario_id": p.scenario_id, "status": p.status, "published_at": zoned(p.published_at),
                  "assignments": len(p.assignments), "decisions": repository.decisions_of(session, p.id)}
                 for p in repository.list_publications(session)]
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from roulement.formats.ical import schedule_to_ical
 from roulement.store import accounts, repository
+from roulement.store.audit import zoned
 from roulement.store.errors import NotFound
 from roulement.web.context import Actor, Backend, Id, backend, role
 
@@ -36,10 +37,10 @@ def my_schedule(actor: Actor = Depends(employee), store: Backend = Depends(backe
             return {"publication": None, "shifts": []}
         scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
         shifts = {s.id: s for s in scenario.shifts}
-        own = sorted(a for a in repository.roster_of(publication.assignments) if a.employee == me)
+        own = sorted(repository.roster_of([a for a in publication.assignments if a[0] == me]))
         return {
             "publication": {"id": publication.id, "status": publication.status,
-                            "published_at": publication.published_at.isoformat()},
+                            "published_at": zoned(publication.published_at)},
             "employee": {"id": me, "name": scenario.employee(me).name},
             "shifts": [{"date": a.date.isoformat(), "shift": a.shift, "post": a.post,
                         "start": shifts[a.shift].start.strftime("%H:%M"),
@@ -109,7 +110,7 @@ def my_declarations(actor: Actor = Depends(employee), store: Backend = Depends(b
     with store.transaction() as session:
         return {
             "purposes": repository.PURPOSES,
-            "declarations": [{"id": d.id, "purpose": d.purpose, "declared_at": d.declared_at.isoformat(),
+            "declarations": [{"id": d.id, "purpose": d.purpose, "declared_at": zoned(d.declared_at),
                               "active": d.withdrawn_at is None}
                              for d in repository.declarations_of(session, actor.user)],
         }
@@ -160,7 +161,7 @@ def feed(token: str, store: Backend = Depends(backend)) -> Response:
             scenario = None
         else:
             scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
-            assignments = [a for a in repository.roster_of(publication.assignments) if a.employee == me]
+            assignments = list(repository.roster_of([a for a in publication.assignments if a[0] == me]))
     if scenario is None:
         body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roulement//shift roster//EN\r\nEND:VCALENDAR\r\n"
     else:

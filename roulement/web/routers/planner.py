@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 
 from roulement import service
 from roulement.formats.roster_csv import roster_to_csv
@@ -20,11 +21,19 @@ from roulement.formats.tables import TableError, demand_from_rows, employees_fro
 from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
-from roulement.store.audit import record, trail
+from roulement.store.audit import record, trail, zoned
 from roulement.store.errors import Invalid, NotFound
 from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.jobs import JobRunner
-from roulement.web.views import roster_grid, shifts_view, violation_diff
+from roulement.web.views import (
+    JudgedRosters,
+    edit_view,
+    full_violations,
+    judge_edit,
+    roster_grid,
+    shifts_view,
+    violation_diff,
+)
 
 router = APIRouter(prefix="/api", tags=["planner"])
 planner = role("planner")
@@ -75,7 +84,8 @@ def get_scenario(scenario_id: Id, actor: Actor = Depends(planner),
         row = repository.get_scenario_row(session, scenario_id)
         scenario = repository.scenario_of(row)
         return {"id": row.id, "name": row.name, "version": row.version,
-                "site": row.data["site"], "horizon": row.data["horizon"], "shifts": shifts_view(scenario),
+                "consent_required": row.consent_required, "site": row.data["site"],
+                "horizon": row.data["horizon"], "shifts": shifts_view(scenario),
                 "posts": row.data["posts"], "employees": row.data["employees"]}
 
 
@@ -118,6 +128,19 @@ def remove_absence(scenario_id: Id, employee_id: str, position: int, version: in
         scenario = repository.remove_absence(session, actor.user, scenario_id, employee_id, version, position)
         return {"version": version + 1,
                 "absences": [a.model_dump(mode="json") for a in scenario.employee(employee_id).absences]}
+
+
+class ConsentBody(BaseModel):
+    consent_required: bool = Field(description="True: employees and feeds see council-approved versions only.")
+
+
+# Before the {section} route below, which would take "settings" for a section.
+@router.put("/scenarios/{scenario_id}/settings")
+def set_consent(scenario_id: Id, body: ConsentBody, actor: Actor = Depends(planner),
+                store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        row = repository.set_consent_required(session, actor.user, scenario_id, body.consent_required)
+        return {"id": row.id, "consent_required": row.consent_required}
 
 
 class SectionBody(BaseModel):
@@ -218,7 +241,7 @@ def list_rosters(scenario_id: QueryId | None = None, actor: Actor = Depends(plan
                  store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
         return [{"id": r.id, "scenario_id": r.scenario_id, "name": r.name, "version": r.version,
-                 "assignments": len(r.assignments), "updated_at": r.updated_at.isoformat()}
+                 "assignments": len(r.assignments), "updated_at": zoned(r.updated_at)}
                 for r in repository.list_rosters(session, scenario_id)]
 
 
@@ -230,11 +253,26 @@ def _loaded(store: Backend, roster_id: int) -> tuple[Any, Any, Any]:
         return row, scenario, repository.roster_of(row.assignments)
 
 
+def judged(request: Request) -> JudgedRosters:
+    return request.app.state.judged  # type: ignore[no-any-return]
+
+
+def _judged_key(session: Any, row: Any, version: int) -> tuple[int, int, int, int]:
+    """A roster version judged against one state of its scenario and of what employees said on the web."""
+    scenario_row = repository.get_scenario_row(session, row.scenario_id)
+    return (row.id, version, scenario_row.version, repository.web_input_stamp(session))
+
+
 @router.get("/rosters/{roster_id}")
-def get_roster(roster_id: Id, actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
+def get_roster(roster_id: Id, actor: Actor = Depends(planner), store: Backend = Depends(backend),
+               cache: JudgedRosters = Depends(judged)) -> dict[str, Any]:
     row, scenario, roster = _loaded(store, roster_id)
+    with store.transaction() as session:
+        key = _judged_key(session, row, row.version)
+    grid, violations = roster_grid(scenario, roster)
+    cache.put(key, violations)
     return {"id": row.id, "name": row.name, "scenario_id": row.scenario_id, "version": row.version,
-            "solver": row.solver, **roster_grid(scenario, roster)}
+            "solver": row.solver, **grid}
 
 
 class CellEdit(BaseModel):
@@ -247,17 +285,24 @@ class CellEdit(BaseModel):
 
 @router.put("/rosters/{roster_id}/cell")
 def edit_cell(roster_id: Id, body: CellEdit, actor: Actor = Depends(planner),
-              store: Backend = Depends(backend)) -> dict[str, Any]:
+              store: Backend = Depends(backend), cache: JudgedRosters = Depends(judged)) -> dict[str, Any]:
+    """Judged incrementally against the violations of the version edited (see views.judge_edit); answers the
+    edited person's cells and counters, the coverage and every violation, not the whole grid."""
     with store.transaction() as session:
         row, before, after = repository.edit_cell(session, actor.user, roster_id, body.version, body.employee,
                                                   body.date, body.shift, body.post)
         stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
         scenario = repository.scenario_with_web_input(session, stored)
         version = row.version
-    old_violations = service.audit(scenario, before)[1]["violations"]
-    grid = roster_grid(scenario, after)
-    caused, resolved = violation_diff(old_violations, grid["violations"])
-    return {"id": roster_id, "version": version, "caused": caused, "resolved": resolved, **grid}
+        before_key, after_key = _judged_key(session, row, body.version), _judged_key(session, row, version)
+    old = cache.get(before_key)
+    if old is None:
+        old = full_violations(scenario, before)
+    new = judge_edit(scenario, old, after, body.employee)
+    cache.put(after_key, new)
+    view = edit_view(scenario, after, body.employee, new)
+    caused, resolved = violation_diff([v.as_dict() for v in old], view["violations"])
+    return {"id": roster_id, "version": version, "caused": caused, "resolved": resolved, **view}
 
 
 @router.get("/rosters/{roster_id}/history")
@@ -270,15 +315,60 @@ def roster_history(roster_id: Id, actor: Actor = Depends(planner),
 
 class PublishBody(BaseModel):
     version: int
+    accept_violations: bool = Field(default=False, description="Publish although the checker finds violations "
+                                    "(the confirmation lists them: GET …/publish/preview).")
+
+
+def _publication_view(publication: Any, created: bool) -> dict[str, Any]:
+    return {"id": publication.id, "roster_id": publication.roster_id,
+            "roster_version": publication.roster_version, "status": publication.status, "created": created}
+
+
+@router.get("/rosters/{roster_id}/publish/preview")
+def publish_preview(roster_id: Id, actor: Actor = Depends(planner),
+                    store: Backend = Depends(backend)) -> dict[str, Any]:
+    """What publishing this version would put before the council: its violations, and its difference from the
+    version last put before it for this plant."""
+    row, scenario, roster = _loaded(store, roster_id)
+    with store.transaction() as session:
+        already = repository.publication_for_version(session, roster_id, row.version)
+        last = repository.last_publication_of_scenario(session, row.scenario_id,
+                                                       before_id=already.id if already else None)
+        last_view = None if last is None else {"id": last.id, "status": last.status, "roster_id": last.roster_id,
+                                               "roster_version": last.roster_version,
+                                               "published_at": zoned(last.published_at)}
+        last_assignments = [] if last is None else list(last.assignments)
+        consent_required = repository.get_scenario_row(session, row.scenario_id).consent_required
+    violations = service.audit(scenario, roster)[1]["violations"]
+    return {"roster_id": roster_id, "version": row.version, "violations": violations,
+            "already_published": None if already is None else _publication_view(already, False),
+            "against": last_view, "diff": repository.cell_diff(scenario, last_assignments, row.assignments),
+            "consent_required": consent_required}
 
 
 @router.post("/rosters/{roster_id}/publish", status_code=201)
-def publish(roster_id: Id, body: PublishBody, actor: Actor = Depends(planner),
+def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor = Depends(planner),
             store: Backend = Depends(backend)) -> dict[str, Any]:
-    with store.transaction() as session:
-        publication = repository.publish(session, actor.user, roster_id, body.version)
-        return {"id": publication.id, "roster_id": roster_id, "roster_version": publication.roster_version,
-                "status": publication.status}
+    """Idempotent: the same version again answers the publication made the first time (200, not 201)."""
+    row, scenario, roster = _loaded(store, roster_id)
+    violations = 0
+    if row.version == body.version:
+        violations = len(service.audit(scenario, roster)[1]["violations"])
+    try:
+        with store.transaction() as session:
+            publication, created = repository.publish(session, actor.user, roster_id, body.version, violations,
+                                                      body.accept_violations)
+            view = _publication_view(publication, created)
+    except IntegrityError:
+        # A simultaneous request made it a moment ago: answer that one.
+        with store.transaction() as session:
+            found = repository.publication_for_version(session, roster_id, body.version)
+            if found is None:
+                raise
+            view = _publication_view(found, False)
+    if not view["created"]:
+        response.status_code = 200
+    return view
 
 
 DOWNLOADS = {"roster.csv": "text/csv; charset=utf-8", "report.html": "text/html; charset=utf-8",

@@ -2,7 +2,55 @@
 "use strict";
 
 const T = JSON.parse(document.getElementById("messages").textContent);
+const L = JSON.parse(document.getElementById("locale").textContent);  // Babel's CLDR patterns, the site's zone
 const $ = (id) => document.getElementById(id);
+
+// Shape a date with a CLDR pattern (from Babel): y, M, d, E, H, h, m, a and quoted text.
+function applyPattern(pattern, p) {
+  return pattern.replace(/'([^']*)'|y+|M+|d+|E+|H+|h+|m+|a/g, (token, quoted) => {
+    if (quoted !== undefined) return quoted;
+    const n = token.length;
+    switch (token[0]) {
+      case "y": return n === 2 ? String(p.year).slice(-2) : String(p.year);
+      case "M": return n >= 3 ? L.months_abbr[p.month - 1] : n === 2 ? String(p.month).padStart(2, "0") : String(p.month);
+      case "d": return n === 2 ? String(p.day).padStart(2, "0") : String(p.day);
+      case "E": return L.days_abbr[p.weekday];
+      case "H": return n === 2 ? String(p.hour).padStart(2, "0") : String(p.hour);
+      case "h": return String(((p.hour + 11) % 12) + 1);
+      case "m": return String(p.minute).padStart(2, "0");
+      case "a": return p.hour < 12 ? "AM" : "PM";
+      default: return token;
+    }
+  });
+}
+
+function dateParts(iso) {  // "2026-01-05" -> parts (a calendar date: no zone)
+  const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
+  const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;  // Monday = 0
+  return { year, month, day, weekday, hour: 0, minute: 0 };
+}
+
+function formatDate(iso, style) { return iso ? applyPattern(style === "medium" ? L.date_medium : L.date_short, dateParts(iso)) : ""; }
+
+// An instant (ISO with offset) in the site's time zone, shaped by the language's patterns.
+function formatInstant(iso) {
+  if (!iso) return "";
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone: L.zone, year: "numeric", month: "2-digit",
+    day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  const p = dateParts(`${parts.year}-${parts.month}-${parts.day}`);
+  Object.assign(p, { hour: Number(parts.hour), minute: Number(parts.minute) });
+  return `${applyPattern(L.date_short, p)} ${applyPattern(L.time_short, p)}`;
+}
+
+function formatNumber(x, decimals) {
+  if (x === null || x === undefined) return "–";
+  const [whole, fraction] = Math.abs(x).toFixed(decimals ?? 0).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, L.group);
+  return (x < 0 ? "−" : "") + grouped + (fraction ? L.decimal + fraction : "");
+}
+
+const word = (prefix, value) => T[`${prefix}.${value}`] || value;
+const statusWord = (status) => word("status", status);
 
 function csrfToken() {
   const match = document.cookie.match(/(?:^|; )roulement_csrf=([^;]*)/);
@@ -48,7 +96,8 @@ function el(tag, props, ...children) {
 
 function button(label, onClick) {
   const b = el("button", { type: "button" }, label);
-  b.addEventListener("click", () => onClick().catch(showError));
+  // A stale error goes as soon as the next action starts; a new one replaces it.
+  b.addEventListener("click", () => { clearError(); onClick().catch(showError); });
   return b;
 }
 
@@ -64,14 +113,23 @@ function paint(td, color) {
   if (0.299 * r + 0.587 * g + 0.114 * b < 140) td.style.color = "#fff";
 }
 
+// A violation in the page's language: who, when, and the rule's own statement from the report's messages
+// (roulement.report.messages, sent with the roster as `statements`); the checker's English detail only in English.
+let STATEMENTS = {};
+let NAMES = {};
 function describe(v) {
-  return `${v.rule} — ${v.employee || ""} ${v.dates.join(" ")}: ${v.message} (${v.reference})`;
+  const who = v.employee ? (NAMES[v.employee] || v.employee) : "";
+  const when = v.dates.map((d) => formatDate(d)).join(", ");
+  const statement = STATEMENTS[v.rule]?.[L.lang];
+  const what = statement ? statement : `${v.rule} (${v.reference})`;
+  const detail = L.lang === "en" && statement ? ` — ${v.message}` : "";
+  return [who, when].filter(Boolean).join(" · ") + ": " + what + detail;
 }
 
 async function whoAmI() {
   const me = await api("GET", "/api/me");
   $("nav").hidden = false;
-  $("who").textContent = `${me.username} (${me.role})`;
+  $("who").textContent = `${me.username} (${word("role", me.role)})`;
   for (const link of document.querySelectorAll("#nav a[data-role]")) link.hidden = link.dataset.role !== me.role;
   $("logout").addEventListener("click", async () => { await api("POST", "/api/logout"); location.href = "/login"; });
   return me;
@@ -225,12 +283,39 @@ const pages = {
       const entries = await api("GET", `/api/rosters/${id}/history`);
       $("history").replaceChildren(...entries.map((e) => el("li", {}, `${e.at} ${e.user} ${e.action} ${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`)));
     };
+    // Publishing asks first: the checker's violations and what changes against the last version put before
+    // the council. Confirming twice (or a double click) makes one proposal: the server answers the same one.
+    let preview = null;
     $("publish").addEventListener("click", async () => {
       try {
-        const publication = await api("POST", `/api/rosters/${id}/publish`, { version: roster.version });
-        $("notice").textContent = `${T.published}: #${publication.id} (${T.version} ${publication.roster_version}, ${publication.status})`;
+        clearError();
+        preview = await api("GET", `/api/rosters/${id}/publish/preview`);
+        $("confirm-violations").replaceChildren(...preview.violations.map((v) => el("li", {}, describe(v))));
+        $("confirm-no-violations").hidden = preview.violations.length > 0;
+        const d = preview.diff;
+        $("confirm-against").textContent = preview.against
+          ? `${T.against} #${preview.against.id} (${statusWord(preview.against.status)}, ${formatInstant(preview.against.published_at)})`
+          : T.first_publication;
+        $("confirm-diff-counts").textContent = `${T.diff_added}: ${d.added} · ${T.diff_removed}: ${d.removed} · ${T.diff_changed}: ${d.changed} · ${T.people}: ${d.people}`;
+        const shift = (c) => c ? `${c.shift} (${c.post})` : T.off;
+        fillTable($("confirm-diff"), [T.name, T.date, T.before, T.after], d.cells.slice(0, 100).map((c) =>
+          [c.name, formatDate(c.date), shift(c.before), shift(c.after)]));
+        $("confirm-consent").textContent = preview.consent_required ? T.consent_required : T.consent_not_required;
+        $("publish-confirm").hidden = false;
+      } catch (error) { showError(error); }
+    });
+    $("confirm-cancel").addEventListener("click", () => { $("publish-confirm").hidden = true; });
+    $("confirm-publish").addEventListener("click", async () => {
+      const confirmButton = $("confirm-publish");
+      confirmButton.disabled = true;
+      try {
+        const publication = await api("POST", `/api/rosters/${id}/publish`,
+          { version: preview.version, accept_violations: preview.violations.length > 0 });
+        $("publish-confirm").hidden = true;
+        $("notice").textContent = `${T.published}: #${publication.id} (${T.version} ${publication.roster_version}, ${statusWord(publication.status)})`;
         $("notice").hidden = false;
       } catch (error) { showError(error); }
+      finally { confirmButton.disabled = false; }
     });
     draw();
     await history();
