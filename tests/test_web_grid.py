@@ -76,7 +76,8 @@ def test_the_grid_carries_posts_coverage_per_post_counters_holidays_and_statemen
     grid, _ = roster_grid(small_plant(), small_roster())
     assert grid["posts_of_cells"]["e0"]["2026-01-05"] == "line"
     assert grid["coverage_posts"]["2026-01-05"]["line"]["M"] == [1, 1, 1]  # min, preferred, assigned
-    assert grid["counters"]["e0"] == {"hours": 32.0, "target": 28.0, "nights": 0, "sundays": 1}
+    assert grid["counters"]["e0"] == {"hours": 32.0, "target": 28.0, "tolerance": 6.0, "nights": 0,
+                                      "sundays": 1}
     assert set(grid["statements"]["fr.daily-rest"]) == {"en", "fr", "de"}
     assert "repos" in grid["statements"]["fr.daily-rest"]["fr"]
     api = site.client("paula").get(f"/api/rosters/{site.roster_id}").json()

@@ -476,10 +476,61 @@ def add_request(
     return request
 
 
-def request_view(request: EmployeeRequest) -> dict[str, Any]:
+def request_view(request: EmployeeRequest, names: dict[str, str] | None = None) -> dict[str, Any]:
+    names = names or {}
     return {"id": request.id, "employee_id": request.employee_id, "kind": request.kind,
             "date": request.date.isoformat(), "swap_with": request.swap_with, "note": request.note,
-            "status": request.status}
+            "status": request.status, "employee_name": names.get(request.employee_id, request.employee_id),
+            "swap_with_name": names.get(request.swap_with, request.swap_with) if request.swap_with else None,
+            "created_at": zoned(request.created_at)}
+
+
+def people_names(session: Session) -> dict[str, str]:
+    """Employee id -> name, from every stored scenario (the newest wins): requests show names, not ids."""
+    names: dict[str, str] = {}
+    for row in list_scenarios(session):
+        names.update({e.id: e.name or e.id for e in scenario_of(row).employees})
+    return names
+
+
+def newest_roster_with(session: Session, employee_id: str) -> StoredRoster | None:
+    """The roster a request is about: the newest one whose scenario has this person."""
+    for row in session.scalars(select(StoredRoster).order_by(StoredRoster.id.desc())):
+        if scenario_of(get_scenario_row(session, row.scenario_id)).has_employee(employee_id):
+            return row
+    return None
+
+
+def carry_out_swap(session: Session, actor: User, request: EmployeeRequest) -> dict[str, Any]:
+    """An accepted swap exchanges the two people's cells that day in the newest roster (a new version, in
+    the audit trail); the checker judges the result like any edit."""
+    row = newest_roster_with(session, request.employee_id)
+    if row is None or request.swap_with is None:
+        return {"carried_out": False, "reason": "no roster has this person"}
+    roster = roster_of(row.assignments)
+    cells = roster.by_employee_date()
+    mine, theirs = cells.get((request.employee_id, request.date)), cells.get((request.swap_with, request.date))
+    if mine is None and theirs is None:
+        return {"carried_out": False, "reason": "neither works that day", "roster_id": row.id}
+    kept = [a for a in roster if not (a.date == request.date and a.employee in (request.employee_id,
+                                                                                 request.swap_with))]
+    if mine is not None:
+        kept.append(Assignment(request.swap_with, request.date, mine.shift, mine.post))
+    if theirs is not None:
+        kept.append(Assignment(request.employee_id, request.date, theirs.shift, theirs.post))
+    version = row.version
+    result = session.execute(
+        update(StoredRoster).where(StoredRoster.id == row.id, StoredRoster.version == version)
+        .values(assignments=assignments_data(Roster(kept)), version=version + 1, updated_at=now()))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"version: roster {row.id} changed meanwhile; try again", "version")
+    session.refresh(row)
+    record(session, actor, "roster.swap", "roster", row.id,
+           {"request": request.id, "version": version,
+            "cells": {request.employee_id: mine and [mine.shift, mine.post],
+                      request.swap_with: theirs and [theirs.shift, theirs.post]}},
+           {"request": request.id, "version": row.version})
+    return {"carried_out": True, "roster_id": row.id, "roster_version": row.version}
 
 
 def get_request(session: Session, request_id: int) -> EmployeeRequest:
@@ -489,11 +540,30 @@ def get_request(session: Session, request_id: int) -> EmployeeRequest:
     return request
 
 
-def list_requests(session: Session, user: User | None = None) -> list[EmployeeRequest]:
+def list_requests(session: Session, user: User | None = None, status: str | None = None,
+                  kind: str | None = None) -> list[EmployeeRequest]:
     query = select(EmployeeRequest).order_by(EmployeeRequest.id.desc())
     if user is not None:
         query = query.where(EmployeeRequest.user_id == user.id)
+    if status is not None:
+        query = query.where(EmployeeRequest.status == status)
+    if kind is not None:
+        query = query.where(EmployeeRequest.kind == kind)
     return list(session.scalars(query))
+
+
+def accepted_day_off(session: Session, scenario: Scenario, roster: Roster) -> list[dict[str, Any]]:
+    """Accepted day-off requests inside the horizon, each with whether the roster honours it."""
+    ids = {e.id for e in scenario.employees}
+    cells = roster.by_employee_date()
+    found = []
+    for request in session.scalars(select(EmployeeRequest).where(
+            EmployeeRequest.kind == "day_off", EmployeeRequest.status == "accepted")):
+        if request.employee_id in ids and scenario.horizon.start <= request.date <= scenario.horizon.end:
+            worked = cells.get((request.employee_id, request.date))
+            found.append({"id": request.id, "employee": request.employee_id, "date": request.date.isoformat(),
+                          "honoured": worked is None, "shift": worked.shift if worked else None})
+    return found
 
 
 def set_request_status(session: Session, actor: User, request: EmployeeRequest, status: str) -> None:

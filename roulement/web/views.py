@@ -66,8 +66,15 @@ def counters(timeline: Timeline, only: str | None = None) -> dict[str, dict[str,
         scenario = timeline.scenario
         timeline = Timeline(scenario.replaced(employees=[scenario.employee(only)]),
                             [i.assignment for i in timeline.by_employee.get(only, [])], timeline.calendar)
-    return {t.employee: {"hours": t.hours, "target": t.contract_hours, "nights": t.nights, "sundays": t.sundays}
+    return {t.employee: counter_view(timeline.scenario, t.employee, t.hours, t.contract_hours, t.nights, t.sundays)
             for t in person_totals(timeline)}
+
+
+def counter_view(scenario: Scenario, employee: str, hours: float, target: float, nights: int,
+                 sundays: int) -> dict[str, float]:
+    """`tolerance`: how far hours may stray from the target over the horizon (the contract's weekly tolerance)."""
+    tolerance = scenario.employee(employee).contract.tolerance_hours * scenario.horizon.days / 7
+    return {"hours": hours, "target": target, "tolerance": round(tolerance, 2), "nights": nights, "sundays": sundays}
 
 
 def cells_view(roster: Roster) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
@@ -100,8 +107,8 @@ def roster_grid(scenario: Scenario, roster: Roster) -> tuple[dict[str, Any], lis
         "posts_of_cells": posts,
         "coverage": per_shift,
         "coverage_posts": per_post,
-        "counters": {t["employee"]: {"hours": t["hours"], "target": t["contract_hours"], "nights": t["nights"],
-                                     "sundays": t["sundays"]} for t in report["employees"]},
+        "counters": {t["employee"]: counter_view(scenario, t["employee"], t["hours"], t["contract_hours"],
+                                                 t["nights"], t["sundays"]) for t in report["employees"]},
         "summary": report["summary"],
         "violations": report["violations"],
         "objective": report["objective"],

@@ -73,6 +73,25 @@ def my_team(actor: Actor = Depends(employee), store: Backend = Depends(backend))
     }
 
 
+@router.get("/colleagues")
+def my_colleagues(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> list[dict[str, str]]:
+    """The people one may ask to swap with, by name: everyone else on the version that applies to me (or, before
+    any, on the newest plan that has me)."""
+    me = _own_employee_id(actor)
+    with store.transaction() as session:
+        publication = repository.current_publication_for(session, me)
+        if publication is not None:
+            row = repository.get_scenario_row(session, publication.scenario_id)
+        else:
+            roster = repository.newest_roster_with(session, me)
+            if roster is None:
+                return []
+            row = repository.get_scenario_row(session, roster.scenario_id)
+        scenario = repository.scenario_of(row)
+    people = [{"id": e.id, "name": e.name or e.id} for e in scenario.employees if e.id != me]
+    return sorted(people, key=lambda p: p["name"])
+
+
 class RequestBody(BaseModel):
     kind: str = Field(description="day_off or swap")
     date: dt.date
@@ -83,7 +102,8 @@ class RequestBody(BaseModel):
 @router.get("/requests")
 def my_requests(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
-        return [repository.request_view(r) for r in repository.list_requests(session, actor.user)]
+        names = repository.people_names(session)
+        return [repository.request_view(r, names) for r in repository.list_requests(session, actor.user)]
 
 
 @router.post("/requests", status_code=201)

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
@@ -269,7 +269,9 @@ def get_roster(roster_id: Id, actor: Actor = Depends(planner), store: Backend = 
     row, scenario, roster = _loaded(store, roster_id)
     with store.transaction() as session:
         key = _judged_key(session, row, row.version)
+        accepted = repository.accepted_day_off(session, scenario, roster)
     grid, violations = roster_grid(scenario, roster)
+    grid["accepted_day_off"] = accepted
     cache.put(key, violations)
     return {"id": row.id, "name": row.name, "scenario_id": row.scenario_id, "version": row.version,
             "solver": row.solver, **grid}
@@ -397,9 +399,13 @@ def download(roster_id: Id, filename: str, actor: Actor = Depends(planner),
 
 
 @router.get("/requests")
-def all_requests(actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
+def all_requests(status: str | None = Query(default=None, max_length=16),
+                 kind: str | None = Query(default=None, max_length=16),
+                 actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
+    """The inbox: every request with the people's names, newest first; filter by status and kind."""
     with store.transaction() as session:
-        return [repository.request_view(r) for r in repository.list_requests(session)]
+        names = repository.people_names(session)
+        return [repository.request_view(r, names) for r in repository.list_requests(session, None, status, kind)]
 
 
 class RequestDecision(BaseModel):
@@ -409,7 +415,11 @@ class RequestDecision(BaseModel):
 @router.post("/requests/{request_id}/decision")
 def decide_request(request_id: Id, body: RequestDecision, actor: Actor = Depends(planner),
                    store: Backend = Depends(backend)) -> dict[str, Any]:
+    """Accepting a swap carries it out in the newest roster with both people (a new version)."""
     with store.transaction() as session:
         request = repository.get_request(session, request_id)
         repository.set_request_status(session, actor.user, request, body.status)
-        return repository.request_view(request)
+        outcome: dict[str, Any] = {}
+        if request.kind == "swap" and request.status == "accepted":
+            outcome = repository.carry_out_swap(session, actor.user, request)
+        return {**repository.request_view(request, repository.people_names(session)), "outcome": outcome}

@@ -135,6 +135,21 @@ async function whoAmI() {
   return me;
 }
 
+// "Change my password", on each signed-in page that has the form.
+function passwordForm() {
+  const form = $("password-form");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError();
+    try {
+      await api("POST", "/api/me/password", { current_password: $("own-current-password").value, new_password: $("own-new-password").value });
+      $("password-done").hidden = false;
+      form.reset();
+    } catch (error) { showError(error); }
+  });
+}
+
 const HOME = { planner: "/planner", employee: "/employee", council: "/council", admin: "/admin" };
 
 const pages = {
@@ -152,39 +167,83 @@ const pages = {
   async planner() {
     await whoAmI();
     let job = null;
+    let people = [], scenario = null, page = 0;
+    const PAGE = 25;
     const refresh = async () => {
       const scenarios = await api("GET", "/api/scenarios");
-      fillTable($("scenarios"), ["#", "name", "employees", "start", "days", ""], scenarios.map((s) => [
-        s.id, s.name, s.employees, s.start, s.days, button(T.solve, () => startSolve(s.id))]));
+      fillTable($("scenarios"), ["#", T.name, T.employees_count, T.start, T.days, ""], scenarios.map((s) => [
+        s.id, s.name, s.employees, formatDate(s.start), s.days, button(T.solve, () => startSolve(s.id))]));
       const select = $("people-scenario");
       const chosen = select.value;
-      select.replaceChildren(...scenarios.map((s) => el("option", { value: s.id }, `${s.id} ${s.name}`)));
+      select.replaceChildren(...scenarios.map((s) => el("option", { value: s.id }, `${s.id} · ${s.name}`)));
       if (chosen) select.value = chosen;
       const rosters = await api("GET", "/api/rosters");
-      fillTable($("rosters"), ["#", "name", T.version, "", ""], rosters.map((r) => [
-        r.id, r.name, r.version, el("a", { href: `/roster/${r.id}` }, T.open), r.updated_at]));
-      const requests = await api("GET", "/api/requests");
-      fillTable($("requests"), ["#", "employee", "kind", T.date, "swap", T.note, T.status, ""], requests.map((r) => [
-        r.id, r.employee_id, r.kind, r.date, r.swap_with || "", r.note, r.status,
-        r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
-                                    button(T.refuse, () => decideRequest(r.id, "refused"))) : ""]));
+      fillTable($("rosters"), ["#", T.name, T.version, T.updated, ""], rosters.map((r) => [
+        r.id, r.name, r.version, formatInstant(r.updated_at), el("a", { href: `/roster/${r.id}` }, T.open)]));
+      await showRequests();
       if (select.value) await showPeople(Number(select.value));
     };
-    const decideRequest = async (id, status) => { await api("POST", `/api/requests/${id}/decision`, { status }); await refresh(); };
-    const showPeople = async (scenarioId) => {
-      const scenario = await api("GET", `/api/scenarios/${scenarioId}`);
-      fillTable($("people"), ["id", "name", "skills", "team", T.absences, ""], scenario.employees.slice(0, 400).map((e) => {
-        const absences = el("span", {}, ...(e.absences || []).map((a, i) => el("span", {}, `${a.start}…${a.end} (${a.kind}) `,
-          button("×", async () => { await api("DELETE", `/api/scenarios/${scenarioId}/employees/${e.id}/absences/${i}?version=${scenario.version}`); await refresh(); }))));
-        const start = el("input", { type: "date" }), end = el("input", { type: "date" });
-        const add = button(T.add_absence, async () => {
-          await api("POST", `/api/scenarios/${scenarioId}/employees/${e.id}/absences`,
-            { version: scenario.version, start: start.value, end: end.value, kind: "holiday" });
-          await refresh();
-        });
-        return [e.id, e.name || "", (e.skills || []).join(" "), e.team || "", absences, el("span", {}, start, end, add)];
-      }));
+    const showRequests = async () => {
+      const query = new URLSearchParams();
+      if ($("requests-status").value) query.set("status", $("requests-status").value);
+      if ($("requests-kind").value) query.set("kind", $("requests-kind").value);
+      const requests = await api("GET", `/api/requests?${query}`);
+      fillTable($("requests"), ["#", T.name, T.kind, T.date, T.swap_with, T.note, T.status, ""], requests.map((r) => [
+        r.id, r.employee_name, word("kind", r.kind), formatDate(r.date, "medium"), r.swap_with_name || "", r.note, statusWord(r.status),
+        r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
+                                    button(T.refuse, () => decideRequest(r.id, "refused"))) : ""]));
     };
+    const decideRequest = async (id, status) => {
+      const decided = await api("POST", `/api/requests/${id}/decision`, { status });
+      const outcome = decided.outcome || {};
+      if (decided.kind === "swap" && status === "accepted") {
+        $("notice-planner").textContent = outcome.carried_out ? `${T.swap_done} #${outcome.roster_id} (${T.version} ${outcome.roster_version})`
+          : `${T.swap_not_done}: ${outcome.reason || ""}`;
+        $("notice-planner").hidden = false;
+      } else if (outcome.message) {
+        $("notice-planner").textContent = outcome.message; $("notice-planner").hidden = false;
+      }
+      await refresh();
+    };
+    const showPeople = async (scenarioId) => {
+      scenario = await api("GET", `/api/scenarios/${scenarioId}`);
+      people = [...scenario.employees].sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id, L.lang));
+      $("consent-required").checked = scenario.consent_required;
+      $("absence-person").replaceChildren(el("option", { value: "" }, T.choose),
+        ...people.map((e) => el("option", { value: e.id }, `${e.name || e.id} (${e.id})`)));
+      drawPeople();
+    };
+    // One page of people at a time, searchable: the page stays short on a plant of hundreds.
+    const drawPeople = () => {
+      const term = $("people-search").value.trim().toLowerCase();
+      const found = people.filter((e) => !term || (e.name || "").toLowerCase().includes(term) || e.id.toLowerCase().includes(term));
+      const pages = Math.max(1, Math.ceil(found.length / PAGE));
+      page = Math.min(page, pages - 1);
+      $("people-page").textContent = `${T.page} ${page + 1} ${T.of} ${pages} (${found.length})`;
+      fillTable($("people"), [T.name, "#", T.skills, T.team, T.absences], found.slice(page * PAGE, (page + 1) * PAGE).map((e) => [
+        e.name || "", e.id, (e.skills || []).join(", "), e.team || "",
+        el("span", {}, ...(e.absences || []).map((a, i) => el("span", { className: "absence" },
+          `${formatDate(a.start)} – ${formatDate(a.end)} (${word("absence", a.kind)}) `,
+          button("×", async () => { await api("DELETE", `/api/scenarios/${scenario.id}/employees/${e.id}/absences/${i}?version=${scenario.version}`); await refresh(); }))))]));
+    };
+    $("people-search").addEventListener("input", () => { page = 0; drawPeople(); });
+    $("people-prev").addEventListener("click", () => { page = Math.max(0, page - 1); drawPeople(); });
+    $("people-next").addEventListener("click", () => { page += 1; drawPeople(); });
+    $("absence-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      try {
+        await api("POST", `/api/scenarios/${scenario.id}/employees/${$("absence-person").value}/absences`,
+          { version: scenario.version, start: $("absence-start").value, end: $("absence-end").value, kind: $("absence-kind").value });
+        await refresh();
+      } catch (error) { showError(error); }
+    });
+    $("consent-required").addEventListener("change", async () => {
+      clearError();
+      try { await api("PUT", `/api/scenarios/${scenario.id}/settings`, { consent_required: $("consent-required").checked }); }
+      catch (error) { showError(error); }
+    });
+    for (const control of ["requests-status", "requests-kind"]) $(control).addEventListener("change", () => showRequests().catch(showError));
     const startSolve = async (scenarioId) => {
       job = await api("POST", `/api/scenarios/${scenarioId}/solve`, { time_limit: Number($("time-limit").value) });
       $("job").hidden = false;
@@ -194,10 +253,13 @@ const pages = {
       job = await api("GET", `/api/jobs/${job.id}`);
       const p = job.progress;
       $("job-status").textContent = p
-        ? `${T.status}: ${job.status} · ${T.objective}: ${p.objective ?? "–"} · ${T.bound}: ${p.bound ?? "–"} · ${T.elapsed}: ${p.elapsed} s`
-        : `${T.status}: ${job.status} · ${job.message}`;
+        ? `${T.status}: ${statusWord(job.status)} · ${T.objective}: ${formatNumber(p.objective)} · ${T.bound}: ${formatNumber(p.bound)} · ${T.elapsed}: ${formatNumber(p.elapsed, 1)} s`
+        : `${T.status}: ${statusWord(job.status)}`;
       if (job.status === "running") setTimeout(() => poll().catch(showError), 1000);
-      else await refresh();
+      else {
+        if (job.roster_id) $("job-status").replaceChildren(`${T.status}: ${statusWord(job.status)} · `, el("a", { href: `/roster/${job.roster_id}`, id: "job-roster" }, T.new_plan_done));
+        await refresh();
+      }
     };
     $("cancel-job").addEventListener("click", () => job && api("POST", `/api/jobs/${job.id}/cancel`).catch(showError));
     $("people-scenario").addEventListener("change", () => showPeople(Number($("people-scenario").value)).catch(showError));
@@ -217,13 +279,14 @@ const pages = {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const content = xlsx ? btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")) : new TextDecoder().decode(bytes);
       try {
-        const scenario = await api("GET", `/api/scenarios/${scenarioId}`);
+        const current = await api("GET", `/api/scenarios/${scenarioId}`);
         await api("POST", `/api/scenarios/${scenarioId}/${$("table-kind").value}/import`,
-          { version: scenario.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name });
+          { version: current.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name });
         clearError(); await refresh();
       } catch (error) { showError(error); }
     });
-    $("import-example").addEventListener("click", () => api("POST", "/api/scenarios", { example: "kos" }).then(refresh).catch(showError));
+    for (const id of ["import-example", "import-example-de"])
+      $(id).addEventListener("click", () => api("POST", "/api/scenarios", { example: $(id).dataset.example }).then(refresh).catch(showError));
     await refresh();
   },
 
@@ -231,57 +294,171 @@ const pages = {
     await whoAmI();
     const id = document.body.dataset.rosterId;
     let roster = await api("GET", `/api/rosters/${id}`);
+    STATEMENTS = roster.statements;
+    NAMES = Object.fromEntries(roster.employees.map((e) => [e.id, e.name]));
     for (const [link, file] of [["dl-csv", "roster.csv"], ["dl-xlsx", "roster.xlsx"], ["dl-html", "report.html"]])
       $(link).href = `/api/rosters/${id}/${file}`;
-    const draw = () => {
+    const colors = Object.fromEntries(roster.shifts.map((s) => [s.id, s.color]));
+    const holidays = new Set(roster.holidays);
+    const undoStack = [];
+    let caused = new Set();
+    // Accepted day-off requests the roster does not honour: marked in the grid with the reason.
+    const unhonoured = new Map((roster.accepted_day_off || []).filter((r) => !r.honoured).map((r) => [`${r.employee}|${r.date}`, r]));
+
+    // Filters: by name, team, crew, post (people who can hold it) and skill.
+    const options = (select, values) => select.replaceChildren(el("option", { value: "" }, T.all),
+      ...values.map((v) => el("option", { value: v }, v)));
+    const distinct = (f) => [...new Set(roster.employees.flatMap(f).filter((v) => v))].sort();
+    options($("filter-team"), distinct((e) => [e.team]));
+    options($("filter-crew"), distinct((e) => [e.crew]));
+    options($("filter-post"), roster.posts.map((p) => p.id));
+    options($("filter-skill"), distinct((e) => e.skills));
+    const visible = (e) => {
+      const name = $("filter-name").value.trim().toLowerCase();
+      return (!name || e.name.toLowerCase().includes(name) || e.id.toLowerCase().includes(name))
+        && (!$("filter-team").value || e.team === $("filter-team").value)
+        && (!$("filter-crew").value || e.crew === $("filter-crew").value)
+        && (!$("filter-post").value || e.posts.includes($("filter-post").value))
+        && (!$("filter-skill").value || e.skills.includes($("filter-skill").value));
+    };
+    for (const control of ["filter-name", "filter-team", "filter-crew", "filter-post", "filter-skill"])
+      $(control).addEventListener("input", () => drawGrid());
+
+    const dayClass = (d) => {
+      const weekday = dateParts(d).weekday;
+      return holidays.has(d) ? "holiday" : weekday >= 5 ? "weekend" : "";
+    };
+    // Coverage of one post on one day, worst shift first: below minimum, below preferred, met.
+    const heat = (d, post) => {
+      const byShift = roster.coverage_posts[d]?.[post];
+      if (!byShift) return null;
+      let level = "ok";
+      const parts = [];
+      for (const [shift, [min, preferred, assigned]] of Object.entries(byShift)) {
+        if (assigned < min) level = "short";
+        else if (assigned < preferred && level !== "short") level = "under";
+        parts.push(`${shift}: ${assigned} (${T.min} ${min}, ${T.preferred} ${preferred})`);
+      }
+      return { level, title: parts.join(" · ") };
+    };
+    const counterCells = (e) => {
+      const c = roster.counters[e.id] || { hours: 0, target: 0, nights: 0, sundays: 0 };
+      const off = Math.abs(c.hours - c.target) > (c.tolerance || 0) + 0.01;
+      return [el("td", { className: "count hours sticky-2" + (off ? " off-target" : ""), title: `${T.hours}: ${formatNumber(c.hours, 1)} / ${T.target} ${formatNumber(c.target, 1)}` },
+                 `${formatNumber(c.hours, 0)}/${formatNumber(c.target, 0)}`),
+              el("td", { className: "count sticky-3", title: T.nights }, c.nights),
+              el("td", { className: "count sticky-4", title: T.sundays }, c.sundays)];
+    };
+    const cellFor = (e, d, flagged) => {
+      const shift = roster.cells[e.id]?.[d] || "";
+      const post = roster.posts_of_cells[e.id]?.[d] || "";
+      const key = `${e.id}|${d}`;
+      const refused = unhonoured.has(key) && shift;
+      const td = el("td", { className: ["cell", dayClass(d), flagged.has(key) ? "flagged" : "", caused.has(key) ? "caused" : "", refused ? "unhonoured" : ""].filter(Boolean).join(" "),
+                            title: (shift ? `${e.name} · ${formatDate(d)} · ${shift} · ${post}` : `${e.name} · ${formatDate(d)} · ${T.off_cell}`)
+                              + (refused ? ` · ${T.accepted_not_honoured}` : "") },
+        el("span", { className: "shift" }, shift), el("small", { className: "post" }, shift ? post : ""));
+      td.dataset.employee = e.id; td.dataset.date = d;
+      if (shift && colors[shift]) paint(td, colors[shift]);
+      return td;
+    };
+    const drawGrid = () => {
+      const flagged = new Set(roster.violations.flatMap((v) => v.dates.map((d) => `${v.employee}|${d}`)));
+      const dateRow = el("tr", { className: "dates" }, el("th", { className: "name sticky-1" }, T.name),
+        el("th", { className: "count sticky-2", title: `${T.hours} / ${T.target}` }, T.hours_short),
+        el("th", { className: "count sticky-3", title: T.nights }, T.nights.slice(0, 1)),
+        el("th", { className: "count sticky-4", title: T.sundays }, T.sundays.slice(0, 1)),
+        ...roster.days.map((d) => el("th", { className: dayClass(d), title: (holidays.has(d) ? T.holiday + " · " : "") + formatDate(d, "medium") },
+          el("span", {}, L.days_abbr[dateParts(d).weekday]), el("br"), el("span", {}, String(dateParts(d).day)))));
+      const heatRows = roster.posts.filter((p) => roster.days.some((d) => roster.coverage_posts[d]?.[p.id])).map((p) =>
+        el("tr", { className: "heat" }, el("th", { className: "name sticky-1", title: `${T.coverage}: ${p.name}` }, p.name),
+          el("th", { className: "sticky-2" }), el("th", { className: "sticky-3" }), el("th", { className: "sticky-4" }),
+          ...roster.days.map((d) => {
+            const h = heat(d, p.id);
+            return el("th", { className: h ? `heat-${h.level}` : "", title: h ? `${p.name} · ${formatDate(d)} · ${h.title}` : "" });
+          })));
+      const head = el("thead", {}, dateRow, ...heatRows);
+      const body = el("tbody", {}, ...roster.employees.filter(visible).map((e) => el("tr", {},
+        el("td", { className: "name sticky-1", title: [e.id, e.team, e.crew].filter(Boolean).join(" · ") }, e.name),
+        ...counterCells(e), ...roster.days.map((d) => cellFor(e, d, flagged)))));
+      $("grid").replaceChildren(head, body);
       $("roster-title").textContent = roster.name;
       $("roster-version").textContent = roster.version;
       $("violation-count").textContent = roster.violations.length;
-      const colors = Object.fromEntries(roster.shifts.map((s) => [s.id, s.color]));
-      const flagged = new Set(roster.violations.flatMap((v) => v.dates.map((d) => `${v.employee}|${d}`)));
-      const head = el("tr", {}, el("th", { className: "name" }, ""), ...roster.days.map((d) => el("th", {}, d.slice(5))));
-      const rows = roster.employees.map((e) => el("tr", {}, el("td", { className: "name" }, `${e.name} (${e.id})`),
-        ...roster.days.map((d) => {
-          const shift = roster.cells[e.id]?.[d] || "";
-          const td = el("td", { className: "cell" + (flagged.has(`${e.id}|${d}`) ? " flagged" : "") }, shift);
-          td.dataset.employee = e.id; td.dataset.date = d;
-          if (shift && colors[shift]) paint(td, colors[shift]);
-          td.addEventListener("click", () => editCell(td, e.id, d, shift));
-          return td;
-        })));
-      const coverage = roster.shifts.map((s) => el("tr", { className: "coverage" }, el("td", { className: "name" }, `${T.coverage} ${s.id}`),
-        ...roster.days.map((d) => {
-          const c = roster.coverage[d]?.[s.id];
-          if (!c) return el("td", {}, "");
-          return el("td", { className: c.short ? "short" : "", title: `${c.assigned}/${c.required}` }, c.short ? `-${c.short}` : c.assigned);
-        })));
-      $("grid").replaceChildren(head, ...coverage, ...rows);
       $("violations").replaceChildren(...roster.violations.map((v) => el("li", {}, describe(v))));
     };
-    const editCell = (td, employee, date, current) => {
-      const select = el("select", { className: "cell-edit" }, el("option", { value: "" }, "–"),
-        ...roster.shifts.map((s) => el("option", { value: s.id, selected: s.id === current }, s.id)));
-      select.value = current;
-      td.replaceChildren(select);
-      select.focus();
-      select.addEventListener("click", (event) => event.stopPropagation());
-      select.addEventListener("change", async () => {
-        try {
-          const changed = await api("PUT", `/api/rosters/${id}/cell`,
-            { version: roster.version, employee, date, shift: select.value || null });
-          roster = { ...roster, ...changed };
-          clearError();
-          $("change").hidden = false;
-          $("caused").replaceChildren(...changed.caused.map((v) => el("li", {}, describe(v))));
-          $("resolved").replaceChildren(...changed.resolved.map((v) => el("li", {}, describe(v))));
-          draw();
-          await history();
-        } catch (error) { showError(error); draw(); }
-      });
+
+    // The editor: shift and post, shown over the grid (nothing moves).
+    let editing = null;
+    const openEditor = (td) => {
+      const employee = roster.employees.find((e) => e.id === td.dataset.employee);
+      const date = td.dataset.date;
+      editing = { employee, date };
+      $("editor-title").textContent = `${employee.name} · ${formatDate(date, "medium")}`;
+      $("editor-shift").replaceChildren(...roster.shifts.map((s) => el("option", { value: s.id }, `${s.id} ${s.name || ""} ${s.start}–${s.end}`)));
+      $("editor-shift").value = roster.cells[employee.id]?.[date] || roster.shifts[0].id;
+      const eligible = employee.posts.length ? employee.posts : roster.posts.map((p) => p.id);
+      $("editor-post").replaceChildren(...eligible.map((p) => el("option", { value: p }, p)));
+      const current = roster.posts_of_cells[employee.id]?.[date];
+      if (current) $("editor-post").value = current;
+      const box = $("editor"), rect = td.getBoundingClientRect();
+      box.hidden = false;
+      box.style.left = `${Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - box.offsetWidth - 8)}px`;
+      box.style.top = `${window.scrollY + rect.bottom + 4}px`;
+      $("editor-shift").focus();
     };
+    const closeEditor = () => { $("editor").hidden = true; editing = null; };
+    $("grid").addEventListener("click", (event) => {
+      const td = event.target.closest("td.cell");
+      if (td) openEditor(td);
+    });
+    const applyCell = async (employee, date, shift, post, remember) => {
+      const before = { shift: roster.cells[employee]?.[date] || null, post: roster.posts_of_cells[employee]?.[date] || null };
+      const changed = await api("PUT", `/api/rosters/${id}/cell`, { version: roster.version, employee, date, shift, post: shift ? post : null });
+      if (remember) { undoStack.push({ employee, date, ...before }); $("undo").disabled = false; }
+      roster.version = changed.version;
+      roster.cells[employee] = changed.cells[employee];
+      roster.posts_of_cells[employee] = changed.posts_of_cells[employee];
+      Object.assign(roster.counters, changed.counters);
+      roster.coverage = changed.coverage;
+      roster.coverage_posts = changed.coverage_posts;
+      roster.violations = changed.violations;
+      caused = new Set(changed.caused.flatMap((v) => v.dates.map((d) => `${v.employee}|${d}`)));
+      $("change").hidden = false;
+      $("caused").replaceChildren(...changed.caused.map((v) => el("li", {}, describe(v))));
+      $("resolved").replaceChildren(...changed.resolved.map((v) => el("li", {}, describe(v))));
+      drawGrid();
+      await history();
+    };
+    const submit = async (shift) => {
+      if (!editing) return;
+      const { employee, date } = editing;
+      closeEditor();
+      clearError();
+      try { await applyCell(employee.id, date, shift, $("editor-post").value, true); }
+      catch (error) { showError(error); }
+    };
+    $("editor-apply").addEventListener("click", () => submit($("editor-shift").value));
+    $("editor-clear").addEventListener("click", () => submit(null));
+    $("editor-close").addEventListener("click", closeEditor);
+    document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeEditor(); });
+    $("undo").addEventListener("click", async () => {
+      const last = undoStack.pop();
+      $("undo").disabled = undoStack.length === 0;
+      if (!last) return;
+      clearError();
+      try { await applyCell(last.employee, last.date, last.shift, last.post, false); }
+      catch (error) { showError(error); }
+    });
+
+    const cellText = (cell) => cell ? `${cell.shift} (${cell.post})` : T.off_cell;
     const history = async () => {
       const entries = await api("GET", `/api/rosters/${id}/history`);
-      $("history").replaceChildren(...entries.map((e) => el("li", {}, `${e.at} ${e.user} ${e.action} ${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`)));
+      $("history").replaceChildren(...entries.map((e) => {
+        let what = "";
+        if (e.action === "roster.cell") what = `${NAMES[e.after.employee] || e.after.employee} · ${formatDate(e.after.date)}: ${cellText(e.before.cell)} → ${cellText(e.after.cell)}`;
+        return el("li", {}, `${formatInstant(e.at)} · ${e.user} ${word("action", e.action)} ${what}`);
+      }));
     };
     // Publishing asks first: the checker's violations and what changes against the last version put before
     // the council. Confirming twice (or a double click) makes one proposal: the server answers the same one.
@@ -317,7 +494,7 @@ const pages = {
       } catch (error) { showError(error); }
       finally { confirmButton.disabled = false; }
     });
-    draw();
+    drawGrid();
     await history();
   },
 
@@ -325,26 +502,35 @@ const pages = {
     await whoAmI();
     const refresh = async () => {
       const schedule = await api("GET", "/api/me/schedule");
-      $("schedule-status").textContent = schedule.publication ? `#${schedule.publication.id} (${schedule.publication.status})` : T.no_publication;
-      fillTable($("schedule"), [T.date, "shift", "", "post"], schedule.shifts.map((s) => [s.date, s.shift, `${s.start}–${s.end}`, s.post]));
+      $("schedule-status").textContent = schedule.publication
+        ? `${T.version} #${schedule.publication.id} · ${statusWord(schedule.publication.status)} · ${T.published_at} ${formatInstant(schedule.publication.published_at)}`
+        : T.no_publication;
+      fillTable($("schedule"), [T.date, T.shift, T.start, T.end, T.post], schedule.shifts.map((s) => [
+        `${L.days_abbr[dateParts(s.date).weekday]} ${formatDate(s.date)}`, s.shift, s.start, s.end, s.post]));
       const team = await api("GET", "/api/me/team");
-      $("team").replaceChildren(el("tr", {}, el("th", { className: "name" }, ""), ...team.days.map((d) => el("th", {}, d.slice(5)))),
+      $("team").replaceChildren(el("tr", {}, el("th", { className: "name" }, T.name), ...team.days.map((d) => el("th", {}, L.days_abbr[dateParts(d).weekday], el("br"), String(dateParts(d).day)))),
         ...team.people.map((p) => el("tr", { className: p.me ? "me" : "" }, el("td", { className: "name" }, p.name),
           ...team.days.map((d) => el("td", {}, p.shifts[d] || "")))));
+      const colleagues = await api("GET", "/api/me/colleagues");
+      $("request-swap").replaceChildren(el("option", { value: "" }, T.choose), ...colleagues.map((c) => el("option", { value: c.id }, c.name)));
       const requests = await api("GET", "/api/me/requests");
-      fillTable($("requests"), ["#", "kind", T.date, "swap", T.note, T.status, ""], requests.map((r) => [r.id, r.kind, r.date, r.swap_with || "", r.note, r.status,
+      fillTable($("requests"), ["#", T.kind, T.date, T.swap_with, T.note, T.status, ""], requests.map((r) => [r.id, word("kind", r.kind), formatDate(r.date, "medium"),
+        r.swap_with_name || "", r.note, statusWord(r.status),
         r.status === "open" ? button(T.withdraw, async () => { await api("POST", `/api/me/requests/${r.id}/withdraw`); await refresh(); }) : ""]));
       const declared = await api("GET", "/api/me/declarations");
       $("purpose").replaceChildren(...Object.keys(declared.purposes).map((p) => el("option", { value: p }, T["purpose." + p] || p)));
-      fillTable($("declarations"), ["purpose", "", T.status, ""], declared.declarations.map((d) => [T["purpose." + d.purpose] || d.purpose, d.declared_at.slice(0, 10),
+      fillTable($("declarations"), [T.declarations, T.date, T.status, ""], declared.declarations.map((d) => [T["purpose." + d.purpose] || d.purpose, formatDate(d.declared_at),
         d.active ? T.active : "–", d.active ? button(T.withdraw, async () => { await api("POST", `/api/me/declarations/${d.id}/withdraw`); await refresh(); }) : ""]));
     };
+    const swapChosen = () => { $("swap-label").hidden = $("request-kind").value !== "swap"; };
+    $("request-kind").addEventListener("change", swapChosen);
+    swapChosen();
     $("request-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const kind = $("request-kind").value;
       try {
         await api("POST", "/api/me/requests", { kind, date: $("request-date").value, note: $("request-note").value,
-          swap_with: kind === "swap" ? $("request-swap").value : null });
+          swap_with: kind === "swap" ? $("request-swap").value || null : null });
         clearError(); await refresh();
       } catch (error) { showError(error); }
     });
@@ -355,6 +541,7 @@ const pages = {
     });
     $("feed-new").addEventListener("click", () => api("POST", "/api/me/feed").then((f) => { $("feed-url").textContent = f.url; }).catch(showError));
     $("feed-revoke").addEventListener("click", () => api("DELETE", "/api/me/feed").then(() => { $("feed-url").textContent = ""; }).catch(showError));
+    passwordForm();
     await refresh();
   },
 
@@ -362,33 +549,84 @@ const pages = {
     const me = await whoAmI();
     const refresh = async () => {
       const publications = await api("GET", "/api/publications");
-      fillTable($("publications"), ["#", "roster", T.version, T.status, "", T.comment, ""], publications.map((p) => {
+      fillTable($("publications"), ["#", T.rosters, T.version, T.status, T.published_at, T.decisions, ""], publications.map((p) => {
         const comment = el("input", { placeholder: T.comment });
         comment.dataset.publication = p.id;
-        const actions = p.status === "proposed" && me.role === "council" ? el("span", {}, comment,
-          button(T.approve, async () => { await api("POST", `/api/publications/${p.id}/decision`, { decision: "approve", comment: comment.value }); await refresh(); }),
-          button(T.reject, async () => { await api("POST", `/api/publications/${p.id}/decision`, { decision: "reject", comment: comment.value }); await refresh(); })) : "";
-        return [p.id, p.roster_id, p.roster_version, p.status, p.published_at.slice(0, 16),
-          p.decisions.map((d) => `${d.by}: ${d.decision} ${d.comment}`).join("; "),
+        const decide = (decision) => async () => {
+          await api("POST", `/api/publications/${p.id}/decision`, { decision, comment: comment.value });
+          $("notice-council").hidden = false;
+          await refresh();
+        };
+        const actions = p.status === "proposed" && me.role === "council"
+          ? el("span", {}, comment, button(T.approve, decide("approve")), button(T.reject, decide("reject"))) : "";
+        return [p.id, p.roster_id, p.roster_version, statusWord(p.status), formatInstant(p.published_at),
+          p.decisions.map((d) => `${d.by}: ${T[d.decision] || d.decision} ${d.comment} (${formatInstant(d.at)})`).join("; "),
           el("span", {}, button(T.report, () => showReport(p.id)), actions)];
       }));
     };
+    // The council's report as a page: law, fairness (with a histogram per measure) and people in aggregate.
     const showReport = async (id) => {
-      $("report-body").textContent = JSON.stringify(await api("GET", `/api/publications/${id}/report`), null, 2);
+      const r = await api("GET", `/api/publications/${id}/report`);
+      STATEMENTS = r.statements;
+      $("report-title").textContent = `${T.report_for} #${id} · ${r.site.name} · ${formatDate(r.horizon.start)} – ${formatDate(r.horizon.end)} · ${statusWord(r.status)}`;
+      const card = (label, value) => el("div", { className: "card" }, label, el("strong", {}, value));
+      $("report-cards").replaceChildren(card(T.employees_count, formatNumber(r.people.employees)),
+        card(T.violations_total, formatNumber(r.law.violations)),
+        card(T.coverage_complete, r.summary.coverage_complete ? T.yes : T.no),
+        card(T.shortfall, formatNumber(r.summary.shortfall_person_shifts)));
+      const rules = Object.entries(r.law.violations_by_rule);
+      fillTable($("report-law"), [T.rule, T.count], rules.length ? rules.map(([rule, count]) =>
+        [STATEMENTS[rule]?.[L.lang] || rule, formatNumber(count)]) : [[T.no_violations, ""]]);
+      fillTable($("report-fairness"), [T.measure, T.minimum, T.median, T.mean, T.maximum, T.distribution],
+        Object.entries(r.fairness).map(([measure, f]) => {
+          const top = Math.max(...f.histogram.counts, 1);
+          const bars = el("span", { className: "bars", title: T.share_people },
+            ...f.histogram.counts.map((c, i) => {
+              const bar = el("span", { title: `${formatNumber(f.histogram.low + i * f.histogram.width, 1)} – ${formatNumber(f.histogram.low + (i + 1) * f.histogram.width, 1)}: ${c}` });
+              bar.style.height = `${Math.round((c / top) * 58) + 2}px`;
+              return bar;
+            }));
+          return [word("measure", measure), formatNumber(f.min, 1), formatNumber(f.median, 1), formatNumber(f.mean, 1), formatNumber(f.max, 1), bars];
+        }));
+      fillTable($("report-people"), [T.people_aggregate, T.count], [[T.employees_count, formatNumber(r.people.employees)],
+        ...Object.entries(r.people.active_declarations_by_purpose).map(([purpose, count]) => [`${T.declarations_count}: ${T["purpose." + purpose] || purpose}`, formatNumber(count)])]);
       $("report").hidden = false;
     };
+    passwordForm();
     await refresh();
   },
 
   async admin() {
-    await whoAmI();
+    const me = await whoAmI();
+    let before = null;
+    const describeEntry = (e) => {
+      const target = e.entity === "user" && e.after && e.after.username ? e.after.username : `${e.entity} ${e.entity_id}`;
+      return `${word("action", e.action)} · ${target}`;
+    };
     const refresh = async () => {
       const users = await api("GET", "/api/users");
-      fillTable($("users"), ["#", T.username, T.role, T.employee_id, T.active, ""], users.map((u) => [u.id, u.username, u.role, u.employee_id || "", u.active ? "✓" : "–",
-        button(u.active ? "lock" : "unlock", async () => { await api("PATCH", `/api/users/${u.id}`, { active: !u.active }); await refresh(); })]));
-      const entries = (await api("GET", "/api/audit")).entries;
-      fillTable($("audit"), ["at", "user", "action", "entity"], entries.map((e) => [e.at.slice(0, 19), e.user, e.action, `${e.entity} ${e.entity_id}`]));
+      fillTable($("users"), ["#", T.username, T.role, T.employee_id, T.active, ""], users.map((u) => {
+        const roleSelect = el("select", {}, ...["planner", "employee", "council", "admin"].map((r) => el("option", { value: r, selected: r === u.role }, word("role", r))));
+        const newPassword = el("input", { type: "password", placeholder: T.new_password, autocomplete: "new-password" });
+        return [u.id, u.username, el("span", {}, roleSelect, button(T.change_role, async () => {
+            await api("PATCH", `/api/users/${u.id}`, { role: roleSelect.value }); await refresh(); })),
+          u.employee_id || "", u.active ? T.yes : T.no,
+          el("span", {}, u.id === me.id ? "" : button(u.active ? T.lock : T.unlock, async () => { await api("PATCH", `/api/users/${u.id}`, { active: !u.active }); await refresh(); }),
+            newPassword, button(T.reset_password, async () => { await api("PATCH", `/api/users/${u.id}`, { password: newPassword.value }); newPassword.value = ""; await refresh(); }))];
+      }));
+      before = null;
+      $("audit").replaceChildren();
+      await more();
     };
+    const more = async () => {
+      const page = await api("GET", `/api/audit?limit=50${before ? `&before_id=${before}` : ""}`);
+      const rows = page.entries.map((e) => el("tr", {}, el("td", {}, formatInstant(e.at)), el("td", {}, e.user), el("td", {}, describeEntry(e))));
+      if (!$("audit").rows.length) $("audit").append(el("tr", {}, el("th", {}, T.at), el("th", {}, T.by), el("th", {}, T.action)));
+      $("audit").append(...rows);
+      before = page.next_before_id;
+      $("audit-older").hidden = !before;
+    };
+    $("audit-older").addEventListener("click", () => more().catch(showError));
     $("user-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       try {
@@ -397,6 +635,7 @@ const pages = {
         clearError(); await refresh();
       } catch (error) { showError(error); }
     });
+    passwordForm();
     await refresh();
   },
 };
