@@ -62,7 +62,7 @@ def test_on_kos_an_edit_judged_incrementally_equals_a_full_check() -> None:
     from roulement.formats.roster_csv import parse_roster
 
     scenario = service.example("kos")
-    text = gzip.open(Path(__file__).parent / "data" / "kos-roster.csv.gz", "rt").read()
+    text = gzip.decompress((Path(__file__).parent / "data" / "kos-roster.csv.gz").read_bytes()).decode()
     roster = parse_roster(text, scenario)
     violations = full_violations(scenario, roster)
     for employee, day, shift in ((scenario.employees[0].id, 3, "N"), (scenario.employees[7].id, 10, None),
