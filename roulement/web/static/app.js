@@ -126,6 +126,13 @@ function describe(v) {
   return [who, when].filter(Boolean).join(" · ") + ": " + what + detail;
 }
 
+function violationItem(v) {
+  const item = el("li", { title: `${v.rule} (${v.reference})` }, describe(v));
+  item.dataset.rule = v.rule;
+  item.dataset.employee = v.employee || "";
+  return item;
+}
+
 async function whoAmI() {
   const me = await api("GET", "/api/me");
   $("nav").hidden = false;
@@ -385,7 +392,7 @@ const pages = {
       $("roster-title").textContent = roster.name;
       $("roster-version").textContent = roster.version;
       $("violation-count").textContent = roster.violations.length;
-      $("violations").replaceChildren(...roster.violations.map((v) => el("li", {}, describe(v))));
+      $("violations").replaceChildren(...roster.violations.map((v) => violationItem(v)));
     };
 
     // The editor: shift and post, shown over the grid (nothing moves).
@@ -425,8 +432,8 @@ const pages = {
       roster.violations = changed.violations;
       caused = new Set(changed.caused.flatMap((v) => v.dates.map((d) => `${v.employee}|${d}`)));
       $("change").hidden = false;
-      $("caused").replaceChildren(...changed.caused.map((v) => el("li", {}, describe(v))));
-      $("resolved").replaceChildren(...changed.resolved.map((v) => el("li", {}, describe(v))));
+      $("caused").replaceChildren(...changed.caused.map((v) => violationItem(v)));
+      $("resolved").replaceChildren(...changed.resolved.map((v) => violationItem(v)));
       drawGrid();
       await history();
     };
