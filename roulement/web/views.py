@@ -94,7 +94,8 @@ def employees_view(scenario: Scenario) -> list[dict[str, Any]]:
 
 def roster_grid(scenario: Scenario, roster: Roster) -> tuple[dict[str, Any], list[Violation]]:
     """The whole grid for the page, and the violations found (kept to judge the next edit)."""
-    checked, report = service.audit(scenario, roster)
+    audited = service.audit(scenario, roster)
+    checked, report = audited.checked, audited.report
     cells, posts = cells_view(roster)
     per_shift, per_post = coverage_view(report["coverage"])
     return {
@@ -178,7 +179,7 @@ def edit_view(scenario: Scenario, after: Roster, employee: str, violations: list
 
 def aggregate_report(scenario: Scenario, roster: Roster, declarations: dict[str, int]) -> dict[str, Any]:
     """The council's view: law, fairness and people in aggregate; no one's name, no household detail."""
-    _, report = service.audit(scenario, roster)
+    report = service.audit(scenario, roster).report
     fairness = {}
     for measure in ("hours", "shifts", "nights", "sundays", "weekend_days", "public_holidays"):
         values = sorted(float(t[measure]) for t in report["employees"])

@@ -341,7 +341,7 @@ def publish_preview(roster_id: Id, actor: Actor = Depends(planner),
                                                "published_at": zoned(last.published_at)}
         last_assignments = [] if last is None else list(last.assignments)
         consent_required = repository.get_scenario_row(session, row.scenario_id).consent_required
-    violations = service.audit(scenario, roster)[1]["violations"]
+    violations = service.audit(scenario, roster).violations
     return {"roster_id": roster_id, "version": row.version, "violations": violations,
             "already_published": None if already is None else _publication_view(already, False),
             "against": last_view, "diff": repository.cell_diff(scenario, last_assignments, row.assignments),
@@ -355,7 +355,7 @@ def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor =
     row, scenario, roster = _loaded(store, roster_id)
     violations = 0
     if row.version == body.version:
-        violations = len(service.audit(scenario, roster)[1]["violations"])
+        violations = len(service.audit(scenario, roster).violations)
     try:
         with store.transaction() as session:
             publication, created = repository.publish(session, actor.user, roster_id, body.version, violations,
@@ -384,7 +384,7 @@ def download(roster_id: Id, filename: str, actor: Actor = Depends(planner),
     if filename not in DOWNLOADS:
         raise NotFound(f"filename: no download {filename!r} (choose {', '.join(DOWNLOADS)})", "filename")
     row, scenario, roster = _loaded(store, roster_id)
-    _, report = service.audit(scenario, roster)
+    report = service.audit(scenario, roster).report
     if filename == "roster.csv":
         body: str | bytes = roster_to_csv(scenario, roster)
     elif filename == "roster.xlsx":
