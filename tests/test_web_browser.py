@@ -350,10 +350,15 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             inbox = page.locator("#requests tr", has_text="Zoé Martin")
             expect(inbox).to_contain_text("jour de repos")
             inbox.get_by_role("button", name="Accepter").click()
+            # A local re-plan runs; the planner sees its outcome, and the roster has the day freed.
+            expect(page.locator("#notice-planner")).to_contain_text("tenue (Version 3)")
+            _assert_french(page, "planner, after the re-plan")
             expect(page.locator("#requests")).not_to_contain_text("Zoé Martin")  # the inbox shows open ones
             page.goto(roster_url)
+            expect(page.locator("#roster-version")).to_have_text("3")
             answered = page.locator(f"#grid td[data-employee='e0'][data-date='{day.isoformat()}']")
-            expect(answered).to_have_class(re.compile(r"\bunhonoured\b|\bfreed\b"))
+            expect(answered.locator(".shift")).to_have_text("")
+            expect(answered).not_to_have_class(re.compile(r"\bunhonoured\b"))
             page.screenshot(path=str(served_empty["tmp"] / "walk-roster-fr.png"))
             context.close()
         finally:

@@ -331,11 +331,14 @@ def test_requests_and_declarations_made_on_the_web_reach_the_solver(site: Site) 
     assert stored.employee("e4").day_post_priority is None  # the stored scenario is left as it was
     priority = planned.employee("e4").day_post_priority
     assert priority is not None and priority.reason == "child_under_12"
-    assert [(r.date.isoformat(), r.weight) for r in planned.employee("e1").requests] == [
-        ("2026-01-08", repository.PROMISE_WEIGHT)]
+    # The accepted day off is the planner's promise: a day away (hours credited), not a wish.
+    assert planned.employee("e1").requests == []
+    assert [(a.start.isoformat(), a.end.isoformat(), a.kind.value) for a in planned.employee("e1").absences] == [
+        ("2026-01-08", "2026-01-08", "other")]
     assert [(r.date.isoformat(), r.weight) for r in planned.employee("e0").requests] == [
         ("2026-01-07", repository.WISH_WEIGHT)]
 
+    site.app.state.jobs.wait(60)  # type: ignore[attr-defined]  # accepting erik's day off re-planned the roster
     job = finished(paula, paula.post(f"/api/scenarios/{site.scenario_id}/solve", json={"time_limit": 5}).json(), 30)
     assert job["status"] == "done", job
     roster = paula.get(f"/api/rosters/{job['roster_id']}").json()

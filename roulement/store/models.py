@@ -130,6 +130,8 @@ class EmployeeRequest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | accepted | refused | withdrawn
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # What accepting it did to the roster: {"honoured": bool, "roster_id", "version", "changes", "reason"}.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Declaration(Base):
@@ -161,6 +163,9 @@ class SolveJob(Base):
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | cancelled | failed
+    # plan (a new roster) | replan (a local re-plan of a roster for an accepted day off)
+    kind: Mapped[str] = mapped_column(String(16), default="plan", server_default="plan")
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="SET NULL"), default=None)
     time_limit: Mapped[float] = mapped_column()
     roster_id: Mapped[int | None] = mapped_column(ForeignKey("rosters.id"), default=None)
     message: Mapped[str] = mapped_column(Text, default="")

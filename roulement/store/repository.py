@@ -48,10 +48,8 @@ DAY_POST_REASONS = {
 }
 REQUEST_KINDS = ("day_off", "swap")
 # An open day-off request is a wish, weighed like the heaviest wish in the built-in plants. An accepted one is
-# the planner's promise: priced above ten people short of a preferred level (100 each), so a roster refuses it
-# only where the law or minimum cover leave no other way, and then shows it refused like any request.
+# the planner's promise: a day away (see scenario_with_web_input).
 WISH_WEIGHT = 3
-PROMISE_WEIGHT = 1000
 DECISIONS = ("approve", "reject")
 
 # Keyed by row id, version and creation instant (ids alone repeat across databases: tests, or two apps in one
@@ -480,7 +478,8 @@ def request_view(request: EmployeeRequest, names: dict[str, str] | None = None) 
     names = names or {}
     return {"id": request.id, "employee_id": request.employee_id, "kind": request.kind,
             "date": request.date.isoformat(), "swap_with": request.swap_with, "note": request.note,
-            "status": request.status, "employee_name": names.get(request.employee_id, request.employee_id),
+            "status": request.status, "outcome": request.outcome,
+            "employee_name": names.get(request.employee_id, request.employee_id),
             "swap_with_name": names.get(request.swap_with, request.swap_with) if request.swap_with else None,
             "created_at": zoned(request.created_at)}
 
@@ -561,8 +560,10 @@ def accepted_day_off(session: Session, scenario: Scenario, roster: Roster) -> li
             EmployeeRequest.kind == "day_off", EmployeeRequest.status == "accepted")):
         if request.employee_id in ids and scenario.horizon.start <= request.date <= scenario.horizon.end:
             worked = cells.get((request.employee_id, request.date))
+            outcome = request.outcome or {}
             found.append({"id": request.id, "employee": request.employee_id, "date": request.date.isoformat(),
-                          "honoured": worked is None, "shift": worked.shift if worked else None})
+                          "honoured": worked is None, "shift": worked.shift if worked else None,
+                          "reason": outcome.get("reason"), "rules": outcome.get("rules", [])})
     return found
 
 
@@ -612,31 +613,37 @@ def declarations_of(session: Session, user: User) -> list[Declaration]:
 
 
 def scenario_with_web_input(session: Session, scenario: Scenario) -> Scenario:
-    """The scenario with what employees said on the web: their open and accepted day-off requests inside the
-    horizon, and their active declarations as the day-post priority. A swap is not a wish the solver can
-    weigh (the planner carries it out in the roster), and refused or withdrawn requests say nothing."""
+    """The scenario with what employees said on the web: their open day-off requests inside the horizon (a wish),
+    their accepted ones (the planner's promise: a day away, like an absence of kind `other`, so the contract's
+    hours are credited and a roster that keeps them on shift that day shows it), and their active declarations
+    as the day-post priority. A swap is not a wish the solver can weigh (accepting it carries it out), and
+    refused or withdrawn requests say nothing."""
     dates = set(scenario.horizon.dates())
     ids = {e.id for e in scenario.employees}
-    requests: dict[str, dict[dt.date, int]] = {}
+    wishes: dict[str, dict[dt.date, int]] = {}
+    granted: dict[str, set[dt.date]] = {}
     for request in session.scalars(select(EmployeeRequest).where(
             EmployeeRequest.kind == "day_off", EmployeeRequest.status.in_(("open", "accepted")))):
         if request.employee_id in ids and request.date in dates:
-            weight = PROMISE_WEIGHT if request.status == "accepted" else WISH_WEIGHT
-            by_date = requests.setdefault(request.employee_id, {})
-            by_date[request.date] = max(weight, by_date.get(request.date, 0))
+            if request.status == "accepted":
+                granted.setdefault(request.employee_id, set()).add(request.date)
+            else:
+                by_date = wishes.setdefault(request.employee_id, {})
+                by_date[request.date] = max(WISH_WEIGHT, by_date.get(request.date, 0))
     declared: dict[str, Declaration] = {}
     for declaration in session.scalars(select(Declaration).where(
             Declaration.withdrawn_at.is_(None), Declaration.purpose.in_(tuple(DAY_POST_REASONS))
     ).order_by(Declaration.id)):
         if declaration.employee_id in ids:
             declared.setdefault(declaration.employee_id, declaration)
-    if not requests and not declared:
+    if not wishes and not declared and not granted:
         return scenario
-    employees = [_with_web_input(e, requests.get(e.id, {}), declared.get(e.id)) for e in scenario.employees]
+    employees = [_with_web_input(e, wishes.get(e.id, {}), granted.get(e.id, set()), declared.get(e.id))
+                 for e in scenario.employees]
     return scenario.replaced(employees=employees)
 
 
-def _with_web_input(employee: model.Employee, day_off: dict[dt.date, int],
+def _with_web_input(employee: model.Employee, day_off: dict[dt.date, int], granted: set[dt.date],
                     declaration: Declaration | None) -> model.Employee:
     changes: dict[str, Any] = {}
     day_off = dict(day_off)  # merged below with the scenario's own requests; the caller's map stays as it was
@@ -650,6 +657,10 @@ def _with_web_input(employee: model.Employee, day_off: dict[dt.date, int],
                 kept.append(request)
         changes["requests"] = kept + [model.Request(kind=model.RequestKind.DAY_OFF, date=date, weight=weight)
                                       for date, weight in sorted(day_off.items())]
+    away = sorted(d for d in granted if not employee.absent_on(d))
+    if away:
+        changes["absences"] = [*employee.absences, *(model.Absence(start=d, end=d, kind=model.AbsenceKind.OTHER)
+                                                     for d in away)]
     if declaration is not None and employee.day_post_priority is None:
         changes["day_post_priority"] = model.DayPostPriority(
             reason=DAY_POST_REASONS[declaration.purpose],
@@ -675,13 +686,38 @@ def active_declaration_counts(session: Session) -> dict[str, int]:
 
 # --- solve jobs ------------------------------------------------------------------------------------------
 
-def add_job(session: Session, actor: User, scenario_id: int, time_limit: float) -> SolveJob:
+def add_job(session: Session, actor: User, scenario_id: int, time_limit: float, kind: str = "plan",
+            request_id: int | None = None) -> SolveJob:
     get_scenario_row(session, scenario_id)
-    job = SolveJob(scenario_id=scenario_id, user_id=actor.id, time_limit=time_limit, status="running")
+    job = SolveJob(scenario_id=scenario_id, user_id=actor.id, time_limit=time_limit, status="running", kind=kind,
+                   request_id=request_id)
     session.add(job)
     session.flush()
-    record(session, actor, "solve.start", "job", job.id, None, {"scenario": scenario_id, "time_limit": time_limit})
+    record(session, actor, "solve.start", "job", job.id, None,
+           {"scenario": scenario_id, "time_limit": time_limit, "kind": kind, "request": request_id})
     return job
+
+
+def with_day_off(scenario: Scenario, employee_id: str, date: dt.date) -> Scenario:
+    """The plant as a re-plan sees a granted day off: the person away that day (what still_possible and the
+    neighbourhood of a re-plan understand), everything else as it is."""
+    employees = [e.model_copy(update={"absences": [*e.absences, model.Absence(
+        start=date, end=date, kind=model.AbsenceKind.OTHER)]}) if e.id == employee_id and not e.absent_on(date)
+        else e for e in scenario.employees]
+    return scenario.replaced(employees=employees)
+
+
+def save_replan(session: Session, actor: User, roster_id: int, expected_version: int, roster: Roster,
+                request_id: int, changes: int) -> int | None:
+    """The re-planned roster as the next version, unless someone edited it meanwhile (then None)."""
+    result = session.execute(
+        update(StoredRoster).where(StoredRoster.id == roster_id, StoredRoster.version == expected_version)
+        .values(assignments=assignments_data(roster), version=expected_version + 1, updated_at=now()))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    record(session, actor, "roster.replan", "roster", roster_id, {"version": expected_version},
+           {"version": expected_version + 1, "request": request_id, "changes": changes})
+    return expected_version + 1
 
 
 def abandon_running_jobs(session: Session) -> int:

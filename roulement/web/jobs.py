@@ -112,6 +112,94 @@ class JobRunner:
         with self.lock:
             self.running.pop(job_id, None)
 
+    def start_replan(self, actor: User, request_id: int, time_limit: float = 20.0) -> int | None:
+        """An accepted day off on a day the person works: a local re-plan of the newest roster with them, from
+        that day, changing as few cells as it can (service.replan). The roster gets the result as a new version
+        when the day is freed; otherwise the request says why it is not honoured. None: nothing to re-plan."""
+        with self.store.transaction() as session:
+            request = repository.get_request(session, request_id)
+            row = repository.newest_roster_with(session, request.employee_id)
+            if row is None or (request.employee_id, request.date) not in repository.roster_of(
+                    row.assignments).by_employee_date():
+                return None
+            stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
+            scenario = repository.scenario_with_web_input(session, stored)
+            published, version, roster_id, scenario_id = repository.roster_of(row.assignments), row.version, row.id, \
+                row.scenario_id
+        if not scenario.horizon.start <= request.date <= scenario.horizon.end:
+            return None
+        disrupted = repository.with_day_off(scenario, request.employee_id, request.date)
+        running = RunningJob(site=scenario.site.name)
+        with self.lock:
+            self._refuse_when_busy(running.site)
+            with self.store.transaction() as session:
+                job = repository.add_job(session, actor, scenario_id, time_limit, kind="replan", request_id=request_id)
+                job.roster_id = roster_id
+                job_id = job.id
+            self.running[job_id] = running
+        thread = threading.Thread(target=self._replan, name=f"replan-{job_id}", daemon=True, args=(
+            job_id, actor, request_id, disrupted, scenario, published, roster_id, version, time_limit, running))
+        running.thread = thread
+        thread.start()
+        return job_id
+
+    def _replan(self, job_id: int, actor: User, request_id: int, disrupted: Any, scenario: Any, published: Any,
+                roster_id: int, version: int, time_limit: float, running: RunningJob) -> None:
+        def on_progress(progress: Progress) -> None:
+            running.latest = progress
+
+        status, message = "failed", ""
+        outcome: dict[str, Any] = {"honoured": False, "roster_id": roster_id}
+        try:
+            with self.store.transaction() as session:
+                request = repository.get_request(session, request_id)
+                employee, date = request.employee_id, request.date
+            replanned = service.replan(disrupted, published, date, [f"{employee} off on {date.isoformat()}"],
+                                       SolveOptions(time_limit=time_limit, workers=self.workers),
+                                       on_progress=on_progress, stop=running.stop)
+            roster = replanned.roster
+            status = "cancelled" if replanned.result.interrupted else "done"
+            if roster is None:
+                outcome["reason"] = f"no roster found ({replanned.result.status}); {replanned.summary}"
+            elif (employee, date) in roster.by_employee_date():
+                outcome["reason"] = "the re-plan could not free the day: " + replanned.summary
+            else:
+                # Judged against the plant as stored (with the accepted request), not the disrupted copy.
+                # Judged as the re-plan judges itself: on the plant with the day away and the hours it takes
+                # credited (replanned.scenario); the published roster breaks the promise itself (core.absence
+                # that day), which does not count against the re-plan.
+                before = [v for v in service.audit(replanned.scenario, published).violations
+                          if not (v["rule"] == "core.absence" and v["employee"] == employee)]
+                after = service.audit(replanned.scenario, roster).violations
+                saved = None
+                if len(after) > len(before):
+                    new_rules = {v["rule"] for v in after} - {v["rule"] for v in before}
+                    broken = sorted(new_rules or {v["rule"] for v in after})
+                    outcome["reason"] = (f"freeing the day breaks {len(after) - len(before)} more rule(s) "
+                                         f"({', '.join(broken)}): nobody can stand in")
+                    outcome["rules"] = broken
+                else:
+                    with self.store.transaction() as session:
+                        saved = repository.save_replan(session, actor, roster_id, version, roster, request_id,
+                                                       len(replanned.changes))
+                if saved is None and "reason" not in outcome:
+                    outcome["reason"] = "the roster changed while the re-plan ran; accept again to retry"
+                elif saved is not None:
+                    outcome.update(honoured=True, version=saved, changes=len(replanned.changes),
+                                   violations_before=len(before), violations_after=len(after),
+                                   summary=replanned.summary)
+            message = "day freed" if outcome["honoured"] else str(outcome.get("reason", ""))
+        except Exception as error:  # a failed job must say why, not vanish with its thread
+            message = outcome["reason"] = f"{type(error).__name__}: {error}"
+        with self.store.transaction() as session:
+            job = repository.get_job(session, job_id)
+            job.status, job.message, job.finished_at = status, message[:2000], now()
+            repository.get_request(session, request_id).outcome = outcome
+            record(session, actor, f"solve.{status}", "job", job_id, {"status": "running"},
+                   {"status": status, "message": message[:500], "roster": roster_id, "request": request_id})
+        with self.lock:
+            self.running.pop(job_id, None)
+
     def cancel(self, job_id: int) -> bool:
         with self.lock:
             running = self.running.get(job_id)
@@ -123,7 +211,8 @@ class JobRunner:
     def view(self, job: SolveJob) -> dict[str, Any]:
         with self.lock:
             running = self.running.get(job.id)
-        return {"id": job.id, "scenario_id": job.scenario_id, "status": job.status, "message": job.message,
+        return {"id": job.id, "kind": job.kind, "scenario_id": job.scenario_id, "status": job.status,
+                "message": job.message, "request_id": job.request_id,
                 "roster_id": job.roster_id, "time_limit": job.time_limit,
                 "progress": running.progress() if running else None}
 

@@ -22,7 +22,7 @@ from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
 from roulement.store.audit import record, trail, zoned
-from roulement.store.errors import Invalid, NotFound
+from roulement.store.errors import Invalid, NotFound, TooBusy
 from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.jobs import JobRunner
 from roulement.web.views import (
@@ -414,12 +414,26 @@ class RequestDecision(BaseModel):
 
 @router.post("/requests/{request_id}/decision")
 def decide_request(request_id: Id, body: RequestDecision, actor: Actor = Depends(planner),
-                   store: Backend = Depends(backend)) -> dict[str, Any]:
-    """Accepting a swap carries it out in the newest roster with both people (a new version)."""
+                   store: Backend = Depends(backend), jobs: JobRunner = Depends(runner)) -> dict[str, Any]:
+    """Accepting acts: a swap is carried out in the newest roster with both people (a new version); a day off
+    on a day the person works starts a local re-plan (`job`), whose outcome the request then carries."""
     with store.transaction() as session:
         request = repository.get_request(session, request_id)
         repository.set_request_status(session, actor.user, request, body.status)
-        outcome: dict[str, Any] = {}
         if request.kind == "swap" and request.status == "accepted":
-            outcome = repository.carry_out_swap(session, actor.user, request)
-        return {**repository.request_view(request, repository.people_names(session)), "outcome": outcome}
+            request.outcome = repository.carry_out_swap(session, actor.user, request)
+    job = None
+    if request.kind == "day_off" and request.status == "accepted":
+        try:
+            job_id = jobs.start_replan(actor.user, request_id)
+        except TooBusy as busy:
+            job_id = None
+            with store.transaction() as session:
+                repository.get_request(session, request_id).outcome = {
+                    "honoured": False, "reason": f"not re-planned now: {busy.message}"}
+        if job_id is not None:
+            with store.transaction() as session:
+                job = jobs.view(repository.get_job(session, job_id))
+    with store.transaction() as session:
+        request = repository.get_request(session, request_id)
+        return {**repository.request_view(request, repository.people_names(session)), "job": job}

@@ -50,6 +50,16 @@ function formatNumber(x, decimals) {
 }
 
 const word = (prefix, value) => T[`${prefix}.${value}`] || value;
+
+// What accepting a request did: honoured, or not and under which rules (the English reason as a tooltip).
+function outcomeText(r) {
+  const o = r.outcome;
+  if (r.status !== "accepted" || !o) return "";
+  if (r.kind === "swap") return o.carried_out ? `${T.swap_done} #${o.roster_id}` : T.swap_not_done;
+  if (o.honoured) return `${T.honoured}${o.version ? ` (${T.version} ${o.version})` : ""}`;
+  return `${T.not_honoured}${o.rules && o.rules.length ? ": " + o.rules.join(", ") : ""}`;
+}
+function outcomeCell(r) { return el("span", { title: r.outcome?.reason || "" }, outcomeText(r)); }
 const statusWord = (status) => word("status", status);
 
 function csrfToken() {
@@ -195,21 +205,26 @@ const pages = {
       if ($("requests-status").value) query.set("status", $("requests-status").value);
       if ($("requests-kind").value) query.set("kind", $("requests-kind").value);
       const requests = await api("GET", `/api/requests?${query}`);
-      fillTable($("requests"), ["#", T.name, T.kind, T.date, T.swap_with, T.note, T.status, ""], requests.map((r) => [
-        r.id, r.employee_name, word("kind", r.kind), formatDate(r.date, "medium"), r.swap_with_name || "", r.note, statusWord(r.status),
+      fillTable($("requests"), ["#", T.name, T.kind, T.date, T.swap_with, T.note, T.status, T.result, ""], requests.map((r) => [
+        r.id, r.employee_name, word("kind", r.kind), formatDate(r.date, "medium"), r.swap_with_name || "", r.note, statusWord(r.status), outcomeCell(r),
         r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
                                     button(T.refuse, () => decideRequest(r.id, "refused"))) : ""]));
     };
+    // Accepting acts: a swap is done at once; a day off may start a local re-plan, followed here to its end.
     const decideRequest = async (id, status) => {
-      const decided = await api("POST", `/api/requests/${id}/decision`, { status });
-      const outcome = decided.outcome || {};
-      if (decided.kind === "swap" && status === "accepted") {
-        $("notice-planner").textContent = outcome.carried_out ? `${T.swap_done} #${outcome.roster_id} (${T.version} ${outcome.roster_version})`
-          : `${T.swap_not_done}: ${outcome.reason || ""}`;
+      let decided = await api("POST", `/api/requests/${id}/decision`, { status });
+      let replan = decided.job;
+      while (replan && replan.status === "running") {
+        $("notice-planner").textContent = `${T.progress}: ${T.elapsed} ${formatNumber(replan.progress?.elapsed ?? 0, 1)} s`;
         $("notice-planner").hidden = false;
-      } else if (outcome.message) {
-        $("notice-planner").textContent = outcome.message; $("notice-planner").hidden = false;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        replan = await api("GET", `/api/jobs/${replan.id}`);
       }
+      if (replan) decided = (await api("GET", "/api/requests")).find((r) => r.id === id) || decided;
+      const text = outcomeText(decided);
+      $("notice-planner").hidden = !text;
+      $("notice-planner").textContent = text;
+      $("notice-planner").title = decided.outcome?.reason || "";
       await refresh();
     };
     const showPeople = async (scenarioId) => {
@@ -360,10 +375,10 @@ const pages = {
       const shift = roster.cells[e.id]?.[d] || "";
       const post = roster.posts_of_cells[e.id]?.[d] || "";
       const key = `${e.id}|${d}`;
-      const refused = unhonoured.has(key) && shift;
+      const refused = shift ? unhonoured.get(key) : undefined;
       const td = el("td", { className: ["cell", dayClass(d), flagged.has(key) ? "flagged" : "", caused.has(key) ? "caused" : "", refused ? "unhonoured" : ""].filter(Boolean).join(" "),
                             title: (shift ? `${e.name} · ${formatDate(d)} · ${shift} · ${post}` : `${e.name} · ${formatDate(d)} · ${T.off_cell}`)
-                              + (refused ? ` · ${T.accepted_not_honoured}` : "") },
+                              + (refused ? ` · ${T.accepted_not_honoured}${refused.rules?.length ? ": " + refused.rules.join(", ") : ""}` : "") },
         el("span", { className: "shift" }, shift), el("small", { className: "post" }, shift ? post : ""));
       td.dataset.employee = e.id; td.dataset.date = d;
       if (shift && colors[shift]) paint(td, colors[shift]);
@@ -521,8 +536,8 @@ const pages = {
       const colleagues = await api("GET", "/api/me/colleagues");
       $("request-swap").replaceChildren(el("option", { value: "" }, T.choose), ...colleagues.map((c) => el("option", { value: c.id }, c.name)));
       const requests = await api("GET", "/api/me/requests");
-      fillTable($("requests"), ["#", T.kind, T.date, T.swap_with, T.note, T.status, ""], requests.map((r) => [r.id, word("kind", r.kind), formatDate(r.date, "medium"),
-        r.swap_with_name || "", r.note, statusWord(r.status),
+      fillTable($("requests"), ["#", T.kind, T.date, T.swap_with, T.note, T.status, T.result, ""], requests.map((r) => [r.id, word("kind", r.kind), formatDate(r.date, "medium"),
+        r.swap_with_name || "", r.note, statusWord(r.status), outcomeCell(r),
         r.status === "open" ? button(T.withdraw, async () => { await api("POST", `/api/me/requests/${r.id}/withdraw`); await refresh(); }) : ""]));
       const declared = await api("GET", "/api/me/declarations");
       $("purpose").replaceChildren(...Object.keys(declared.purposes).map((p) => el("option", { value: p }, T["purpose." + p] || p)));
