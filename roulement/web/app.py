@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
@@ -77,6 +80,20 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+class FieldProblem(BaseModel):
+    field: str | None
+    message: str
+
+
+class Problem(BaseModel):
+    """Every 4xx this app answers: what is wrong, naming the field (and, for 422 on a request's shape, each
+    problem)."""
+
+    detail: str
+    field: str | None = None
+    problems: list[FieldProblem] | None = None
+
+
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>roulement API</title>
 <link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
@@ -119,7 +136,7 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
     async def bad_request(_: Request, error: RequestValidationError) -> Response:
         problems = []
         for item in error.errors():
-            field = ".".join(str(part) for part in item["loc"] if part != "body")
+            field = ".".join(str(part) for part in item["loc"] if part != "body") or "body"
             problems.append({"field": field, "message": item["msg"]})
         first = problems[0] if problems else {"field": None, "message": "bad request"}
         return JSONResponse({"detail": f"{first['field']}: {first['message']}", "field": first["field"],
@@ -142,6 +159,20 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
         return response
 
     app.add_middleware(BodyLimit, limit=max_body)
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the error shape this app really answers (see `Problem`) for 4xx."""
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, description=app.description,
+                                   routes=app.routes)
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(problem.pop("$defs", {}))
+            schemas["HTTPValidationError"] = problem
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
