@@ -349,3 +349,17 @@ def test_requests_and_declarations_made_on_the_web_reach_the_solver(site: Site) 
     with store.transaction() as session:
         saved = repository.roster_of(repository.get_roster_row(session, job["roster_id"]).assignments)
     assert check_roster(planned, saved).violations == []
+
+
+def test_a_people_upload_is_previewed_before_anything_is_saved(site: Site) -> None:
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}/employees/import"
+    people = "id,name,skills,weekly_hours\ne0,Person 0,op,28\ne1,Renamed,op,30\ne9,New,op,28\n"
+    preview = paula.post(url, json={"version": 1, "format": "csv", "content": people, "preview": True}).json()
+    assert preview["preview"] is True and preview["added"] == ["e9"]
+    assert preview["changed"] == [{"id": "e1", "fields": ["contract", "name"]}]
+    assert preview["removed"] == ["e2", "e3", "e4", "e5"]
+    scenario = paula.get(f"/api/scenarios/{site.scenario_id}").json()
+    assert scenario["version"] == 1 and len(scenario["employees"]) == 6  # nothing saved
+    kept = paula.post(url, json={"version": 1, "format": "csv", "content": people, "keep_missing": True}).json()
+    assert kept["removed"] == [] and kept["kept_missing"] == ["e2", "e3", "e4", "e5"] and kept["employees"] == 7

@@ -205,26 +205,42 @@ def replace_section(
 
 def import_employees(
     session: Session, actor: User, scenario_id: int, expected_version: int, people: list[dict[str, Any]],
-    lines: list[int],
-) -> Scenario:
+    lines: list[int], preview: bool = False, keep_missing: bool = False,
+) -> tuple[Scenario | None, dict[str, Any]]:
     """The file is the list of people: rows update the person with that id (keeping absences, requests and
-    the rest of the contract), new ids are added, people absent from the file are removed."""
+    the rest of the contract), new ids are added, and people absent from the file are removed unless
+    `keep_missing`. With `preview`, nothing is saved: the answer says who would be added, changed, removed."""
     row = get_scenario_row(session, scenario_id)
     data = copy.deepcopy(row.data)
     current = {e["id"]: e for e in data["employees"]}
     merged = []
+    changed: list[dict[str, Any]] = []
     for person in people:
+        person = dict(person)
         employee = copy.deepcopy(current.get(person["id"], {"id": person["id"]}))
         weekly = person.pop("weekly_hours", None)
         employee.update(person)
         if weekly is not None:
             employee["contract"] = {**employee.get("contract", {}), "weekly_hours": weekly}
+        if person["id"] in current:
+            fields = sorted(k for k in set(employee) | set(current[person["id"]])
+                            if employee.get(k) != current[person["id"]].get(k))
+            if fields:
+                changed.append({"id": person["id"], "fields": fields})
         merged.append(employee)
     kept = {p["id"] for p in people}
-    summary = {"rows": len(people), "added": sorted(kept - set(current)), "removed": sorted(set(current) - kept)}
+    missing = sorted(set(current) - kept)
+    if keep_missing:
+        merged += [current[i] for i in missing]
+    summary = {"rows": len(people), "added": sorted(kept - set(current)), "changed": changed,
+               "removed": [] if keep_missing else missing, "kept_missing": missing if keep_missing else []}
     data["employees"] = merged
-    return _change_scenario(session, actor, row, expected_version, data, "employees.import", "employees",
-                            {"employees": len(current)}, summary, ("employees", lines))
+    if preview:
+        validated(data, ("employees", lines))  # the same refusals as a real import, with their file lines
+        return None, summary
+    scenario = _change_scenario(session, actor, row, expected_version, data, "employees.import", "employees",
+                                {"employees": len(current)}, summary, ("employees", lines))
+    return scenario, summary
 
 
 # --- rosters ---------------------------------------------------------------------------------------------

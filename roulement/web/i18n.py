@@ -266,6 +266,10 @@ EXTRA: dict[str, dict[str, str]] = {
         "share_people": "People per value", "distribution": "Distribution", "approved_notice": "Decision recorded.",
         "consent_saved": "Setting saved.", "request_sent": "Request sent.", "choose": "choose…",
         "new_plan_done": "Plan ready: open the roster.", "your_account": "Your account",
+        "import_preview": "What this file changes (nothing saved yet)", "import_added": "Added",
+        "import_changed": "Changed", "import_removed": "Removed (missing from the file)",
+        "import_confirm": "Save, removing the people missing from the file",
+        "import_keep_missing": "Save, keeping the people missing from the file",
     },
     "fr": {
         "examples": "Usines intégrées", "load": "Charger", "add_absence_for": "Ajouter une absence pour",
@@ -278,6 +282,10 @@ EXTRA: dict[str, dict[str, str]] = {
         "approved_notice": "Décision enregistrée.", "consent_saved": "Réglage enregistré.",
         "request_sent": "Demande envoyée.", "choose": "choisir…",
         "new_plan_done": "Planning prêt : ouvrez-le.", "your_account": "Votre compte",
+        "import_preview": "Ce que ce fichier change (rien n'est encore enregistré)", "import_added": "Ajoutés",
+        "import_changed": "Modifiés", "import_removed": "Retirés (absents du fichier)",
+        "import_confirm": "Enregistrer en retirant les salariés absents du fichier",
+        "import_keep_missing": "Enregistrer en gardant les salariés absents du fichier",
     },
     "de": {
         "examples": "Eingebaute Werke", "load": "Laden", "add_absence_for": "Abwesenheit eintragen für",
@@ -290,6 +298,10 @@ EXTRA: dict[str, dict[str, str]] = {
         "approved_notice": "Entscheidung gespeichert.", "consent_saved": "Einstellung gespeichert.",
         "request_sent": "Antrag gesendet.", "choose": "auswählen…",
         "new_plan_done": "Plan fertig: öffnen Sie ihn.", "your_account": "Ihr Konto",
+        "import_preview": "Was diese Datei ändert (noch nichts gespeichert)", "import_added": "Hinzugefügt",
+        "import_changed": "Geändert", "import_removed": "Entfernt (fehlen in der Datei)",
+        "import_confirm": "Speichern und die in der Datei fehlenden Personen entfernen",
+        "import_keep_missing": "Speichern und die in der Datei fehlenden Personen behalten",
     },
 }
 ACTIONS: dict[str, dict[str, str]] = {

@@ -162,6 +162,9 @@ class TableUpload(BaseModel):
     format: str = Field(description="csv or xlsx")
     content: str = Field(description="The file: text for csv, base64 for xlsx (base64 is accepted for csv too).")
     filename: str = Field(default="upload", max_length=200)
+    preview: bool = Field(default=False, description="Only say what would change (people: added, changed, "
+                          "removed); save nothing.")
+    keep_missing: bool = Field(default=False, description="People: keep those absent from the file.")
 
 
 def _rows(body: TableUpload) -> list[tuple[int, dict[str, str]]]:
@@ -187,9 +190,11 @@ def import_employees(scenario_id: Id, body: TableUpload, actor: Actor = Depends(
     except TableError as error:
         raise Invalid("; ".join(error.problems), "content") from error
     with store.transaction() as session:
-        scenario = repository.import_employees(session, actor.user, scenario_id, body.version, people,
-                                               [line for line, _ in rows])
-        return {"version": body.version + 1, "employees": len(scenario.employees)}
+        scenario, summary = repository.import_employees(session, actor.user, scenario_id, body.version, people,
+                                                        [line for line, _ in rows], body.preview, body.keep_missing)
+        if scenario is None:
+            return {"version": body.version, "preview": True, **summary}
+        return {"version": body.version + 1, "employees": len(scenario.employees), "preview": False, **summary}
 
 
 @router.post("/scenarios/{scenario_id}/demand/import")

@@ -292,6 +292,8 @@ const pages = {
       try { await api("POST", "/api/scenarios", { name: file.name, yaml: await file.text() }); clearError(); await refresh(); }
       catch (error) { showError(error); }
     });
+    // A people file is previewed first (added, changed, removed); nothing is saved until confirmed.
+    let pendingUpload = null;
     $("table-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const file = $("table-file").files[0];
@@ -300,13 +302,36 @@ const pages = {
       const xlsx = file.name.toLowerCase().endsWith(".xlsx");
       const bytes = new Uint8Array(await file.arrayBuffer());
       const content = xlsx ? btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")) : new TextDecoder().decode(bytes);
+      const kind = $("table-kind").value;
       try {
+        clearError();
         const current = await api("GET", `/api/scenarios/${scenarioId}`);
-        await api("POST", `/api/scenarios/${scenarioId}/${$("table-kind").value}/import`,
-          { version: current.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name });
-        clearError(); await refresh();
+        const body = { version: current.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name };
+        if (kind === "demand") { await api("POST", `/api/scenarios/${scenarioId}/demand/import`, body); await refresh(); return; }
+        const preview = await api("POST", `/api/scenarios/${scenarioId}/employees/import`, { ...body, preview: true });
+        pendingUpload = { scenarioId, body };
+        const names = Object.fromEntries(people.map((e) => [e.id, e.name || e.id]));
+        $("preview-summary").textContent = `${T.import_added}: ${preview.added.length} · ${T.import_changed}: ${preview.changed.length} · ${T.import_removed}: ${preview.removed.length}`;
+        fillTable($("preview-table"), [T.kind, T.name, T.changes], [
+          ...preview.added.map((id) => [T.import_added, id, ""]),
+          ...preview.changed.map((c) => [T.import_changed, names[c.id] || c.id, c.fields.join(", ")]),
+          ...preview.removed.map((id) => [T.import_removed, names[id] || id, ""])]);
+        $("import-preview").hidden = false;
       } catch (error) { showError(error); }
     });
+    const confirmUpload = async (keepMissing) => {
+      if (!pendingUpload) return;
+      clearError();
+      try {
+        await api("POST", `/api/scenarios/${pendingUpload.scenarioId}/employees/import`, { ...pendingUpload.body, keep_missing: keepMissing });
+        $("import-preview").hidden = true;
+        pendingUpload = null;
+        await refresh();
+      } catch (error) { showError(error); }
+    };
+    $("preview-confirm").addEventListener("click", () => confirmUpload(false));
+    $("preview-keep").addEventListener("click", () => confirmUpload(true));
+    $("preview-cancel").addEventListener("click", () => { $("import-preview").hidden = true; pendingUpload = null; });
     for (const id of ["import-example", "import-example-de"])
       $(id).addEventListener("click", () => api("POST", "/api/scenarios", { example: $(id).dataset.example }).then(refresh).catch(showError));
     await refresh();
