@@ -359,7 +359,14 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             answered = page.locator(f"#grid td[data-employee='e0'][data-date='{day.isoformat()}']")
             expect(answered.locator(".shift")).to_have_text("")
             expect(answered).not_to_have_class(re.compile(r"\bunhonoured\b"))
+            _assert_french(page, "roster after the re-plan")
             page.screenshot(path=str(served_empty["tmp"] / "walk-roster-fr.png"))
+            sign_out()
+
+            # The admin's page: accounts and the audit trail, in French too.
+            sign_in("adam", "/admin")
+            expect(page.locator("#audit")).to_contain_text("s'est connecté")
+            _assert_french(page, "admin")
             context.close()
         finally:
             browser.close()

@@ -408,7 +408,46 @@ ACTIONS: dict[str, dict[str, str]] = {
         "action.roster.replan": "Plan neu geplant",
     },
 }
+ENTITIES: dict[str, dict[str, str]] = {
+    "en": {
+        "entity.user": "account",
+        "entity.publication": "publication",
+        "entity.roster": "roster",
+        "entity.scenario": "scenario",
+        "entity.job": "job",
+        "entity.request": "request",
+        "entity.declaration": "declaration",
+        "entity.feed": "calendar link",
+        "actor.cli": "command line",
+        "actor.anonymous": "not signed in",
+    },
+    "fr": {
+        "entity.user": "compte",
+        "entity.publication": "publication",
+        "entity.roster": "planning",
+        "entity.scenario": "scénario",
+        "entity.job": "calcul",
+        "entity.request": "demande",
+        "entity.declaration": "déclaration",
+        "entity.feed": "lien d'agenda",
+        "actor.cli": "ligne de commande",
+        "actor.anonymous": "non connecté",
+    },
+    "de": {
+        "entity.user": "Konto",
+        "entity.publication": "Veröffentlichung",
+        "entity.roster": "Schichtplan",
+        "entity.scenario": "Szenario",
+        "entity.job": "Rechenlauf",
+        "entity.request": "Antrag",
+        "entity.declaration": "Erklärung",
+        "entity.feed": "Kalender-Link",
+        "actor.cli": "Kommandozeile",
+        "actor.anonymous": "nicht angemeldet",
+    },
+}
 for _lang in LANGUAGES:
+    CATALOGUE[_lang].update(ENTITIES[_lang])
     CATALOGUE[_lang].update(ACTIONS[_lang])
     CATALOGUE[_lang].update(MORE[_lang])
     CATALOGUE[_lang].update(EXTRA[_lang])

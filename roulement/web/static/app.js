@@ -59,6 +59,11 @@ function outcomeText(r) {
   if (o.honoured) return `${T.honoured}${o.version ? ` (${T.version} ${o.version})` : ""}`;
   return `${T.not_honoured}${o.rules && o.rules.length ? ": " + o.rules.join(", ") : ""}`;
 }
+// Who acted, as the audit trail names them: an account, or the command line, or a visitor not signed in.
+function actorName(name) {
+  return name === "(command line)" ? `(${T["actor.cli"]})` : name === "(not signed in)" ? `(${T["actor.anonymous"]})` : name;
+}
+
 function outcomeCell(r) { return el("span", { title: r.outcome?.reason || "" }, outcomeText(r)); }
 const statusWord = (status) => word("status", status);
 
@@ -504,7 +509,7 @@ const pages = {
       $("history").replaceChildren(...entries.map((e) => {
         let what = "";
         if (e.action === "roster.cell") what = `${NAMES[e.after.employee] || e.after.employee} · ${formatDate(e.after.date)}: ${cellText(e.before.cell)} → ${cellText(e.after.cell)}`;
-        return el("li", {}, `${formatInstant(e.at)} · ${e.user} ${word("action", e.action)} ${what}`);
+        return el("li", {}, `${formatInstant(e.at)} · ${actorName(e.user)} ${word("action", e.action)} ${what}`);
       }));
     };
     // Publishing asks first: the checker's violations and what changes against the last version put before
@@ -647,9 +652,10 @@ const pages = {
     const me = await whoAmI();
     let before = null;
     const describeEntry = (e) => {
-      const target = e.entity === "user" && e.after && e.after.username ? e.after.username : `${e.entity} ${e.entity_id}`;
+      const target = e.entity === "user" && e.after && e.after.username ? e.after.username : `${word("entity", e.entity)} ${e.entity_id}`;
       return `${word("action", e.action)} · ${target}`;
     };
+
     const refresh = async () => {
       const users = await api("GET", "/api/users");
       fillTable($("users"), ["#", T.username, T.role, T.employee_id, T.active, ""], users.map((u) => {
@@ -667,7 +673,7 @@ const pages = {
     };
     const more = async () => {
       const page = await api("GET", `/api/audit?limit=50${before ? `&before_id=${before}` : ""}`);
-      const rows = page.entries.map((e) => el("tr", {}, el("td", {}, formatInstant(e.at)), el("td", {}, e.user), el("td", {}, describeEntry(e))));
+      const rows = page.entries.map((e) => el("tr", {}, el("td", {}, formatInstant(e.at)), el("td", {}, actorName(e.user)), el("td", {}, describeEntry(e))));
       if (!$("audit").rows.length) $("audit").append(el("tr", {}, el("th", {}, T.at), el("th", {}, T.by), el("th", {}, T.action)));
       $("audit").append(...rows);
       before = page.next_before_id;
