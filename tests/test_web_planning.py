@@ -363,3 +363,21 @@ def test_a_people_upload_is_previewed_before_anything_is_saved(site: Site) -> No
     assert scenario["version"] == 1 and len(scenario["employees"]) == 6  # nothing saved
     kept = paula.post(url, json={"version": 1, "format": "csv", "content": people, "keep_missing": True}).json()
     assert kept["removed"] == [] and kept["kept_missing"] == ["e2", "e3", "e4", "e5"] and kept["employees"] == 7
+
+
+def test_roll_forward_makes_the_next_period_and_keeps_the_old_one(site: Site) -> None:
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}"
+    version = paula.get(url).json()["version"]
+    paula.post(f"{url}/employees/e1/absences", json={"version": version, "start": "2026-01-10", "end": "2026-01-14",
+                                                     "kind": "training"})
+    paula.post(f"{url}/employees/e2/absences", json={"version": version + 1, "start": "2026-01-06",
+                                                     "end": "2026-01-07", "kind": "holiday"})
+    rolled = paula.post(f"{url}/roll-forward")
+    assert rolled.status_code == 201 and rolled.json()["start"] == "2026-01-12" and rolled.json()["days"] == 7
+    new = paula.get(f"/api/scenarios/{rolled.json()['id']}").json()
+    people = {e["id"]: e for e in new["employees"]}
+    assert len(people) == 6 and people["e1"]["absences"][0]["end"] == "2026-01-14"  # still running: kept
+    assert people["e2"].get("absences", []) == []  # over before the new period: gone
+    assert paula.get(url).json()["horizon"]["start"] == "2026-01-05"  # the old period is left as it was
+    assert paula.post(f"/api/scenarios/{2**63}/roll-forward").status_code == 422

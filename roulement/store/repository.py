@@ -243,6 +243,43 @@ def import_employees(
     return scenario, summary
 
 
+def roll_forward(session: Session, actor: User, scenario_id: int) -> StoredScenario:
+    """The next period of a plant: the same site, people, shifts, posts and demand over as many days starting
+    the day after this horizon. What belongs to the old period goes: requests and dated demand outside the new
+    horizon, absences that ended before it. The stored scenario is left as it was."""
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    old = model.Horizon.model_validate(data["horizon"])
+    start = old.end + dt.timedelta(days=1)
+    new = model.Horizon(start=start, days=old.days)
+    data["horizon"] = {"start": start.isoformat(), "days": old.days}
+
+    def inside(day: str) -> bool:
+        return new.start <= dt.date.fromisoformat(day) <= new.end
+
+    for employee in data["employees"]:
+        employee["requests"] = [r for r in employee.get("requests", []) if inside(r["date"])]
+        employee["absences"] = [a for a in employee.get("absences", [])
+                                if dt.date.fromisoformat(a["end"]) >= new.start]
+    demand = []
+    for item in data.get("demand", []):
+        if item.get("dates") is not None:
+            item["dates"] = [d for d in item["dates"] if inside(d)]
+            if not item["dates"]:
+                continue
+        demand.append(item)
+    data["demand"] = demand
+    scenario = validated(data)
+    name = f"{row.name} → {start.isoformat()}"
+    rolled = StoredScenario(name=name[:200], data=scenario_data(scenario), version=1,
+                            consent_required=row.consent_required)
+    session.add(rolled)
+    session.flush()
+    record(session, actor, "scenario.roll_forward", "scenario", rolled.id, {"from": row.id},
+           {"start": start.isoformat(), "days": old.days})
+    return rolled
+
+
 # --- rosters ---------------------------------------------------------------------------------------------
 
 def assignments_data(roster: Roster) -> list[Any]:

@@ -89,6 +89,16 @@ def get_scenario(scenario_id: Id, actor: Actor = Depends(planner),
                 "posts": row.data["posts"], "employees": row.data["employees"]}
 
 
+@router.post("/scenarios/{scenario_id}/roll-forward", status_code=201)
+def roll_forward(scenario_id: Id, actor: Actor = Depends(planner),
+                 store: Backend = Depends(backend)) -> dict[str, Any]:
+    """A new scenario for the next period (see repository.roll_forward); plan it like any other."""
+    with store.transaction() as session:
+        row = repository.roll_forward(session, actor.user, scenario_id)
+        return {"id": row.id, "name": row.name, "version": row.version, "start": row.data["horizon"]["start"],
+                "days": row.data["horizon"]["days"]}
+
+
 class EmployeeEdit(BaseModel):
     version: int = Field(description="The scenario version the edit was made on.")
     changes: dict[str, Any] = Field(description="Fields to set: name, skills, team, night_eligible, contract, …")

@@ -194,7 +194,8 @@ const pages = {
     const refresh = async () => {
       const scenarios = await api("GET", "/api/scenarios");
       fillTable($("scenarios"), ["#", T.name, T.employees_count, T.start, T.days, ""], scenarios.map((s) => [
-        s.id, s.name, s.employees, formatDate(s.start), s.days, button(T.solve, () => startSolve(s.id))]));
+        s.id, s.name, s.employees, formatDate(s.start), s.days, el("span", {}, button(T.solve, () => startSolve(s.id)),
+          button(T.next_period, async () => { await api("POST", `/api/scenarios/${s.id}/roll-forward`); await refresh(); }))]));
       const select = $("people-scenario");
       const chosen = select.value;
       select.replaceChildren(...scenarios.map((s) => el("option", { value: s.id }, `${s.id} · ${s.name}`)));
