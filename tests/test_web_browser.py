@@ -259,11 +259,7 @@ def _assert_french(page: Any, where: str) -> None:
 def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict[str, Any]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from roulement.formats.scenario_yaml import scenario_to_yaml
-
     base = served_empty["base"]
-    plant = served_empty["tmp"] / "usine.yaml"
-    plant.write_text(scenario_to_yaml(_walk_plant()))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -283,12 +279,50 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
                 page.click("#logout")
                 page.wait_for_url(f"{base}/login")
 
-            # 1. From an empty database, the planner brings in a small plant and plans it.
+            # 1. From an empty database, the planner sets up a small plant in the browser and plans it.
             sign_in("paula", "/planner")
             _assert_french(page, "planner, empty")
-            page.set_input_files("#yaml-file", str(plant))
-            page.click("#import-form button[type=submit]")
-            expect(page.locator("#scenarios")).to_contain_text("usine.yaml")
+            page.fill("#blank-name", "Usine d'essai")
+            page.select_option("#blank-law", "FR")
+            page.fill("#blank-start", _walk_plant().horizon.start.isoformat())
+            page.click("#blank-form button[type=submit]")
+            page.wait_for_url(re.compile(r".*/setup/\d+$"))
+            expect(page.locator("#table-posts input[data-key='id']")).to_have_value("post-1")
+
+            def field(section: str, row: int, key: str) -> Any:
+                return page.locator(f"#table-{section} tr[data-row='{row}'] [data-key='{key}']")
+
+            def save(section: str) -> None:
+                page.click(f".save-section[data-section='{section}']")
+                expect(page.locator("#setup-saved")).to_be_visible()
+                expect(page.locator("#error")).to_be_hidden()
+
+            page.click(".add-row[data-section='skills']")
+            field("skills", 0, "id").fill("op")
+            save("skills")
+            field("posts", 0, "skills").fill("ligne")  # an unknown skill: refused, the field named
+            page.click(".save-section[data-section='posts']")
+            expect(page.locator("#error")).to_contain_text("posts[0].skills[0]")
+            field("posts", 0, "skills").fill("op")
+            save("posts")
+            page.click(".add-row[data-section='demand']")
+            field("demand", 0, "post").fill("post-1")
+            field("demand", 0, "shifts").fill("M A N")
+            save("demand")
+            for index, name in enumerate(FRENCH_NAMES):
+                page.click(".add-row[data-section='employees']")
+                field("employees", index, "id").fill(f"e{index}")
+                field("employees", index, "name").fill(name)
+                field("employees", index, "skills").fill("op")
+                field("employees", index, "contract.weekly_hours").fill("28")
+                field("employees", index, "contract.tolerance_hours").fill("6")
+            save("employees")
+            field("horizon", 0, "days").fill("7")
+            save("horizon")
+            _assert_french(page, "plant set-up")
+            page.screenshot(path=str(served_empty["tmp"] / "walk-setup-fr.png"), full_page=True)
+            page.goto(f"{base}/planner")
+            expect(page.locator("#scenarios")).to_contain_text("Usine d'essai")
             page.fill("#time-limit", "5")
             page.locator("#scenarios").get_by_role("button", name="Planifier").click()
             page.click("#job-roster")

@@ -381,3 +381,29 @@ def test_roll_forward_makes_the_next_period_and_keeps_the_old_one(site: Site) ->
     assert people["e2"].get("absences", []) == []  # over before the new period: gone
     assert paula.get(url).json()["horizon"]["start"] == "2026-01-05"  # the old period is left as it was
     assert paula.post(f"/api/scenarios/{2**63}/roll-forward").status_code == 422
+
+
+def test_a_plant_is_set_up_section_by_section_with_errors_naming_the_field(site: Site) -> None:
+    paula = site.client("paula")
+    made = paula.post("/api/scenarios", json={"name": "Usine", "blank": {"jurisdiction": "DE", "start": "2027-01-04"}})
+    assert made.status_code == 201
+    url = f"/api/scenarios/{made.json()['id']}"
+    plant = paula.get(url).json()
+    assert plant["data"]["site"]["jurisdiction"] == "DE" and plant["data"]["horizon"]["days"] == 28
+
+    def save(section: str, items: Any) -> Any:
+        return paula.put(f"{url}/{section}", json={"version": paula.get(url).json()["version"], "items": items})
+
+    assert save("skills", [{"id": "op"}]).status_code == 200
+    wrong = save("posts", [{"id": "line", "skills": ["welding"]}])
+    assert wrong.status_code == 422 and "posts[0].skills[0]" in wrong.json()["detail"]
+    assert save("posts", [{"id": "line", "skills": ["op"]}]).status_code == 200
+    assert save("demand", [{"post": "line", "shifts": ["M", "A", "N"], "min": 1}]).status_code == 200
+    people = [{"id": f"p{i}", "name": f"P {i}", "skills": ["op"], "contract": {"weekly_hours": 35}} for i in range(5)]
+    assert save("employees", people).status_code == 200
+    assert save("horizon", {"start": "2027-01-04", "days": 7}).status_code == 200
+    assert save("horizon", [{"start": "2027-01-04"}]).json()["field"] == "items"  # an object, not a list
+    bad_site = save("site", {"name": "Usine", "jurisdiction": "XX", "timezone": "Europe/Berlin"})
+    assert bad_site.status_code == 422 and "site.jurisdiction" in bad_site.json()["detail"]
+    final = paula.get(url).json()
+    assert [e["id"] for e in final["employees"]] == ["p0", "p1", "p2", "p3", "p4"] and final["version"] == 6

@@ -185,16 +185,35 @@ def remove_absence(
                             removed, None)
 
 
-EDITABLE_SECTIONS = ("posts", "demand", "skills", "safety_minimums")
+EDITABLE_SECTIONS = ("site", "horizon", "shifts", "skills", "posts", "demand", "safety_minimums", "employees")
+
+
+def blank_scenario(name: str, jurisdiction: str, start: dt.date) -> Scenario:
+    """A plant to set up in the browser: the site, four weeks from `start`, a 3x8 day and one post; skills,
+    demand and people are added on the set-up page."""
+    if jurisdiction not in ("FR", "DE"):
+        raise Invalid("jurisdiction: FR or DE", "jurisdiction")
+    return validated({
+        "site": {"name": name or "New plant", "jurisdiction": jurisdiction,
+                 "timezone": "Europe/Paris" if jurisdiction == "FR" else "Europe/Berlin"},
+        "horizon": {"start": start.isoformat(), "days": 28},
+        "shifts": [{"id": "M", "start": "05:00", "end": "13:00", "break_minutes": 30, "color": "#f6c667"},
+                   {"id": "A", "start": "13:00", "end": "21:00", "break_minutes": 30, "color": "#6fa0d8"},
+                   {"id": "N", "start": "21:00", "end": "05:00", "break_minutes": 30, "color": "#5b4b8a"}],
+        "posts": [{"id": "post-1"}],
+    })
 
 
 def replace_section(
-    session: Session, actor: User, scenario_id: int, section: str, expected_version: int, items: list[Any],
-    lines: list[int] | None = None,
+    session: Session, actor: User, scenario_id: int, section: str, expected_version: int,
+    items: list[Any] | dict[str, Any], lines: list[int] | None = None,
 ) -> Scenario:
-    """Replace the scenario's posts, demand, skills or safety minimums as a whole (validated together)."""
+    """Replace one section of the scenario as a whole (site and horizon are objects, the others lists),
+    validated with the rest of it: an error names the item and field (e.g. `posts[1].skills[0]`)."""
     if section not in EDITABLE_SECTIONS:
         raise Invalid(f"section: {section!r} is not one of {', '.join(EDITABLE_SECTIONS)}", "section")
+    if isinstance(items, dict) != (section in ("site", "horizon")):
+        raise Invalid(f"items: {section} is {'an object' if section in ('site', 'horizon') else 'a list'}", "items")
     row = get_scenario_row(session, scenario_id)
     data = copy.deepcopy(row.data)
     before = data.get(section)

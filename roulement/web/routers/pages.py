@@ -15,7 +15,7 @@ from roulement.web.i18n import CATALOGUE, LANGUAGES, language, locale_data
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
-PAGES = ("login", "planner", "roster", "employee", "council", "admin")
+PAGES = ("login", "planner", "roster", "setup", "employee", "council", "admin")
 
 
 def site_zone(request: Request) -> str:
@@ -54,6 +54,11 @@ def planner_page(request: Request) -> Response:
 @router.get("/roster/{roster_id}", response_class=HTMLResponse)
 def roster_page(request: Request, roster_id: Id) -> Response:
     return _page(request, "roster", roster_id=roster_id)
+
+
+@router.get("/setup/{scenario_id}", response_class=HTMLResponse)
+def setup_page(request: Request, scenario_id: Id) -> Response:
+    return _page(request, "setup", scenario_id=scenario_id)
 
 
 @router.get("/employee", response_class=HTMLResponse)

@@ -43,10 +43,16 @@ def runner(request: Request) -> JobRunner:
     return request.app.state.jobs  # type: ignore[no-any-return]
 
 
+class BlankPlant(BaseModel):
+    jurisdiction: str = Field(default="FR", description="FR or DE")
+    start: dt.date = Field(description="The first day of the plan")
+
+
 class ScenarioImport(BaseModel):
     name: str = Field(default="", max_length=200)
     yaml: str | None = Field(default=None, description="A scenario in roulement's YAML format.")
     example: str | None = Field(default=None, description="Or a built-in plant: kos or kos-de.")
+    blank: BlankPlant | None = Field(default=None, description="Or a new plant to set up in the browser.")
 
 
 @router.get("/scenarios")
@@ -60,9 +66,11 @@ def list_scenarios(actor: Actor = Depends(planner), store: Backend = Depends(bac
 @router.post("/scenarios", status_code=201)
 def import_scenario(body: ScenarioImport, actor: Actor = Depends(planner),
                     store: Backend = Depends(backend)) -> dict[str, Any]:
-    if (body.yaml is None) == (body.example is None):
-        raise Invalid("yaml: give either yaml (the scenario text) or example (a built-in plant)", "yaml")
-    if body.yaml is not None:
+    if sum(x is not None for x in (body.yaml, body.example, body.blank)) != 1:
+        raise Invalid("yaml: give one of yaml (the scenario text), example (a built-in plant) or blank", "yaml")
+    if body.blank is not None:
+        scenario = repository.blank_scenario(body.name, body.blank.jurisdiction, body.blank.start)
+    elif body.yaml is not None:
         try:
             scenario = parse_scenario(body.yaml, "yaml")
         except ScenarioError as error:
@@ -85,7 +93,7 @@ def get_scenario(scenario_id: Id, actor: Actor = Depends(planner),
         scenario = repository.scenario_of(row)
         return {"id": row.id, "name": row.name, "version": row.version,
                 "consent_required": row.consent_required, "site": row.data["site"],
-                "horizon": row.data["horizon"], "shifts": shifts_view(scenario),
+                "horizon": row.data["horizon"], "shifts": shifts_view(scenario), "data": row.data,
                 "posts": row.data["posts"], "employees": row.data["employees"]}
 
 
@@ -155,7 +163,9 @@ def set_consent(scenario_id: Id, body: ConsentBody, actor: Actor = Depends(plann
 
 class SectionBody(BaseModel):
     version: int
-    items: list[Any] = Field(description="The whole section, in the scenario format (see docs/scenario.md).")
+    items: list[Any] | dict[str, Any] = Field(
+        description="The whole section, in the scenario format (see docs/scenario.md): an object for site and "
+        "horizon, a list for the others.")
 
 
 @router.put("/scenarios/{scenario_id}/{section}")

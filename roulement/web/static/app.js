@@ -195,6 +195,7 @@ const pages = {
       const scenarios = await api("GET", "/api/scenarios");
       fillTable($("scenarios"), ["#", T.name, T.employees_count, T.start, T.days, ""], scenarios.map((s) => [
         s.id, s.name, s.employees, formatDate(s.start), s.days, el("span", {}, button(T.solve, () => startSolve(s.id)),
+          el("a", { href: `/setup/${s.id}`, className: "setup-link" }, T.set_up), " ",
           button(T.next_period, async () => { await api("POST", `/api/scenarios/${s.id}/roll-forward`); await refresh(); }))]));
       const select = $("people-scenario");
       const chosen = select.value;
@@ -338,6 +339,15 @@ const pages = {
     $("preview-confirm").addEventListener("click", () => confirmUpload(false));
     $("preview-keep").addEventListener("click", () => confirmUpload(true));
     $("preview-cancel").addEventListener("click", () => { $("import-preview").hidden = true; pendingUpload = null; });
+    $("blank-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      try {
+        const made = await api("POST", "/api/scenarios", { name: $("blank-name").value,
+          blank: { jurisdiction: $("blank-law").value, start: $("blank-start").value } });
+        location.href = `/setup/${made.id}`;
+      } catch (error) { showError(error); }
+    });
     for (const id of ["import-example", "import-example-de"])
       $(id).addEventListener("click", () => api("POST", "/api/scenarios", { example: $(id).dataset.example }).then(refresh).catch(showError));
     await refresh();
@@ -549,6 +559,98 @@ const pages = {
     });
     drawGrid();
     await history();
+  },
+
+  // Plant set-up: every section of the scenario as an editable table, saved as a whole through the API,
+  // which checks it with the rest of the plant and names the row and field of any error.
+  async setup() {
+    await whoAmI();
+    const id = document.body.dataset.scenarioId;
+    const C = (key, label, type, extra) => ({ key, label, type: type || "text", ...(extra || {}) });
+    const COLUMNS = {
+      site: [C("name", T.name), C("jurisdiction", T["col.jurisdiction"], "select", { options: ["FR", "DE"] }),
+             C("timezone", T["col.timezone"]), C("region", T["col.region"])],
+      horizon: [C("start", T.start, "date"), C("days", T.days, "number")],
+      shifts: [C("id", T["col.id"]), C("name", T.name), C("start", T.start, "time"), C("end", T.end, "time"),
+               C("break_minutes", T["col.break_minutes"], "number"), C("color", T["col.color"], "color")],
+      skills: [C("id", T["col.id"]), C("name", T.name)],
+      posts: [C("id", T["col.id"]), C("name", T.name), C("skills", T.skills, "list")],
+      demand: [C("post", T.post), C("shifts", T["col.shifts"], "list"), C("min", T.min, "number"),
+               C("preferred", T.preferred, "number"), C("max", T["col.max"], "number"), C("days", T["col.days"])],
+      safety_minimums: [C("id", T["col.id"]), C("skill", T["col.skill"]), C("min", T.min, "number"),
+                        C("shifts", T["col.shifts"], "list"), C("reference", T["col.reference"])],
+      employees: [C("id", T["col.id"]), C("name", T.name), C("skills", T.skills, "list"), C("team", T.team),
+                  C("contract.weekly_hours", T["col.weekly_hours"], "number"),
+                  C("contract.tolerance_hours", T["col.tolerance_hours"], "number"), C("night_eligible", T["col.night_eligible"], "bool")],
+    };
+    const BLANK = { shifts: { id: "", start: "06:00", end: "14:00", break_minutes: 30 }, skills: { id: "" }, posts: { id: "", skills: [] },
+      demand: { post: "", shifts: [], min: 1 }, safety_minimums: { id: "", skill: "", min: 1 }, employees: { id: "", skills: [], contract: { weekly_hours: 35 } } };
+    const get = (row, path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), row);
+    const set = (row, path, value) => {
+      const keys = path.split("."); let o = row;
+      for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+      if (value === undefined) delete o[keys.at(-1)]; else o[keys.at(-1)] = value;
+    };
+    let scenario = null;
+    const state = {};
+    const cellInput = (row, column) => {
+      const value = get(row, column.key);
+      let input;
+      if (column.type === "select") {
+        input = el("select", {}, ...column.options.map((o) => el("option", { value: o, selected: o === value }, o)));
+      } else if (column.type === "bool") {
+        input = el("input", { type: "checkbox", checked: value !== false });
+      } else {
+        input = el("input", { type: column.type === "list" ? "text" : column.type === "color" ? "text" : column.type,
+                              value: value == null ? "" : column.type === "list" ? value.join(" ") : column.type === "time" ? String(value).slice(0, 5) : value });
+        if (column.type === "number") input.step = "any";
+      }
+      input.dataset.key = column.key;
+      const update = () => {
+        let v = column.type === "bool" ? input.checked : input.value.trim();
+        if (column.type === "number") v = v === "" ? undefined : Number(v);
+        else if (column.type === "list") v = v ? v.split(/[\s,]+/).filter(Boolean) : (column.key === "shifts" && !get(row, column.key) ? undefined : []);
+        else if (v === "" && column.key !== "id") v = undefined;
+        set(row, column.key, v);
+      };
+      input.addEventListener("input", update);
+      input.addEventListener("change", update);
+      return el("td", {}, input);
+    };
+    const draw = (section) => {
+      const rows = state[section];
+      const columns = COLUMNS[section];
+      const single = !Array.isArray(rows);
+      const list = single ? [rows] : rows;
+      $(`table-${section}`).replaceChildren(el("tr", {}, ...columns.map((c) => el("th", {}, c.label)), el("th", {}, "")),
+        ...list.map((row, index) => {
+          const tr = el("tr", {}, ...columns.map((c) => cellInput(row, c)),
+            el("td", {}, single ? "" : button(T.remove_row, async () => { rows.splice(index, 1); draw(section); })));
+          tr.dataset.row = index;
+          return tr;
+        }));
+    };
+    const load = async () => {
+      scenario = await api("GET", `/api/scenarios/${id}`);
+      $("setup-name").textContent = scenario.name;
+      for (const section of Object.keys(COLUMNS)) {
+        state[section] = structuredClone(scenario.data[section] ?? (section === "site" || section === "horizon" ? {} : []));
+        draw(section);
+      }
+    };
+    for (const b of document.querySelectorAll(".add-row"))
+      b.addEventListener("click", () => { state[b.dataset.section].push(structuredClone(BLANK[b.dataset.section])); draw(b.dataset.section); });
+    for (const b of document.querySelectorAll(".save-section"))
+      b.addEventListener("click", async () => {
+        clearError();
+        $("setup-saved").hidden = true;
+        try {
+          await api("PUT", `/api/scenarios/${id}/${b.dataset.section}`, { version: scenario.version, items: state[b.dataset.section] });
+          await load();
+          $("setup-saved").hidden = false;
+        } catch (error) { showError(error); }
+      });
+    await load();
   },
 
   async employee() {
