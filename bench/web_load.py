@@ -72,7 +72,8 @@ def main() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port)]
-    server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -81,10 +82,29 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.3)
+        quiet(f"http://127.0.0.1:{port}")
         run_locust(f"http://127.0.0.1:{port}", args.users, args.seconds)
     finally:
         server.terminate()
         server.wait(30)
+
+
+def quiet(host: str, count: int = 50) -> None:
+    """One employee alone reading her schedule `count` times: the floor under the loaded figures."""
+    import statistics
+
+    import httpx
+
+    with httpx.Client(base_url=host) as client:
+        client.post("/api/login", json={"username": "emp0", "password": PASSWORD})
+        times = []
+        for _ in range(count):
+            start = time.perf_counter()
+            assert client.get("/api/me/schedule").status_code == 200
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"alone: GET /api/me/schedule x{count}: p50 {statistics.median(times):.0f} ms, "
+          f"p95 {times[int(0.95 * count) - 1]:.0f} ms, max {times[-1]:.0f} ms")
 
 
 def run_locust(host: str, users: int, seconds: int) -> None:

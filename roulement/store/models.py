@@ -60,8 +60,9 @@ class StoredScenario(Base):
     __tablename__ = "scenarios"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    # The validated scenario as JSON (Scenario.model_dump(mode="json")).
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The validated scenario as JSON (Scenario.model_dump(mode="json")). Deferred: most reads find the parsed
+    # scenario in repository.scenario_of's cache and need not load (and decode) this column at all.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     # The works council's consent is required before a roster applies (DE: BetrVG §87(1) Nr. 2 and 3; FR: the
@@ -94,7 +95,8 @@ class Publication(Base):
     roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"))
     roster_version: Mapped[int] = mapped_column(Integer)
-    assignments: Mapped[list[Any]] = mapped_column(JSON)
+    # Deferred: an employee's own rows are in publication_people; only whole-roster reads load this.
+    assignments: Mapped[list[Any]] = mapped_column(JSON, deferred=True)
     # proposed (awaiting the council) -> approved | rejected
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     published_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -107,6 +109,8 @@ class PublicationPerson(Base):
     __tablename__ = "publication_people"
     publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
     employee_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    # This person's rows of the publication ([[employee, date, shift, post], ...]): a schedule reads only these.
+    assignments: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class Decision(Base):

@@ -428,7 +428,11 @@ def publish(session: Session, actor: User, roster_id: int, expected_version: int
     # IntegrityError, and the web layer answers it with the publication that won.
     session.flush()
     scenario = scenario_of(get_scenario_row(session, row.scenario_id))
-    session.add_all(PublicationPerson(publication_id=publication.id, employee_id=e.id) for e in scenario.employees)
+    own: dict[str, list[Any]] = {e.id: [] for e in scenario.employees}
+    for item in row.assignments:
+        own.setdefault(item[0], []).append(item)
+    session.add_all(PublicationPerson(publication_id=publication.id, employee_id=e.id, assignments=own[e.id])
+                    for e in scenario.employees)
     record(session, actor, "roster.publish", "publication", publication.id, None,
            {"roster": row.id, "roster_version": row.version, "status": "proposed", "violations": violations})
     return publication, True
@@ -506,6 +510,13 @@ def current_publication_for(session: Session, employee_id: str) -> Publication |
         .join(StoredScenario, StoredScenario.id == Publication.scenario_id)
         .where(PublicationPerson.employee_id == employee_id, visible)
         .order_by(Publication.id.desc()).limit(1))
+
+
+def own_assignments(session: Session, publication_id: int, employee_id: str) -> list[Any]:
+    """One person's rows of a publication, without reading the others'."""
+    rows = session.scalar(select(PublicationPerson.assignments).where(
+        PublicationPerson.publication_id == publication_id, PublicationPerson.employee_id == employee_id))
+    return list(rows or [])
 
 
 def set_consent_required(session: Session, actor: User, scenario_id: int, required: bool) -> StoredScenario:

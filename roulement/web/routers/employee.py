@@ -37,7 +37,7 @@ def my_schedule(actor: Actor = Depends(employee), store: Backend = Depends(backe
             return {"publication": None, "shifts": []}
         scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
         shifts = {s.id: s for s in scenario.shifts}
-        own = sorted(repository.roster_of([a for a in publication.assignments if a[0] == me]))
+        own = sorted(repository.roster_of(repository.own_assignments(session, publication.id, me)))
         return {
             "publication": {"id": publication.id, "status": publication.status,
                             "published_at": zoned(publication.published_at)},
@@ -58,10 +58,11 @@ def my_team(actor: Actor = Depends(employee), store: Backend = Depends(backend))
         if publication is None:
             return {"publication": None, "days": [], "people": []}
         scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
+        assignments = list(publication.assignments)
     team = scenario.employee(me).team
     members = [e for e in scenario.employees if e.team == team]  # team None: the whole site is one team
     cells: dict[str, dict[str, str]] = {e.id: {} for e in members}
-    for a in repository.roster_of(publication.assignments):
+    for a in repository.roster_of(assignments):
         if a.employee in cells:
             cells[a.employee][a.date.isoformat()] = a.shift
     return {
@@ -181,7 +182,7 @@ def feed(token: str, store: Backend = Depends(backend)) -> Response:
             scenario = None
         else:
             scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
-            assignments = list(repository.roster_of([a for a in publication.assignments if a[0] == me]))
+            assignments = list(repository.roster_of(repository.own_assignments(session, publication.id, me)))
     if scenario is None:
         body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roulement//shift roster//EN\r\nEND:VCALENDAR\r\n"
     else:
