@@ -21,7 +21,8 @@ from roulement.web.app import create_app
 from roulement.web.jobs import SolveLimits
 from tests.conftest import PASSWORD, Site, publish_approved, small_plant
 
-TOO_BIG = 2**63  # one past the largest 64-bit signed integer
+TOO_BIG = 2**63  # past any integer a database column holds
+LARGEST_ID = 2**31 - 1  # ids are INTEGER: 32-bit signed on PostgreSQL
 NEW_PASSWORD = "violet tractor ninety umbrellas"
 
 
@@ -53,7 +54,7 @@ def test_ids_out_of_range_answer_422_or_404_never_500(site: Site) -> None:
             continue
         for method in operations:
             for client in clients.values():
-                for number in (TOO_BIG, 10**30, -1, 0, 2**63 - 1):
+                for number in (TOO_BIG, 10**30, -1, 0, 2**63 - 1, 2**31, LARGEST_ID):
                     concrete = re.sub(r"\{\w+_id\}", str(number), path).replace("{filename}", "roster.csv")
                     concrete = concrete.replace("{employee_id}", "e0").replace("{section}", "posts")
                     response = client.request(method.upper(), concrete, json={"version": 1})
@@ -62,7 +63,8 @@ def test_ids_out_of_range_answer_422_or_404_never_500(site: Site) -> None:
                     checked += 1
     assert checked > 100
     assert clients["planner"].get(f"/api/rosters/{TOO_BIG}").status_code == 422
-    assert clients["planner"].get(f"/api/rosters/{2**63 - 1}").status_code == 404
+    assert clients["planner"].get(f"/api/rosters/{LARGEST_ID}").status_code == 404
+    assert clients["planner"].get(f"/api/rosters/{LARGEST_ID + 1}").status_code == 422
     assert clients["planner"].get(f"/api/rosters?scenario_id={TOO_BIG}").status_code == 422
     assert clients["planner"].get(f"/roster/{TOO_BIG}").status_code == 422
 

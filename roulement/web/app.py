@@ -14,6 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
@@ -147,6 +148,12 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
         # The last line of defence: path ids are bounded by their types (context.Id), but a number too large
         # for the database must never become a 500.
         return JSONResponse({"detail": "a number is out of range", "field": None}, status_code=422)
+
+    @app.exception_handler(DataError)
+    async def database_refused(_: Request, error: DataError) -> Response:
+        # A value the database cannot hold (a number out of its column's range, …) is the caller's to fix.
+        return JSONResponse({"detail": "a value is out of the range the database can store", "field": None},
+                            status_code=422)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

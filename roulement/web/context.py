@@ -23,8 +23,9 @@ SESSION_COOKIE = "roulement_session"
 CSRF_COOKIE = "roulement_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Row ids are 64-bit signed integers in every database we run on: a larger number is no id (422, never a 500).
-MAX_ID = 2**63 - 1
+# Row ids are the schema's INTEGER, 32-bit signed on PostgreSQL (SQLite would take 64): a larger number is no
+# id (422, never a 500).
+MAX_ID = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]
 
