@@ -360,6 +360,18 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
                 page.select_option("#editor-shift", "M")
                 page.click("#editor-apply")
             expect(page.locator("#roster-version")).to_have_text("2")
+            # Copy a cell and paste it on another (then undo it): each is an edit of its own.
+            source = page.locator("#grid td.cell", has=page.locator(".shift", has_text=re.compile(".+"))).first
+            target = page.locator(f"#grid td[data-employee='e5'][data-date='{first_day}']")
+            source.hover()
+            page.keyboard.press("Control+c")
+            expect(page.locator("#notice")).to_contain_text("Copié")
+            target.hover()
+            page.keyboard.press("Control+v")
+            expect(page.locator("#roster-version")).to_have_text("3")
+            expect(target.locator(".shift")).to_have_text(source.locator(".shift").inner_text())
+            page.click("#undo")
+            expect(page.locator("#roster-version")).to_have_text("4")
             page.click("#publish")
             page.click("#confirm-publish")
             expect(page.locator("#notice")).to_contain_text("#2")
@@ -385,11 +397,11 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             expect(inbox).to_contain_text("jour de repos")
             inbox.get_by_role("button", name="Accepter").click()
             # A local re-plan runs; the planner sees its outcome, and the roster has the day freed.
-            expect(page.locator("#notice-planner")).to_contain_text("tenue (Version 3)")
+            expect(page.locator("#notice-planner")).to_contain_text("tenue (Version 5)")
             _assert_french(page, "planner, after the re-plan")
             expect(page.locator("#requests")).not_to_contain_text("Zoé Martin")  # the inbox shows open ones
             page.goto(roster_url)
-            expect(page.locator("#roster-version")).to_have_text("3")
+            expect(page.locator("#roster-version")).to_have_text("5")
             answered = page.locator(f"#grid td[data-employee='e0'][data-date='{day.isoformat()}']")
             expect(answered.locator(".shift")).to_have_text("")
             expect(answered).not_to_have_class(re.compile(r"\bunhonoured\b"))

@@ -505,6 +505,24 @@ const pages = {
     $("editor-clear").addEventListener("click", () => submit(null));
     $("editor-close").addEventListener("click", closeEditor);
     document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeEditor(); });
+    // Copy and paste: Ctrl+C over a cell copies its shift and post, Ctrl+V over another writes them there
+    // (an edit like any other: judged, in the history, undoable).
+    let hovered = null, copied = null;
+    $("grid").addEventListener("mouseover", (event) => { hovered = event.target.closest("td.cell"); });
+    document.addEventListener("keydown", async (event) => {
+      if (!(event.ctrlKey || event.metaKey) || !hovered || !$("editor").hidden) return;
+      const { employee, date } = hovered.dataset;
+      if (event.key === "c") {
+        copied = { shift: roster.cells[employee]?.[date] || null, post: roster.posts_of_cells[employee]?.[date] || null };
+        $("notice").textContent = `${T.copied}: ${copied.shift ? `${copied.shift} (${copied.post})` : T.off_cell}`;
+        $("notice").hidden = false;
+      } else if (event.key === "v" && copied) {
+        event.preventDefault();
+        clearError();
+        try { await applyCell(employee, date, copied.shift, copied.post, true); }
+        catch (error) { showError(error); }
+      }
+    });
     $("undo").addEventListener("click", async () => {
       const last = undoStack.pop();
       $("undo").disabled = undoStack.length === 0;
