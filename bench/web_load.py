@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--publications", type=int, default=50)
+    parser.add_argument("--solver-workers", type=int, default=2)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="roulement-load-")
     database = f"sqlite:///{folder}/load.db"
@@ -71,7 +72,8 @@ def main() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port),
+               "--solver-workers", str(args.solver_workers)]
     server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
