@@ -90,6 +90,16 @@ class Site:
         return client
 
 
+def publish_approved(site: Site, version: int = 1) -> int:
+    """Publish the site's roster and have the council approve it: what employees see where consent is required."""
+    publication = site.client("paula").post(f"/api/rosters/{site.roster_id}/publish", json={"version": version})
+    assert publication.status_code in (200, 201), publication.text
+    publication_id: int = publication.json()["id"]
+    decided = site.client("carla").post(f"/api/publications/{publication_id}/decision", json={"decision": "approve"})
+    assert decided.status_code == 201, decided.text
+    return publication_id
+
+
 @pytest.fixture
 def site(database_url: str) -> Iterator[Site]:
     from roulement.store import accounts, repository

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import re
 import shutil
 import socket
 import threading
@@ -138,21 +139,29 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             page.click(f"#rosters a[href='/roster/{served_kos['roster_id']}']")
             expect(page.locator("#roster-version")).to_have_text("1")
             expect(page.locator("#violation-count")).to_have_text(str(served_kos["opening_violations"]))
-            expect(page.locator("#grid tr.coverage").first).to_be_visible()
+            expect(page.locator("#grid tr.heat").first).to_be_visible()
 
-            # A morning after an afternoon: flagged by the checker, on the cell and in the list.
+            # A morning after an afternoon: flagged by the checker, on the cell and in the list beside it.
             employee, date = served_kos["employee"], served_kos["date"].isoformat()
+            name = served_kos["kos"].employee(employee).name
             cell = page.locator(f"#grid td[data-employee='{employee}'][data-date='{date}']")
+            grid_top = page.locator("#grid-wrap").bounding_box()
             cell.click()
-            cell.locator("select").select_option("M")
-            expect(page.locator("#caused")).to_contain_text("fr.daily-rest")
-            expect(page.locator("#caused")).to_contain_text(employee)
+            page.select_option("#editor-shift", "M")
+            page.click("#editor-apply")
+            expect(page.locator("#caused li[data-rule='fr.daily-rest']").first).to_be_visible()
+            expect(page.locator("#caused")).to_contain_text(name)
+            expect(page.locator("#caused")).to_contain_text("rest between two shifts")
             expect(page.locator("#roster-version")).to_have_text("2")
-            expect(cell).to_have_class("cell flagged")
-            expect(cell).to_have_text("M")
-            expect(page.locator("#history")).to_contain_text("roster.cell")
+            expect(cell).to_have_class(re.compile(r"\bflagged\b"))
+            expect(cell.locator(".shift")).to_have_text("M")
+            assert page.locator("#grid-wrap").bounding_box() == grid_top  # the grid did not move
+            expect(page.locator("#history")).to_contain_text("changed a cell")
 
+            # Publishing asks first, listing the violation and the change against nothing published yet.
             page.click("#publish")
+            expect(page.locator("#confirm-violations li").first).to_contain_text(name)
+            page.click("#confirm-publish")
             expect(page.locator("#notice")).to_contain_text("Published: #1")
             page.click("#logout")
             page.wait_for_url(f"{base}/login")
@@ -161,9 +170,11 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             sign_in("carla", "/council")
             row = page.locator("#publications tr", has_text="proposed")
             row.locator("input").fill("Consulted on 2 Dec; approved")
+            row.get_by_role("button", name="Report").click()
+            expect(page.locator("#report-fairness")).to_contain_text("Nights")
             row.get_by_role("button", name="Approve").click()
             expect(page.locator("#publications")).to_contain_text("approved")
-            expect(page.locator("#publications")).to_contain_text("carla: approve Consulted on 2 Dec; approved")
+            expect(page.locator("#publications")).to_contain_text("carla: Approve Consulted on 2 Dec; approved")
             page.click("#logout")
             page.wait_for_url(f"{base}/login")
 
@@ -182,3 +193,226 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
         finally:
             browser.close()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+# --- Walks on a small plant, from an empty database ------------------------------------------------------
+
+FRENCH_NAMES = ["Zoé Martin", "Hugo Bernard", "Léa Petit", "Jules Robert", "Chloé Durand", "Louis Moreau"]
+
+
+def _walk_plant() -> Scenario:
+    """Six operators, one week, a 3x8 line: plans in a couple of seconds."""
+    from tests.factory import scenario
+
+    return scenario(days=7, employees=[
+        {"id": f"e{i}", "name": FRENCH_NAMES[i], "skills": ["op"], "team": "A" if i < 3 else "B",
+         "contract": {"weekly_hours": 28, "tolerance_hours": 6}} for i in range(6)],
+        demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}])
+
+
+@pytest.fixture
+def served_empty(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """The app on an empty database with one account per role (made from the command line's functions)."""
+    require_browser()
+    import uvicorn
+
+    from roulement.store import accounts
+    from roulement.web.app import create_app
+
+    app = create_app(f"sqlite:///{tmp_path / 'walk.db'}", solver_workers=1)
+    with app.state.backend.transaction() as session:
+        for name, role, linked in [("paula", "planner", None), ("carla", "council", None),
+                                   ("emma", "employee", "e0"), ("adam", "admin", None)]:
+            accounts.add_user(session, name, role, PASSWORD, linked)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield {"base": f"http://127.0.0.1:{port}", "app": app, "tmp": tmp_path}
+    server.should_exit = True
+    thread.join(10)
+    app.state.backend.engine.dispose()
+
+
+# Words of the English catalogue that French pages must never show (those spelt alike, such as "Version" or
+# "Date", are left out), and the marks of raw JSON.
+def _english_only() -> list[str]:
+    from roulement.web.i18n import CATALOGUE
+
+    french = " ".join(CATALOGUE["fr"].values())
+    return sorted({text for key, text in CATALOGUE["en"].items()
+                   if text != CATALOGUE["fr"][key] and len(text) >= 4 and text not in french
+                   and not key.startswith("purpose.")})
+
+
+def _assert_french(page: Any, where: str) -> None:
+    text = page.locator("body").inner_text()
+    found = [word for word in _english_only() if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
+    assert not found, (where, found)
+    assert not re.search(r'[{\[]\s*"|":\s', text), (where, "raw JSON on the page")
+
+
+def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict[str, Any]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base = served_empty["base"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(locale="fr-FR")
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            expect.set_options(timeout=60_000)
+
+            def sign_in(username: str, lands_on: str) -> None:
+                page.goto(f"{base}/login?lang=fr")
+                page.fill("#username", username)
+                page.fill("#password", PASSWORD)
+                page.click("#login-button")
+                page.wait_for_url(f"{base}{lands_on}")
+
+            def sign_out() -> None:
+                page.click("#logout")
+                page.wait_for_url(f"{base}/login")
+
+            # 1. From an empty database, the planner sets up a small plant in the browser and plans it.
+            sign_in("paula", "/planner")
+            _assert_french(page, "planner, empty")
+            page.fill("#blank-name", "Usine d'essai")
+            page.select_option("#blank-law", "FR")
+            page.fill("#blank-start", _walk_plant().horizon.start.isoformat())
+            page.click("#blank-form button[type=submit]")
+            page.wait_for_url(re.compile(r".*/setup/\d+$"))
+            expect(page.locator("#table-posts input[data-key='id']")).to_have_value("post-1")
+
+            def field(section: str, row: int, key: str) -> Any:
+                return page.locator(f"#table-{section} tr[data-row='{row}'] [data-key='{key}']")
+
+            def save(section: str) -> None:
+                page.click(f".save-section[data-section='{section}']")
+                expect(page.locator("#setup-saved")).to_be_visible()
+                expect(page.locator("#error")).to_be_hidden()
+
+            page.click(".add-row[data-section='skills']")
+            field("skills", 0, "id").fill("op")
+            save("skills")
+            field("posts", 0, "skills").fill("ligne")  # an unknown skill: refused, the field named
+            page.click(".save-section[data-section='posts']")
+            expect(page.locator("#error")).to_contain_text("posts[0].skills[0]")
+            field("posts", 0, "skills").fill("op")
+            save("posts")
+            page.click(".add-row[data-section='demand']")
+            field("demand", 0, "post").fill("post-1")
+            field("demand", 0, "shifts").fill("M A N")
+            save("demand")
+            for index, name in enumerate(FRENCH_NAMES):
+                page.click(".add-row[data-section='employees']")
+                field("employees", index, "id").fill(f"e{index}")
+                field("employees", index, "name").fill(name)
+                field("employees", index, "skills").fill("op")
+                field("employees", index, "contract.weekly_hours").fill("28")
+                field("employees", index, "contract.tolerance_hours").fill("6")
+            save("employees")
+            field("horizon", 0, "days").fill("7")
+            save("horizon")
+            _assert_french(page, "plant set-up")
+            page.screenshot(path=str(served_empty["tmp"] / "walk-setup-fr.png"), full_page=True)
+            page.goto(f"{base}/planner")
+            expect(page.locator("#scenarios")).to_contain_text("Usine d'essai")
+            page.fill("#time-limit", "5")
+            page.locator("#scenarios").get_by_role("button", name="Planifier").click()
+            page.click("#job-roster")
+            expect(page.locator("#violation-count")).to_have_text("0")
+            expect(page.locator("#grid td.cell")).to_have_count(6 * 7)
+            _assert_french(page, "roster")
+            roster_url = page.url
+
+            # 2. Version 1 goes before the council, which approves it.
+            page.click("#publish")
+            expect(page.locator("#confirm-no-violations")).to_be_visible()
+            _assert_french(page, "publish confirmation")
+            page.click("#confirm-publish")
+            expect(page.locator("#notice")).to_contain_text("#1")
+            sign_out()
+            sign_in("carla", "/council")
+            row = page.locator("#publications tr", has_text="proposée")
+            row.get_by_role("button", name="Rapport").click()
+            expect(page.locator("#report-fairness")).to_contain_text("Nuits")
+            _assert_french(page, "council report")
+            row.get_by_role("button", name="Approuver").click()
+            expect(page.locator("#publications")).to_contain_text("approuvée")
+            sign_out()
+
+            # 3. Version 2 (Zoé off on the first day) is proposed: Zoé still sees the approved version 1.
+            sign_in("paula", "/planner")
+            page.goto(roster_url)
+            first_day = _walk_plant().horizon.start.isoformat()
+            cell = page.locator(f"#grid td[data-employee='e0'][data-date='{first_day}']")
+            worked_first_day = cell.locator(".shift").inner_text() != ""
+            cell.click()
+            if worked_first_day:
+                page.click("#editor-clear")
+            else:
+                page.select_option("#editor-shift", "M")
+                page.click("#editor-apply")
+            expect(page.locator("#roster-version")).to_have_text("2")
+            # Copy a cell and paste it on another (then undo it): each is an edit of its own.
+            source = page.locator("#grid td.cell", has=page.locator(".shift", has_text=re.compile(".+"))).first
+            target = page.locator(f"#grid td[data-employee='e5'][data-date='{first_day}']")
+            source.hover()
+            page.keyboard.press("Control+c")
+            expect(page.locator("#notice")).to_contain_text("Copié")
+            target.hover()
+            page.keyboard.press("Control+v")
+            expect(page.locator("#roster-version")).to_have_text("3")
+            expect(target.locator(".shift")).to_have_text(source.locator(".shift").inner_text())
+            page.click("#undo")
+            expect(page.locator("#roster-version")).to_have_text("4")
+            page.click("#publish")
+            page.click("#confirm-publish")
+            expect(page.locator("#notice")).to_contain_text("#2")
+            sign_out()
+            sign_in("emma", "/employee")
+            expect(page.locator("#schedule-status")).to_contain_text("#1")
+            expect(page.locator("#schedule-status")).to_contain_text("approuvée")
+            _assert_french(page, "employee")
+
+            # 4. Zoé asks for a day off on a day she works; the planner accepts it; the roster answers.
+            # A day she works in both versions (version 2 changed the first day only).
+            shown = page.locator("#schedule tr td:first-child").all_inner_texts()
+            day = next(d for d in _walk_plant().horizon.dates()[1:]
+                       if any(text.endswith(d.strftime("%d/%m/%Y")) for text in shown))
+            page.select_option("#request-kind", "day_off")
+            page.fill("#request-date", day.isoformat())
+            page.fill("#request-note", "rendez-vous")
+            page.click("#request-form button[type=submit]")
+            expect(page.locator("#requests")).to_contain_text("ouverte")
+            sign_out()
+            sign_in("paula", "/planner")
+            inbox = page.locator("#requests tr", has_text="Zoé Martin")
+            expect(inbox).to_contain_text("jour de repos")
+            inbox.get_by_role("button", name="Accepter").click()
+            # A local re-plan runs; the planner sees its outcome, and the roster has the day freed.
+            expect(page.locator("#notice-planner")).to_contain_text("tenue (Version 5)")
+            _assert_french(page, "planner, after the re-plan")
+            expect(page.locator("#requests")).not_to_contain_text("Zoé Martin")  # the inbox shows open ones
+            page.goto(roster_url)
+            expect(page.locator("#roster-version")).to_have_text("5")
+            answered = page.locator(f"#grid td[data-employee='e0'][data-date='{day.isoformat()}']")
+            expect(answered.locator(".shift")).to_have_text("")
+            expect(answered).not_to_have_class(re.compile(r"\bunhonoured\b"))
+            _assert_french(page, "roster after the re-plan")
+            page.screenshot(path=str(served_empty["tmp"] / "walk-roster-fr.png"))
+            sign_out()
+
+            # The admin's page: accounts and the audit trail, in French too.
+            sign_in("adam", "/admin")
+            expect(page.locator("#audit")).to_contain_text("s'est connecté")
+            _assert_french(page, "admin")
+            context.close()
+        finally:
+            browser.close()

@@ -26,6 +26,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure (behind HTTPS).")] = False,
+    solver_workers: Annotated[int, typer.Option(min=1, max=64, help="CP-SAT workers per solve (cores).")] = 2,
 ) -> None:
     """Run the web app (migrating the database first). Sign in at http://HOST:PORT/login."""
     import uvicorn
@@ -33,7 +34,7 @@ def serve(
     from roulement.web.app import create_app
 
     try:
-        web = create_app(db, secure_cookies=secure_cookies)
+        web = create_app(db, secure_cookies=secure_cookies, solver_workers=solver_workers)
     except Exception as error:  # a bad URL or an unreachable server is bad input, not a crash
         fail_input(f"--db: cannot open {db}: {error}")
     console.print(f"roulement serving on http://{host}:{port}/login (database {db})")

@@ -55,4 +55,6 @@ def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owne
             event.add("description", "By the published cycle: not yet a published roster.")
             event.add("categories", ["cycle"])
             feed.add_component(event)
+    # RFC 5545 §3.6.5: every TZID used must have its VTIMEZONE (icalendar builds it from the zoneinfo data).
+    feed.add_missing_timezones()
     return feed.to_ical()  # type: ignore[no-any-return]

@@ -14,6 +14,13 @@ from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 
 
+def as_text(cell: Any) -> None:
+    """A string that a spreadsheet would read as a formula (= + - @, OWASP "CSV injection") stays text."""
+    if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def roster_to_xlsx(scenario: Scenario, roster: Roster, report: dict[str, Any]) -> bytes:
     book = Workbook()
     grid = book.active
@@ -50,6 +57,10 @@ def roster_to_xlsx(scenario: Scenario, roster: Roster, report: dict[str, Any]) -
     violations.append(["rule", "reference", "employee", "dates", "message"])
     for v in report["violations"]:
         violations.append([v["rule"], v["reference"], v["employee"] or "", " ".join(v["dates"]), v["message"]])
+    for sheet_ in book.worksheets:
+        for row in sheet_.iter_rows():
+            for cell in row:
+                as_text(cell)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

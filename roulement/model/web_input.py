@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from roulement.model.scenario import (
+    Absence,
+    AbsenceKind,
     DayPostPriority,
     DayPostReason,
     Declaration,
@@ -17,21 +19,18 @@ from roulement.model.scenario import (
 )
 
 # An open day-off request is a wish, weighed like the heaviest wish in the built-in plants. An accepted one is
-# the planner's promise: priced above ten people short of a preferred level (100 each), so a roster refuses it
-# only where the law or minimum cover leave no other way, and then shows it refused like any request.
+# the planner's promise: a day away, like an absence of kind `other`, so the contract's hours are credited and a
+# roster that keeps the person on shift that day shows it.
 WISH_WEIGHT = 3
-PROMISE_WEIGHT = 1000
-
-
-def day_off_weight(accepted: bool) -> int:
-    return PROMISE_WEIGHT if accepted else WISH_WEIGHT
 
 
 @dataclass
 class WebInput:
-    """What one employee said on the web: days off asked (date -> weight), and a declaration if any."""
+    """What one employee said on the web: days off asked (date -> weight), days off granted, and a declaration
+    if any."""
 
     day_off: dict[dt.date, int] = field(default_factory=dict)
+    granted: set[dt.date] = field(default_factory=set)
     day_post_reason: DayPostReason | None = None
     declared_on: dt.date | None = None
 
@@ -61,6 +60,9 @@ def _with_input(employee: Employee, said: WebInput) -> Employee:
                 kept.append(request)
         changes["requests"] = kept + [Request(kind=RequestKind.DAY_OFF, date=date, weight=weight)
                                       for date, weight in sorted(day_off.items())]
+    away = sorted(d for d in said.granted if not employee.absent_on(d))
+    if away:
+        changes["absences"] = [*employee.absences, *(Absence(start=d, end=d, kind=AbsenceKind.OTHER) for d in away)]
     if said.day_post_reason is not None and said.declared_on is not None and employee.day_post_priority is None:
         changes["day_post_priority"] = DayPostPriority(
             reason=said.day_post_reason,

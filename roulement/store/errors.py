@@ -6,10 +6,11 @@ from __future__ import annotations
 class StoreError(Exception):
     status = 400
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.headers = headers
 
 
 class NotFound(StoreError):
@@ -28,3 +29,9 @@ class Conflict(StoreError):
 
 class Invalid(StoreError):
     status = 422
+
+
+class TooBusy(StoreError):
+    """Too many solves at once (per site or per server): try again later."""
+
+    status = 429

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -32,6 +32,19 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
 
+    # "Paula" and "paula" are one account: names are unique whatever their case.
+    __table_args__ = (Index("ix_users_username_lower", func.lower(username), unique=True),)
+
+
+class LoginFailure(Base):
+    """A failed sign-in, kept in the database so the throttle survives a restart (and serves several workers)."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "address" or "address|username" (lower case)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+
 
 class LoginSession(Base):
     __tablename__ = "sessions"
@@ -47,10 +60,15 @@ class StoredScenario(Base):
     __tablename__ = "scenarios"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    # The validated scenario as JSON (Scenario.model_dump(mode="json")).
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The validated scenario as JSON (Scenario.model_dump(mode="json")). Deferred: most reads find the parsed
+    # scenario in repository.scenario_of's cache and need not load (and decode) this column at all.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # The works council's consent is required before a roster applies (DE: BetrVG §87(1) Nr. 2 and 3; FR: the
+    # CSE is consulted, L2312-8): employees and feeds see approved versions only. False: a site whose
+    # agreement lets proposed versions show too.
+    consent_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class StoredRoster(Base):
@@ -68,18 +86,31 @@ class StoredRoster(Base):
 
 
 class Publication(Base):
-    """A frozen version of a roster put before the employees and the works council."""
+    """A frozen version of a roster put before the employees and the works council. One per roster version:
+    publishing the same version again answers the existing one (a double click makes one proposal)."""
 
     __tablename__ = "publications"
+    __table_args__ = (Index("ux_publications_roster_version", "roster_id", "roster_version", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"))
     roster_version: Mapped[int] = mapped_column(Integer)
-    assignments: Mapped[list[Any]] = mapped_column(JSON)
+    # Deferred: an employee's own rows are in publication_people; only whole-roster reads load this.
+    assignments: Mapped[list[Any]] = mapped_column(JSON, deferred=True)
     # proposed (awaiting the council) -> approved | rejected
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     published_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class PublicationPerson(Base):
+    """Who is on a publication: an employee's current version is found by index, without parsing them all."""
+
+    __tablename__ = "publication_people"
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    # This person's rows of the publication ([[employee, date, shift, post], ...]): a schedule reads only these.
+    assignments: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class Decision(Base):
@@ -103,6 +134,8 @@ class EmployeeRequest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | accepted | refused | withdrawn
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # What accepting it did to the roster: {"honoured": bool, "roster_id", "version", "changes", "reason"}.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Declaration(Base):
@@ -121,6 +154,8 @@ class FeedLink(Base):
     __tablename__ = "feed_links"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The person whose shifts the link shows, fixed when it is made: relinking the account does not repoint it.
+    employee_id: Mapped[str | None] = mapped_column(String(64), default=None)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
@@ -132,6 +167,9 @@ class SolveJob(Base):
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="running")  # running | done | cancelled | failed
+    # plan (a new roster) | replan (a local re-plan of a roster for an accepted day off)
+    kind: Mapped[str] = mapped_column(String(16), default="plan", server_default="plan")
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="SET NULL"), default=None)
     time_limit: Mapped[float] = mapped_column()
     roster_id: Mapped[int | None] = mapped_column(ForeignKey("rosters.id"), default=None)
     message: Mapped[str] = mapped_column(Text, default="")

@@ -9,28 +9,26 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
-import json
 import re
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
 from roulement.model import scenario as model
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
-from roulement.model.web_input import PROMISE_WEIGHT as PROMISE_WEIGHT  # re-exported: read here by callers
-from roulement.model.web_input import WISH_WEIGHT as WISH_WEIGHT
-from roulement.model.web_input import WebInput, day_off_weight, with_web_input
-from roulement.store.audit import record
+from roulement.model.web_input import WISH_WEIGHT as WISH_WEIGHT  # re-exported: read here by callers
+from roulement.model.web_input import WebInput, with_web_input
+from roulement.store.audit import record, zoned
 from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound
 from roulement.store.models import (
     Decision,
     Declaration,
     EmployeeRequest,
     Publication,
+    PublicationPerson,
     SolveJob,
     StoredRoster,
     StoredScenario,
@@ -53,8 +51,9 @@ DAY_POST_REASONS = {
 REQUEST_KINDS = ("day_off", "swap")
 DECISIONS = ("approve", "reject")
 
-# Keyed by content, not by row id: ids repeat across databases (tests, or two apps in one process).
-_scenario_cache: dict[str, Scenario] = {}
+# Keyed by row id, version and creation instant (ids alone repeat across databases: tests, or two apps in one
+# process); hashing the content instead cost milliseconds a call on a big plant.
+_scenario_cache: dict[tuple[int, int, str], Scenario] = {}
 
 
 # --- scenarios -------------------------------------------------------------------------------------------
@@ -91,7 +90,7 @@ def get_scenario_row(session: Session, scenario_id: int) -> StoredScenario:
 
 
 def scenario_of(row: StoredScenario) -> Scenario:
-    key = hashlib.sha256(json.dumps(row.data, sort_keys=True).encode()).hexdigest()
+    key = (row.id, row.version, row.created_at.isoformat())
     if key not in _scenario_cache:
         if len(_scenario_cache) > 32:
             _scenario_cache.clear()
@@ -185,16 +184,35 @@ def remove_absence(
                             removed, None)
 
 
-EDITABLE_SECTIONS = ("posts", "demand", "skills", "safety_minimums")
+EDITABLE_SECTIONS = ("site", "horizon", "shifts", "skills", "posts", "demand", "safety_minimums", "employees")
+
+
+def blank_scenario(name: str, jurisdiction: str, start: dt.date) -> Scenario:
+    """A plant to set up in the browser: the site, four weeks from `start`, a 3x8 day and one post; skills,
+    demand and people are added on the set-up page."""
+    if jurisdiction not in ("FR", "DE"):
+        raise Invalid("jurisdiction: FR or DE", "jurisdiction")
+    return validated({
+        "site": {"name": name or "New plant", "jurisdiction": jurisdiction,
+                 "timezone": "Europe/Paris" if jurisdiction == "FR" else "Europe/Berlin"},
+        "horizon": {"start": start.isoformat(), "days": 28},
+        "shifts": [{"id": "M", "start": "05:00", "end": "13:00", "break_minutes": 30, "color": "#f6c667"},
+                   {"id": "A", "start": "13:00", "end": "21:00", "break_minutes": 30, "color": "#6fa0d8"},
+                   {"id": "N", "start": "21:00", "end": "05:00", "break_minutes": 30, "color": "#5b4b8a"}],
+        "posts": [{"id": "post-1"}],
+    })
 
 
 def replace_section(
-    session: Session, actor: User, scenario_id: int, section: str, expected_version: int, items: list[Any],
-    lines: list[int] | None = None,
+    session: Session, actor: User, scenario_id: int, section: str, expected_version: int,
+    items: list[Any] | dict[str, Any], lines: list[int] | None = None,
 ) -> Scenario:
-    """Replace the scenario's posts, demand, skills or safety minimums as a whole (validated together)."""
+    """Replace one section of the scenario as a whole (site and horizon are objects, the others lists),
+    validated with the rest of it: an error names the item and field (e.g. `posts[1].skills[0]`)."""
     if section not in EDITABLE_SECTIONS:
         raise Invalid(f"section: {section!r} is not one of {', '.join(EDITABLE_SECTIONS)}", "section")
+    if isinstance(items, dict) != (section in ("site", "horizon")):
+        raise Invalid(f"items: {section} is {'an object' if section in ('site', 'horizon') else 'a list'}", "items")
     row = get_scenario_row(session, scenario_id)
     data = copy.deepcopy(row.data)
     before = data.get(section)
@@ -205,26 +223,79 @@ def replace_section(
 
 def import_employees(
     session: Session, actor: User, scenario_id: int, expected_version: int, people: list[dict[str, Any]],
-    lines: list[int],
-) -> Scenario:
+    lines: list[int], preview: bool = False, keep_missing: bool = False,
+) -> tuple[Scenario | None, dict[str, Any]]:
     """The file is the list of people: rows update the person with that id (keeping absences, requests and
-    the rest of the contract), new ids are added, people absent from the file are removed."""
+    the rest of the contract), new ids are added, and people absent from the file are removed unless
+    `keep_missing`. With `preview`, nothing is saved: the answer says who would be added, changed, removed."""
     row = get_scenario_row(session, scenario_id)
     data = copy.deepcopy(row.data)
     current = {e["id"]: e for e in data["employees"]}
     merged = []
+    changed: list[dict[str, Any]] = []
     for person in people:
+        person = dict(person)
         employee = copy.deepcopy(current.get(person["id"], {"id": person["id"]}))
         weekly = person.pop("weekly_hours", None)
         employee.update(person)
         if weekly is not None:
             employee["contract"] = {**employee.get("contract", {}), "weekly_hours": weekly}
+        if person["id"] in current:
+            fields = sorted(k for k in set(employee) | set(current[person["id"]])
+                            if employee.get(k) != current[person["id"]].get(k))
+            if fields:
+                changed.append({"id": person["id"], "fields": fields})
         merged.append(employee)
     kept = {p["id"] for p in people}
-    summary = {"rows": len(people), "added": sorted(kept - set(current)), "removed": sorted(set(current) - kept)}
+    missing = sorted(set(current) - kept)
+    if keep_missing:
+        merged += [current[i] for i in missing]
+    summary = {"rows": len(people), "added": sorted(kept - set(current)), "changed": changed,
+               "removed": [] if keep_missing else missing, "kept_missing": missing if keep_missing else []}
     data["employees"] = merged
-    return _change_scenario(session, actor, row, expected_version, data, "employees.import", "employees",
-                            {"employees": len(current)}, summary, ("employees", lines))
+    if preview:
+        validated(data, ("employees", lines))  # the same refusals as a real import, with their file lines
+        return None, summary
+    scenario = _change_scenario(session, actor, row, expected_version, data, "employees.import", "employees",
+                                {"employees": len(current)}, summary, ("employees", lines))
+    return scenario, summary
+
+
+def roll_forward(session: Session, actor: User, scenario_id: int) -> StoredScenario:
+    """The next period of a plant: the same site, people, shifts, posts and demand over as many days starting
+    the day after this horizon. What belongs to the old period goes: requests and dated demand outside the new
+    horizon, absences that ended before it. The stored scenario is left as it was."""
+    row = get_scenario_row(session, scenario_id)
+    data = copy.deepcopy(row.data)
+    old = model.Horizon.model_validate(data["horizon"])
+    start = old.end + dt.timedelta(days=1)
+    new = model.Horizon(start=start, days=old.days)
+    data["horizon"] = {"start": start.isoformat(), "days": old.days}
+
+    def inside(day: str) -> bool:
+        return new.start <= dt.date.fromisoformat(day) <= new.end
+
+    for employee in data["employees"]:
+        employee["requests"] = [r for r in employee.get("requests", []) if inside(r["date"])]
+        employee["absences"] = [a for a in employee.get("absences", [])
+                                if dt.date.fromisoformat(a["end"]) >= new.start]
+    demand = []
+    for item in data.get("demand", []):
+        if item.get("dates") is not None:
+            item["dates"] = [d for d in item["dates"] if inside(d)]
+            if not item["dates"]:
+                continue
+        demand.append(item)
+    data["demand"] = demand
+    scenario = validated(data)
+    name = f"{row.name} → {start.isoformat()}"
+    rolled = StoredScenario(name=name[:200], data=scenario_data(scenario), version=1,
+                            consent_required=row.consent_required)
+    session.add(rolled)
+    session.flush()
+    record(session, actor, "scenario.roll_forward", "scenario", rolled.id, {"from": row.id},
+           {"start": start.isoformat(), "days": old.days})
+    return rolled
 
 
 # --- rosters ---------------------------------------------------------------------------------------------
@@ -318,18 +389,74 @@ def edit_cell(
 
 # --- publications and the council ----------------------------------------------------------------------
 
-def publish(session: Session, actor: User, roster_id: int, expected_version: int) -> Publication:
+def publication_for_version(session: Session, roster_id: int, version: int) -> Publication | None:
+    return session.scalar(select(Publication).where(Publication.roster_id == roster_id,
+                                                    Publication.roster_version == version))
+
+
+def last_publication_of_scenario(session: Session, scenario_id: int, before_id: int | None = None
+                                 ) -> Publication | None:
+    """The newest version put before the council for this plant (rejected ones aside)."""
+    query = select(Publication).where(Publication.scenario_id == scenario_id, Publication.status != "rejected")
+    if before_id is not None:
+        query = query.where(Publication.id < before_id)
+    return session.scalar(query.order_by(Publication.id.desc()).limit(1))
+
+
+def publish(session: Session, actor: User, roster_id: int, expected_version: int,
+            violations: int = 0, accept_violations: bool = False) -> tuple[Publication, bool]:
+    """Freeze this roster version for the council (and employees); returns (publication, newly made).
+
+    Idempotent: the same version published again (a double click, a retried request) answers the publication
+    already made. A roster with violations is published only when the planner says so (`accept_violations`).
+    """
     row = get_roster_row(session, roster_id)
+    existing = publication_for_version(session, roster_id, expected_version)
+    if existing is not None:
+        return existing, False
     if row.version != expected_version:
         raise Conflict(f"version: roster {roster_id} is at version {row.version}, you are publishing "
                        f"version {expected_version}; reload first", "version")
+    if violations and not accept_violations:
+        raise Invalid(f"accept_violations: this version breaks {violations} rule(s); look at them and confirm "
+                      "to publish it anyway", "accept_violations")
     publication = Publication(roster_id=row.id, scenario_id=row.scenario_id, roster_version=row.version,
                               assignments=list(row.assignments), status="proposed", published_by=actor.id)
     session.add(publication)
+    # Two simultaneous requests for one version: the unique index lets one flush through; the other raises
+    # IntegrityError, and the web layer answers it with the publication that won.
     session.flush()
+    scenario = scenario_of(get_scenario_row(session, row.scenario_id))
+    own: dict[str, list[Any]] = {e.id: [] for e in scenario.employees}
+    for item in row.assignments:
+        own.setdefault(item[0], []).append(item)
+    session.add_all(PublicationPerson(publication_id=publication.id, employee_id=e.id, assignments=own[e.id])
+                    for e in scenario.employees)
     record(session, actor, "roster.publish", "publication", publication.id, None,
-           {"roster": row.id, "roster_version": row.version, "status": "proposed"})
-    return publication
+           {"roster": row.id, "roster_version": row.version, "status": "proposed", "violations": violations})
+    return publication, True
+
+
+def cell_diff(scenario: Scenario, before: list[Any], after: list[Any], limit: int = 500) -> dict[str, Any]:
+    """What changes between two sets of assignments, cell by cell (a cell is a person's day)."""
+    old = {(e, d): (s, p) for e, d, s, p in before}
+    new = {(e, d): (s, p) for e, d, s, p in after}
+    names = {e.id: e.name or e.id for e in scenario.employees}
+    cells: list[dict[str, Any]] = []
+    counts = {"added": 0, "removed": 0, "changed": 0}
+    people: set[str] = set()
+    for key in sorted(set(old) | set(new)):
+        was, becomes = old.get(key), new.get(key)
+        if was == becomes:
+            continue
+        kind = "added" if was is None else "removed" if becomes is None else "changed"
+        counts[kind] += 1
+        people.add(key[0])
+        if len(cells) < limit:
+            cells.append({"employee": key[0], "name": names.get(key[0], key[0]), "date": key[1], "kind": kind,
+                          "before": None if was is None else {"shift": was[0], "post": was[1]},
+                          "after": None if becomes is None else {"shift": becomes[0], "post": becomes[1]}})
+    return {**counts, "people": len(people), "cells": cells, "truncated": sum(counts.values()) > len(cells)}
 
 
 def get_publication(session: Session, publication_id: int) -> Publication:
@@ -366,19 +493,38 @@ def decisions_of(session: Session, publication_id: int) -> list[dict[str, Any]]:
         select(Decision, User.username).join(User, User.id == Decision.user_id)
         .where(Decision.publication_id == publication_id).order_by(Decision.id)
     )
-    return [{"decision": d.decision, "comment": d.comment, "by": name, "at": d.decided_at.isoformat()}
+    return [{"decision": d.decision, "comment": d.comment, "by": name, "at": zoned(d.decided_at)}
             for d, name in rows]
 
 
 def current_publication_for(session: Session, employee_id: str) -> Publication | None:
-    """The newest publication (proposed or approved, not rejected) whose scenario has this employee."""
-    for publication in session.scalars(
-        select(Publication).where(Publication.status != "rejected").order_by(Publication.id.desc())
-    ):
-        scenario = scenario_of(get_scenario_row(session, publication.scenario_id))
-        if scenario.has_employee(employee_id):
-            return publication
-    return None
+    """The version that applies to this employee: the newest approved one with this person on it; where the
+    site does not require the council's consent, the newest proposed or approved one. Found by index, without
+    reading any other publication."""
+    visible = or_(Publication.status == "approved",
+                  (Publication.status == "proposed") & StoredScenario.consent_required.is_(False))
+    return session.scalar(
+        select(Publication)
+        .join(PublicationPerson, PublicationPerson.publication_id == Publication.id)
+        .join(StoredScenario, StoredScenario.id == Publication.scenario_id)
+        .where(PublicationPerson.employee_id == employee_id, visible)
+        .order_by(Publication.id.desc()).limit(1))
+
+
+def own_assignments(session: Session, publication_id: int, employee_id: str) -> list[Any]:
+    """One person's rows of a publication, without reading the others'."""
+    rows = session.scalar(select(PublicationPerson.assignments).where(
+        PublicationPerson.publication_id == publication_id, PublicationPerson.employee_id == employee_id))
+    return list(rows or [])
+
+
+def set_consent_required(session: Session, actor: User, scenario_id: int, required: bool) -> StoredScenario:
+    row = get_scenario_row(session, scenario_id)
+    before = row.consent_required
+    row.consent_required = required
+    record(session, actor, "scenario.consent", "scenario", row.id, {"consent_required": before},
+           {"consent_required": required})
+    return row
 
 
 # --- employees' requests and declarations ---------------------------------------------------------------
@@ -410,10 +556,62 @@ def add_request(
     return request
 
 
-def request_view(request: EmployeeRequest) -> dict[str, Any]:
+def request_view(request: EmployeeRequest, names: dict[str, str] | None = None) -> dict[str, Any]:
+    names = names or {}
     return {"id": request.id, "employee_id": request.employee_id, "kind": request.kind,
             "date": request.date.isoformat(), "swap_with": request.swap_with, "note": request.note,
-            "status": request.status}
+            "status": request.status, "outcome": request.outcome,
+            "employee_name": names.get(request.employee_id, request.employee_id),
+            "swap_with_name": names.get(request.swap_with, request.swap_with) if request.swap_with else None,
+            "created_at": zoned(request.created_at)}
+
+
+def people_names(session: Session) -> dict[str, str]:
+    """Employee id -> name, from every stored scenario (the newest wins): requests show names, not ids."""
+    names: dict[str, str] = {}
+    for row in list_scenarios(session):
+        names.update({e.id: e.name or e.id for e in scenario_of(row).employees})
+    return names
+
+
+def newest_roster_with(session: Session, employee_id: str) -> StoredRoster | None:
+    """The roster a request is about: the newest one whose scenario has this person."""
+    for row in session.scalars(select(StoredRoster).order_by(StoredRoster.id.desc())):
+        if scenario_of(get_scenario_row(session, row.scenario_id)).has_employee(employee_id):
+            return row
+    return None
+
+
+def carry_out_swap(session: Session, actor: User, request: EmployeeRequest) -> dict[str, Any]:
+    """An accepted swap exchanges the two people's cells that day in the newest roster (a new version, in
+    the audit trail); the checker judges the result like any edit."""
+    row = newest_roster_with(session, request.employee_id)
+    if row is None or request.swap_with is None:
+        return {"carried_out": False, "reason": "no roster has this person"}
+    roster = roster_of(row.assignments)
+    cells = roster.by_employee_date()
+    mine, theirs = cells.get((request.employee_id, request.date)), cells.get((request.swap_with, request.date))
+    if mine is None and theirs is None:
+        return {"carried_out": False, "reason": "neither works that day", "roster_id": row.id}
+    kept = [a for a in roster if not (a.date == request.date and a.employee in (request.employee_id,
+                                                                                 request.swap_with))]
+    if mine is not None:
+        kept.append(Assignment(request.swap_with, request.date, mine.shift, mine.post))
+    if theirs is not None:
+        kept.append(Assignment(request.employee_id, request.date, theirs.shift, theirs.post))
+    version = row.version
+    result = session.execute(
+        update(StoredRoster).where(StoredRoster.id == row.id, StoredRoster.version == version)
+        .values(assignments=assignments_data(Roster(kept)), version=version + 1, updated_at=now()))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"version: roster {row.id} changed meanwhile; try again", "version")
+    session.refresh(row)
+    record(session, actor, "roster.swap", "roster", row.id,
+           {"request": request.id, "version": version,
+            "cells": {request.employee_id: mine and [mine.shift, mine.post],
+                      request.swap_with: theirs and [theirs.shift, theirs.post]}},
+           {"request": request.id, "version": row.version})
+    return {"carried_out": True, "roster_id": row.id, "roster_version": row.version}
 
 
 def get_request(session: Session, request_id: int) -> EmployeeRequest:
@@ -423,11 +621,32 @@ def get_request(session: Session, request_id: int) -> EmployeeRequest:
     return request
 
 
-def list_requests(session: Session, user: User | None = None) -> list[EmployeeRequest]:
+def list_requests(session: Session, user: User | None = None, status: str | None = None,
+                  kind: str | None = None) -> list[EmployeeRequest]:
     query = select(EmployeeRequest).order_by(EmployeeRequest.id.desc())
     if user is not None:
         query = query.where(EmployeeRequest.user_id == user.id)
+    if status is not None:
+        query = query.where(EmployeeRequest.status == status)
+    if kind is not None:
+        query = query.where(EmployeeRequest.kind == kind)
     return list(session.scalars(query))
+
+
+def accepted_day_off(session: Session, scenario: Scenario, roster: Roster) -> list[dict[str, Any]]:
+    """Accepted day-off requests inside the horizon, each with whether the roster honours it."""
+    ids = {e.id for e in scenario.employees}
+    cells = roster.by_employee_date()
+    found = []
+    for request in session.scalars(select(EmployeeRequest).where(
+            EmployeeRequest.kind == "day_off", EmployeeRequest.status == "accepted")):
+        if request.employee_id in ids and scenario.horizon.start <= request.date <= scenario.horizon.end:
+            worked = cells.get((request.employee_id, request.date))
+            outcome = request.outcome or {}
+            found.append({"id": request.id, "employee": request.employee_id, "date": request.date.isoformat(),
+                          "honoured": worked is None, "shift": worked.shift if worked else None,
+                          "reason": outcome.get("reason"), "rules": outcome.get("rules", [])})
+    return found
 
 
 def set_request_status(session: Session, actor: User, request: EmployeeRequest, status: str) -> None:
@@ -476,18 +695,21 @@ def declarations_of(session: Session, user: User) -> list[Declaration]:
 
 
 def scenario_with_web_input(session: Session, scenario: Scenario) -> Scenario:
-    """The scenario with what employees said on the web: their open and accepted day-off requests inside the
-    horizon, and their active declarations as the day-post priority. A swap is not a wish the solver can
-    weigh (the planner carries it out in the roster), and refused or withdrawn requests say nothing. How it is
-    folded in (weights, one request a day) is `model.web_input`'s."""
+    """The scenario with what employees said on the web: their open day-off requests inside the horizon (a wish),
+    their accepted ones (the planner's promise: a day away), and their active declarations as the day-post
+    priority. A swap is not a wish the solver can weigh (accepting it carries it out), and refused or withdrawn
+    requests say nothing. How it is folded in is `model.web_input`'s."""
     dates = set(scenario.horizon.dates())
     ids = {e.id for e in scenario.employees}
     said: dict[str, WebInput] = {}
     for request in session.scalars(select(EmployeeRequest).where(
             EmployeeRequest.kind == "day_off", EmployeeRequest.status.in_(("open", "accepted")))):
         if request.employee_id in ids and request.date in dates:
-            said.setdefault(request.employee_id, WebInput()).ask_day_off(
-                request.date, day_off_weight(request.status == "accepted"))
+            mine = said.setdefault(request.employee_id, WebInput())
+            if request.status == "accepted":
+                mine.granted.add(request.date)
+            else:
+                mine.ask_day_off(request.date, WISH_WEIGHT)
     for declaration in session.scalars(select(Declaration).where(
             Declaration.withdrawn_at.is_(None), Declaration.purpose.in_(tuple(DAY_POST_REASONS))
     ).order_by(Declaration.id)):
@@ -499,6 +721,14 @@ def scenario_with_web_input(session: Session, scenario: Scenario) -> Scenario:
     return with_web_input(scenario, said)
 
 
+def web_input_stamp(session: Session) -> int:
+    """Changes whenever what employees said on the web changes what `scenario_with_web_input` returns."""
+    requests = session.execute(select(EmployeeRequest.id, EmployeeRequest.status)
+                               .where(EmployeeRequest.kind == "day_off")).all()
+    declarations = session.execute(select(Declaration.id, Declaration.withdrawn_at.is_(None))).all()
+    return hash((tuple(map(tuple, requests)), tuple(map(tuple, declarations))))
+
+
 def active_declaration_counts(session: Session) -> dict[str, int]:
     counts = dict.fromkeys(PURPOSES, 0)
     for declaration in session.scalars(select(Declaration).where(Declaration.withdrawn_at.is_(None))):
@@ -508,13 +738,38 @@ def active_declaration_counts(session: Session) -> dict[str, int]:
 
 # --- solve jobs ------------------------------------------------------------------------------------------
 
-def add_job(session: Session, actor: User, scenario_id: int, time_limit: float) -> SolveJob:
+def add_job(session: Session, actor: User, scenario_id: int, time_limit: float, kind: str = "plan",
+            request_id: int | None = None) -> SolveJob:
     get_scenario_row(session, scenario_id)
-    job = SolveJob(scenario_id=scenario_id, user_id=actor.id, time_limit=time_limit, status="running")
+    job = SolveJob(scenario_id=scenario_id, user_id=actor.id, time_limit=time_limit, status="running", kind=kind,
+                   request_id=request_id)
     session.add(job)
     session.flush()
-    record(session, actor, "solve.start", "job", job.id, None, {"scenario": scenario_id, "time_limit": time_limit})
+    record(session, actor, "solve.start", "job", job.id, None,
+           {"scenario": scenario_id, "time_limit": time_limit, "kind": kind, "request": request_id})
     return job
+
+
+def with_day_off(scenario: Scenario, employee_id: str, date: dt.date) -> Scenario:
+    """The plant as a re-plan sees a granted day off: the person away that day (what still_possible and the
+    neighbourhood of a re-plan understand), everything else as it is."""
+    employees = [e.model_copy(update={"absences": [*e.absences, model.Absence(
+        start=date, end=date, kind=model.AbsenceKind.OTHER)]}) if e.id == employee_id and not e.absent_on(date)
+        else e for e in scenario.employees]
+    return scenario.replaced(employees=employees)
+
+
+def save_replan(session: Session, actor: User, roster_id: int, expected_version: int, roster: Roster,
+                request_id: int, changes: int) -> int | None:
+    """The re-planned roster as the next version, unless someone edited it meanwhile (then None)."""
+    result = session.execute(
+        update(StoredRoster).where(StoredRoster.id == roster_id, StoredRoster.version == expected_version)
+        .values(assignments=assignments_data(roster), version=expected_version + 1, updated_at=now()))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    record(session, actor, "roster.replan", "roster", roster_id, {"version": expected_version},
+           {"version": expected_version + 1, "request": request_id, "changes": changes})
+    return expected_version + 1
 
 
 def abandon_running_jobs(session: Session) -> int:

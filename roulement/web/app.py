@@ -1,35 +1,116 @@
-"""The web app factory: database (migrated on start), routers per role, pages, error shapes, headers."""
+"""The web app factory: database (migrated on start), routers per role, pages, error shapes, headers,
+a request body limit and the API documentation served from the app itself (no CDN)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from sqlalchemy.exc import DataError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from roulement import __version__
 from roulement.store.db import make_engine, session_factory, upgrade
 from roulement.store.errors import StoreError
 from roulement.store.repository import abandon_running_jobs
-from roulement.web.context import Backend, LoginThrottle
-from roulement.web.jobs import JobRunner
+from roulement.web.context import Backend
+from roulement.web.jobs import JobRunner, SolveLimits
 from roulement.web.routers import admin, auth, council, employee, pages, planner
+from roulement.web.views import JudgedRosters
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+# Uploads carry an XLSX file in base64, so the general limit is generous; a sign-in is a few hundred bytes.
+MAX_BODY = 8 * 1024 * 1024
+SMALL_BODY_PATHS = {"/api/login": 16 * 1024, "/api/logout": 16 * 1024, "/api/me/password": 16 * 1024}
 
 
-def create_app(database_url: str, secure_cookies: bool = False, solver_workers: int = 2) -> FastAPI:
+class BodyLimit:
+    """413 for a body over the limit, told by Content-Length or found while reading a chunked body: the
+    app never reads more than the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = SMALL_BODY_PATHS.get(scope["path"], self.limit)
+        too_large = JSONResponse({"detail": f"request body: larger than {limit} bytes", "field": "body"},
+                                 status_code=413)
+        for name, value in scope["headers"]:
+            if name == b"content-length" and (not value.isdigit() or int(value) > limit):
+                await too_large(scope, receive, send)
+                return
+        if any(name == b"content-length" for name, _ in scope["headers"]) or scope["method"] in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        # A streamed body of unknown length: read it here, up to the limit, and hand it on in one piece
+        # (the app's own reader would turn an error raised mid-read into a 400).
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > limit:
+                await too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+class FieldProblem(BaseModel):
+    field: str | None
+    message: str
+
+
+class Problem(BaseModel):
+    """Every 4xx this app answers: what is wrong, naming the field (and, for 422 on a request's shape, each
+    problem)."""
+
+    detail: str
+    field: str | None = None
+    problems: list[FieldProblem] | None = None
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>roulement API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script></body></html>"""
+
+
+def create_app(database_url: str, secure_cookies: bool = False, solver_workers: int = 2,
+               limits: SolveLimits | None = None, max_body: int = MAX_BODY) -> FastAPI:
     engine = make_engine(database_url)
     upgrade(engine)
-    store = Backend(engine, session_factory(engine), LoginThrottle(), secure_cookies)
+    store = Backend(engine, session_factory(engine), secure_cookies)
     with store.transaction() as session:
         abandon_running_jobs(session)
-    jobs = JobRunner(store, workers=solver_workers)
+    jobs = JobRunner(store, workers=solver_workers, limits=limits or SolveLimits())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -39,24 +120,40 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
         jobs.wait(30)
         engine.dispose()
 
-    app = FastAPI(title="roulement", version=__version__, lifespan=lifespan,
+    # FastAPI's own /docs loads Swagger UI from a CDN with an inline script, which our CSP blocks: the page
+    # below serves the assets shipped in the swagger-ui-bundle package and starts them from a file.
+    app = FastAPI(title="roulement", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Shift rostering: planners plan, employees read and ask, the works council approves.")
     app.state.backend = store
     app.state.jobs = jobs
+    app.state.judged = JudgedRosters()
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, error: StoreError) -> Response:
-        return JSONResponse({"detail": error.message, "field": error.field}, status_code=error.status)
+        return JSONResponse({"detail": error.message, "field": error.field}, status_code=error.status,
+                            headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_: Request, error: RequestValidationError) -> Response:
         problems = []
         for item in error.errors():
-            field = ".".join(str(part) for part in item["loc"] if part != "body")
+            field = ".".join(str(part) for part in item["loc"] if part != "body") or "body"
             problems.append({"field": field, "message": item["msg"]})
         first = problems[0] if problems else {"field": None, "message": "bad request"}
         return JSONResponse({"detail": f"{first['field']}: {first['message']}", "field": first["field"],
                              "problems": problems}, status_code=422)
+
+    @app.exception_handler(OverflowError)
+    async def out_of_range(_: Request, error: OverflowError) -> Response:
+        # The last line of defence: path ids are bounded by their types (context.Id), but a number too large
+        # for the database must never become a 500.
+        return JSONResponse({"detail": "a number is out of range", "field": None}, status_code=422)
+
+    @app.exception_handler(DataError)
+    async def database_refused(_: Request, error: DataError) -> Response:
+        # A value the database cannot hold (a number out of its column's range, …) is the caller's to fix.
+        return JSONResponse({"detail": "a value is out of the range the database can store", "field": None},
+                            status_code=422)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -68,8 +165,29 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    app.add_middleware(BodyLimit, limit=max_body)
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's document, with the error shape this app really answers (see `Problem`) for 4xx."""
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, description=app.description,
+                                   routes=app.routes)
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(problem.pop("$defs", {}))
+            schemas["HTTPValidationError"] = problem
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_PAGE)
+
     for module in (auth, planner, employee, council, admin, pages):
         app.include_router(module.router)
     app.include_router(employee.feeds)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app

@@ -6,14 +6,12 @@ serves once, and state-changing methods are refused without the session's CSRF t
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,48 +23,17 @@ SESSION_COOKIE = "roulement_session"
 CSRF_COOKIE = "roulement_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class LoginThrottle:
-    """At most `limit` failed logins per (address, name) and 4x that per address within `window` seconds."""
-
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-        self.lock = threading.Lock()
-
-    def _recent(self, key: str, at: float) -> deque[float]:
-        times = self.failures[key]
-        while times and times[0] < at - self.window:
-            times.popleft()
-        return times
-
-    def retry_after(self, address: str, username: str) -> int:
-        """Seconds to wait before another attempt is allowed (0 = allowed now)."""
-        at = time.monotonic()
-        with self.lock:
-            for key, limit in ((f"{address}|{username.lower()}", self.limit), (address, 4 * self.limit)):
-                times = self._recent(key, at)
-                if len(times) >= limit:
-                    return int(times[0] + self.window - at) + 1
-        return 0
-
-    def failed(self, address: str, username: str) -> None:
-        at = time.monotonic()
-        with self.lock:
-            self.failures[f"{address}|{username.lower()}"].append(at)
-            self.failures[address].append(at)
-
-    def succeeded(self, address: str, username: str) -> None:
-        with self.lock:
-            self.failures.pop(f"{address}|{username.lower()}", None)
+# Row ids are the schema's INTEGER, 32-bit signed on PostgreSQL (SQLite would take 64): a larger number is no
+# id (422, never a 500).
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]
 
 
 @dataclass
 class Backend:
     engine: Engine
     sessions: sessionmaker[Session]
-    throttle: LoginThrottle
     secure_cookies: bool
 
     @contextmanager

@@ -14,12 +14,24 @@ from typing import Any
 from roulement import service
 from roulement.solve.search import Progress, SolveOptions
 from roulement.store import repository
+from roulement.store.audit import record
+from roulement.store.errors import TooBusy
 from roulement.store.models import SolveJob, User, now
 from roulement.web.context import Backend
 
 
+@dataclass(frozen=True)
+class SolveLimits:
+    """How many solves may run at once: each takes `workers` cores for up to its time limit."""
+
+    per_site: int = 1
+    per_server: int = 2
+    retry_after: int = 30  # seconds suggested to a refused caller
+
+
 @dataclass
 class RunningJob:
+    site: str = ""
     stop: threading.Event = field(default_factory=threading.Event)
     started: float = field(default_factory=time.monotonic)
     latest: Progress | None = None
@@ -36,23 +48,38 @@ class RunningJob:
 
 
 class JobRunner:
-    def __init__(self, store: Backend, workers: int = 2) -> None:
+    def __init__(self, store: Backend, workers: int = 2, limits: SolveLimits | None = None) -> None:
         self.store = store
         self.workers = workers
+        self.limits = limits or SolveLimits()
         self.running: dict[int, RunningJob] = {}
         self.lock = threading.Lock()
+
+    def _refuse_when_busy(self, site: str) -> None:
+        """Called under the lock: 429 when the site or the server already runs its share of solves."""
+        busy = list(self.running.values())
+        wait = {"Retry-After": str(self.limits.retry_after)}
+        if len(busy) >= self.limits.per_server:
+            raise TooBusy(f"time_limit: the server already runs {len(busy)} solve(s), its limit; try again when "
+                          "one has finished", "time_limit", wait)
+        on_site = sum(1 for job in busy if job.site == site)
+        if on_site >= self.limits.per_site:
+            raise TooBusy(f"time_limit: site {site!r} already runs {on_site} solve(s), its limit; wait for it or "
+                          "cancel it", "time_limit", wait)
 
     def start(self, actor: User, scenario_id: int, time_limit: float) -> int:
         with self.store.transaction() as session:
             stored = repository.scenario_of(repository.get_scenario_row(session, scenario_id))
             scenario = repository.scenario_with_web_input(session, stored)
-            job_id = repository.add_job(session, actor, scenario_id, time_limit).id
-        running = RunningJob()
+        running = RunningJob(site=scenario.site.name)
+        with self.lock:
+            self._refuse_when_busy(running.site)
+            with self.store.transaction() as session:
+                job_id = repository.add_job(session, actor, scenario_id, time_limit).id
+            self.running[job_id] = running  # counted before the thread starts: no race past the limit
         thread = threading.Thread(target=self._run, args=(job_id, actor, scenario_id, scenario, time_limit, running),
                                   name=f"solve-{job_id}", daemon=True)
         running.thread = thread
-        with self.lock:
-            self.running[job_id] = running
         thread.start()
         return job_id
 
@@ -80,6 +107,96 @@ class JobRunner:
         with self.store.transaction() as session:
             job = repository.get_job(session, job_id)
             job.status, job.message, job.roster_id, job.finished_at = status, message, roster_id, now()
+            record(session, actor, f"solve.{status}", "job", job_id, {"status": "running"},
+                   {"status": status, "message": message, "roster": roster_id})
+        with self.lock:
+            self.running.pop(job_id, None)
+
+    def start_replan(self, actor: User, request_id: int, time_limit: float = 20.0) -> int | None:
+        """An accepted day off on a day the person works: a local re-plan of the newest roster with them, from
+        that day, changing as few cells as it can (service.replan). The roster gets the result as a new version
+        when the day is freed; otherwise the request says why it is not honoured. None: nothing to re-plan."""
+        with self.store.transaction() as session:
+            request = repository.get_request(session, request_id)
+            row = repository.newest_roster_with(session, request.employee_id)
+            if row is None or (request.employee_id, request.date) not in repository.roster_of(
+                    row.assignments).by_employee_date():
+                return None
+            stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
+            scenario = repository.scenario_with_web_input(session, stored)
+            published, version, roster_id, scenario_id = repository.roster_of(row.assignments), row.version, row.id, \
+                row.scenario_id
+        if not scenario.horizon.start <= request.date <= scenario.horizon.end:
+            return None
+        disrupted = repository.with_day_off(scenario, request.employee_id, request.date)
+        running = RunningJob(site=scenario.site.name)
+        with self.lock:
+            self._refuse_when_busy(running.site)
+            with self.store.transaction() as session:
+                job = repository.add_job(session, actor, scenario_id, time_limit, kind="replan", request_id=request_id)
+                job.roster_id = roster_id
+                job_id = job.id
+            self.running[job_id] = running
+        thread = threading.Thread(target=self._replan, name=f"replan-{job_id}", daemon=True, args=(
+            job_id, actor, request_id, disrupted, scenario, published, roster_id, version, time_limit, running))
+        running.thread = thread
+        thread.start()
+        return job_id
+
+    def _replan(self, job_id: int, actor: User, request_id: int, disrupted: Any, scenario: Any, published: Any,
+                roster_id: int, version: int, time_limit: float, running: RunningJob) -> None:
+        def on_progress(progress: Progress) -> None:
+            running.latest = progress
+
+        status, message = "failed", ""
+        outcome: dict[str, Any] = {"honoured": False, "roster_id": roster_id}
+        try:
+            with self.store.transaction() as session:
+                request = repository.get_request(session, request_id)
+                employee, date = request.employee_id, request.date
+            replanned = service.replan(disrupted, published, date, [f"{employee} off on {date.isoformat()}"],
+                                       SolveOptions(time_limit=time_limit, workers=self.workers),
+                                       on_progress=on_progress, stop=running.stop)
+            roster = replanned.roster
+            status = "cancelled" if replanned.result.interrupted else "done"
+            if roster is None:
+                outcome["reason"] = f"no roster found ({replanned.result.status}); {replanned.summary}"
+            elif (employee, date) in roster.by_employee_date():
+                outcome["reason"] = "the re-plan could not free the day: " + replanned.summary
+            else:
+                # Judged against the plant as stored (with the accepted request), not the disrupted copy.
+                # Judged as the re-plan judges itself: on the plant with the day away and the hours it takes
+                # credited (replanned.scenario); the published roster breaks the promise itself (core.absence
+                # that day), which does not count against the re-plan.
+                before = [v for v in service.audit(replanned.scenario, published).violations
+                          if not (v["rule"] == "core.absence" and v["employee"] == employee)]
+                after = service.audit(replanned.scenario, roster).violations
+                saved = None
+                if len(after) > len(before):
+                    new_rules = {v["rule"] for v in after} - {v["rule"] for v in before}
+                    broken = sorted(new_rules or {v["rule"] for v in after})
+                    outcome["reason"] = (f"freeing the day breaks {len(after) - len(before)} more rule(s) "
+                                         f"({', '.join(broken)}): nobody can stand in")
+                    outcome["rules"] = broken
+                else:
+                    with self.store.transaction() as session:
+                        saved = repository.save_replan(session, actor, roster_id, version, roster, request_id,
+                                                       len(replanned.changes))
+                if saved is None and "reason" not in outcome:
+                    outcome["reason"] = "the roster changed while the re-plan ran; accept again to retry"
+                elif saved is not None:
+                    outcome.update(honoured=True, version=saved, changes=len(replanned.changes),
+                                   violations_before=len(before), violations_after=len(after),
+                                   summary=replanned.summary)
+            message = "day freed" if outcome["honoured"] else str(outcome.get("reason", ""))
+        except Exception as error:  # a failed job must say why, not vanish with its thread
+            message = outcome["reason"] = f"{type(error).__name__}: {error}"
+        with self.store.transaction() as session:
+            job = repository.get_job(session, job_id)
+            job.status, job.message, job.finished_at = status, message[:2000], now()
+            repository.get_request(session, request_id).outcome = outcome
+            record(session, actor, f"solve.{status}", "job", job_id, {"status": "running"},
+                   {"status": status, "message": message[:500], "roster": roster_id, "request": request_id})
         with self.lock:
             self.running.pop(job_id, None)
 
@@ -94,7 +211,8 @@ class JobRunner:
     def view(self, job: SolveJob) -> dict[str, Any]:
         with self.lock:
             running = self.running.get(job.id)
-        return {"id": job.id, "scenario_id": job.scenario_id, "status": job.status, "message": job.message,
+        return {"id": job.id, "kind": job.kind, "scenario_id": job.scenario_id, "status": job.status,
+                "message": job.message, "request_id": job.request_id,
                 "roster_id": job.roster_id, "time_limit": job.time_limit,
                 "progress": running.progress() if running else None}
 

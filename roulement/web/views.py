@@ -1,16 +1,28 @@
-"""How stored things are shown: a roster as a grid with its coverage and the checker's violations.
+"""How stored things are shown: a roster as a grid with its coverage per post, per-person counters and the
+checker's violations, and the council's aggregate view.
 
-Judging is the checker's (through `service.audit`); this module only arranges its results for the pages.
+Judging is always the rules' own (the checker's): this module arranges their results for the pages. A cell
+edit is judged incrementally (`judge_edit`): rules judged person by person (`PerEmployeeRule`) are re-run for
+the edited person only, every other rule on the whole roster; the result equals a full check (a test compares
+them), at a fraction of the time on a big plant.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
 from typing import Any
 
 from roulement import service
-from roulement.model.roster import Roster
-from roulement.model.scenario import Scenario
+from roulement.analyse.coverage import coverage_rows
+from roulement.analyse.totals import person_totals
+from roulement.check.checker import check_roster
+from roulement.model.roster import Roster, Timeline
+from roulement.model.scenario import RuleMode, Scenario
+from roulement.report.messages import LANGS, rule_statement
+from roulement.rules.base import PerEmployeeRule, Rule, Violation
+from roulement.rules.packs import build_rules
 
 
 def violation_key(v: dict[str, Any]) -> tuple[Any, ...]:
@@ -29,32 +41,144 @@ def shifts_view(scenario: Scenario) -> list[dict[str, Any]]:
              "color": s.color} for s in scenario.shifts]
 
 
-def roster_grid(scenario: Scenario, roster: Roster) -> dict[str, Any]:
-    report = service.audit(scenario, roster).report
-    cells: dict[str, dict[str, str]] = defaultdict(dict)
-    for a in roster:
-        cells[a.employee][a.date.isoformat()] = a.shift
-    coverage: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
-    for row in report["coverage"]:
-        slot = coverage[row["date"]].setdefault(row["shift"], {"required": 0, "assigned": 0, "short": 0})
+def statements(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """Each rule in force stated in English, French and German with its numbers and legal reference (the
+    report's messages): the pages show a violation in the reader's language through these."""
+    return {rule.id: {lang: rule_statement(rule, lang) for lang in LANGS} for rule in build_rules(scenario)}
+
+
+def coverage_view(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(per shift, per post): date -> shift -> totals, and date -> post -> shift -> [min, preferred, assigned]."""
+    per_shift: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    per_post: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        slot = per_shift[row["date"]].setdefault(row["shift"], {"required": 0, "assigned": 0, "short": 0})
         slot["required"] += row["required"]
         slot["assigned"] += row["assigned"]
         slot["short"] += max(row["required"] - row["assigned"], 0)
+        per_post[row["date"]][row["post"]][row["shift"]] = [row["required"], row["preferred"], row["assigned"]]
+    return per_shift, per_post
+
+
+def counters(timeline: Timeline, only: str | None = None) -> dict[str, dict[str, float]]:
+    """Per person: hours worked against the contract's hours for the horizon, nights and Sundays."""
+    if only is not None:
+        scenario = timeline.scenario
+        timeline = Timeline(scenario.replaced(employees=[scenario.employee(only)]),
+                            [i.assignment for i in timeline.by_employee.get(only, [])], timeline.calendar)
+    return {t.employee: counter_view(timeline.scenario, t.employee, t.hours, t.contract_hours, t.nights, t.sundays)
+            for t in person_totals(timeline)}
+
+
+def counter_view(scenario: Scenario, employee: str, hours: float, target: float, nights: int,
+                 sundays: int) -> dict[str, float]:
+    """`tolerance`: how far hours may stray from the target over the horizon (the contract's weekly tolerance)."""
+    tolerance = scenario.employee(employee).contract.tolerance_hours * scenario.horizon.days / 7
+    return {"hours": hours, "target": target, "tolerance": round(tolerance, 2), "nights": nights, "sundays": sundays}
+
+
+def cells_view(roster: Roster) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    shifts: dict[str, dict[str, str]] = defaultdict(dict)
+    posts: dict[str, dict[str, str]] = defaultdict(dict)
+    for a in roster:
+        shifts[a.employee][a.date.isoformat()] = a.shift
+        posts[a.employee][a.date.isoformat()] = a.post
+    return shifts, posts
+
+
+def employees_view(scenario: Scenario) -> list[dict[str, Any]]:
+    return [{"id": e.id, "name": e.name or e.id, "team": e.team, "crew": e.crew,
+             "skills": list(e.skills), "posts": [p.id for p in scenario.eligible_posts(e)]}
+            for e in scenario.employees]
+
+
+def roster_grid(scenario: Scenario, roster: Roster) -> tuple[dict[str, Any], list[Violation]]:
+    """The whole grid for the page, and the violations found (kept to judge the next edit)."""
+    audited = service.audit(scenario, roster)
+    checked, report = audited.checked, audited.report
+    cells, posts = cells_view(roster)
+    per_shift, per_post = coverage_view(report["coverage"])
     return {
         "days": [d.isoformat() for d in scenario.horizon.dates()],
+        "holidays": sorted(d.isoformat() for d in scenario.public_holidays),
         "shifts": shifts_view(scenario),
-        "employees": [{"id": e.id, "name": e.name or e.id, "team": e.team, "crew": e.crew}
-                      for e in scenario.employees],
+        "posts": [{"id": p.id, "name": p.name or p.id} for p in scenario.posts],
+        "employees": employees_view(scenario),
         "cells": cells,
+        "posts_of_cells": posts,
         # With a published cycle: employee -> date -> the deviation's kind, and the month in one sentence.
         "deviations": {row["employee"]: {d["date"]: d["kind"] for d in row["deviations"]}
                        for row in (report.get("rotation") or {}).get("per_person", [])},
         "cycle": (report.get("rotation") or {}).get("summary"),
-        "coverage": coverage,
+        "coverage": per_shift,
+        "coverage_posts": per_post,
+        "counters": {t["employee"]: counter_view(scenario, t["employee"], t["hours"], t["contract_hours"],
+                                                 t["nights"], t["sundays"]) for t in report["employees"]},
         "summary": report["summary"],
         "violations": report["violations"],
         "objective": report["objective"],
-    }
+        "statements": statements(scenario),
+    }, checked.violations
+
+
+class JudgedRosters:
+    """The violations of the last few roster versions judged, so an edit judges only what it changed."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, list[Violation]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> list[Violation] | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, violations: list[Violation]) -> None:
+        with self.lock:
+            self.entries[key] = violations
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def hard_rules(scenario: Scenario) -> list[Rule]:
+    return [rule for rule in build_rules(scenario) if rule.mode is RuleMode.HARD]
+
+
+def judge_edit(scenario: Scenario, before: list[Violation], after: Roster, employee: str) -> list[Violation]:
+    """The violations of `after`, which differs from a roster with violations `before` in `employee`'s cells
+    only: person-by-person rules are re-run for that person, every other rule on the whole roster."""
+    timeline = Timeline(scenario, after)
+    rules = hard_rules(scenario)
+    per_person = [rule for rule in rules if isinstance(rule, PerEmployeeRule)]
+    per_person_ids = {rule.id for rule in per_person}
+    person = scenario.employee(employee)
+    violations = [v for v in before if v.rule in per_person_ids and v.employee != employee]
+    for rule in per_person:
+        violations.extend(rule.violation(message, employee, dates, amount=amount)
+                          for amount, message, dates in rule.breaches(timeline, person))
+    for other in rules:
+        if not isinstance(other, PerEmployeeRule):
+            violations.extend(other.check(timeline))
+    return violations
+
+
+def full_violations(scenario: Scenario, roster: Roster) -> list[Violation]:
+    return check_roster(scenario, roster, hard_rules(scenario)).violations
+
+
+def edit_view(scenario: Scenario, after: Roster, employee: str, violations: list[Violation]) -> dict[str, Any]:
+    """What a page needs after one edit: the person's cells and counters, the coverage, every violation."""
+    timeline = Timeline(scenario, after)
+    per_shift, per_post = coverage_view([row.as_dict() for row in coverage_rows(timeline)])
+    cells, posts = cells_view(Roster([a for a in after if a.employee == employee]))
+    return {"employee": employee, "cells": {employee: cells.get(employee, {})},
+            "posts_of_cells": {employee: posts.get(employee, {})},
+            "counters": counters(timeline, employee), "coverage": per_shift, "coverage_posts": per_post,
+            "violations": [v.as_dict() for v in violations]}
 
 
 def aggregate_report(scenario: Scenario, roster: Roster, declarations: dict[str, int]) -> dict[str, Any]:
@@ -65,7 +189,9 @@ def aggregate_report(scenario: Scenario, roster: Roster, declarations: dict[str,
         values = sorted(float(t[measure]) for t in report["employees"])
         if values:
             fairness[measure] = {"min": values[0], "median": values[len(values) // 2], "max": values[-1],
-                                 "mean": round(sum(values) / len(values), 2)}
+                                 "mean": round(sum(values) / len(values), 2),
+                                 # A histogram (ten bins) for the page's chart: counts only, nobody named.
+                                 "histogram": histogram(values)}
     return {
         "site": report["site"], "horizon": report["horizon"], "summary": report["summary"],
         "law": {"violations_by_rule": report["summary"]["violations_by_rule"],
@@ -74,4 +200,14 @@ def aggregate_report(scenario: Scenario, roster: Roster, declarations: dict[str,
         "cycle": None if not report.get("rotation") else {
             key: report["rotation"][key] for key in ("summary", "share_following", "deviations", "by_kind")},
         "people": {"employees": len(scenario.employees), "active_declarations_by_purpose": declarations},
+        "statements": statements(scenario),
     }
+
+
+def histogram(values: list[float], bins: int = 10) -> dict[str, Any]:
+    low, high = values[0], values[-1]
+    width = (high - low) / bins if high > low else 1.0
+    counts = [0] * bins
+    for value in values:
+        counts[min(int((value - low) / width), bins - 1)] += 1
+    return {"low": low, "width": round(width, 4), "counts": counts}

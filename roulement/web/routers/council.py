@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from roulement.store import repository
-from roulement.web.context import Actor, Backend, backend, role
+from roulement.store.audit import zoned
+from roulement.web.context import Actor, Backend, Id, backend, role
 from roulement.web.views import aggregate_report
 
 router = APIRouter(prefix="/api", tags=["council"])
@@ -20,13 +21,13 @@ council = role("council")
 def publications(actor: Actor = Depends(reader), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
         return [{"id": p.id, "roster_id": p.roster_id, "roster_version": p.roster_version,
-                 "scenario_id": p.scenario_id, "status": p.status, "published_at": p.published_at.isoformat(),
+                 "scenario_id": p.scenario_id, "status": p.status, "published_at": zoned(p.published_at),
                  "assignments": len(p.assignments), "decisions": repository.decisions_of(session, p.id)}
                 for p in repository.list_publications(session)]
 
 
 @router.get("/publications/{publication_id}/report")
-def publication_report(publication_id: int, actor: Actor = Depends(reader),
+def publication_report(publication_id: Id, actor: Actor = Depends(reader),
                        store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         publication = repository.get_publication(session, publication_id)
@@ -44,7 +45,7 @@ class DecisionBody(BaseModel):
 
 
 @router.post("/publications/{publication_id}/decision", status_code=201)
-def decide(publication_id: int, body: DecisionBody, actor: Actor = Depends(council),
+def decide(publication_id: Id, body: DecisionBody, actor: Actor = Depends(council),
            store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         decision = repository.decide(session, actor.user, publication_id, body.decision, body.comment)

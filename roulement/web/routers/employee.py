@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field
 
 from roulement.formats.ical import schedule_to_ical
 from roulement.store import accounts, repository
+from roulement.store.audit import zoned
 from roulement.store.errors import NotFound
-from roulement.web.context import Actor, Backend, backend, role
+from roulement.web.context import Actor, Backend, Id, backend, role
 
 router = APIRouter(prefix="/api/me", tags=["employee"])
 employee = role("employee")
@@ -36,10 +37,10 @@ def my_schedule(actor: Actor = Depends(employee), store: Backend = Depends(backe
             return {"publication": None, "shifts": []}
         scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
         shifts = {s.id: s for s in scenario.shifts}
-        own = sorted(a for a in repository.roster_of(publication.assignments) if a.employee == me)
+        own = sorted(repository.roster_of(repository.own_assignments(session, publication.id, me)))
         return {
             "publication": {"id": publication.id, "status": publication.status,
-                            "published_at": publication.published_at.isoformat()},
+                            "published_at": zoned(publication.published_at)},
             "employee": {"id": me, "name": scenario.employee(me).name},
             "shifts": [{"date": a.date.isoformat(), "shift": a.shift, "post": a.post,
                         "start": shifts[a.shift].start.strftime("%H:%M"),
@@ -57,10 +58,11 @@ def my_team(actor: Actor = Depends(employee), store: Backend = Depends(backend))
         if publication is None:
             return {"publication": None, "days": [], "people": []}
         scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
+        assignments = list(publication.assignments)
     team = scenario.employee(me).team
     members = [e for e in scenario.employees if e.team == team]  # team None: the whole site is one team
     cells: dict[str, dict[str, str]] = {e.id: {} for e in members}
-    for a in repository.roster_of(publication.assignments):
+    for a in repository.roster_of(assignments):
         if a.employee in cells:
             cells[a.employee][a.date.isoformat()] = a.shift
     return {
@@ -70,6 +72,25 @@ def my_team(actor: Actor = Depends(employee), store: Backend = Depends(backend))
         "shifts": [{"id": s.id, "name": s.name, "color": s.color} for s in scenario.shifts],
         "people": [{"name": e.name or e.id, "me": e.id == me, "shifts": cells[e.id]} for e in members],
     }
+
+
+@router.get("/colleagues")
+def my_colleagues(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> list[dict[str, str]]:
+    """The people one may ask to swap with, by name: everyone else on the version that applies to me (or, before
+    any, on the newest plan that has me)."""
+    me = _own_employee_id(actor)
+    with store.transaction() as session:
+        publication = repository.current_publication_for(session, me)
+        if publication is not None:
+            row = repository.get_scenario_row(session, publication.scenario_id)
+        else:
+            roster = repository.newest_roster_with(session, me)
+            if roster is None:
+                return []
+            row = repository.get_scenario_row(session, roster.scenario_id)
+        scenario = repository.scenario_of(row)
+    people = [{"id": e.id, "name": e.name or e.id} for e in scenario.employees if e.id != me]
+    return sorted(people, key=lambda p: p["name"])
 
 
 class RequestBody(BaseModel):
@@ -82,7 +103,8 @@ class RequestBody(BaseModel):
 @router.get("/requests")
 def my_requests(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
-        return [repository.request_view(r) for r in repository.list_requests(session, actor.user)]
+        names = repository.people_names(session)
+        return [repository.request_view(r, names) for r in repository.list_requests(session, actor.user)]
 
 
 @router.post("/requests", status_code=201)
@@ -94,7 +116,7 @@ def add_request(body: RequestBody, actor: Actor = Depends(employee),
 
 
 @router.post("/requests/{request_id}/withdraw")
-def withdraw_request(request_id: int, actor: Actor = Depends(employee),
+def withdraw_request(request_id: Id, actor: Actor = Depends(employee),
                      store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         request = repository.get_request(session, request_id)
@@ -109,7 +131,7 @@ def my_declarations(actor: Actor = Depends(employee), store: Backend = Depends(b
     with store.transaction() as session:
         return {
             "purposes": repository.PURPOSES,
-            "declarations": [{"id": d.id, "purpose": d.purpose, "declared_at": d.declared_at.isoformat(),
+            "declarations": [{"id": d.id, "purpose": d.purpose, "declared_at": zoned(d.declared_at),
                               "active": d.withdrawn_at is None}
                              for d in repository.declarations_of(session, actor.user)],
         }
@@ -128,7 +150,7 @@ def declare(body: DeclarationBody, actor: Actor = Depends(employee),
 
 
 @router.post("/declarations/{declaration_id}/withdraw")
-def withdraw_declaration(declaration_id: int, actor: Actor = Depends(employee),
+def withdraw_declaration(declaration_id: Id, actor: Actor = Depends(employee),
                          store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         repository.withdraw(session, actor.user, declaration_id)
@@ -153,15 +175,14 @@ def revoke_feed(actor: Actor = Depends(employee), store: Backend = Depends(backe
 def feed(token: str, store: Backend = Depends(backend)) -> Response:
     """The private link itself is the credential (calendar apps send no cookies); revoking it ends it."""
     with store.transaction() as session:
-        owner = accounts.feed_owner(session, token)
-        me = owner.employee_id or ""
+        me = accounts.feed_person(session, token)
         publication = repository.current_publication_for(session, me)
         if publication is None:
             assignments = []
             scenario = None
         else:
             scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
-            assignments = [a for a in repository.roster_of(publication.assignments) if a.employee == me]
+            assignments = list(repository.roster_of(repository.own_assignments(session, publication.id, me)))
     if scenario is None:
         body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roulement//shift roster//EN\r\nEND:VCALENDAR\r\n"
     else:

@@ -7,18 +7,30 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 
-from roulement.web.i18n import CATALOGUE, LANGUAGES, language
+from roulement.store.models import StoredScenario
+from roulement.web.context import Backend, Id
+from roulement.web.i18n import CATALOGUE, LANGUAGES, language, locale_data
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
-PAGES = ("login", "planner", "roster", "employee", "council", "admin")
+PAGES = ("login", "planner", "roster", "setup", "employee", "council", "admin")
+
+
+def site_zone(request: Request) -> str:
+    """The plant's time zone for the times a page shows: the newest scenario's site (one plant per install)."""
+    store: Backend = request.app.state.backend
+    with store.transaction() as session:
+        data = session.scalar(select(StoredScenario.data).order_by(StoredScenario.id.desc()).limit(1))
+    return str(data["site"].get("timezone") or "UTC") if data else "UTC"
 
 
 def _page(request: Request, page: str, **extra: object) -> Response:
     lang = language(request)
+    locale = {**locale_data(lang), "zone": site_zone(request)}
     response = templates.TemplateResponse(request, f"{page}.html", {
-        "page": page, "lang": lang, "t": CATALOGUE[lang], "languages": LANGUAGES, **extra})
+        "page": page, "lang": lang, "t": CATALOGUE[lang], "languages": LANGUAGES, "locale": locale, **extra})
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("roulement_lang", lang, max_age=365 * 86400, samesite="lax", path="/")
     return response
@@ -40,8 +52,13 @@ def planner_page(request: Request) -> Response:
 
 
 @router.get("/roster/{roster_id}", response_class=HTMLResponse)
-def roster_page(request: Request, roster_id: int) -> Response:
+def roster_page(request: Request, roster_id: Id) -> Response:
     return _page(request, "roster", roster_id=roster_id)
+
+
+@router.get("/setup/{scenario_id}", response_class=HTMLResponse)
+def setup_page(request: Request, scenario_id: Id) -> Response:
+    return _page(request, "setup", scenario_id=scenario_id)
 
 
 @router.get("/employee", response_class=HTMLResponse)

@@ -8,9 +8,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 
 from roulement import service
 from roulement.formats.roster_csv import roster_to_csv
@@ -20,11 +21,19 @@ from roulement.formats.tables import TableError, demand_from_rows, employees_fro
 from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
-from roulement.store.audit import record, trail
-from roulement.store.errors import Invalid, NotFound
-from roulement.web.context import Actor, Backend, backend, role
+from roulement.store.audit import record, trail, zoned
+from roulement.store.errors import Invalid, NotFound, TooBusy
+from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.jobs import JobRunner
-from roulement.web.views import roster_grid, shifts_view, violation_diff
+from roulement.web.views import (
+    JudgedRosters,
+    edit_view,
+    full_violations,
+    judge_edit,
+    roster_grid,
+    shifts_view,
+    violation_diff,
+)
 
 router = APIRouter(prefix="/api", tags=["planner"])
 planner = role("planner")
@@ -34,10 +43,16 @@ def runner(request: Request) -> JobRunner:
     return request.app.state.jobs  # type: ignore[no-any-return]
 
 
+class BlankPlant(BaseModel):
+    jurisdiction: str = Field(default="FR", description="FR or DE")
+    start: dt.date = Field(description="The first day of the plan")
+
+
 class ScenarioImport(BaseModel):
     name: str = Field(default="", max_length=200)
     yaml: str | None = Field(default=None, description="A scenario in roulement's YAML format.")
     example: str | None = Field(default=None, description="Or a built-in plant: kos or kos-de.")
+    blank: BlankPlant | None = Field(default=None, description="Or a new plant to set up in the browser.")
 
 
 @router.get("/scenarios")
@@ -51,9 +66,11 @@ def list_scenarios(actor: Actor = Depends(planner), store: Backend = Depends(bac
 @router.post("/scenarios", status_code=201)
 def import_scenario(body: ScenarioImport, actor: Actor = Depends(planner),
                     store: Backend = Depends(backend)) -> dict[str, Any]:
-    if (body.yaml is None) == (body.example is None):
-        raise Invalid("yaml: give either yaml (the scenario text) or example (a built-in plant)", "yaml")
-    if body.yaml is not None:
+    if sum(x is not None for x in (body.yaml, body.example, body.blank)) != 1:
+        raise Invalid("yaml: give one of yaml (the scenario text), example (a built-in plant) or blank", "yaml")
+    if body.blank is not None:
+        scenario = repository.blank_scenario(body.name, body.blank.jurisdiction, body.blank.start)
+    elif body.yaml is not None:
         try:
             scenario = parse_scenario(body.yaml, "yaml")
         except ScenarioError as error:
@@ -69,14 +86,25 @@ def import_scenario(body: ScenarioImport, actor: Actor = Depends(planner),
 
 
 @router.get("/scenarios/{scenario_id}")
-def get_scenario(scenario_id: int, actor: Actor = Depends(planner),
+def get_scenario(scenario_id: Id, actor: Actor = Depends(planner),
                  store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         row = repository.get_scenario_row(session, scenario_id)
         scenario = repository.scenario_of(row)
         return {"id": row.id, "name": row.name, "version": row.version,
-                "site": row.data["site"], "horizon": row.data["horizon"], "shifts": shifts_view(scenario),
+                "consent_required": row.consent_required, "site": row.data["site"],
+                "horizon": row.data["horizon"], "shifts": shifts_view(scenario), "data": row.data,
                 "posts": row.data["posts"], "employees": row.data["employees"]}
+
+
+@router.post("/scenarios/{scenario_id}/roll-forward", status_code=201)
+def roll_forward(scenario_id: Id, actor: Actor = Depends(planner),
+                 store: Backend = Depends(backend)) -> dict[str, Any]:
+    """A new scenario for the next period (see repository.roll_forward); plan it like any other."""
+    with store.transaction() as session:
+        row = repository.roll_forward(session, actor.user, scenario_id)
+        return {"id": row.id, "name": row.name, "version": row.version, "start": row.data["horizon"]["start"],
+                "days": row.data["horizon"]["days"]}
 
 
 class EmployeeEdit(BaseModel):
@@ -85,7 +113,7 @@ class EmployeeEdit(BaseModel):
 
 
 @router.patch("/scenarios/{scenario_id}/employees/{employee_id}")
-def edit_employee(scenario_id: int, employee_id: str, body: EmployeeEdit, actor: Actor = Depends(planner),
+def edit_employee(scenario_id: Id, employee_id: str, body: EmployeeEdit, actor: Actor = Depends(planner),
                   store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         scenario = repository.edit_employee(session, actor.user, scenario_id, employee_id, body.version,
@@ -102,7 +130,7 @@ class AbsenceBody(BaseModel):
 
 
 @router.post("/scenarios/{scenario_id}/employees/{employee_id}/absences", status_code=201)
-def add_absence(scenario_id: int, employee_id: str, body: AbsenceBody, actor: Actor = Depends(planner),
+def add_absence(scenario_id: Id, employee_id: str, body: AbsenceBody, actor: Actor = Depends(planner),
                 store: Backend = Depends(backend)) -> dict[str, Any]:
     absence = {"start": body.start.isoformat(), "end": body.end.isoformat(), "kind": body.kind.value}
     with store.transaction() as session:
@@ -112,7 +140,7 @@ def add_absence(scenario_id: int, employee_id: str, body: AbsenceBody, actor: Ac
 
 
 @router.delete("/scenarios/{scenario_id}/employees/{employee_id}/absences/{position}")
-def remove_absence(scenario_id: int, employee_id: str, position: int, version: int,
+def remove_absence(scenario_id: Id, employee_id: str, position: int, version: int,
                    actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         scenario = repository.remove_absence(session, actor.user, scenario_id, employee_id, version, position)
@@ -120,13 +148,28 @@ def remove_absence(scenario_id: int, employee_id: str, position: int, version: i
                 "absences": [a.model_dump(mode="json") for a in scenario.employee(employee_id).absences]}
 
 
+class ConsentBody(BaseModel):
+    consent_required: bool = Field(description="True: employees and feeds see council-approved versions only.")
+
+
+# Before the {section} route below, which would take "settings" for a section.
+@router.put("/scenarios/{scenario_id}/settings")
+def set_consent(scenario_id: Id, body: ConsentBody, actor: Actor = Depends(planner),
+                store: Backend = Depends(backend)) -> dict[str, Any]:
+    with store.transaction() as session:
+        row = repository.set_consent_required(session, actor.user, scenario_id, body.consent_required)
+        return {"id": row.id, "consent_required": row.consent_required}
+
+
 class SectionBody(BaseModel):
     version: int
-    items: list[Any] = Field(description="The whole section, in the scenario format (see docs/scenario.md).")
+    items: list[Any] | dict[str, Any] = Field(
+        description="The whole section, in the scenario format (see docs/scenario.md): an object for site and "
+        "horizon, a list for the others.")
 
 
 @router.put("/scenarios/{scenario_id}/{section}")
-def replace_section(scenario_id: int, section: str, body: SectionBody, actor: Actor = Depends(planner),
+def replace_section(scenario_id: Id, section: str, body: SectionBody, actor: Actor = Depends(planner),
                     store: Backend = Depends(backend)) -> dict[str, Any]:
     """Replace posts, demand, skills or safety_minimums as a whole; validated with the rest of the scenario."""
     with store.transaction() as session:
@@ -139,6 +182,9 @@ class TableUpload(BaseModel):
     format: str = Field(description="csv or xlsx")
     content: str = Field(description="The file: text for csv, base64 for xlsx (base64 is accepted for csv too).")
     filename: str = Field(default="upload", max_length=200)
+    preview: bool = Field(default=False, description="Only say what would change (people: added, changed, "
+                          "removed); save nothing.")
+    keep_missing: bool = Field(default=False, description="People: keep those absent from the file.")
 
 
 def _rows(body: TableUpload) -> list[tuple[int, dict[str, str]]]:
@@ -156,7 +202,7 @@ def _rows(body: TableUpload) -> list[tuple[int, dict[str, str]]]:
 
 
 @router.post("/scenarios/{scenario_id}/employees/import")
-def import_employees(scenario_id: int, body: TableUpload, actor: Actor = Depends(planner),
+def import_employees(scenario_id: Id, body: TableUpload, actor: Actor = Depends(planner),
                      store: Backend = Depends(backend)) -> dict[str, Any]:
     rows = _rows(body)
     try:
@@ -164,13 +210,15 @@ def import_employees(scenario_id: int, body: TableUpload, actor: Actor = Depends
     except TableError as error:
         raise Invalid("; ".join(error.problems), "content") from error
     with store.transaction() as session:
-        scenario = repository.import_employees(session, actor.user, scenario_id, body.version, people,
-                                               [line for line, _ in rows])
-        return {"version": body.version + 1, "employees": len(scenario.employees)}
+        scenario, summary = repository.import_employees(session, actor.user, scenario_id, body.version, people,
+                                                        [line for line, _ in rows], body.preview, body.keep_missing)
+        if scenario is None:
+            return {"version": body.version, "preview": True, **summary}
+        return {"version": body.version + 1, "employees": len(scenario.employees), "preview": False, **summary}
 
 
 @router.post("/scenarios/{scenario_id}/demand/import")
-def import_demand(scenario_id: int, body: TableUpload, actor: Actor = Depends(planner),
+def import_demand(scenario_id: Id, body: TableUpload, actor: Actor = Depends(planner),
                   store: Backend = Depends(backend)) -> dict[str, Any]:
     rows = _rows(body)
     try:
@@ -188,7 +236,7 @@ class SolveBody(BaseModel):
 
 
 @router.post("/scenarios/{scenario_id}/solve", status_code=202)
-def start_solve(scenario_id: int, body: SolveBody, actor: Actor = Depends(planner),
+def start_solve(scenario_id: Id, body: SolveBody, actor: Actor = Depends(planner),
                 jobs: JobRunner = Depends(runner), store: Backend = Depends(backend)) -> dict[str, Any]:
     job_id = jobs.start(actor.user, scenario_id, body.time_limit)
     with store.transaction() as session:
@@ -196,14 +244,14 @@ def start_solve(scenario_id: int, body: SolveBody, actor: Actor = Depends(planne
 
 
 @router.get("/jobs/{job_id}")
-def get_job(job_id: int, actor: Actor = Depends(planner), jobs: JobRunner = Depends(runner),
+def get_job(job_id: Id, actor: Actor = Depends(planner), jobs: JobRunner = Depends(runner),
             store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         return jobs.view(repository.get_job(session, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel")
-def cancel_job(job_id: int, actor: Actor = Depends(planner), jobs: JobRunner = Depends(runner),
+def cancel_job(job_id: Id, actor: Actor = Depends(planner), jobs: JobRunner = Depends(runner),
                store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         job = repository.get_job(session, job_id)
@@ -214,11 +262,11 @@ def cancel_job(job_id: int, actor: Actor = Depends(planner), jobs: JobRunner = D
 
 
 @router.get("/rosters")
-def list_rosters(scenario_id: int | None = None, actor: Actor = Depends(planner),
+def list_rosters(scenario_id: QueryId | None = None, actor: Actor = Depends(planner),
                  store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
         return [{"id": r.id, "scenario_id": r.scenario_id, "name": r.name, "version": r.version,
-                 "assignments": len(r.assignments), "updated_at": r.updated_at.isoformat()}
+                 "assignments": len(r.assignments), "updated_at": zoned(r.updated_at)}
                 for r in repository.list_rosters(session, scenario_id)]
 
 
@@ -230,11 +278,28 @@ def _loaded(store: Backend, roster_id: int) -> tuple[Any, Any, Any]:
         return row, scenario, repository.roster_of(row.assignments)
 
 
+def judged(request: Request) -> JudgedRosters:
+    return request.app.state.judged  # type: ignore[no-any-return]
+
+
+def _judged_key(session: Any, row: Any, version: int) -> tuple[int, int, int, int]:
+    """A roster version judged against one state of its scenario and of what employees said on the web."""
+    scenario_row = repository.get_scenario_row(session, row.scenario_id)
+    return (row.id, version, scenario_row.version, repository.web_input_stamp(session))
+
+
 @router.get("/rosters/{roster_id}")
-def get_roster(roster_id: int, actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
+def get_roster(roster_id: Id, actor: Actor = Depends(planner), store: Backend = Depends(backend),
+               cache: JudgedRosters = Depends(judged)) -> dict[str, Any]:
     row, scenario, roster = _loaded(store, roster_id)
+    with store.transaction() as session:
+        key = _judged_key(session, row, row.version)
+        accepted = repository.accepted_day_off(session, scenario, roster)
+    grid, violations = roster_grid(scenario, roster)
+    grid["accepted_day_off"] = accepted
+    cache.put(key, violations)
     return {"id": row.id, "name": row.name, "scenario_id": row.scenario_id, "version": row.version,
-            "solver": row.solver, **roster_grid(scenario, roster)}
+            "solver": row.solver, **grid}
 
 
 class CellEdit(BaseModel):
@@ -246,22 +311,29 @@ class CellEdit(BaseModel):
 
 
 @router.put("/rosters/{roster_id}/cell")
-def edit_cell(roster_id: int, body: CellEdit, actor: Actor = Depends(planner),
-              store: Backend = Depends(backend)) -> dict[str, Any]:
+def edit_cell(roster_id: Id, body: CellEdit, actor: Actor = Depends(planner),
+              store: Backend = Depends(backend), cache: JudgedRosters = Depends(judged)) -> dict[str, Any]:
+    """Judged incrementally against the violations of the version edited (see views.judge_edit); answers the
+    edited person's cells and counters, the coverage and every violation, not the whole grid."""
     with store.transaction() as session:
         row, before, after = repository.edit_cell(session, actor.user, roster_id, body.version, body.employee,
                                                   body.date, body.shift, body.post)
         stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
         scenario = repository.scenario_with_web_input(session, stored)
         version = row.version
-    old_violations = service.audit(scenario, before).violations
-    grid = roster_grid(scenario, after)
-    caused, resolved = violation_diff(old_violations, grid["violations"])
-    return {"id": roster_id, "version": version, "caused": caused, "resolved": resolved, **grid}
+        before_key, after_key = _judged_key(session, row, body.version), _judged_key(session, row, version)
+    old = cache.get(before_key)
+    if old is None:
+        old = full_violations(scenario, before)
+    new = judge_edit(scenario, old, after, body.employee)
+    cache.put(after_key, new)
+    view = edit_view(scenario, after, body.employee, new)
+    caused, resolved = violation_diff([v.as_dict() for v in old], view["violations"])
+    return {"id": roster_id, "version": version, "caused": caused, "resolved": resolved, **view}
 
 
 @router.get("/rosters/{roster_id}/history")
-def roster_history(roster_id: int, actor: Actor = Depends(planner),
+def roster_history(roster_id: Id, actor: Actor = Depends(planner),
                    store: Backend = Depends(backend)) -> list[dict[str, Any]]:
     with store.transaction() as session:
         repository.get_roster_row(session, roster_id)
@@ -270,15 +342,60 @@ def roster_history(roster_id: int, actor: Actor = Depends(planner),
 
 class PublishBody(BaseModel):
     version: int
+    accept_violations: bool = Field(default=False, description="Publish although the checker finds violations "
+                                    "(the confirmation lists them: GET …/publish/preview).")
+
+
+def _publication_view(publication: Any, created: bool) -> dict[str, Any]:
+    return {"id": publication.id, "roster_id": publication.roster_id,
+            "roster_version": publication.roster_version, "status": publication.status, "created": created}
+
+
+@router.get("/rosters/{roster_id}/publish/preview")
+def publish_preview(roster_id: Id, actor: Actor = Depends(planner),
+                    store: Backend = Depends(backend)) -> dict[str, Any]:
+    """What publishing this version would put before the council: its violations, and its difference from the
+    version last put before it for this plant."""
+    row, scenario, roster = _loaded(store, roster_id)
+    with store.transaction() as session:
+        already = repository.publication_for_version(session, roster_id, row.version)
+        last = repository.last_publication_of_scenario(session, row.scenario_id,
+                                                       before_id=already.id if already else None)
+        last_view = None if last is None else {"id": last.id, "status": last.status, "roster_id": last.roster_id,
+                                               "roster_version": last.roster_version,
+                                               "published_at": zoned(last.published_at)}
+        last_assignments = [] if last is None else list(last.assignments)
+        consent_required = repository.get_scenario_row(session, row.scenario_id).consent_required
+    violations = service.audit(scenario, roster).violations
+    return {"roster_id": roster_id, "version": row.version, "violations": violations,
+            "already_published": None if already is None else _publication_view(already, False),
+            "against": last_view, "diff": repository.cell_diff(scenario, last_assignments, row.assignments),
+            "consent_required": consent_required}
 
 
 @router.post("/rosters/{roster_id}/publish", status_code=201)
-def publish(roster_id: int, body: PublishBody, actor: Actor = Depends(planner),
+def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor = Depends(planner),
             store: Backend = Depends(backend)) -> dict[str, Any]:
-    with store.transaction() as session:
-        publication = repository.publish(session, actor.user, roster_id, body.version)
-        return {"id": publication.id, "roster_id": roster_id, "roster_version": publication.roster_version,
-                "status": publication.status}
+    """Idempotent: the same version again answers the publication made the first time (200, not 201)."""
+    row, scenario, roster = _loaded(store, roster_id)
+    violations = 0
+    if row.version == body.version:
+        violations = len(service.audit(scenario, roster).violations)
+    try:
+        with store.transaction() as session:
+            publication, created = repository.publish(session, actor.user, roster_id, body.version, violations,
+                                                      body.accept_violations)
+            view = _publication_view(publication, created)
+    except IntegrityError:
+        # A simultaneous request made it a moment ago: answer that one.
+        with store.transaction() as session:
+            found = repository.publication_for_version(session, roster_id, body.version)
+            if found is None:
+                raise
+            view = _publication_view(found, False)
+    if not view["created"]:
+        response.status_code = 200
+    return view
 
 
 DOWNLOADS = {"roster.csv": "text/csv; charset=utf-8", "report.html": "text/html; charset=utf-8",
@@ -287,7 +404,7 @@ DOWNLOADS = {"roster.csv": "text/csv; charset=utf-8", "report.html": "text/html;
 
 
 @router.get("/rosters/{roster_id}/{filename}")
-def download(roster_id: int, filename: str, actor: Actor = Depends(planner),
+def download(roster_id: Id, filename: str, actor: Actor = Depends(planner),
              store: Backend = Depends(backend)) -> Response:
     if filename not in DOWNLOADS:
         raise NotFound(f"filename: no download {filename!r} (choose {', '.join(DOWNLOADS)})", "filename")
@@ -307,9 +424,13 @@ def download(roster_id: int, filename: str, actor: Actor = Depends(planner),
 
 
 @router.get("/requests")
-def all_requests(actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
+def all_requests(status: str | None = Query(default=None, max_length=16),
+                 kind: str | None = Query(default=None, max_length=16),
+                 actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> list[dict[str, Any]]:
+    """The inbox: every request with the people's names, newest first; filter by status and kind."""
     with store.transaction() as session:
-        return [repository.request_view(r) for r in repository.list_requests(session)]
+        names = repository.people_names(session)
+        return [repository.request_view(r, names) for r in repository.list_requests(session, None, status, kind)]
 
 
 class RequestDecision(BaseModel):
@@ -317,9 +438,27 @@ class RequestDecision(BaseModel):
 
 
 @router.post("/requests/{request_id}/decision")
-def decide_request(request_id: int, body: RequestDecision, actor: Actor = Depends(planner),
-                   store: Backend = Depends(backend)) -> dict[str, Any]:
+def decide_request(request_id: Id, body: RequestDecision, actor: Actor = Depends(planner),
+                   store: Backend = Depends(backend), jobs: JobRunner = Depends(runner)) -> dict[str, Any]:
+    """Accepting acts: a swap is carried out in the newest roster with both people (a new version); a day off
+    on a day the person works starts a local re-plan (`job`), whose outcome the request then carries."""
     with store.transaction() as session:
         request = repository.get_request(session, request_id)
         repository.set_request_status(session, actor.user, request, body.status)
-        return repository.request_view(request)
+        if request.kind == "swap" and request.status == "accepted":
+            request.outcome = repository.carry_out_swap(session, actor.user, request)
+    job = None
+    if request.kind == "day_off" and request.status == "accepted":
+        try:
+            job_id = jobs.start_replan(actor.user, request_id)
+        except TooBusy as busy:
+            job_id = None
+            with store.transaction() as session:
+                repository.get_request(session, request_id).outcome = {
+                    "honoured": False, "reason": f"not re-planned now: {busy.message}"}
+        if job_id is not None:
+            with store.transaction() as session:
+                job = jobs.view(repository.get_job(session, job_id))
+    with store.transaction() as session:
+        request = repository.get_request(session, request_id)
+        return {**repository.request_view(request, repository.people_names(session)), "job": job}

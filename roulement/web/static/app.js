@@ -2,7 +2,70 @@
 "use strict";
 
 const T = JSON.parse(document.getElementById("messages").textContent);
+const L = JSON.parse(document.getElementById("locale").textContent);  // Babel's CLDR patterns, the site's zone
 const $ = (id) => document.getElementById(id);
+
+// Shape a date with a CLDR pattern (from Babel): y, M, d, E, H, h, m, a and quoted text.
+function applyPattern(pattern, p) {
+  return pattern.replace(/'([^']*)'|y+|M+|d+|E+|H+|h+|m+|a/g, (token, quoted) => {
+    if (quoted !== undefined) return quoted;
+    const n = token.length;
+    switch (token[0]) {
+      case "y": return n === 2 ? String(p.year).slice(-2) : String(p.year);
+      case "M": return n >= 3 ? L.months_abbr[p.month - 1] : n === 2 ? String(p.month).padStart(2, "0") : String(p.month);
+      case "d": return n === 2 ? String(p.day).padStart(2, "0") : String(p.day);
+      case "E": return L.days_abbr[p.weekday];
+      case "H": return n === 2 ? String(p.hour).padStart(2, "0") : String(p.hour);
+      case "h": return String(((p.hour + 11) % 12) + 1);
+      case "m": return String(p.minute).padStart(2, "0");
+      case "a": return p.hour < 12 ? "AM" : "PM";
+      default: return token;
+    }
+  });
+}
+
+function dateParts(iso) {  // "2026-01-05" -> parts (a calendar date: no zone)
+  const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
+  const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;  // Monday = 0
+  return { year, month, day, weekday, hour: 0, minute: 0 };
+}
+
+function formatDate(iso, style) { return iso ? applyPattern(style === "medium" ? L.date_medium : L.date_short, dateParts(iso)) : ""; }
+
+// An instant (ISO with offset) in the site's time zone, shaped by the language's patterns.
+function formatInstant(iso) {
+  if (!iso) return "";
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone: L.zone, year: "numeric", month: "2-digit",
+    day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  const p = dateParts(`${parts.year}-${parts.month}-${parts.day}`);
+  Object.assign(p, { hour: Number(parts.hour), minute: Number(parts.minute) });
+  return `${applyPattern(L.date_short, p)} ${applyPattern(L.time_short, p)}`;
+}
+
+function formatNumber(x, decimals) {
+  if (x === null || x === undefined) return "–";
+  const [whole, fraction] = Math.abs(x).toFixed(decimals ?? 0).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, L.group);
+  return (x < 0 ? "−" : "") + grouped + (fraction ? L.decimal + fraction : "");
+}
+
+const word = (prefix, value) => T[`${prefix}.${value}`] || value;
+
+// What accepting a request did: honoured, or not and under which rules (the English reason as a tooltip).
+function outcomeText(r) {
+  const o = r.outcome;
+  if (r.status !== "accepted" || !o) return "";
+  if (r.kind === "swap") return o.carried_out ? `${T.swap_done} #${o.roster_id}` : T.swap_not_done;
+  if (o.honoured) return `${T.honoured}${o.version ? ` (${T.version} ${o.version})` : ""}`;
+  return `${T.not_honoured}${o.rules && o.rules.length ? ": " + o.rules.join(", ") : ""}`;
+}
+// Who acted, as the audit trail names them: an account, or the command line, or a visitor not signed in.
+function actorName(name) {
+  return name === "(command line)" ? `(${T["actor.cli"]})` : name === "(not signed in)" ? `(${T["actor.anonymous"]})` : name;
+}
+
+function outcomeCell(r) { return el("span", { title: r.outcome?.reason || "" }, outcomeText(r)); }
+const statusWord = (status) => word("status", status);
 
 function csrfToken() {
   const match = document.cookie.match(/(?:^|; )roulement_csrf=([^;]*)/);
@@ -48,7 +111,8 @@ function el(tag, props, ...children) {
 
 function button(label, onClick) {
   const b = el("button", { type: "button" }, label);
-  b.addEventListener("click", () => onClick().catch(showError));
+  // A stale error goes as soon as the next action starts; a new one replaces it.
+  b.addEventListener("click", () => { clearError(); onClick().catch(showError); });
   return b;
 }
 
@@ -64,17 +128,48 @@ function paint(td, color) {
   if (0.299 * r + 0.587 * g + 0.114 * b < 140) td.style.color = "#fff";
 }
 
+// A violation in the page's language: who, when, and the rule's own statement from the report's messages
+// (roulement.report.messages, sent with the roster as `statements`); the checker's English detail only in English.
+let STATEMENTS = {};
+let NAMES = {};
 function describe(v) {
-  return `${v.rule} — ${v.employee || ""} ${v.dates.join(" ")}: ${v.message} (${v.reference})`;
+  const who = v.employee ? (NAMES[v.employee] || v.employee) : "";
+  const when = v.dates.map((d) => formatDate(d)).join(", ");
+  const statement = STATEMENTS[v.rule]?.[L.lang];
+  const what = statement ? statement : `${v.rule} (${v.reference})`;
+  const detail = L.lang === "en" && statement ? ` — ${v.message}` : "";
+  return [who, when].filter(Boolean).join(" · ") + ": " + what + detail;
+}
+
+function violationItem(v) {
+  const item = el("li", { title: `${v.rule} (${v.reference})` }, describe(v));
+  item.dataset.rule = v.rule;
+  item.dataset.employee = v.employee || "";
+  return item;
 }
 
 async function whoAmI() {
   const me = await api("GET", "/api/me");
   $("nav").hidden = false;
-  $("who").textContent = `${me.username} (${me.role})`;
+  $("who").textContent = `${me.username} (${word("role", me.role)})`;
   for (const link of document.querySelectorAll("#nav a[data-role]")) link.hidden = link.dataset.role !== me.role;
   $("logout").addEventListener("click", async () => { await api("POST", "/api/logout"); location.href = "/login"; });
   return me;
+}
+
+// "Change my password", on each signed-in page that has the form.
+function passwordForm() {
+  const form = $("password-form");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError();
+    try {
+      await api("POST", "/api/me/password", { current_password: $("own-current-password").value, new_password: $("own-new-password").value });
+      $("password-done").hidden = false;
+      form.reset();
+    } catch (error) { showError(error); }
+  });
 }
 
 const HOME = { planner: "/planner", employee: "/employee", council: "/council", admin: "/admin" };
@@ -94,39 +189,90 @@ const pages = {
   async planner() {
     await whoAmI();
     let job = null;
+    let people = [], scenario = null, page = 0;
+    const PAGE = 25;
     const refresh = async () => {
       const scenarios = await api("GET", "/api/scenarios");
-      fillTable($("scenarios"), ["#", "name", "employees", "start", "days", ""], scenarios.map((s) => [
-        s.id, s.name, s.employees, s.start, s.days, button(T.solve, () => startSolve(s.id))]));
+      fillTable($("scenarios"), ["#", T.name, T.employees_count, T.start, T.days, ""], scenarios.map((s) => [
+        s.id, s.name, s.employees, formatDate(s.start), s.days, el("span", {}, button(T.solve, () => startSolve(s.id)),
+          el("a", { href: `/setup/${s.id}`, className: "setup-link" }, T.set_up), " ",
+          button(T.next_period, async () => { await api("POST", `/api/scenarios/${s.id}/roll-forward`); await refresh(); }))]));
       const select = $("people-scenario");
       const chosen = select.value;
-      select.replaceChildren(...scenarios.map((s) => el("option", { value: s.id }, `${s.id} ${s.name}`)));
+      select.replaceChildren(...scenarios.map((s) => el("option", { value: s.id }, `${s.id} · ${s.name}`)));
       if (chosen) select.value = chosen;
       const rosters = await api("GET", "/api/rosters");
-      fillTable($("rosters"), ["#", "name", T.version, "", ""], rosters.map((r) => [
-        r.id, r.name, r.version, el("a", { href: `/roster/${r.id}` }, T.open), r.updated_at]));
-      const requests = await api("GET", "/api/requests");
-      fillTable($("requests"), ["#", "employee", "kind", T.date, "swap", T.note, T.status, ""], requests.map((r) => [
-        r.id, r.employee_id, r.kind, r.date, r.swap_with || "", r.note, r.status,
-        r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
-                                    button(T.refuse, () => decideRequest(r.id, "refused"))) : ""]));
+      fillTable($("rosters"), ["#", T.name, T.version, T.updated, ""], rosters.map((r) => [
+        r.id, r.name, r.version, formatInstant(r.updated_at), el("a", { href: `/roster/${r.id}` }, T.open)]));
+      await showRequests();
       if (select.value) await showPeople(Number(select.value));
     };
-    const decideRequest = async (id, status) => { await api("POST", `/api/requests/${id}/decision`, { status }); await refresh(); };
-    const showPeople = async (scenarioId) => {
-      const scenario = await api("GET", `/api/scenarios/${scenarioId}`);
-      fillTable($("people"), ["id", "name", "skills", "team", T.absences, ""], scenario.employees.slice(0, 400).map((e) => {
-        const absences = el("span", {}, ...(e.absences || []).map((a, i) => el("span", {}, `${a.start}…${a.end} (${a.kind}) `,
-          button("×", async () => { await api("DELETE", `/api/scenarios/${scenarioId}/employees/${e.id}/absences/${i}?version=${scenario.version}`); await refresh(); }))));
-        const start = el("input", { type: "date" }), end = el("input", { type: "date" });
-        const add = button(T.add_absence, async () => {
-          await api("POST", `/api/scenarios/${scenarioId}/employees/${e.id}/absences`,
-            { version: scenario.version, start: start.value, end: end.value, kind: "holiday" });
-          await refresh();
-        });
-        return [e.id, e.name || "", (e.skills || []).join(" "), e.team || "", absences, el("span", {}, start, end, add)];
-      }));
+    const showRequests = async () => {
+      const query = new URLSearchParams();
+      if ($("requests-status").value) query.set("status", $("requests-status").value);
+      if ($("requests-kind").value) query.set("kind", $("requests-kind").value);
+      const requests = await api("GET", `/api/requests?${query}`);
+      fillTable($("requests"), ["#", T.name, T.kind, T.date, T.swap_with, T.note, T.status, T.result, ""], requests.map((r) => [
+        r.id, r.employee_name, word("kind", r.kind), formatDate(r.date, "medium"), r.swap_with_name || "", r.note, statusWord(r.status), outcomeCell(r),
+        r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
+                                    button(T.refuse, () => decideRequest(r.id, "refused"))) : ""]));
     };
+    // Accepting acts: a swap is done at once; a day off may start a local re-plan, followed here to its end.
+    const decideRequest = async (id, status) => {
+      let decided = await api("POST", `/api/requests/${id}/decision`, { status });
+      let replan = decided.job;
+      while (replan && replan.status === "running") {
+        $("notice-planner").textContent = `${T.progress}: ${T.elapsed} ${formatNumber(replan.progress?.elapsed ?? 0, 1)} s`;
+        $("notice-planner").hidden = false;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        replan = await api("GET", `/api/jobs/${replan.id}`);
+      }
+      if (replan) decided = (await api("GET", "/api/requests")).find((r) => r.id === id) || decided;
+      const text = outcomeText(decided);
+      $("notice-planner").hidden = !text;
+      $("notice-planner").textContent = text;
+      $("notice-planner").title = decided.outcome?.reason || "";
+      await refresh();
+    };
+    const showPeople = async (scenarioId) => {
+      scenario = await api("GET", `/api/scenarios/${scenarioId}`);
+      people = [...scenario.employees].sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id, L.lang));
+      $("consent-required").checked = scenario.consent_required;
+      $("absence-person").replaceChildren(el("option", { value: "" }, T.choose),
+        ...people.map((e) => el("option", { value: e.id }, `${e.name || e.id} (${e.id})`)));
+      drawPeople();
+    };
+    // One page of people at a time, searchable: the page stays short on a plant of hundreds.
+    const drawPeople = () => {
+      const term = $("people-search").value.trim().toLowerCase();
+      const found = people.filter((e) => !term || (e.name || "").toLowerCase().includes(term) || e.id.toLowerCase().includes(term));
+      const pages = Math.max(1, Math.ceil(found.length / PAGE));
+      page = Math.min(page, pages - 1);
+      $("people-page").textContent = `${T.page} ${page + 1} ${T.of} ${pages} (${found.length})`;
+      fillTable($("people"), [T.name, "#", T.skills, T.team, T.absences], found.slice(page * PAGE, (page + 1) * PAGE).map((e) => [
+        e.name || "", e.id, (e.skills || []).join(", "), e.team || "",
+        el("span", {}, ...(e.absences || []).map((a, i) => el("span", { className: "absence" },
+          `${formatDate(a.start)} – ${formatDate(a.end)} (${word("absence", a.kind)}) `,
+          button("×", async () => { await api("DELETE", `/api/scenarios/${scenario.id}/employees/${e.id}/absences/${i}?version=${scenario.version}`); await refresh(); }))))]));
+    };
+    $("people-search").addEventListener("input", () => { page = 0; drawPeople(); });
+    $("people-prev").addEventListener("click", () => { page = Math.max(0, page - 1); drawPeople(); });
+    $("people-next").addEventListener("click", () => { page += 1; drawPeople(); });
+    $("absence-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      try {
+        await api("POST", `/api/scenarios/${scenario.id}/employees/${$("absence-person").value}/absences`,
+          { version: scenario.version, start: $("absence-start").value, end: $("absence-end").value, kind: $("absence-kind").value });
+        await refresh();
+      } catch (error) { showError(error); }
+    });
+    $("consent-required").addEventListener("change", async () => {
+      clearError();
+      try { await api("PUT", `/api/scenarios/${scenario.id}/settings`, { consent_required: $("consent-required").checked }); }
+      catch (error) { showError(error); }
+    });
+    for (const control of ["requests-status", "requests-kind"]) $(control).addEventListener("change", () => showRequests().catch(showError));
     const startSolve = async (scenarioId) => {
       job = await api("POST", `/api/scenarios/${scenarioId}/solve`, { time_limit: Number($("time-limit").value) });
       $("job").hidden = false;
@@ -136,10 +282,13 @@ const pages = {
       job = await api("GET", `/api/jobs/${job.id}`);
       const p = job.progress;
       $("job-status").textContent = p
-        ? `${T.status}: ${job.status} · ${T.objective}: ${p.objective ?? "–"} · ${T.bound}: ${p.bound ?? "–"} · ${T.elapsed}: ${p.elapsed} s`
-        : `${T.status}: ${job.status} · ${job.message}`;
+        ? `${T.status}: ${statusWord(job.status)} · ${T.objective}: ${formatNumber(p.objective)} · ${T.bound}: ${formatNumber(p.bound)} · ${T.elapsed}: ${formatNumber(p.elapsed, 1)} s`
+        : `${T.status}: ${statusWord(job.status)}`;
       if (job.status === "running") setTimeout(() => poll().catch(showError), 1000);
-      else await refresh();
+      else {
+        if (job.roster_id) $("job-status").replaceChildren(`${T.status}: ${statusWord(job.status)} · `, el("a", { href: `/roster/${job.roster_id}`, id: "job-roster" }, T.new_plan_done));
+        await refresh();
+      }
     };
     $("cancel-job").addEventListener("click", () => job && api("POST", `/api/jobs/${job.id}/cancel`).catch(showError));
     $("people-scenario").addEventListener("change", () => showPeople(Number($("people-scenario").value)).catch(showError));
@@ -150,6 +299,8 @@ const pages = {
       try { await api("POST", "/api/scenarios", { name: file.name, yaml: await file.text() }); clearError(); await refresh(); }
       catch (error) { showError(error); }
     });
+    // A people file is previewed first (added, changed, removed); nothing is saved until confirmed.
+    let pendingUpload = null;
     $("table-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const file = $("table-file").files[0];
@@ -158,14 +309,47 @@ const pages = {
       const xlsx = file.name.toLowerCase().endsWith(".xlsx");
       const bytes = new Uint8Array(await file.arrayBuffer());
       const content = xlsx ? btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")) : new TextDecoder().decode(bytes);
+      const kind = $("table-kind").value;
       try {
-        const scenario = await api("GET", `/api/scenarios/${scenarioId}`);
-        await api("POST", `/api/scenarios/${scenarioId}/${$("table-kind").value}/import`,
-          { version: scenario.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name });
-        clearError(); await refresh();
+        clearError();
+        const current = await api("GET", `/api/scenarios/${scenarioId}`);
+        const body = { version: current.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name };
+        if (kind === "demand") { await api("POST", `/api/scenarios/${scenarioId}/demand/import`, body); await refresh(); return; }
+        const preview = await api("POST", `/api/scenarios/${scenarioId}/employees/import`, { ...body, preview: true });
+        pendingUpload = { scenarioId, body };
+        const names = Object.fromEntries(people.map((e) => [e.id, e.name || e.id]));
+        $("preview-summary").textContent = `${T.import_added}: ${preview.added.length} · ${T.import_changed}: ${preview.changed.length} · ${T.import_removed}: ${preview.removed.length}`;
+        fillTable($("preview-table"), [T.kind, T.name, T.changes], [
+          ...preview.added.map((id) => [T.import_added, id, ""]),
+          ...preview.changed.map((c) => [T.import_changed, names[c.id] || c.id, c.fields.join(", ")]),
+          ...preview.removed.map((id) => [T.import_removed, names[id] || id, ""])]);
+        $("import-preview").hidden = false;
       } catch (error) { showError(error); }
     });
-    $("import-example").addEventListener("click", () => api("POST", "/api/scenarios", { example: "kos" }).then(refresh).catch(showError));
+    const confirmUpload = async (keepMissing) => {
+      if (!pendingUpload) return;
+      clearError();
+      try {
+        await api("POST", `/api/scenarios/${pendingUpload.scenarioId}/employees/import`, { ...pendingUpload.body, keep_missing: keepMissing });
+        $("import-preview").hidden = true;
+        pendingUpload = null;
+        await refresh();
+      } catch (error) { showError(error); }
+    };
+    $("preview-confirm").addEventListener("click", () => confirmUpload(false));
+    $("preview-keep").addEventListener("click", () => confirmUpload(true));
+    $("preview-cancel").addEventListener("click", () => { $("import-preview").hidden = true; pendingUpload = null; });
+    $("blank-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      try {
+        const made = await api("POST", "/api/scenarios", { name: $("blank-name").value,
+          blank: { jurisdiction: $("blank-law").value, start: $("blank-start").value } });
+        location.href = `/setup/${made.id}`;
+      } catch (error) { showError(error); }
+    });
+    for (const id of ["import-example", "import-example-de"])
+      $(id).addEventListener("click", () => api("POST", "/api/scenarios", { example: $(id).dataset.example }).then(refresh).catch(showError));
     await refresh();
   },
 
@@ -173,93 +357,353 @@ const pages = {
     await whoAmI();
     const id = document.body.dataset.rosterId;
     let roster = await api("GET", `/api/rosters/${id}`);
+    STATEMENTS = roster.statements;
+    NAMES = Object.fromEntries(roster.employees.map((e) => [e.id, e.name]));
     for (const [link, file] of [["dl-csv", "roster.csv"], ["dl-xlsx", "roster.xlsx"], ["dl-html", "report.html"]])
       $(link).href = `/api/rosters/${id}/${file}`;
-    const draw = () => {
+    const colors = Object.fromEntries(roster.shifts.map((s) => [s.id, s.color]));
+    const holidays = new Set(roster.holidays);
+    const undoStack = [];
+    let caused = new Set();
+    // Accepted day-off requests the roster does not honour: marked in the grid with the reason.
+    const unhonoured = new Map((roster.accepted_day_off || []).filter((r) => !r.honoured).map((r) => [`${r.employee}|${r.date}`, r]));
+
+    // Filters: by name, team, crew, post (people who can hold it) and skill.
+    const options = (select, values) => select.replaceChildren(el("option", { value: "" }, T.all),
+      ...values.map((v) => el("option", { value: v }, v)));
+    const distinct = (f) => [...new Set(roster.employees.flatMap(f).filter((v) => v))].sort();
+    options($("filter-team"), distinct((e) => [e.team]));
+    options($("filter-crew"), distinct((e) => [e.crew]));
+    options($("filter-post"), roster.posts.map((p) => p.id));
+    options($("filter-skill"), distinct((e) => e.skills));
+    const visible = (e) => {
+      const name = $("filter-name").value.trim().toLowerCase();
+      return (!name || e.name.toLowerCase().includes(name) || e.id.toLowerCase().includes(name))
+        && (!$("filter-team").value || e.team === $("filter-team").value)
+        && (!$("filter-crew").value || e.crew === $("filter-crew").value)
+        && (!$("filter-post").value || e.posts.includes($("filter-post").value))
+        && (!$("filter-skill").value || e.skills.includes($("filter-skill").value));
+    };
+    for (const control of ["filter-name", "filter-team", "filter-crew", "filter-post", "filter-skill"])
+      $(control).addEventListener("input", () => drawGrid());
+
+    const dayClass = (d) => {
+      const weekday = dateParts(d).weekday;
+      return holidays.has(d) ? "holiday" : weekday >= 5 ? "weekend" : "";
+    };
+    // Coverage of one post on one day, worst shift first: below minimum, below preferred, met.
+    const heat = (d, post) => {
+      const byShift = roster.coverage_posts[d]?.[post];
+      if (!byShift) return null;
+      let level = "ok";
+      const parts = [];
+      for (const [shift, [min, preferred, assigned]] of Object.entries(byShift)) {
+        if (assigned < min) level = "short";
+        else if (assigned < preferred && level !== "short") level = "under";
+        parts.push(`${shift}: ${assigned} (${T.min} ${min}, ${T.preferred} ${preferred})`);
+      }
+      return { level, title: parts.join(" · ") };
+    };
+    const counterCells = (e) => {
+      const c = roster.counters[e.id] || { hours: 0, target: 0, nights: 0, sundays: 0 };
+      const off = Math.abs(c.hours - c.target) > (c.tolerance || 0) + 0.01;
+      return [el("td", { className: "count hours sticky-2" + (off ? " off-target" : ""), title: `${T.hours}: ${formatNumber(c.hours, 1)} / ${T.target} ${formatNumber(c.target, 1)}` },
+                 `${formatNumber(c.hours, 0)}/${formatNumber(c.target, 0)}`),
+              el("td", { className: "count sticky-3", title: T.nights }, c.nights),
+              el("td", { className: "count sticky-4", title: T.sundays }, c.sundays)];
+    };
+    const cellFor = (e, d, flagged) => {
+      const shift = roster.cells[e.id]?.[d] || "";
+      const post = roster.posts_of_cells[e.id]?.[d] || "";
+      const key = `${e.id}|${d}`;
+      const refused = shift ? unhonoured.get(key) : undefined;
+      const td = el("td", { className: ["cell", dayClass(d), flagged.has(key) ? "flagged" : "", caused.has(key) ? "caused" : "", refused ? "unhonoured" : ""].filter(Boolean).join(" "),
+                            title: (shift ? `${e.name} · ${formatDate(d)} · ${shift} · ${post}` : `${e.name} · ${formatDate(d)} · ${T.off_cell}`)
+                              + (refused ? ` · ${T.accepted_not_honoured}${refused.rules?.length ? ": " + refused.rules.join(", ") : ""}` : "") },
+        el("span", { className: "shift" }, shift), el("small", { className: "post" }, shift ? post : ""));
+      td.dataset.employee = e.id; td.dataset.date = d;
+      if (shift && colors[shift]) paint(td, colors[shift]);
+      return td;
+    };
+    const drawGrid = () => {
+      const flagged = new Set(roster.violations.flatMap((v) => v.dates.map((d) => `${v.employee}|${d}`)));
+      const dateRow = el("tr", { className: "dates" }, el("th", { className: "name sticky-1" }, T.name),
+        el("th", { className: "count sticky-2", title: `${T.hours} / ${T.target}` }, T.hours_short),
+        el("th", { className: "count sticky-3", title: T.nights }, T.nights.slice(0, 1)),
+        el("th", { className: "count sticky-4", title: T.sundays }, T.sundays.slice(0, 1)),
+        ...roster.days.map((d) => el("th", { className: dayClass(d), title: (holidays.has(d) ? T.holiday + " · " : "") + formatDate(d, "medium") },
+          el("span", {}, L.days_abbr[dateParts(d).weekday]), el("br"), el("span", {}, String(dateParts(d).day)))));
+      const heatRows = roster.posts.filter((p) => roster.days.some((d) => roster.coverage_posts[d]?.[p.id])).map((p) =>
+        el("tr", { className: "heat" }, el("th", { className: "name sticky-1", title: `${T.coverage}: ${p.name}` }, p.name),
+          el("th", { className: "sticky-2" }), el("th", { className: "sticky-3" }), el("th", { className: "sticky-4" }),
+          ...roster.days.map((d) => {
+            const h = heat(d, p.id);
+            return el("th", { className: h ? `heat-${h.level}` : "", title: h ? `${p.name} · ${formatDate(d)} · ${h.title}` : "" });
+          })));
+      const head = el("thead", {}, dateRow, ...heatRows);
+      const body = el("tbody", {}, ...roster.employees.filter(visible).map((e) => el("tr", {},
+        el("td", { className: "name sticky-1", title: [e.id, e.team, e.crew].filter(Boolean).join(" · ") }, e.name),
+        ...counterCells(e), ...roster.days.map((d) => cellFor(e, d, flagged)))));
+      $("grid").replaceChildren(head, body);
       $("roster-title").textContent = roster.name;
       $("roster-version").textContent = roster.version;
       $("violation-count").textContent = roster.violations.length;
-      const colors = Object.fromEntries(roster.shifts.map((s) => [s.id, s.color]));
-      const flagged = new Set(roster.violations.flatMap((v) => v.dates.map((d) => `${v.employee}|${d}`)));
-      const head = el("tr", {}, el("th", { className: "name" }, ""), ...roster.days.map((d) => el("th", {}, d.slice(5))));
-      const rows = roster.employees.map((e) => el("tr", {}, el("td", { className: "name" }, `${e.name} (${e.id})`),
-        ...roster.days.map((d) => {
-          const shift = roster.cells[e.id]?.[d] || "";
-          const td = el("td", { className: "cell" + (flagged.has(`${e.id}|${d}`) ? " flagged" : "") }, shift);
-          td.dataset.employee = e.id; td.dataset.date = d;
-          if (shift && colors[shift]) paint(td, colors[shift]);
-          td.addEventListener("click", () => editCell(td, e.id, d, shift));
-          return td;
-        })));
-      const coverage = roster.shifts.map((s) => el("tr", { className: "coverage" }, el("td", { className: "name" }, `${T.coverage} ${s.id}`),
-        ...roster.days.map((d) => {
-          const c = roster.coverage[d]?.[s.id];
-          if (!c) return el("td", {}, "");
-          return el("td", { className: c.short ? "short" : "", title: `${c.assigned}/${c.required}` }, c.short ? `-${c.short}` : c.assigned);
-        })));
-      $("grid").replaceChildren(head, ...coverage, ...rows);
-      $("violations").replaceChildren(...roster.violations.map((v) => el("li", {}, describe(v))));
+      $("violations").replaceChildren(...roster.violations.map((v) => violationItem(v)));
     };
-    const editCell = (td, employee, date, current) => {
-      const select = el("select", { className: "cell-edit" }, el("option", { value: "" }, "–"),
-        ...roster.shifts.map((s) => el("option", { value: s.id, selected: s.id === current }, s.id)));
-      select.value = current;
-      td.replaceChildren(select);
-      select.focus();
-      select.addEventListener("click", (event) => event.stopPropagation());
-      select.addEventListener("change", async () => {
-        try {
-          const changed = await api("PUT", `/api/rosters/${id}/cell`,
-            { version: roster.version, employee, date, shift: select.value || null });
-          roster = { ...roster, ...changed };
-          clearError();
-          $("change").hidden = false;
-          $("caused").replaceChildren(...changed.caused.map((v) => el("li", {}, describe(v))));
-          $("resolved").replaceChildren(...changed.resolved.map((v) => el("li", {}, describe(v))));
-          draw();
-          await history();
-        } catch (error) { showError(error); draw(); }
-      });
+
+    // The editor: shift and post, shown over the grid (nothing moves).
+    let editing = null;
+    const openEditor = (td) => {
+      const employee = roster.employees.find((e) => e.id === td.dataset.employee);
+      const date = td.dataset.date;
+      editing = { employee, date };
+      $("editor-title").textContent = `${employee.name} · ${formatDate(date, "medium")}`;
+      $("editor-shift").replaceChildren(...roster.shifts.map((s) => el("option", { value: s.id }, `${s.id} ${s.name || ""} ${s.start}–${s.end}`)));
+      $("editor-shift").value = roster.cells[employee.id]?.[date] || roster.shifts[0].id;
+      const eligible = employee.posts.length ? employee.posts : roster.posts.map((p) => p.id);
+      $("editor-post").replaceChildren(...eligible.map((p) => el("option", { value: p }, p)));
+      const current = roster.posts_of_cells[employee.id]?.[date];
+      if (current) $("editor-post").value = current;
+      const box = $("editor"), rect = td.getBoundingClientRect();
+      box.hidden = false;
+      box.style.left = `${Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - box.offsetWidth - 8)}px`;
+      box.style.top = `${window.scrollY + rect.bottom + 4}px`;
+      $("editor-shift").focus();
     };
+    const closeEditor = () => { $("editor").hidden = true; editing = null; };
+    $("grid").addEventListener("click", (event) => {
+      const td = event.target.closest("td.cell");
+      if (td) openEditor(td);
+    });
+    const applyCell = async (employee, date, shift, post, remember) => {
+      const before = { shift: roster.cells[employee]?.[date] || null, post: roster.posts_of_cells[employee]?.[date] || null };
+      const changed = await api("PUT", `/api/rosters/${id}/cell`, { version: roster.version, employee, date, shift, post: shift ? post : null });
+      if (remember) { undoStack.push({ employee, date, ...before }); $("undo").disabled = false; }
+      roster.version = changed.version;
+      roster.cells[employee] = changed.cells[employee];
+      roster.posts_of_cells[employee] = changed.posts_of_cells[employee];
+      Object.assign(roster.counters, changed.counters);
+      roster.coverage = changed.coverage;
+      roster.coverage_posts = changed.coverage_posts;
+      roster.violations = changed.violations;
+      caused = new Set(changed.caused.flatMap((v) => v.dates.map((d) => `${v.employee}|${d}`)));
+      $("change").hidden = false;
+      $("caused").replaceChildren(...changed.caused.map((v) => violationItem(v)));
+      $("resolved").replaceChildren(...changed.resolved.map((v) => violationItem(v)));
+      drawGrid();
+      await history();
+    };
+    const submit = async (shift) => {
+      if (!editing) return;
+      const { employee, date } = editing;
+      closeEditor();
+      clearError();
+      try { await applyCell(employee.id, date, shift, $("editor-post").value, true); }
+      catch (error) { showError(error); }
+    };
+    $("editor-apply").addEventListener("click", () => submit($("editor-shift").value));
+    $("editor-clear").addEventListener("click", () => submit(null));
+    $("editor-close").addEventListener("click", closeEditor);
+    document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeEditor(); });
+    // Copy and paste: Ctrl+C over a cell copies its shift and post, Ctrl+V over another writes them there
+    // (an edit like any other: judged, in the history, undoable).
+    let hovered = null, copied = null;
+    $("grid").addEventListener("mouseover", (event) => { hovered = event.target.closest("td.cell"); });
+    document.addEventListener("keydown", async (event) => {
+      if (!(event.ctrlKey || event.metaKey) || !hovered || !$("editor").hidden) return;
+      const { employee, date } = hovered.dataset;
+      if (event.key === "c") {
+        copied = { shift: roster.cells[employee]?.[date] || null, post: roster.posts_of_cells[employee]?.[date] || null };
+        $("notice").textContent = `${T.copied}: ${copied.shift ? `${copied.shift} (${copied.post})` : T.off_cell}`;
+        $("notice").hidden = false;
+      } else if (event.key === "v" && copied) {
+        event.preventDefault();
+        clearError();
+        try { await applyCell(employee, date, copied.shift, copied.post, true); }
+        catch (error) { showError(error); }
+      }
+    });
+    $("undo").addEventListener("click", async () => {
+      const last = undoStack.pop();
+      $("undo").disabled = undoStack.length === 0;
+      if (!last) return;
+      clearError();
+      try { await applyCell(last.employee, last.date, last.shift, last.post, false); }
+      catch (error) { showError(error); }
+    });
+
+    const cellText = (cell) => cell ? `${cell.shift} (${cell.post})` : T.off_cell;
     const history = async () => {
       const entries = await api("GET", `/api/rosters/${id}/history`);
-      $("history").replaceChildren(...entries.map((e) => el("li", {}, `${e.at} ${e.user} ${e.action} ${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`)));
+      $("history").replaceChildren(...entries.map((e) => {
+        let what = "";
+        if (e.action === "roster.cell") what = `${NAMES[e.after.employee] || e.after.employee} · ${formatDate(e.after.date)}: ${cellText(e.before.cell)} → ${cellText(e.after.cell)}`;
+        return el("li", {}, `${formatInstant(e.at)} · ${actorName(e.user)} ${word("action", e.action)} ${what}`);
+      }));
     };
+    // Publishing asks first: the checker's violations and what changes against the last version put before
+    // the council. Confirming twice (or a double click) makes one proposal: the server answers the same one.
+    let preview = null;
     $("publish").addEventListener("click", async () => {
       try {
-        const publication = await api("POST", `/api/rosters/${id}/publish`, { version: roster.version });
-        $("notice").textContent = `${T.published}: #${publication.id} (${T.version} ${publication.roster_version}, ${publication.status})`;
-        $("notice").hidden = false;
+        clearError();
+        preview = await api("GET", `/api/rosters/${id}/publish/preview`);
+        $("confirm-violations").replaceChildren(...preview.violations.map((v) => el("li", {}, describe(v))));
+        $("confirm-no-violations").hidden = preview.violations.length > 0;
+        const d = preview.diff;
+        $("confirm-against").textContent = preview.against
+          ? `${T.against} #${preview.against.id} (${statusWord(preview.against.status)}, ${formatInstant(preview.against.published_at)})`
+          : T.first_publication;
+        $("confirm-diff-counts").textContent = `${T.diff_added}: ${d.added} · ${T.diff_removed}: ${d.removed} · ${T.diff_changed}: ${d.changed} · ${T.people}: ${d.people}`;
+        const shift = (c) => c ? `${c.shift} (${c.post})` : T.off;
+        fillTable($("confirm-diff"), [T.name, T.date, T.before, T.after], d.cells.slice(0, 100).map((c) =>
+          [c.name, formatDate(c.date), shift(c.before), shift(c.after)]));
+        $("confirm-consent").textContent = preview.consent_required ? T.consent_required : T.consent_not_required;
+        $("publish-confirm").hidden = false;
       } catch (error) { showError(error); }
     });
-    draw();
+    $("confirm-cancel").addEventListener("click", () => { $("publish-confirm").hidden = true; });
+    $("confirm-publish").addEventListener("click", async () => {
+      const confirmButton = $("confirm-publish");
+      confirmButton.disabled = true;
+      try {
+        const publication = await api("POST", `/api/rosters/${id}/publish`,
+          { version: preview.version, accept_violations: preview.violations.length > 0 });
+        $("publish-confirm").hidden = true;
+        $("notice").textContent = `${T.published}: #${publication.id} (${T.version} ${publication.roster_version}, ${statusWord(publication.status)})`;
+        $("notice").hidden = false;
+      } catch (error) { showError(error); }
+      finally { confirmButton.disabled = false; }
+    });
+    drawGrid();
     await history();
+  },
+
+  // Plant set-up: every section of the scenario as an editable table, saved as a whole through the API,
+  // which checks it with the rest of the plant and names the row and field of any error.
+  async setup() {
+    await whoAmI();
+    const id = document.body.dataset.scenarioId;
+    const C = (key, label, type, extra) => ({ key, label, type: type || "text", ...(extra || {}) });
+    const COLUMNS = {
+      site: [C("name", T.name), C("jurisdiction", T["col.jurisdiction"], "select", { options: ["FR", "DE"] }),
+             C("timezone", T["col.timezone"]), C("region", T["col.region"])],
+      horizon: [C("start", T.start, "date"), C("days", T.days, "number")],
+      shifts: [C("id", T["col.id"]), C("name", T.name), C("start", T.start, "time"), C("end", T.end, "time"),
+               C("break_minutes", T["col.break_minutes"], "number"), C("color", T["col.color"], "color")],
+      skills: [C("id", T["col.id"]), C("name", T.name)],
+      posts: [C("id", T["col.id"]), C("name", T.name), C("skills", T.skills, "list")],
+      demand: [C("post", T.post), C("shifts", T["col.shifts"], "list"), C("min", T.min, "number"),
+               C("preferred", T.preferred, "number"), C("max", T["col.max"], "number"), C("days", T["col.days"])],
+      safety_minimums: [C("id", T["col.id"]), C("skill", T["col.skill"]), C("min", T.min, "number"),
+                        C("shifts", T["col.shifts"], "list"), C("reference", T["col.reference"])],
+      employees: [C("id", T["col.id"]), C("name", T.name), C("skills", T.skills, "list"), C("team", T.team),
+                  C("contract.weekly_hours", T["col.weekly_hours"], "number"),
+                  C("contract.tolerance_hours", T["col.tolerance_hours"], "number"), C("night_eligible", T["col.night_eligible"], "bool")],
+    };
+    const BLANK = { shifts: { id: "", start: "06:00", end: "14:00", break_minutes: 30 }, skills: { id: "" }, posts: { id: "", skills: [] },
+      demand: { post: "", shifts: [], min: 1 }, safety_minimums: { id: "", skill: "", min: 1 }, employees: { id: "", skills: [], contract: { weekly_hours: 35 } } };
+    const get = (row, path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), row);
+    const set = (row, path, value) => {
+      const keys = path.split("."); let o = row;
+      for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+      if (value === undefined) delete o[keys.at(-1)]; else o[keys.at(-1)] = value;
+    };
+    let scenario = null;
+    const state = {};
+    const cellInput = (row, column) => {
+      const value = get(row, column.key);
+      let input;
+      if (column.type === "select") {
+        input = el("select", {}, ...column.options.map((o) => el("option", { value: o, selected: o === value }, o)));
+      } else if (column.type === "bool") {
+        input = el("input", { type: "checkbox", checked: value !== false });
+      } else {
+        input = el("input", { type: column.type === "list" ? "text" : column.type === "color" ? "text" : column.type,
+                              value: value == null ? "" : column.type === "list" ? value.join(" ") : column.type === "time" ? String(value).slice(0, 5) : value });
+        if (column.type === "number") input.step = "any";
+      }
+      input.dataset.key = column.key;
+      const update = () => {
+        let v = column.type === "bool" ? input.checked : input.value.trim();
+        if (column.type === "number") v = v === "" ? undefined : Number(v);
+        else if (column.type === "list") v = v ? v.split(/[\s,]+/).filter(Boolean) : (column.key === "shifts" && !get(row, column.key) ? undefined : []);
+        else if (v === "" && column.key !== "id") v = undefined;
+        set(row, column.key, v);
+      };
+      input.addEventListener("input", update);
+      input.addEventListener("change", update);
+      return el("td", {}, input);
+    };
+    const draw = (section) => {
+      const rows = state[section];
+      const columns = COLUMNS[section];
+      const single = !Array.isArray(rows);
+      const list = single ? [rows] : rows;
+      $(`table-${section}`).replaceChildren(el("tr", {}, ...columns.map((c) => el("th", {}, c.label)), el("th", {}, "")),
+        ...list.map((row, index) => {
+          const tr = el("tr", {}, ...columns.map((c) => cellInput(row, c)),
+            el("td", {}, single ? "" : button(T.remove_row, async () => { rows.splice(index, 1); draw(section); })));
+          tr.dataset.row = index;
+          return tr;
+        }));
+    };
+    const load = async () => {
+      scenario = await api("GET", `/api/scenarios/${id}`);
+      $("setup-name").textContent = scenario.name;
+      for (const section of Object.keys(COLUMNS)) {
+        state[section] = structuredClone(scenario.data[section] ?? (section === "site" || section === "horizon" ? {} : []));
+        draw(section);
+      }
+    };
+    for (const b of document.querySelectorAll(".add-row"))
+      b.addEventListener("click", () => { state[b.dataset.section].push(structuredClone(BLANK[b.dataset.section])); draw(b.dataset.section); });
+    for (const b of document.querySelectorAll(".save-section"))
+      b.addEventListener("click", async () => {
+        clearError();
+        $("setup-saved").hidden = true;
+        try {
+          await api("PUT", `/api/scenarios/${id}/${b.dataset.section}`, { version: scenario.version, items: state[b.dataset.section] });
+          await load();
+          $("setup-saved").hidden = false;
+        } catch (error) { showError(error); }
+      });
+    await load();
   },
 
   async employee() {
     await whoAmI();
     const refresh = async () => {
       const schedule = await api("GET", "/api/me/schedule");
-      $("schedule-status").textContent = schedule.publication ? `#${schedule.publication.id} (${schedule.publication.status})` : T.no_publication;
-      fillTable($("schedule"), [T.date, "shift", "", "post"], schedule.shifts.map((s) => [s.date, s.shift, `${s.start}–${s.end}`, s.post]));
+      $("schedule-status").textContent = schedule.publication
+        ? `${T.version} #${schedule.publication.id} · ${statusWord(schedule.publication.status)} · ${T.published_at} ${formatInstant(schedule.publication.published_at)}`
+        : T.no_publication;
+      fillTable($("schedule"), [T.date, T.shift, T.start, T.end, T.post], schedule.shifts.map((s) => [
+        `${L.days_abbr[dateParts(s.date).weekday]} ${formatDate(s.date)}`, s.shift, s.start, s.end, s.post]));
       const team = await api("GET", "/api/me/team");
-      $("team").replaceChildren(el("tr", {}, el("th", { className: "name" }, ""), ...team.days.map((d) => el("th", {}, d.slice(5)))),
+      $("team").replaceChildren(el("tr", {}, el("th", { className: "name" }, T.name), ...team.days.map((d) => el("th", {}, L.days_abbr[dateParts(d).weekday], el("br"), String(dateParts(d).day)))),
         ...team.people.map((p) => el("tr", { className: p.me ? "me" : "" }, el("td", { className: "name" }, p.name),
           ...team.days.map((d) => el("td", {}, p.shifts[d] || "")))));
+      const colleagues = await api("GET", "/api/me/colleagues");
+      $("request-swap").replaceChildren(el("option", { value: "" }, T.choose), ...colleagues.map((c) => el("option", { value: c.id }, c.name)));
       const requests = await api("GET", "/api/me/requests");
-      fillTable($("requests"), ["#", "kind", T.date, "swap", T.note, T.status, ""], requests.map((r) => [r.id, r.kind, r.date, r.swap_with || "", r.note, r.status,
+      fillTable($("requests"), ["#", T.kind, T.date, T.swap_with, T.note, T.status, T.result, ""], requests.map((r) => [r.id, word("kind", r.kind), formatDate(r.date, "medium"),
+        r.swap_with_name || "", r.note, statusWord(r.status), outcomeCell(r),
         r.status === "open" ? button(T.withdraw, async () => { await api("POST", `/api/me/requests/${r.id}/withdraw`); await refresh(); }) : ""]));
       const declared = await api("GET", "/api/me/declarations");
       $("purpose").replaceChildren(...Object.keys(declared.purposes).map((p) => el("option", { value: p }, T["purpose." + p] || p)));
-      fillTable($("declarations"), ["purpose", "", T.status, ""], declared.declarations.map((d) => [T["purpose." + d.purpose] || d.purpose, d.declared_at.slice(0, 10),
+      fillTable($("declarations"), [T.declarations, T.date, T.status, ""], declared.declarations.map((d) => [T["purpose." + d.purpose] || d.purpose, formatDate(d.declared_at),
         d.active ? T.active : "–", d.active ? button(T.withdraw, async () => { await api("POST", `/api/me/declarations/${d.id}/withdraw`); await refresh(); }) : ""]));
     };
+    const swapChosen = () => { $("swap-label").hidden = $("request-kind").value !== "swap"; };
+    $("request-kind").addEventListener("change", swapChosen);
+    swapChosen();
     $("request-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const kind = $("request-kind").value;
       try {
         await api("POST", "/api/me/requests", { kind, date: $("request-date").value, note: $("request-note").value,
-          swap_with: kind === "swap" ? $("request-swap").value : null });
+          swap_with: kind === "swap" ? $("request-swap").value || null : null });
         clearError(); await refresh();
       } catch (error) { showError(error); }
     });
@@ -270,6 +714,7 @@ const pages = {
     });
     $("feed-new").addEventListener("click", () => api("POST", "/api/me/feed").then((f) => { $("feed-url").textContent = f.url; }).catch(showError));
     $("feed-revoke").addEventListener("click", () => api("DELETE", "/api/me/feed").then(() => { $("feed-url").textContent = ""; }).catch(showError));
+    passwordForm();
     await refresh();
   },
 
@@ -277,33 +722,85 @@ const pages = {
     const me = await whoAmI();
     const refresh = async () => {
       const publications = await api("GET", "/api/publications");
-      fillTable($("publications"), ["#", "roster", T.version, T.status, "", T.comment, ""], publications.map((p) => {
+      fillTable($("publications"), ["#", T.rosters, T.version, T.status, T.published_at, T.decisions, ""], publications.map((p) => {
         const comment = el("input", { placeholder: T.comment });
         comment.dataset.publication = p.id;
-        const actions = p.status === "proposed" && me.role === "council" ? el("span", {}, comment,
-          button(T.approve, async () => { await api("POST", `/api/publications/${p.id}/decision`, { decision: "approve", comment: comment.value }); await refresh(); }),
-          button(T.reject, async () => { await api("POST", `/api/publications/${p.id}/decision`, { decision: "reject", comment: comment.value }); await refresh(); })) : "";
-        return [p.id, p.roster_id, p.roster_version, p.status, p.published_at.slice(0, 16),
-          p.decisions.map((d) => `${d.by}: ${d.decision} ${d.comment}`).join("; "),
+        const decide = (decision) => async () => {
+          await api("POST", `/api/publications/${p.id}/decision`, { decision, comment: comment.value });
+          $("notice-council").hidden = false;
+          await refresh();
+        };
+        const actions = p.status === "proposed" && me.role === "council"
+          ? el("span", {}, comment, button(T.approve, decide("approve")), button(T.reject, decide("reject"))) : "";
+        return [p.id, p.roster_id, p.roster_version, statusWord(p.status), formatInstant(p.published_at),
+          p.decisions.map((d) => `${d.by}: ${T[d.decision] || d.decision} ${d.comment} (${formatInstant(d.at)})`).join("; "),
           el("span", {}, button(T.report, () => showReport(p.id)), actions)];
       }));
     };
+    // The council's report as a page: law, fairness (with a histogram per measure) and people in aggregate.
     const showReport = async (id) => {
-      $("report-body").textContent = JSON.stringify(await api("GET", `/api/publications/${id}/report`), null, 2);
+      const r = await api("GET", `/api/publications/${id}/report`);
+      STATEMENTS = r.statements;
+      $("report-title").textContent = `${T.report_for} #${id} · ${r.site.name} · ${formatDate(r.horizon.start)} – ${formatDate(r.horizon.end)} · ${statusWord(r.status)}`;
+      const card = (label, value) => el("div", { className: "card" }, label, el("strong", {}, value));
+      $("report-cards").replaceChildren(card(T.employees_count, formatNumber(r.people.employees)),
+        card(T.violations_total, formatNumber(r.law.violations)),
+        card(T.coverage_complete, r.summary.coverage_complete ? T.yes : T.no),
+        card(T.shortfall, formatNumber(r.summary.shortfall_person_shifts)));
+      const rules = Object.entries(r.law.violations_by_rule);
+      fillTable($("report-law"), [T.rule, T.count], rules.length ? rules.map(([rule, count]) =>
+        [STATEMENTS[rule]?.[L.lang] || rule, formatNumber(count)]) : [[T.no_violations, ""]]);
+      fillTable($("report-fairness"), [T.measure, T.minimum, T.median, T.mean, T.maximum, T.distribution],
+        Object.entries(r.fairness).map(([measure, f]) => {
+          const top = Math.max(...f.histogram.counts, 1);
+          const bars = el("span", { className: "bars", title: T.share_people },
+            ...f.histogram.counts.map((c, i) => {
+              const bar = el("span", { title: `${formatNumber(f.histogram.low + i * f.histogram.width, 1)} – ${formatNumber(f.histogram.low + (i + 1) * f.histogram.width, 1)}: ${c}` });
+              bar.style.height = `${Math.round((c / top) * 58) + 2}px`;
+              return bar;
+            }));
+          return [word("measure", measure), formatNumber(f.min, 1), formatNumber(f.median, 1), formatNumber(f.mean, 1), formatNumber(f.max, 1), bars];
+        }));
+      fillTable($("report-people"), [T.people_aggregate, T.count], [[T.employees_count, formatNumber(r.people.employees)],
+        ...Object.entries(r.people.active_declarations_by_purpose).map(([purpose, count]) => [`${T.declarations_count}: ${T["purpose." + purpose] || purpose}`, formatNumber(count)])]);
       $("report").hidden = false;
     };
+    passwordForm();
     await refresh();
   },
 
   async admin() {
-    await whoAmI();
+    const me = await whoAmI();
+    let before = null;
+    const describeEntry = (e) => {
+      const target = e.entity === "user" && e.after && e.after.username ? e.after.username : `${word("entity", e.entity)} ${e.entity_id}`;
+      return `${word("action", e.action)} · ${target}`;
+    };
+
     const refresh = async () => {
       const users = await api("GET", "/api/users");
-      fillTable($("users"), ["#", T.username, T.role, T.employee_id, T.active, ""], users.map((u) => [u.id, u.username, u.role, u.employee_id || "", u.active ? "✓" : "–",
-        button(u.active ? "lock" : "unlock", async () => { await api("PATCH", `/api/users/${u.id}`, { active: !u.active }); await refresh(); })]));
-      const entries = await api("GET", "/api/audit");
-      fillTable($("audit"), ["at", "user", "action", "entity"], entries.map((e) => [e.at.slice(0, 19), e.user, e.action, `${e.entity} ${e.entity_id}`]));
+      fillTable($("users"), ["#", T.username, T.role, T.employee_id, T.active, ""], users.map((u) => {
+        const roleSelect = el("select", {}, ...["planner", "employee", "council", "admin"].map((r) => el("option", { value: r, selected: r === u.role }, word("role", r))));
+        const newPassword = el("input", { type: "password", placeholder: T.new_password, autocomplete: "new-password" });
+        return [u.id, u.username, el("span", {}, roleSelect, button(T.change_role, async () => {
+            await api("PATCH", `/api/users/${u.id}`, { role: roleSelect.value }); await refresh(); })),
+          u.employee_id || "", u.active ? T.yes : T.no,
+          el("span", {}, u.id === me.id ? "" : button(u.active ? T.lock : T.unlock, async () => { await api("PATCH", `/api/users/${u.id}`, { active: !u.active }); await refresh(); }),
+            newPassword, button(T.reset_password, async () => { await api("PATCH", `/api/users/${u.id}`, { password: newPassword.value }); newPassword.value = ""; await refresh(); }))];
+      }));
+      before = null;
+      $("audit").replaceChildren();
+      await more();
     };
+    const more = async () => {
+      const page = await api("GET", `/api/audit?limit=50${before ? `&before_id=${before}` : ""}`);
+      const rows = page.entries.map((e) => el("tr", {}, el("td", {}, formatInstant(e.at)), el("td", {}, actorName(e.user)), el("td", {}, describeEntry(e))));
+      if (!$("audit").rows.length) $("audit").append(el("tr", {}, el("th", {}, T.at), el("th", {}, T.by), el("th", {}, T.action)));
+      $("audit").append(...rows);
+      before = page.next_before_id;
+      $("audit-older").hidden = !before;
+    };
+    $("audit-older").addEventListener("click", () => more().catch(showError));
     $("user-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       try {
@@ -312,6 +809,7 @@ const pages = {
         clearError(); await refresh();
       } catch (error) { showError(error); }
     });
+    passwordForm();
     await refresh();
   },
 };

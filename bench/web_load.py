@@ -1,0 +1,182 @@
+"""A bounded load run on loopback: 50 employees read their schedules and calendar feeds while a planner edits
+cells of the KOS roster and a solve runs, against `roulement serve` with 50 approved publications of KOS.
+
+    /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50]
+
+Prints the latency percentiles per request kind and the error count (locust's own statistics).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PASSWORD = "correct horse battery"
+ROOT = Path(__file__).parent.parent
+
+
+def prepare(database: str, users: int, publications: int) -> None:
+    """KOS, its roster, `publications` approved versions (each one cell apart), an account per employee."""
+    from argon2 import PasswordHasher
+
+    from roulement import service
+    from roulement.formats.roster_csv import parse_roster
+    from roulement.store import accounts, repository
+    from roulement.store.db import make_engine, session_factory, transaction, upgrade
+
+    accounts.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # accounts made fast; see docs
+    engine = make_engine(database)
+    upgrade(engine)
+    sessions = session_factory(engine)
+    kos = service.example("kos")
+    roster = parse_roster(gzip.decompress((ROOT / "tests/data/kos-roster.csv.gz").read_bytes()).decode(), kos)
+    with transaction(sessions) as session:
+        planner = accounts.add_user(session, "paula", "planner", PASSWORD)
+        council = accounts.add_user(session, "carla", "council", PASSWORD)
+        for index, employee in enumerate(kos.employees[:users]):
+            accounts.add_user(session, f"emp{index}", "employee", PASSWORD, employee.id)
+        scenario_id = repository.add_scenario(session, None, kos, "KOS").id
+        roster_id = repository.add_roster(session, None, scenario_id, roster, "KOS").id
+    last = kos.employees[-1].id
+    for version in range(1, publications + 1):
+        with transaction(sessions) as session:
+            publication, _ = repository.publish(session, planner, roster_id, version, accept_violations=True)
+            repository.decide(session, council, publication.id, "approve", "")
+            day = kos.horizon.start + dt.timedelta(days=version % kos.horizon.days)
+            repository.edit_cell(session, planner, roster_id, version, last, day, None, None)
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--publications", type=int, default=50)
+    parser.add_argument("--solver-workers", type=int, default=2)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="roulement-load-")
+    database = f"sqlite:///{folder}/load.db"
+    started = time.monotonic()
+    prepare(database, args.users, args.publications)
+    print(f"prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved publications, "
+          f"{args.users} employee accounts")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port),
+               "--solver-workers", str(args.solver_workers)]
+    server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        quiet(f"http://127.0.0.1:{port}")
+        run_locust(f"http://127.0.0.1:{port}", args.users, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def quiet(host: str, count: int = 50) -> None:
+    """One employee alone reading her schedule `count` times: the floor under the loaded figures."""
+    import statistics
+
+    import httpx
+
+    with httpx.Client(base_url=host) as client:
+        client.post("/api/login", json={"username": "emp0", "password": PASSWORD})
+        times = []
+        for _ in range(count):
+            start = time.perf_counter()
+            assert client.get("/api/me/schedule").status_code == 200
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"alone: GET /api/me/schedule x{count}: p50 {statistics.median(times):.0f} ms, "
+          f"p95 {times[int(0.95 * count) - 1]:.0f} ms, max {times[-1]:.0f} ms")
+
+
+def run_locust(host: str, users: int, seconds: int) -> None:
+    import gevent
+    from locust import HttpUser, between, task
+    from locust.env import Environment
+
+    counter = iter(range(10**6))
+
+    class Employee(HttpUser):
+        wait_time = between(0.5, 1.5)
+        weight = users
+
+        def on_start(self) -> None:
+            self.index = next(counter) % users
+            answer = self.client.post("/api/login", json={"username": f"emp{self.index}", "password": PASSWORD})
+            self.feed = self.client.post("/api/me/feed", headers={"X-CSRF-Token": answer.json()["csrf_token"]}
+                                         ).json()["url"]
+
+        @task(3)
+        def schedule(self) -> None:
+            self.client.get("/api/me/schedule")
+
+        @task(1)
+        def team(self) -> None:
+            self.client.get("/api/me/team")
+
+        @task(1)
+        def feed(self) -> None:
+            self.client.get(urlsplit(self.feed).path, name="/feed/[token].ics")
+
+    class Planner(HttpUser):
+        wait_time = between(1, 2)
+        fixed_count = 1
+
+        def on_start(self) -> None:
+            answer = self.client.post("/api/login", json={"username": "paula", "password": PASSWORD}).json()
+            self.client.headers["X-CSRF-Token"] = answer["csrf_token"]
+            grid = self.client.get("/api/rosters/1", name="/api/rosters/[id]").json()
+            self.version, self.days, self.people = grid["version"], grid["days"], grid["employees"]
+            self.toggle = 0
+            # A solve runs meanwhile (one per site: the cap lets this one through).
+            self.client.post("/api/scenarios/1/solve", json={"time_limit": seconds}, name="/api/scenarios/[id]/solve")
+
+        @task
+        def edit(self) -> None:
+            self.toggle += 1
+            person = self.people[self.toggle % 40]
+            day = self.days[(self.toggle * 3) % len(self.days)]
+            answer = self.client.put("/api/rosters/1/cell", name="/api/rosters/[id]/cell", json={
+                "version": self.version, "employee": person["id"], "date": day, "shift": None})
+            if answer.status_code == 200:
+                self.version = answer.json()["version"]
+
+    environment = Environment(user_classes=[Employee, Planner], host=host)
+    runner = environment.create_local_runner()
+    runner.start(users + 1, spawn_rate=10)
+    gevent.spawn_later(seconds, runner.quit)
+    runner.greenlet.join()
+    stats = environment.stats
+    print(f"{'request':34} {'count':>6} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}  (ms)")
+    for entry in sorted(stats.entries.values(), key=lambda e: e.name):
+        print(f"{entry.method + ' ' + entry.name:34} {entry.num_requests:6} {entry.num_failures:5} "
+              f"{entry.get_response_time_percentile(0.5):6.0f} {entry.get_response_time_percentile(0.95):6.0f} "
+              f"{entry.get_response_time_percentile(0.99):6.0f} {entry.max_response_time:7.0f}")
+    total = stats.total
+    print(f"total: {total.num_requests} requests, {total.num_failures} failures")
+    for error in stats.errors.values():
+        print("error:", error.method, error.name, error.error, error.occurrences)
+
+
+if __name__ == "__main__":
+    main()

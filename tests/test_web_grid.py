@@ -1,0 +1,90 @@
+"""The planner's grid: an edit judged incrementally finds exactly what a full check finds; the grid carries
+posts, per-post coverage, counters, holidays and the rules' statements in three languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roulement.check import check_roster
+from roulement.model.roster import Assignment, Roster
+from roulement.model.scenario import Scenario
+from roulement.web.views import counters, full_violations, judge_edit, roster_grid
+from tests.conftest import Site, small_plant, small_roster
+
+
+def _as_set(violations: list) -> list:  # type: ignore[type-arg]
+    return sorted(repr(sorted(v.as_dict().items())) for v in violations)
+
+
+def _edit(scenario: Scenario, roster: Roster, employee: str, day: int, shift: str | None) -> Roster:
+    date = scenario.horizon.start + dt.timedelta(days=day)
+    kept = [a for a in roster if not (a.employee == employee and a.date == date)]
+    if shift is not None:
+        post = scenario.eligible_posts(scenario.employee(employee))[0].id
+        kept.append(Assignment(employee, date, shift, post))
+    return Roster(kept)
+
+
+EDITS = st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6), st.sampled_from(["M", "A", "N", None])),
+                 min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=EDITS)
+def test_an_edit_judged_incrementally_equals_a_full_check(edits: list[tuple[int, int, str | None]]) -> None:
+    scenario = small_plant()
+    roster = small_roster()
+    violations = full_violations(scenario, roster)
+    for index, day, shift in edits:
+        employee = f"e{index}"
+        roster = _edit(scenario, roster, employee, day, shift)
+        violations = judge_edit(scenario, violations, roster, employee)
+        assert _as_set(violations) == _as_set(check_roster(scenario, roster).violations)
+        assert counters_of(scenario, roster, employee) == counters_of(scenario, roster, None)[employee]
+
+
+def counters_of(scenario: Scenario, roster: Roster, only: str | None):  # type: ignore[no-untyped-def]
+    from roulement.model.roster import Timeline
+
+    found = counters(Timeline(scenario, roster), only)
+    return found[only] if only else found
+
+
+@pytest.mark.slow
+def test_on_kos_an_edit_judged_incrementally_equals_a_full_check() -> None:
+    from roulement import service
+    from roulement.formats.roster_csv import parse_roster
+
+    scenario = service.example("kos")
+    text = gzip.decompress((Path(__file__).parent / "data" / "kos-roster.csv.gz").read_bytes()).decode()
+    roster = parse_roster(text, scenario)
+    violations = full_violations(scenario, roster)
+    for employee, day, shift in ((scenario.employees[0].id, 3, "N"), (scenario.employees[7].id, 10, None),
+                                 (scenario.employees[0].id, 4, "M")):
+        roster = _edit(scenario, roster, employee, day, shift)
+        violations = judge_edit(scenario, violations, roster, employee)
+        assert _as_set(violations) == _as_set(check_roster(scenario, roster).violations)
+
+
+def test_the_grid_carries_posts_coverage_per_post_counters_holidays_and_statements(site: Site) -> None:
+    grid, _ = roster_grid(small_plant(), small_roster())
+    assert grid["posts_of_cells"]["e0"]["2026-01-05"] == "line"
+    assert grid["coverage_posts"]["2026-01-05"]["line"]["M"] == [1, 1, 1]  # min, preferred, assigned
+    assert grid["counters"]["e0"] == {"hours": 32.0, "target": 28.0, "tolerance": 6.0, "nights": 0,
+                                      "sundays": 1}
+    assert set(grid["statements"]["fr.daily-rest"]) == {"en", "fr", "de"}
+    assert "repos" in grid["statements"]["fr.daily-rest"]["fr"]
+    api = site.client("paula").get(f"/api/rosters/{site.roster_id}").json()
+    assert {"id": "line", "name": "line"} in api["posts"] and api["employees"][0]["posts"] == ["line"]
+    edited = site.client("paula").put(f"/api/rosters/{site.roster_id}/cell", json={
+        "version": 1, "employee": "e2", "date": "2026-01-06", "shift": "M", "post": "line"}).json()
+    assert edited["cells"] == {"e2": {"2026-01-05": "A", "2026-01-06": "M", "2026-01-07": "A", "2026-01-09": "A",
+                                      "2026-01-11": "A"}}
+    assert edited["counters"]["e2"]["hours"] == 40.0 and edited["coverage_posts"]["2026-01-06"]["line"]["M"][2] == 2
+    assert {v["rule"] for v in edited["caused"]} >= {"fr.daily-rest"}

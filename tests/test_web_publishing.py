@@ -1,0 +1,112 @@
+"""Publishing with meaning: a confirmation with the violations and the difference from the last version, one
+proposal per version however often it is posted, employees and feeds on the council-approved version where
+consent is required, and an employee's schedule found without reading every publication."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from roulement.store import repository
+from tests.conftest import Site
+
+EDIT = {"employee": "e2", "date": "2026-01-06", "shift": "M"}  # e2 works A (to 21:00) on the 5th: 11 h rest broken
+
+
+def _approve(site: Site, publication_id: int) -> None:
+    decided = site.client("carla").post(f"/api/publications/{publication_id}/decision", json={"decision": "approve"})
+    assert decided.status_code == 201
+
+
+def test_the_confirmation_shows_violations_and_the_diff_and_publishing_them_needs_consent(site: Site) -> None:
+    paula = site.client("paula")
+    first = paula.get(f"/api/rosters/{site.roster_id}/publish/preview").json()
+    assert first["violations"] == [] and first["against"] is None and first["already_published"] is None
+    assert first["diff"]["added"] == 21 and first["diff"]["removed"] == 0  # everything is new the first time
+    v1 = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1})
+    assert v1.status_code == 201 and v1.json()["created"] is True
+    assert paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 1, **EDIT}).status_code == 200
+    preview = paula.get(f"/api/rosters/{site.roster_id}/publish/preview").json()
+    assert preview["version"] == 2 and preview["against"]["id"] == v1.json()["id"]
+    assert [v["rule"] for v in preview["violations"]] and all(v["employee"] == "e2" for v in preview["violations"])
+    assert preview["diff"]["added"] == 1 and preview["diff"]["changed"] == 0 and preview["diff"]["people"] == 1
+    assert preview["diff"]["cells"] == [{"employee": "e2", "name": "Person 2", "date": "2026-01-06", "kind": "added",
+                                         "before": None, "after": {"shift": "M", "post": "line"}}]
+    refused = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 2})
+    assert refused.status_code == 422 and refused.json()["field"] == "accept_violations"
+    assert len(paula.get("/api/publications").json()) == 1  # nothing was published
+    accepted = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 2, "accept_violations": True})
+    assert accepted.status_code == 201
+
+
+def test_thirty_posts_or_a_double_click_make_one_proposal(site: Site) -> None:
+    paula = site.client("paula")
+    answers = [paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1}) for _ in range(30)]
+    assert [a.status_code for a in answers] == [201] + [200] * 29
+    assert len({a.json()["id"] for a in answers}) == 1
+    # Simultaneous clicks on the next version: the unique index lets one through, the others get that one.
+    paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 1, "employee": "e0", "date": "2026-01-05",
+                                                              "shift": "M"})
+    results: list[Any] = []
+
+    def click() -> None:
+        results.append(site.client("paula").post(f"/api/rosters/{site.roster_id}/publish", json={"version": 2}))
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(r.status_code in (200, 201) for r in results), [r.text for r in results]
+    assert len({r.json()["id"] for r in results}) == 1 and sum(r.status_code == 201 for r in results) == 1
+    assert len(paula.get("/api/publications").json()) == 2
+
+
+def test_employees_and_feeds_see_the_approved_version_unless_the_site_says_otherwise(site: Site) -> None:
+    paula, emma = site.client("paula"), site.client("emma")
+    feed = site.client().get
+    url = emma.post("/api/me/feed").json()["url"]
+    v1 = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1}).json()
+    assert emma.get("/api/me/schedule").json()["publication"] is None  # proposed only: not yet in force
+    assert "VEVENT" not in feed(url).text
+    _approve(site, v1["id"])
+    assert emma.get("/api/me/schedule").json()["publication"]["id"] == v1["id"]
+    # Version 2 takes emma off the 5th and goes before the council: employees keep seeing version 1.
+    paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 1, "employee": "e0", "date": "2026-01-05",
+                                                              "shift": None})
+    v2 = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 2, "accept_violations": True}).json()
+    schedule = emma.get("/api/me/schedule").json()
+    assert schedule["publication"] == {**schedule["publication"], "id": v1["id"], "status": "approved"}
+    assert "2026-01-05" in {s["date"] for s in schedule["shifts"]}
+    assert "e0-2026-01-05-M@roulement" in feed(url).text
+    assert emma.get("/api/me/team").json()["publication"]["id"] == v1["id"]
+    # A site whose agreement lets proposed versions show: the newest one applies.
+    setting = paula.put(f"/api/scenarios/{site.scenario_id}/settings", json={"consent_required": False})
+    assert setting.status_code == 200
+    assert emma.get("/api/me/schedule").json()["publication"]["id"] == v2["id"]
+    assert "e0-2026-01-05-M@roulement" not in feed(url).text
+    # A rejected version never applies.
+    site.client("carla").post(f"/api/publications/{v2['id']}/decision", json={"decision": "reject", "comment": "no"})
+    assert emma.get("/api/me/schedule").json()["publication"]["id"] == v1["id"]
+
+
+def test_an_employees_schedule_reads_one_publication_not_all(site: Site, monkeypatch: Any) -> None:
+    paula = site.client("paula")
+    version = 1
+    for day in range(5, 12):  # seven approved versions, each a small edit
+        publication = paula.post(f"/api/rosters/{site.roster_id}/publish",
+                                 json={"version": version, "accept_violations": True}).json()
+        _approve(site, publication["id"])
+        version = paula.put(f"/api/rosters/{site.roster_id}/cell", json={
+            "version": version, "employee": "e5", "date": f"2026-01-{day:02d}", "shift": None}).json()["version"]
+    emma = site.client("emma")
+    emma.get("/api/me/schedule")  # fills the scenario cache
+    parsed: list[int] = []
+    real = repository.validated
+    monkeypatch.setattr(repository, "validated", lambda data, rows=None: parsed.append(1) or real(data, rows))
+    loaded: list[Any] = []
+    real_roster_of = repository.roster_of
+    monkeypatch.setattr(repository, "roster_of", lambda rows: loaded.append(len(rows)) or real_roster_of(rows))
+    schedule = emma.get("/api/me/schedule").json()
+    assert schedule["publication"]["id"] == 7 and len(schedule["shifts"]) == 4
+    assert parsed == [] and loaded == [4]  # no scenario parsed again; only emma's four rows made into a roster
