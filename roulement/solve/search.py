@@ -53,6 +53,8 @@ class SolveOptions:
     guided: bool = True
     # Share of the time after the first lawful roster that the guided step (couples' days off) gets.
     guided_share: float = 0.3
+    # auto, cpsat or colgen (solve/colgen/choice.py): auto takes column generation where it prices exactly.
+    engine: str = "auto"
 
 
 @dataclass
@@ -80,12 +82,17 @@ class SolveResult:
     note: str = ""
     # Why the minimums cannot all be met (analyse.explain.Explanation), when that was proven.
     explanations: list[Any] = field(default_factory=list)
+    # Which terms `bound` covers ("whole objective", or which rules it leaves out); None: no bound.
+    bound_kind: str | None = None
+    bound_excludes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "status": self.status,
             "objective": self.objective,
             "bound": self.bound,
+            "bound_kind": self.bound_kind if self.bound is not None else None,
+            "bound_excludes": self.bound_excludes if self.bound is not None else [],
             "wall_time": round(self.wall_time, 3),
             "build_time": round(self.build_time, 3),
             "time_to_best": None if self.time_to_best is None else round(self.time_to_best, 3),
@@ -140,8 +147,18 @@ def solve(
     always comes out. Ctrl-C, or `stop`, ends the search with the best roster in hand.
     """
     stop = stop if stop is not None else threading.Event()
+    options = options or SolveOptions()
+    from roulement.solve.colgen.choice import Engine, choose_engine  # colgen builds on this module
+
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    fresh = options.hint is None and options.frozen is None and not options.frozen_days and not options.frozen_cells
+    if choose_engine(in_force, options.engine, fresh) is Engine.COLGEN:
+        from roulement.solve.colgen.engine import plan_colgen
+
+        with _ctrl_c_stops(stop):
+            return plan_colgen(scenario, options, in_force, on_progress, stop)
     with _ctrl_c_stops(stop):
-        return _solve(scenario, options or SolveOptions(), on_progress, rules, stop)
+        return _solve(scenario, options, on_progress, in_force, stop)
 
 
 @contextlib.contextmanager
