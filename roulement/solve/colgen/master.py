@@ -12,6 +12,8 @@ columns picks one generated schedule per person (price-and-branch).
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +30,22 @@ from roulement.rules.core import Coverage, SafetyMinimums
 from roulement.solve.builder import SHORTFALL_WEIGHT
 
 INF = highspy.kHighsInf
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS: its first construction in a process prints a banner on the C stdout, kept off ours."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    sink = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(sink, 1)
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        highs.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(sink)
+        os.close(saved)
+    return highs
 
 
 @dataclass
@@ -51,8 +69,7 @@ class Master:
         self.scenario = scenario
         self.people = [e.id for e in scenario.employees]
         self.person_row = {person: number for number, person in enumerate(self.people)}
-        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.highs.setOptionValue("output_flag", False)
+        self.highs = _new_highs()
         self.highs.setOptionValue("threads", 1)
         self._rows = len(self.people)
         self._row_lower: list[float] = [1.0] * len(self.people)
