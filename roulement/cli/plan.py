@@ -20,8 +20,11 @@ from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
 from roulement.model.scenario import Scenario
 from roulement.report.audience import Audience
+from roulement.report.bound import describe as describe_bound
+from roulement.report.bound import gap_percent
 from roulement.report.messages import LANGS
 from roulement.rules.packs import PACKS, all_rules
+from roulement.solve.colgen.choice import Engine
 from roulement.solve.search import Progress, SolveOptions
 
 
@@ -62,6 +65,11 @@ class _ProgressView:
         table.add_row(Text("elapsed", style="dim"), f"{elapsed:5.1f} s / {self.time_limit:.0f} s",
                       Text("rosters", style="dim"), str(solutions),
                       Text("best", style="dim"), objective, Text("bound", style="dim"), bound)
+        if latest is not None and latest.objective is not None and latest.bound is not None:
+            # The bound streamed here is a proven lower bound (CP-SAT's, or column generation's when exact).
+            table.add_row(Text("", style="dim"), "", "", "", Text("", style="dim"),
+                          f"cost {latest.objective:,.0f}, at most "
+                          f"{gap_percent(latest.objective, latest.bound):.1f} % above the best possible")
         return table
 
 
@@ -84,6 +92,9 @@ def plan(
         help="Who the report is for: planner (everything), council (aggregates, pseudonyms), employee (one's "
              "own data, with --employee).")] = Audience.PLANNER,
     employee: Annotated[str | None, typer.Option(help="The employee id an employee report is for.")] = None,
+    engine: Annotated[Engine, typer.Option(
+        help="auto (column generation where its pricing is exact, else CP-SAT), cpsat, or colgen.")]
+    = Engine.AUTO,
 ) -> None:
     """Plan a roster. Ctrl-C stops the search and keeps the best roster found."""
     language = next((known for known in LANGS if known == lang), None)
@@ -103,7 +114,8 @@ def plan(
     console.print(f"Planning [bold]{chosen.site.name}[/bold]: {len(chosen.employees)} people, "
                   f"{chosen.horizon.days} days from {chosen.horizon.start}, {_law(chosen)}")
     with Live(view, console=console, refresh_per_second=4, transient=True):
-        outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+        outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
+                                                    engine=engine.value),
                                on_progress=view.update, stop=stop, ignore=ignored, price=price)
     result = outcome.result
     if outcome.roster is None or outcome.report is None or outcome.checked is None:
@@ -119,6 +131,9 @@ def plan(
     violations = "[green]0[/green]" if not count else f"[red]{count}[/red]"
     console.print(f"{result.status} in {result.wall_time:.1f} s · coverage {coverage} · violations {violations}"
                   f" · cost {outcome.report['objective']['total']:,}")
+    bound_line = describe_bound(outcome.report.get("solver"), outcome.report["objective"]["total"])
+    if bound_line is not None:
+        console.print(f"[dim]{bound_line}[/dim]", highlight=False)
     if result.note:
         # How the search went is information; a shortfall or guides that had to be dropped is a warning.
         warning = result.strategy == "priced-shortfall" or "no roster" in result.note

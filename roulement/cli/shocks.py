@@ -31,6 +31,7 @@ from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.html import render_html
 from roulement.report.messages import LANGS, Lang
+from roulement.solve.colgen.choice import Engine
 from roulement.solve.replan import changes_csv, replan, summarise_changes
 from roulement.solve.search import SolveOptions
 
@@ -136,6 +137,9 @@ def replan_command(
     time_limit: Annotated[float, typer.Option(help="Seconds of search (each solve).", min=1)] = 10.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    engine: Annotated[Engine, typer.Option(
+        help="auto (CP-SAT: a re-plan starts from the published roster), cpsat, or colgen (frozen days kept, "
+             "changes priced per person).")] = Engine.AUTO,
 ) -> None:
     """Re-plan after a disruption, changing as few shifts as possible (near-term changes cost more)."""
     chosen = _scenario(scenario)
@@ -146,7 +150,8 @@ def replan_command(
     view = _ProgressView(time_limit)
     stop = threading.Event()
     with Live(view, console=console, refresh_per_second=4, transient=True):
-        outcome = replan(disrupted, published, day, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+        outcome = replan(disrupted, published, day, SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
+                                                                 engine=engine.value),
                          compare_full=compare_full, whole=whole, on_progress=view.update, stop=stop)
     result = outcome.result
     if outcome.roster is None:

@@ -85,14 +85,18 @@ class SolveResult:
     # Which terms `bound` covers ("whole objective", or which rules it leaves out); None: no bound.
     bound_kind: str | None = None
     bound_excludes: list[str] = field(default_factory=list)
+    # The roster's cost on the terms the bound covers (the checker's), when they are not the whole objective.
+    bound_covered_cost: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "status": self.status,
             "objective": self.objective,
             "bound": self.bound,
-            "bound_kind": self.bound_kind if self.bound is not None else None,
+            # CP-SAT's bound is on its whole objective, whose price for a lawful roster is the checker's.
+            "bound_kind": (self.bound_kind or "whole objective") if self.bound is not None else None,
             "bound_excludes": self.bound_excludes if self.bound is not None else [],
+            "bound_covered_cost": self.bound_covered_cost if self.bound is not None else None,
             "wall_time": round(self.wall_time, 3),
             "build_time": round(self.build_time, 3),
             "time_to_best": None if self.time_to_best is None else round(self.time_to_best, 3),

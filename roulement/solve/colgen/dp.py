@@ -83,10 +83,58 @@ def cheapest(
     resources = bool(capped) or weekends_tracked
     exact_resources = resources and not beam
 
-    # state -> minutes -> [(price, resources, node)]; node = (choice, parent node)
-    Labels = dict[tuple[int, int, bool, int], dict[int, list[tuple[float, tuple[int, ...], Any]]]]
+    inf = float("inf")
+
+    def moves(last: int, run: int, edge: bool) -> tuple[bool, tuple[int, int, bool], bool, int, bool]:
+        """(off allowed, the off state, work allowed, the work run, its edge flag) from a state."""
+        if last >= 0:
+            return (not (min_on and not edge and run < min_on), (OFF, 1, False),
+                    max_on is None or run < max_on, min(run + 1, run_cap_on), edge)
+        if last == OFF:
+            return (True, (OFF, min(run + 1, run_cap_off), edge),
+                    not (min_off and not edge and run < min_off), 1, False)
+        return True, (OFF, 1, True), True, 1, True
+
+    # The cheapest completion from each state and minutes, caps and weekends set aside: a lower bound that
+    # prunes the exact labelling, and proves at once that no schedule beats the threshold when none does.
+    completion: dict[tuple[int, int, int, bool, int], float] = {}
+
+    def complete(day: int, last: int, run: int, edge: bool, minutes: int) -> float:
+        if track and high is not None and minutes > high:
+            return inf
+        if day == days:
+            return inf if track and minutes < low else float(spec.final_cost(minutes))
+        if track and minutes + most_minutes[day] < low:
+            return inf
+        key = (day, last, run, edge, minutes)
+        known = completion.get(key)
+        if known is not None:
+            return known
+        off_allowed, off_state, work_allowed, work_run, work_edge = moves(last, run, edge)
+        best = inf
+        if off_allowed:
+            best = off_price[day] + complete(day + 1, *off_state, minutes)
+        if work_allowed:
+            for _, kind, worked, shift_price, banned_by_classes, _ in options[day]:
+                if last >= 0 and last in banned_by_classes:
+                    continue
+                after = complete(day + 1, kind, work_run, work_edge, minutes + worked if track else 0)
+                if shift_price + after < best:
+                    best = shift_price + after
+        completion[key] = best
+        return best
+
+    bounded = not beam
+    if bounded and complete(0, _START, 0, True, 0) >= threshold:
+        return []
+
+    # state -> minutes (and, when exact, the resources used) -> (price, resources, node); node = (choice,
+    # parent node). Exact labelling tells resources apart, so a label is only merged with the same state:
+    # cheaper than Pareto sets in Python, and as exact.
+    Labels = dict[tuple[int, int, bool, int], dict[Any, tuple[float, tuple[int, ...], Any]]]
     start_resources = (0,) * (len(capped) + (1 if weekends_tracked else 0))
-    labels: Labels = {(_START, 0, True, -1): {0: [(0.0, start_resources, None)]}}
+    labels: Labels = {(_START, 0, True, -1): {(0, start_resources) if exact_resources else 0:
+                                               (0.0, start_resources, None)}}
     for day in range(days):
         nxt: Labels = {}
         week = weekend_of.get(day, -1)
@@ -98,24 +146,14 @@ def cheapest(
 
         def add(key: tuple[int, int, bool, int], minutes: int, price: float, used: tuple[int, ...],
                 node: Any, nxt: Labels = nxt) -> None:
+            inner = (minutes, used) if exact_resources else minutes
             by_minutes = nxt.get(key)
             if by_minutes is None:
-                nxt[key] = {minutes: [(price, used, node)]}
+                nxt[key] = {inner: (price, used, node)}
                 return
-            bucket = by_minutes.get(minutes)
-            if bucket is None:
-                by_minutes[minutes] = [(price, used, node)]
-                return
-            if not exact_resources:
-                if price < bucket[0][0]:
-                    bucket[0] = (price, used, node)
-                return
-            for other_price, other_used, _ in bucket:
-                if other_price <= price and all(a <= b for a, b in zip(other_used, used, strict=True)):
-                    return
-            bucket[:] = [label for label in bucket
-                         if not (price <= label[0] and all(a <= b for a, b in zip(used, label[1], strict=True)))]
-            bucket.append((price, used, node))
+            known = by_minutes.get(inner)
+            if known is None or price < known[0]:
+                by_minutes[inner] = (price, used, node)
 
         for (last, run, edge, counted), by_minutes in labels.items():
             counted_today = counted if counted == week and week >= 0 else -1
@@ -137,11 +175,16 @@ def cheapest(
                 work_run, work_edge = 1, False
             else:
                 work_allowed, work_run, work_edge = True, 1, True
-            for minutes, bucket in by_minutes.items():
-                for price, used, node in bucket:
+            for inner, (price, used, node) in by_minutes.items():
+                minutes = inner[0] if exact_resources else inner
+                if True:
                     if off_allowed:
                         total = price + off_today
-                        if total < bound and (not track or minutes + remaining_minutes >= low):
+                        if bounded:
+                            fits = total + complete(day + 1, off_key[0], off_key[1], off_key[2], minutes) < threshold
+                        else:
+                            fits = total < bound and (not track or minutes + remaining_minutes >= low)
+                        if fits:
                             add(off_key, minutes, total, used, (OFF, node))
                     if not work_allowed:
                         continue
@@ -152,8 +195,11 @@ def cheapest(
                         if total >= bound:
                             continue
                         new_minutes = minutes + worked if track else 0
-                        if track and ((high is not None and new_minutes > high)
-                                      or new_minutes + remaining_minutes < low):
+                        if bounded:
+                            if total + complete(day + 1, kind, work_run, work_edge, new_minutes) >= threshold:
+                                continue
+                        elif track and ((high is not None and new_minutes > high)
+                                        or new_minutes + remaining_minutes < low):
                             continue
                         new_used = used
                         new_counted = counted_today
@@ -174,14 +220,13 @@ def cheapest(
         labels = nxt
     finished: list[tuple[float, Any]] = []
     for by_minutes in labels.values():
-        for minutes, bucket in by_minutes.items():
+        for inner, (price, _, node) in by_minutes.items():
+            minutes = inner[0] if exact_resources else inner
             if track and (minutes < low or (high is not None and minutes > high)):
                 continue
-            closing = spec.final_cost(minutes)
-            for price, _, node in bucket:
-                total = price + closing
-                if total < threshold:
-                    finished.append((total, node))
+            total = price + spec.final_cost(minutes)
+            if total < threshold:
+                finished.append((total, node))
     finished.sort(key=lambda pair: pair[0])
     schedules = []
     for total, node in finished[:count]:

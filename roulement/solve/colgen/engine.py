@@ -29,6 +29,7 @@ from roulement.model.scenario import Employee, Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.alone import AlonePricer
+from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.decompose import (
     Decomposition,
     WalkSpec,
@@ -350,6 +351,9 @@ def plan_colgen(
         bound = None
         whole = None
     optimal = cost is not None and whole is not None and cost <= whole
+    covered = None
+    if bound is not None and bound.excludes and roster is not None:
+        covered = covered_cost(scenario, roster, in_force, bound.excludes)
     return SolveResult(
         roster=roster,
         status="OPTIMAL" if optimal else ("FEASIBLE" if roster is not None else "UNKNOWN"),
@@ -366,4 +370,5 @@ def plan_colgen(
         note="; ".join(notes),
         bound_kind=None if bound is None else bound.kind,
         bound_excludes=[] if bound is None else bound.excludes,
+        bound_covered_cost=covered,
     )
