@@ -11,6 +11,7 @@ plus the cheapest possible rest of the horizon cannot beat the threshold is drop
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,7 +125,8 @@ def cheapest(
         completion[key] = best
         return best
 
-    bounded = not beam
+    # With no threshold there is nothing to prune; otherwise the completion bound prunes both labellings.
+    bounded = not math.isinf(threshold)
     if bounded and complete(0, _START, 0, True, 0) >= threshold:
         return []
 

@@ -122,35 +122,43 @@ class _Person:
         self.judged[cells] = price
         return price
 
-    def price(
-        self, master: Master | None, threshold: float, beam: bool, seconds: float, seed: int,
-    ) -> tuple[list[tuple[tuple[int, str, str], ...]], float | None, bool]:
-        """(schedules priced below `threshold`, the lowest price possible or None when none is below it,
-        proven). Values come from the master's duals (none: cover unpriced)."""
-        posts = {}
+    def values(self, master: Master) -> dict[tuple[int, str, str], float]:
+        """What each (day, shift, post) this person may work is worth under the master's duals."""
+        return {(day, shift, post): master.cell_value(self.employee.id, day, shift, post)
+                for day, today in enumerate(self.allowed) for shift, post in today}
+
+    def _work_prices(self, values: dict[tuple[int, str, str], float]
+                     ) -> tuple[list[dict[int, float]], dict[tuple[int, int], str]]:
+        """Per day, each shift's price (own price less the best post's value), and that post."""
+        posts: dict[tuple[int, int], str] = {}
         work_price: list[dict[int, float]] = []
-        shifts = self.spec.shifts
+        number_of = {shift: number for number, shift in enumerate(self.spec.shifts)}
         for day, today in enumerate(self.allowed):
             prices: dict[int, float] = {}
             for shift, post in today:
-                value = master.cell_value(self.employee.id, day, shift, post) if master is not None else 0.0
-                number = shifts.index(shift)
-                own = self.spec.own_work[day][number]
-                if number not in prices or own - value < prices[number]:
-                    prices[number] = own - value
+                number = number_of[shift]
+                price = self.spec.own_work[day][number] - values.get((day, shift, post), 0.0)
+                if number not in prices or price < prices[number]:
+                    prices[number] = price
                     posts[(day, number)] = post
             work_price.append(prices)
-        if self.walkable or master is None:
-            found = cheapest(self.spec, work_price, threshold, COLUMNS_PER_ROUND, beam)
+        return work_price, posts
+
+    def price(
+        self, values: dict[tuple[int, str, str], float], threshold: float, beam: bool, seconds: float, seed: int,
+        count: int = 3,
+    ) -> tuple[list[tuple[tuple[int, str, str], ...]], float | None, bool]:
+        """(schedules priced below `threshold`, cheapest first; the lowest price possible, None when none is
+        below the threshold; whether that is proven). A schedule's price is its own cost less the `values` of
+        the (day, shift, post) it works."""
+        if self.walkable:
+            work_price, posts = self._work_prices(values)
+            found = cheapest(self.spec, work_price, threshold, count, beam)
+            shifts = self.spec.shifts
             schedules = [tuple((day, shifts[shift], posts[(day, shift)])
                                for day, shift in enumerate(schedule.days) if shift != OFF)
                          for schedule in found]
-            lowest = found[0].price if found else None
-            if self.walkable:
-                return schedules, lowest, not beam
-            return schedules, lowest, False
-        values = {(day, shift, post): master.cell_value(self.employee.id, day, shift, post)
-                  for day, today in enumerate(self.allowed) for shift, post in today}
+            return schedules, (found[0].price if found else None), not beam
         roster, lowest, proven = self.alone().cheapest(values, seconds, seed=seed)
         if roster is None:
             return [], None, False
@@ -160,18 +168,10 @@ class _Person:
             return [], None, True
         return ([cells] if price < threshold else []), lowest, proven
 
-    def relaxed_lowest(self, master: Master, threshold: float) -> float | None:
+    def relaxed_lowest(self, values: dict[tuple[int, str, str], float], threshold: float) -> float | None:
         """The lowest price over a superset of this person's schedules (the walkable rules only): valid for a
         bound even when the person's other rules cannot walk."""
-        work_price: list[dict[int, float]] = []
-        shifts = self.spec.shifts
-        for day, today in enumerate(self.allowed):
-            prices: dict[int, float] = {}
-            for shift, post in today:
-                number = shifts.index(shift)
-                price = self.spec.own_work[day][number] - master.cell_value(self.employee.id, day, shift, post)
-                prices[number] = min(prices.get(number, price), price)
-            work_price.append(prices)
+        work_price, _ = self._work_prices(values)
         found = cheapest(self.spec, work_price, threshold, 1, False)
         return found[0].price if found else None
 
@@ -195,7 +195,7 @@ def generate(
     master = Master(scenario, calendar, decomposition.cover)
     notes: list[str] = []
     for person in people:
-        schedules, _, _ = person.price(None, float("inf"), False, ALONE_SECONDS, seed)
+        schedules, _, _ = person.price({}, float("inf"), False, ALONE_SECONDS, seed)
         seeded = any(_offer(master, person, cells) for cells in schedules)
         if not seeded:
             raise RuntimeError(f"no lawful schedule of their own was found for {person.employee.id}")
@@ -219,10 +219,11 @@ def generate(
                 break
             dual = master.convexity_dual(person.employee.id)
             threshold = dual - EPSILON
-            schedules, lowest, exact = person.price(master, threshold, beam_now, ALONE_SECONDS, seed)
+            values = person.values(master)
+            schedules, lowest, exact = person.price(values, threshold, beam_now, ALONE_SECONDS, seed)
             added += sum(1 for cells in schedules if _offer(master, person, cells))
             if not exact and not beam_now:
-                lowest = person.relaxed_lowest(master, threshold)
+                lowest = person.relaxed_lowest(values, threshold)
                 exact = True
             proven = proven and exact
             lowest_total += threshold if lowest is None else min(lowest, threshold)
