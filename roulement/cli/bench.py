@@ -26,8 +26,8 @@ from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.choice import Engine, choose_engine
 from roulement.solve.colgen.engine import plan_colgen
+from roulement.solve.lns import plan_best
 from roulement.solve.search import Progress, SolveOptions
-from roulement.solve.strategy import plan_best
 
 bench_app = typer.Typer(help="Public benchmarks, solved by the same model, rules and solver as `plan`.",
                         no_args_is_help=True)

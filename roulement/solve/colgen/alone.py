@@ -16,6 +16,7 @@ from roulement.model.roster import Assignment
 from roulement.model.scenario import Demand, Employee, Scenario
 from roulement.rules.base import Rule
 from roulement.solve.builder import BuildOptions, ModelBuilder, weighted
+from roulement.solve.runtime import Settings, new_solver
 
 # Duals are real numbers, CP-SAT's objective is whole: prices are scaled by this much and rounded.
 SCALE = 1000
@@ -49,11 +50,8 @@ class AlonePricer:
                 terms.append((-worth, literal))
         model = self.builder.model
         model.minimize(SCALE * self.own + weighted(terms))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        solver.parameters.catch_sigint_signal = False
+        # One worker, no interleaving: a person alone is a small model, solved many times.
+        solver = new_solver(Settings(workers=workers, seed=seed), max(seconds, 0.05), interleave=False)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, None, status == cp_model.INFEASIBLE

@@ -321,7 +321,7 @@ def plan_colgen(
     proven = cost is not None and whole is not None and cost <= whole
     left = deadline - time.monotonic()
     if not proven and left > 1.0 and not (stop is not None and stop.is_set()):
-        from roulement.solve.strategy import plan_best  # the CP-SAT search, warm-started from the columns
+        from roulement.solve.lns import plan_best  # the CP-SAT search, warm-started from the columns
 
         polish = plan_best(scenario, SolveOptions(
             time_limit=left, workers=options.workers, seed=options.seed, hint=roster,
