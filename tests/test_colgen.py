@@ -178,6 +178,9 @@ def test_engine_choice() -> None:
     assert choose_engine(build_rules(curtois)) is Engine.COLGEN
     assert choose_engine(build_rules(curtois), fresh=False) is Engine.CPSAT  # a re-plan stays near its roster
     assert choose_engine(build_rules(curtois), "cpsat") is Engine.CPSAT
+    # Too big for the column generation to converge in a minute here: the CP-SAT search plans.
+    assert choose_engine(build_rules(curtois), decisions=50 * 28 * 6) is Engine.CPSAT
+    assert choose_engine(build_rules(curtois), "colgen", decisions=50 * 28 * 6) is Engine.COLGEN
     # Fair shares, households and French law do not all walk day by day: CP-SAT plans.
     plant = scenario(employees=[person("a")], rules={"packs": ["core", "FR", "plant", "contract", "people"]})
     assert choose_engine(build_rules(plant)) is Engine.CPSAT

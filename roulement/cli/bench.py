@@ -80,7 +80,8 @@ def run_curtois(path: Path, time_limit: float, workers: int, out: Path | None, s
     scenario = to_scenario(instance)
     started = time.monotonic()
     rules = build_rules(scenario)
-    chosen = choose_engine(rules, engine)
+    chosen = choose_engine(rules, engine, decisions=len(scenario.employees) * scenario.horizon.days
+                           * len(scenario.shifts))
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     result = plan_colgen(scenario, options, rules) if chosen is Engine.COLGEN else plan_best(scenario, options, rules)
     seconds = time.monotonic() - started

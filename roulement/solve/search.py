@@ -58,7 +58,8 @@ def solve(
         in_force = list(rules) if rules is not None else build_rules(scenario)
         fresh = (options.hint is None and options.frozen is None and not options.frozen_days
                  and not options.frozen_cells)
-        if choose_engine(in_force, options.engine, fresh) is Engine.COLGEN:
+        decisions = len(scenario.employees) * scenario.horizon.days * len(scenario.shifts)
+        if choose_engine(in_force, options.engine, fresh, decisions) is Engine.COLGEN:
             from roulement.solve.colgen.engine import plan_colgen
 
             return plan_colgen(scenario, options, in_force, on_progress, stop)

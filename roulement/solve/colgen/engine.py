@@ -48,8 +48,9 @@ EPSILON = 1e-6
 COLUMNS_PER_ROUND = 3
 # Share of the time column generation may take before the integer step, when it has not converged.
 GENERATION_SHARE = 0.6
-# Share of the time the MIP over the columns may take.
+# Share of the time the MIP over the columns may take (when the LP did not converge: a short look only).
 MIP_SHARE = 0.25
+UNFINISHED_MIP_SHARE = 0.05
 # Every this many rounds, pricing is exact even while the heuristic still finds columns (a bound each time).
 EXACT_EVERY = 4
 # Seconds CP-SAT may spend pricing one person alone.
@@ -301,7 +302,12 @@ def plan_colgen(
     master = generation.master
     bound = generation.bound
     whole = bound.whole if bound is not None else None
-    mip_seconds = max(min(MIP_SHARE * options.time_limit, deadline - time.monotonic()), 0.5)
+    # Columns from a converged LP are the right ones to branch on; from an unfinished one, a short MIP only
+    # offers a roster, and the CP-SAT search starts from its own first roster (Instance8, 60 s: 5,060 from the
+    # MIP's roster as hint, against 1,937 from its own start; docs/benchmarks.md).
+    converged = bound is not None and bound.converged
+    share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
+    mip_seconds = max(min(share * options.time_limit, deadline - time.monotonic()), 0.5)
     chosen, objective, _ = master.integer_roster(mip_seconds)
     roster: Roster | None = None
     cost: float | None = None
@@ -324,7 +330,7 @@ def plan_colgen(
         from roulement.solve.lns import plan_best  # the CP-SAT search, warm-started from the columns
 
         polish = plan_best(scenario, SolveOptions(
-            time_limit=left, workers=options.workers, seed=options.seed, hint=roster,
+            time_limit=left, workers=options.workers, seed=options.seed, hint=roster if converged else None,
             allow_shortfall=options.allow_shortfall, frozen_days=options.frozen_days, frozen=options.frozen),
             in_force,
             on_progress=None if on_progress is None else lambda p: on_progress(
