@@ -61,6 +61,12 @@ class Decomposition:
         """Ids of the rules whose terms the bound does not cover (those that can cost anything)."""
         return sorted({rule.id for rule in self.between})
 
+    def relaxed(self) -> Decomposition:
+        """Only the personal rules that walk day by day stay with the people; the others join the rules the
+        bound leaves out. Pricing is then exact over a relaxation: its bounds hold for the real scenario."""
+        walkable = [rule for rule in self.personal if _walks(rule)]
+        return Decomposition(walkable, self.cover, [*self.between, *self.unwalkable], [])
+
     @property
     def bound_kind(self) -> str:
         if not self.between:

@@ -185,10 +185,15 @@ def generate(
     on_bound: Callable[[Bound], None] | None = None,
     stop: threading.Event | None = None,
     frozen: dict[str, dict[int, tuple[str, str] | None]] | None = None,
+    relaxed: bool = False,
 ) -> Generation:
     """Column generation until no column prices out or the deadline; the best bound proven on the way.
-    `frozen[employee][day]` pins a day to a (shift, post) or to a day off."""
+    `frozen[employee][day]` pins a day to a (shift, post) or to a day off. `relaxed`: only the personal rules
+    that walk day by day are kept (columns are judged by those), for a bound on the terms they cover when the
+    others would make pricing slow (CP-SAT per person)."""
     decomposition = decompose(rules)
+    if relaxed:
+        decomposition = decomposition.relaxed()
     calendar = Calendar(scenario)
     posts_wanted = demanded_posts(scenario)
     people = [_Person(scenario, calendar, decomposition, employee, posts_wanted, (frozen or {}).get(employee.id))
@@ -255,6 +260,14 @@ def generate(
     if best is not None:
         best.rounds, best.columns = rounds, len(master.columns)
     return Generation(master, best, rounds, exact_everywhere, notes)
+
+
+def lower_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float, seed: int = 0,
+                stop: threading.Event | None = None) -> Bound | None:
+    """A lower bound on the terms that decompose by person and walk day by day (the relaxation of
+    `generate(relaxed=True)`), within `seconds`; None if no exact pricing round finished in time."""
+    generation = generate(scenario, rules, time.monotonic() + seconds, seed, stop=stop, relaxed=True)
+    return generation.bound
 
 
 def _frozen(scenario: Scenario, options: SolveOptions) -> dict[str, dict[int, tuple[str, str] | None]]:

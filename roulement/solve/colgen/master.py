@@ -30,6 +30,8 @@ from roulement.rules.core import Coverage, SafetyMinimums
 from roulement.solve.builder import SHORTFALL_WEIGHT
 
 INF = highspy.kHighsInf
+# HiGHS's duals are feasible to 1e-7: a dual this close to zero on the wrong side is read as zero.
+DUAL_TOLERANCE = 1e-6
 
 
 def _new_highs() -> highspy.Highs:
@@ -173,13 +175,17 @@ class Master:
                 continue
             side = self._row_lower[row] if dual > 0 else self._row_upper[row]
             if math.isinf(side):
+                if abs(dual) < DUAL_TOLERANCE:
+                    continue
                 return -math.inf  # the dual points the wrong way: no bound from these duals
             total += dual * side
         for cost, bound, row, sign in self.slacks:
             gain = cost - self.duals[row] * sign
             if gain < 0:
                 if math.isinf(bound):
-                    return -math.inf
+                    if gain < -DUAL_TOLERANCE:
+                        return -math.inf
+                    continue  # LP duals are dual-feasible only up to the solver's tolerance
                 total += gain * bound
         return total
 
