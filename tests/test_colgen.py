@@ -15,7 +15,7 @@ from roulement.cli import app
 from roulement.formats.curtois import parse_curtois, to_scenario
 from roulement.formats.scenario_yaml import save_scenario
 from roulement.model.calendar import Calendar
-from roulement.model.roster import Assignment
+from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.choice import Engine, choose_engine
@@ -217,3 +217,28 @@ def test_cli_engine_flag_on_plan_and_bench(tmp_path: Path) -> None:
     assert "cpsat" in bench.output
     wrong = runner.invoke(app, ["plan", str(path), "--engine", "simplex", "--out", str(tmp_path / "x")])
     assert wrong.exit_code == 2
+
+
+def test_frozen_days_stay_as_they_were_under_column_generation() -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    first = plan_colgen(source, SolveOptions(time_limit=5, workers=1))
+    assert first.roster is not None
+    # Re-plan with the first week frozen to that roster, and the second week free.
+    kept = list(first.roster)
+    frozen_days = set(range(7))
+    again = plan_colgen(source, SolveOptions(time_limit=5, workers=1, engine="colgen", frozen_days=frozen_days,
+                                             frozen=Roster(kept)))
+    assert again.roster is not None
+    week = source.horizon.dates()[:7]
+    before = sorted((a.employee, a.date, a.shift) for a in kept if a.date in week)
+    after = sorted((a.employee, a.date, a.shift) for a in again.roster if a.date in week)
+    assert before == after
+
+
+def test_a_person_without_a_lawful_schedule_hands_over_to_cp_sat() -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    # A off all the first week: their hours minimum can no longer be met by any schedule of their own.
+    result = plan_colgen(source, SolveOptions(time_limit=3, workers=1, frozen_days=set(range(7)),
+                                              frozen=Roster([])))
+    assert "no lawful schedule of their own" in result.note
+    assert not result.strategy.startswith("colgen")

@@ -20,7 +20,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from roulement.check.checker import check_roster
 from roulement.model.calendar import Calendar
@@ -55,6 +55,10 @@ UNFINISHED_MIP_SHARE = 0.05
 EXACT_EVERY = 4
 # Seconds CP-SAT may spend pricing one person alone.
 ALONE_SECONDS = 2.0
+
+
+class NoSchedule(RuntimeError):
+    """Some person has no lawful schedule of their own: column generation cannot start."""
 
 
 @dataclass
@@ -204,7 +208,7 @@ def generate(
         schedules, _, _ = person.price({}, float("inf"), False, ALONE_SECONDS, seed)
         seeded = any(_offer(master, person, cells) for cells in schedules)
         if not seeded:
-            raise RuntimeError(f"no lawful schedule of their own was found for {person.employee.id}")
+            raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id}")
     best: Bound | None = None
     rounds = 0
     beam = True
@@ -310,8 +314,17 @@ def plan_colgen(
         if on_progress is not None:
             on_progress(Progress(time.monotonic() - started, 0, best_objective[0], bound.whole))
 
-    generation = generate(scenario, in_force, started + GENERATION_SHARE * options.time_limit, options.seed,
-                          show_bound, stop, _frozen(scenario, options))
+    try:
+        generation = generate(scenario, in_force, started + GENERATION_SHARE * options.time_limit, options.seed,
+                              show_bound, stop, _frozen(scenario, options))
+    except NoSchedule as error:
+        # The CP-SAT search can still price what cannot be met (shortfalls) and say why: hand over to it.
+        from roulement.solve.search import solve
+
+        left = max(options.time_limit - (time.monotonic() - started), 1.0)
+        result = solve(scenario, replace(options, engine="cpsat", time_limit=left), on_progress, in_force, stop)
+        result.note = "; ".join(part for part in (f"column generation: {error}", result.note) if part)
+        return result
     master = generation.master
     bound = generation.bound
     whole = bound.whole if bound is not None else None
