@@ -24,8 +24,9 @@ from roulement.model.skills import group_scenario, people_for, skill_groups
 from roulement.rules.base import Encoder, Rule, Violation
 from roulement.rules.contract import ContractHours
 from roulement.rules.packs import build_rules
+from roulement.rules.replan import KeepPublished
 from roulement.solve.conflicts import conflicting_groups
-from roulement.solve.replan import KeepPublished, roster_changes
+from roulement.solve.replan import roster_changes
 from roulement.solve.search import SolveOptions, solve
 
 # Groups stated as facts with their numbers (a post's cover, a safety minimum), not as a rule's statement.

@@ -23,6 +23,9 @@ from roulement.formats.scenario_yaml import save_scenario
 from roulement.formats.timefold import TimefoldError, assign_shifts, date_figures, load_timefold
 from roulement.formats.timefold import to_scenario as timefold_scenario
 from roulement.model.scenario import Scenario
+from roulement.rules.packs import build_rules
+from roulement.solve.colgen.choice import Engine, choose_engine
+from roulement.solve.colgen.engine import plan_colgen
 from roulement.solve.lns import plan_best
 from roulement.solve.search import Progress, SolveOptions
 
@@ -43,12 +46,22 @@ class CurtoisRun:
     time_to_best: float | None
     violations: int
     status: str
+    engine: str = "cpsat"
+    # A proven lower bound on every roster's cost (None: none proven).
+    bound: float | None = None
 
     @property
     def gap(self) -> float | None:
         if self.objective is None or not self.best_known:
             return None
         return 100.0 * (self.objective - self.best_known) / self.best_known
+
+    @property
+    def proof_gap(self) -> float | None:
+        """At most this many per cent above the best possible roster (from the proven bound)."""
+        if self.objective is None or self.bound is None or self.objective <= 0:
+            return None
+        return max(0.0, 100.0 * (self.objective - self.bound) / self.objective)
 
 
 def best_known(folder: Path) -> dict[str, int]:
@@ -60,23 +73,28 @@ def best_known(folder: Path) -> dict[str, int]:
         return {row["instance"]: int(row["upper_bound"]) for row in csv.DictReader(handle)}
 
 
-def run_curtois(path: Path, time_limit: float, workers: int, out: Path | None, seed: int = 0) -> CurtoisRun:
+def run_curtois(path: Path, time_limit: float, workers: int, out: Path | None, seed: int = 0,
+                engine: str = Engine.AUTO) -> CurtoisRun:
     """Solve one instance, write its solution CSV, and judge the written file with the checker."""
     instance = read_curtois(path)
     scenario = to_scenario(instance)
     started = time.monotonic()
-    result = plan_best(scenario, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    rules = build_rules(scenario)
+    chosen = choose_engine(rules, engine, decisions=len(scenario.employees) * scenario.horizon.days
+                           * len(scenario.shifts))
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    result = plan_colgen(scenario, options, rules) if chosen is Engine.COLGEN else plan_best(scenario, options, rules)
     seconds = time.monotonic() - started
     known = best_known(path.parent).get(path.stem)
     if result.roster is None:
-        return CurtoisRun(path.stem, known, None, seconds, None, 0, result.status)
+        return CurtoisRun(path.stem, known, None, seconds, None, 0, result.status, chosen.value, result.bound)
     text = solution_csv(scenario, result.roster)
     if out is not None:
         write_atomic(out, text)
     # The objective is recomputed from the written file, never taken from the solver.
     checked = check_roster(scenario, parse_solution(text, scenario, str(out or "<solution>")))
     return CurtoisRun(path.stem, known, checked.total, seconds, result.time_to_best, len(checked.violations),
-                      result.status)
+                      result.status, chosen.value, result.bound)
 
 
 def _instance_number(path: Path) -> int:
@@ -85,14 +103,17 @@ def _instance_number(path: Path) -> int:
 
 
 def _table(runs: list[CurtoisRun]) -> Table:
-    table = Table("instance", "best-known", "roulement", "gap", "time to best", "time", "hard violations",
-                  "status", width=max(console.width, 110))
+    table = Table("instance", "engine", "best-known", "roulement", "gap", "lower bound", "at most above best possible",
+                  "time to best", "time", "hard violations", "status", width=max(console.width, 130))
     for run in runs:
         table.add_row(
             run.instance,
+            run.engine,
             "–" if run.best_known is None else f"{run.best_known:,}",
             "no roster" if run.objective is None else f"{run.objective:,}",
             "–" if run.gap is None else f"{run.gap:.1f} %",
+            "–" if run.bound is None else f"{run.bound:,.0f}",
+            "–" if run.proof_gap is None else f"{run.proof_gap:.1f} %",
             "–" if run.time_to_best is None else f"{run.time_to_best:.1f} s",
             f"{run.seconds:.1f} s",
             str(run.violations),
@@ -111,6 +132,8 @@ def curtois(
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Solution CSV (one instance) or folder (--all).")]
     = None,
+    engine: Annotated[Engine, typer.Option(
+        help="auto (column generation where it prices exactly), cpsat, or colgen.")] = Engine.AUTO,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Solve Curtois–Qu instances; the objective is recomputed by the checker from the written roster."""
@@ -132,13 +155,14 @@ def curtois(
         for path in paths:
             target = out if not run_all else (None if out is None else out / f"{path.stem}.csv")
             try:
-                run = run_curtois(path, time_limit, workers, target, seed)
+                run = run_curtois(path, time_limit, workers, target, seed, engine)
             except CurtoisError as error:
                 fail_input(str(error))
             runs.append(run)
             if run_all:
-                console.print(f"{run.instance}: {run.objective} (best-known {run.best_known}) in {run.seconds:.1f} s",
-                              highlight=False)
+                bound = "" if run.bound is None else f", lower bound {run.bound:,.0f}"
+                console.print(f"{run.instance}: {run.objective} (best-known {run.best_known}{bound}) in "
+                              f"{run.seconds:.1f} s", highlight=False)
         console.print(_table(runs))
         if out is not None:
             console.print(f"wrote {out}")

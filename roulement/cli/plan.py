@@ -30,9 +30,12 @@ from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
 from roulement.model.scenario import Scenario
 from roulement.report.audience import Audience
+from roulement.report.bound import describe as describe_bound
+from roulement.report.bound import gap_percent
 from roulement.report.html import render_html
 from roulement.report.messages import LANGS
 from roulement.rules.packs import PACKS, all_rules
+from roulement.solve.colgen.choice import Engine
 from roulement.solve.search import Progress, SolveOptions
 from roulement.solve.signals import stop_on_signals
 
@@ -74,6 +77,11 @@ class _ProgressView:
         table.add_row(Text("elapsed", style="dim"), f"{elapsed:5.1f} s / {self.time_limit:.0f} s",
                       Text("rosters", style="dim"), str(solutions),
                       Text("best", style="dim"), objective, Text("bound", style="dim"), bound)
+        if latest is not None and latest.objective is not None and latest.bound is not None:
+            # The bound streamed here is a proven lower bound (CP-SAT's, or column generation's when exact).
+            table.add_row(Text("", style="dim"), "", "", "", Text("", style="dim"),
+                          f"cost {latest.objective:,.0f}, at most "
+                          f"{gap_percent(latest.objective, latest.bound):.1f} % above the best possible")
         return table
 
 
@@ -97,6 +105,9 @@ def plan(
              "own data, with --employee).")] = Audience.PLANNER,
     employee: Annotated[str | None, typer.Option(help="The employee id an employee report is for.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    engine: Annotated[Engine, typer.Option(
+        help="auto (column generation where its pricing is exact, else CP-SAT), cpsat, or colgen.")]
+    = Engine.AUTO,
 ) -> None:
     """Plan a roster. A first roster is written within seconds, then improved; Ctrl-C or SIGTERM stops the
     search and keeps the best roster found."""
@@ -104,14 +115,14 @@ def plan(
     # From the start, not only while solving: a stop while the scenario loads must still clear --out.
     with stop_on_signals(stop), json_only(as_json):
         code, document = _plan(scenario, out, time_limit, workers, seed, lang, ignore, price, audience, employee,
-                               stop)
+                               engine, stop)
     if as_json:
         print_json(document)
     raise typer.Exit(code)
 
 
 def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, seed: int, lang: str,
-          ignore: list[str] | None, price: bool, audience: Audience, employee: str | None,
+          ignore: list[str] | None, price: bool, audience: Audience, employee: str | None, engine: Engine,
           stop: threading.Event) -> tuple[int, Any]:
     language = next((known for known in LANGS if known == lang), None)
     if language is None:
@@ -142,7 +153,8 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
                       f"({short} person-shifts short); searching for a better one", highlight=False)
 
     with Live(view, console=console, refresh_per_second=4, transient=True):
-        outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+        outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
+                                                    engine=engine.value),
                                on_progress=view.update, stop=stop, ignore=ignored, price=price,
                                on_first=write_first)
     result = outcome.result
@@ -160,6 +172,9 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
     violations = "[green]0[/green]" if not count else f"[red]{count}[/red]"
     console.print(f"{result.status} in {result.wall_time:.1f} s · coverage {coverage} · violations {violations}"
                   f" · cost {outcome.report['objective']['total']:,}")
+    bound_line = describe_bound(outcome.report.get("solver"), outcome.report["objective"]["total"])
+    if bound_line is not None:
+        console.print(f"[dim]{bound_line}[/dim]", highlight=False)
     if result.note:
         # How the search went is information; a shortfall or guides that had to be dropped is a warning.
         warning = result.strategy == "priced-shortfall" or "no roster" in result.note

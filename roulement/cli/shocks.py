@@ -23,6 +23,7 @@ from roulement.model.edits import DateRange, DisruptionError, add_absence, post_
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.messages import LANGS, Lang, days_apart, message
+from roulement.solve.colgen.choice import Engine
 from roulement.solve.search import SolveOptions
 
 
@@ -145,6 +146,9 @@ def replan_command(
     time_limit: Annotated[float, typer.Option(help="Seconds of search (each solve).", min=1)] = 10.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    engine: Annotated[Engine, typer.Option(
+        help="auto (CP-SAT: a re-plan starts from the published roster), cpsat, or colgen (frozen days kept, "
+             "changes priced per person).")] = Engine.AUTO,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Re-plan after a disruption, changing as few shifts as possible (near-term changes cost more)."""
@@ -158,7 +162,8 @@ def replan_command(
         stop = threading.Event()
         with Live(view, console=console, refresh_per_second=4, transient=True):
             outcome = service.replan(disrupted, published, day, applied,
-                                     SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+                                     SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
+                                                  engine=engine.value),
                                      compare_full=compare_full, whole=whole, on_progress=view.update, stop=stop)
         result = outcome.result
         if outcome.roster is None or outcome.report is None or outcome.checked is None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
+from roulement.report.bound import describe as describe_bound
 
 PALETTE = ["#f6c85f", "#6f9ed4", "#5b4a8b", "#9dd866", "#ca472f", "#ffa056", "#8dddd0", "#a0a0a0"]
 WEEKDAYS = "LMMJVSD"
@@ -63,7 +64,13 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
     solver = report.get("solver")
     if solver:
         parts.append(_card("Solver", f"{solver['status']} · {solver['wall_time']:.0f} s"))
+        if solver.get("bound") is not None:
+            parts.append(_card("Lower bound", f"{solver['bound']:,.0f}"))
     parts.append("</div>")
+    bound_line = describe_bound(solver, report["objective"]["total"])
+    if bound_line is not None:
+        parts.append(f"<p class='sub'>{escape(bound_line[0].upper() + bound_line[1:])}. The bound is proven: no "
+                     f"roster can cost less ({escape(str(solver['bound_kind'] if solver else ''))}).</p>")
     parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary)) + "</p>")
     parts += lead
     parts += _objective(report)

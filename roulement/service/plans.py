@@ -25,7 +25,7 @@ from roulement.report.explanations import Explanation
 from roulement.report.html import render_html
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
-from roulement.solve import search
+from roulement.solve import engine
 from roulement.solve.exception import crews_in_force, plan_by_exception
 from roulement.solve.first import first_roster_wanted, solve_from_first_roster
 from roulement.solve.search import Progress, SolveOptions, SolveResult
@@ -65,9 +65,9 @@ def solve(
     rules: Sequence[Rule] | None = None,
     stop: threading.Event | None = None,
 ) -> SolveResult:
-    """`solve.search.solve`, with the reasons attached when the cover is proven impossible."""
+    """`solve.engine.solve`, with the reasons attached when the cover is proven impossible."""
     options = options or SolveOptions()
-    result = search.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+    result = engine.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
     explained(result, scenario, rules, options)
     return result
 
@@ -108,7 +108,7 @@ def plan(
     rules = build_rules(scenario, ignore)
     checked: CheckResult | None = None
     # With crews on a published cycle, plan by exception: the cycle, and deviations only where needed.
-    planner = plan_by_exception if crews_in_force(scenario) else search.solve
+    planner = plan_by_exception if crews_in_force(scenario) else engine.solve
     if planner is plan_by_exception:
         result = planner(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
     elif first_roster_wanted(options):
@@ -121,7 +121,7 @@ def plan(
 
         result, checked = solve_from_first_roster(scenario, options, rules, on_progress, stop, first)
     else:
-        result = search.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+        result = engine.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
     explanations = explained(result, scenario, rules, options)
     if result.roster is None:
         return PlanOutcome(scenario, result, None, None, explanations=explanations)

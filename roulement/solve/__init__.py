@@ -1,5 +1,7 @@
 """CP-SAT model building and search."""
 
-from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
+from roulement.solve.engine import solve
+from roulement.solve.options import SolveOptions, SolveResult
+from roulement.solve.runtime import Progress
 
 __all__ = ["Progress", "SolveOptions", "SolveResult", "solve"]

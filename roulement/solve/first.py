@@ -29,8 +29,8 @@ STRATEGY = "slot-fill"
 
 def first_roster_wanted(options: SolveOptions) -> bool:
     """A fresh plan: nothing to stay close to, nothing frozen (a re-plan starts from the published roster)."""
-    return (options.first_roster and options.hint is None and options.frozen is None and not options.frozen_days
-            and not options.frozen_cells)
+    return (options.first_roster and options.engine != "colgen" and options.hint is None
+            and options.frozen is None and not options.frozen_days and not options.frozen_cells)
 
 
 def rank(checked: CheckResult) -> tuple[int, int, int]:

@@ -44,6 +44,8 @@ class SolveOptions(BuildOptions):
     guided_share: float = 0.3
     # A fresh plan first builds a roster slot by slot and searches from it as `start` (solve/first.py).
     first_roster: bool = True
+    # auto, cpsat or colgen (solve/colgen/choice.py): auto takes column generation where it prices exactly.
+    engine: str = "auto"
 
 
 class Explains(Protocol):
@@ -74,12 +76,21 @@ class SolveResult:
     cover_proven_impossible: bool = False
     # Why the minimums cannot all be met, attached by the service when that was proven.
     explanations: list[Explains] = field(default_factory=list)
+    # Which terms `bound` covers ("whole objective", or which rules it leaves out); None: no bound.
+    bound_kind: str | None = None
+    bound_excludes: list[str] = field(default_factory=list)
+    # The roster's cost on the terms the bound covers (the checker's), when they are not the whole objective.
+    bound_covered_cost: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "status": self.status,
             "objective": self.objective,
             "bound": self.bound,
+            # CP-SAT's bound is on its whole objective, whose price for a lawful roster is the checker's.
+            "bound_kind": (self.bound_kind or "whole objective") if self.bound is not None else None,
+            "bound_excludes": self.bound_excludes if self.bound is not None else [],
+            "bound_covered_cost": self.bound_covered_cost if self.bound is not None else None,
             "wall_time": round(self.wall_time, 3),
             "build_time": round(self.build_time, 3),
             "time_to_best": None if self.time_to_best is None else round(self.time_to_best, 3),

@@ -1,0 +1,407 @@
+"""Column generation over people's schedules: a lower bound with a proof, and rosters from the columns.
+
+1. Each person starts with their own cheapest schedule (no cover priced).
+2. Column generation: HiGHS solves the master LP over the columns in hand (`master.py`); its duals price
+   each (day, shift, post); every person's cheapest schedule under those prices is sought (`dp.py` when all
+   their rules walk day by day, else CP-SAT on the person alone, `alone.py`); the independent checker judges
+   each before it enters. A fast heuristic labelling goes first; the exact one proves that no column is
+   missing. With exact pricing, every round gives a Lagrangian lower bound (LP value plus each person's most
+   negative reduced cost), and at the end the LP value itself bounds every roster.
+3. Price-and-branch: HiGHS's MIP over the generated columns picks one schedule per person.
+4. If that roster is not proven optimal, the existing CP-SAT search (`strategy.plan_best`) starts from it.
+
+Rules tying several people together (`decompose.py`) stay outside the columns and outside the bound; the
+result says which terms the bound covers.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from roulement.check.checker import check_roster
+from roulement.model.calendar import Calendar
+from roulement.model.roster import Assignment, Roster, Timeline
+from roulement.model.scenario import Employee, Scenario
+from roulement.rules.base import Rule
+from roulement.rules.packs import build_rules
+from roulement.solve.colgen.alone import AlonePricer
+from roulement.solve.colgen.bound import covered_cost
+from roulement.solve.colgen.decompose import (
+    Decomposition,
+    WalkSpec,
+    decompose,
+    demanded_posts,
+    permitted,
+    walk_spec,
+)
+from roulement.solve.colgen.dp import OFF, cheapest
+from roulement.solve.colgen.master import Column, Master
+from roulement.solve.lns import plan_best  # the CP-SAT search, warm-started from the columns
+from roulement.solve.options import SolveOptions, SolveResult
+from roulement.solve.runtime import Progress
+from roulement.solve.search import solve as search_solve
+
+# A column enters when its reduced cost is below minus this (HiGHS's dual tolerance is 1e-7).
+EPSILON = 1e-6
+# Columns each person may bring per round.
+COLUMNS_PER_ROUND = 3
+# Share of the time column generation may take before the integer step, when it has not converged.
+GENERATION_SHARE = 0.6
+# Share of the time the MIP over the columns may take (when the LP did not converge: a short look only).
+MIP_SHARE = 0.25
+UNFINISHED_MIP_SHARE = 0.05
+# Every this many rounds, pricing is exact even while the heuristic still finds columns (a bound each time).
+EXACT_EVERY = 4
+# Seconds CP-SAT may spend pricing one person alone.
+ALONE_SECONDS = 2.0
+
+
+class NoSchedule(RuntimeError):
+    """Some person has no lawful schedule of their own: column generation cannot start."""
+
+
+@dataclass
+class Bound:
+    """A lower bound on every roster's cost over the terms it covers."""
+
+    value: float
+    kind: str
+    excludes: list[str]
+    # The LP converged: `value` is the LP optimum (else the best Lagrangian bound seen).
+    converged: bool
+    rounds: int
+    columns: int
+
+    @property
+    def whole(self) -> int:
+        """Costs are whole numbers: no roster costs less than the bound rounded up."""
+        return math.ceil(self.value - 1e-6)
+
+
+@dataclass
+class Generation:
+    master: Master
+    bound: Bound | None
+    rounds: int
+    exact: bool
+    notes: list[str] = field(default_factory=list)
+
+
+class _Person:
+    """One person's pricing: their walk, their CP-SAT model when needed, and the judge of their columns."""
+
+    def __init__(self, scenario: Scenario, calendar: Calendar, decomposition: Decomposition, employee: Employee,
+                 posts_wanted: dict[tuple[int, str], list[str]],
+                 frozen: dict[int, tuple[str, str] | None] | None = None) -> None:
+        self.scenario = scenario
+        self.calendar = calendar
+        self.employee = employee
+        self.rules = decomposition.personal
+        self.allowed = permitted(scenario, calendar, decomposition.personal, employee, posts_wanted)
+        for day, kept in (frozen or {}).items():
+            # A frozen day keeps what the roster had, whatever rules would now permit (as the CP-SAT model).
+            self.allowed[day] = [] if kept is None else [kept]
+        self.spec: WalkSpec = walk_spec(scenario, calendar, decomposition.personal, employee, self.allowed)
+        self.walkable = decomposition.walkable
+        self._alone: AlonePricer | None = None
+        self.alone_scenario = Scenario.model_construct(
+            **{**{name: getattr(scenario, name) for name in Scenario.model_fields},
+               "employees": [employee], "demand": [], "safety_minimums": []})
+        self.judged: dict[tuple[tuple[int, str, str], ...], float | None] = {}
+
+    def alone(self) -> AlonePricer:
+        if self._alone is None:
+            self._alone = AlonePricer(self.scenario, self.employee, self.rules)
+        return self._alone
+
+    def judge(self, cells: tuple[tuple[int, str, str], ...]) -> float | None:
+        """The checker's price of this schedule for this person alone, or None if it breaks a hard rule."""
+        if cells in self.judged:
+            return self.judged[cells]
+        dates = self.calendar.dates
+        roster = [Assignment(self.employee.id, dates[day], shift, post) for day, shift, post in cells]
+        timeline = Timeline(self.alone_scenario, roster, self.calendar)
+        lawful = not any(rule.check(timeline) for rule in self.rules)
+        price = float(sum(cost.amount for rule in self.rules for cost in rule.cost(timeline))) if lawful else None
+        self.judged[cells] = price
+        return price
+
+    def values(self, master: Master) -> dict[tuple[int, str, str], float]:
+        """What each (day, shift, post) this person may work is worth under the master's duals."""
+        return {(day, shift, post): master.cell_value(self.employee.id, day, shift, post)
+                for day, today in enumerate(self.allowed) for shift, post in today}
+
+    def _work_prices(self, values: dict[tuple[int, str, str], float]
+                     ) -> tuple[list[dict[int, float]], dict[tuple[int, int], str]]:
+        """Per day, each shift's price (own price less the best post's value), and that post."""
+        posts: dict[tuple[int, int], str] = {}
+        work_price: list[dict[int, float]] = []
+        number_of = {shift: number for number, shift in enumerate(self.spec.shifts)}
+        for day, today in enumerate(self.allowed):
+            prices: dict[int, float] = {}
+            for shift, post in today:
+                number = number_of[shift]
+                price = self.spec.own_work[day][number] - values.get((day, shift, post), 0.0)
+                if number not in prices or price < prices[number]:
+                    prices[number] = price
+                    posts[(day, number)] = post
+            work_price.append(prices)
+        return work_price, posts
+
+    def price(
+        self, values: dict[tuple[int, str, str], float], threshold: float, beam: bool, seconds: float, seed: int,
+        count: int = 3,
+    ) -> tuple[list[tuple[tuple[int, str, str], ...]], float | None, bool]:
+        """(schedules priced below `threshold`, cheapest first; the lowest price possible, None when none is
+        below the threshold; whether that is proven). A schedule's price is its own cost less the `values` of
+        the (day, shift, post) it works."""
+        if self.walkable:
+            work_price, posts = self._work_prices(values)
+            found = cheapest(self.spec, work_price, threshold, count, beam)
+            shifts = self.spec.shifts
+            schedules = [tuple((day, shifts[shift], posts[(day, shift)])
+                               for day, shift in enumerate(schedule.days) if shift != OFF)
+                         for schedule in found]
+            return schedules, (found[0].price if found else None), not beam
+        roster, lowest, proven = self.alone().cheapest(values, seconds, seed=seed)
+        if roster is None:
+            return [], None, False
+        cells = tuple(sorted(((a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in roster))
+        price = sum(-values.get(cell, 0.0) for cell in cells) + (self.judge(cells) or 0.0)
+        if proven and lowest is not None and lowest >= threshold:
+            return [], None, True
+        return ([cells] if price < threshold else []), lowest, proven
+
+    def relaxed_lowest(self, values: dict[tuple[int, str, str], float], threshold: float) -> float | None:
+        """The lowest price over a superset of this person's schedules (the walkable rules only): valid for a
+        bound even when the person's other rules cannot walk."""
+        work_price, _ = self._work_prices(values)
+        found = cheapest(self.spec, work_price, threshold, 1, False)
+        return found[0].price if found else None
+
+
+def generate(
+    scenario: Scenario,
+    rules: Sequence[Rule],
+    deadline: float,
+    seed: int = 0,
+    on_bound: Callable[[Bound], None] | None = None,
+    stop: threading.Event | None = None,
+    frozen: dict[str, dict[int, tuple[str, str] | None]] | None = None,
+    relaxed: bool = False,
+) -> Generation:
+    """Column generation until no column prices out or the deadline; the best bound proven on the way.
+    `frozen[employee][day]` pins a day to a (shift, post) or to a day off. `relaxed`: only the personal rules
+    that walk day by day are kept (columns are judged by those), for a bound on the terms they cover when the
+    others would make pricing slow (CP-SAT per person)."""
+    decomposition = decompose(rules)
+    if relaxed:
+        decomposition = decomposition.relaxed()
+    calendar = Calendar(scenario)
+    posts_wanted = demanded_posts(scenario)
+    people = [_Person(scenario, calendar, decomposition, employee, posts_wanted, (frozen or {}).get(employee.id))
+              for employee in scenario.employees]
+    master = Master(scenario, calendar, decomposition.cover)
+    notes: list[str] = []
+    for person in people:
+        schedules, _, _ = person.price({}, float("inf"), False, ALONE_SECONDS, seed)
+        seeded = any(_offer(master, person, cells) for cells in schedules)
+        if not seeded:
+            raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id}")
+    best: Bound | None = None
+    rounds = 0
+    beam = True
+    exact_everywhere = decomposition.walkable
+    while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
+        rounds += 1
+        value = master.solve()
+        # Every few rounds the exact labelling runs even while the fast one still finds columns: each exact
+        # round gives a Lagrangian bound.
+        beam_now = beam and rounds % EXACT_EVERY != 0
+        added = 0
+        proven = True
+        # Each person's lowest price (or the threshold, when nothing is below it: the minimum is no lower).
+        lowest_total = 0.0
+        for person in people:
+            if time.monotonic() >= deadline:
+                proven = False
+                break
+            dual = master.convexity_dual(person.employee.id)
+            threshold = dual - EPSILON
+            values = person.values(master)
+            schedules, lowest, exact = person.price(values, threshold, beam_now, ALONE_SECONDS, seed)
+            added += sum(1 for cells in schedules if _offer(master, person, cells))
+            if not exact and not beam_now:
+                lowest = person.relaxed_lowest(values, threshold)
+                exact = True
+            proven = proven and exact
+            lowest_total += threshold if lowest is None else min(lowest, threshold)
+        if proven:
+            # Lagrangian bound at these duals: valid whatever the columns in hand, as each minimum is exact.
+            lagrangian = master.lagrangian_constant() + lowest_total
+            converged = added == 0 and exact_everywhere
+            if converged:
+                lagrangian = max(lagrangian, value)
+            if math.isfinite(lagrangian) and (best is None or lagrangian > best.value):
+                best = Bound(lagrangian, decomposition.bound_kind, decomposition.excluded, converged, rounds,
+                             len(master.columns))
+                if on_bound is not None:
+                    on_bound(best)
+            if converged:
+                if best is not None:
+                    best.converged = True
+                break
+        if added == 0:
+            if beam:
+                beam = False  # the heuristic labelling is out of columns: prove it with the exact one
+                continue
+            if not exact_everywhere:
+                notes.append("no more columns from CP-SAT pricing; the bound comes from the walkable rules")
+                break
+        elif not beam:
+            beam = True  # the exact labelling found columns: back to the fast one until it runs dry again
+    if best is not None:
+        best.rounds, best.columns = rounds, len(master.columns)
+    return Generation(master, best, rounds, exact_everywhere, notes)
+
+
+def lower_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float, seed: int = 0,
+                stop: threading.Event | None = None) -> Bound | None:
+    """A lower bound on the terms that decompose by person and walk day by day (the relaxation of
+    `generate(relaxed=True)`), within `seconds`; None if no exact pricing round finished in time."""
+    generation = generate(scenario, rules, time.monotonic() + seconds, seed, stop=stop, relaxed=True)
+    return generation.bound
+
+
+def _frozen(scenario: Scenario, options: SolveOptions) -> dict[str, dict[int, tuple[str, str] | None]]:
+    """employee -> day -> what a frozen day or cell keeps (None: off), as the CP-SAT builder freezes them."""
+    if options.frozen is None or not (options.frozen_days or options.frozen_cells):
+        return {}
+    start = scenario.horizon.start
+    kept = {(a.employee, (a.date - start).days): (a.shift, a.post) for a in options.frozen}
+    result: dict[str, dict[int, tuple[str, str] | None]] = {}
+    for employee in scenario.employees:
+        days = set(options.frozen_days) | {day for person, day in options.frozen_cells if person == employee.id}
+        result[employee.id] = {day: kept.get((employee.id, day)) for day in days
+                               if 0 <= day < scenario.horizon.days}
+    return result
+
+
+def _offer(master: Master, person: _Person, cells: tuple[tuple[int, str, str], ...]) -> bool:
+    """Judge a schedule with the checker; a lawful one enters the master at the checker's price."""
+    cost = person.judge(cells)
+    if cost is None:
+        return False
+    return master.add(Column(person.employee.id, cells, cost))
+
+
+def plan_colgen(
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    rules: Sequence[Rule] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> SolveResult:
+    """Plan by column generation and price-and-branch; polish with the CP-SAT search if time is left."""
+    options = options or SolveOptions()
+    in_force = list(rules) if rules is not None else build_rules(scenario)
+    started = time.monotonic()
+    deadline = started + options.time_limit
+    best_objective: list[float | None] = [None]
+
+    def show_bound(bound: Bound) -> None:
+        if on_progress is not None:
+            on_progress(Progress(time.monotonic() - started, 0, best_objective[0], bound.whole))
+
+    try:
+        generation = generate(scenario, in_force, started + GENERATION_SHARE * options.time_limit, options.seed,
+                              show_bound, stop, _frozen(scenario, options))
+    except NoSchedule as error:
+        # The CP-SAT search can still price what cannot be met (shortfalls) and say why: hand over to it.
+        left = max(options.time_limit - (time.monotonic() - started), 1.0)
+        result = search_solve(scenario, replace(options, engine="cpsat", time_limit=left), on_progress, in_force, stop)
+        result.note = "; ".join(part for part in (f"column generation: {error}", result.note) if part)
+        return result
+    master = generation.master
+    bound = generation.bound
+    whole = bound.whole if bound is not None else None
+    # Columns from a converged LP are the right ones to branch on; from an unfinished one, a short MIP only
+    # offers a roster, and the CP-SAT search starts from its own first roster (Instance8, 60 s: 5,060 from the
+    # MIP's roster as hint, against 1,937 from its own start; docs/benchmarks.md).
+    converged = bound is not None and bound.converged
+    share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
+    mip_seconds = max(min(share * options.time_limit, deadline - time.monotonic()), 0.5)
+    chosen, objective, _ = master.integer_roster(mip_seconds)
+    roster: Roster | None = None
+    cost: float | None = None
+    found_at: float | None = None
+    notes = [f"{generation.rounds} rounds, {len(master.columns)} columns",
+             *generation.notes]
+    if chosen is not None:
+        roster = Roster(master.assignments(chosen))
+        checked = check_roster(scenario, roster, in_force)
+        cost = float(checked.total) if checked.ok else None
+        found_at = time.monotonic() - started
+        best_objective[0] = cost
+        if on_progress is not None and cost is not None:
+            on_progress(Progress(found_at, 1, cost, whole))
+        notes.append(f"price-and-branch {objective:,.0f}")
+    strategy = "colgen"
+    proven = cost is not None and whole is not None and cost <= whole
+    left = deadline - time.monotonic()
+    if not proven and left > 1.0 and not (stop is not None and stop.is_set()):
+
+        polish = plan_best(scenario, SolveOptions(
+            time_limit=left, workers=options.workers, seed=options.seed, hint=roster if converged else None,
+            allow_shortfall=options.allow_shortfall, frozen_days=options.frozen_days, frozen=options.frozen),
+            in_force,
+            on_progress=None if on_progress is None else lambda p: on_progress(
+                Progress(time.monotonic() - started, p.solutions + 1, p.objective, whole)))
+        if (polish.bound is not None and polish.status == "OPTIMAL") or (
+                polish.bound is not None and (whole is None or polish.bound > whole)):
+            # CP-SAT's own bound is on the whole objective (its price is the checker's, tests hold it so).
+            cpsat_bound = math.ceil(polish.bound - 1e-6)
+            if whole is None or cpsat_bound > whole:
+                whole = cpsat_bound
+                bound = Bound(float(cpsat_bound), "whole objective", [], False, generation.rounds,
+                              len(master.columns))
+                notes.append(f"bound {cpsat_bound:,} from the CP-SAT search")
+        if polish.roster is not None:
+            checked = check_roster(scenario, polish.roster, in_force)
+            if checked.ok and (cost is None or checked.total < cost):
+                roster, cost = polish.roster, float(checked.total)
+                found_at = None if polish.time_to_best is None else (
+                    options.time_limit - left + polish.time_to_best)
+                strategy = "colgen+lns"
+                notes.append(f"CP-SAT search from the columns {cost:,.0f}")
+    if bound is not None and cost is not None and whole is not None and whole > cost + 1e-6:
+        # A bound above a lawful roster's cost is no bound: never report it.
+        notes.append(f"bound {whole} discarded: above the roster's cost {cost:,.0f}")
+        bound = None
+        whole = None
+    optimal = cost is not None and whole is not None and cost <= whole
+    covered = None
+    if bound is not None and bound.excludes and roster is not None:
+        covered = covered_cost(scenario, roster, in_force, bound.excludes)
+    return SolveResult(
+        roster=roster,
+        status="OPTIMAL" if optimal else ("FEASIBLE" if roster is not None else "UNKNOWN"),
+        objective=cost,
+        bound=None if whole is None else float(whole),
+        wall_time=time.monotonic() - started,
+        build_time=0.0,
+        time_to_best=found_at,
+        solutions=1 if roster is not None else 0,
+        interrupted=stop is not None and stop.is_set(),
+        terms={},
+        variables=len(master.columns),
+        strategy=strategy,
+        note="; ".join(notes),
+        bound_kind=None if bound is None else bound.kind,
+        bound_excludes=[] if bound is None else bound.excludes,
+        bound_covered_cost=covered,
+    )

@@ -1,0 +1,229 @@
+"""The master problem: a linear programme over people's schedules, solved by HiGHS.
+
+    minimise   sum of column costs + priced under-, over- and short-staffing
+    subject to one schedule per person (convexity rows),
+               cover rows: preferred levels (under and over priced), minimums and maximums, safety minimums.
+
+A column is one person's whole schedule; its cost is that person's own terms as the checker prices them. The
+row duals price each (day, shift, post) for the next round of pricing. The same programme with integral
+columns picks one generated schedule per person (price-and-branch).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from roulement.model.calendar import Calendar
+from roulement.model.demand import demand_slots
+from roulement.model.roster import Assignment
+from roulement.model.scenario import RuleMode, Scenario
+from roulement.rules.base import Rule
+from roulement.rules.core import Coverage, SafetyMinimums
+from roulement.solve.builder import SHORTFALL_WEIGHT
+
+INF = highspy.kHighsInf
+# HiGHS's duals are feasible to 1e-7: a dual this close to zero on the wrong side is read as zero.
+DUAL_TOLERANCE = 1e-6
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS: its first construction in a process prints a banner on the C stdout, kept off ours."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    sink = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(sink, 1)
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        highs.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(sink)
+        os.close(saved)
+    return highs
+
+
+@dataclass
+class Column:
+    employee: str
+    # (day, shift, post) worked, in day order.
+    cells: tuple[tuple[int, str, str], ...]
+    cost: float
+
+
+@dataclass
+class _Source:
+    """What `SafetyMinimums.segments` reads: the scenario and its calendar."""
+
+    scenario: Scenario
+    calendar: Calendar
+
+
+class Master:
+    def __init__(self, scenario: Scenario, calendar: Calendar, cover: Sequence[Rule]) -> None:
+        self.scenario = scenario
+        self.people = [e.id for e in scenario.employees]
+        self.person_row = {person: number for number, person in enumerate(self.people)}
+        self.highs = _new_highs()
+        self.highs.setOptionValue("threads", 1)
+        self._rows = len(self.people)
+        self._row_lower: list[float] = [1.0] * len(self.people)
+        self._row_upper: list[float] = [1.0] * len(self.people)
+        # (day, shift, post) -> rows one person holding it counts in.
+        self.slot_rows: dict[tuple[int, str, str], list[int]] = defaultdict(list)
+        # (day, shift) -> safety rows, with the skill a person needs to count.
+        self.safety_rows: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
+        # Slack columns: (cost, upper bound, row, coefficient).
+        slacks: list[tuple[float, float, int, float]] = []
+        coverage = next((rule for rule in cover if isinstance(rule, Coverage)), None)
+        safety = next((rule for rule in cover if isinstance(rule, SafetyMinimums)), None)
+        if coverage is not None:
+            short_price = SHORTFALL_WEIGHT if coverage.mode is RuleMode.HARD else coverage.weight
+            for slot in demand_slots(scenario):
+                key = (slot.day, slot.shift, slot.post)
+                if slot.under_weight or slot.over_weight:
+                    row = self._row(slot.preferred, slot.preferred)
+                    self.slot_rows[key].append(row)
+                    if slot.preferred > 0:
+                        slacks.append((slot.under_weight, slot.preferred, row, 1.0))
+                    slacks.append((slot.over_weight, INF, row, -1.0))
+                if slot.min > 0:
+                    row = self._row(slot.min, INF)
+                    self.slot_rows[key].append(row)
+                    slacks.append((short_price, slot.min, row, 1.0))
+                if slot.max is not None:
+                    row = self._row(-INF, slot.max)
+                    self.slot_rows[key].append(row)
+                    if coverage.mode is not RuleMode.HARD:
+                        slacks.append((coverage.weight, INF, row, -1.0))
+        if safety is not None:
+            short_price = SHORTFALL_WEIGHT if safety.mode is RuleMode.HARD else safety.weight
+            segments = safety.segments(_Source(scenario, calendar))  # type: ignore[arg-type]
+            for minimum, _, _, covering in segments:
+                row = self._row(minimum.min, INF)
+                slacks.append((short_price, minimum.min, row, 1.0))
+                for occurrence in covering:
+                    self.safety_rows[(occurrence.day, occurrence.shift)].append((row, minimum.skill))
+        lower = np.array(self._row_lower, dtype=np.double)
+        upper = np.array(self._row_upper, dtype=np.double)
+        empty = np.zeros(self._rows, dtype=np.int32)
+        self.highs.addRows(self._rows, lower, upper, 0, empty, np.array([], dtype=np.int32),
+                           np.array([], dtype=np.double))
+        for cost, bound, row, sign in slacks:
+            self.highs.addCol(float(cost), 0.0, float(bound), 1, np.array([row], dtype=np.int32),
+                              np.array([sign], dtype=np.double))
+        self.slack_count = len(slacks)
+        self.slacks = slacks
+        self.columns: list[Column] = []
+        self._known: set[tuple[str, tuple[tuple[int, str, str], ...]]] = set()
+        self.skills = {e.id: set(e.skills) for e in scenario.employees}
+        self.duals: list[float] = [0.0] * self._rows
+        self.value = 0.0
+
+    def _row(self, lower: float, upper: float) -> int:
+        self._row_lower.append(float(lower))
+        self._row_upper.append(float(upper))
+        self._rows += 1
+        return self._rows - 1
+
+    def rows_of(self, employee: str, day: int, shift: str, post: str) -> list[int]:
+        skills = self.skills[employee]
+        return [*self.slot_rows.get((day, shift, post), []),
+                *(row for row, skill in self.safety_rows.get((day, shift), []) if skill in skills)]
+
+    def add(self, column: Column) -> bool:
+        """Add a column unless the same schedule is already there."""
+        key = (column.employee, column.cells)
+        if key in self._known:
+            return False
+        self._known.add(key)
+        counts: dict[int, float] = defaultdict(float)
+        counts[self.person_row[column.employee]] += 1.0
+        for day, shift, post in column.cells:
+            for row in self.rows_of(column.employee, day, shift, post):
+                counts[row] += 1.0
+        rows = np.array(list(counts), dtype=np.int32)
+        values = np.array(list(counts.values()), dtype=np.double)
+        self.highs.addCol(float(column.cost), 0.0, INF, len(rows), rows, values)
+        self.columns.append(column)
+        return True
+
+    def solve(self) -> float:
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the master LP ended {status}")
+        self.duals = list(self.highs.getSolution().row_dual)
+        self.value = float(self.highs.getInfo().objective_function_value)
+        return self.value
+
+    def lagrangian_constant(self) -> float:
+        """The part of the Lagrangian bound at the current duals that is not people's schedules: each cover
+        row's dual times its bound, plus what a slack could gain (none: the duals are dual-feasible)."""
+        total = 0.0
+        people = len(self.people)
+        for row in range(people, self._rows):
+            dual = self.duals[row]
+            if abs(dual) < 1e-12:
+                continue
+            side = self._row_lower[row] if dual > 0 else self._row_upper[row]
+            if math.isinf(side):
+                if abs(dual) < DUAL_TOLERANCE:
+                    continue
+                return -math.inf  # the dual points the wrong way: no bound from these duals
+            total += dual * side
+        for cost, bound, row, sign in self.slacks:
+            gain = cost - self.duals[row] * sign
+            if gain < 0:
+                if math.isinf(bound):
+                    if gain < -DUAL_TOLERANCE:
+                        return -math.inf
+                    continue  # LP duals are dual-feasible only up to the solver's tolerance
+                total += gain * bound
+        return total
+
+    def convexity_dual(self, employee: str) -> float:
+        return self.duals[self.person_row[employee]]
+
+    def cell_value(self, employee: str, day: int, shift: str, post: str) -> float:
+        """What one person holding that post on that shift and day is worth under the current duals."""
+        return sum(self.duals[row] for row in self.rows_of(employee, day, shift, post))
+
+    def integer_roster(self, seconds: float) -> tuple[list[Column] | None, float | None, float | None]:
+        """Price-and-branch: one generated schedule per person, by HiGHS's MIP over the columns in hand.
+        Returns (chosen columns, objective, the MIP's own bound); the LP is restored afterwards."""
+        count = len(self.columns)
+        indexes = np.arange(self.slack_count, self.slack_count + count, dtype=np.int32)
+        integer = np.array([highspy.HighsVarType.kInteger] * count)
+        self.highs.changeColsIntegrality(count, indexes, integer)
+        self.highs.setOptionValue("time_limit", max(float(seconds), 0.1))
+        try:
+            self.highs.run()
+            info = self.highs.getInfo()
+            values = list(self.highs.getSolution().col_value)
+            found = info.primal_solution_status == 2  # kSolutionStatusFeasible
+            chosen: list[Column] | None = None
+            if found:
+                picked = [column for column, taken in zip(self.columns, values[self.slack_count:], strict=True)
+                          if taken > 0.5]
+                if len({column.employee for column in picked}) == len(self.people) == len(picked):
+                    chosen = picked
+            objective = float(info.objective_function_value) if chosen is not None else None
+            mip_bound = float(info.mip_dual_bound) if chosen is not None else None
+        finally:
+            continuous = np.array([highspy.HighsVarType.kContinuous] * count)
+            self.highs.changeColsIntegrality(count, indexes, continuous)
+            self.highs.setOptionValue("time_limit", INF)
+        return chosen, objective, mip_bound
+
+    def assignments(self, columns: Sequence[Column]) -> list[Assignment]:
+        dates = self.scenario.horizon.dates()
+        return sorted(Assignment(column.employee, dates[day], shift, post)
+                      for column in columns for day, shift, post in column.cells)
