@@ -87,6 +87,7 @@ class TaskRun(Generic[T]):
             "not_run": self.not_run,
             "interrupted": self.interrupted,
             "wall_time": round(self.wall_time, 3),
+            "startup_time": round(self.startup_time, 3),
             "task_seconds": round(busy, 3),
             # Wall time against the ideal of the tasks' own time spread evenly over the workers.
             "ideal_wall_time": round(busy / self.workers, 3) if self.workers else None,

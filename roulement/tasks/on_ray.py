@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -53,8 +54,10 @@ def run_on_ray(
     on_progress: ProgressCallback | None,
     stop: threading.Event,
 ) -> TaskRun[T]:
+    starting = time.monotonic()
     started_here = connect(address, workers)
-    run: TaskRun[T] = TaskRun(engine="ray" if address is None else f"ray ({address})", workers=cluster_cpus())
+    run: TaskRun[T] = TaskRun(engine="ray" if address is None else f"ray ({address})", workers=cluster_cpus(),
+                              startup_time=time.monotonic() - starting)
     remote = _remote()
     pending: dict[Any, Task[T]] = {}
     for task in tasks:
