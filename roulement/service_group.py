@@ -26,7 +26,7 @@ from roulement.report.document import build_report
 from roulement.report.group_html import render_group_html
 from roulement.report.html import render_html
 from roulement.solve.decompose import Part, merge_rosters, split_into_parts
-from roulement.solve.search import SolveOptions
+from roulement.solve.search import Progress, SolveOptions
 from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, run_tasks
 
 
@@ -180,7 +180,7 @@ def write_group_outputs(outcome: GroupOutcome, out_dir: Path) -> list[Path]:
 # ---------------------------------------------------------------------------------------------- a large site
 
 # Seconds a part gets at least, whatever its size, and how much longer a part that came back short tries again.
-PART_FLOOR_SECONDS = 3.0
+PART_FLOOR_SECONDS = 5.0
 RETRY_FACTOR = 3.0
 
 
@@ -209,9 +209,24 @@ def write_site_outputs(planned: PartsOutcome, out_dir: Path) -> list[Path]:
     return service.write_outputs(planned.scenario, planned.roster, planned.report, out_dir)
 
 
-def plan_part(name: str, scenario: Scenario, options: SolveOptions) -> PartResult:
-    """A task: plan one part of a site (judged whole later, with the rest)."""
-    outcome = service.plan(scenario, options)
+def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: float | None = None) -> PartResult:
+    """A task: plan one part of a site (judged whole later, with the rest).
+
+    `improve`: once the first roster is in hand, search on for this many times the time it took, then stop
+    with the best roster (None: search until the time limit)."""
+    stop = threading.Event()
+    timers: list[threading.Timer] = []
+
+    def first_roster(progress: Progress) -> None:
+        if improve is not None and progress.solutions and not timers:
+            timer = threading.Timer(max(0.5, improve * progress.elapsed), stop.set)
+            timer.daemon = True
+            timers.append(timer)
+            timer.start()
+
+    outcome = service.plan(scenario, options, on_progress=first_roster, stop=stop)
+    for timer in timers:
+        timer.cancel()
     if outcome.roster is None or outcome.report is None:
         raise RuntimeError(f"no roster found ({outcome.result.status} after {outcome.result.wall_time:.0f} s)")
     summary = outcome.report["summary"]
@@ -232,11 +247,13 @@ def plan_in_parts(
     runner: RunnerOptions | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
     stop: threading.Event | None = None,
+    improve: float | None = 1.0,
 ) -> PartsOutcome:
     """Cut by team, plan the parts as tasks (one CP-SAT thread each), try again with more time the parts that
     came back short or broke a rule, then judge the whole roster with the independent checker.
 
-    `options.time_limit` is the budget of the whole site: each part gets a share by head count."""
+    `options.time_limit` is the budget of the whole site: each part gets a share by head count, and stops
+    sooner once it has searched `improve` times as long as its first roster took (see `plan_part`)."""
     runner = runner or RunnerOptions()
     parts = split_into_parts(scenario, by_team=True)
     workers = 1 if runner.engine == "serial" else (runner.workers or 2)
@@ -245,7 +262,7 @@ def plan_in_parts(
 
     def tasks_for(names: list[str], factor: float) -> list[Task[PartResult]]:
         return [Task(name, plan_part, (name, by_name[name].scenario,
-                                       replace(options, time_limit=limits[name] * factor, workers=1)))
+                                       replace(options, time_limit=limits[name] * factor, workers=1), improve))
                 for name in names]
 
     total = len(parts)

@@ -103,6 +103,9 @@ def plan_parts(
     time_limit: Annotated[float, typer.Option(help="Seconds for the whole site, shared between its parts.",
                                               min=1)] = 480.0,
     seed: Annotated[int, typer.Option(help="Random seed of every part's search.")] = 0,
+    improve: Annotated[float, typer.Option(
+        help="Once a part has its first roster, search on for this many times as long, then stop "
+             "(0: stop at the first roster; the time limit caps it anyway).", min=0)] = 1.0,
     address: AddressOption = None,
     workers: WorkersOption = None,
     engine: EngineOption = "auto",
@@ -119,7 +122,8 @@ def plan_parts(
     try:
         with _task_bar("parts") as update:
             planned = service_group.plan_in_parts(loaded, SolveOptions(time_limit=time_limit, seed=seed),
-                                                  RunnerOptions(chosen, workers, address), update)
+                                                  RunnerOptions(chosen, workers, address), update,
+                                                  improve=improve)
     except TaskRunnerError as error:
         fail_input(str(error))
     written = service_group.write_site_outputs(planned, out)
