@@ -62,10 +62,11 @@ class SiteResult:
     people: int
     status: str
     coverage_complete: bool
-    shortfall: int
-    violations: int
-    cost: int
-    fairness: dict[str, Any]
+    # None when the search found no roster at all in its time.
+    shortfall: int | None
+    violations: int | None
+    cost: int | None
+    fairness: dict[str, Any] | None
     wall_time: float
     parts: int
     files: dict[str, str] = field(default_factory=dict)
@@ -75,17 +76,27 @@ class SiteResult:
 
 
 def plan_site(job: SiteJob) -> SiteResult:
-    """A task: plan one site (whole, or in parts one after the other), judge it, render its report."""
+    """A task: plan one site (whole, or in parts one after the other), judge it, render its report.
+
+    A search that found no roster in its time is an answer (a line saying so), not a failure."""
     started = time.monotonic()
     if job.decompose:
         planned = plan_in_parts(job.scenario, job.options, RunnerOptions(engine="serial"))
         roster, report, status, parts = planned.roster, planned.report, planned.status, len(planned.parts)
     else:
         outcome = service.plan(job.scenario, job.options)
+        status, parts = outcome.result.status, 1
         if outcome.roster is None or outcome.report is None:
-            raise RuntimeError(f"no roster found ({outcome.result.status} after {outcome.result.wall_time:.0f} s)")
-        roster, report, status, parts = outcome.roster, outcome.report, outcome.result.status, 1
+            return _no_roster(job, f"{status}: no roster in {outcome.result.wall_time:.0f} s",
+                              time.monotonic() - started)
+        roster, report = outcome.roster, outcome.report
     return _site_result(job, roster, report, status, parts, time.monotonic() - started)
+
+
+def _no_roster(job: SiteJob, status: str, seconds: float) -> SiteResult:
+    return SiteResult(site_id=job.site_id, name=job.scenario.site.name, law=job.scenario.site.jurisdiction.value,
+                      people=len(job.scenario.employees), status=status, coverage_complete=False, shortfall=None,
+                      violations=None, cost=None, fairness=None, wall_time=round(seconds, 3), parts=0)
 
 
 def _site_result(job: SiteJob, roster: Roster, report: dict[str, Any], status: str, parts: int,
@@ -122,8 +133,9 @@ class GroupOutcome:
         lines = []
         for site in self.sites:
             if site in self.results:
-                lines.append({"outcome": "planned", **self.results[site].line(),
-                              "report": f"{site}/report.html"})
+                result = self.results[site]
+                lines.append({"outcome": "planned" if result.files else "no roster", **result.line(),
+                              "report": f"{site}/report.html" if result.files else None})
             elif site in failed:
                 lines.append({"site_id": site, "outcome": "failed", "error": failed[site].error,
                               "attempts": failed[site].attempts})
@@ -134,6 +146,7 @@ class GroupOutcome:
             "group": self.name,
             "sites": lines,
             "totals": {"sites": len(self.sites), "planned": len(planned), "failed": len(self.run.failures),
+                       "no_roster": sum(1 for r in planned if not r.files),
                        "people": sum(r.people for r in planned),
                        "fully_covered_and_lawful": sum(1 for r in planned if r.coverage_complete and not r.violations),
                        "sum_of_site_times": round(sum(r.wall_time for r in planned), 3)},

@@ -107,3 +107,21 @@ def test_ray_names_a_task_that_always_fails(local_ray: None) -> None:
     assert [f.name for f in run.failures] == ["site-broken"]
     assert "broken on purpose (3)" in run.failures[0].error
     assert run.results == {"square-0": 0, "square-1": 1, "square-2": 4}
+
+
+def sleepy(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+@pytest.mark.parametrize("engine", ["processes", pytest.param("ray", marks=needs_ray)])
+def test_a_stop_mid_run_cancels_the_rest_and_keeps_what_is_done(engine: str, request: pytest.FixtureRequest) -> None:
+    if engine == "ray":
+        request.getfixturevalue("local_ray")
+    stop = threading.Event()
+    tasks = [Task("quick", sleepy, (0.0,)), *(Task(f"slow-{n}", sleepy, (30.0,)) for n in range(3))]
+    run = run_tasks(tasks, engine=engine, workers=2, on_progress=lambda *_: stop.set(), stop=stop)  # type: ignore[arg-type]
+    assert run.interrupted and run.results == {"quick": 0.0} and run.not_run == 3
+    assert run.wall_time < 20

@@ -86,6 +86,8 @@ def group_plan(
     for failure in run["failed"]:
         console.print(f"[red]failed:[/red] {failure['name']}: {failure['error']} "
                       f"(after {failure['attempts']} attempts)", highlight=False)
+    if totals["no_roster"]:
+        console.print(f"[red]{totals['no_roster']} sites found no roster in their time[/red] (see the report)")
     console.print(f"{totals['planned']}/{totals['sites']} sites planned, {totals['fully_covered_and_lawful']} "
                   f"fully covered and lawful · {run['engine']} with {run['workers']} workers · "
                   f"{run['wall_time']:.1f} s (sum of site times {totals['sum_of_site_times']:.1f} s)")

@@ -14,7 +14,7 @@ def render_group_html(document: dict[str, Any]) -> str:
     for line in document["sites"]:
         site = escape(str(line["site_id"]))
         if line["outcome"] != "planned":
-            detail = escape(str(line.get("error", "")))
+            detail = escape(str(line.get("error", line.get("status", ""))))
             rows.append(f"<tr><td class='left'>{site}</td><td class='left bad' colspan='11'>"
                         f"{escape(line['outcome'])}{': ' + detail if detail else ''}</td></tr>")
             continue
@@ -39,8 +39,8 @@ def render_group_html(document: dict[str, Any]) -> str:
         f"<div class='sub'>{totals['sites']} sites · {totals['people']:,} people planned · "
         f"{escape(run['engine'])} with {run['workers']} workers</div>",
         "<div class='cards'>",
-        _card("Sites planned", f"{totals['planned']} / {totals['sites']}",
-              "ok" if totals["planned"] == totals["sites"] else "bad"),
+        _card("Sites planned", f"{totals['planned'] - totals['no_roster']} / {totals['sites']}",
+              "ok" if totals["planned"] - totals["no_roster"] == totals["sites"] else "bad"),
         _card("Covered and lawful", f"{totals['fully_covered_and_lawful']} / {totals['planned']}",
               "ok" if totals["fully_covered_and_lawful"] == totals["planned"] else "bad"),
         _card("Failed", len(failed), "ok" if not failed else "bad"),
