@@ -118,3 +118,21 @@ def test_group_file_mistakes_name_file_line_and_field(tmp_path: Path) -> None:
         load_group(group)
     assert error.value.problems == [f"{group}:4: sites[0].scenario: no scenario file 'missing.yaml' "
                                     f"({tmp_path / 'missing.yaml'})"]
+
+
+def test_the_commands_generate_a_group_and_refuse_a_bad_group_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from roulement.cli import app
+
+    runner = CliRunner()
+    made = runner.invoke(app, ["example", "group", "--sites", "2", "--people", "40", "--out", str(tmp_path / "g")])
+    assert made.exit_code == 0, made.output
+    loaded = load_group(tmp_path / "g" / "group.yaml")
+    assert [s.site.id for s in loaded.sites] == ["site-01", "site-02"]
+    big = runner.invoke(app, ["example", "big", "--people", "40", "--seed", "2", "--out", str(tmp_path / "b.yaml")])
+    assert big.exit_code == 0 and "people in 8 teams" in big.output
+    (tmp_path / "bad.yaml").write_text("name: G\nsites:\n  - id: a\n    scenario: g/site-01.yaml\n    seeds: 3\n")
+    refused = runner.invoke(app, ["group", "plan", str(tmp_path / "bad.yaml"), "--out", str(tmp_path / "o")])
+    assert refused.exit_code == 2
+    assert f"{tmp_path / 'bad.yaml'}:5: sites[0].seeds: is not a known field" in refused.output.replace("\n", "")
