@@ -57,7 +57,8 @@ def memory_of_tree(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def measure(people: int, seed: int, time_limit: float, workers: int, engine: str, folder: Path) -> dict[str, object]:
+def measure(people: int, seed: int, time_limit: float, workers: int, engine: str, improve: float,
+            folder: Path) -> dict[str, object]:
     roulement = str(Path(sys.executable).with_name("roulement"))
     scenario = folder / f"big-{people}.yaml"
     subprocess.run([roulement, "example", "big", "--people", str(people), "--seed", str(seed), "--out", str(scenario)],
@@ -65,7 +66,8 @@ def measure(people: int, seed: int, time_limit: float, workers: int, engine: str
     out = folder / f"out-{people}"
     started = time.monotonic()
     process = subprocess.Popen([roulement, "plan-parts", str(scenario), "--time-limit", str(time_limit),
-                                "--workers", str(workers), "--engine", engine, "--out", str(out)],
+                                "--workers", str(workers), "--engine", engine, "--improve", str(improve),
+                                "--out", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_rss = peak_pss = 0
     while process.poll() is None:
@@ -84,7 +86,8 @@ def measure(people: int, seed: int, time_limit: float, workers: int, engine: str
         "nights_gap": spread["nights"]["widest_full_time_gap"],
         "sundays_gap": spread["sundays"]["widest_full_time_gap"],
         "peak_rss_mb": round(peak_rss / 1024), "peak_pss_mb": round(peak_pss / 1024),
-        "startup_s": solver["run"].get("startup_time"),
+        "startup_s": solver["run"].get("startup_time"), "parts_wall_s": solver["run"]["wall_time"],
+        "task_seconds": solver["run"]["task_seconds"],
     }
 
 
@@ -95,10 +98,11 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=480.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engine", default="auto")
+    parser.add_argument("--improve", type=float, default=1.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         for people in args.people:
-            row = measure(people, args.seed, args.time_limit, args.workers, args.engine, Path(folder))
+            row = measure(people, args.seed, args.time_limit, args.workers, args.engine, args.improve, Path(folder))
             print(json.dumps(row), flush=True)
             with open("/proc/loadavg") as load:
                 print(f"# load average after: {load.read().split()[:3]}", flush=True)
