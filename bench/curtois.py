@@ -15,7 +15,7 @@ import resource
 from pathlib import Path
 
 from roulement.cli.bench import DEFAULT_INSTANCES, run_curtois
-from roulement.solve import strategy
+from roulement.solve import lns, walker
 
 
 def numbers(text: str) -> list[int]:
@@ -35,15 +35,16 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=DEFAULT_INSTANCES)
     parser.add_argument("--out", type=Path, default=None, help="Folder for the solution CSVs.")
     parser.add_argument("--strategy", action="append", default=[], metavar="NAME=VALUE",
-                        help="Set one of roulement.solve.strategy's constants for this run (to measure a "
+                        help="Set one of roulement.solve.lns's or .walker's constants for this run (to measure a "
                              "variant), e.g. LNS_FROM_DECISIONS=30000 or SHORT_SLICE_SECONDS=3")
     args = parser.parse_args()
     for item in args.strategy:
         name, _, value = item.partition("=")
-        current = getattr(strategy, name, None)
-        if not name.isupper() or not isinstance(current, (int, float)):
-            parser.error(f"--strategy: {name!r} is not a numeric constant of roulement.solve.strategy")
-        setattr(strategy, name, type(current)(float(value)))
+        owner = next((module for module in (lns, walker) if hasattr(module, name)), None)
+        current = getattr(owner, name, None)
+        if owner is None or not name.isupper() or not isinstance(current, (int, float)):
+            parser.error(f"--strategy: {name!r} is not a numeric constant of roulement.solve.lns or .walker")
+        setattr(owner, name, type(current)(float(value)))
     print(f"# {platform.node()} · {platform.processor() or platform.machine()} · time limit {args.time_limit:.0f} s · "
           f"{args.workers} workers{''.join(' · ' + item for item in args.strategy)}")
     print("| instance | best-known | roulement | gap | time to best | time | hard violations | peak MB |")

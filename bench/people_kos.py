@@ -16,6 +16,7 @@ from pathlib import Path
 from roulement import service
 from roulement.analyse.fairness import fairness_rows, price_on_common_terms, spread
 from roulement.analyse.people import household_outcomes
+from roulement.check.checker import check_roster
 from roulement.examples.kos import kos
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.model.roster import Timeline
@@ -47,7 +48,7 @@ def run(ignore: frozenset[str], time_limit: float, seed: int, roster_out: str | 
     row.update({
         "shortfall": outcome.report["summary"]["shortfall_person_shifts"],
         # Law, plant and contract violations, judged with every pack (people included) for both rosters.
-        "violations_all_packs": len(service.check_roster(scenario, outcome.roster).violations),
+        "violations_all_packs": len(check_roster(scenario, outcome.roster).violations),
         "violations_in_force": len(outcome.checked.violations),
         "childcare_uncovered_h_hard": sum(h.childcare_uncovered_hours for h in households
                                           if h.childcare_mode == "hard"),

@@ -18,10 +18,10 @@ import platform
 import random
 import time
 
-from roulement.analyse.disruption import DateRange, add_absence, post_down
 from roulement.check import check_roster
 from roulement.examples.kos import kos
 from roulement.formats.roster_csv import load_roster
+from roulement.model.edits import DateRange, add_absence, post_down
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.solve import SolveOptions, solve

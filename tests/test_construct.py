@@ -15,7 +15,7 @@ from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster
 from roulement.rules.contract import MaxWeekends
 from roulement.rules.packs import build_rules
-from roulement.solve import strategy
+from roulement.solve import lns, walker
 from roulement.solve.construct import Limits, Option, faults
 from roulement.solve.search import SolveOptions
 from tests.test_curtois import INSTANCE1
@@ -40,12 +40,12 @@ def test_walks_alone_give_a_lawful_roster(monkeypatch: pytest.MonkeyPatch) -> No
     def no_solver(*args: object) -> None:
         raise AssertionError("a walk should have been enough")
 
-    monkeypatch.setattr(strategy, "_plan_alone", no_solver)
-    monkeypatch.setattr(strategy, "_mend_hours", no_solver)
-    monkeypatch.setattr(strategy, "PRICED_ALONE_MAX_DAYS", 0)
+    monkeypatch.setattr(walker, "_plan_alone", no_solver)
+    monkeypatch.setattr(walker, "_mend_hours", no_solver)
+    monkeypatch.setattr(walker, "PRICED_ALONE_MAX_DAYS", 0)
     scenario = to_scenario(parse_curtois(FOUR_WEEKS, "four-weeks.txt"))
     started = time.monotonic()
-    roster = strategy.person_by_person(scenario, SolveOptions(workers=1), 10)
+    roster = walker.person_by_person(scenario, SolveOptions(workers=1), 10)
     assert roster is not None
     assert time.monotonic() - started < 2
     checked = check_roster(scenario, roster)
@@ -58,15 +58,15 @@ def test_walks_alone_give_a_lawful_roster(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_short_horizon_walks_are_priced_by_cp_sat_for_the_better() -> None:
     scenario = to_scenario(parse_curtois(FOUR_WEEKS, "four-weeks.txt"))
-    priced = strategy.person_by_person(scenario, SolveOptions(workers=1), 4)
+    priced = walker.person_by_person(scenario, SolveOptions(workers=1), 4)
     assert priced is not None
     assert check_roster(scenario, priced).violations == []
 
 
 def test_person_no_walk_clears_is_planned_by_cp_sat(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(strategy, "WALK_ATTEMPTS", 0)
+    monkeypatch.setattr(walker, "WALK_ATTEMPTS", 0)
     scenario = to_scenario(parse_curtois(FOUR_WEEKS, "four-weeks.txt"))
-    roster = strategy.person_by_person(scenario, SolveOptions(workers=1), 20)
+    roster = walker.person_by_person(scenario, SolveOptions(workers=1), 20)
     assert roster is not None
     assert check_roster(scenario, roster).violations == []
 
@@ -83,7 +83,7 @@ def test_walk_short_of_hours_is_mended_window_by_window() -> None:
     posts: dict[tuple[int, str], list[str]] = {}
     for slot in demand_slots(scenario):
         posts.setdefault((slot.day, slot.shift), []).append(slot.post)
-    mended = strategy._mend_hours(scenario, rules, employee, calendar, posts, walk, SolveOptions(workers=1),
+    mended = walker._mend_hours(scenario, rules, employee, calendar, posts, walk, SolveOptions(workers=1),
                                   time.monotonic() + 10)
     assert mended is not None
     assert [v for v in check_roster(scenario, Roster(mended)).violations if v.employee == "A"] == []
@@ -115,10 +115,10 @@ def test_faults_count_what_the_checker_finds() -> None:
 
 def test_rewalking_people_keeps_the_roster_lawful_and_never_dearer() -> None:
     scenario = to_scenario(parse_curtois(FOUR_WEEKS, "four-weeks.txt"))
-    start = strategy.person_by_person(scenario, SolveOptions(workers=1), 10)
+    start = walker.person_by_person(scenario, SolveOptions(workers=1), 10)
     assert start is not None
     before = check_roster(scenario, start).total
-    better, improved = strategy.improve_by_walks(scenario, start, SolveOptions(workers=1), time.monotonic() + 1.5)
+    better, improved = walker.improve_by_walks(scenario, start, SolveOptions(workers=1), time.monotonic() + 1.5)
     checked = check_roster(scenario, better)
     assert checked.violations == []
     assert checked.total <= before
@@ -127,10 +127,10 @@ def test_rewalking_people_keeps_the_roster_lawful_and_never_dearer() -> None:
 
 
 def test_huge_scenarios_are_planned_by_walks_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(strategy, "LNS_FROM_DECISIONS", 0)
-    monkeypatch.setattr(strategy, "WALKS_ONLY_FROM_DECISIONS", 0)
+    monkeypatch.setattr(lns, "LNS_FROM_DECISIONS", 0)
+    monkeypatch.setattr(lns, "WALKS_ONLY_FROM_DECISIONS", 0)
     scenario = to_scenario(parse_curtois(FOUR_WEEKS, "four-weeks.txt"))
-    result = strategy.plan_best(scenario, SolveOptions(time_limit=2, workers=1))
+    result = lns.plan_best(scenario, SolveOptions(time_limit=2, workers=1))
     assert result.roster is not None and result.strategy == "person-by-person"
     assert check_roster(scenario, result.roster).violations == []
     assert result.wall_time < 3

@@ -20,8 +20,8 @@ from roulement.formats.curtois import (
     to_scenario,
 )
 from roulement.model.roster import Assignment, Roster
+from roulement.solve.lns import plan_best
 from roulement.solve.search import SolveOptions
-from roulement.solve.strategy import plan_best
 
 # The benchmark's Instance1, verbatim but for comments (best-known and proven optimum: 607).
 INSTANCE1 = """# This is a comment. Comments start with #
@@ -212,14 +212,14 @@ def test_cli_solves_and_writes_the_solution(tmp_path: Path) -> None:
 
 def test_big_model_path_person_by_person_then_neighbourhoods(monkeypatch: pytest.MonkeyPatch) -> None:
     """The path Instances 13-24 take, forced on Instance1: a person-by-person start, then neighbourhoods."""
-    from roulement.solve import strategy
+    from roulement.solve import lns, walker
 
-    monkeypatch.setattr(strategy, "LNS_FROM_DECISIONS", 0)
+    monkeypatch.setattr(lns, "LNS_FROM_DECISIONS", 0)
     scenario = to_scenario(parse_curtois(INSTANCE1, "Instance1.txt", "Instance1"))
-    start = strategy.person_by_person(scenario, SolveOptions(workers=1), 2.0)
+    start = walker.person_by_person(scenario, SolveOptions(workers=1), 2.0)
     assert start is not None
     assert check_roster(scenario, start).violations == []
-    result = strategy.plan_best(scenario, SolveOptions(time_limit=3, workers=1))
+    result = lns.plan_best(scenario, SolveOptions(time_limit=3, workers=1))
     assert result.roster is not None and result.strategy == "lns"
     checked = check_roster(scenario, result.roster)
     assert checked.violations == []
@@ -233,7 +233,7 @@ def test_neighbourhoods_focus_on_the_days_cover_is_paid_for() -> None:
 
     from roulement.model.demand import demand_slots
     from roulement.rules.packs import build_rules
-    from roulement.solve import strategy
+    from roulement.solve import lns
     from roulement.solve.builder import ModelBuilder
 
     scenario = to_scenario(parse_curtois(INSTANCE1, "Instance1.txt", "Instance1"))
@@ -245,12 +245,12 @@ def test_neighbourhoods_focus_on_the_days_cover_is_paid_for() -> None:
         values[builder.works(a.employee, (a.date - FIRST_MONDAY).days, a.shift).index] = 1
     slots = [(slot, [lit.index for _, lit in builder.post_holders(slot.day, slot.shift, slot.post)])
              for slot in demand_slots(scenario)]
-    costly = strategy._costly_days(slots, values)
+    costly = lns._costly_days(slots, values)
     checked = check_roster(scenario, roster)
     assert sum(paid for _, paid in costly) == checked.objective["coverage_under"] + checked.objective["coverage_over"]
     # Day 10 asks 2 and gets 3: over by one (weight 1); day 2 asks 6 and gets 1: 500 short.
     assert dict(costly)[10] == 1 and dict(costly)[2] == 500
     employees = [e.id for e in scenario.employees]
     for iteration in range(6):
-        chosen = strategy._choose(random.Random(iteration), employees, 14, 16, 2 * iteration, [(9, 1)])
+        chosen = lns._choose(random.Random(iteration), employees, 14, 16, 2 * iteration, [(9, 1)])
         assert 9 in {day for _, day in chosen}

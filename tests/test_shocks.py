@@ -8,24 +8,25 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from roulement.analyse.capacity import absence_risk, cut_order, minimum_people, skill_groups, stress
-from roulement.analyse.disruption import (
-    DateRange,
-    DisruptionError,
-    add_absence,
-    parse_target,
-    post_down,
-    remove_employees,
-)
-from roulement.analyse.explain import explain_day, explain_infeasibility
+from roulement.analyse.capacity import absence_risk, cut_order, minimum_people, stress
 from roulement.check import check_roster
 from roulement.cli import app
+from roulement.cli.shocks import parse_target
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.formats.scenario_yaml import save_scenario
 from roulement.model.demand import demand_slots
+from roulement.model.edits import (
+    DateRange,
+    DisruptionError,
+    add_absence,
+    post_down,
+    remove_employees,
+)
 from roulement.model.roster import Roster
+from roulement.model.skills import skill_groups
 from roulement.report.messages import FACTS, LANGS, RULES, message, rule_statement
 from roulement.rules.packs import all_rules, build_rules
+from roulement.service import explain_day, explain_infeasibility
 from roulement.solve import SolveOptions, solve
 from roulement.solve.replan import KeepPublished, roster_changes, summarise_changes
 from roulement.solve.replan import replan as run_replan
@@ -195,6 +196,8 @@ def test_infeasible_scenario_is_explained_by_the_right_post_and_rule() -> None:
 
 
 def test_plan_attaches_the_explanation_when_coverage_is_impossible() -> None:
+    from roulement.service import solve
+
     result = solve(night_plant(2), FAST)  # type: ignore[arg-type]
     assert result.strategy == "priced-shortfall"
     assert result.explanations and "fr.night-weekly-average" in result.explanations[0].rules
@@ -348,7 +351,8 @@ def test_changes_are_per_person_day(tmp_path: Path) -> None:
 
 
 def test_demand_file_replaces_only_the_slots_it_names() -> None:
-    from roulement.analyse.disruption import parse_demand_file, replace_demand
+    from roulement.formats.demand_csv import parse_demand_file
+    from roulement.model.edits import replace_demand
 
     plant = three_by_eight()
     rows = parse_demand_file("post,date,shift,min,preferred\nline,2026-01-07,N,2,3\n", plant, "d.csv")  # type: ignore
@@ -363,7 +367,7 @@ def test_demand_file_replaces_only_the_slots_it_names() -> None:
 
 
 def test_risk_chart_has_a_bar_per_post() -> None:
-    from roulement.analyse.capacity import risk_chart_svg
+    from roulement.report.stress import risk_chart_svg
 
     plant = scenario(days=7, employees=[{"id": f"e{i}", "skills": ["op", "lead"]} for i in range(3)],
                      demand=[{"post": "line", "shifts": ["M"], "min": 1}, {"post": "chef", "shifts": ["A"], "min": 1}])
@@ -371,3 +375,30 @@ def test_risk_chart_has_a_bar_per_post() -> None:
     svg = risk_chart_svg(risk)
     assert svg.startswith("<svg") and svg.count("<rect") == 2 and ">line<" in svg and ">chef<" in svg
     assert 0.0 < risk.plant_short <= 1.0
+
+
+def test_stress_cut_exits_1_when_the_plant_cannot_run_and_the_page_says_why(tmp_path: Path) -> None:
+    plant = scenario(days=7, employees=[{"id": "c0", "skills": ["op", "lead"]}, {"id": "c1", "skills": ["op", "lead"]},
+                                        *({"id": f"o{i}", "skills": ["op"], "seniority_date": "1990-01-01"}
+                                          for i in range(4))],
+                     demand=[{"post": "line", "shifts": ["M"], "min": 1}, {"post": "chef", "shifts": ["A"], "min": 1}])
+    path = tmp_path / "plant.yaml"
+    save_scenario(plant, path)  # type: ignore[arg-type]
+    removed = tmp_path / "gone.txt"
+    removed.write_text("c1\n", encoding="utf-8")
+    runner = CliRunner()
+    broken = runner.invoke(app, ["stress", str(path), "--remove", str(removed), "--time-limit", "8",
+                                 "--out", str(tmp_path / "cut")])
+    assert broken.exit_code == 1, broken.output
+    console = broken.output.replace("\n", " ")
+    assert "chef (skills op, lead): 1 holders left" in console
+    page = (tmp_path / "cut" / "stress.html").read_text(encoding="utf-8")
+    # What the console says, the page says: the post short with its shift and first date, the missing skills.
+    assert "Not covered" in page and "Missing skills" in page and "op, lead" in page
+    assert "<td class='left'>chef</td><td>" in page and "<th>first</th>" in page and "Skill groups" in page
+    # ... and why: the conflict found when the cover was proven impossible.
+    assert "<h3>Why</h3>" in page and "At least 2 are needed." in page
+    fine = runner.invoke(app, ["stress", str(path), "--cut", "1", "--order", "reverse-seniority", "--time-limit", "8",
+                               "--out", str(tmp_path / "ok")])
+    assert fine.exit_code == 0, fine.output
+    assert "Feasible" in (tmp_path / "ok" / "stress.html").read_text(encoding="utf-8")

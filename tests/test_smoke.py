@@ -31,7 +31,7 @@ def test_small_plant_is_planned_lawfully_and_fully_covered() -> None:
 def test_one_worker_plans_lawfully_and_takes_the_portfolio_in_turn() -> None:
     # One thread: CP-SAT's single default strategy found no lawful KOS roster in 60 s; interleaving its
     # portfolio found one in 11 s (docs/benchmarks.md). The small plant checks the one-thread path end to end.
-    from roulement.solve.search import _solver
+    from roulement.solve.runtime import new_solver as _solver
 
     assert _solver(SolveOptions(workers=1), 10).parameters.interleave_search
     assert not _solver(SolveOptions(workers=2), 10).parameters.interleave_search

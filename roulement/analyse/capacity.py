@@ -1,6 +1,7 @@
 """How many people the plant needs, and what a headcount cut or random absences do to it.
 
-* `skill_groups`: posts linked when someone is qualified for both; each group is staffed from its own people.
+* `skill_groups` (in `model.skills`): posts linked when someone is qualified for both; each group is staffed
+  from its own people.
 * `minimum_people`: per group, a CP-SAT model (the real rules, hard coverage) that minimises how many of the
   group's people work at all; contract minimums are lifted (we ask how few *could* run it). The answer is
   exact when proven optimal, else a range [bound, best].
@@ -24,66 +25,13 @@ from roulement.check.checker import check_roster
 from roulement.model.calendar import Calendar
 from roulement.model.demand import demand_slots
 from roulement.model.scenario import Employee, Scenario
+from roulement.model.skills import SkillGroup, group_scenario, qualified, skill_groups
 from roulement.rules.base import Rule
 from roulement.rules.contract import ContractHours
 from roulement.rules.packs import build_rules
 from roulement.solve.builder import BuildOptions, ModelBuilder
+from roulement.solve.runtime import Settings, new_solver, run, status_name
 from roulement.solve.search import SolveOptions, SolveResult, solve
-
-
-@dataclass(frozen=True)
-class SkillGroup:
-    posts: tuple[str, ...]
-    skills: tuple[str, ...]
-    people: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return "+".join(self.posts)
-
-
-def qualified(scenario: Scenario, employee: Employee, post: str) -> bool:
-    return set(scenario.post(post).skills) <= set(employee.skills)
-
-
-def skill_groups(scenario: Scenario) -> list[SkillGroup]:
-    """Connected groups of demanded posts: two posts are linked when one person may hold both."""
-    demanded = sorted({slot.post for slot in demand_slots(scenario) if slot.min > 0})
-    parent = {post: post for post in demanded}
-
-    def root(post: str) -> str:
-        while parent[post] != post:
-            parent[post] = parent[parent[post]]
-            post = parent[post]
-        return post
-
-    for employee in scenario.employees:
-        mine = [post for post in demanded if qualified(scenario, employee, post)]
-        for post in mine[1:]:
-            parent[root(post)] = root(mine[0])
-    grouped: dict[str, list[str]] = {}
-    for post in demanded:
-        grouped.setdefault(root(post), []).append(post)
-    groups = []
-    for posts in grouped.values():
-        people = tuple(e.id for e in scenario.employees if any(qualified(scenario, e, p) for p in posts))
-        skills = tuple(sorted({s for p in posts for s in scenario.post(p).skills}))
-        groups.append(SkillGroup(tuple(posts), skills, people))
-    return sorted(groups, key=lambda g: g.posts)
-
-
-def group_scenario(scenario: Scenario, group: SkillGroup, people: Sequence[str] | None = None) -> Scenario:
-    """Only the group's posts, demand and people (contract minimums lifted); safety minimums left out."""
-    chosen = set(group.people if people is None else people)
-    employees = []
-    for employee in scenario.employees:
-        if employee.id in chosen:
-            contract = employee.contract.model_copy(update={"min_minutes": 0})
-            employees.append(employee.model_copy(update={"contract": contract}))
-    fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
-    fields.update(posts=[scenario.post(p) for p in group.posts], employees=employees, safety_minimums=[],
-                  demand=[d for d in scenario.demand if d.post in group.posts])
-    return Scenario.model_validate(fields)
 
 
 @dataclass
@@ -173,12 +121,10 @@ def minimum_people(scenario: Scenario, group: SkillGroup, time_limit: float = 10
     result = GroupCapacity(group, available, None, low, "UNKNOWN")
     # First: minimise the people used outright, for a verified roster and CP-SAT's own bound.
     model.minimize(sum(used))
-    solver = cp_model.CpSolver()
-    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
-    solver.parameters.max_time_in_seconds = max(time_limit * 0.6 - (time.monotonic() - started), 1.0)
-    solver.parameters.num_workers = workers
-    status = solver.solve(model)
-    result.steps.append((available, solver.status_name(status)))
+    settings = Settings(workers=workers)
+    solver = new_solver(settings, max(time_limit * 0.6 - (time.monotonic() - started), 1.0))
+    status = run(solver, model).status
+    result.steps.append((available, status_name(status)))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.best = sum(1 for literal in used if solver.boolean_value(literal))
         result.bound = max(low, math.ceil(solver.best_objective_bound - 1e-6))
@@ -194,13 +140,9 @@ def minimum_people(scenario: Scenario, group: SkillGroup, time_limit: float = 10
         model.add(sum(used) <= k).only_enforce_if(allowed)
         model.clear_assumptions()
         model.add_assumptions([allowed])
-        solver = cp_model.CpSolver()
-        solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
-        solver.parameters.max_time_in_seconds = remaining
-        solver.parameters.num_workers = workers
-        solver.parameters.stop_after_first_solution = True
-        status = solver.solve(model)
-        result.steps.append((k, solver.status_name(status)))
+        solver = new_solver(settings, remaining, first_solution_only=True)
+        status = run(solver, model).status
+        result.steps.append((k, status_name(status)))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             result.best = sum(1 for literal in used if solver.boolean_value(literal))
         elif status == cp_model.INFEASIBLE:
@@ -253,6 +195,16 @@ class Break:
     assigned: int
 
 
+@dataclass(frozen=True)
+class PostShortfall:
+    """One post's breaks: person-shifts short, on which shifts and which dates."""
+
+    post: str
+    short: int
+    shifts: tuple[str, ...]
+    dates: tuple[str, ...]
+
+
 @dataclass
 class StressResult:
     removed: list[str]
@@ -270,6 +222,12 @@ class StressResult:
             counts[item.post] = counts.get(item.post, 0) + item.required - item.assigned
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
+    def shortfalls(self) -> list[PostShortfall]:
+        """Per short post, most short first: the shifts and dates it breaks on."""
+        return [PostShortfall(post, short, tuple(sorted({b.shift for b in self.breaks if b.post == post})),
+                              tuple(sorted({b.date for b in self.breaks if b.post == post})))
+                for post, short in self.by_post().items()]
+
     def as_dict(self) -> dict[str, Any]:
         return {"removed": self.removed, "feasible": self.feasible, "short_person_shifts_by_post": self.by_post(),
                 "breaks": [vars(b) for b in self.breaks], "safety_breaks": self.safety_breaks,
@@ -280,8 +238,7 @@ class StressResult:
 def stress(original: Scenario, cut: Scenario, removed: list[str], time_limit: float = 30.0, workers: int = 2,
            capacity_time_limit: float = 10.0) -> StressResult:
     """Can `cut` still be covered within the law? If not: where it breaks and how many people are missing."""
-    result = solve(cut, SolveOptions(time_limit=time_limit, workers=workers,
-                                     explain_time_limit=min(20.0, time_limit)))
+    result = solve(cut, SolveOptions(time_limit=time_limit, workers=workers))
     outcome = StressResult(removed, False, result)
     if result.roster is None:
         return outcome
@@ -449,26 +406,3 @@ def absence_risk(scenario: Scenario, rate: float, samples: int, seed: int = 0,
     return AbsenceRisk(samples, rate, plant_hits / samples if samples else 0.0,
                        {k: v / samples for k, v in group_hits.items()},
                        {k: v / samples for k, v in post_hits.items()}, time.monotonic() - started)
-
-
-def risk_chart_svg(risk: AbsenceRisk, width: int = 640) -> str:
-    """A horizontal bar chart (inline SVG) of the probability each post runs short."""
-    rows = sorted(risk.post_short.items(), key=lambda kv: (-kv[1], kv[0]))
-    bar_height, label_width = 18, 170
-    height = bar_height * len(rows) + 30
-    scale = width - label_width - 60
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="probability each post runs short" font-family="sans-serif" font-size="12">']
-    for i, (post, share) in enumerate(rows):
-        y = 10 + i * bar_height
-        color = "#c0392b" if share >= 0.2 else "#e67e22" if share > 0.02 else "#27ae60"
-        parts.append(f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">{_escape(post)}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{max(share * scale, 1):.1f}" '
-                     f'height="{bar_height - 4}" fill="{color}"/>')
-        parts.append(f'<text x="{label_width + share * scale + 6:.1f}" y="{y + 13}">{share:.0%}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,11 +1,9 @@
-"""Why a plant cannot be covered, and why a person works (or not) on a day: facts in words, in fr/de/en.
+"""Why a plant cannot be covered, and why a person works (or not) on a day: facts, with their numbers.
 
-Infeasibility: every hard constraint is put in a group (a rule, or the coverage of one post on one shift, or
-one safety minimum) switched on by an assumption literal. CP-SAT proves the model infeasible and returns a
-subset of assumptions that is already infeasible (`sufficient_assumptions_for_infeasibility`); it is then
-shrunk by deletion (drop a group, re-check) into a small set of conflicting groups, stated with numbers.
-Skills, absences and night fitness shape which variables exist, so they appear as facts (how many people
-hold the skills), not as groups.
+Conflicts: `solve.conflicts` finds a small set of constraint groups that cannot all hold; here they are stated
+as facts (how many people a post needs, how many hold its skills, how many are needed at least). Skills,
+absences and night fitness shape which variables exist, so they appear as facts, not as groups. Facts are
+message keys and parameters: `report.explanations` puts them in words, in fr/de/en.
 """
 
 from __future__ import annotations
@@ -17,140 +15,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ortools.sat.python import cp_model
-
 from roulement.check.checker import check_roster
 from roulement.model.calendar import Calendar
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster, Timeline
-from roulement.model.scenario import Employee, RequestKind, RuleMode, Scenario
-from roulement.report.messages import REQUEST_KINDS, Lang, message, rule_statement
-from roulement.rules.base import Encoder, Literal, Rule, Terms, Violation
+from roulement.model.scenario import Employee, RequestKind, Scenario
+from roulement.model.skills import group_scenario, people_for, skill_groups
+from roulement.rules.base import Encoder, Rule, Violation
+from roulement.rules.contract import ContractHours
 from roulement.rules.packs import build_rules
-from roulement.solve.builder import BuildOptions, ModelBuilder
+from roulement.solve.conflicts import conflicting_groups
+from roulement.solve.replan import KeepPublished, roster_changes
+from roulement.solve.search import SolveOptions, solve
 
 
 @dataclass(frozen=True)
 class Fact:
-    """One sentence: a message key and its parameters, rendered in any language."""
+    """One sentence to be: a message key and its parameters. `rules` are quoted by their statements, and
+    `request` (kind, shift) is named in the reader's language."""
 
     key: str
     params: dict[str, Any] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    request: tuple[str, str | None] | None = None
 
-    def text(self, lang: Lang = "en") -> str:
-        return message(self.key, lang, **self.params)
+
+def _fact(key: str, **params: Any) -> Fact:
+    return Fact(key, params)
 
 
 @dataclass(frozen=True)
-class Explanation:
-    """A small set of facts that together explain something (a conflict, a decision)."""
+class Conflict:
+    """A small set of facts that together say why the minimums cannot all be met, and the rules in the way."""
 
     facts: tuple[Fact, ...]
-    rules: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
     posts: tuple[str, ...] = ()
-    statements: dict[str, dict[str, str]] = field(default_factory=dict)  # rule id -> lang -> statement
-
-    def text(self, lang: Lang = "en") -> str:
-        parts = [fact.text(lang) for fact in self.facts]
-        parts += [self.statements[rule][lang] for rule in self.rules if rule in self.statements]
-        sentence = "; ".join(parts)
-        return sentence[:1].upper() + sentence[1:] + "."
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"rules": list(self.rules), "posts": list(self.posts),
-                "text": {lang: self.text(lang) for lang in ("en", "fr", "de")}}
-
-
-Group = tuple[str, ...]
-
-
-class _GroupedBuilder(ModelBuilder):
-    """A ModelBuilder whose hard constraints are each switched on by the assumption literal of their group."""
-
-    def __init__(self, scenario: Scenario, rules: Sequence[Rule]) -> None:
-        self.groups: dict[Group, Any] = {}
-        super().__init__(scenario, rules, BuildOptions(allow_shortfall=False))
-
-    def group(self, rule: Rule, label: str) -> Any:
-        words = label.split()
-        if rule.id == "core.coverage" and len(words) >= 3:
-            key: Group = (rule.id, words[1], words[2])  # "cover POST SHIFT DAY"
-        elif rule.id == "core.safety-minimum" and len(words) >= 2:
-            key = (rule.id, words[1])  # "safety ID START"
-        else:
-            key = (rule.id,)
-        if key not in self.groups:
-            self.groups[key] = self.model.new_bool_var(f"group {' '.join(key)}")
-        return self.groups[key]
-
-    def at_most(self, rule: Rule, terms: Terms, bound: int, label: str, only_if: Sequence[Literal] = (),
-                unit: int = 1) -> None:
-        if rule.mode is not RuleMode.HARD:
-            return
-        expression = sum(c * lit for c, lit in terms)
-        self.model.add(expression <= bound).only_enforce_if([*only_if, self.group(rule, label)])
-
-    def at_least(self, rule: Rule, terms: Terms, bound: int, label: str, shortfall_term: str | None = None,
-                 unit: int = 1) -> None:
-        if rule.mode is not RuleMode.HARD:
-            return
-        expression = sum(c * lit for c, lit in terms)
-        self.model.add(expression >= bound).only_enforce_if(self.group(rule, label))
-
-    def forbid_all(self, rule: Rule, literals: Sequence[Literal], label: str, amount: int = 1) -> None:
-        if rule.mode is not RuleMode.HARD:
-            return
-        self.model.add_bool_or([literal.Not() for literal in literals]).only_enforce_if(self.group(rule, label))
-
-    def add_cost(self, term: str, terms: Terms, constant: int = 0) -> None:
-        """Costs do not matter to feasibility."""
-
-
-def _infeasible(builder: _GroupedBuilder, groups: Sequence[Group], seconds: float, workers: int) -> bool | None:
-    """True: proven infeasible with these groups on; False: feasible; None: unknown in time."""
-    model = builder.model
-    model.clear_assumptions()
-    model.add_assumptions([builder.groups[g] for g in groups])
-    solver = cp_model.CpSolver()
-    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    status = solver.solve(model)
-    if status == cp_model.INFEASIBLE:
-        return True
-    return False if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-
-
-def conflicting_groups(scenario: Scenario, rules: Sequence[Rule] | None = None, time_limit: float = 20.0,
-                       workers: int = 1) -> list[Group] | None:
-    """A small set of constraint groups that cannot all hold; None if none was found (feasible or no time)."""
-    started = time.monotonic()
-    builder = _GroupedBuilder(scenario, list(rules) if rules is not None else build_rules(scenario))
-    builder.model.clear_objective()  # type: ignore[no-untyped-call]
-    every = sorted(builder.groups)
-    builder.model.add_assumptions([builder.groups[g] for g in every])
-    solver = cp_model.CpSolver()
-    solver.parameters.catch_sigint_signal = False  # Ctrl-C is ours (see solve.search)
-    solver.parameters.max_time_in_seconds = max(time_limit / 2, 1.0)
-    solver.parameters.num_workers = 1  # cores come from the single-thread search
-    if solver.solve(builder.model) != cp_model.INFEASIBLE:
-        return None
-    index = {builder.groups[g].Index(): g for g in every}
-    core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index] or every
-    # Shrink by deletion: try without each group (coverage last, so rules are dropped first when they can be).
-    core.sort(key=lambda g: (g[0] == "core.coverage", g))
-    for group in list(core):
-        remaining = time_limit - (time.monotonic() - started)
-        if remaining <= 0.5 or len(core) == 1:
-            break
-        trial = [g for g in core if g != group]
-        if _infeasible(builder, trial, min(remaining, max(time_limit / 8, 1.0)), workers) is True:
-            core = trial
-    return sorted(core)
-
-
-def _people_for(scenario: Scenario, posts: set[str]) -> list[Employee]:
-    return [e for e in scenario.employees if any(set(scenario.post(p).skills) <= set(e.skills) for p in posts)]
 
 
 def _capacity_minutes(rule: Rule, employee: Employee, calendar: Calendar, scenario: Scenario) -> float | None:
@@ -163,26 +63,22 @@ def _capacity_minutes(rule: Rule, employee: Employee, calendar: Calendar, scenar
         shortest = max(s.duration_minutes for s in scenario.shifts)
         return float(params["max_days"]) * weeks * shortest
     if rule.id == "contract.hours":
-        from roulement.rules.contract import ContractHours
-
         high = ContractHours().bounds(employee, calendar.days, scenario.horizon.start)[1]
         return None if high is None else float(high)
     return None
 
 
 def explain_infeasibility(scenario: Scenario, rules: Sequence[Rule] | None = None, time_limit: float = 20.0,
-                          workers: int = 1) -> list[Explanation]:
+                          workers: int = 1) -> list[Conflict]:
     """The conflicting facts, in words, when the scenario's minimums cannot be met within the rules in force.
 
     Each skill group is tried alone first (its posts and people, contract minimums lifted, no safety minimums):
     a relaxation, so a conflict found there is a conflict of the plant, and the models are small. If no group
     fails alone, the whole plant is searched for a conflict with the time left.
     """
-    from roulement.analyse.capacity import group_scenario, skill_groups
-
     started = time.monotonic()
     groups_of_plant = skill_groups(scenario)
-    found: list[Explanation] = []
+    found: list[Conflict] = []
     if len(groups_of_plant) > 1 or scenario.safety_minimums:
         for group in groups_of_plant:
             remaining = time_limit - (time.monotonic() - started)
@@ -197,7 +93,7 @@ def explain_infeasibility(scenario: Scenario, rules: Sequence[Rule] | None = Non
     return _explain(scenario, in_force, max(remaining, 1.0), workers)
 
 
-def _explain(scenario: Scenario, in_force: list[Rule], time_limit: float, workers: int) -> list[Explanation]:
+def _explain(scenario: Scenario, in_force: list[Rule], time_limit: float, workers: int) -> list[Conflict]:
     groups = conflicting_groups(scenario, in_force, time_limit, workers)
     if groups is None:
         return []
@@ -226,7 +122,7 @@ def _explain(scenario: Scenario, in_force: list[Rule], time_limit: float, worker
                                                "reference": minimum.reference}))
     rule_ids = tuple(g[0] for g in groups if len(g) == 1)
     if posts:
-        people = _people_for(scenario, posts)
+        people = people_for(scenario, posts)
         skills = ", ".join(sorted({skill for p in posts for skill in scenario.post(p).skills}))
         night_posts = any(calendar.occurrence(0, g[2]).is_night for g in groups if g[0] == "core.coverage")
         if night_posts:
@@ -234,12 +130,10 @@ def _explain(scenario: Scenario, in_force: list[Rule], time_limit: float, worker
                                                 "night": sum(1 for e in people if e.night_eligible)}))
         else:
             facts.append(Fact("holders", {"count": len(people), "skills": skills}))
-    statements = {rid: {lang: rule_statement(by_id[rid], lang) for lang in ("en", "fr", "de")}
-                  for rid in rule_ids if rid in by_id}
     needed = _lower_bound(scenario, calendar, [by_id[r] for r in rule_ids if r in by_id], posts, demand_minutes)
     tail = (Fact("needed", {"needed": needed}),) if needed is not None else ()
-    return [Explanation(tuple(facts), rule_ids, tuple(sorted(posts)), statements, )] + (
-        [Explanation(tail)] if tail else [])
+    conflict = Conflict(tuple(facts), tuple(by_id[r] for r in rule_ids if r in by_id), tuple(sorted(posts)))
+    return [conflict] + ([Conflict(tail)] if tail else [])
 
 
 def _lower_bound(scenario: Scenario, calendar: Calendar, rules: list[Rule], posts: set[str],
@@ -247,7 +141,7 @@ def _lower_bound(scenario: Scenario, calendar: Calendar, rules: list[Rule], post
     """People needed at least: demanded minutes over the most one person may work under the binding rules."""
     if not posts or not demand_minutes:
         return None
-    people = _people_for(scenario, posts)
+    people = people_for(scenario, posts)
     caps = [cap for rule in rules for e in people[:1] if (cap := _capacity_minutes(rule, e, calendar, scenario))]
     if not caps:
         return None
@@ -299,8 +193,8 @@ def _rules_broken_by(scenario: Scenario, roster: Roster, employee: str, rules: S
     return [by_id[rid] for rid in sorted(found) if rid in by_id]
 
 
-def explain_day(scenario: Scenario, roster: Roster, employee_id: str, day: dt.date, lang: Lang = "en",
-                time_limit: float = 10.0, workers: int = 2) -> list[str]:
+def explain_day(scenario: Scenario, roster: Roster, employee_id: str, day: dt.date, time_limit: float = 10.0,
+                workers: int = 2) -> list[Fact]:
     """Why `employee_id` works or not on `day`, and why each of their requests that day is granted or not."""
     rules = build_rules(scenario)
     employee = scenario.employee(employee_id)
@@ -310,50 +204,49 @@ def explain_day(scenario: Scenario, roster: Roster, employee_id: str, day: dt.da
     mine = [i for i in timeline.by_employee.get(employee_id, []) if i.date == day]
     slots = {(s.day, s.shift, s.post): s for s in demand_slots(scenario)}
     index = calendar.day_of[day]
-    lines: list[str] = []
+    lines: list[Fact] = []
     if mine:
         item = mine[0]
-        lines.append(message("works", lang, employee=name, shift=item.shift, post=item.post, date=day,
+        lines.append(_fact("works", employee=name, shift=item.shift, post=item.post, date=day,
                              start=f"{item.occurrence.start_local:%H:%M}", end=f"{item.occurrence.end_local:%H:%M}"))
         slot = slots.get((index, item.shift, item.post))
         if slot is not None:
             assigned = len(timeline.by_slot.get((index, item.shift, item.post), []))
             if assigned <= slot.min:
-                lines.append(message("needed-on-post", lang, employee=name, post=item.post, left=assigned - 1,
+                lines.append(_fact("needed-on-post", employee=name, post=item.post, left=assigned - 1,
                                      required=slot.min, shift=item.shift))
             else:
-                lines.append(message("spare-on-post", lang, post=item.post, assigned=assigned, required=slot.min,
+                lines.append(_fact("spare-on-post", post=item.post, assigned=assigned, required=slot.min,
                                      shift=item.shift))
     else:
-        lines.append(message("off", lang, employee=name, date=day))
+        lines.append(_fact("off", employee=name, date=day))
         absence = next((a for a in employee.absences if a.covers(day)), None)
         if absence is not None:
-            lines.append(message("absent", lang, employee=name, date=day, kind=absence.kind.value))
+            lines.append(_fact("absent", employee=name, date=day, kind=absence.kind.value))
         else:
-            lines += _why_not(scenario, roster, employee, index, timeline, rules, slots, lang)
-    lines += _household_day(scenario, timeline, employee, index, lang)
+            lines += _why_not(scenario, roster, employee, index, timeline, rules, slots)
+    lines += _household_day(scenario, timeline, employee, index)
     for request in employee.requests:
         if request.date != day:
             continue
-        kind = REQUEST_KINDS[request.kind.value][lang] + (f" {request.shift}" if request.shift else "")
         shifts = {i.shift for i in mine}
         wish = Granted(employee_id, day, request.kind, request.shift)
         if wish.granted(shifts):
-            lines.append(message("request-granted", lang, kind=kind, date=day))
+            lines.append(Fact("request-granted", {"date": day}, request=(request.kind.value, request.shift)))
             continue
-        lines.append(message("request-refused", lang, kind=kind, date=day))
-        lines += _cost_of_granting(scenario, roster, wish, rules, lang, time_limit, workers)
+        lines.append(Fact("request-refused", {"date": day}, request=(request.kind.value, request.shift)))
+        lines += _cost_of_granting(scenario, roster, wish, rules, time_limit, workers)
     return lines
 
 
-def _household_day(scenario: Scenario, timeline: Timeline, employee: Employee, index: int, lang: Lang) -> list[str]:
+def _household_day(scenario: Scenario, timeline: Timeline, employee: Employee, index: int) -> list[Fact]:
     """Whether the person and their partner are off together that day, when their household asked for it."""
     household = scenario.household_of(employee.id)
     if household is None or household.shared_days_off is None:
         return []
     day = timeline.calendar.dates[index]
     working = index in timeline.days_worked(employee.id)
-    lines = []
+    lines: list[Fact] = []
     for partner_id in household.members:
         if partner_id == employee.id or not scenario.has_employee(partner_id):
             continue
@@ -361,13 +254,13 @@ def _household_day(scenario: Scenario, timeline: Timeline, employee: Employee, i
         if (index in timeline.days_worked(partner_id)) == working:
             continue
         key = "household-apart-working" if working else "household-apart-off"
-        lines.append(message(key, lang, employee=employee.name or employee.id,
+        lines.append(_fact(key, employee=employee.name or employee.id,
                              partner=partner.name or partner.id, date=day))
     return lines
 
 
 def _why_not(scenario: Scenario, roster: Roster, employee: Employee, index: int, timeline: Timeline,
-             rules: Sequence[Rule], slots: dict[tuple[int, str, str], Any], lang: Lang) -> list[str]:
+             rules: Sequence[Rule], slots: dict[tuple[int, str, str], Any]) -> list[Fact]:
     """For each shift the person could be asked for that day: what stands in the way."""
     calendar = timeline.calendar
     day = calendar.dates[index]
@@ -375,12 +268,12 @@ def _why_not(scenario: Scenario, roster: Roster, employee: Employee, index: int,
     eligible = {p.id for p in scenario.eligible_posts(employee)}
     wanted = [(shift, post) for (d, shift, post) in slots if d == index and post in eligible]
     if not wanted:
-        return [message("no-post", lang, employee=name, date=day)]
-    lines = []
+        return [_fact("no-post", employee=name, date=day)]
+    lines: list[Fact] = []
     for shift in sorted({s for s, _ in wanted}):
         occurrence = calendar.occurrence(index, shift)
         if occurrence.is_night and not employee.night_eligible:
-            lines.append(message("not-night-eligible", lang, employee=name, shift=shift,
+            lines.append(_fact("not-night-eligible", employee=name, shift=shift,
                                  reference="FR L3122-11 / DE ArbZG §6(3)"))
             continue
         posts = sorted(p for s, p in wanted if s == shift)
@@ -389,26 +282,22 @@ def _why_not(scenario: Scenario, roster: Roster, employee: Employee, index: int,
         already = {r.id for r in _rules_broken_by(scenario, roster, employee.id, rules)}
         broken = [r for r in broken if r.id not in already]
         if broken:
-            lines.append(message("would-break", lang, shift=shift,
-                                 rules="; ".join(rule_statement(r, lang) for r in broken)))
+            lines.append(Fact("would-break", {"shift": shift}, rules=tuple(broken)))
         for post in posts:
             slot = slots[(index, shift, post)]
             assigned = len(timeline.by_slot.get((index, shift, post), []))
             if assigned >= slot.preferred:
-                lines.append(message("post-full", lang, post=post, assigned=assigned, shift=shift,
+                lines.append(_fact("post-full", post=post, assigned=assigned, shift=shift,
                                      preferred=slot.preferred))
             elif not broken:
-                lines.append(message("could-work", lang, employee=name, shift=shift, post=post, assigned=assigned,
+                lines.append(_fact("could-work", employee=name, shift=shift, post=post, assigned=assigned,
                                      preferred=slot.preferred))
     return lines
 
 
-def _cost_of_granting(scenario: Scenario, roster: Roster, wish: Granted, rules: Sequence[Rule], lang: Lang,
-                      time_limit: float, workers: int) -> list[str]:
+def _cost_of_granting(scenario: Scenario, roster: Roster, wish: Granted, rules: Sequence[Rule],
+                      time_limit: float, workers: int) -> list[Fact]:
     """Re-solve with the request forced and the current roster priced as published; compare the costs."""
-    from roulement.solve.replan import KeepPublished, roster_changes
-    from roulement.solve.search import SolveOptions, solve
-
     before = check_roster(scenario, roster, rules)
     keep = KeepPublished(roster, scenario.horizon.start, weight=5, near_days=0, near_factor=1)
     # A local re-plan: only people who could stand in for the employee, the day before to the day after, may
@@ -428,15 +317,15 @@ def _cost_of_granting(scenario: Scenario, roster: Roster, wish: Granted, rules: 
                    rules=[*rules, keep, wish])
     if result.roster is None:
         if result.status == "INFEASIBLE":
-            return [message("grant-impossible", lang, status=result.status, seconds=round(result.wall_time, 1))]
-        return [message("grant-unknown", lang, seconds=round(time_limit, 1))]
+            return [_fact("grant-impossible", status=result.status, seconds=round(result.wall_time, 1))]
+        return [_fact("grant-unknown", seconds=round(time_limit, 1))]
     after = check_roster(scenario, result.roster, rules)
     short = sum(1 for v in after.violations if v.rule in ("core.coverage", "core.safety-minimum"))
     if short and not any(v.rule in ("core.coverage", "core.safety-minimum") for v in before.violations):
-        return [message("grant-short", lang, shortfall=short)]
+        return [_fact("grant-short", shortfall=short)]
     deltas = {term: after.objective.get(term, 0) - before.objective.get(term, 0)
               for term in set(after.objective) | set(before.objective)}
     changes = roster_changes(roster, result.roster, scenario.horizon.start, scenario.horizon.end)
     terms = ", ".join(f"{term} {delta:+,}" for term, delta in sorted(deltas.items()) if delta) or "0"
-    return [message("grant-cost", lang, delta=after.total - before.total, terms=terms, changes=len(changes),
+    return [_fact("grant-cost", delta=after.total - before.total, terms=terms, changes=len(changes),
                     people=len({c.employee for c in changes}))]

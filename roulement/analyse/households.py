@@ -23,6 +23,7 @@ from roulement.rules.packs import build_rules
 from roulement.rules.people import FairShare, counts_toward, judged_days
 from roulement.solve.builder import BuildOptions, ModelBuilder
 from roulement.solve.guides import Guides
+from roulement.solve.runtime import Settings, new_solver, run
 
 FLOORED = ("nights", "sundays")
 
@@ -113,12 +114,8 @@ def couple_alone(scenario: Scenario, household: Household, nights: dict[str, int
     if max_apart is not None:
         model.add(sum(apart) <= max_apart)
     model.minimize(sum(apart))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = workers
-    solver.parameters.interleave_search = workers == 1
-    solver.parameters.catch_sigint_signal = False
-    status = solver.solve(model)
+    solver = new_solver(Settings(workers=workers), time_limit)
+    status = run(solver, model).status
     bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) if status != cp_model.INFEASIBLE else len(apart) + 1
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Trial(dict(nights), dict(sundays), None, bound, None, None)

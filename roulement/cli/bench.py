@@ -23,8 +23,8 @@ from roulement.formats.scenario_yaml import save_scenario
 from roulement.formats.timefold import TimefoldError, assign_shifts, date_figures, load_timefold
 from roulement.formats.timefold import to_scenario as timefold_scenario
 from roulement.model.scenario import Scenario
+from roulement.solve.lns import plan_best
 from roulement.solve.search import Progress, SolveOptions
-from roulement.solve.strategy import plan_best
 
 bench_app = typer.Typer(help="Public benchmarks, solved by the same model, rules and solver as `plan`.",
                         no_args_is_help=True)

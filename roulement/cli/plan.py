@@ -20,6 +20,7 @@ from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
 from roulement.model.scenario import Scenario
 from roulement.report.audience import Audience
+from roulement.report.html import render_html
 from roulement.report.messages import LANGS
 from roulement.rules.packs import PACKS, all_rules
 from roulement.solve.search import Progress, SolveOptions
@@ -124,7 +125,7 @@ def plan(
         warning = result.strategy == "priced-shortfall" or "no roster" in result.note
         style = "yellow" if warning else "dim"
         console.print(f"[{style}]{result.note}[/{style}]", highlight=False)
-    for explanation in result.explanations:
+    for explanation in outcome.explanations:
         console.print(f"[yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
     price_line = outcome.report["people"]["price"]
     if price_line["objective_ignoring_people"] is not None and price_line["objective_with_people"] is not None:
@@ -149,10 +150,9 @@ def check(
         loaded = load_roster(roster, chosen)
     except RosterError as error:
         fail_input(error.problems)
-    checked, document = service.audit(chosen, loaded)
+    audited = service.audit(chosen, loaded)
+    checked, document = audited.checked, audited.report
     if report is not None:
-        from roulement.report.html import render_html
-
         content = render_html(chosen, loaded, document) if report.suffix == ".html" else json.dumps(
             document, indent=2, ensure_ascii=False)
         write_atomic(report, content)

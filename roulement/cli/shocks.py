@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from html import escape
 from pathlib import Path
 from typing import Annotated
 
@@ -13,25 +12,17 @@ import typer
 from rich.live import Live
 
 from roulement import service
-from roulement.analyse.disruption import (
-    DateRange,
-    DisruptionError,
-    add_absence,
-    parse_demand_file,
-    parse_target,
-    post_down,
-    replace_demand,
-)
+from roulement.analyse.capacity import ORDERS, cut_order
+from roulement.analyse.households import HouseholdError
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
 from roulement.cli.plan import _ProgressView
-from roulement.formats.files import write_all_atomic
-from roulement.formats.roster_csv import RosterError, load_roster, roster_to_csv
+from roulement.formats.demand_csv import parse_demand_file
+from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario
+from roulement.model.edits import DateRange, DisruptionError, add_absence, post_down, replace_demand
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
-from roulement.report.html import render_html
-from roulement.report.messages import LANGS, Lang
-from roulement.solve.replan import changes_csv, replan, summarise_changes
+from roulement.report.messages import LANGS, Lang, days_apart, message
 from roulement.solve.search import SolveOptions
 
 
@@ -65,6 +56,21 @@ def _lang(lang: str) -> Lang:
             return known
     fail_input(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
 
+
+def parse_target(text: str, what: str, default: DateRange) -> tuple[str, DateRange]:
+    """'ID' or 'ID:YYYY-MM-DD..YYYY-MM-DD' (or a single date 'ID:YYYY-MM-DD'); default range otherwise."""
+    name, sep, span = text.partition(":")
+    if not name:
+        raise DisruptionError(f"{what} {text!r}: expected ID or ID:FROM..TO (dates YYYY-MM-DD)")
+    if not sep:
+        return name, default
+    first, dots, last = span.partition("..")
+    try:
+        start = dt.date.fromisoformat(first)
+        end = dt.date.fromisoformat(last) if dots else start
+    except ValueError:
+        raise DisruptionError(f"{what} {text!r}: expected ID or ID:FROM..TO (dates YYYY-MM-DD)") from None
+    return name, DateRange(start, end)
 
 
 def _ahead(text: str, option: str, rest: DateRange, first: dt.date) -> tuple[str, DateRange]:
@@ -146,46 +152,30 @@ def replan_command(
     view = _ProgressView(time_limit)
     stop = threading.Event()
     with Live(view, console=console, refresh_per_second=4, transient=True):
-        outcome = replan(disrupted, published, day, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
-                         compare_full=compare_full, whole=whole, on_progress=view.update, stop=stop)
+        outcome = service.replan(disrupted, published, day, applied,
+                                 SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+                                 compare_full=compare_full, whole=whole, on_progress=view.update, stop=stop)
     result = outcome.result
-    if outcome.roster is None:
+    if outcome.roster is None or outcome.report is None or outcome.checked is None:
         console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
         raise typer.Exit(EXIT_VIOLATIONS)
-    disrupted = outcome.scenario  # with the hours the disruption took credited
-    for note in outcome.notes:
+    for note in outcome.replanned.notes:
         console.print(f"[dim]{note}[/dim]")
-    checked, report = service.audit(disrupted, outcome.roster)
-    report["solver"] = result.as_dict()
-    summary = summarise_changes(outcome.changes, day)
-    report["replan"] = {
-        "from": day.isoformat(), "disruptions": applied, "changes": len(outcome.changes),
-        "people_changed": len({c.employee for c in outcome.changes}), "summary": summary,
-        "full_resolve_changes": None if outcome.full_changes is None else len(outcome.full_changes),
-    }
-    html = render_html(disrupted, outcome.roster, report).replace(
-        "</body>", f"<section><h2>Re-plan from {day}</h2><p>{escape(summary)}.</p></section></body>", 1)
-    files: dict[Path, str | bytes] = {
-        out / "roster.csv": roster_to_csv(disrupted, outcome.roster),
-        out / "changes.csv": changes_csv(outcome.changes),
-        out / "summary.txt": summary + "\n",
-        out / "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-        out / "report.html": html,
-    }
-    write_all_atomic(files)
-    shortfall = report["summary"]["shortfall_person_shifts"]
+    written = service.write_replan(outcome, out)
+    shortfall = outcome.report["summary"]["shortfall_person_shifts"]
     console.print(f"{result.status} in {result.wall_time:.1f} s · "
                   + ("coverage [green]complete[/green]" if not shortfall else f"[red]{shortfall} person-shifts "
                                                                                   "short[/red]")
-                  + f" · violations {len(checked.violations)}")
-    console.print(f"[bold]{summary}[/bold]")
-    if outcome.full is not None:
-        full = "no roster" if outcome.full_changes is None else f"{len(outcome.full_changes)} changes"
-        console.print(f"re-plan: {len(outcome.changes)} changes · full re-solve from scratch: {full} "
-                      f"({outcome.full.status}, {outcome.full.wall_time:.1f} s)")
-    for path in files:
+                  + f" · violations {len(outcome.checked.violations)}")
+    console.print(f"[bold]{outcome.summary}[/bold]")
+    full = outcome.replanned.full
+    if full is not None:
+        changed = "no roster" if outcome.full_changes is None else f"{len(outcome.full_changes)} changes"
+        console.print(f"re-plan: {len(outcome.changes)} changes · full re-solve from scratch: {changed} "
+                      f"({full.status}, {full.wall_time:.1f} s)")
+    for path in written:
         console.print(f"  wrote {path}")
-    raise typer.Exit(EXIT_OK if checked.ok else EXIT_VIOLATIONS)
+    raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)
 
 
 def _read_removed(path: Path, scenario: Scenario) -> list[str]:
@@ -223,12 +213,10 @@ def stress(
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     lang: Annotated[str, typer.Option(help="Language of explanations: en, fr or de.")] = "en",
 ) -> None:
-    """Stress-test a headcount cut (can the plant still run within the law?) or random absences."""
-    from rich.progress import Progress as Bar
+    """Stress-test a headcount cut (can the plant still run within the law?) or random absences.
 
-    from roulement.analyse.capacity import ORDERS, absence_risk, cut_order, risk_chart_svg
-    from roulement.analyse.capacity import stress as run_stress
-    from roulement.analyse.disruption import remove_employees
+    Exit 0: the plant still runs (or only absences were sampled); 1: the cut leaves it unable to run."""
+    from rich.progress import Progress as Bar
 
     chosen = _scenario(scenario)
     language = _lang(lang)
@@ -245,64 +233,57 @@ def stress(
         removed = _read_removed(remove, chosen)
     elif absence_rate is None:
         fail_input("give --cut N, --remove FILE or --absence-rate R")
-    reduced = remove_employees(chosen, removed) if removed else chosen
-    document: dict[str, object] = {"scenario": str(scenario), "removed": removed}
-    sections: list[str] = []
-    if removed or absence_rate is None:
-        how = order if cut is not None else remove
+    judge_cut = bool(removed) or absence_rate is None
+    how = order if cut is not None else remove.name if remove is not None else "none"
+    if judge_cut:
         console.print(f"Removing {len(removed)} of {len(chosen.employees)} people ({how}); solving for up to "
                       f"{time_limit:.0f} s…")
-        outcome = run_stress(chosen, reduced, removed, time_limit=time_limit, workers=workers)
-        document["cut"] = outcome.as_dict()
-        if outcome.feasible:
-            console.print("[green]Feasible:[/green] the plant can still be covered within the law over the horizon.")
-            sections.append("<p><b>Feasible</b>: covered within the law over the horizon.</p>")
-        else:
-            for judged in outcome.groups:
-                if judged["alone"] != "covered":
-                    console.print(f"  skill group {'+'.join(judged['posts'])} ({judged['people']} people) alone: "
-                                  f"[red]{judged['alone']}[/red]")
-            status = "no roster found" if outcome.result.roster is None else "not covered"
-            console.print(f"[red]Breaks[/red] ({status}): person-shifts short by post:")
-            for post, short in outcome.by_post().items():
-                shifts = sorted({b.shift for b in outcome.breaks if b.post == post})
-                days = sorted({b.date for b in outcome.breaks if b.post == post})
-                console.print(f"  {post}: {short} short on shifts {','.join(shifts)}, {len(days)} days "
-                              f"(first {days[0]})")
-            if outcome.safety_breaks:
-                console.print(f"  safety minimums broken {len(outcome.safety_breaks)} times")
-            for gap in outcome.missing:
-                console.print(f"  {gap['post']} (skills {', '.join(gap['skills'])}): {gap['holders_left']} holders "
-                              f"left, at least {gap['holders_needed_at_least']} needed by hours alone: "
-                              f"[bold]{gap['missing']} missing[/bold]")
-            for need in outcome.group_needs:
-                console.print(f"  group {'+'.join(need['posts'])}: {need['left']} left; fewest that can run it: "
-                              f"{need['lower_bound']}–{need['minimum'] or '?'}: [bold]at least "
-                              f"{need['missing_at_least']} missing[/bold]")
-            for explanation in outcome.result.explanations:
-                console.print(f"  [yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
-            rows = "".join(f"<tr><td>{escape(p)}</td><td>{n}</td></tr>" for p, n in outcome.by_post().items())
-            sections.append(f"<p><b>Not covered.</b></p><table><tr><th>post</th><th>person-shifts short</th></tr>"
-                            f"{rows}</table>")
-    if absence_rate is not None:
-        with Bar(console=console, transient=True) as bar:
-            task = bar.add_task("sampling absences", total=samples)
-            risk = absence_risk(reduced, absence_rate, samples, seed,
-                                on_sample=lambda done: bar.update(task, completed=done))
-        document["absence_risk"] = risk.as_dict()
-        console.print(f"{samples} samples at {absence_rate:.0%} absence ({risk.seconds:.1f} s): plant short in "
+    with Bar(console=console, transient=True) as bar:
+        task = bar.add_task("sampling absences", total=samples, visible=absence_rate is not None)
+        outcome = service.stress(chosen, removed, how, judge_cut, absence_rate, samples, seed, time_limit, workers,
+                                 on_sample=lambda done: bar.update(task, completed=done))
+    if outcome.cut is not None:
+        _show_cut(outcome, language)
+    if outcome.risk is not None:
+        risk = outcome.risk
+        console.print(f"{samples} samples at {risk.rate:.0%} absence ({risk.seconds:.1f} s): plant short in "
                       f"{risk.plant_short:.0%} of samples")
         for post, share in sorted(risk.post_short.items(), key=lambda kv: -kv[1]):
             if share:
                 console.print(f"  {post}: short in {share:.0%}")
-        sections.append(f"<h2>Random absences ({absence_rate:.0%}, {samples} samples)</h2>"
-                        f"<p>Probability each post runs short (max-flow relaxation: a lower bound).</p>"
-                        + risk_chart_svg(risk))
-    html = ("<!doctype html><html><head><meta charset='utf-8'><title>roulement stress</title></head><body>"
-            f"<h1>Stress test: {escape(chosen.site.name)}</h1>" + "".join(sections) + "</body></html>")
-    write_all_atomic({out / "stress.json": json.dumps(document, indent=2, ensure_ascii=False) + "\n",
-                      out / "stress.html": html})
-    console.print(f"  wrote {out / 'stress.json'}\n  wrote {out / 'stress.html'}")
+    written = service.write_stress(outcome, out, str(scenario), language)
+    console.print("".join(f"  wrote {path}\n" for path in written), end="")
+    raise typer.Exit(EXIT_OK if outcome.plant_can_run else EXIT_VIOLATIONS)
+
+
+def _show_cut(outcome: service.StressOutcome, language: Lang) -> None:
+    cut = outcome.cut
+    if cut is None:
+        return
+    if cut.feasible:
+        console.print("[green]Feasible:[/green] the plant can still be covered within the law over the horizon.")
+        return
+    for judged in cut.groups:
+        if judged["alone"] != "covered":
+            console.print(f"  skill group {'+'.join(judged['posts'])} ({judged['people']} people) alone: "
+                          f"[red]{judged['alone']}[/red]")
+    status = "no roster found" if cut.result.roster is None else "not covered"
+    console.print(f"[red]Breaks[/red] ({status}): person-shifts short by post:")
+    for short in cut.shortfalls():
+        console.print(f"  {short.post}: {short.short} short on shifts {','.join(short.shifts)}, {len(short.dates)} "
+                      f"days (first {short.dates[0]})")
+    if cut.safety_breaks:
+        console.print(f"  safety minimums broken {len(cut.safety_breaks)} times")
+    for gap in cut.missing:
+        console.print(f"  {gap['post']} (skills {', '.join(gap['skills'])}): {gap['holders_left']} holders "
+                      f"left, at least {gap['holders_needed_at_least']} needed by hours alone: "
+                      f"[bold]{gap['missing']} missing[/bold]")
+    for need in cut.group_needs:
+        console.print(f"  group {'+'.join(need['posts'])}: {need['left']} left; fewest that can run it: "
+                      f"{need['lower_bound']}–{need['minimum'] or '?'}: [bold]at least "
+                      f"{need['missing_at_least']} missing[/bold]")
+    for explanation in outcome.explanations:
+        console.print(f"  [yellow]why:[/yellow] {explanation.text(language)}", highlight=False)
 
 
 @app.command(name="capacity")
@@ -315,10 +296,8 @@ def capacity_command(
     """The fewest people per skill group that can run the plant within the law (bound + verification)."""
     from rich.table import Table
 
-    from roulement.analyse.capacity import capacity
-
     chosen = _scenario(scenario)
-    results = capacity(chosen, time_limit, workers,
+    results = service.capacity(chosen, time_limit, workers,
                        on_group=None if as_json else lambda r: console.print(f"[dim]{r.group.name}: done[/dim]"))
     if as_json:
         console.print_json(json.dumps([r.as_dict() for r in results]))
@@ -348,15 +327,13 @@ def explain_command(
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
 ) -> None:
     """Why does EMPLOYEE work (or not) on DATE, and why was their request that day refused?"""
-    from roulement.analyse.explain import explain_day
-
     chosen = _scenario(scenario)
     language = _lang(lang)
     if not chosen.has_employee(employee):
         fail_input(f"--employee: unknown employee {employee!r}")
     day = _date(date, "--date", chosen)
     loaded = _roster(roster, chosen)
-    for line in explain_day(chosen, loaded, employee, day, language, time_limit, workers):
+    for line in service.explain_day(chosen, loaded, employee, day, language, time_limit, workers):
         console.print(line, highlight=False)
 
 
@@ -371,14 +348,12 @@ def explain_household_command(
 ) -> None:
     """How close could this couple be? Planned alone with their fair shares of nights and Sundays, then
     with fewer nights, until they reach 90 % of their days off together."""
-    from roulement.analyse.households import HouseholdError, togetherness
-    from roulement.report.messages import days_apart, message
 
     chosen = _scenario(scenario)
     language = _lang(lang)
     loaded = _roster(roster, chosen)
     try:
-        found = togetherness(chosen, loaded, household, time_limit, workers)
+        found = service.explain_household(chosen, loaded, household, time_limit, workers)
     except HouseholdError as error:
         fail_input(str(error))
     outcome = found.in_roster

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -35,7 +36,8 @@ def _colors(scenario: Scenario) -> dict[str, str]:
     return {s.id: s.color or PALETTE[i % len(PALETTE)] for i, s in enumerate(scenario.shifts)}
 
 
-def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any]) -> str:
+def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sections: Sequence[str] = ()) -> str:
+    """The planner's report page; `sections` (HTML) come after the figures, before the footer."""
     colors = _colors(scenario)
     dates = scenario.horizon.dates()
     summary = report["summary"]
@@ -65,6 +67,7 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any]) -> s
     parts += _people(report)
     parts += _grid(scenario, roster, dates, colors)
     parts += _totals(report)
+    parts += sections
     parts.append("<p class='sub'>Made by roulement " + escape(str(report["roulement"])) + " on "
                  + escape(report["generated"]) + ". Every figure is recomputed from the roster itself.</p>")
     parts.append("</body></html>")

@@ -20,6 +20,7 @@ from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Post, RuleMode, Scenario
 from roulement.rules.base import Literal, Rule, Terms
+from roulement.solve.runtime import narrow
 
 T = TypeVar("T")
 
@@ -227,8 +228,7 @@ class ModelBuilder:
         the same model instead of building a second one.
         """
         for variable, bound in self.shortfalls:
-            domain = self.model.proto.variables[variable.index].domain
-            domain[0], domain[1] = 0, bound if allowed else 0
+            narrow(self.model, variable.index, 0, bound if allowed else 0)
 
     # --- reading back ----------------------------------------------------------------------------------
     def objective_expression(self) -> Any:

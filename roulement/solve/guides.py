@@ -4,11 +4,11 @@ The people rules are soft by default and priced in the one objective, but on a l
 barely moves a first roster's nights, Sundays and couples' days off in the time a planner waits (KOS: a
 widest gap of 8 nights between full-time peers after 120 s). So a fresh plan searches in steps:
 
-1. any lawful roster (the warm start in `search`);
+1. any lawful roster (the lawful start in `search`);
 2. guides switched on: every member of a peer group within one shift, pro rata, of a fair share of what the
    group carried in that roster (nights and Sundays); everyone's hours as near their contract's target as
    their shift lengths allow; and the search minimises only the days couples who asked are apart (the sum,
-   and the worst couple's), then re-plans around each couple still apart (`search._mend_couples`);
+   and the worst couple's), then re-plans around each couple still apart (`guided._mend_couples`);
 3. the priced search over every term, still inside the guides, with no couple further apart than step 2
    left them.
 
@@ -34,6 +34,7 @@ from roulement.rules.base import Literal, Rule
 from roulement.rules.contract import ContractHours
 from roulement.rules.people import FairShare, SharedDaysOff, counts_toward, group_weights, judged_days, peer_groups
 from roulement.solve.builder import ModelBuilder
+from roulement.solve.runtime import fix
 
 # The categories guided by fair-share bands (weekend days stay priced only: Saturdays follow Sundays closely).
 GUIDED_CATEGORIES = ("nights", "sundays")
@@ -124,8 +125,7 @@ class Guides:
 
     def switch(self, on: bool) -> None:
         """Fix the guides' literal on or off (a domain change: nothing to rebuild)."""
-        domain = self.builder.model.proto.variables[self.active.index].domain
-        domain[0] = domain[1] = int(on)
+        fix(self.builder.model, self.active.index, int(on))
 
     def band_fair_shares(self, value: Callable[[Any], int]) -> None:
         """Each member within one shift of the fair share of what the group carries in the roster `value` reads.

@@ -13,12 +13,12 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
-from roulement.analyse.disruption import credit_lost_hours, still_possible
 from roulement.check.checker import check_roster
 from roulement.model.calendar import Calendar
+from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster, Timeline
 from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Cost, Encoder, PerEmployeeRule, Rule, Violation
@@ -81,6 +81,55 @@ class KeepPublished(Rule):
                 # Working the published shift keeps it; anything else (off, or another shift) changes it.
                 literal = encoder.works(employee.id, day, shift)
                 encoder.add_cost(CHANGES_TERM, [] if literal is None else [(-price, literal)], constant=price)
+
+
+def credit_lost_hours(scenario: Scenario, published: Roster) -> Scenario:
+    """Hours a disruption takes away (an absence, a line down) are not owed afterwards.
+
+    A person who loses published shifts keeps as contract minimum at most the hours still published for them:
+    sick pay, or short-time work for a stopped line (FR activité partielle, DE Kurzarbeit), covers the rest.
+    So nobody is called in on a day off only to make up hours the disruption took. And since an absence also
+    lowers the pro-rata contract maximum, the hours still published for them stay allowed.
+    """
+    calendar = Calendar(scenario)
+    kept: dict[str, int] = {}
+    possible = still_possible(scenario, published)
+    for a in possible:
+        kept[a.employee] = kept.get(a.employee, 0) + calendar.occurrence(calendar.day_of[a.date], a.shift).worked
+    lost = {a.employee for a in set(published.assignments) - set(possible.assignments) if a.date in calendar.day_of}
+    if not lost:
+        return scenario
+    rule = ContractHours()
+    employees = []
+    for employee in scenario.employees:
+        if employee.id in lost:
+            low, high, _ = rule.bounds(employee, calendar.days, scenario.horizon.start)
+            still = kept.get(employee.id, 0)
+            update: dict[str, int] = {}
+            if low is not None and still < low:
+                update["min_minutes"] = still
+            # An absence lowers the contract's pro-rata maximum; shifts already published after it stay allowed.
+            if high is not None and still > high:
+                update["max_minutes"] = still
+            if update:
+                employee = employee.model_copy(update={"contract": employee.contract.model_copy(update=update)})
+        employees.append(employee)
+    return scenario.replaced(employees=employees)
+
+
+def still_possible(scenario: Scenario, published: Roster) -> Roster:
+    """The published assignments the disrupted scenario still allows: nobody absent, every post still wanted."""
+    calendar = Calendar(scenario)
+    wanted = {(slot.day, slot.shift, slot.post) for slot in demand_slots(scenario)}
+    kept = []
+    for a in published:
+        employee = scenario.employees_by_id.get(a.employee)
+        day = calendar.day_of.get(a.date)
+        if employee is None or day is None or employee.absent_on(a.date):
+            continue
+        if (day, a.shift, a.post) in wanted:
+            kept.append(a)
+    return Roster(kept)
 
 
 @dataclass(frozen=True)
@@ -265,9 +314,8 @@ def replan(
     # Coverage is imposed as hard first: CP-SAT propagates it and closes the holes far faster than a priced
     # search (KOS, 10 s: 0 person-shifts short against 74, docs/benchmarks.md). Where the neighbourhood
     # cannot close them, the same solve falls back to pricing the shortfall.
-    hinted = SolveOptions(**{**vars(options), "time_limit": left, "hint": start_from, "hard_first": True,
-                             "complete_hint": True, "frozen_days": frozen_days, "frozen": Roster(past + future),
-                             "frozen_cells": frozen_cells})
+    hinted = replace(options, time_limit=left, hint=start_from, hard_first=True, complete_hint=True,
+                     frozen_days=frozen_days, frozen=Roster(past + future), frozen_cells=frozen_cells)
     if whole:
         result = solve(scenario, hinted, on_progress=on_progress, rules=rules, stop=stop)
     else:
@@ -277,7 +325,7 @@ def replan(
         left = options.time_limit - (time.monotonic() - began)
         if (result.status == "OPTIMAL" and result.terms.get(SHORTFALL_TERM, 0) and left >= 2.0
                 and result.roster is not None):
-            wider = SolveOptions(**{**vars(hinted), "time_limit": left, "hint": result.roster, "frozen_cells": set()})
+            wider = replace(hinted, time_limit=left, hint=result.roster, frozen_cells=set())
             widened = solve(scenario, wider, on_progress=on_progress, rules=rules, stop=stop)
             if widened.roster is not None and (widened.objective or 0) < (result.objective or 0):
                 notes.append("holes remained in the neighbourhood: everyone was then allowed to change")
@@ -291,8 +339,7 @@ def replan(
     changes = roster_changes(published, result.roster, first, scenario.horizon.end) if result.roster else []
     outcome = ReplanResult(scenario, result, changes, first, notes=notes)
     if compare_full:
-        scratch = SolveOptions(**{**vars(options), "hint": None, "frozen_days": frozen_days,
-                                  "frozen": Roster(past), "frozen_cells": set()})
+        scratch = replace(options, hint=None, frozen_days=frozen_days, frozen=Roster(past), frozen_cells=set())
         full = solve(scenario, scratch, rules=build_rules(scenario), stop=stop)
         outcome.full = full
         if full.roster is not None:

@@ -30,7 +30,7 @@ def shifts_view(scenario: Scenario) -> list[dict[str, Any]]:
 
 
 def roster_grid(scenario: Scenario, roster: Roster) -> dict[str, Any]:
-    _, report = service.audit(scenario, roster)
+    report = service.audit(scenario, roster).report
     cells: dict[str, dict[str, str]] = defaultdict(dict)
     for a in roster:
         cells[a.employee][a.date.isoformat()] = a.shift
@@ -54,7 +54,7 @@ def roster_grid(scenario: Scenario, roster: Roster) -> dict[str, Any]:
 
 def aggregate_report(scenario: Scenario, roster: Roster, declarations: dict[str, int]) -> dict[str, Any]:
     """The council's view: law, fairness and people in aggregate; no one's name, no household detail."""
-    _, report = service.audit(scenario, roster)
+    report = service.audit(scenario, roster).report
     fairness = {}
     for measure in ("hours", "shifts", "nights", "sundays", "weekend_days", "public_holidays"):
         values = sorted(float(t[measure]) for t in report["employees"])

@@ -254,7 +254,7 @@ def edit_cell(roster_id: int, body: CellEdit, actor: Actor = Depends(planner),
         stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
         scenario = repository.scenario_with_web_input(session, stored)
         version = row.version
-    old_violations = service.audit(scenario, before)[1]["violations"]
+    old_violations = service.audit(scenario, before).violations
     grid = roster_grid(scenario, after)
     caused, resolved = violation_diff(old_violations, grid["violations"])
     return {"id": roster_id, "version": version, "caused": caused, "resolved": resolved, **grid}
@@ -292,7 +292,7 @@ def download(roster_id: int, filename: str, actor: Actor = Depends(planner),
     if filename not in DOWNLOADS:
         raise NotFound(f"filename: no download {filename!r} (choose {', '.join(DOWNLOADS)})", "filename")
     row, scenario, roster = _loaded(store, roster_id)
-    _, report = service.audit(scenario, roster)
+    report = service.audit(scenario, roster).report
     if filename == "roster.csv":
         body: str | bytes = roster_to_csv(scenario, roster)
     elif filename == "roster.xlsx":

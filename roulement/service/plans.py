@@ -1,14 +1,15 @@
-"""The operations users ask for (plan, check, write outputs), shared by the CLI and the web app."""
+"""plan, audit and the files a plan writes: solve, judge with the independent checker, report."""
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from roulement.analyse.explain import explain_infeasibility as find_conflicts
 from roulement.analyse.fairness import price_on_common_terms
 from roulement.check.checker import CheckResult, check_roster
 from roulement.examples.kos import EXAMPLES
@@ -18,9 +19,12 @@ from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.audience import Audience, for_audience
 from roulement.report.document import build_report
+from roulement.report.explanations import Explanation
 from roulement.report.html import render_html
+from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
-from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
+from roulement.solve import search
+from roulement.solve.search import Progress, SolveOptions, SolveResult
 
 
 class UnknownExample(KeyError):
@@ -34,6 +38,36 @@ def example(name: str) -> Scenario:
         raise UnknownExample(f"no example {name!r}; choose one of {', '.join(EXAMPLES)}") from error
 
 
+def explain_infeasibility(scenario: Scenario, rules: Sequence[Rule] | None = None, time_limit: float = 20.0,
+                          workers: int = 1) -> list[Explanation]:
+    """Why the scenario's minimums cannot be met within the rules in force, in words (empty: no conflict found)."""
+    return [Explanation(conflict) for conflict in find_conflicts(scenario, rules, time_limit, workers)]
+
+
+def explained(result: SolveResult, scenario: Scenario, rules: Sequence[Rule] | None,
+              options: SolveOptions) -> list[Explanation]:
+    """When the solve proved the cover impossible, ask `analyse` why and attach it to the result."""
+    if not result.cover_proven_impossible or options.explain_time_limit <= 0 or result.interrupted:
+        return []
+    found = explain_infeasibility(scenario, rules, options.explain_time_limit)
+    result.explanations = list(found)
+    return found
+
+
+def solve(
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    rules: Sequence[Rule] | None = None,
+    stop: threading.Event | None = None,
+) -> SolveResult:
+    """`solve.search.solve`, with the reasons attached when the cover is proven impossible."""
+    options = options or SolveOptions()
+    result = search.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+    explained(result, scenario, rules, options)
+    return result
+
+
 @dataclass
 class PlanOutcome:
     scenario: Scenario
@@ -41,6 +75,8 @@ class PlanOutcome:
     checked: CheckResult | None
     report: dict[str, Any] | None
     comparison: SolveResult | None = None
+    # Why the minimums cannot all be met, when the solve proved it.
+    explanations: list[Explanation] = field(default_factory=list)
 
     @property
     def roster(self) -> Roster | None:
@@ -60,17 +96,20 @@ def plan(
     `ignore` leaves rule packs out of both the solve and the judgement (`people`: plan as if nobody had a
     household). `price` runs a second solve, with the same options, with the people pack flipped (ignored if
     it was in force, in force if it was ignored), so the report can set both costs side by side."""
+    options = options or SolveOptions()
     rules = build_rules(scenario, ignore)
-    result = solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+    result = search.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
+    explanations = explained(result, scenario, rules, options)
     if result.roster is None:
-        return PlanOutcome(scenario, result, None, None)
+        return PlanOutcome(scenario, result, None, None, explanations=explanations)
     checked = check_roster(scenario, result.roster, rules)
     comparison: SolveResult | None = None
     prices: dict[str, int | None] | None = None
     if price and not (stop is not None and stop.is_set()) and not result.interrupted:
         flipped = ignore ^ {"people"}
-        comparison = solve(scenario, options, on_progress=on_progress, rules=build_rules(scenario, flipped),
-                           stop=stop)
+        flipped_rules = build_rules(scenario, flipped)
+        comparison = search.solve(scenario, options, on_progress=on_progress, rules=flipped_rules, stop=stop)
+        explained(comparison, scenario, flipped_rules, options)
         mine = price_on_common_terms(scenario, result.roster)
         other = None if comparison.roster is None else price_on_common_terms(scenario, comparison.roster)
         with_people, without = (other, mine) if "people" in ignore else (mine, other)
@@ -79,12 +118,29 @@ def plan(
     report["rules_ignored"] = sorted(ignore)
     if comparison is not None:
         report["comparison_solver"] = comparison.as_dict()
-    return PlanOutcome(scenario, result, checked, report, comparison)
+    return PlanOutcome(scenario, result, checked, report, comparison, explanations)
 
 
-def audit(scenario: Scenario, roster: Roster) -> tuple[CheckResult, dict[str, Any]]:
+@dataclass
+class AuditOutcome:
+    """The checker's verdict on a roster and the report built from it."""
+
+    checked: CheckResult
+    report: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.checked.ok
+
+    @property
+    def violations(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.report["violations"]
+        return found
+
+
+def audit(scenario: Scenario, roster: Roster) -> AuditOutcome:
     checked = check_roster(scenario, roster)
-    return checked, build_report(scenario, roster, checked)
+    return AuditOutcome(checked, build_report(scenario, roster, checked))
 
 
 def write_outputs(
