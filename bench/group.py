@@ -20,7 +20,7 @@ from roulement.examples.big import big_group
 from roulement.formats.group_yaml import load_group, save_group
 from roulement.formats.scenario_yaml import save_scenario
 from roulement.model.group import Group, GroupPlanDefaults, GroupSite
-from roulement.service_group import GroupOutcome, RunnerOptions, plan_group
+from roulement.service.group import GroupOutcome, RunnerOptions, plan_group
 
 
 def figures(outcome: GroupOutcome, wall: float) -> dict[str, object]:

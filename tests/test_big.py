@@ -8,9 +8,9 @@ from roulement.check.checker import check_roster
 from roulement.examples.big import big_group, big_plant, lines_by_workshop
 from roulement.model.scenario import Scenario
 from roulement.report.document import build_report
-from roulement.service_group import RunnerOptions, plan_in_parts
+from roulement.service.group import RunnerOptions, plan_in_parts
 from roulement.solve.decompose import merge_rosters, split_into_parts
-from roulement.solve.search import SolveOptions
+from roulement.solve.options import SolveOptions
 
 
 def _minutes_needed(scenario: Scenario, posts: set[str]) -> int:

@@ -14,8 +14,15 @@ from roulement.formats.roster_csv import roster_to_csv
 from roulement.formats.scenario_yaml import ScenarioError, save_scenario
 from roulement.model.scenario import Scenario
 from roulement.report.group_html import render_group_html
-from roulement.service_group import GroupOutcome, RunnerOptions, SiteJob, plan_group, plan_site, write_group_outputs
-from roulement.solve.search import SolveOptions
+from roulement.service.group import (
+    GroupOutcome,
+    RunnerOptions,
+    SiteJob,
+    plan_group,
+    plan_site,
+    write_group_outputs,
+)
+from roulement.solve.options import SolveOptions
 from roulement.tasks import Task, ray_available, run_tasks
 from tests.factory import scenario
 from tests.test_tasks import always_fails

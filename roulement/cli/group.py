@@ -11,14 +11,14 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from roulement import service_group
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
 from roulement.examples.big import big_group, big_plant
 from roulement.formats.group_yaml import load_group, save_group
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario
 from roulement.model.group import Group, GroupPlanDefaults, GroupSite
-from roulement.service_group import RunnerOptions
-from roulement.solve.search import SolveOptions
+from roulement.service import group as service_group
+from roulement.service.group import RunnerOptions
+from roulement.solve.options import SolveOptions
 from roulement.tasks import Engine, ProgressCallback, TaskRunnerError
 
 group_app = typer.Typer(help="A group of plants: plan every site as its own task.", no_args_is_help=True)

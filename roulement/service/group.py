@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roulement import service
 from roulement.check.checker import check_roster
 from roulement.formats.files import write_all_atomic
 from roulement.formats.group_yaml import LoadedGroup
@@ -25,8 +24,10 @@ from roulement.model.scenario import Scenario
 from roulement.report.document import build_report
 from roulement.report.group_html import render_group_html
 from roulement.report.html import render_html
+from roulement.service import plans
 from roulement.solve.decompose import Part, merge_rosters, split_into_parts
-from roulement.solve.search import Progress, SolveOptions
+from roulement.solve.options import SolveOptions
+from roulement.solve.runtime import Progress
 from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, run_tasks
 
 
@@ -84,7 +85,7 @@ def plan_site(job: SiteJob) -> SiteResult:
         planned = plan_in_parts(job.scenario, job.options, RunnerOptions(engine="serial"))
         roster, report, status, parts = planned.roster, planned.report, planned.status, len(planned.parts)
     else:
-        outcome = service.plan(job.scenario, job.options)
+        outcome = plans.plan(job.scenario, job.options)
         status, parts = outcome.result.status, 1
         if outcome.roster is None or outcome.report is None:
             return _no_roster(job, f"{status}: no roster in {outcome.result.wall_time:.0f} s",
@@ -219,7 +220,7 @@ class PartsOutcome:
 
 
 def write_site_outputs(planned: PartsOutcome, out_dir: Path) -> list[Path]:
-    return service.write_outputs(planned.scenario, planned.roster, planned.report, out_dir)
+    return plans.write_outputs(planned.scenario, planned.roster, planned.report, out_dir)
 
 
 def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: float | None = None) -> PartResult:
@@ -237,7 +238,7 @@ def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: flo
             timers.append(timer)
             timer.start()
 
-    outcome = service.plan(scenario, options, on_progress=first_roster, stop=stop)
+    outcome = plans.plan(scenario, options, on_progress=first_roster, stop=stop)
     for timer in timers:
         timer.cancel()
     if outcome.roster is None or outcome.report is None:
