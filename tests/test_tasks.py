@@ -39,7 +39,7 @@ def local_ray() -> Iterator[None]:
         pytest.skip("Ray is not installed (pip install 'roulement[cluster]')")
     import ray
 
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
 

@@ -12,7 +12,15 @@ import ray
 import ray.exceptions
 
 import roulement
-from roulement.tasks import ProgressCallback, Task, TaskFailure, TaskRun, describe_error, timed_call
+from roulement.tasks import (
+    ProgressCallback,
+    Task,
+    TaskFailure,
+    TaskRun,
+    TaskRunnerError,
+    describe_error,
+    timed_call,
+)
 
 T = TypeVar("T")
 
@@ -36,9 +44,15 @@ def connect(address: str | None, workers: int) -> bool:
         return False
     common: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
     if address is None:
-        ray.init(num_cpus=workers, include_dashboard=False, **common)
-    else:
+        # "local": a runtime of our own, even when `ray start` left a cluster on this machine (Ray would join it).
+        ray.init(address="local", num_cpus=workers, include_dashboard=False, **common)
+        return True
+    try:
         ray.init(address=address, runtime_env={"py_modules": [roulement]}, **common)
+    except (ConnectionError, RuntimeError, ray.exceptions.RayError) as error:
+        raise TaskRunnerError(
+            f"--address {address}: cannot join the Ray cluster ({describe_error(error)}); a cluster with token "
+            "authentication needs RAY_AUTH_MODE=token and its token (see docs/scale.md)") from error
     return True
 
 
