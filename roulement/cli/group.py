@@ -156,7 +156,9 @@ def write_generated_example(name: str, out: Path, people: int, seed: int, sites:
     for site in generated:
         save_scenario(site.scenario, out / f"{site.id}.yaml")
         entries.append(GroupSite(id=site.id, scenario=f"{site.id}.yaml"))
-    group = Group(name=f"Groupe Hoffermann ({sites} sites)", defaults=GroupPlanDefaults(), sites=entries)
+    # Generated plants have teams: each site is planned in parts, which finds a lawful roster far sooner.
+    group = Group(name=f"Groupe Hoffermann ({sites} sites)", defaults=GroupPlanDefaults(time_limit=60, decompose=True),
+                  sites=entries)
     save_group(group, out / "group.yaml")
     total = sum(len(site.scenario.employees) for site in generated)
     console.print(f"wrote {out / 'group.yaml'} and {sites} scenarios ({total:,} people)")
