@@ -143,3 +143,25 @@ def test_the_commands_generate_a_group_and_refuse_a_bad_group_file(tmp_path: Pat
     refused = runner.invoke(app, ["group", "plan", str(tmp_path / "bad.yaml"), "--out", str(tmp_path / "o")])
     assert refused.exit_code == 2
     assert f"{tmp_path / 'bad.yaml'}:5: sites[0].seeds: is not a known field" in refused.output.replace("\n", "")
+
+
+def test_a_cut_in_several_orders_runs_as_tasks_and_matches_serial_stress(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from roulement.analyse.capacity import cut_order
+    from roulement.service import shocks
+    from roulement.service.group import stress_orders, write_stress_orders
+
+    plant = scenario(days=7, employees=[{"id": f"e{i}", "skills": ["op"], "seniority_date": dt.date(2000 + i, 1, 1),
+                                         "contract": {"weekly_hours": 28, "tolerance_hours": 6}} for i in range(7)],
+                     demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}])
+    orders = ["seniority", "reverse-seniority"]
+    outcome = stress_orders(plant, 2, orders, time_limit=3, workers=1, runner=RunnerOptions("processes", 2))
+    assert list(outcome.outcomes) == orders and not outcome.run.failures
+    for order in orders:
+        serial = shocks.stress(plant, cut_order(plant, order, 0)[:2], order, True, time_limit=3, workers=1)
+        assert outcome.outcomes[order].removed == serial.removed
+        assert outcome.outcomes[order].plant_can_run == serial.plant_can_run
+    assert outcome.outcomes["seniority"].removed != outcome.outcomes["reverse-seniority"].removed
+    written = write_stress_orders(outcome, tmp_path, "plant.yaml")
+    assert (tmp_path / "seniority" / "stress.html").exists() and written[-1].name == "orders.json"

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,6 +16,8 @@ from roulement.examples.big import big_group, big_plant
 from roulement.formats.group_yaml import load_group, save_group
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario
 from roulement.model.group import Group, GroupPlanDefaults, GroupSite
+from roulement.model.scenario import Scenario
+from roulement.report.messages import Lang
 from roulement.service import group as service_group
 from roulement.service.group import RunnerOptions
 from roulement.solve.options import SolveOptions
@@ -165,3 +167,32 @@ def write_generated_example(name: str, out: Path, people: int, seed: int, sites:
 
 
 GENERATED_EXAMPLES = ("big", "group")
+
+
+def stress_in_orders(scenario: Scenario, source: Path, cut: int, orders: list[str], seed: int, time_limit: float,
+                     workers: int, out: Path, language: Lang) -> NoReturn:
+    """`stress --cut N --order a,b,...`: each order judged as its own task; one line per order."""
+    if cut > len(scenario.employees):
+        fail_input(f"--cut {cut}: the scenario has only {len(scenario.employees)} people")
+    console.print(f"Removing {cut} of {len(scenario.employees)} people in {len(orders)} orders, each a task of up "
+                  f"to {time_limit:.0f} s…")
+    try:
+        with _task_bar("orders") as update:
+            outcome = service_group.stress_orders(scenario, cut, orders, seed, time_limit, workers,
+                                                  on_progress=update)
+    except TaskRunnerError as error:
+        fail_input(str(error))
+    for order in orders:
+        judged = outcome.outcomes.get(order)
+        if judged is None:
+            failure = next((f.error for f in outcome.run.failures if f.name == order), "not run (stopped)")
+            console.print(f"  {order}: [red]{failure}[/red]", highlight=False)
+        elif judged.plant_can_run:
+            console.print(f"  {order}: [green]the plant can still run within the law[/green]")
+        else:
+            short = sum(judged.cut.by_post().values()) if judged.cut is not None else 0
+            console.print(f"  {order}: [red]breaks[/red], {short} person-shifts short")
+    written = service_group.write_stress_orders(outcome, out, str(source), language)
+    console.print("".join(f"  wrote {path}\n" for path in written), end="")
+    every = len(outcome.outcomes) == len(orders) and all(o.plant_can_run for o in outcome.outcomes.values())
+    raise typer.Exit(EXIT_OK if every else EXIT_VIOLATIONS)

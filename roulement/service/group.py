@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from roulement.analyse.capacity import cut_order
 from roulement.check.checker import check_roster
 from roulement.formats.files import write_all_atomic
 from roulement.formats.group_yaml import LoadedGroup
@@ -24,7 +25,9 @@ from roulement.model.scenario import Scenario
 from roulement.report.document import build_report
 from roulement.report.group_html import render_group_html
 from roulement.report.html import render_html
-from roulement.service import plans
+from roulement.report.messages import Lang
+from roulement.service import plans, shocks
+from roulement.service.shocks import StressOutcome
 from roulement.solve.decompose import Part, merge_rosters, split_into_parts
 from roulement.solve.options import SolveOptions
 from roulement.solve.runtime import Progress
@@ -310,3 +313,57 @@ def plan_in_parts(
     failures = [f"{name}: no roster" for name in by_name if name not in results]
     return PartsOutcome(scenario, roster, report, status, list(results.values()), summary, failures,
                         run.interrupted)
+
+
+# ---------------------------------------------------------------------------------------------- sweeps
+
+
+@dataclass
+class OrdersOutcome:
+    """`stress --cut N` judged for several selection orders, each order one task."""
+
+    cut: int
+    outcomes: dict[str, StressOutcome]
+    run: TaskRun[StressOutcome]
+
+    def as_dict(self, source: str) -> dict[str, Any]:
+        return {
+            "scenario": source,
+            "cut": self.cut,
+            "orders": {order: {"plant_can_run": outcome.plant_can_run, "removed": outcome.removed,
+                               "short_person_shifts": None if outcome.cut is None
+                               else sum(outcome.cut.by_post().values()), "report": f"{order}/stress.html"}
+                       for order, outcome in self.outcomes.items()},
+            "run": self.run.summary(),
+        }
+
+
+def stress_orders(
+    scenario: Scenario,
+    cut: int,
+    orders: list[str],
+    seed: int = 0,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    runner: RunnerOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> OrdersOutcome:
+    """The same cut made in each order (who goes first), each judged by `shocks.stress` as its own task."""
+    runner = runner or RunnerOptions()
+    tasks = [Task(order, shocks.stress, (scenario, cut_order(scenario, order, seed)[:cut], order, True, None, 200,
+                                         seed, time_limit, workers), cpus=workers)
+             for order in orders]
+    run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
+                    retries=runner.retries, on_progress=on_progress, stop=stop)
+    return OrdersOutcome(cut, run.results, run)
+
+
+def write_stress_orders(outcome: OrdersOutcome, out: Path, source: str, lang: Lang = "en") -> list[Path]:
+    """Each order's stress.json and stress.html (today's report) under DIR/<order>/, and DIR/orders.json."""
+    written: list[Path] = []
+    for order, judged in outcome.outcomes.items():
+        written.extend(shocks.write_stress(judged, out / order, source, lang))
+    summary = out / "orders.json"
+    write_all_atomic({summary: json.dumps(outcome.as_dict(source), indent=2, ensure_ascii=False) + "\n"})
+    return [*written, summary]
