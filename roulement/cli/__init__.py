@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from roulement.cli import bench as _bench  # noqa: F401  (registers commands)
+from roulement.cli import group as _group  # noqa: F401  (registers group and plan-parts)
 from roulement.cli import plan as _plan  # noqa: F401  (registers commands)
 from roulement.cli import rotation as _rotation  # noqa: F401  (registers commands)
 from roulement.cli import rotation_assign as _rotation_assign  # noqa: F401  (registers rotation assign)

@@ -235,10 +235,20 @@ def check(
 
 @app.command()
 def example(
-    name: Annotated[str, typer.Argument(help="kos (French plant) or kos-de (German sister plant).")] = "kos",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the scenario YAML.")] = Path("kos.yaml"),
+    name: Annotated[str, typer.Argument(help="kos (French plant), kos-de (German sister plant), big (a generated "
+                                             "plant of --people) or group (--sites generated plants).")] = "kos",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the scenario YAML (a folder for group).")
+                   ] = Path("kos.yaml"),
+    people: Annotated[int, typer.Option(help="big, group: about how many people per plant.", min=1)] = 250,
+    seed: Annotated[int, typer.Option(help="big, group: seed of the generator.")] = 0,
+    sites: Annotated[int, typer.Option(help="group: how many plants.", min=1)] = 3,
 ) -> None:
     """Write a built-in scenario as YAML you can edit and plan again."""
+    from roulement.cli.group import GENERATED_EXAMPLES, write_generated_example
+
+    if name in GENERATED_EXAMPLES:
+        write_generated_example(name, out, people, seed, sites)
+        return
     try:
         scenario = service.example(name)
     except service.UnknownExample as error:

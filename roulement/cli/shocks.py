@@ -218,7 +218,8 @@ def stress(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for stress.json and stress.html.")],
     cut: Annotated[int | None, typer.Option(help="Remove this many people.", min=0)] = None,
     order: Annotated[str, typer.Option(help="Who goes first: seniority (last in, first out), "
-                                            "reverse-seniority or random.")] = "seniority",
+                                            "reverse-seniority or random; several, comma-separated, are "
+                                            "judged side by side as tasks.")] = "seniority",
     seed: Annotated[int, typer.Option(help="Seed for --order random and for sampling.")] = 0,
     remove: Annotated[Path | None, typer.Option(help="File of employee ids to remove, one a line.")] = None,
     absence_rate: Annotated[float | None, typer.Option(
@@ -239,8 +240,16 @@ def stress(
         language = _lang(lang)
         if cut is not None and remove is not None:
             fail_input("give either --cut or --remove, not both")
-        if order not in ORDERS:
-            fail_input(f"--order: {order!r} is not one of {', '.join(ORDERS)}")
+        orders = order.split(",")
+        unknown = [name for name in orders if name not in ORDERS]
+        if unknown:
+            fail_input(f"--order: {', '.join(map(repr, unknown))} is not one of {', '.join(ORDERS)}")
+        if len(orders) > 1:
+            from roulement.cli.group import stress_in_orders  # several orders: one task each (Ray or processes)
+
+            if cut is None or absence_rate is not None:
+                fail_input("several --order values go with --cut N only")
+            stress_in_orders(chosen, scenario, cut, orders, seed, time_limit, workers, out, language)
         removed: list[str] = []
         if cut is not None:
             if cut > len(chosen.employees):

@@ -199,7 +199,9 @@ def build_plant(
     story: bool,
     rules: RuleConfig,
     rotation: Rotation | None = None,
+    teams: bool = False,
 ) -> Scenario:
+    """`teams`: each person's `team` names the skill group they were hired for (examples/big.py cuts by it)."""
     rng = random.Random(seed)
     shifts = _shifts()
     posts, demand, groups = _posts_and_demand(shape)
@@ -225,6 +227,8 @@ def build_plant(
             counter += 1
             story_person = story_people.pop(0) if story_people else None
             employee = _make_employee(rng, counter, group, story_person, horizon, line_skills)
+            if teams:
+                employee = employee.model_copy(update={"team": group.key})
             people.append(employee)
             supplied += _capacity_minutes(employee, days)
         employees.extend(people)
@@ -387,7 +391,7 @@ def _make_employee(
     for extra, share in group.extra_skills.items():
         if rng.random() < share:
             skills.append(extra)
-    if group.key.startswith("operateur") and rng.random() < 0.2:
+    if group.key.startswith("operateur") and len(line_skills) > 1 and rng.random() < 0.2:
         # Some operators are trained on a second line.
         other = rng.choice([s for s in line_skills if s not in skills])
         skills.append(other)

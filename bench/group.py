@@ -1,0 +1,71 @@
+"""Benchmark: a generated group planned site by site in this process (serial) and as tasks on a local Ray
+runtime, side by side in one run.
+
+    .venv/bin/python -m bench.group --sites 20 --people 250 --time-limit 15 --workers 2
+
+Every site is one task: one CP-SAT thread for `--time-limit` seconds, judged by the independent checker and
+its report rendered in the task. Prints, per engine: wall time, the sum of the tasks' own times, the ideal
+(that sum over the workers), Ray's start-up, the overhead per task and the sites planned lawful and covered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from roulement.examples.big import big_group
+from roulement.formats.group_yaml import load_group, save_group
+from roulement.formats.scenario_yaml import save_scenario
+from roulement.model.group import Group, GroupPlanDefaults, GroupSite
+from roulement.service.group import GroupOutcome, RunnerOptions, plan_group
+
+
+def figures(outcome: GroupOutcome, wall: float) -> dict[str, object]:
+    run = outcome.run
+    busy = sum(run.durations.values())
+    ideal = busy / run.workers
+    per_worker = run.total / run.workers
+    document = outcome.document()
+    return {
+        "engine": run.engine, "workers": run.workers, "wall_s": round(wall, 1), "task_seconds": round(busy, 1),
+        "ideal_s": round(ideal, 1), "startup_s": round(run.startup_time, 1),
+        "wall_over_ideal": round(wall / ideal, 3) if ideal else None,
+        "overhead_per_task_s": round((wall - ideal) / per_worker, 2),
+        "overhead_per_task_without_startup_s": round((wall - run.startup_time - ideal) / per_worker, 2),
+        "failed": len(run.failures), "no_roster": document["totals"]["no_roster"],
+        "covered_and_lawful": document["totals"]["fully_covered_and_lawful"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sites", type=int, default=20)
+    parser.add_argument("--people", type=int, default=250)
+    parser.add_argument("--time-limit", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--engines", nargs="+", default=["serial", "ray"])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        generated = big_group(args.sites, args.people, args.seed)
+        for site in generated:
+            save_scenario(site.scenario, Path(folder) / f"{site.id}.yaml")
+        save_group(Group(name="bench", defaults=GroupPlanDefaults(time_limit=args.time_limit, solver_workers=1),
+                         sites=[GroupSite(id=s.id, scenario=f"{s.id}.yaml") for s in generated]),
+                   Path(folder) / "group.yaml")
+        group = load_group(Path(folder) / "group.yaml")
+        print(f"# {len(group.sites)} sites, {sum(len(s.scenario.employees) for s in group.sites)} people, "
+              f"{args.time_limit} s per site", flush=True)
+        for engine in args.engines:
+            started = time.monotonic()
+            outcome = plan_group(group, RunnerOptions(engine=engine, workers=args.workers))
+            print(json.dumps(figures(outcome, time.monotonic() - started)), flush=True)
+            with open("/proc/loadavg") as load:
+                print(f"# load average after: {load.read().split()[:3]}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Large plants shaped like KOS, and groups of them, generated to measure scale.
+
+A plant of N people is a set of workshops (ateliers) of up to six lines each. Every workshop is a KOS in
+small: lines with conductors and operators, finishing, mechanical and electrical maintenance, a quality lab,
+logistics, a chef de quart holding the Seveso authorisation on every shift, and its own on-site emergency
+team (ESI, POI). People are trained for their own workshop (skill `atelier-NN`), as on a large site where
+each hall has its own crews and its own intervention team.
+
+Coverable within the law by construction: each workshop is built by `build_plant`, which sizes every skill
+group from its own demand and its people's real availability (holidays, sickness, part time) with a margin,
+and the chef de quart, on every shift, holds the ESI skill the emergency minimum counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from roulement.examples.kos import PlantShape, build_plant
+from roulement.model.scenario import (
+    Employee,
+    Jurisdiction,
+    Post,
+    RuleConfig,
+    RuleMode,
+    RuleSetting,
+    SafetyMinimum,
+    Scenario,
+    Site,
+    Skill,
+)
+
+# People per line, support included, in KOS (255 people, 6 lines); sizes a plant from its head count.
+PEOPLE_PER_LINE = 42.5
+LINES_PER_WORKSHOP = 6
+START = dt.date(2026, 11, 30)
+
+FR_TOWNS = ["Raussel", "Armentières", "Lillers", "Hénin", "Valenciennes", "Cambrai", "Douai", "Arras", "Calais",
+            "Béthune", "Maubeuge", "Lens", "Dunkerque", "Boulogne", "Saint-Omer", "Roubaix"]
+DE_TOWNS = ["Saarlouis", "Dillingen", "Homburg", "Neunkirchen", "Völklingen", "Merzig", "Zweibrücken", "Pirmasens"]
+
+
+def workshop_shape(lines: int) -> PlantShape:
+    """KOS's shape for `lines` lines: support scaled from KOS's six lines, never below one per shift."""
+
+    def scaled(levels: tuple[int, int, int]) -> tuple[int, int, int]:
+        morning, afternoon, night = (max(1, math.ceil(level * lines / 6)) for level in levels)
+        return morning, afternoon, night
+
+    return PlantShape(
+        lines=lines, operators_per_line=4, finishing=scaled((5, 5, 3)), mechanics=scaled((3, 3, 2)),
+        electricians=scaled((2, 2, 1)), lab=scaled((2, 2, 1)), logistics=scaled((3, 3, 2)),
+        day_mechanics=max(1, math.ceil(2 * lines / 6)), day_electricians=math.ceil(lines / 6),
+        # At night a one-line workshop has about nine people on site; two of them in the ESI is what its
+        # chef de quart (always ESI) and the ESI shares of the other groups give, on every shift.
+        esi_on_site=2 if lines < 3 else 3 if lines < 5 else 4,
+    )
+
+
+def lines_by_workshop(people: int) -> list[int]:
+    """How many lines each workshop runs for about `people` people, spread as evenly as can be."""
+    lines = max(1, round(people / PEOPLE_PER_LINE))
+    workshops = math.ceil(lines / LINES_PER_WORKSHOP)
+    return [lines // workshops + (1 if k < lines % workshops else 0) for k in range(workshops)]
+
+
+@dataclass(frozen=True)
+class Law:
+    jurisdiction: Jurisdiction
+    timezone: str
+    rules: RuleConfig
+    margin: float
+
+
+FR = Law(Jurisdiction.FR, "Europe/Paris",
+         RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD)}), 1.08)
+DE = Law(Jurisdiction.DE, "Europe/Berlin",
+         RuleConfig(settings={"de.free-sundays": RuleSetting(params={"offset_hours": 5.0}),
+                              "de.substitute-rest-day": RuleSetting(params={"offset_hours": 5.0})}), 1.12)
+
+
+def big_plant(people: int, seed: int = 0, *, name: str | None = None, law: Law = FR, days: int = 28) -> Scenario:
+    """A plant of about `people` people (the exact count depends on who the sizing needs)."""
+    if people < 1:
+        raise ValueError("a plant has at least one person")
+    workshops = [_workshop(number, lines, seed, law, days)
+                 for number, lines in enumerate(lines_by_workshop(people), start=1)]
+    first = workshops[0]
+    skills: dict[str, Skill] = {}
+    for workshop in workshops:
+        skills.update((skill.id, skill) for skill in workshop.skills)
+    return Scenario(
+        site=Site(name=name or f"Plant of {sum(len(w.employees) for w in workshops):,} people (seed {seed})",
+                  jurisdiction=law.jurisdiction, timezone=law.timezone),
+        horizon=first.horizon,
+        shifts=first.shifts,
+        skills=sorted(skills.values(), key=lambda skill: skill.id),
+        posts=[post for w in workshops for post in w.posts],
+        demand=[demand for w in workshops for demand in w.demand],
+        safety_minimums=[minimum for w in workshops for minimum in w.safety_minimums],
+        employees=[employee for w in workshops for employee in w.employees],
+        rules=law.rules,
+    )
+
+
+def _workshop(number: int, lines: int, seed: int, law: Law, days: int) -> Scenario:
+    """One KOS-like workshop, its ids prefixed with its number so that workshops never share a post."""
+    plant = build_plant(name=f"atelier {number}", jurisdiction=law.jurisdiction, timezone=law.timezone, start=START,
+                        days=days, shape=workshop_shape(lines), margin=law.margin, seed=seed * 1000 + number,
+                        story=False, rules=law.rules, teams=True)
+    prefix = f"a{number:02d}"
+    hall = f"atelier-{number:02d}"
+    esi = f"esi-{number:02d}"
+
+    def skill(old: str) -> str:
+        return esi if old == "esi" else old
+
+    def post_id(old: str) -> str:
+        return f"{prefix}-{old}"
+
+    posts = [Post(id=post_id(p.id), name=f"Atelier {number} – {p.name}", skills=[*map(skill, p.skills), hall])
+             for p in plant.posts]
+    demand = [d.model_copy(update={"post": post_id(d.post)}) for d in plant.demand]
+    employees = [Employee.model_validate({**e.model_dump(), "id": f"{prefix}-{e.id}",
+                                          "skills": sorted([*map(skill, e.skills), hall]),
+                                          "team": f"{prefix}-{e.team}"})
+                 for e in plant.employees]
+    skills = [Skill(id=skill(s.id), name=f"ESI atelier {number}" if s.id == "esi" else s.name) for s in plant.skills]
+    skills.append(Skill(id=hall, name=f"Habilitation atelier {number}"))
+    minimums = [SafetyMinimum(id=f"poi-esi-{number:02d}", skill=esi, min=m.min, reference=m.reference)
+                for m in plant.safety_minimums]
+    return plant.replaced(posts=posts, demand=demand, employees=employees, skills=skills, safety_minimums=minimums)
+
+
+@dataclass(frozen=True)
+class GeneratedSite:
+    id: str
+    scenario: Scenario
+
+
+def big_group(sites: int, people: int, seed: int = 0, *, german_every: int = 3) -> list[GeneratedSite]:
+    """A group of `sites` plants of about `people` people each; every `german_every`-th is in Germany."""
+    generated = []
+    for number in range(1, sites + 1):
+        german = german_every > 0 and number % german_every == 0
+        towns = DE_TOWNS if german else FR_TOWNS
+        town = towns[(number - 1) % len(towns)]
+        law = DE if german else FR
+        site_id = f"site-{number:02d}"
+        name = f"KOS {town}" if not german else f"KOS Werk {town}"
+        generated.append(GeneratedSite(site_id, big_plant(people, seed * 100 + number, name=name, law=law)))
+    return generated

@@ -1,0 +1,83 @@
+"""GROUP.yaml: the sites of a group and their scenario files, with errors naming file, line and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from roulement.formats.files import write_atomic
+from roulement.formats.scenario_yaml import ScenarioError, _describe, _LineLoader, load_scenario
+from roulement.model.group import Group, GroupSite
+from roulement.model.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class LoadedSite:
+    site: GroupSite
+    path: Path
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class LoadedGroup:
+    group: Group
+    path: Path
+    sites: list[LoadedSite]
+
+
+def load_group(path: str | Path) -> LoadedGroup:
+    """Read GROUP.yaml and every site's scenario; raise ScenarioError listing every mistake found in all."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(source, [f"{path}: cannot read: {error.strerror}"]) from error
+    try:
+        root = yaml.compose(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise ScenarioError(source, [f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from error
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [f"{source}: a group is a mapping with name and sites"])
+    try:
+        group = Group.model_validate(data)
+    except ValidationError as error:
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for item in error.errors():
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "missing":
+                message = "is required but missing"
+            elif item["type"] == "extra_forbidden":
+                message = "is not a known field"
+            found.append((tuple(item["loc"]), message))
+        raise ScenarioError(source, _describe(source, root, found)) from error
+    problems: list[str] = []
+    sites: list[LoadedSite] = []
+    for number, site in enumerate(group.sites):
+        scenario_path = (path.parent / site.scenario).resolve()
+        if not scenario_path.is_file():
+            problems.extend(_describe(source, root, [(("sites", number, "scenario"),
+                                                      f"no scenario file {site.scenario!r} ({scenario_path})")]))
+            continue
+        try:
+            sites.append(LoadedSite(site, scenario_path, load_scenario(scenario_path)))
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(source, problems)
+    return LoadedGroup(group, path, sites)
+
+
+def group_to_yaml(group: Group) -> str:
+    data = group.model_dump(mode="json", exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
+def save_group(group: Group, path: str | Path) -> None:
+    write_atomic(Path(path), group_to_yaml(group))

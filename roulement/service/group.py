@@ -1,0 +1,369 @@
+"""Many plans at once: the sites of a group, and a large site cut into independent parts, run as tasks.
+
+Every task carries its scenario and options in and its roster, report and figures out; it writes nothing.
+This process writes the files. Each site's roster is judged by the independent checker in its task; a
+large site's parts are put back together and the whole roster is judged here.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from roulement.analyse.capacity import cut_order
+from roulement.check.checker import check_roster
+from roulement.formats.files import write_all_atomic
+from roulement.formats.group_yaml import LoadedGroup
+from roulement.formats.roster_csv import roster_to_csv
+from roulement.model.roster import Roster
+from roulement.model.scenario import Scenario
+from roulement.report.document import build_report
+from roulement.report.group_html import render_group_html
+from roulement.report.html import render_html
+from roulement.report.messages import Lang
+from roulement.service import plans, shocks
+from roulement.service.shocks import StressOutcome
+from roulement.solve.decompose import Part, merge_rosters, split_into_parts
+from roulement.solve.options import SolveOptions
+from roulement.solve.runtime import Progress
+from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, run_tasks
+
+
+@dataclass(frozen=True)
+class RunnerOptions:
+    """Where tasks run: `engine` auto (Ray if installed, else local processes), `workers` CPUs of the local
+    runtime, `address` of an existing Ray cluster."""
+
+    engine: Engine = "auto"
+    workers: int | None = None
+    address: str | None = None
+    retries: int = 2
+
+
+# ---------------------------------------------------------------------------------------------- one site
+
+
+@dataclass(frozen=True)
+class SiteJob:
+    site_id: str
+    scenario: Scenario
+    options: SolveOptions
+    decompose: bool = False
+
+
+@dataclass
+class SiteResult:
+    """What a site's task sends back: its figures and its three files' contents."""
+
+    site_id: str
+    name: str
+    law: str
+    people: int
+    status: str
+    coverage_complete: bool
+    # None when the search found no roster at all in its time.
+    shortfall: int | None
+    violations: int | None
+    cost: int | None
+    fairness: dict[str, Any] | None
+    wall_time: float
+    parts: int
+    files: dict[str, str] = field(default_factory=dict)
+
+    def line(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key != "files"}
+
+
+def plan_site(job: SiteJob) -> SiteResult:
+    """A task: plan one site (whole, or in parts one after the other), judge it, render its report.
+
+    A search that found no roster in its time is an answer (a line saying so), not a failure."""
+    started = time.monotonic()
+    if job.decompose:
+        planned = plan_in_parts(job.scenario, job.options, RunnerOptions(engine="serial"))
+        roster, report, status, parts = planned.roster, planned.report, planned.status, len(planned.parts)
+    else:
+        outcome = plans.plan(job.scenario, job.options)
+        status, parts = outcome.result.status, 1
+        if outcome.roster is None or outcome.report is None:
+            return _no_roster(job, f"{status}: no roster in {outcome.result.wall_time:.0f} s",
+                              time.monotonic() - started)
+        roster, report = outcome.roster, outcome.report
+    return _site_result(job, roster, report, status, parts, time.monotonic() - started)
+
+
+def _no_roster(job: SiteJob, status: str, seconds: float) -> SiteResult:
+    return SiteResult(site_id=job.site_id, name=job.scenario.site.name, law=job.scenario.site.jurisdiction.value,
+                      people=len(job.scenario.employees), status=status, coverage_complete=False, shortfall=None,
+                      violations=None, cost=None, fairness=None, wall_time=round(seconds, 3), parts=0)
+
+
+def _site_result(job: SiteJob, roster: Roster, report: dict[str, Any], status: str, parts: int,
+                 seconds: float) -> SiteResult:
+    summary, spread = report["summary"], report["people"]["spread"]
+    return SiteResult(
+        site_id=job.site_id, name=job.scenario.site.name, law=job.scenario.site.jurisdiction.value,
+        people=len(job.scenario.employees), status=status, coverage_complete=summary["coverage_complete"],
+        shortfall=summary["shortfall_person_shifts"], violations=summary["violations"],
+        cost=report["objective"]["total"],
+        fairness={"nights_largest_deviation": spread["nights"]["largest_deviation"],
+                  "sundays_largest_deviation": spread["sundays"]["largest_deviation"],
+                  "nights_widest_full_time_gap": spread["nights"]["widest_full_time_gap"],
+                  "sundays_widest_full_time_gap": spread["sundays"]["widest_full_time_gap"]},
+        wall_time=round(seconds, 3), parts=parts,
+        files={"roster.csv": roster_to_csv(job.scenario, roster),
+               "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+               "report.html": render_html(job.scenario, roster, report)},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- a group
+
+
+@dataclass
+class GroupOutcome:
+    name: str
+    sites: list[str]
+    results: dict[str, SiteResult]
+    run: TaskRun[SiteResult]
+
+    def document(self) -> dict[str, Any]:
+        failed = {f.name: f for f in self.run.failures}
+        lines = []
+        for site in self.sites:
+            if site in self.results:
+                result = self.results[site]
+                lines.append({"outcome": "planned" if result.files else "no roster", **result.line(),
+                              "report": f"{site}/report.html" if result.files else None})
+            elif site in failed:
+                lines.append({"site_id": site, "outcome": "failed", "error": failed[site].error,
+                              "attempts": failed[site].attempts})
+            else:
+                lines.append({"site_id": site, "outcome": "not planned (stopped)"})
+        planned = list(self.results.values())
+        return {
+            "group": self.name,
+            "sites": lines,
+            "totals": {"sites": len(self.sites), "planned": len(planned), "failed": len(self.run.failures),
+                       "no_roster": sum(1 for r in planned if not r.files),
+                       "people": sum(r.people for r in planned),
+                       "fully_covered_and_lawful": sum(1 for r in planned if r.coverage_complete and not r.violations),
+                       "sum_of_site_times": round(sum(r.wall_time for r in planned), 3)},
+            "run": self.run.summary(),
+        }
+
+
+def plan_group(
+    group: LoadedGroup,
+    runner: RunnerOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> GroupOutcome:
+    """Plan every site of `group` as its own task, under its own law."""
+    runner = runner or RunnerOptions()
+    defaults = group.group.defaults
+    tasks = []
+    for loaded in group.sites:
+        site = loaded.site
+        options = SolveOptions(time_limit=site.time_limit or defaults.time_limit,
+                               seed=defaults.seed if site.seed is None else site.seed,
+                               workers=defaults.solver_workers)
+        decompose = defaults.decompose if site.decompose is None else site.decompose
+        tasks.append(Task(site.id, plan_site, (SiteJob(site.id, loaded.scenario, options, decompose),),
+                          cpus=defaults.solver_workers))
+    run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
+                    retries=runner.retries, on_progress=on_progress, stop=stop)
+    return GroupOutcome(group.group.name, [t.name for t in tasks], run.results, run)
+
+
+def write_group_outputs(outcome: GroupOutcome, out_dir: Path) -> list[Path]:
+    """Each planned site's three files under DIR/<site>/, then group.json and group.html, all or nothing."""
+    files: dict[Path, str | bytes] = {}
+    for site, result in outcome.results.items():
+        for name, content in result.files.items():
+            files[out_dir / site / name] = content
+    document = outcome.document()
+    files[out_dir / "group.json"] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    files[out_dir / "group.html"] = render_group_html(document)
+    write_all_atomic(files)
+    return [out_dir / "group.html", out_dir / "group.json"]
+
+
+# ---------------------------------------------------------------------------------------------- a large site
+
+# Seconds a part gets at least, whatever its size, and how much longer a part that came back short tries again.
+PART_FLOOR_SECONDS = 5.0
+RETRY_FACTOR = 3.0
+
+
+@dataclass
+class PartResult:
+    name: str
+    roster: Roster
+    status: str
+    complete: bool
+    wall_time: float
+
+
+@dataclass
+class PartsOutcome:
+    scenario: Scenario
+    roster: Roster
+    report: dict[str, Any]
+    status: str
+    parts: list[PartResult]
+    run: dict[str, Any]
+    failures: list[str]
+    interrupted: bool
+
+
+def write_site_outputs(planned: PartsOutcome, out_dir: Path) -> list[Path]:
+    return plans.write_outputs(planned.scenario, planned.roster, planned.report, out_dir)
+
+
+def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: float | None = None) -> PartResult:
+    """A task: plan one part of a site (judged whole later, with the rest).
+
+    `improve`: once the first roster is in hand, search on for this many times the time it took, then stop
+    with the best roster (None: search until the time limit)."""
+    stop = threading.Event()
+    timers: list[threading.Timer] = []
+
+    def first_roster(progress: Progress) -> None:
+        if improve is not None and progress.solutions and not timers:
+            timer = threading.Timer(max(0.5, improve * progress.elapsed), stop.set)
+            timer.daemon = True
+            timers.append(timer)
+            timer.start()
+
+    outcome = plans.plan(scenario, options, on_progress=first_roster, stop=stop)
+    for timer in timers:
+        timer.cancel()
+    if outcome.roster is None or outcome.report is None:
+        raise RuntimeError(f"no roster found ({outcome.result.status} after {outcome.result.wall_time:.0f} s)")
+    summary = outcome.report["summary"]
+    return PartResult(name, outcome.roster, outcome.result.status,
+                      summary["coverage_complete"] and not summary["violations"], outcome.result.wall_time)
+
+
+def part_time_limits(parts: list[Part], time_limit: float, workers: int) -> dict[str, float]:
+    """Each part's share of `time_limit` on `workers` CPUs, by head count, never below the floor."""
+    people = sum(part.people for part in parts) or 1
+    return {part.name: round(max(PART_FLOOR_SECONDS, 0.8 * time_limit * workers * part.people / people), 1)
+            for part in parts}
+
+
+def plan_in_parts(
+    scenario: Scenario,
+    options: SolveOptions,
+    runner: RunnerOptions | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    stop: threading.Event | None = None,
+    improve: float | None = 1.0,
+) -> PartsOutcome:
+    """Cut by team, plan the parts as tasks (one CP-SAT thread each), try again with more time the parts that
+    came back short or broke a rule, then judge the whole roster with the independent checker.
+
+    `options.time_limit` is the budget of the whole site: each part gets a share by head count, and stops
+    sooner once it has searched `improve` times as long as its first roster took (see `plan_part`)."""
+    runner = runner or RunnerOptions()
+    parts = split_into_parts(scenario, by_team=True)
+    workers = 1 if runner.engine == "serial" else (runner.workers or 2)
+    limits = part_time_limits(parts, options.time_limit, workers)
+    by_name = {part.name: part for part in parts}
+
+    def tasks_for(names: list[str], factor: float) -> list[Task[PartResult]]:
+        return [Task(name, plan_part, (name, by_name[name].scenario,
+                                       replace(options, time_limit=limits[name] * factor, workers=1), improve))
+                for name in names]
+
+    total = len(parts)
+    ended = 0
+
+    def count(done: int, _: int, name: str) -> None:
+        if on_progress is not None:
+            on_progress(ended + done, total, name)
+
+    run = run_tasks(tasks_for(list(by_name), 1.0), engine=runner.engine, workers=runner.workers,
+                    address=runner.address, retries=runner.retries, on_progress=count, stop=stop)
+    results = dict(run.results)
+    again = [name for name in by_name if name not in results or not results[name].complete]
+    summary = run.summary()
+    if again and not run.interrupted:
+        ended, total = total, total + len(again)
+        second = run_tasks(tasks_for(again, RETRY_FACTOR), engine=runner.engine, workers=runner.workers,
+                           address=runner.address, retries=runner.retries, on_progress=count, stop=stop)
+        for name, result in second.results.items():
+            if name not in results or result.complete or not results[name].complete:
+                results[name] = result
+        summary["second_pass"] = second.summary()
+        run.interrupted = second.interrupted
+    roster = merge_rosters(result.roster for result in results.values())
+    checked = check_roster(scenario, roster)
+    statuses = {result.status for result in results.values()}
+    status = "FEASIBLE" if statuses <= {"FEASIBLE", "OPTIMAL"} and results else "/".join(sorted(statuses))
+    solver = {"status": status, "wall_time": summary["wall_time"], "strategy": "parts by team",
+              "parts": len(parts), "parts_tried_again": again, "run": summary}
+    report = build_report(scenario, roster, checked, solver=solver)
+    failures = [f"{name}: no roster" for name in by_name if name not in results]
+    return PartsOutcome(scenario, roster, report, status, list(results.values()), summary, failures,
+                        run.interrupted)
+
+
+# ---------------------------------------------------------------------------------------------- sweeps
+
+
+@dataclass
+class OrdersOutcome:
+    """`stress --cut N` judged for several selection orders, each order one task."""
+
+    cut: int
+    outcomes: dict[str, StressOutcome]
+    run: TaskRun[StressOutcome]
+
+    def as_dict(self, source: str) -> dict[str, Any]:
+        return {
+            "scenario": source,
+            "cut": self.cut,
+            "orders": {order: {"plant_can_run": outcome.plant_can_run, "removed": outcome.removed,
+                               "short_person_shifts": None if outcome.cut is None
+                               else sum(outcome.cut.by_post().values()), "report": f"{order}/stress.html"}
+                       for order, outcome in self.outcomes.items()},
+            "run": self.run.summary(),
+        }
+
+
+def stress_orders(
+    scenario: Scenario,
+    cut: int,
+    orders: list[str],
+    seed: int = 0,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    runner: RunnerOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> OrdersOutcome:
+    """The same cut made in each order (who goes first), each judged by `shocks.stress` as its own task."""
+    runner = runner or RunnerOptions()
+    tasks = [Task(order, shocks.stress, (scenario, cut_order(scenario, order, seed)[:cut], order, True, None, 200,
+                                         seed, time_limit, workers), cpus=workers)
+             for order in orders]
+    run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
+                    retries=runner.retries, on_progress=on_progress, stop=stop)
+    return OrdersOutcome(cut, run.results, run)
+
+
+def write_stress_orders(outcome: OrdersOutcome, out: Path, source: str, lang: Lang = "en") -> list[Path]:
+    """Each order's stress.json and stress.html (today's report) under DIR/<order>/, and DIR/orders.json."""
+    written: list[Path] = []
+    for order, judged in outcome.outcomes.items():
+        written.extend(shocks.write_stress(judged, out / order, source, lang))
+    summary = out / "orders.json"
+    write_all_atomic({summary: json.dumps(outcome.as_dict(source), indent=2, ensure_ascii=False) + "\n"})
+    return [*written, summary]

@@ -1,0 +1,109 @@
+"""The Ray engine of `run_tasks`: an embedded local runtime, or an existing cluster."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import ray
+import ray.exceptions
+
+import roulement
+from roulement.tasks import (
+    ProgressCallback,
+    Task,
+    TaskFailure,
+    TaskRun,
+    TaskRunnerError,
+    describe_error,
+    timed_call,
+)
+
+T = TypeVar("T")
+
+_remote_call: Any = None
+
+
+def _remote() -> Any:
+    global _remote_call
+    if _remote_call is None:
+        _remote_call = ray.remote(timed_call)
+    return _remote_call
+
+
+def connect(address: str | None, workers: int) -> bool:
+    """Join the cluster at `address`, or start an embedded runtime with `workers` CPUs; True if started here.
+
+    A runtime already initialised in this process (a test's, a notebook's) is used as it is. On an existing
+    cluster this process's copy of roulement is shipped with the tasks, so the workers run the same code;
+    its dependencies (OR-Tools, Pydantic, ...) must be installed on the cluster's nodes."""
+    if ray.is_initialized():
+        return False
+    common: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
+    if address is None:
+        # "local": a runtime of our own, even when `ray start` left a cluster on this machine (Ray would join it).
+        ray.init(address="local", num_cpus=workers, include_dashboard=False, **common)
+        return True
+    try:
+        ray.init(address=address, runtime_env={"py_modules": [roulement]}, **common)
+    except (ConnectionError, RuntimeError, ray.exceptions.RayError) as error:
+        raise TaskRunnerError(
+            f"--address {address}: cannot join the Ray cluster ({describe_error(error)}); a cluster with token "
+            "authentication needs RAY_AUTH_MODE=token and its token (see docs/scale.md)") from error
+    return True
+
+
+def cluster_cpus() -> int:
+    return int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
+
+
+def run_on_ray(
+    tasks: Sequence[Task[T]],
+    workers: int,
+    address: str | None,
+    retries: int,
+    on_progress: ProgressCallback | None,
+    stop: threading.Event,
+) -> TaskRun[T]:
+    starting = time.monotonic()
+    started_here = connect(address, workers)
+    run: TaskRun[T] = TaskRun(engine="ray" if address is None else f"ray ({address})", workers=cluster_cpus(),
+                              startup_time=time.monotonic() - starting)
+    remote = _remote()
+    pending: dict[Any, Task[T]] = {}
+    for task in tasks:
+        # Retries cover a worker that dies (system failures); an exception raised by the task itself is
+        # its answer, and running it again would raise it again.
+        reference = remote.options(name=task.name, num_cpus=task.cpus, max_retries=retries,
+                                   retry_exceptions=False).remote(task.function, task.args)
+        pending[reference] = task
+    ended = 0
+    try:
+        while pending:
+            if stop.is_set():
+                raise KeyboardInterrupt
+            done, _ = ray.wait(list(pending), num_returns=1, timeout=0.2)
+            for reference in done:
+                task = pending.pop(reference)
+                try:
+                    run.results[task.name], run.durations[task.name] = ray.get(reference)
+                except ray.exceptions.RayTaskError as error:
+                    cause = error.cause if isinstance(error.cause, BaseException) else error
+                    run.failures.append(TaskFailure(task.name, describe_error(cause), 1))
+                except ray.exceptions.RayError as error:
+                    # The worker died on every try (killed, out of memory, node lost).
+                    run.failures.append(TaskFailure(task.name, describe_error(error), retries + 1))
+                ended += 1
+                if on_progress is not None:
+                    on_progress(ended, len(tasks), task.name)
+    except KeyboardInterrupt:
+        run.interrupted = True
+        for reference in pending:
+            ray.cancel(reference, force=True)
+    finally:
+        if started_here:
+            ray.shutdown()
+    return run

@@ -1,0 +1,78 @@
+"""Generated large plants: sized from demand, cut into independent parts, and planned lawful and covered."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from roulement.check.checker import check_roster
+from roulement.examples.big import big_group, big_plant, lines_by_workshop
+from roulement.model.scenario import Scenario
+from roulement.report.document import build_report
+from roulement.service.group import RunnerOptions, plan_in_parts
+from roulement.solve.decompose import merge_rosters, split_into_parts
+from roulement.solve.options import SolveOptions
+
+
+def _minutes_needed(scenario: Scenario, posts: set[str]) -> int:
+    dates = scenario.horizon.dates()
+    return sum(d.min * scenario.shift(s).duration_minutes for d in scenario.demand if d.post in posts
+               for date in dates if d.applies_to(date) for s in d.shifts)
+
+
+def test_head_count_follows_the_request_and_workshops_hold_six_lines_at_most() -> None:
+    assert lines_by_workshop(5000) == [6] * 18 + [5, 5]
+    for people in (40, 250, 1000):
+        plant = big_plant(people, seed=1)
+        assert abs(len(plant.employees) - people) <= max(30, people * 0.05)
+        assert len({e.id for e in plant.employees}) == len(plant.employees)
+
+
+def test_every_team_is_staffed_from_its_own_demand_with_a_margin() -> None:
+    """Coverable by construction: each team's working time exceeds what its posts ask for."""
+    plant = big_plant(250, seed=3)
+    for part in split_into_parts(plant, by_team=True):
+        scenario = part.scenario
+        need = _minutes_needed(scenario, {p.id for p in scenario.posts})
+        supply = sum(e.contract.weekly_hours * 60 * (scenario.horizon.days - sum(
+            (a.end - a.start).days + 1 for a in e.absences)) / 7 for e in scenario.employees)
+        assert need > 0 and supply >= need, part.name
+        assert len({e.team for e in scenario.employees}) == 1
+        for post in scenario.posts:  # everyone in the part can hold its post
+            assert all(set(post.skills) <= set(e.skills) for e in scenario.employees)
+
+
+def test_parts_share_the_site_safety_minimum_and_keep_every_post() -> None:
+    plant = big_plant(250, seed=0)
+    parts = split_into_parts(plant, by_team=True)
+    assert sorted(p.id for part in parts for p in part.scenario.posts) == sorted(
+        {d.post for d in plant.demand})
+    assert sum(len(part.scenario.employees) for part in parts) == len(plant.employees)
+    shares = Counter[str]()
+    for part in parts:
+        for minimum in part.scenario.safety_minimums:
+            shares[minimum.id] += minimum.min
+    assert shares == Counter({m.id: m.min for m in plant.safety_minimums})
+
+
+def test_without_teams_parts_are_the_connected_groups_of_who_can_hold_what() -> None:
+    plant = big_plant(250, seed=0)
+    parts = split_into_parts(plant)
+    # Cross-trained operators tie the six lines together; support groups stand alone.
+    assert len(parts) == 7
+    assert parts[0].people > 150
+
+
+def test_a_small_generated_plant_is_planned_lawful_and_fully_covered_in_parts() -> None:
+    plant = big_plant(40, seed=0)
+    planned = plan_in_parts(plant, SolveOptions(time_limit=20, seed=0), RunnerOptions(engine="serial"))
+    checked = check_roster(plant, planned.roster)  # the independent checker, on the whole plant
+    assert checked.ok, [v.message for v in checked.violations[:5]]
+    report = build_report(plant, planned.roster, checked)
+    assert report["summary"]["coverage_complete"], report["summary"]
+    assert planned.roster.assignments == merge_rosters(p.roster for p in planned.parts).assignments
+
+
+def test_a_group_mixes_french_and_german_sites() -> None:
+    sites = big_group(3, 40, seed=0)
+    assert [s.scenario.site.jurisdiction.value for s in sites] == ["FR", "FR", "DE"]
+    assert len({s.scenario.site.name for s in sites}) == 3

@@ -1,0 +1,167 @@
+"""Planning a group: every site its own task (Ray with 2 CPUs, local processes, serial), same rosters as
+serial plans, failures named in the group report, GROUP.yaml mistakes named by file, line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from roulement import service
+from roulement.formats.group_yaml import load_group
+from roulement.formats.roster_csv import roster_to_csv
+from roulement.formats.scenario_yaml import ScenarioError, save_scenario
+from roulement.model.scenario import Scenario
+from roulement.report.group_html import render_group_html
+from roulement.service.group import (
+    GroupOutcome,
+    RunnerOptions,
+    SiteJob,
+    plan_group,
+    plan_site,
+    write_group_outputs,
+)
+from roulement.solve.options import SolveOptions
+from roulement.tasks import Task, ray_available, run_tasks
+from tests.factory import scenario
+from tests.test_tasks import always_fails
+
+TIME_LIMIT = 5.0
+
+
+def _site(people: int, name: str) -> Scenario:
+    plant = scenario(days=7, employees=[{"id": f"e{i}", "skills": ["op"],
+                                         "contract": {"weekly_hours": 28, "tolerance_hours": 6}}
+                                        for i in range(people)],
+                     demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}])
+    return plant.replaced(site=plant.site.model_copy(update={"name": name}))
+
+
+@pytest.fixture(scope="module")
+def group_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("group")
+    for number, people in enumerate((6, 7, 8), start=1):
+        save_scenario(_site(people, f"Site {number}"), folder / f"site-{number}.yaml")
+    (folder / "group.yaml").write_text(
+        f"name: Test group\ndefaults:\n  time_limit: {TIME_LIMIT}\n  seed: 3\nsites:\n"
+        + "".join(f"  - id: site-{n}\n    scenario: site-{n}.yaml\n" for n in (1, 2, 3)))
+    return folder / "group.yaml"
+
+
+@pytest.fixture(scope="module")
+def serial_rosters(group_file: Path) -> dict[str, str]:
+    """Three plans one after the other, as `roulement plan` makes them."""
+    rosters = {}
+    for loaded in load_group(group_file).sites:
+        outcome = service.plan(loaded.scenario, SolveOptions(time_limit=TIME_LIMIT, seed=3, workers=1))
+        assert outcome.roster is not None and outcome.checked is not None and outcome.checked.ok
+        rosters[loaded.site.id] = roster_to_csv(loaded.scenario, outcome.roster)
+    return rosters
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    if not ray_available():
+        pytest.skip("Ray is not installed (pip install 'roulement[cluster]')")
+    import ray
+
+    if not ray.is_initialized():
+        ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def _check_outcome(outcome: GroupOutcome, serial_rosters: dict[str, str]) -> None:
+    assert not outcome.run.failures and not outcome.run.interrupted
+    assert {site: result.files["roster.csv"] for site, result in outcome.results.items()} == serial_rosters
+    for result in outcome.results.values():  # each judged by the checker in its task
+        assert result.violations == 0 and result.coverage_complete
+
+
+def test_a_three_site_group_on_ray_gives_the_rosters_of_three_serial_plans(
+        local_ray: None, group_file: Path, serial_rosters: dict[str, str], tmp_path: Path) -> None:
+    outcome = plan_group(load_group(group_file), RunnerOptions(engine="ray"))
+    assert outcome.run.engine == "ray" and outcome.run.workers == 2
+    _check_outcome(outcome, serial_rosters)
+    written = write_group_outputs(outcome, tmp_path)
+    page = written[0].read_text()
+    assert all(f"href='site-{n}/report.html'" in page for n in (1, 2, 3))
+    assert (tmp_path / "site-2" / "roster.csv").read_text() == serial_rosters["site-2"]
+
+
+def test_without_ray_local_processes_give_the_same_rosters(group_file: Path, serial_rosters: dict[str, str]) -> None:
+    outcome = plan_group(load_group(group_file), RunnerOptions(engine="processes", workers=2))
+    assert outcome.run.engine == "processes"
+    _check_outcome(outcome, serial_rosters)
+
+
+def test_a_site_that_always_fails_is_named_in_the_group_report(group_file: Path) -> None:
+    loaded = load_group(group_file).sites[0]
+    tasks: list[Task[object]] = [
+        Task("site-1", plan_site, (SiteJob("site-1", loaded.scenario, SolveOptions(time_limit=TIME_LIMIT,
+                                                                                    workers=1)),)),
+        Task("site-broken", always_fails, (1,)),
+    ]
+    run = run_tasks(tasks, engine="processes", workers=2)
+    outcome = GroupOutcome("Test group", ["site-1", "site-broken"], run.results, run)  # type: ignore[arg-type]
+    document = outcome.document()
+    broken = next(line for line in document["sites"] if line["site_id"] == "site-broken")
+    assert broken["outcome"] == "failed" and "broken on purpose" in broken["error"]
+    assert document["totals"]["planned"] == 1
+    page = render_group_html(document)
+    assert "site-broken" in page and "broken on purpose" in page
+
+
+def test_group_file_mistakes_name_file_line_and_field(tmp_path: Path) -> None:
+    group = tmp_path / "group.yaml"
+    group.write_text("name: G\ndefaults:\n  time_limit: -3\nsites:\n  - id: a\n    scenario: missing.yaml\n"
+                     "  - id: a\n    scenario: other.yaml\n")
+    with pytest.raises(ScenarioError) as error:
+        load_group(group)
+    assert any(f"{group}:3: defaults.time_limit:" in p for p in error.value.problems), error.value.problems
+    group.write_text("name: G\nsites:\n  - id: a\n    scenario: missing.yaml\n")
+    with pytest.raises(ScenarioError) as error:
+        load_group(group)
+    assert error.value.problems == [f"{group}:4: sites[0].scenario: no scenario file 'missing.yaml' "
+                                    f"({tmp_path / 'missing.yaml'})"]
+
+
+def test_the_commands_generate_a_group_and_refuse_a_bad_group_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from roulement.cli import app
+
+    runner = CliRunner()
+    made = runner.invoke(app, ["example", "group", "--sites", "2", "--people", "40", "--out", str(tmp_path / "g")])
+    assert made.exit_code == 0, made.output
+    loaded = load_group(tmp_path / "g" / "group.yaml")
+    assert [s.site.id for s in loaded.sites] == ["site-01", "site-02"]
+    big = runner.invoke(app, ["example", "big", "--people", "40", "--seed", "2", "--out", str(tmp_path / "b.yaml")])
+    assert big.exit_code == 0 and "people in 8 teams" in big.output
+    (tmp_path / "bad.yaml").write_text("name: G\nsites:\n  - id: a\n    scenario: g/site-01.yaml\n    seeds: 3\n")
+    refused = runner.invoke(app, ["group", "plan", str(tmp_path / "bad.yaml"), "--out", str(tmp_path / "o")])
+    assert refused.exit_code == 2
+    assert f"{tmp_path / 'bad.yaml'}:5: sites[0].seeds: is not a known field" in refused.output.replace("\n", "")
+
+
+def test_a_cut_in_several_orders_runs_as_tasks_and_matches_serial_stress(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from roulement.analyse.capacity import cut_order
+    from roulement.service import shocks
+    from roulement.service.group import stress_orders, write_stress_orders
+
+    plant = scenario(days=7, employees=[{"id": f"e{i}", "skills": ["op"], "seniority_date": dt.date(2000 + i, 1, 1),
+                                         "contract": {"weekly_hours": 28, "tolerance_hours": 6}} for i in range(7)],
+                     demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}])
+    orders = ["seniority", "reverse-seniority"]
+    outcome = stress_orders(plant, 2, orders, time_limit=3, workers=1, runner=RunnerOptions("processes", 2))
+    assert list(outcome.outcomes) == orders and not outcome.run.failures
+    for order in orders:
+        serial = shocks.stress(plant, cut_order(plant, order, 0)[:2], order, True, time_limit=3, workers=1)
+        assert outcome.outcomes[order].removed == serial.removed
+        assert outcome.outcomes[order].plant_can_run == serial.plant_can_run
+    assert outcome.outcomes["seniority"].removed != outcome.outcomes["reverse-seniority"].removed
+    written = write_stress_orders(outcome, tmp_path, "plant.yaml")
+    assert (tmp_path / "seniority" / "stress.html").exists() and written[-1].name == "orders.json"
