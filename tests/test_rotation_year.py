@@ -58,7 +58,13 @@ def test_fr_l3132_15_yearly_average_of_35_hours() -> None:
     assert "fr.cycle-average" not in rules_broken(plant(), one_crew("M", "M", "M", "M", "-", "-", "-"))  # 32 h
     broken = judge_year(plant(), one_crew("M", "M", "M", "M", "M", "-", "-"))  # 40 h every week
     messages = [v.message for v in broken.violations if v.rule == "fr.cycle-average"]
-    assert messages == ["averages 40 h a week over the 52 weeks from 2026-11-30, more than 35 h"]
+    assert messages == ["averages 40 h per worked week over the 52 weeks worked of the 52 from 2026-11-30, "
+                        "more than 35 h"]
+    # Per worked week: a week of 40 h then a week off averages 20 h a calendar week, but 40 h a worked week.
+    alternate = Rotation(anchor=ANCHOR, cycle=[list("MMMMM--"), list("-------")], crews=[{"id": "A"}])
+    messages = [v.message for v in judge_year(plant(), alternate).violations if v.rule == "fr.cycle-average"]
+    assert messages == ["averages 40 h per worked week over the 26 weeks worked of the 52 from 2026-11-30, "
+                        "more than 35 h"]
 
 
 def test_fr_l3122_7_night_workers_40_hours_over_12_weeks() -> None:
@@ -159,3 +165,14 @@ def test_twelve_hour_shifts_are_refused_without_an_agreement() -> None:
     option = design(plant(), 5, shift_length=12, time_limit=5, workers=1)
     assert not option.offered
     assert option.refused is not None and "fr.daily-max (FR L3121-18)" in option.refused
+
+
+@pytest.mark.slow
+def test_kos_five_crew_design_is_offered_and_lawful() -> None:
+    from roulement.examples.kos import kos
+
+    scenario = kos()
+    option = design(scenario, 5, time_limit=30)
+    assert option.offered, option.refused
+    assert option.rotation is not None
+    assert judge_year(scenario, option.rotation).violations == []

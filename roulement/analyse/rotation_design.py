@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ MAX_GAP_DAYS = 3  # successions are judged with up to this many days off between
 DST_MARGIN = 60  # minutes kept in hand on weekly rests: a clock change shortens one rest a year by an hour
 WEIGHTS = Weights(free_weekend=1000, off_block_too_short=30, work_block_too_long=20, work_block_too_short=30)
 SOFT_SUCCESSION = 300  # below a free weekend, above block comfort: the issue's order of quality
+YEAR_CHECK_RESERVE = 5.0  # seconds kept for judging the cycle's year
 
 
 class DesignError(ValueError):
@@ -266,6 +268,7 @@ def crew_name(jurisdiction: Jurisdiction, crew_id: str) -> str:
 def design(scenario: Scenario, crews: int, shift_length: int | None = None, time_limit: float = 30.0,
            workers: int = 2, attempts: int = 5, cut_rounds: int = 0) -> DesignOption:
     """The best cycle for `crews` crews whose year passes the checker, or why there is none."""
+    began = time.monotonic()
     plan = crew_plan(scenario, shift_length)
     length = shift_length or round(plan.shifts[0].duration_minutes / 60)
     option = DesignOption(crews, length, plan, average_hours(plan, crews))
@@ -298,7 +301,10 @@ def design(scenario: Scenario, crews: int, shift_length: int | None = None, time
         judged[_key(rows)] = judgement
         return not judgement.violations or option.attempts >= attempts
 
-    result = solve_cycle(problem, time_limit=time_limit, workers=workers, accept=accept, cut_rounds=cut_rounds)
+    # The whole design keeps to `time_limit`: the search gets what is left after the set-up, less the time a
+    # year check takes (a few seconds on KOS).
+    search = max(1.0, time_limit - (time.monotonic() - began) - YEAR_CHECK_RESERVE)
+    result = solve_cycle(problem, time_limit=search, workers=workers, accept=accept, cut_rounds=cut_rounds)
     option.result = result
     if result.rows is None:
         option.refused = ("no cycle obeys the rules in force" if result.status is Status.INFEASIBLE

@@ -7,22 +7,24 @@ limits of the law packs still apply there.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import ClassVar
 
 from roulement.model.calendar import Calendar, Week
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee
-from roulement.rules.base import Encoder
-from roulement.rules.working_time import AverageWeeklyMax, _upper_bound, _worked_terms
+from roulement.rules.base import Encoder, hours
+from roulement.rules.working_time import AverageWeeklyMax, _worked_terms
 
 WEEKS_A_YEAR = 52
 
 
 class ContinuousCycleAverage(AverageWeeklyMax):
-    """FR L3132-15: people working in successive crews on a continuous cycle work at most `max_hours` a week
-    on average over a year. Judged for members of a crew (not the relief pool) on horizons of a year or more,
-    over every window of 52 consecutive calendar weeks."""
+    """FR L3132-15: people working permanently in successive crews on a continuous cycle work at most
+    `max_hours` per worked week on average over a year. Judged for members of a crew (not the relief pool) on
+    horizons of a year or more, over every window of 52 consecutive calendar weeks; the average is taken over
+    the weeks of the window in which the person works at all ("par semaine travaillée")."""
 
     id: ClassVar[str] = "cycle-average"
     title: ClassVar[str] = "Yearly average hours in continuous cycles"
@@ -37,26 +39,44 @@ class ContinuousCycleAverage(AverageWeeklyMax):
         return super().windows(calendar)
 
     @staticmethod
-    def _in_cycle(timeline_employee: Employee, crews: set[str]) -> bool:
-        return timeline_employee.crew is not None and timeline_employee.crew in crews
+    def _in_cycle(employee: Employee, crews: set[str]) -> bool:
+        return employee.crew is not None and employee.crew in crews
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         rotation = timeline.scenario.rotation
         if rotation is None or not self._in_cycle(employee, {c.id for c in rotation.crews}):
             return []
-        return super().breaches(timeline, employee)
+        found = []
+        for window in self.windows(timeline.calendar):
+            worked_weeks = sum(1 for week in window if timeline.worked_between(employee.id, week.start, week.end))
+            worked = timeline.worked_between(employee.id, window[0].start, window[-1].end)
+            limit = self.max_hours * 60 * worked_weeks
+            if worked > limit:
+                first = timeline.calendar.dates[window[0].first_day]
+                found.append((math.ceil((worked - limit) / 60),
+                              f"averages {hours(worked / worked_weeks)} per worked week over the {worked_weeks} "
+                              f"weeks worked of the {len(window)} from {first}, more than "
+                              f"{hours(self.max_hours * 60)}", [first]))
+        return found
 
     def encode(self, encoder: Encoder) -> None:
         rotation = encoder.scenario.rotation
         if rotation is None:
             return
         crews = {c.id for c in rotation.crews}
+        per_week = round(self.max_hours * 60)
         for employee in encoder.scenario.employees:
             if not self._in_cycle(employee, crews):
                 continue
             for window in self.windows(encoder.calendar):
-                terms = _worked_terms(encoder, employee.id, window[0].start, window[-1].end)
-                limit = round(self.max_hours * 60 * len(window))
-                if _upper_bound(terms) > limit:
-                    encoder.at_most(self, terms, limit, f"cycle average {employee.id} {window[0].first_day}",
-                                    unit=60)
+                terms = list(_worked_terms(encoder, employee.id, window[0].start, window[-1].end))
+                # Each week in which the person works at all adds max_hours to the allowance.
+                for week in window:
+                    in_week = [lit for _, lit in _worked_terms(encoder, employee.id, week.start, week.end)]
+                    if not in_week:
+                        continue
+                    worked_week = encoder.new_bool(f"worked week {employee.id} {week.first_day}")
+                    for literal in in_week:
+                        encoder.model.add_implication(literal, worked_week)
+                    terms.append((-per_week, worked_week))
+                encoder.at_most(self, terms, 0, f"cycle average {employee.id} {window[0].first_day}", unit=60)

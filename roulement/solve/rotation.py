@@ -13,6 +13,7 @@ connectivity is added lazily, as cuts, and a cycle is read back as an Euler circ
 
 from __future__ import annotations
 
+import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -26,6 +27,10 @@ from roulement.solve.runtime import Settings, new_solver
 
 OFF = "-"
 ANY_DAY = -1
+SPREAD_TRIES = 200
+# With so little room in the number of blocks, the phase count pays for the larger automaton it needs.
+TIGHT_BLOCKS = 2
+PLAIN_FIRST = 3.0  # seconds the search without the phase count has first
 DAY = 24 * 60
 WEEK = 7 * DAY
 
@@ -141,6 +146,7 @@ class State:
     work: int  # working days in a row (0 after an off day)
     prev: str | None  # the shift before the current off block, while the rules still need it
     satisfied: tuple[bool, bool, bool] = (True, True, True)  # weekly rest of the weeks before/now/after
+    block: int = 0  # in an off block: the length of the work block before it (for the phase count)
 
 
 @dataclass(frozen=True)
@@ -151,11 +157,14 @@ class Arc:
     head: State
     free_weekend: bool = False
     penalty: int = 0
+    block_start: bool = False  # a work block starts here
+    phase_change: bool = False  # ... and the work block and off block before it are not a multiple of 7 days
 
 
 class _Compiler:
-    def __init__(self, problem: CycleProblem) -> None:
+    def __init__(self, problem: CycleProblem, phases: bool = False) -> None:
         self.p = problem
+        self.phases = phases
         self.by_name = {s.name: s for s in problem.shifts}
         self.memory = max((k for _, k, _, _ in [*problem.forbidden, *problem.priced]), default=-1)
         if problem.weekly_rest is not None:
@@ -194,10 +203,12 @@ class _Compiler:
                 if state.run + 1 > p.off_block[1]:
                     return None
                 run, prev = state.run + 1, state.prev if state.run + 1 <= self.memory else None
+                block = state.block
             else:
                 if state.work < p.work_block[0] or state.run < self.by_name[state.last].min_block:
                     return None
                 run, prev = 1, (state.last if self.memory >= 1 else None)
+                block = state.work if self.phases else 0
                 if weights.work_block_too_long and state.work > weights.comfortable_work:
                     penalty += weights.work_block_too_long * (state.work - weights.comfortable_work)
                 if weights.work_block_too_short and state.work < weights.comfortable_min_work:
@@ -205,7 +216,7 @@ class _Compiler:
             if p.weekly_rest is not None and prev is not None:
                 # The rest so far runs at least to the end of this day off.
                 self._gap_weeks((weekday - run) * DAY + self.by_name[prev].end, here + DAY, satisfied)
-            head = State(OFF, run, 0, prev, tuple(satisfied))  # type: ignore[arg-type]
+            head = State(OFF, run, 0, prev, tuple(satisfied), block)  # type: ignore[arg-type]
             # Saturday and Sunday off, and no night shift from Friday reaching into Saturday.
             free_weekend = weekday == 6 and state.last == OFF and (
                 state.prev is None or (weekday - state.run - 1) * DAY + self.by_name[state.prev].end <= 5 * DAY
@@ -248,7 +259,9 @@ class _Compiler:
             if not self._closes(here + shift.end, satisfied):
                 return None
         head = State(token, run, work, None, tuple(satisfied))  # type: ignore[arg-type]
-        return self._turn_week(Arc(weekday, state, token, head, False, penalty))
+        starts = state.last == OFF
+        change = starts and self.phases and (state.block + state.run) % 7 != 0
+        return self._turn_week(Arc(weekday, state, token, head, False, penalty, starts, change))
 
     def _turn_week(self, arc: Arc) -> Arc | None:
         """After Sunday the row changes: last week's rest must be settled, the flags move back one week."""
@@ -270,9 +283,10 @@ class _Compiler:
         ]
 
 
-def compile_automaton(problem: CycleProblem) -> list[Arc]:
-    """Every arc of the (weekday, state) graph that lies on some closed walk."""
-    compiler = _Compiler(problem)
+def compile_automaton(problem: CycleProblem, phases: bool = False) -> list[Arc]:
+    """Every arc of the (weekday, state) graph that lies on some closed walk; with `phases`, off states also
+    remember the length of the work block before them, so arcs can say where a block's phase changes."""
+    compiler = _Compiler(problem, phases)
     tokens = [OFF, *(s.name for s in problem.shifts)]
     arcs: list[Arc] = []
     seen: set[tuple[int, State]] = set()
@@ -326,19 +340,45 @@ def _default_solver(workers: int, seconds: float) -> cp_model.CpSolver:
 def solve_cycle(
     problem: CycleProblem, time_limit: float = 60.0, workers: int = 2,
     solver_factory: SolverFactory | None = None, cut_rounds: int = 4,
-    accept: Callable[[list[list[str]]], bool] | None = None,
+    accept: Callable[[list[list[str]]], bool] | None = None, phases: bool | None = None,
 ) -> CycleResult:
     """Find a cycle (the best one when the problem has weights), or prove that none exists.
 
     Connectivity is first added lazily, as cuts; after `cut_rounds` disconnected answers the model gets a
     complete connectivity flow as well, so that a long chain of cuts cannot stall it. `accept` may turn a cycle
-    down (a design judges its year): that flow of arcs is then excluded and the search goes on."""
+    down (a design judges its year): that flow of arcs is then excluded and the search goes on.
+
+    When the number of blocks has little room (`block_slack`), a search without the phase count goes first for
+    a few seconds and the rest of the time goes to one with it (`phases` None); True or False forces either."""
+    began = time.monotonic()
+    slack = block_slack(problem)
+    if slack < 0:
+        return CycleResult(Status.INFEASIBLE, time.monotonic() - began,
+                           note="the days worked and off cannot be cut into blocks of the allowed lengths")
+    if phases is not None or slack > TIGHT_BLOCKS or time_limit <= PLAIN_FIRST:
+        return _solve_cycle(problem, time_limit, workers, solver_factory, cut_rounds, accept, bool(phases))
+    first = _solve_cycle(problem, PLAIN_FIRST, workers, solver_factory, cut_rounds, accept, False)
+    if first.status is not Status.UNKNOWN:
+        return first
+    second = _solve_cycle(problem, time_limit - (time.monotonic() - began), workers, solver_factory, cut_rounds,
+                          accept, True)
+    second.seconds = time.monotonic() - began
+    second.iterations += first.iterations
+    second.cuts += first.cuts
+    second.note = (second.note + "; " if second.note else "") + "decided with the phase count"
+    return second
+
+
+def _solve_cycle(
+    problem: CycleProblem, time_limit: float, workers: int, solver_factory: SolverFactory | None,
+    cut_rounds: int, accept: Callable[[list[list[str]]], bool] | None, phases: bool,
+) -> CycleResult:
     began = time.monotonic()
     for weekday in range(7):
         if problem.off_demand(weekday) < 0:
             return CycleResult(Status.INFEASIBLE, time.monotonic() - began,
                                note=f"demand on weekday {weekday + 1} exceeds the {problem.weeks} rows")
-    arcs = compile_automaton(problem)
+    arcs = compile_automaton(problem, phases)
     nodes = {(a.weekday, a.tail) for a in arcs}
     result = CycleResult(Status.UNKNOWN, 0.0, states=len(nodes), arcs=len(arcs))
     if not arcs:
@@ -375,6 +415,8 @@ def solve_cycle(
     # Redundant: a node is used by at most n passes (one per week).
     for node in nodes:
         model.add(sum(count[i] for i in outgoing[node]) <= n)
+    if phases:
+        _add_phase_count(model, arcs, count)
     objective = [(a.penalty - problem.weights.free_weekend * a.free_weekend, count[i])
                  for i, a in enumerate(arcs) if a.penalty or (a.free_weekend and problem.weights.free_weekend)]
     if objective:
@@ -406,7 +448,7 @@ def solve_cycle(
         values = [solver.value(x) for x in count]
         components = _components(arcs, values)
         if len(components) == 1:
-            rows = _euler_rows(arcs, values, n)
+            rows = _euler_rows(arcs, values, n, spread=problem.weights.free_weekend > 0)
             if accept is not None and not accept(rows):
                 _exclude(model, count, values)
                 result.note = "a cycle was turned down"
@@ -429,6 +471,37 @@ def solve_cycle(
             result.cuts += 1
     result.seconds = time.monotonic() - began
     return result
+
+
+def block_slack(problem: CycleProblem) -> int:
+    """How many more work blocks the cycle could hold than it must, from the days worked and off alone."""
+    work = sum(sum(problem.demand[s.name]) for s in problem.shifts)
+    off = 7 * problem.weeks - work
+    (low_work, high_work), (low_off, high_off) = problem.work_block, problem.off_block
+    fewest = max(-(-work // high_work), -(-off // high_off))
+    most = min(work // low_work, off // low_off)
+    return most - fewest
+
+
+def _add_phase_count(model: cp_model.CpModel, arcs: list[Arc], count: list[cp_model.IntVar]) -> None:
+    """Redundant, true of any single cyclic sequence: work blocks start on k different weekdays only if at
+    least k of them (k >= 2) follow a work block and off block whose days are not a multiple of 7: the weekday
+    of a block's start changes only there. Decides the instances where the block counts leave no slack."""
+    starts_on = [[count[i] for i, a in enumerate(arcs) if a.block_start and a.weekday == d] for d in range(7)]
+    changes = sum(count[i] for i, a in enumerate(arcs) if a.phase_change)
+    used = []
+    for starts in starts_on:
+        if not starts:
+            continue
+        some = model.new_bool_var("")
+        model.add(sum(starts) >= 1).only_enforce_if(some)
+        model.add(sum(starts) == 0).only_enforce_if(some.Not())
+        used.append(some)
+    if len(used) < 2:
+        return
+    single = model.new_bool_var("")
+    model.add(sum(used) <= 1).only_enforce_if(single)
+    model.add(changes + single >= sum(used))
 
 
 def _exclude(model: cp_model.CpModel, count: list[cp_model.IntVar], values: list[int]) -> None:
@@ -500,11 +573,14 @@ def _components(arcs: list[Arc], values: list[int]) -> list[set[Node]]:
     return list(groups.values())
 
 
-def _euler_rows(arcs: list[Arc], values: list[int], weeks: int) -> list[list[str]]:
-    """Read the used arcs as one closed walk from a Monday node (Hierholzer), 7 tokens a row."""
+def _euler_circuit(arcs: list[Arc], values: list[int], rng: random.Random | None = None) -> list[int]:
+    """The used arcs as one closed walk from a Monday node (Hierholzer); `rng` shuffles the choices."""
     left: dict[Node, list[int]] = defaultdict(list)
     for index, (arc, value) in enumerate(zip(arcs, values, strict=True)):
         left[(arc.weekday, arc.tail)].extend([index] * value)
+    if rng is not None:
+        for choices in left.values():
+            rng.shuffle(choices)
     start = next(node for node in left if node[0] == 0 and left[node])
     stack: list[tuple[Node, int | None]] = [(start, None)]
     circuit: list[int] = []
@@ -519,7 +595,28 @@ def _euler_rows(arcs: list[Arc], values: list[int], weeks: int) -> list[list[str
             if via is not None:
                 circuit.append(via)
     circuit.reverse()
-    tokens = [arcs[i].token for i in circuit]
+    return circuit
+
+
+def _longest_wait(circuit: list[int], arcs: list[Arc], weeks: int) -> int:
+    """Weeks between free weekends, the longest, around the cycle."""
+    free = [position // 7 for position, index in enumerate(circuit) if arcs[index].free_weekend]
+    if not free:
+        return weeks
+    return max((b - a) % weeks or weeks for a, b in zip(free, [*free[1:], free[0]], strict=True))
+
+
+def _euler_rows(arcs: list[Arc], values: list[int], weeks: int, spread: bool = False) -> list[list[str]]:
+    """The cycle, seven tokens a row. Every Euler circuit of the flow is a cycle with the same counts; when
+    `spread` is asked, the one (of a few tried) whose free weekends are most evenly spread is kept."""
+    best = _euler_circuit(arcs, values)
+    if spread:
+        rng = random.Random(0)
+        for _ in range(SPREAD_TRIES):
+            other = _euler_circuit(arcs, values, rng)
+            if _longest_wait(other, arcs, weeks) < _longest_wait(best, arcs, weeks):
+                best = other
+    tokens = [arcs[i].token for i in best]
     assert len(tokens) == 7 * weeks
     return [tokens[7 * w:7 * w + 7] for w in range(weeks)]
 
