@@ -296,7 +296,7 @@ def test_pool_shares_are_priced_alike_by_the_solver_and_the_checker() -> None:
     assert checked.ok, checked.violations
     sundays = sum(1 for a in result.roster if a.employee == "p0" and a.date.weekday() == 6)
     assert sundays == 2
-    assert checked.objective["rotation.pool-shares"] == result.terms["rotation.pool-shares"] == 2 * 100
+    assert checked.objective["rotation.pool-shares"] == result.terms["rotation.pool-shares"] == 2 * 30
 
 
 @pytest.mark.slow

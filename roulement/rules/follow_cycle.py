@@ -215,8 +215,7 @@ class PoolShares(Rule):
     reference = "equal treatment of shift workers; BAuA guidance (ArbZG §6(1)); FR L3122-15"
     mode = RuleMode.SOFT
     modes: ClassVar[frozenset[RuleMode]] = frozenset({RuleMode.SOFT, RuleMode.OFF})
-    # Above a pool shift (40): moving a pool member's shift to a night costs nothing else on the cycle.
-    weight = 100
+    weight = 30
 
     def bands(self, scenario: Scenario, calendar: Calendar) -> dict[str, dict[str, tuple[int, int]]]:
         """pool member -> category ('nights', 'sundays') -> (lowest, highest) count."""
