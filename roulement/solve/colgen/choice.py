@@ -27,13 +27,16 @@ COLGEN_MAX_DECISIONS = 2_000
 
 
 def choose_engine(rules: Sequence[Rule], requested: str = Engine.AUTO, fresh: bool = True,
-                  decisions: int = 0) -> Engine:
+                  decisions: int = 0, hard_minimums: bool = False) -> Engine:
     """The engine to run: the requested one, or for `auto` column generation when it prices exactly and the
-    scenario is small enough for it to converge (`decisions`: people x days x shift types)."""
+    scenario is small enough for it to converge (`decisions`: people x days x shift types). Hard cover
+    minimums stay with CP-SAT, which propagates them and, when they cannot be met, proves it so the service
+    can say why."""
     if requested != Engine.AUTO:
         return Engine(requested)
     decomposition = decompose(rules)
-    if fresh and decomposition.walkable and not decomposition.between and decisions <= COLGEN_MAX_DECISIONS:
+    if (fresh and decomposition.walkable and not decomposition.between and not hard_minimums
+            and decisions <= COLGEN_MAX_DECISIONS):
         return Engine.COLGEN
     return Engine.CPSAT
 
