@@ -181,6 +181,8 @@ def test_engine_choice() -> None:
     # Too big for the column generation to converge in a minute here: the CP-SAT search plans.
     assert choose_engine(build_rules(curtois), decisions=50 * 28 * 6) is Engine.CPSAT
     assert choose_engine(build_rules(curtois), "colgen", decisions=50 * 28 * 6) is Engine.COLGEN
+    # Hard minimums: CP-SAT propagates them, and proves it when they cannot be met.
+    assert choose_engine(build_rules(curtois), hard_minimums=True) is Engine.CPSAT
     # Fair shares, households and French law do not all walk day by day: CP-SAT plans.
     plant = scenario(employees=[person("a")], rules={"packs": ["core", "FR", "plant", "contract", "people"]})
     assert choose_engine(build_rules(plant)) is Engine.CPSAT

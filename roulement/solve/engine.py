@@ -30,6 +30,7 @@ def solve(
     fresh = (options.hint is None and options.frozen is None and not options.frozen_days
              and not options.frozen_cells)
     decisions = len(scenario.employees) * scenario.horizon.days * len(scenario.shifts)
-    if choose_engine(in_force, options.engine, fresh, decisions) is Engine.COLGEN:
+    hard_minimums = bool(scenario.safety_minimums) or any(demand.min > 0 for demand in scenario.demand)
+    if choose_engine(in_force, options.engine, fresh, decisions, hard_minimums) is Engine.COLGEN:
         return plan_colgen(scenario, options, in_force, on_progress, stop)
     return search.solve(scenario, options, on_progress=on_progress, rules=in_force, stop=stop)

@@ -20,20 +20,23 @@ class Engine(StrEnum):
     COLGEN = "colgen"
 
 
-# Up to this many decisions (people x days x shift types), column generation converges within a minute on
-# this machine (Curtois-Qu 5-7: 900 to 1,700, within 0.1 % of the optimum or proven; Instance8, 3,360: the LP
-# unfinished at 36 s). Above it, `auto` leaves the roster to the CP-SAT search.
-COLGEN_MAX_DECISIONS = 2_000
+# Up to this many decisions (people x days x shift types), column generation beat the CP-SAT search within a
+# minute on this machine (Curtois-Qu 1-6, up to 1,512: the optimum on 1-5, 0.1 % above on 6); from Instance7
+# (1,680) on, the CP-SAT search did better (docs/benchmarks.md). Above it, `auto` leaves the plan to CP-SAT.
+COLGEN_MAX_DECISIONS = 1_600
 
 
 def choose_engine(rules: Sequence[Rule], requested: str = Engine.AUTO, fresh: bool = True,
-                  decisions: int = 0) -> Engine:
+                  decisions: int = 0, hard_minimums: bool = False) -> Engine:
     """The engine to run: the requested one, or for `auto` column generation when it prices exactly and the
-    scenario is small enough for it to converge (`decisions`: people x days x shift types)."""
+    scenario is small enough for it to converge (`decisions`: people x days x shift types). Hard cover
+    minimums stay with CP-SAT, which propagates them and, when they cannot be met, proves it so the service
+    can say why."""
     if requested != Engine.AUTO:
         return Engine(requested)
     decomposition = decompose(rules)
-    if fresh and decomposition.walkable and not decomposition.between and decisions <= COLGEN_MAX_DECISIONS:
+    if (fresh and decomposition.walkable and not decomposition.between and not hard_minimums
+            and decisions <= COLGEN_MAX_DECISIONS):
         return Engine.COLGEN
     return Engine.CPSAT
 

@@ -12,6 +12,7 @@ plus the cheapest possible rest of the horizon cannot beat the threshold is drop
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,9 +30,13 @@ class Schedule:
     price: float
 
 
+class OutOfTime(RuntimeError):
+    """The labelling passed its deadline: nothing it found so far is proven."""
+
+
 def cheapest(
     spec: WalkSpec, work_price: list[dict[int, float]], threshold: float = float("inf"), count: int = 1,
-    beam: bool = False,
+    beam: bool = False, deadline: float = float("inf"),
 ) -> list[Schedule]:
     """The cheapest schedules priced below `threshold` (at most `count`, cheapest first; [] if none).
 
@@ -138,6 +143,8 @@ def cheapest(
     labels: Labels = {(_START, 0, True, -1): {(0, start_resources) if exact_resources else 0:
                                                (0.0, start_resources, None)}}
     for day in range(days):
+        if time.monotonic() > deadline:
+            raise OutOfTime(f"pricing {spec.employee} stopped at day {day} of {days}")
         nxt: Labels = {}
         week = weekend_of.get(day, -1)
         # Own prices of the total minutes are never negative: the rest costs at least `rest`.

@@ -38,7 +38,7 @@ from roulement.solve.colgen.decompose import (
     permitted,
     walk_spec,
 )
-from roulement.solve.colgen.dp import OFF, cheapest
+from roulement.solve.colgen.dp import OFF, OutOfTime, cheapest
 from roulement.solve.colgen.master import Column, Master
 from roulement.solve.lns import plan_best  # the CP-SAT search, warm-started from the columns
 from roulement.solve.options import SolveOptions, SolveResult
@@ -154,14 +154,14 @@ class _Person:
 
     def price(
         self, values: dict[tuple[int, str, str], float], threshold: float, beam: bool, seconds: float, seed: int,
-        count: int = 3,
+        count: int = 3, deadline: float = math.inf,
     ) -> tuple[list[tuple[tuple[int, str, str], ...]], float | None, bool]:
         """(schedules priced below `threshold`, cheapest first; the lowest price possible, None when none is
         below the threshold; whether that is proven). A schedule's price is its own cost less the `values` of
         the (day, shift, post) it works."""
         if self.walkable:
             work_price, posts = self._work_prices(values)
-            found = cheapest(self.spec, work_price, threshold, count, beam)
+            found = cheapest(self.spec, work_price, threshold, count, beam, deadline)
             shifts = self.spec.shifts
             schedules = [tuple((day, shifts[shift], posts[(day, shift)])
                                for day, shift in enumerate(schedule.days) if shift != OFF)
@@ -233,7 +233,12 @@ def generate(
             dual = master.convexity_dual(person.employee.id)
             threshold = dual - EPSILON
             values = person.values(master)
-            schedules, lowest, exact = person.price(values, threshold, beam_now, ALONE_SECONDS, seed)
+            try:
+                schedules, lowest, exact = person.price(values, threshold, beam_now, ALONE_SECONDS, seed,
+                                                        deadline=deadline)
+            except OutOfTime:
+                proven = False
+                break
             added += sum(1 for cells in schedules if _offer(master, person, cells))
             if not exact and not beam_now:
                 lowest = person.relaxed_lowest(values, threshold)
