@@ -21,7 +21,8 @@ from roulement.rules.packs import build_rules
 from roulement.solve.colgen.choice import Engine, choose_engine
 from roulement.solve.colgen.decompose import decompose, demanded_posts
 from roulement.solve.colgen.engine import _Person, generate, plan_colgen
-from roulement.solve.search import SolveOptions, solve
+from roulement.solve.engine import solve
+from roulement.solve.options import SolveOptions
 from tests.factory import person, scenario
 from tests.test_curtois import INSTANCE1
 

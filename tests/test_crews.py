@@ -253,7 +253,7 @@ def test_the_web_grid_and_council_view_carry_crews_and_deviations() -> None:
     plant = _plant_with_absence()
     result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
     assert result.roster is not None
-    grid = roster_grid(plant, result.roster)
+    grid, _ = roster_grid(plant, result.roster)
     assert {e["id"]: e["crew"] for e in grid["employees"]}["b0"] == "B"
     pool_days = {date for person in ("p0", "p1") for date in grid["deviations"].get(person, {})}
     assert pool_days == {(MONDAY + dt.timedelta(days=1)).isoformat(), (MONDAY + dt.timedelta(days=2)).isoformat()}

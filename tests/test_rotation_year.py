@@ -114,13 +114,25 @@ def test_evaluation_of_the_classic_5_crew_cycle() -> None:
     assert by_key["hours"].ok and by_key["hours"].source == "FR L3132-15"
 
 
+# A continuous plant's agreement under L3122-17 (continuity of production): nights up to 9 h, for the night the
+# clocks go back, when a 21:00-05:00 shift lasts 9 real hours. Without it, every 8 h night cycle breaks L3122-6
+# once a year (tested below).
+NIGHT_AGREEMENT = {"fr.night-daily-max": {"params": {"max_hours": 9}}}
+
+
 @pytest.mark.slow
 def test_a_designed_five_crew_cycle_is_lawful_over_a_year() -> None:
-    option = design(plant(), 5, time_limit=60, workers=1)
+    option = design(plant(settings=NIGHT_AGREEMENT), 5, time_limit=60, workers=1)
     assert option.offered, option.refused
     assert option.rotation is not None
     # Judged again, independently of the design's own check.
-    assert judge_year(plant(), option.rotation).violations == []
+    assert judge_year(plant(settings=NIGHT_AGREEMENT), option.rotation).violations == []
+
+
+@pytest.mark.slow
+def test_without_an_agreement_the_autumn_clock_change_night_breaks_the_night_maximum() -> None:
+    option = design(plant(), 5, time_limit=60, workers=1)
+    assert not option.offered and "9 h" in (option.refused or "")
 
 
 def test_four_crews_on_8_hours_are_refused_in_france() -> None:

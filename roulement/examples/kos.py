@@ -463,8 +463,11 @@ def kos(seed: int = 7) -> Scenario:
     plant = build_plant(
         name="KOS Raussel", jurisdiction=Jurisdiction.FR, timezone="Europe/Paris",
         start=start, days=28, shape=KOS_SHAPE, margin=1.08, seed=seed, story=True,
-        # The plant's shift agreement follows the BAuA: 48 h off after a night block, enforced.
-        rules=RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD)}),
+        # The plant's shift agreement follows the BAuA: 48 h off after a night block, enforced. Its continuous-work
+        # agreement (L3132-14) also allows a night of up to 9 h under L3122-17 (continuity of production): the
+        # night the clocks go back, the 21:00-05:00 shift lasts an hour longer in real time.
+        rules=RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD),
+                                   "fr.night-daily-max": RuleSetting(params={"max_hours": 9})}),
         rotation=kos_rotation(start),
     )
     return _in_crews(plant)

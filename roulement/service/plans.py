@@ -109,16 +109,18 @@ def plan(
     checked: CheckResult | None = None
     # With crews on a published cycle, plan by exception: the cycle, and deviations only where needed.
     planner = plan_by_exception if crews_in_force(scenario) else engine.solve
-    if planner is plan_by_exception:
-        result = planner(scenario, options, on_progress=on_progress, rules=rules, stop=stop)
-    elif first_roster_wanted(options):
-        def first(interim: SolveResult, interim_checked: CheckResult) -> None:
-            if on_first is not None and interim.roster is not None:
-                report = build_report(scenario, interim.roster, interim_checked, solver=interim.as_dict())
-                report["rules_ignored"] = sorted(ignore)
-                add_fairness_note(scenario, interim.roster, report)
-                on_first(PlanOutcome(scenario, interim, interim_checked, report))
 
+    def first(interim: SolveResult, interim_checked: CheckResult) -> None:
+        if on_first is not None and interim.roster is not None:
+            report = build_report(scenario, interim.roster, interim_checked, solver=interim.as_dict())
+            report["rules_ignored"] = sorted(ignore)
+            add_fairness_note(scenario, interim.roster, report)
+            on_first(PlanOutcome(scenario, interim, interim_checked, report))
+
+    if planner is plan_by_exception:
+        result = plan_by_exception(scenario, options, on_progress=on_progress, rules=rules, stop=stop,
+                                   on_first=first)
+    elif first_roster_wanted(options):
         result, checked = solve_from_first_roster(scenario, options, rules, on_progress, stop, first)
     else:
         result = engine.solve(scenario, options, on_progress=on_progress, rules=rules, stop=stop)

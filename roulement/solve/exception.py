@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
+from roulement.check.checker import CheckResult, check_roster
 from roulement.model.calendar import Calendar
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster, Timeline
@@ -214,13 +215,28 @@ def plan_by_exception(
     on_progress: Callable[[Progress], None] | None = None,
     rules: Sequence[Rule] | None = None,
     stop: threading.Event | None = None,
+    on_first: Callable[[SolveResult, CheckResult], None] | None = None,
 ) -> SolveResult:
-    """Plan a scenario with a rotation: the cycle, the relief pool for its holes, and CP-SAT for the rest."""
+    """Plan a scenario with a rotation: the cycle, the relief pool for its holes, and CP-SAT for the rest.
+
+    `on_first` gets the cycle with the relief pool called, checked, before the search improves on it: the
+    caller can write it at once, so a stop or a kill later still leaves a checked roster behind."""
     assert scenario.rotation is not None, "plan by exception needs a rotation"
     began = time.monotonic()
     options = options or SolveOptions()
     in_force = list(rules) if rules is not None else build_rules(scenario)
     start = call_relief(scenario, rolled_out(scenario, in_force), in_force)
+    if stop is not None and stop.is_set():
+        # Stopped before the first roster was complete and checked: nothing to hand over.
+        return SolveResult(None, "UNKNOWN", None, None, time.monotonic() - began, 0.0, None, 0, True, {}, 0,
+                           strategy="cycle", note="stopped before the first roster was complete")
+    if on_first is not None:
+        checked = check_roster(scenario, start, in_force)
+        on_first(SolveResult(roster=start, status="FEASIBLE", objective=None, bound=None,
+                             wall_time=time.monotonic() - began, build_time=0.0, time_to_best=None, solutions=1,
+                             interrupted=False, terms={}, variables=0, strategy="cycle",
+                             note="the published cycle with the relief pool called; the search goes on from it"),
+                 checked)
     free = free_cells(scenario, start, in_force)
     calendar_days = scenario.horizon.days
     crews = crew_of(scenario)
