@@ -7,6 +7,7 @@ large site's parts are put back together and the whole roster is judged here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -241,7 +242,10 @@ def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: flo
             timers.append(timer)
             timer.start()
 
-    outcome = plans.plan(scenario, options, on_progress=first_roster, stop=stop)
+    # No slot-by-slot first roster: nobody writes a part before it is merged, and a part's search starts better
+    # from its own first solution (a small generated plant stayed short of its ESI minimum from that start).
+    outcome = plans.plan(scenario, dataclasses.replace(options, first_roster=False), on_progress=first_roster,
+                         stop=stop)
     for timer in timers:
         timer.cancel()
     if outcome.roster is None or outcome.report is None:
