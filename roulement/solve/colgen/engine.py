@@ -78,8 +78,9 @@ class Bound:
 
     @property
     def whole(self) -> int:
-        """Costs are whole numbers: no roster costs less than the bound rounded up."""
-        return math.ceil(self.value - 1e-6)
+        """Costs are whole numbers and never negative: no roster costs less than the bound rounded up, or 0.
+        (An early Lagrangian bound can be far below zero: Instance12, -12,618.)"""
+        return max(0, math.ceil(self.value - 1e-6))
 
 
 @dataclass
