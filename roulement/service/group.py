@@ -89,7 +89,9 @@ def plan_site(job: SiteJob) -> SiteResult:
         planned = plan_in_parts(job.scenario, job.options, RunnerOptions(engine="serial"))
         roster, report, status, parts = planned.roster, planned.report, planned.status, len(planned.parts)
     else:
-        outcome = plans.plan(job.scenario, job.options)
+        # The search from its own first solution, not the slot-by-slot first roster: that one's moves and swaps
+        # yield to the clock, and a site's roster must not depend on how busy the machine was.
+        outcome = plans.plan(job.scenario, dataclasses.replace(job.options, first_roster=False))
         status, parts = outcome.result.status, 1
         if outcome.roster is None or outcome.report is None:
             return _no_roster(job, f"{status}: no roster in {outcome.result.wall_time:.0f} s",
