@@ -35,6 +35,12 @@ class _Console(Console):
     def size(self, new_size: tuple[int, int]) -> None:
         Console.size.fset(self, new_size)  # type: ignore[attr-defined]
 
+    def rule(self, title: Any = "", *args: Any, **options: Any) -> None:
+        if self.is_terminal:
+            super().rule(title, *args, **options)
+        else:  # a rule fills the width, and piped output has no width to fill
+            self.print(f"── {title} ──" if title else "──")
+
     def print(self, *objects: Any, **options: Any) -> None:
         if options.get("soft_wrap") is None and not self.is_terminal:
             options["soft_wrap"] = True  # one line stays one line, whatever its length
