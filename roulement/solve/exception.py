@@ -243,6 +243,15 @@ def plan_by_exception(
     frozen = {(e, d) for e in crews for d in range(calendar_days)} - free
     notes = [f"{len({e for e, _ in free if e in crews})} of {len(crews)} crew members may leave the cycle, "
              f"on {len({(e, d) for e, d in free if e in crews})} person-days; the pool and day posts are planned"]
+    # CP-SAT's bound here is over the neighbourhood (most crew cells frozen), not over every roster: it is not a
+    # lower bound on the best possible roster, so it is never passed on.
+    shown = on_progress
+
+    def on_progress_without_bound(progress: Progress) -> None:
+        if shown is not None:
+            shown(dataclasses.replace(progress, bound=None))
+
+    on_progress = on_progress_without_bound
     left = max(options.time_limit - (time.monotonic() - began), 1.0)
     # The cycle is the hint and most of it is kept as it is: no guided spread of nights (the cycle shares them).
     hinted = dataclasses.replace(options, time_limit=left, hint=start, guided=False, complete_hint=True,
@@ -259,6 +268,7 @@ def plan_by_exception(
             notes.append("holes remained with the cycle kept: every crew member was then allowed to deviate")
             result = widened
     result.wall_time = time.monotonic() - began
+    result.bound = None  # the neighbourhood's bound, not one on every roster (see above)
     problems = crew_problems(scenario)
     if problems:
         notes.append(f"crews: {'; '.join(problems)}")
