@@ -75,16 +75,12 @@ class Decomposition:
         return "terms that decompose by person (excludes " + ", ".join(self.excluded) + ")"
 
 
-def _keep_published() -> type[Rule]:
-    return KeepPublished  # a re-plan's price of changes, one person at a time
-
-
 def _personal() -> tuple[type[Rule], ...]:
-    return (*_PERSONAL, _keep_published())
+    return (*_PERSONAL, KeepPublished)
 
 
 def _walks(rule: Rule) -> bool:
-    if isinstance(rule, (*_PERMITS_ONLY, Requests, ContractHours, _keep_published())):
+    if isinstance(rule, (*_PERMITS_ONLY, Requests, ContractHours, KeepPublished)):
         return True
     if isinstance(rule, (MaxShiftsPerType, ConsecutiveDays, MaxWeekends, NextDayPairs)):
         return rule.mode is RuleMode.HARD
@@ -178,7 +174,7 @@ def walk_spec(
             continue
         if isinstance(rule, Requests):
             _price_requests(rule, calendar, employee, index, own_work, own_off)
-        elif isinstance(rule, _keep_published()):
+        elif isinstance(rule, KeepPublished):
             _price_changes(rule, calendar, employee, index, own_work, own_off)
         elif isinstance(rule, ContractHours):
             low, high, target = rule.bounds(employee, days, scenario.horizon.start)
