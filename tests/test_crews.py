@@ -213,7 +213,7 @@ def test_the_council_report_shows_the_cycles_year_beside_the_months_deviations(t
     report = build_report(plant, result.roster, check_roster(plant, result.roster))
     write_outputs(plant, result.roster, report, tmp_path, Audience.COUNCIL)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "The cycle over a year" in page and "Average weekly hours" in page
+    assert "The cycle over a year" in page and "Average hours per worked week" in page
     assert "2 relief-pool shifts" in page and "a0" not in page
 
 

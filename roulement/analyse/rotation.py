@@ -74,7 +74,8 @@ class Criterion:
 @dataclass
 class CrewYear:
     crew: str
-    hours_per_week: float
+    hours_per_week: float  # over every calendar week of the year
+    hours_per_worked_week: float  # over the weeks the crew works at all, as FR L3132-15 averages
     nights: int
     longest_night_block: int
     shortest_rest_after_nights: float | None  # hours
@@ -129,6 +130,8 @@ def _crew_year(timeline: Timeline, crew: str) -> CrewYear:
     order = default_rotation(timeline.scenario)
     weeks = len(calendar.weeks)
     worked = sum(item.worked for item in items)
+    worked_weeks = sum(1 for week in calendar.weeks
+                       if any(item.start < week.end and item.end > week.start for item in items))
     night_days = sorted(item.day for item in items if item.occurrence.is_night)
     blocks = _runs(night_days)
     rests: list[int] = []
@@ -159,6 +162,7 @@ def _crew_year(timeline: Timeline, crew: str) -> CrewYear:
     return CrewYear(
         crew=crew,
         hours_per_week=worked / 60 / weeks if weeks else 0.0,
+        hours_per_worked_week=worked / 60 / worked_weeks if worked_weeks else 0.0,
         nights=len(night_days),
         longest_night_block=max((len(b) for b in blocks), default=0),
         shortest_rest_after_nights=min(rests) / 60 if rests else None,
@@ -190,10 +194,12 @@ def _criteria(crews: list[CrewYear], year: Scenario) -> list[Criterion]:
     if not crews:
         return []
     french = year.site.jurisdiction.value == "FR"
-    hours = max(c.hours_per_week for c in crews)
+    # French law averages over the weeks worked (L3132-15); ArbZG §3 over the calendar (8 h per Werktag).
+    hours = max(c.hours_per_worked_week if french else c.hours_per_week for c in crews)
     rests = [c.shortest_rest_after_nights for c in crews if c.shortest_rest_after_nights is not None]
     return [
-        Criterion("hours", "Average weekly hours", round(hours, 2), "h",
+        Criterion("hours", "Average hours per worked week" if french else "Average hours per calendar week",
+                  round(hours, 2), "h",
                   "≤ 35 h (FR continuous cycles)" if french else "≤ 48 h (8 h per Werktag)",
                   "FR L3132-15" if french else "DE ArbZG §3", hours <= (35 if french else 48) + 1e-9),
         Criterion("nights", "Night shifts a year", max(c.nights for c in crews), "",

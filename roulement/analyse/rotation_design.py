@@ -252,7 +252,8 @@ def cycle_problem(scenario: Scenario, plan: CrewPlan, crews: int) -> CycleProble
 
 
 def average_hours(plan: CrewPlan, crews: int) -> float:
-    """Average weekly hours of a crew: all crews share the cover, whatever the cycle."""
+    """Average hours per calendar week of a crew: all crews share the cover, whatever the cycle. The year
+    check judges L3132-15 per worked week, which is never lower."""
     minutes = sum(sum(row) * _worked(s) for s, row in zip(plan.shifts, plan.demand.values(), strict=True))
     return minutes / 60 / crews
 
@@ -276,7 +277,7 @@ def design(scenario: Scenario, crews: int, shift_length: int | None = None, time
     year = year_scenario(base, _placeholder(base, plan, crews))
     for rule in year_rules(year):
         if isinstance(rule, ContinuousCycleAverage) and option.average_hours > rule.max_hours + 1e-9:
-            option.refused = (f"{crews} crews average {option.average_hours:.1f} h a week, more than "
+            option.refused = (f"{crews} crews average {option.average_hours:.1f} h per calendar week, more than "
                               f"{rule.max_hours:g} h ({rule.reference})")
             return option
     alone = _shifts_breaking_rules_alone(year, plan)

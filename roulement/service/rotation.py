@@ -32,7 +32,7 @@ def design_figures(option: DesignOption) -> dict[str, str]:
     figures = {
         "crews": str(option.crews),
         "shift length": f"{option.shift_length} h",
-        "average weekly hours": f"{option.average_hours:.1f} h",
+        "hours per calendar week": f"{option.average_hours:.1f} h",
         "people per crew": str(option.plan.crew_size),
         "people in crews": str(option.people_needed),
         "offered": "yes" if option.offered else f"no: {option.refused}",
@@ -57,7 +57,7 @@ def rotation_yaml(option: DesignOption) -> str:
     data["rotation"] = rotation
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
     header = (f"# {option.crews}-crew cycle designed by `roulement rotation design`; paste into the scenario.\n"
-              f"# Average {option.average_hours:.1f} h a week; {option.plan.crew_size} people per crew.\n")
+              f"# Average {option.average_hours:.1f} h per calendar week; {option.plan.crew_size} people per crew.\n")
     return header + text
 
 
