@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from roulement.check.checker import check_roster
-from roulement.model.roster import Roster
+from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.follow_cycle import CYCLE_TERM, DeviationKind, FollowCycle, following
 from roulement.rules.packs import build_rules
@@ -393,3 +393,27 @@ def test_a_crew_member_whose_absence_leaves_them_short_of_their_contract_gets_an
     worked = sorted(a.date for a in roster if a.employee == "a0")
     assert len(worked) == 6
     assert following(plant, roster).counts()[DeviationKind.EXTRA.value] == 1
+
+
+def test_peers_are_compared_within_a_work_pattern_and_the_gap_across_patterns_is_reported() -> None:
+    # a0 (crew A), p0 (pool) and d0 (outside the cycle) hold the same post. Fair shares compare each with the
+    # people of the same pattern only, and the report keeps the gap across patterns in sight.
+    from roulement.analyse.fairness import gaps_by_work_pattern
+    from roulement.model.calendar import Calendar
+    from roulement.model.roster import Timeline
+    from roulement.rules.people import peer_groups
+
+    people = [person("a0", crew="A"), person("a1", crew="A"), person("p0", crew="pool"), person("p1", crew="pool"),
+              person("d0"), person("d1")]
+    data = scenario(employees=people, demand=[{"post": "line", "shifts": ["M", "N"], "min": 1}]).model_dump(
+        mode="json", exclude_none=True)
+    data["rotation"] = SPLIT_WEEKS
+    plant = Scenario.model_validate(data)
+    groups = peer_groups(plant, Calendar(plant), "nights")
+    assert sorted(sorted(e.id for e in people) for people in groups.values()) == [
+        ["a0", "a1"], ["d0", "d1"], ["p0", "p1"]]
+    assert len(peer_groups(plant, Calendar(plant), "nights", by_pattern=False)) == 1
+    # p0 works three nights, p1 none, the crews none: 3 within the pool, 3 across patterns.
+    worked = Roster([Assignment("p0", MONDAY + dt.timedelta(days=d), "N", "line") for d in (0, 2, 4)])
+    gaps = gaps_by_work_pattern(Timeline(plant, worked), "nights")
+    assert gaps == {"crews": 0, "relief pool": 3, "outside the cycle": 0, "across patterns": 3}
