@@ -417,3 +417,18 @@ def test_peers_are_compared_within_a_work_pattern_and_the_gap_across_patterns_is
     worked = Roster([Assignment("p0", MONDAY + dt.timedelta(days=d), "N", "line") for d in (0, 2, 4)])
     gaps = gaps_by_work_pattern(Timeline(plant, worked), "nights")
     assert gaps == {"crews": 0, "relief pool": 3, "outside the cycle": 0, "across patterns": 3}
+
+
+def test_assign_explains_why_a_household_cannot_stay_on_fixed_places() -> None:
+    # The parents of _parents with a grandparent there on weekday mornings until 12:30: still a gap at noon.
+    plant = _parents(pool=True)
+    data = plant.model_dump(mode="json", exclude_none=True)
+    data["households"][0]["childcare"]["caregivers"] = [
+        {"label": "grandparent", "available": [{"days": "weekdays", "start": "06:00", "end": "12:30"}]}]
+    data["households"][0]["shared_days_off"] = {"weight": 3}
+    proposal = propose_crews(Scenario.model_validate(data), time_limit=5)
+    text = next(h for h in proposal.households if h.household == "h1").text
+    assert "in one crew, both on M on Mon 05 Jan leave nobody free for 60 min" in text
+    assert "in crews A and B" in text
+    assert "the grandparent is there weekdays 06:00-12:30" in text
+    assert "on the other's working days" in text
