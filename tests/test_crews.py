@@ -127,6 +127,9 @@ def test_the_follow_cycle_rule_prices_each_kind_and_nearer_deviations_dearer() -
     assert rule.price(plant, DeviationKind.POOL, later) < rule.price(plant, DeviationKind.SWAP, later) \
         < rule.price(plant, DeviationKind.EXTRA, later)
     assert rule.price(plant, DeviationKind.SWAP, first) > rule.price(plant, DeviationKind.SWAP, later)
+    # The pool's shifts are its ordinary work: the same price on every day, or the pool's month would be
+    # pushed towards its end.
+    assert rule.price(plant, DeviationKind.POOL, first) == rule.price(plant, DeviationKind.POOL, later)
     # b0 on the other shift than the cycle's, and a1 on a Saturday: a swap and an extra shift.
     cycle = rolled_out(plant)
     moved = [a if not (a.employee == "b0" and a.date == MONDAY + dt.timedelta(days=10)) else
@@ -432,3 +435,20 @@ def test_assign_explains_why_a_household_cannot_stay_on_fixed_places() -> None:
     assert "in crews A and B" in text
     assert "the grandparent is there weekdays 06:00-12:30" in text
     assert "on the other's working days" in text
+
+
+def test_plan_by_exception_keeps_a_pool_partner_on_the_partners_working_days() -> None:
+    # The plant of the first-roster test, planned whole: the polish of the households' pool members and the
+    # search keep p0 on b0's working days, and the checker finds the roster lawful and covered.
+    couple = {"id": "h1", "members": ["b0", "p0"], "declaration": {"declared_by": "b0"},
+              "shared_days_off": {"weight": 3}}
+    plant = _split_weeks_plant([couple], [{"post": "line", "shifts": ["M"], "min": 1}],
+                               {"weekly_hours": 22.5, "tolerance_hours": 2})
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    checked = check_roster(plant, result.roster)
+    assert checked.ok, checked.violations
+    b0_days = {a.date for a in result.roster if a.employee == "b0"}
+    p0_days = {a.date for a in result.roster if a.employee == "p0"}
+    assert len(p0_days) >= 5
+    assert p0_days <= b0_days

@@ -276,10 +276,17 @@ def plan_by_exception(
                              interrupted=False, terms={}, variables=0, strategy="cycle",
                              note="the published cycle with the relief pool called; the search goes on from it"),
                  checked)
+    polished = polish_households(scenario, start, in_force, options, stop)
     free = free_cells(scenario, start, in_force)
     calendar_days = scenario.horizon.days
     crews = crew_of(scenario)
     frozen = {(e, d) for e in crews for d in range(calendar_days)} - free
+    if polished is not start:
+        # The households' pool members keep the month the polish found for them, as crew members keep the
+        # cycle: the search over the whole plant trades a couple's day together (a weight of 3) away for any
+        # small saving elsewhere and would not come back to it. Holes left free everyone again (below).
+        start = polished
+        frozen |= {(e, d) for e in wishing_pool_members(scenario) for d in range(calendar_days)}
     notes = [f"{len({e for e, _ in free if e in crews})} of {len(crews)} crew members may leave the cycle, "
              f"on {len({(e, d) for e, d in free if e in crews})} person-days; the pool and day posts are planned"]
     # CP-SAT's bound here is over the neighbourhood (most crew cells frozen), not over every roster: it is not a
@@ -319,6 +326,36 @@ def plan_by_exception(
     result.note = "; ".join(notes)
     result.strategy = f"cycle+{result.strategy}"
     return result
+
+
+def polish_households(scenario: Scenario, start: Roster, rules: Sequence[Rule], options: SolveOptions,
+                      stop: threading.Event | None = None) -> Roster:
+    """Re-plan only the pool members with a household wish (days off with a partner, a soft childcare window),
+    everyone else as in `start`: a few seconds of CP-SAT on a small neighbourhood find the arrangement a
+    greedy pass misses (a partner's working days, the pool's share of nights, the partner's cover at once),
+    which the search over the whole plant, busy with everyone, does not come back to."""
+    wishing = wishing_pool_members(scenario)
+    if not wishing or (stop is not None and stop.is_set()):
+        return start
+    days = scenario.horizon.days
+    frozen = {(e.id, d) for e in scenario.employees if e.id not in wishing for d in range(days)}
+    seconds = min(POLISH_SECONDS, 0.2 * options.time_limit)
+    polish = dataclasses.replace(options, time_limit=seconds, hint=start, guided=False, complete_hint=True,
+                                 frozen=start, frozen_cells=frozen)
+    result = solve(scenario, polish, rules=rules, stop=stop)
+    return result.roster if result.roster is not None else start
+
+
+POLISH_SECONDS = 8.0
+
+
+def wishing_pool_members(scenario: Scenario) -> set[str]:
+    """People outside the crews with a household wish: days off with a partner, a soft childcare window."""
+    crews = crew_of(scenario)
+    return {m for h in scenario.households
+            if (h.shared_days_off is not None and len(h.members) > 1)
+            or (h.childcare is not None and h.childcare.mode == "soft")
+            for m in h.members if m not in crews and scenario.has_employee(m)}
 
 
 def free_cells(scenario: Scenario, start: Roster, rules: Sequence[Rule]) -> set[tuple[str, int]]:
