@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from roulement.check.checker import check_roster
-from roulement.model.roster import Roster
+from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.follow_cycle import CYCLE_TERM, DeviationKind, FollowCycle, following
 from roulement.rules.packs import build_rules
@@ -127,6 +127,9 @@ def test_the_follow_cycle_rule_prices_each_kind_and_nearer_deviations_dearer() -
     assert rule.price(plant, DeviationKind.POOL, later) < rule.price(plant, DeviationKind.SWAP, later) \
         < rule.price(plant, DeviationKind.EXTRA, later)
     assert rule.price(plant, DeviationKind.SWAP, first) > rule.price(plant, DeviationKind.SWAP, later)
+    # The pool's shifts are its ordinary work: the same price on every day, or the pool's month would be
+    # pushed towards its end.
+    assert rule.price(plant, DeviationKind.POOL, first) == rule.price(plant, DeviationKind.POOL, later)
     # b0 on the other shift than the cycle's, and a1 on a Saturday: a swap and an extra shift.
     cycle = rolled_out(plant)
     moved = [a if not (a.employee == "b0" and a.date == MONDAY + dt.timedelta(days=10)) else
@@ -319,3 +322,133 @@ def test_plan_by_exception_claims_no_bound_from_its_neighbourhood() -> None:
                                on_progress=lambda progress: seen.append(progress.bound))
     assert result.roster is not None and result.bound is None and result.as_dict()["bound_kind"] is None
     assert seen and all(bound is None for bound in seen)
+
+
+# Crew A works Monday to Wednesday of week 1 and Thursday to Sunday of week 2; crew B the other days.
+SPLIT_WEEKS = {
+    "anchor": MONDAY.isoformat(),
+    "cycle": [["M", "M", "M", "-", "-", "-", "-"], ["-", "-", "-", "M", "M", "M", "M"]],
+    "crews": [{"id": "A", "start_week": 1}, {"id": "B", "start_week": 2}],
+    "relief_pool": {"id": "pool"},
+}
+
+
+def _split_weeks_plant(households: list[dict[str, Any]], demand: list[dict[str, Any]],
+                       pool_contract: dict[str, Any], more_pool: int = 0) -> Scenario:
+    people = [person("a0", crew="A"), person("b0", crew="B"),
+              person("p0", crew="pool", contract={"hours_target": True, **pool_contract}),
+              *(person(f"p{i}", crew="pool") for i in range(1, more_pool + 1))]
+    data = scenario(employees=people, demand=demand, households=households).model_dump(mode="json", exclude_none=True)
+    data["rotation"] = SPLIT_WEEKS
+    return Scenario.model_validate(data)
+
+
+def test_a_pool_member_works_on_the_days_their_partner_in_a_crew_works() -> None:
+    # p0 (pool, about three shifts a week) asked for days off with b0, whose crew works Thursday to Sunday in
+    # week 1 and Monday to Wednesday in week 2. Every day has someone of a crew on the line: p0's shifts are
+    # top-ups, free to fall on b0's working days, so p0 should never work a day b0 has off.
+    couple = {"id": "h1", "members": ["b0", "p0"], "declaration": {"declared_by": "b0"},
+              "shared_days_off": {"weight": 3}}
+    plant = _split_weeks_plant([couple], [{"post": "line", "shifts": ["M"], "min": 1}],
+                               {"weekly_hours": 22.5, "tolerance_hours": 2})
+    roster = call_relief(plant, rolled_out(plant))
+    checked = check_roster(plant, roster)
+    assert checked.ok, checked.violations
+    b0_days = {a.date for a in roster if a.employee == "b0"}
+    p0_days = {a.date for a in roster if a.employee == "p0"}
+    assert len(p0_days) >= 5  # the contract's hours are reached
+    assert p0_days <= b0_days
+
+
+def test_the_relief_pool_keeps_a_single_parents_soft_evenings_free_where_it_can() -> None:
+    # p0, p1 and p2 are in the pool; p0 is a single parent who would like the evenings from 21:00 free (soft).
+    # The line wants someone more on weekday nights: p1 and p2 are free for them, so they are theirs, and p0
+    # makes up their hours on mornings.
+    parent = {"id": "h1", "members": ["p0"], "declaration": {"declared_by": "p0"},
+              "childcare": {"windows": [{"days": "all", "start": "21:00", "end": "05:00"}], "mode": "soft"}}
+    plant = _split_weeks_plant([parent], [{"post": "line", "shifts": ["M"], "min": 1},
+                                          {"post": "line", "shifts": ["N"], "days": "weekdays", "min": 0,
+                                           "preferred": 1}],
+                               {"weekly_hours": 22.5, "tolerance_hours": 2}, more_pool=2)
+    roster = call_relief(plant, rolled_out(plant))
+    checked = check_roster(plant, roster)
+    assert checked.ok, checked.violations
+    p0_shifts = [a.shift for a in roster if a.employee == "p0"]
+    assert len(p0_shifts) >= 5
+    assert "N" not in p0_shifts
+    assert sum(a.shift == "N" for a in roster) == 10  # every weekday night, by p1 and p2
+
+
+def test_a_crew_member_whose_absence_leaves_them_short_of_their_contract_gets_an_extra_shift() -> None:
+    # a0's crew works 7 mornings in the two weeks; a0 is sick on two of them and would work 37.5 h, below
+    # the contract's minimum for the days present. The first roster adds a shift on one of a0's days off, so
+    # it keeps every hard rule before the search starts from it.
+    sick = person("a0", crew="A", contract={"hours_target": True, "weekly_hours": 26, "tolerance_hours": 2},
+                  absences=[{"start": MONDAY.isoformat(), "end": (MONDAY + dt.timedelta(days=1)).isoformat(),
+                             "kind": "sickness"}])
+    data = scenario(employees=[sick, person("b0", crew="B"), person("p0", crew="pool")],
+                    demand=[{"post": "line", "shifts": ["M"], "min": 1}]).model_dump(mode="json", exclude_none=True)
+    data["rotation"] = SPLIT_WEEKS
+    plant = Scenario.model_validate(data)
+    roster = call_relief(plant, rolled_out(plant))
+    checked = check_roster(plant, roster)
+    assert checked.ok, checked.violations
+    worked = sorted(a.date for a in roster if a.employee == "a0")
+    assert len(worked) == 6
+    assert following(plant, roster).counts()[DeviationKind.EXTRA.value] == 1
+
+
+def test_peers_are_compared_within_a_work_pattern_and_the_gap_across_patterns_is_reported() -> None:
+    # a0 (crew A), p0 (pool) and d0 (outside the cycle) hold the same post. Fair shares compare each with the
+    # people of the same pattern only, and the report keeps the gap across patterns in sight.
+    from roulement.analyse.fairness import gaps_by_work_pattern
+    from roulement.model.calendar import Calendar
+    from roulement.model.roster import Timeline
+    from roulement.rules.people import peer_groups
+
+    people = [person("a0", crew="A"), person("a1", crew="A"), person("p0", crew="pool"), person("p1", crew="pool"),
+              person("d0"), person("d1")]
+    data = scenario(employees=people, demand=[{"post": "line", "shifts": ["M", "N"], "min": 1}]).model_dump(
+        mode="json", exclude_none=True)
+    data["rotation"] = SPLIT_WEEKS
+    plant = Scenario.model_validate(data)
+    groups = peer_groups(plant, Calendar(plant), "nights")
+    assert sorted(sorted(e.id for e in people) for people in groups.values()) == [
+        ["a0", "a1"], ["d0", "d1"], ["p0", "p1"]]
+    assert len(peer_groups(plant, Calendar(plant), "nights", by_pattern=False)) == 1
+    # p0 works three nights, p1 none, the crews none: 3 within the pool, 3 across patterns.
+    worked = Roster([Assignment("p0", MONDAY + dt.timedelta(days=d), "N", "line") for d in (0, 2, 4)])
+    gaps = gaps_by_work_pattern(Timeline(plant, worked), "nights")
+    assert gaps == {"crews": 0, "relief pool": 3, "outside the cycle": 0, "across patterns": 3}
+
+
+def test_assign_explains_why_a_household_cannot_stay_on_fixed_places() -> None:
+    # The parents of _parents with a grandparent there on weekday mornings until 12:30: still a gap at noon.
+    plant = _parents(pool=True)
+    data = plant.model_dump(mode="json", exclude_none=True)
+    data["households"][0]["childcare"]["caregivers"] = [
+        {"label": "grandparent", "available": [{"days": "weekdays", "start": "06:00", "end": "12:30"}]}]
+    data["households"][0]["shared_days_off"] = {"weight": 3}
+    proposal = propose_crews(Scenario.model_validate(data), time_limit=5)
+    text = next(h for h in proposal.households if h.household == "h1").text
+    assert "in one crew, both on M on Mon 05 Jan leave nobody free for 60 min" in text
+    assert "in crews A and B" in text
+    assert "the grandparent is there weekdays 06:00-12:30" in text
+    assert "on the other's working days" in text
+
+
+def test_plan_by_exception_keeps_a_pool_partner_on_the_partners_working_days() -> None:
+    # The plant of the first-roster test, planned whole: the polish of the households' pool members and the
+    # search keep p0 on b0's working days, and the checker finds the roster lawful and covered.
+    couple = {"id": "h1", "members": ["b0", "p0"], "declaration": {"declared_by": "b0"},
+              "shared_days_off": {"weight": 3}}
+    plant = _split_weeks_plant([couple], [{"post": "line", "shifts": ["M"], "min": 1}],
+                               {"weekly_hours": 22.5, "tolerance_hours": 2})
+    result = plan_by_exception(plant, SolveOptions(time_limit=10, workers=1))
+    assert result.roster is not None
+    checked = check_roster(plant, result.roster)
+    assert checked.ok, checked.violations
+    b0_days = {a.date for a in result.roster if a.employee == "b0"}
+    p0_days = {a.date for a in result.roster if a.employee == "p0"}
+    assert len(p0_days) >= 5
+    assert p0_days <= b0_days

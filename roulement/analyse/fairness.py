@@ -10,7 +10,14 @@ from roulement.check.checker import check_roster
 from roulement.model.roster import Assignment, Timeline
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
-from roulement.rules.people import CATEGORIES, availability, counts_toward, night_free_by_declaration, peer_groups
+from roulement.rules.people import (
+    CATEGORIES,
+    availability,
+    counts_toward,
+    night_free_by_declaration,
+    peer_groups,
+    work_pattern,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,30 @@ def spread(rows: list[FairnessRow], category: str) -> dict[str, float]:
             groups.setdefault(row.peer_group, []).append(getattr(row, category))
     return {"largest_deviation": round(max(deviations, default=0.0), 2),
             "widest_full_time_gap": max((max(v) - min(v) for v in groups.values()), default=0)}
+
+
+def gaps_by_work_pattern(timeline: Timeline, category: str) -> dict[str, int] | None:
+    """On a plant with a crew cycle, the widest max-min gap among full-timers present every day who hold the
+    same posts: within the crews, within the relief pool, within the people outside the cycle, and across
+    those patterns (what the placement into crews makes, which the roster cannot change). None without a
+    rotation. Peers are compared within a pattern; this keeps the difference between patterns in sight."""
+    scenario, calendar = timeline.scenario, timeline.calendar
+    if scenario.rotation is None:
+        return None
+    full = max((availability(scenario, e) for e in scenario.employees), default=0)
+    gaps: dict[str, int] = {}
+    for people in peer_groups(scenario, calendar, category, by_pattern=False).values():
+        counts: dict[str, list[int]] = {}
+        for employee in people:
+            if availability(scenario, employee) != full:
+                continue
+            count = sum(1 for item in timeline.by_employee.get(employee.id, []) if 0 <= item.day < calendar.days
+                        and counts_toward(category, item.occurrence, scenario.public_holidays))
+            counts.setdefault(work_pattern(scenario, employee) or "", []).append(count)
+            counts.setdefault("across patterns", []).append(count)
+        for pattern, values in counts.items():
+            gaps[pattern] = max(gaps.get(pattern, 0), max(values) - min(values))
+    return gaps
 
 
 # The objective terms the price of being humane is measured on: coverage and contracts.

@@ -8,7 +8,7 @@ from typing import Any
 from roulement import __version__
 from roulement.analyse.coverage import coverage_rows
 from roulement.analyse.cycle_following import cycle_section
-from roulement.analyse.fairness import fairness_rows, price_on_common_terms, spread
+from roulement.analyse.fairness import fairness_rows, gaps_by_work_pattern, price_on_common_terms, spread
 from roulement.analyse.people import household_outcomes
 from roulement.analyse.totals import person_totals
 from roulement.check.checker import CheckResult
@@ -70,7 +70,8 @@ def people_section(timeline: Timeline, price: dict[str, int | None] | None) -> d
     return {
         "households": [h.as_dict() for h in household_outcomes(timeline)],
         "fairness": [r.as_dict() for r in fairness],
-        "spread": {"nights": spread(fairness, "nights"), "sundays": spread(fairness, "sundays")},
+        "spread": {category: {**spread(fairness, category), "by_work_pattern": gaps_by_work_pattern(timeline, category)}
+                   for category in ("nights", "sundays")},
         "price": {"objective_with_people": with_people, "objective_ignoring_people": without,
                   "extra_percent": extra, "terms": "coverage and contracts"},
     }

@@ -157,11 +157,16 @@ class FollowCycle(Rule):
         self.first = first
 
     def price(self, scenario: Scenario, kind: DeviationKind, day: dt.date) -> int:
-        """Units x weight, `near_factor` times that on the first day, falling linearly to 1x after `near_days`."""
+        """Units x weight, `near_factor` times that on the first day, falling linearly to 1x after `near_days`.
+
+        A relief-pool shift costs its units on every day: it is the pool's ordinary work (a pool member has
+        no cycle, and the contract fixes how many shifts they work), so nearness would only push the pool's
+        month towards its end, their days off to its start, whatever their household asked. A re-plan prices
+        changes to the pool's published shifts by their nearness in `replan.keep-published`."""
         first = self.first or scenario.horizon.start
         distance = max((day - first).days, 0)
         base = UNITS[kind] * self.weight
-        if distance >= self.near_days:
+        if distance >= self.near_days or kind is DeviationKind.POOL:
             return base
         return round(base * (1 + (self.near_factor - 1) * (self.near_days - distance) / self.near_days))
 

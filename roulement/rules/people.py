@@ -308,11 +308,29 @@ def group_weights(scenario: Scenario, people: Sequence[Employee]) -> dict[str, i
     return {e: w // common for e, w in weights.items()}
 
 
-def peer_groups(scenario: Scenario, calendar: Calendar, category: str) -> dict[tuple[str, ...], list[Employee]]:
-    """People who can stand in for one another on this category's shifts: the same posts open to them.
+def work_pattern(scenario: Scenario, employee: Employee) -> str | None:
+    """How a person's shifts are drawn on a plant with a crew cycle: the crews' cycle, the relief pool, or
+    outside the cycle (day posts); None without a rotation."""
+    rotation = scenario.rotation
+    if rotation is None:
+        return None
+    if employee.crew is not None and employee.crew in {c.id for c in rotation.crews}:
+        return "crews"
+    if rotation.relief_pool is not None and employee.crew == rotation.relief_pool.id:
+        return "relief pool"
+    return "outside the cycle"
+
+
+def peer_groups(scenario: Scenario, calendar: Calendar, category: str,
+                by_pattern: bool = True) -> dict[tuple[str, ...], list[Employee]]:
+    """People who can stand in for one another on this category's shifts: the same posts open to them and,
+    on a plant with a crew cycle, the same work pattern (`work_pattern`).
 
     Fair shares are compared within a group; comparing a line operator with a lab technician would ask the
-    roster to move nights the demand does not have."""
+    roster to move nights the demand does not have. Likewise a crew member's nights are set by the cycle all
+    crews share, a day-post mechanic works none by placement: the placement (`rotation assign`) decides that
+    difference, the roster cannot. `by_pattern=False` gives the groups across patterns, for reports that show
+    the gap placement makes."""
     from roulement.model.demand import demand_slots
 
     posts_in_category: set[str] = set()
@@ -324,8 +342,9 @@ def peer_groups(scenario: Scenario, calendar: Calendar, category: str) -> dict[t
         if category == "nights" and night_free_by_declaration(scenario, employee):
             continue
         key = tuple(sorted(p.id for p in scenario.eligible_posts(employee) if p.id in posts_in_category))
+        pattern = work_pattern(scenario, employee) if by_pattern else None
         if key and availability(scenario, employee) > 0:
-            groups.setdefault(key, []).append(employee)
+            groups.setdefault(key if pattern is None else (pattern, *key), []).append(employee)
     return {key: people for key, people in groups.items() if len(people) >= 2}
 
 

@@ -471,14 +471,46 @@ def _household_constraints(
                 + ", ".join(f"{m} in {{{m}}}" for m in members))
         return HouseholdPlacement(household.id, dict.fromkeys(household.members), True, text)
     if pool is not None:
+        together = (" The plan works the member in the pool on the other's working days where the childcare "
+                    "allows, so that their days off fall together as asked."
+                    if household.shared_days_off is not None and len(members) > 1 else "")
         text = (f"{names}: no combination of crews and day posts leaves someone free for every childcare window "
-                f"over the cycle, so a member goes to the relief pool, where the plan keeps the cover: "
+                f"over the cycle ({_why_not(calendar, household, members, bad, occurrences)}), so a member goes "
+                f"to the relief pool, where the plan keeps the cover.{together} Placed: "
                 + ", ".join(f"{m} in {{{m}}}" for m in members))
         return HouseholdPlacement(household.id, dict.fromkeys(household.members), True, text)
     text = (f"{names}: UNMET: no combination of crews and day posts leaves someone free for every childcare "
             f"window over the cycle, and there is no relief pool; placed " + ", ".join(f"{m} in {{{m}}}"
                                                                                       for m in members))
     return HouseholdPlacement(household.id, dict.fromkeys(household.members), False, text)
+
+
+def _why_not(calendar: Calendar, household: Household, members: list[str], refused: list[tuple[str, ...]],
+             occurrences: dict[str, list[Any]]) -> str:
+    """The first uncovered moment of one refused combination with the members in one crew and of one with
+    them in different crews, and who else minds the child: why a household cannot stay on fixed places."""
+    childcare = household.childcare
+    assert childcare is not None
+    examples = []
+    same = next((c for c in refused if len(set(c)) == 1 and c[0] != DAY), None)
+    apart = next((c for c in refused if len(set(c)) == len(c) and DAY not in c), None)
+    for combo, label in ((same, "in one crew"), (apart, "in crews " + " and ".join(apart or ()))):
+        if combo is None:
+            continue
+        shifts = {m: occurrences[place] for m, place in zip(members, combo, strict=True)}
+        clash = min(childcare_clashes(calendar, household, shifts), key=lambda c: c.gap[0] + min(
+            o.start for o in c.occurrences))
+        shown = sorted({f"{o.shift} on {o.date:%a %d %b}" for o in clash.occurrences})
+        worked = ("all on " if len(members) > 2 else "both on ") + shown[0] if len(shown) == 1 else " and ".join(shown)
+        examples.append(f"{label}, {worked} leave nobody free for {clash.minutes} min")
+    carers = "; ".join(f"the {c.label} is there " + ", ".join(
+        f"{_days(w.days)} {w.start:%H:%M}-{w.end:%H:%M}" for w in c.available) for c in childcare.caregivers)
+    return "; ".join(examples) + (f"; {carers}" if carers else "") + (
+        f"; {childcare.commute_minutes} min of commute each way" if childcare.commute_minutes else "")
+
+
+def _days(days: Any) -> str:
+    return str(days) if isinstance(days, str) else ", ".join(str(d) for d in days)
 
 
 def with_crews(scenario: Scenario, proposal: CrewProposal) -> Scenario:

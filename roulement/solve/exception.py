@@ -26,7 +26,7 @@ from roulement.rules.contract import ContractHours
 from roulement.rules.core import SHORTFALL_TERM
 from roulement.rules.follow_cycle import PoolShares, crew_of, following, planned
 from roulement.rules.packs import build_rules
-from roulement.rules.people import ChildcareCover
+from roulement.rules.people import ChildcareCover, childcare_clashes
 from roulement.solve.crews import crew_problems
 from roulement.solve.replan import neighbourhood
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
@@ -119,6 +119,24 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
         together = [a for member in household.members if member != employee.id for a in mine[member]]
         return not childcare.check(Timeline(scenario, [*trial, *together], calendar))
 
+    def partner_works(employee: Employee, day: int) -> bool | None:
+        """Whether someone this person asked to share days off with works on `day` (None: no such wish)."""
+        household = scenario.household_of(employee.id)
+        if household is None or household.shared_days_off is None or len(household.members) < 2:
+            return None
+        date = calendar.dates[day]
+        return any(a.date == date for m in household.members if m != employee.id for a in mine[m])
+
+    def soft_minutes(employee: Employee, trial: list[Assignment]) -> int:
+        """Minutes of the household's soft childcare windows nobody is free for, with `trial` as this
+        person's shifts: the wish the relief pool keeps where another caller would do as well."""
+        household = scenario.household_of(employee.id)
+        if household is None or household.childcare is None or household.childcare.mode != "soft":
+            return 0
+        shifts = {m: [calendar.occurrence(calendar.day_of[a.date], a.shift)
+                      for a in (trial if m == employee.id else mine[m])] for m in household.members}
+        return sum(clash.minutes for clash in childcare_clashes(calendar, household, shifts))
+
     for (day, shift), posts in sorted(_wanted(scenario).items()):
         date = calendar.dates[day]
         for post, preferred in sorted(posts.items()):
@@ -128,9 +146,16 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
                               and _permitted(permitting, calendar, scenario, e, day, shift, post)
                               and room(e) >= minutes]
                 night, sunday = calendar.occurrence(day, shift).is_night, date.weekday() == 6
-                # Nights and Sundays to whoever has had fewest so far; then whoever has most hours left.
-                candidates.sort(key=lambda e: (sum(1 for a in mine[e.id] if (night and calendar.occurrence(
-                    calendar.day_of[a.date], a.shift).is_night) or (sunday and a.date.weekday() == 6)), -room(e)))
+                trial_shift = Assignment("", date, shift, post)
+                # Whoever the shift keeps from their household's wishes last: a soft childcare window, a day
+                # off their partner has off too. Then nights and Sundays to whoever has had fewest so far;
+                # then whoever has most hours left.
+                candidates.sort(key=lambda e: (
+                    soft_minutes(e, [*mine[e.id], trial_shift]) - soft_minutes(e, mine[e.id]) > 0,
+                    partner_works(e, day) is False,
+                    sum(1 for a in mine[e.id] if (night and calendar.occurrence(
+                        calendar.day_of[a.date], a.shift).is_night) or (sunday and a.date.weekday() == 6)),
+                    -room(e)))
                 for employee in candidates:
                     trial = [*mine[employee.id], Assignment(employee.id, date, shift, post)]
                     if keeps_rules(employee, trial):
@@ -164,15 +189,18 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
         if paced and not wanted_sunday and worked >= goal * (day + 1) / calendar.days + 8 * 60:
             return
 
-        def preference(option: tuple[str, str]) -> tuple[int, int, tuple[str, str]]:
+        already = soft_minutes(employee, mine[employee.id])
+
+        def preference(option: tuple[str, str]) -> tuple[int, int, int, tuple[str, str]]:
             shift, post = option
+            soft = soft_minutes(employee, [*mine[employee.id], Assignment(employee.id, date, shift, post)]) - already
             night = calendar.occurrence(day, shift).is_night
             if night_band is not None:
                 behind, full = nights < night_band[0], nights >= night_band[1]
             else:
                 behind, full = nights < night_rate * (len(shifts) + 1), False
             rank = (0 if behind else 3 if full else 2) if night else 1
-            return rank, filled[(day, shift, post)] - wanted[(day, shift)][post], option
+            return soft, rank, filled[(day, shift, post)] - wanted[(day, shift)][post], option
 
         options = sorted(((shift, post) for (d, shift), posts in wanted.items() if d == day for post in posts
                           if _permitted(permitting, calendar, scenario, employee, day, shift, post)),
@@ -190,10 +218,21 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
         low, _, target = hours.bounds(employee, calendar.days, scenario.horizon.start)
         goal = max(low or 0, (target or 0) - 4 * 60)
         # A first pass keeps pace with the goal and nights and Sundays at the cycle's rate; a second fills
-        # whatever the goal still lacks.
-        for paced in (True, False):
+        # whatever the goal still lacks. Someone who asked for days off with a partner works the partner's
+        # working days first, so that their days off fall together.
+        partnered = partner_works(employee, 0) is not None
+        for only_partner_days in ((True, False) if partnered else (False,)):
+            for paced in (True, False):
+                for day in range(calendar.days):
+                    if not only_partner_days or partner_works(employee, day):
+                        _top_up(employee, day, goal, paced)
+    # Crew members whose absences leave them below their contract's minimum get an extra shift on a cycle day
+    # off: the search would add it anyway, and a first roster that keeps every hard rule is a better start.
+    for employee in scenario.employees:
+        low = hours.bounds(employee, calendar.days, scenario.horizon.start)[0] if employee.id in crews else None
+        if low is not None:
             for day in range(calendar.days):
-                _top_up(employee, day, goal, paced)
+                _top_up(employee, day, low, False)
     return Roster(sorted(a for assignments in mine.values() for a in assignments))
 
 
@@ -237,10 +276,17 @@ def plan_by_exception(
                              interrupted=False, terms={}, variables=0, strategy="cycle",
                              note="the published cycle with the relief pool called; the search goes on from it"),
                  checked)
+    polished = polish_households(scenario, start, in_force, options, stop)
     free = free_cells(scenario, start, in_force)
     calendar_days = scenario.horizon.days
     crews = crew_of(scenario)
     frozen = {(e, d) for e in crews for d in range(calendar_days)} - free
+    if polished is not start:
+        # The households' pool members keep the month the polish found for them, as crew members keep the
+        # cycle: the search over the whole plant trades a couple's day together (a weight of 3) away for any
+        # small saving elsewhere and would not come back to it. Holes left free everyone again (below).
+        start = polished
+        frozen |= {(e, d) for e in wishing_pool_members(scenario) for d in range(calendar_days)}
     notes = [f"{len({e for e, _ in free if e in crews})} of {len(crews)} crew members may leave the cycle, "
              f"on {len({(e, d) for e, d in free if e in crews})} person-days; the pool and day posts are planned"]
     # CP-SAT's bound here is over the neighbourhood (most crew cells frozen), not over every roster: it is not a
@@ -280,6 +326,36 @@ def plan_by_exception(
     result.note = "; ".join(notes)
     result.strategy = f"cycle+{result.strategy}"
     return result
+
+
+def polish_households(scenario: Scenario, start: Roster, rules: Sequence[Rule], options: SolveOptions,
+                      stop: threading.Event | None = None) -> Roster:
+    """Re-plan only the pool members with a household wish (days off with a partner, a soft childcare window),
+    everyone else as in `start`: a few seconds of CP-SAT on a small neighbourhood find the arrangement a
+    greedy pass misses (a partner's working days, the pool's share of nights, the partner's cover at once),
+    which the search over the whole plant, busy with everyone, does not come back to."""
+    wishing = wishing_pool_members(scenario)
+    if not wishing or (stop is not None and stop.is_set()):
+        return start
+    days = scenario.horizon.days
+    frozen = {(e.id, d) for e in scenario.employees if e.id not in wishing for d in range(days)}
+    seconds = min(POLISH_SECONDS, 0.2 * options.time_limit)
+    polish = dataclasses.replace(options, time_limit=seconds, hint=start, guided=False, complete_hint=True,
+                                 frozen=start, frozen_cells=frozen)
+    result = solve(scenario, polish, rules=rules, stop=stop)
+    return result.roster if result.roster is not None else start
+
+
+POLISH_SECONDS = 8.0
+
+
+def wishing_pool_members(scenario: Scenario) -> set[str]:
+    """People outside the crews with a household wish: days off with a partner, a soft childcare window."""
+    crews = crew_of(scenario)
+    return {m for h in scenario.households
+            if (h.shared_days_off is not None and len(h.members) > 1)
+            or (h.childcare is not None and h.childcare.mode == "soft")
+            for m in h.members if m not in crews and scenario.has_employee(m)}
 
 
 def free_cells(scenario: Scenario, start: Roster, rules: Sequence[Rule]) -> set[tuple[str, int]]:
