@@ -1,9 +1,12 @@
 """A bounded load run on loopback: 50 employees read their schedules and calendar feeds while a planner edits
 cells of the KOS roster and a solve runs, against `roulement serve` with 50 approved publications of KOS.
 
-    /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50]
+    /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50] [--solve-in both]
 
-Prints the latency percentiles per request kind and the error count (locust's own statistics).
+Prints the latency percentiles per request kind and the error count (locust's own statistics). `--solve-in`:
+`process` is `roulement serve` as shipped (solves in a solver process at a lower priority); `thread` is the
+same server with the solve run in a thread of the web process, as before (the work function called in place
+of the solver process); `both` runs thread then process, each on its own copy of the same database.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import datetime as dt
 import gzip
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,18 +66,44 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--publications", type=int, default=50)
     parser.add_argument("--solver-workers", type=int, default=2)
+    parser.add_argument("--solve-in", choices=["process", "thread", "both"], default="process")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="roulement-load-")
-    database = f"sqlite:///{folder}/load.db"
+    prepared = Path(folder) / "prepared.db"
     started = time.monotonic()
-    prepare(database, args.users, args.publications)
+    prepare(f"sqlite:///{prepared}", args.users, args.publications)
     print(f"prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved publications, "
           f"{args.users} employee accounts")
+    for solve_in in (["thread", "process"] if args.solve_in == "both" else [args.solve_in]):
+        database = Path(folder) / f"load-{solve_in}.db"
+        shutil.copy(prepared, database)
+        print(f"\n== solves in a {solve_in} ({'as shipped' if solve_in == 'process' else 'as before'}); "
+              f"load average before: {os.getloadavg()[0]:.1f}")
+        serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds)
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+# The server as before this change: the same app, with the solver's work called in the job's thread.
+IN_THREAD = """
+import sys, uvicorn
+from roulement.web import jobs
+jobs.run_in_process = lambda work, args, on_progress, stop: work(*args, on_progress=on_progress, stop=stop)
+from roulement.web.app import create_app
+uvicorn.run(create_app(sys.argv[1], solver_workers=int(sys.argv[3])), host="127.0.0.1", port=int(sys.argv[2]),
+            log_level="warning")
+"""
+
+
+def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: int, users: int,
+                   seconds: int) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port),
-               "--solver-workers", str(args.solver_workers)]
+    if solve_in == "process":
+        command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port),
+                   "--solver-workers", str(solver_workers)]
+    else:
+        command = [sys.executable, "-c", IN_THREAD, database, str(port), str(solver_workers)]
     server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -85,10 +115,25 @@ def main() -> None:
             except OSError:
                 time.sleep(0.3)
         quiet(f"http://127.0.0.1:{port}")
-        run_locust(f"http://127.0.0.1:{port}", args.users, args.seconds)
+        run_locust(f"http://127.0.0.1:{port}", users, seconds)
+        solve_outcome(f"http://127.0.0.1:{port}", seconds)
     finally:
         server.terminate()
         server.wait(30)
+
+
+def solve_outcome(host: str, seconds: int) -> None:
+    """Whether the solve really ran beside the load: its job, once it has ended."""
+    import httpx
+
+    with httpx.Client(base_url=host, timeout=60) as client:
+        client.post("/api/login", json={"username": "paula", "password": PASSWORD})
+        deadline = time.monotonic() + max(seconds, 120)
+        job = client.get("/api/jobs/1").json()
+        while job["status"] == "running" and time.monotonic() < deadline:
+            time.sleep(2)
+            job = client.get("/api/jobs/1").json()
+        print(f"the solve: {job['status']}, {job['message']}")
 
 
 def quiet(host: str, count: int = 50) -> None:

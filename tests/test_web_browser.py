@@ -27,6 +27,7 @@ from roulement.check import check_roster
 from roulement.formats.roster_csv import parse_roster
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
+from roulement.web.views import cycle_view
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -107,6 +108,7 @@ def served_kos(tmp_path: Path) -> Iterator[dict[str, Any]]:
         time.sleep(0.05)
     assert server.started
     yield {"base": f"http://127.0.0.1:{port}", "roster_id": roster_id, "employee": employee, "date": date,
+           "cycle": cycle_view(kos, roster),
            "kos": kos, "roster": roster, "me": me, "opening_violations": len(opening)}
     server.should_exit = True
     thread.join(10)
@@ -140,6 +142,21 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             expect(page.locator("#roster-version")).to_have_text("1")
             expect(page.locator("#violation-count")).to_have_text(str(served_kos["opening_violations"]))
             expect(page.locator("#grid tr.heat").first).to_be_visible()
+            # The rotation: each person's crew beside the name, the deviations from the cycle marked, the
+            # month in one line.
+            cycle = served_kos["cycle"]
+            first = served_kos["kos"].employees[0]
+            expect(page.locator(f"#grid td[data-employee='{first.id}']").first.locator("xpath=..").locator(
+                ".crew-badge")).to_have_text(first.crew)
+            deviating = sum(len(days) for days in cycle["deviations"].values())
+            expect(page.locator("#grid td.deviation")).to_have_count(deviating)
+            expect(page.locator("#cycle-line")).to_contain_text(f"{100 * cycle['cycle_share']:.1f} %")
+            expect(page.locator("#cycle-line")).to_contain_text(f"deviations: {deviating}")
+            someone, days = next(iter(cycle["deviations"].items()))
+            day, deviation = next(iter(days.items()))
+            planned = deviation["planned"] or "off"
+            expect(page.locator(f"#grid td[data-employee='{someone}'][data-date='{day}']")).to_have_attribute(
+                "title", re.compile(f"deviation from the cycle: .*\\(cycle: {planned}\\)"))
 
             # A morning after an afternoon: flagged by the checker, on the cell and in the list beside it.
             employee, date = served_kos["employee"], served_kos["date"].isoformat()

@@ -553,7 +553,35 @@ SETUP: dict[str, dict[str, str]] = {
         "col.shifts": "Schichten",
     },
 }
+# The rotation in the grid, the cost of granting a request, printable rosters and the set-up forms.
+GRID_AND_FORMS: dict[str, dict[str, str]] = {
+    "en": {
+        "cycle": "Cycle", "cycle_shift": "cycle", "deviation": "deviation from the cycle",
+        "cycle_following": "of the cycle's shifts worked as published", "deviations": "deviations",
+        "deviation.pool": "relief-pool shift", "deviation.swap": "other shift than the crew",
+        "deviation.day_off": "off on a cycle working day", "deviation.extra": "works on a cycle day off",
+        "cycle_legend": "A blue corner marks a deviation from the published cycle (hover for the cycle's shift).",
+    },
+    "fr": {
+        "cycle": "Cycle", "cycle_shift": "cycle", "deviation": "écart au cycle",
+        "cycle_following": "des postes du cycle tenus comme publiés", "deviations": "écarts",
+        "deviation.pool": "poste de l'équipe de relève", "deviation.swap": "autre poste que son équipe",
+        "deviation.day_off": "repos un jour travaillé du cycle",
+        "deviation.extra": "travaille un jour de repos du cycle",
+        "cycle_legend": "Un coin bleu marque un écart au cycle publié (survoler pour voir le poste du cycle).",
+    },
+    "de": {
+        "cycle": "Schichtzyklus", "cycle_shift": "Zyklus", "deviation": "Abweichung vom Zyklus",
+        "cycle_following": "der Schichten des Zyklus wie veröffentlicht gearbeitet", "deviations": "Abweichungen",
+        "deviation.pool": "Schicht der Springergruppe", "deviation.swap": "andere Schicht als die Gruppe",
+        "deviation.day_off": "frei an einem Arbeitstag des Zyklus",
+        "deviation.extra": "arbeitet an einem freien Tag des Zyklus",
+        "cycle_legend": "Eine blaue Ecke markiert eine Abweichung vom veröffentlichten Zyklus (Maus darüber: "
+                        "die Schicht laut Zyklus).",
+    },
+}
 for _lang in LANGUAGES:
+    CATALOGUE[_lang].update(GRID_AND_FORMS[_lang])
     CATALOGUE[_lang].update(SETUP[_lang])
     CATALOGUE[_lang].update(ENTITIES[_lang])
     CATALOGUE[_lang].update(ACTIONS[_lang])

@@ -8,6 +8,7 @@ far, which is saved like any other. One web process serves the app, so the regis
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -61,6 +62,7 @@ class JobRunner:
         self.plan_work, self.replan_work = plan, replan
         self.running: dict[int, RunningJob] = {}
         self.lock = threading.Lock()
+        self._short_ids = itertools.count(1)
 
     def _refuse_when_busy(self, site: str) -> None:
         """Called under the lock: 429 when the site or the server already runs its share of solves."""
@@ -183,6 +185,20 @@ class JobRunner:
                    {"status": status, "message": message[:500], "roster": roster_id, "request": request_id})
         with self.lock:
             self.running.pop(job_id, None)
+
+    def run_now(self, site: str, work: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """Short solver work answered within the request (pricing a request): in the solver process like a job,
+        counted in the same caps (429 when busy), but with no job row."""
+        running = RunningJob(site=site)
+        with self.lock:
+            self._refuse_when_busy(site)
+            key = -next(self._short_ids)  # apart from job ids, which are positive
+            self.running[key] = running
+        try:
+            return run_in_process(work, args, lambda _: None, running.stop)
+        finally:
+            with self.lock:
+                self.running.pop(key, None)
 
     def cancel(self, job_id: int) -> bool:
         with self.lock:

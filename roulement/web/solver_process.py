@@ -133,3 +133,13 @@ def replan_work(disrupted: Scenario, published: Roster, employee: str, date: Any
             answer["once_saved"] = {"changes": len(replanned.changes), "violations_before": len(before),
                                     "violations_after": len(after), "summary": replanned.summary}
     return answer
+
+
+def price_work(scenario: Scenario, roster: Roster, employee: str, date: Any, lang: str, time_limit: float,
+               workers: int, *, on_progress: Callable[[Progress], None], stop: StopEvent) -> list[str]:
+    """What granting a day off would cost (`service.explain_day`: a local re-solve with the request forced,
+    compared with the roster as it is), in the reader's language."""
+    from roulement import service
+
+    return service.explain_day(scenario, roster, employee, date, lang,  # type: ignore[arg-type]
+                               time_limit=time_limit, workers=workers)

@@ -24,7 +24,9 @@ from roulement.store import repository
 from roulement.store.audit import record, trail, zoned
 from roulement.store.errors import Invalid, NotFound, TooBusy
 from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
+from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner
+from roulement.web.solver_process import price_work
 from roulement.web.views import (
     JudgedRosters,
     edit_view,
@@ -36,6 +38,7 @@ from roulement.web.views import (
 )
 
 router = APIRouter(prefix="/api", tags=["planner"])
+PRICE_TIME_LIMIT = 10.0  # seconds for the re-solve that prices granting a request
 planner = role("planner")
 
 
@@ -431,6 +434,32 @@ def all_requests(status: str | None = Query(default=None, max_length=16),
     with store.transaction() as session:
         names = repository.people_names(session)
         return [repository.request_view(r, names) for r in repository.list_requests(session, None, status, kind)]
+
+
+@router.post("/requests/{request_id}/price")
+def price_request(request_id: Id, http: Request, actor: Actor = Depends(planner),
+                  store: Backend = Depends(backend), jobs: JobRunner = Depends(runner)) -> dict[str, Any]:
+    """What granting an open day-off request would cost, before deciding: why the person works that day, and
+    a local re-solve with the day granted priced against the newest roster with them (`explain`), in the
+    reader's language. Runs in the solver process, counted in the solve caps (429 when busy)."""
+    with store.transaction() as session:
+        request = repository.get_request(session, request_id)
+        if request.kind != "day_off" or request.status != "open":
+            raise Invalid(f"request {request_id}: only an open day-off request is priced (this one is "
+                          f"{request.status} {request.kind})", "request_id")
+        row = repository.newest_roster_with(session, request.employee_id)
+        if row is None:
+            raise Invalid(f"request {request_id}: no roster has {request.employee_id} on it yet", "request_id")
+        stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
+        scenario = repository.scenario_with_web_input(session, stored)
+        roster, employee, date = repository.roster_of(row.assignments), request.employee_id, request.date
+        roster_id, version = row.id, row.version
+    if not scenario.horizon.start <= date <= scenario.horizon.end:
+        raise Invalid(f"request {request_id}: {date.isoformat()} is outside roster {roster_id}'s horizon",
+                      "request_id")
+    lines = jobs.run_now(scenario.site.name, price_work,
+                         (scenario, roster, employee, date, language(http), PRICE_TIME_LIMIT, jobs.workers))
+    return {"request_id": request_id, "roster_id": roster_id, "version": version, "lines": lines}
 
 
 class RequestDecision(BaseModel):

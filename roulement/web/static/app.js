@@ -215,7 +215,22 @@ const pages = {
       fillTable($("requests"), ["#", T.name, T.kind, T.date, T.swap_with, T.note, T.status, T.result, ""], requests.map((r) => [
         r.id, r.employee_name, word("kind", r.kind), formatDate(r.date, "medium"), r.swap_with_name || "", r.note, statusWord(r.status), outcomeCell(r),
         r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
-                                    button(T.refuse, () => decideRequest(r.id, "refused"))) : ""]));
+                                    button(T.refuse, () => decideRequest(r.id, "refused")),
+                                    r.kind === "day_off" ? priceButton(r) : "") : ""]));
+    };
+    // The cost of granting a day off, before deciding: a local re-solve priced against the roster (explain).
+    const priceButton = (r) => {
+      const answer = el("div", { className: "price", id: `price-${r.id}` });
+      const start = button(T.price, async () => {
+        start.disabled = true;
+        answer.textContent = T.pricing;
+        try {
+          const priced = await api("POST", `/api/requests/${r.id}/price`);
+          answer.replaceChildren(...priced.lines.map((line) => el("div", {}, line)));
+        } catch (error) { answer.textContent = ""; showError(error); }
+        start.disabled = false;
+      });
+      return el("span", {}, start, answer);
     };
     // Accepting acts: a swap is done at once; a day off may start a local re-plan, followed here to its end.
     const decideRequest = async (id, status) => {
@@ -417,8 +432,10 @@ const pages = {
       const post = roster.posts_of_cells[e.id]?.[d] || "";
       const key = `${e.id}|${d}`;
       const refused = shift ? unhonoured.get(key) : undefined;
-      const td = el("td", { className: ["cell", dayClass(d), flagged.has(key) ? "flagged" : "", caused.has(key) ? "caused" : "", refused ? "unhonoured" : ""].filter(Boolean).join(" "),
+      const deviation = roster.deviations?.[e.id]?.[d];
+      const td = el("td", { className: ["cell", dayClass(d), flagged.has(key) ? "flagged" : "", caused.has(key) ? "caused" : "", refused ? "unhonoured" : "", deviation ? "deviation" : ""].filter(Boolean).join(" "),
                             title: (shift ? `${e.name} · ${formatDate(d)} · ${shift} · ${post}` : `${e.name} · ${formatDate(d)} · ${T.off_cell}`)
+                              + (deviation ? ` · ${T.deviation}: ${word("deviation", deviation.kind)} (${T.cycle_shift}: ${deviation.planned || T.off})` : "")
                               + (refused ? ` · ${T.accepted_not_honoured}${refused.rules?.length ? ": " + refused.rules.join(", ") : ""}` : "") },
         el("span", { className: "shift" }, shift), el("small", { className: "post" }, shift ? post : ""));
       td.dataset.employee = e.id; td.dataset.date = d;
@@ -442,13 +459,29 @@ const pages = {
           })));
       const head = el("thead", {}, dateRow, ...heatRows);
       const body = el("tbody", {}, ...roster.employees.filter(visible).map((e) => el("tr", {},
-        el("td", { className: "name sticky-1", title: [e.id, e.team, e.crew].filter(Boolean).join(" · ") }, e.name),
+        el("td", { className: "name sticky-1", title: [e.id, e.team, e.crew && `${T.crew}: ${crewName(e.crew)}`].filter(Boolean).join(" · ") },
+          e.crew && roster.crews?.[e.crew] ? el("small", { className: "crew-badge", title: `${T.crew}: ${crewName(e.crew)}` }, e.crew) : "", e.name),
         ...counterCells(e), ...roster.days.map((d) => cellFor(e, d, flagged)))));
       $("grid").replaceChildren(head, body);
       $("roster-title").textContent = roster.name;
       $("roster-version").textContent = roster.version;
       $("violation-count").textContent = roster.violations.length;
       $("violations").replaceChildren(...roster.violations.map((v) => violationItem(v)));
+      drawCycle();
+    };
+    // With a rotation: how far the roster follows the published cycle, and the deviations by kind.
+    const crewName = (crew) => roster.crews?.[crew] || crew;
+    const drawCycle = () => {
+      const hasCycle = Object.keys(roster.crews || {}).length > 0;
+      $("cycle-line").hidden = $("cycle-legend").hidden = !hasCycle;
+      if (!hasCycle) return;
+      const byKind = {};
+      for (const days of Object.values(roster.deviations || {}))
+        for (const deviation of Object.values(days)) byKind[deviation.kind] = (byKind[deviation.kind] || 0) + 1;
+      const total = Object.values(byKind).reduce((a, b) => a + b, 0);
+      const share = formatNumber(100 * (roster.cycle_share ?? 1), 1);
+      $("cycle-line").textContent = `${T.cycle}: ${share} % ${T.cycle_following} · ${T.deviations}: ${formatNumber(total, 0)}`
+        + (total ? " (" + Object.entries(byKind).map(([k, n]) => `${word("deviation", k)}: ${n}`).join(", ") + ")" : "");
     };
 
     // The editor: shift and post, shown over the grid (nothing moves).
@@ -482,6 +515,8 @@ const pages = {
       roster.version = changed.version;
       roster.cells[employee] = changed.cells[employee];
       roster.posts_of_cells[employee] = changed.posts_of_cells[employee];
+      if (roster.deviations && changed.deviations) roster.deviations[employee] = changed.deviations[employee];
+      roster.cycle_share = changed.cycle_share;
       Object.assign(roster.counters, changed.counters);
       roster.coverage = changed.coverage;
       roster.coverage_posts = changed.coverage_posts;
