@@ -561,6 +561,7 @@ GRID_AND_FORMS: dict[str, dict[str, str]] = {
         "deviation.pool": "relief-pool shift", "deviation.swap": "other shift than the crew",
         "deviation.day_off": "off on a cycle working day", "deviation.extra": "works on a cycle day off",
         "cycle_legend": "A blue corner marks a deviation from the published cycle (hover for the cycle's shift).",
+        "print_roster": "Print for the notice board", "every_team": "every team (a page each)",
     },
     "fr": {
         "cycle": "Cycle", "cycle_shift": "cycle", "deviation": "écart au cycle",
@@ -569,6 +570,7 @@ GRID_AND_FORMS: dict[str, dict[str, str]] = {
         "deviation.day_off": "repos un jour travaillé du cycle",
         "deviation.extra": "travaille un jour de repos du cycle",
         "cycle_legend": "Un coin bleu marque un écart au cycle publié (survoler pour voir le poste du cycle).",
+        "print_roster": "Imprimer pour l'affichage", "every_team": "toutes les équipes (une page chacune)",
     },
     "de": {
         "cycle": "Schichtzyklus", "cycle_shift": "Zyklus", "deviation": "Abweichung vom Zyklus",
@@ -578,6 +580,7 @@ GRID_AND_FORMS: dict[str, dict[str, str]] = {
         "deviation.extra": "arbeitet an einem freien Tag des Zyklus",
         "cycle_legend": "Eine blaue Ecke markiert eine Abweichung vom veröffentlichten Zyklus (Maus darüber: "
                         "die Schicht laut Zyklus).",
+        "print_roster": "Zum Aushang drucken", "every_team": "alle Teams (je eine Seite)",
     },
 }
 for _lang in LANGUAGES:

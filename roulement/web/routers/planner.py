@@ -26,6 +26,7 @@ from roulement.store.errors import Invalid, NotFound, TooBusy
 from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner
+from roulement.web.roster_pdf import roster_pdf, site_language, teams_of
 from roulement.web.solver_process import price_work
 from roulement.web.views import (
     JudgedRosters,
@@ -404,6 +405,27 @@ def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor =
 DOWNLOADS = {"roster.csv": "text/csv; charset=utf-8", "report.html": "text/html; charset=utf-8",
              "report.json": "application/json",
              "roster.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/rosters/{roster_id}/roster.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def roster_pdf_download(roster_id: Id, team: str | None = Query(default=None, max_length=200),
+                        lang: str | None = Query(default=None, pattern="^(en|fr|de)$"),
+                        actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> Response:
+    """The roster printed for the notice board: one team per page (or only `team`), in the site's language
+    (French for a French site, German for a German one) unless `lang` says otherwise."""
+    row, scenario, roster = _loaded(store, roster_id)
+    if team is not None and team not in teams_of(scenario):
+        known = ", ".join(t for t in teams_of(scenario) if t) or "none"
+        raise NotFound(f"team: no team {team!r} in this plant (teams: {known})", "team")
+    body = roster_pdf(scenario, roster, lang or site_language(scenario), row.name, row.version, team)
+    suffix = f"-{_safe_name(team)}" if team else ""
+    return Response(body, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="roster-{row.id}{suffix}.pdf"'})
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)[:60]
 
 
 @router.get("/rosters/{roster_id}/{filename}")

@@ -376,6 +376,12 @@ const pages = {
     NAMES = Object.fromEntries(roster.employees.map((e) => [e.id, e.name]));
     for (const [link, file] of [["dl-csv", "roster.csv"], ["dl-xlsx", "roster.xlsx"], ["dl-html", "report.html"]])
       $(link).href = `/api/rosters/${id}/${file}`;
+    // The printable roster for the notice board: every team (a page each) or one, in the site's language.
+    const teams = [...new Set(roster.employees.map((e) => e.team).filter(Boolean))].sort();
+    $("pdf-team").replaceChildren(el("option", { value: "" }, T.every_team), ...teams.map((t) => el("option", { value: t }, t)));
+    const pdfLink = () => { $("dl-pdf").href = `/api/rosters/${id}/roster.pdf` + ($("pdf-team").value ? `?team=${encodeURIComponent($("pdf-team").value)}` : ""); };
+    $("pdf-team").addEventListener("input", pdfLink);
+    pdfLink();
     const colors = Object.fromEntries(roster.shifts.map((s) => [s.id, s.color]));
     const holidays = new Set(roster.holidays);
     const undoStack = [];
