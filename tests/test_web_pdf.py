@@ -6,7 +6,7 @@ import base64
 import re
 import zlib
 
-from roulement.web.roster_pdf import roster_pdf, site_language
+from roulement.web.roster_pdf import roster_pdf, site_language, teams_of
 from tests.conftest import Site, small_plant, small_roster
 
 
@@ -77,3 +77,13 @@ def test_the_planner_downloads_the_pdf_per_team_and_an_unknown_team_is_named(sit
     missing = paula.get(f"/api/rosters/{site.roster_id}/roster.pdf?team=Z")
     assert missing.status_code == 404 and missing.json()["field"] == "team"
     assert site.client("emma").get(f"/api/rosters/{site.roster_id}/roster.pdf").status_code == 403
+
+
+def test_a_plant_without_teams_that_runs_a_rotation_prints_a_page_per_crew() -> None:
+    from tests.test_web_grid import _rotating_plant, _the_cycle
+
+    plant = _rotating_plant()
+    assert teams_of(plant) == ["A", "B", "pool"]
+    pages = pdf_pages(roster_pdf(plant, _the_cycle(plant), "en", "Week 2", 1))
+    assert [page.split(" Test plant")[0] for page in pages] == ["Roster — Alpha", "Roster — B", "Roster — Relief"]
+    assert "a0" in pages[0] and "b0" not in pages[0]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, get_day_names
 from reportlab.lib import colors
@@ -18,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from roulement.model.roster import Roster
-from roulement.model.scenario import Jurisdiction, Scenario
+from roulement.model.scenario import Employee, Jurisdiction, Scenario
 
 NAME_WIDTH = 42 * mm
 MIN_DAY_WIDTH = 7 * mm  # below this a shift id no longer fits: the days are split over more pages
@@ -41,9 +42,30 @@ def site_language(scenario: Scenario) -> str:
 
 
 def teams_of(scenario: Scenario) -> list[str | None]:
-    """The teams in the order people are listed (None: people without a team, last)."""
-    named = list(dict.fromkeys(e.team for e in scenario.employees if e.team))
-    return [*named, *([None] if any(not e.team for e in scenario.employees) else [])]
+    """The groups the board shows, in the order people are listed: the teams, or, in a plant without teams
+    that runs a rotation, the crews (None: people in neither, last)."""
+    named = list(dict.fromkeys(key for e in scenario.employees if (key := _group(scenario, e))))
+    return [*named, *([None] if any(not _group(scenario, e) for e in scenario.employees) else [])]
+
+
+def _by_crew(scenario: Scenario) -> bool:
+    return scenario.rotation is not None and not any(e.team for e in scenario.employees)
+
+
+def _group(scenario: Scenario, employee: Employee) -> str | None:
+    return (employee.crew if _by_crew(scenario) else employee.team) or None
+
+
+def _group_heading(scenario: Scenario, group: str | None, words: dict[str, str]) -> str:
+    if group is None:
+        return words["no_team"]
+    if _by_crew(scenario):
+        assert scenario.rotation is not None
+        crews = {c.id: c.name or c.id for c in scenario.rotation.crews}
+        if scenario.rotation.relief_pool is not None:
+            crews[scenario.rotation.relief_pool.id] = scenario.rotation.relief_pool.name or group
+        return crews.get(group, group)
+    return f"{words['team']} {group}"
 
 
 def _light(color: str | None) -> colors.Color | None:
@@ -79,23 +101,23 @@ def roster_pdf(scenario: Scenario, roster: Roster, lang: str, title: str, versio
     days = list(scenario.horizon.dates())
     day_names = get_day_names("abbreviated", locale=lang)
     printed = printed or dt.datetime.now(dt.UTC)
+    printed_at = format_datetime(printed, "short", tzinfo=ZoneInfo(scenario.site.timezone), locale=lang)
     legend = " · ".join(f"{s.id} {s.name or ''} {s.start:%H:%M}–{s.end:%H:%M}".replace("  ", " ")
                         for s in scenario.shifts)
     teams = [team] if team is not None else teams_of(scenario)
     story: list[Any] = []
     for group in teams:
-        people = [e for e in scenario.employees if (e.team or None) == group]
+        people = [e for e in scenario.employees if _group(scenario, e) == group]
         for chunk in _chunks(days, width):
             if story:
                 story.append(PageBreak())
-            heading = f"{words['roster']} — {words['team']} {group}" if group else \
-                f"{words['roster']} — {words['no_team']}"
+            heading = f"{words['roster']} — {_group_heading(scenario, group, words)}"
             period = (f"{format_date(chunk[0], 'medium', locale=lang)} – "
                       f"{format_date(chunk[-1], 'medium', locale=lang)}") if chunk else ""
             story.append(Paragraph(f"{_escape(heading)}", styles["Heading2"]))
             story.append(Paragraph(
                 f"{_escape(scenario.site.name)} · {period} · {_escape(title)}, {words['version']} {version} · "
-                f"{words['printed']} {format_datetime(printed, 'short', locale=lang)}", small))
+                f"{words['printed']} {printed_at}", small))
             story.append(Spacer(1, 3 * mm))
             day_width = min(12 * mm, (width - NAME_WIDTH) / max(len(chunk), 1))
             header = ["", *[f"{day_names[d.weekday()]}\n{d.day}" for d in chunk]]
@@ -113,13 +135,18 @@ def roster_pdf(scenario: Scenario, roster: Roster, lang: str, title: str, versio
                 if shade is not None:
                     style.append(("BACKGROUND", (column, 0), (column, len(people)), shade))
             for row, person in enumerate(people, start=1):
-                line = [person.name or person.id]
+                # The post a person holds most is printed once, under the name; a cell names its post only
+                # when it is another one (long post names do not fit a day's column).
+                posts = Counter(cells[person.id][d].post for d in chunk if d in cells[person.id])
+                usual = posts.most_common(1)[0][0] if posts and len(scenario.posts) > 1 else None
+                line = [f"{person.name or person.id}\n{_fit(usual, NAME_WIDTH - 4)}" if usual else
+                        person.name or person.id]
                 for column, day in enumerate(chunk, start=1):
                     cell = cells[person.id].get(day)
                     if cell is None:
                         line.append("")
                         continue
-                    post = _fit(cell.post, day_width - 2) if len(scenario.posts) > 1 else ""
+                    post = _fit(cell.post, day_width - 2) if usual is not None and cell.post != usual else ""
                     line.append(f"{cell.shift}\n{post}" if post else cell.shift)
                     painted = shift_colors.get(cell.shift)
                     if painted is not None:
