@@ -407,3 +407,48 @@ def test_a_plant_is_set_up_section_by_section_with_errors_naming_the_field(site:
     assert bad_site.status_code == 422 and "site.jurisdiction" in bad_site.json()["detail"]
     final = paula.get(url).json()
     assert [e["id"] for e in final["employees"]] == ["p0", "p1", "p2", "p3", "p4"] and final["version"] == 6
+
+
+def test_absences_households_rules_and_the_rotation_are_set_up_as_sections_with_the_field_named(site: Site) -> None:
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}"
+
+    def save(section: str, items: Any) -> Any:
+        return paula.put(f"{url}/{section}", json={"version": paula.get(url).json()["version"], "items": items})
+
+    # Absences: everyone's in one table, stored with each person; errors name the table's row.
+    absences = [{"employee": "e1", "start": "2026-01-06", "end": "2026-01-07", "kind": "sickness"},
+                {"employee": "e4", "start": "2026-01-09", "end": "2026-01-09", "kind": "training"}]
+    assert save("absences", absences).status_code == 200
+    people = {e["id"]: e for e in paula.get(url).json()["data"]["employees"]}
+    assert people["e1"]["absences"] == [
+        {"start": "2026-01-06", "end": "2026-01-07", "kind": "sickness", "strict": False}]
+    assert people["e4"]["absences"][0]["kind"] == "training" and not people["e0"].get("absences")
+    backwards = save("absences", [absences[0], dict(absences[1], end="2026-01-08")])
+    assert backwards.status_code == 422 and "absences[1]" in backwards.json()["detail"], backwards.json()
+    unknown = save("absences", [dict(absences[0], employee="zz")])
+    assert unknown.status_code == 422 and unknown.json()["field"] == "absences[0].employee"
+    assert "absences[0].kind" in save("absences", [dict(absences[0], kind="vacation")]).json()["detail"]
+
+    # Households: members, who declared it, shared days off.
+    household = {"id": "h1", "members": ["e0", "e3"], "declaration": {"declared_by": "e0"},
+                 "shared_days_off": {"weight": 3}}
+    assert save("households", [household]).status_code == 200
+    stranger = save("households", [dict(household, members=["e0", "nobody"])])
+    assert stranger.status_code == 422 and "households[0].members" in stranger.json()["detail"]
+
+    # Rules: a setting per rule id.
+    assert save("rules", {"settings": {"fr.daily-rest": {"mode": "hard"}}}).status_code == 200
+    assert "rules.settings" in save("rules", {"settings": {"fr.daily-rest": {"mode": "loud"}}}).json()["detail"]
+
+    # The rotation: anchor, weeks of the cycle, crews; people join crews through their `crew`.
+    rotation = {"anchor": "2026-01-05", "cycle": [["M"] * 5 + ["-"] * 2, ["A"] * 5 + ["-"] * 2],
+                "crews": [{"id": "A", "name": "Alpha", "start_week": 1}, {"id": "B", "start_week": 2}]}
+    assert save("rotation", rotation).status_code == 200
+    assert paula.get(url).json()["data"]["rotation"]["crews"][0]["name"] == "Alpha"
+    not_monday = save("rotation", dict(rotation, anchor="2026-01-06"))
+    assert not_monday.status_code == 422 and "rotation.anchor" in not_monday.json()["detail"]
+    short_week = save("rotation", dict(rotation, cycle=[["M"] * 6]))
+    assert short_week.status_code == 422 and "rotation.cycle[0]" in short_week.json()["detail"]
+    assert save("rotation", {}).status_code == 200
+    assert paula.get(url).json()["data"].get("rotation") is None

@@ -184,7 +184,9 @@ def remove_absence(
                             removed, None)
 
 
-EDITABLE_SECTIONS = ("site", "horizon", "shifts", "skills", "posts", "demand", "safety_minimums", "employees")
+EDITABLE_SECTIONS = ("site", "horizon", "shifts", "skills", "posts", "demand", "safety_minimums", "employees",
+                     "absences", "households", "rules", "rotation")
+OBJECT_SECTIONS = ("site", "horizon", "rules", "rotation")  # the others are lists
 
 
 def blank_scenario(name: str, jurisdiction: str, start: dt.date) -> Scenario:
@@ -211,14 +213,51 @@ def replace_section(
     validated with the rest of it: an error names the item and field (e.g. `posts[1].skills[0]`)."""
     if section not in EDITABLE_SECTIONS:
         raise Invalid(f"section: {section!r} is not one of {', '.join(EDITABLE_SECTIONS)}", "section")
-    if isinstance(items, dict) != (section in ("site", "horizon")):
-        raise Invalid(f"items: {section} is {'an object' if section in ('site', 'horizon') else 'a list'}", "items")
+    if isinstance(items, dict) != (section in OBJECT_SECTIONS):
+        raise Invalid(f"items: {section} is {'an object' if section in OBJECT_SECTIONS else 'a list'}", "items")
     row = get_scenario_row(session, scenario_id)
     data = copy.deepcopy(row.data)
+    if section == "absences":
+        assert isinstance(items, list)
+        return _replace_absences(session, actor, row, expected_version, data, items)
     before = data.get(section)
-    data[section] = items
+    # No rotation: an empty object removes it.
+    data[section] = None if section == "rotation" and not items else items
     return _change_scenario(session, actor, row, expected_version, data, f"{section}.replace", section,
                             before, items, None if lines is None else (section, lines))
+
+
+def _replace_absences(session: Session, actor: User, row: StoredScenario, expected_version: int,
+                      data: dict[str, Any], items: list[Any]) -> Scenario:
+    """Everyone's absences as one table ({employee, start, end, kind} a row), stored with each person; an error
+    names the table's row and field (`absences[3].end`), not the person's own list."""
+    people = {e["id"]: e for e in data["employees"]}
+    before = {e["id"]: e.get("absences", []) for e in data["employees"] if e.get("absences")}
+    for person in people.values():
+        person["absences"] = []
+    where: dict[tuple[int, int], int] = {}
+    index_of = {e["id"]: i for i, e in enumerate(data["employees"])}
+    for number, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise Invalid(f"absences[{number}]: an object with employee, start, end and kind", f"absences[{number}]")
+        employee = item.get("employee")
+        if employee not in people:
+            raise Invalid(f"absences[{number}].employee: no employee {employee!r} in this scenario",
+                          f"absences[{number}].employee")
+        absence = {k: v for k, v in item.items() if k != "employee"}
+        where[(index_of[employee], len(people[employee]["absences"]))] = number
+        people[employee]["absences"].append(absence)
+    try:
+        return _change_scenario(session, actor, row, expected_version, data, "absences.replace", "absences",
+                                before, items)
+    except Invalid as error:
+        def table_row(match: re.Match[str]) -> str:
+            number = where.get((int(match.group(1)), int(match.group(2))))
+            return match.group(0) if number is None else f"absences[{number}]"
+
+        pattern = r"employees\[(\d+)\]\.absences\[(\d+)\]"
+        raise Invalid(re.sub(pattern, table_row, error.message),
+                      None if error.field is None else re.sub(pattern, table_row, error.field)) from error
 
 
 def import_employees(

@@ -168,17 +168,24 @@ def set_consent(scenario_id: Id, body: ConsentBody, actor: Actor = Depends(plann
 class SectionBody(BaseModel):
     version: int
     items: list[Any] | dict[str, Any] = Field(
-        description="The whole section, in the scenario format (see docs/scenario.md): an object for site and "
-        "horizon, a list for the others.")
+        description="The whole section, in the scenario format (see docs/scenario.md): an object for site, "
+        "horizon, rules and rotation (an empty object: no rotation), a list for the others. `absences` is "
+        "everyone's absences as one list of {employee, start, end, kind}.")
 
 
 @router.put("/scenarios/{scenario_id}/{section}")
 def replace_section(scenario_id: Id, section: str, body: SectionBody, actor: Actor = Depends(planner),
                     store: Backend = Depends(backend)) -> dict[str, Any]:
-    """Replace posts, demand, skills or safety_minimums as a whole; validated with the rest of the scenario."""
+    """Replace a section as a whole (site, horizon, shifts, skills, posts, demand, safety_minimums, employees,
+    absences, households, rules, rotation); validated with the rest of the scenario, an error naming the row
+    and field."""
     with store.transaction() as session:
         scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, body.items)
-        return {"version": body.version + 1, section: scenario.model_dump(mode="json")[section]}
+        dumped = scenario.model_dump(mode="json")
+        if section == "absences":
+            return {"version": body.version + 1, section: [
+                {"employee": e["id"], **a} for e in dumped["employees"] for a in e.get("absences", [])]}
+        return {"version": body.version + 1, section: dumped[section]}
 
 
 class TableUpload(BaseModel):
