@@ -3,6 +3,7 @@ clear 4xx on bad input with nothing half-saved, solve jobs, publishing, the coun
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 import time
@@ -452,3 +453,33 @@ def test_absences_households_rules_and_the_rotation_are_set_up_as_sections_with_
     assert short_week.status_code == 422 and "rotation.cycle[0]" in short_week.json()["detail"]
     assert save("rotation", {}).status_code == 200
     assert paula.get(url).json()["data"].get("rotation") is None
+
+
+def test_the_next_period_is_judged_with_the_previous_periods_last_days(site: Site) -> None:
+    from roulement.store import repository
+    from tests.factory import roster as make_roster
+
+    paula = site.client("paula")
+    rolled = paula.post(f"/api/scenarios/{site.scenario_id}/roll-forward").json()
+    # The old week ends on Sunday 11 January with e2 on the afternoon (to 21:00): a morning (05:00) for e2 on
+    # Monday 12 leaves 8 h of rest, a breach only seen across the boundary.
+    next_week = make_roster(("e2", 0, "M"), ("e0", 0, "A"), ("e4", 0, "N"), start=dt.date(2026, 1, 12))
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        carried = repository.carried_of(session, rolled["id"])
+        roster_id = repository.add_roster(session, None, rolled["id"], next_week, "next week").id
+    assert {(a.employee, a.shift) for a in carried if a.date == dt.date(2026, 1, 11)} == {
+        ("e0", "M"), ("e2", "A"), ("e4", "N")}
+    assert min(a.date for a in carried) == dt.date(2026, 1, 5)  # a week back
+    grid = paula.get(f"/api/rosters/{roster_id}").json()
+    across = [v for v in grid["violations"] if v["rule"] == "fr.daily-rest" and v["employee"] == "e2"]
+    assert across and across[0]["dates"] == ["2026-01-11", "2026-01-12"]
+    assert grid["days"][0] == "2026-01-12" and "2026-01-11" not in grid["days"]
+    # An edit and the confirmation judge the boundary too: moving e2 to the afternoon lifts it.
+    edited = paula.put(f"/api/rosters/{roster_id}/cell", json={
+        "version": 1, "employee": "e2", "date": "2026-01-12", "shift": "A", "post": "line"}).json()
+    assert any(v["rule"] == "fr.daily-rest" and v["employee"] == "e2" for v in edited["resolved"])
+    preview = paula.get(f"/api/rosters/{roster_id}/publish/preview").json()
+    assert not any(v["employee"] == "e2" and v["rule"] == "fr.daily-rest" for v in preview["violations"])
+    # A plant that was not rolled forward carries nothing.
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        assert list(repository.carried_of(session, site.scenario_id)) == []

@@ -300,6 +300,15 @@ def import_employees(
     return scenario, summary
 
 
+CARRIED_DAYS = 7  # the longest look-back of the working-time rules: a week (weekly rest, six days in a row)
+
+
+def carried_of(session: Session, scenario_id: int) -> Roster:
+    """The previous period's last days carried by a rolled-forward scenario (empty for any other)."""
+    carried = session.scalar(select(StoredScenario.carried).where(StoredScenario.id == scenario_id))
+    return roster_of(carried) if carried else Roster([])
+
+
 def roll_forward(session: Session, actor: User, scenario_id: int) -> StoredScenario:
     """The next period of a plant: the same site, people, shifts, posts and demand over as many days starting
     the day after this horizon. What belongs to the old period goes: requests and dated demand outside the new
@@ -328,8 +337,16 @@ def roll_forward(session: Session, actor: User, scenario_id: int) -> StoredScena
     data["demand"] = demand
     scenario = validated(data)
     name = f"{row.name} → {start.isoformat()}"
+    # The old period's last days, as its newest roster has them, for the people still here: the checker sees
+    # them before the new horizon (rest, runs of days, the week's rest across the boundary).
+    newest = session.scalars(select(StoredRoster).where(StoredRoster.scenario_id == row.id)
+                             .order_by(StoredRoster.updated_at.desc(), StoredRoster.id.desc())).first()
+    people = {e.id for e in scenario.employees}
+    carried = None if newest is None else assignments_data(Roster([
+        a for a in roster_of(newest.assignments)
+        if a.employee in people and start - dt.timedelta(days=CARRIED_DAYS) <= a.date < start]))
     rolled = StoredScenario(name=name[:200], data=scenario_data(scenario), version=1,
-                            consent_required=row.consent_required)
+                            consent_required=row.consent_required, carried=carried)
     session.add(rolled)
     session.flush()
     record(session, actor, "scenario.roll_forward", "scenario", rolled.id, {"from": row.id},

@@ -18,6 +18,7 @@ from roulement.formats.roster_csv import roster_to_csv
 from roulement.formats.roster_xlsx import roster_to_xlsx
 from roulement.formats.scenario_yaml import ScenarioError, parse_scenario
 from roulement.formats.tables import TableError, demand_from_rows, employees_from_rows, read_rows
+from roulement.model.roster import Roster
 from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
@@ -306,7 +307,9 @@ def get_roster(roster_id: Id, actor: Actor = Depends(planner), store: Backend = 
     with store.transaction() as session:
         key = _judged_key(session, row, row.version)
         accepted = repository.accepted_day_off(session, scenario, roster)
-    grid, violations = roster_grid(scenario, roster)
+        carried = repository.carried_of(session, row.scenario_id)
+    # Judged with the previous period's last days when the plant was rolled forward (rest across the boundary).
+    grid, violations = roster_grid(scenario, Roster([*carried, *roster]))
     grid["accepted_day_off"] = accepted
     cache.put(key, violations)
     return {"id": row.id, "name": row.name, "scenario_id": row.scenario_id, "version": row.version,
@@ -333,6 +336,8 @@ def edit_cell(roster_id: Id, body: CellEdit, actor: Actor = Depends(planner),
         scenario = repository.scenario_with_web_input(session, stored)
         version = row.version
         before_key, after_key = _judged_key(session, row, body.version), _judged_key(session, row, version)
+        carried = list(repository.carried_of(session, row.scenario_id))
+    before, after = Roster([*carried, *before]), Roster([*carried, *after])
     old = cache.get(before_key)
     if old is None:
         old = full_violations(scenario, before)
@@ -377,7 +382,9 @@ def publish_preview(roster_id: Id, actor: Actor = Depends(planner),
                                                "published_at": zoned(last.published_at)}
         last_assignments = [] if last is None else list(last.assignments)
         consent_required = repository.get_scenario_row(session, row.scenario_id).consent_required
-    violations = service.audit(scenario, roster).violations
+    with store.transaction() as session:
+        carried = repository.carried_of(session, row.scenario_id)
+    violations = service.audit(scenario, Roster([*carried, *roster])).violations
     return {"roster_id": roster_id, "version": row.version, "violations": violations,
             "already_published": None if already is None else _publication_view(already, False),
             "against": last_view, "diff": repository.cell_diff(scenario, last_assignments, row.assignments),
@@ -391,7 +398,9 @@ def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor =
     row, scenario, roster = _loaded(store, roster_id)
     violations = 0
     if row.version == body.version:
-        violations = len(service.audit(scenario, roster).violations)
+        with store.transaction() as session:
+            carried = repository.carried_of(session, row.scenario_id)
+        violations = len(service.audit(scenario, Roster([*carried, *roster])).violations)
     try:
         with store.transaction() as session:
             publication, created = repository.publish(session, actor.user, roster_id, body.version, violations,
