@@ -152,7 +152,7 @@ def roster_pdf(scenario: Scenario, roster: Roster, lang: str, title: str, versio
                     if painted is not None:
                         style.append(("BACKGROUND", (column, row), (column, row), painted))
                 rows.append(line)
-            table = Table(rows, colWidths=[NAME_WIDTH, *[day_width] * len(chunk)], repeatRows=1)
+            table = Table(rows, colWidths=[NAME_WIDTH, *[day_width] * len(chunk)], repeatRows=1, hAlign="LEFT")
             table.setStyle(TableStyle(style))
             story.append(table)
             story.append(Spacer(1, 3 * mm))
