@@ -1,9 +1,13 @@
 """A bounded load run on loopback: 50 employees read their schedules and calendar feeds while a planner edits
 cells of the KOS roster and a solve runs, against `roulement serve` with 50 approved publications of KOS.
 
-    /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50]
+    /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50] [--solve-in both]
 
-Prints the latency percentiles per request kind and the error count (locust's own statistics).
+Prints the latency percentiles per request kind and the error count (locust's own statistics). `--solve-in`:
+`process` is `roulement serve` as shipped (solves in a solver process at a lower priority); `thread` is the
+same server with the solve run in a thread of the web process, as before (the work function called in place
+of the solver process); `both` runs thread then process, each on its own copy of the same database; `all`
+adds a run with no solve (`none`: the floor under the same load). Everyone signs in before the measurement.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import argparse
 import datetime as dt
 import gzip
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,18 +67,47 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--publications", type=int, default=50)
     parser.add_argument("--solver-workers", type=int, default=2)
+    parser.add_argument("--solve-in", choices=["process", "thread", "both", "none", "all"], default="process")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="roulement-load-")
-    database = f"sqlite:///{folder}/load.db"
+    prepared = Path(folder) / "prepared.db"
     started = time.monotonic()
-    prepare(database, args.users, args.publications)
+    prepare(f"sqlite:///{prepared}", args.users, args.publications)
     print(f"prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved publications, "
           f"{args.users} employee accounts")
+    modes = {"both": ["thread", "process"], "all": ["thread", "process", "none"]}
+    for solve_in in modes.get(args.solve_in, [args.solve_in]):
+        database = Path(folder) / f"load-{solve_in}.db"
+        shutil.copy(prepared, database)
+        print(f"\n== {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}")
+        serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds)
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+WHAT = {"process": "the solve in a solver process (as shipped)",
+        "thread": "the solve in a thread of the web process (as before)", "none": "no solve (the floor)"}
+
+# The server as before this change: the same app, with the solver's work called in the job's thread.
+IN_THREAD = """
+import sys, uvicorn
+from roulement.web import jobs
+jobs.run_in_process = lambda work, args, on_progress, stop: work(*args, on_progress=on_progress, stop=stop)
+from roulement.web.app import create_app
+uvicorn.run(create_app(sys.argv[1], solver_workers=int(sys.argv[3])), host="127.0.0.1", port=int(sys.argv[2]),
+            log_level="warning")
+"""
+
+
+def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: int, users: int,
+                   seconds: int) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port),
-               "--solver-workers", str(args.solver_workers)]
+    if solve_in != "thread":
+        command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port),
+                   "--solver-workers", str(solver_workers)]
+    else:
+        command = [sys.executable, "-c", IN_THREAD, database, str(port), str(solver_workers)]
     server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -85,10 +119,26 @@ def main() -> None:
             except OSError:
                 time.sleep(0.3)
         quiet(f"http://127.0.0.1:{port}")
-        run_locust(f"http://127.0.0.1:{port}", args.users, args.seconds)
+        run_locust(f"http://127.0.0.1:{port}", users, seconds, solve=solve_in != "none")
+        if solve_in != "none":
+            solve_outcome(f"http://127.0.0.1:{port}", seconds)
     finally:
         server.terminate()
         server.wait(30)
+
+
+def solve_outcome(host: str, seconds: int) -> None:
+    """Whether the solve really ran beside the load: its job, once it has ended (or still running)."""
+    import httpx
+
+    with httpx.Client(base_url=host, timeout=60) as client:
+        client.post("/api/login", json={"username": "paula", "password": PASSWORD})
+        deadline = time.monotonic() + max(seconds, 120)
+        job = client.get("/api/jobs/1").json()
+        while job["status"] == "running" and time.monotonic() < deadline:
+            time.sleep(2)
+            job = client.get("/api/jobs/1").json()
+        print(f"the solve: {job['status']}, {job['message']}")
 
 
 def quiet(host: str, count: int = 50) -> None:
@@ -109,12 +159,23 @@ def quiet(host: str, count: int = 50) -> None:
           f"p95 {times[int(0.95 * count) - 1]:.0f} ms, max {times[-1]:.0f} ms")
 
 
-def run_locust(host: str, users: int, seconds: int) -> None:
+def run_locust(host: str, users: int, seconds: int, solve: bool = True) -> None:
+    """Everyone signs in first (argon2id at its production cost: a storm of 51 sign-ins takes the CPU for a
+    while); then the statistics start afresh, the planner starts the solve, and `seconds` are measured."""
     import gevent
+    from gevent.event import Event
     from locust import HttpUser, between, task
     from locust.env import Environment
 
     counter = iter(range(10**6))
+    ready = Event()
+    signed_in = [0]
+
+    def one_more_signed_in() -> None:
+        signed_in[0] += 1
+        if signed_in[0] == users + 1:
+            environment.stats.reset_all()
+            ready.set()
 
     class Employee(HttpUser):
         wait_time = between(0.5, 1.5)
@@ -125,6 +186,8 @@ def run_locust(host: str, users: int, seconds: int) -> None:
             answer = self.client.post("/api/login", json={"username": f"emp{self.index}", "password": PASSWORD})
             self.feed = self.client.post("/api/me/feed", headers={"X-CSRF-Token": answer.json()["csrf_token"]}
                                          ).json()["url"]
+            one_more_signed_in()
+            ready.wait()
 
         @task(3)
         def schedule(self) -> None:
@@ -148,8 +211,11 @@ def run_locust(host: str, users: int, seconds: int) -> None:
             grid = self.client.get("/api/rosters/1", name="/api/rosters/[id]").json()
             self.version, self.days, self.people = grid["version"], grid["days"], grid["employees"]
             self.toggle = 0
-            # A solve runs meanwhile (one per site: the cap lets this one through).
-            self.client.post("/api/scenarios/1/solve", json={"time_limit": seconds}, name="/api/scenarios/[id]/solve")
+            one_more_signed_in()
+            ready.wait()
+            if solve:  # a solve runs meanwhile (one per site: the cap lets this one through)
+                self.client.post("/api/scenarios/1/solve", json={"time_limit": seconds},
+                                 name="/api/scenarios/[id]/solve")
 
         @task
         def edit(self) -> None:
@@ -164,11 +230,15 @@ def run_locust(host: str, users: int, seconds: int) -> None:
     environment = Environment(user_classes=[Employee, Planner], host=host)
     runner = environment.create_local_runner()
     runner.start(users + 1, spawn_rate=10)
-    gevent.spawn_later(seconds, runner.quit)
-    runner.greenlet.join()
+    signing_in = time.monotonic()
+    ready.wait(600)
+    print(f"signed in: {signed_in[0]} of {users + 1} in {time.monotonic() - signing_in:.0f} s; now measuring "
+          f"{seconds} s")
+    gevent.sleep(seconds)
+    runner.quit()
     stats = environment.stats
     print(f"{'request':34} {'count':>6} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}  (ms)")
-    for entry in sorted(stats.entries.values(), key=lambda e: e.name):
+    for entry in sorted((e for e in stats.entries.values() if e.num_requests), key=lambda e: e.name):
         print(f"{entry.method + ' ' + entry.name:34} {entry.num_requests:6} {entry.num_failures:5} "
               f"{entry.get_response_time_percentile(0.5):6.0f} {entry.get_response_time_percentile(0.95):6.0f} "
               f"{entry.get_response_time_percentile(0.99):6.0f} {entry.max_response_time:7.0f}")

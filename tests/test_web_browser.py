@@ -27,6 +27,7 @@ from roulement.check import check_roster
 from roulement.formats.roster_csv import parse_roster
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
+from roulement.web.views import cycle_view
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,6 +53,14 @@ def _rest_breaking_cell(scenario: Scenario, roster: Roster) -> tuple[str, dt.dat
                 and scenario.post(a.post) in scenario.eligible_posts(scenario.employee(a.employee))):
             return a.employee, following
     raise AssertionError("the KOS roster has no afternoon followed by a free day")
+
+
+def pick_date(page: Any, selector: str, day: dt.date) -> None:
+    """Type a date into a page's date picker as a French reader does (dd/mm/yyyy); the form keeps it as ISO."""
+    shown = page.locator(f"{selector} + input")
+    shown.fill(day.strftime("%d/%m/%Y"))
+    shown.press("Enter")
+    assert page.locator(selector).input_value() == day.isoformat()
 
 
 def require_browser(chromium: str = CHROMIUM) -> None:
@@ -107,6 +116,7 @@ def served_kos(tmp_path: Path) -> Iterator[dict[str, Any]]:
         time.sleep(0.05)
     assert server.started
     yield {"base": f"http://127.0.0.1:{port}", "roster_id": roster_id, "employee": employee, "date": date,
+           "cycle": cycle_view(kos, roster),
            "kos": kos, "roster": roster, "me": me, "opening_violations": len(opening)}
     server.should_exit = True
     thread.join(10)
@@ -140,6 +150,24 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             expect(page.locator("#roster-version")).to_have_text("1")
             expect(page.locator("#violation-count")).to_have_text(str(served_kos["opening_violations"]))
             expect(page.locator("#grid tr.heat").first).to_be_visible()
+            # The rotation: each person's crew beside the name, the deviations from the cycle marked, the
+            # month in one line.
+            cycle = served_kos["cycle"]
+            first = served_kos["kos"].employees[0]
+            expect(page.locator(f"#grid td[data-employee='{first.id}']").first.locator("xpath=..").locator(
+                ".crew-badge")).to_have_text(first.crew)
+            deviating = sum(len(days) for days in cycle["deviations"].values())
+            # Crew members' deviations are marked (a relief-pool shift is one by definition: only counted).
+            marked = [(person, day, d) for person, days in cycle["deviations"].items() for day, d in days.items()
+                      if d["kind"] != "pool"]
+            assert marked
+            expect(page.locator("#grid td.deviation")).to_have_count(len(marked))
+            expect(page.locator("#cycle-line")).to_contain_text(f"{100 * cycle['cycle_share']:.1f} %")
+            expect(page.locator("#cycle-line")).to_contain_text(f"deviations: {deviating}")
+            someone, day, deviation = marked[0]
+            planned = deviation["planned"] or "off"
+            expect(page.locator(f"#grid td[data-employee='{someone}'][data-date='{day}']")).to_have_attribute(
+                "title", re.compile(f"deviation from the cycle: .*\\(cycle: {planned}\\)"))
 
             # A morning after an afternoon: flagged by the checker, on the cell and in the list beside it.
             employee, date = served_kos["employee"], served_kos["date"].isoformat()
@@ -284,7 +312,14 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             _assert_french(page, "planner, empty")
             page.fill("#blank-name", "Usine d'essai")
             page.select_option("#blank-law", "FR")
-            page.fill("#blank-start", _walk_plant().horizon.start.isoformat())
+            # Date pickers speak the page's language: typed and shown as 05/01/2026, a French calendar.
+            start = _walk_plant().horizon.start
+            pick_date(page, "#blank-start", start)
+            page.locator("#blank-start + input").click()
+            expect(page.locator(".flatpickr-calendar.open")).to_contain_text("lun")
+            expect(page.locator(".flatpickr-calendar.open .flatpickr-monthDropdown-months")).to_contain_text(
+                "janvier")
+            page.keyboard.press("Escape")
             page.click("#blank-form button[type=submit]")
             page.wait_for_url(re.compile(r".*/setup/\d+$"))
             expect(page.locator("#table-posts input[data-key='id']")).to_have_value("post-1")
@@ -319,6 +354,18 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             save("employees")
             field("horizon", 0, "days").fill("7")
             save("horizon")
+            # An absence, in the one table of everyone's absences: a person by name, dates in French.
+            page.click(".add-row[data-section='absences']")
+            field("absences", 0, "employee").select_option(label=FRENCH_NAMES[5])
+            pick_date(page, "#table-absences tr[data-row='0'] [data-key='start']", start + dt.timedelta(days=6))
+            pick_date(page, "#table-absences tr[data-row='0'] [data-key='end']", start + dt.timedelta(days=5))
+            field("absences", 0, "kind").select_option("training")
+            page.click(".save-section[data-section='absences']")
+            expect(page.locator("#error")).to_contain_text("absences[0]")  # ends before it starts: refused
+            pick_date(page, "#table-absences tr[data-row='0'] [data-key='end']", start + dt.timedelta(days=6))
+            save("absences")
+            expect(page.locator("#table-absences tr[data-row='0'] [data-key='start'] + input")).to_have_value(
+                (start + dt.timedelta(days=6)).strftime("%d/%m/%Y"))
             _assert_french(page, "plant set-up")
             page.screenshot(path=str(served_empty["tmp"] / "walk-setup-fr.png"), full_page=True)
             page.goto(f"{base}/planner")
@@ -387,7 +434,7 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             day = next(d for d in _walk_plant().horizon.dates()[1:]
                        if any(text.endswith(d.strftime("%d/%m/%Y")) for text in shown))
             page.select_option("#request-kind", "day_off")
-            page.fill("#request-date", day.isoformat())
+            pick_date(page, "#request-date", day)
             page.fill("#request-note", "rendez-vous")
             page.click("#request-form button[type=submit]")
             expect(page.locator("#requests")).to_contain_text("ouverte")

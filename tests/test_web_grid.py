@@ -88,3 +88,63 @@ def test_the_grid_carries_posts_coverage_per_post_counters_holidays_and_statemen
                                       "2026-01-11": "A"}}
     assert edited["counters"]["e2"]["hours"] == 40.0 and edited["coverage_posts"]["2026-01-06"]["line"]["M"][2] == 2
     assert {v["rule"] for v in edited["caused"]} >= {"fr.daily-rest"}
+
+
+def _rotating_plant() -> Scenario:
+    """Two crews on weekdays, one on mornings while the other is on afternoons, swapping each week; a pool."""
+    from tests.factory import MONDAY, person, scenario
+
+    people = [person(f"a{i}", crew="A") for i in range(2)] + [person(f"b{i}", crew="B") for i in range(2)]
+    base = scenario(employees=[*people, person("p0", crew="pool")],
+                    demand=[{"post": "line", "shifts": ["M", "A"], "days": "weekdays", "min": 2}])
+    data = base.model_dump(mode="json", exclude_none=True)
+    data["rotation"] = {"anchor": MONDAY.isoformat(),
+                        "cycle": [["M", "M", "M", "M", "M", "-", "-"], ["A", "A", "A", "A", "A", "-", "-"]],
+                        "crews": [{"id": "A", "name": "Alpha", "start_week": 1}, {"id": "B", "start_week": 2}],
+                        "relief_pool": {"id": "pool", "name": "Relief"}}
+    return Scenario.model_validate(data)
+
+
+def _the_cycle(plant: Scenario) -> Roster:
+    from roulement.rules.follow_cycle import planned
+
+    return Roster([Assignment(employee, day, shift, "line") for (employee, day), shift in planned(plant).items()
+                   if shift is not None])
+
+
+def test_the_grid_shows_each_persons_crew_the_cycle_and_the_deviations_from_it(site: Site) -> None:
+    from roulement.store import repository
+
+    plant = _rotating_plant()
+    monday, tuesday = plant.horizon.start, plant.horizon.start + dt.timedelta(days=1)
+    cycle = _the_cycle(plant)
+    # a0 off on a cycle working day, b0 on mornings with crew A, p0 (the pool) stands in for a0.
+    roster = Roster([a for a in cycle if (a.employee, a.date) not in {("a0", monday), ("b0", tuesday)}]
+                    + [Assignment("b0", tuesday, "M", "line"), Assignment("p0", monday, "M", "line")])
+    grid, _ = roster_grid(plant, roster)
+    assert grid["crews"] == {"A": "Alpha", "B": "B", "pool": "Relief"}
+    assert {e["id"]: e["crew"] for e in grid["employees"]}["b1"] == "B"
+    assert grid["planned"]["b0"][tuesday.isoformat()] == "A"  # crew B's first week is an afternoon week
+    assert grid["deviations"] == {
+        "a0": {monday.isoformat(): {"kind": "day_off", "planned": "M", "worked": None}},
+        "b0": {tuesday.isoformat(): {"kind": "swap", "planned": "A", "worked": "M"}},
+        "p0": {monday.isoformat(): {"kind": "pool", "planned": None, "worked": "M"}}}
+    cycle_shifts = sum(1 for a in cycle if a.employee != "p0")
+    assert grid["cycle_share"] == round((cycle_shifts - 2) / cycle_shifts, 4)
+
+    # An edit answers the person's deviations afresh: putting a0 back on her cycle's shift lifts hers.
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        scenario_id = repository.add_scenario(session, None, plant, "Rotating").id
+        roster_id = repository.add_roster(session, None, scenario_id, roster, "with deviations").id
+    paula = site.client("paula")
+    assert paula.get(f"/api/rosters/{roster_id}").json()["deviations"]["a0"]
+    edited = paula.put(f"/api/rosters/{roster_id}/cell", json={
+        "version": 1, "employee": "a0", "date": monday.isoformat(), "shift": "M", "post": "line"})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["deviations"] == {"a0": {}}
+    assert edited.json()["cycle_share"] == round((cycle_shifts - 1) / cycle_shifts, 4)
+
+
+def test_a_plant_without_a_rotation_has_no_crews_nor_deviations_in_its_grid() -> None:
+    grid, _ = roster_grid(small_plant(), small_roster())
+    assert grid["crews"] == {} and grid["deviations"] == {} and grid["cycle_share"] is None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 import zipfile
 from typing import Any
 
@@ -90,25 +89,19 @@ def test_a_request_body_over_the_limit_is_413_whether_announced_or_streamed(site
     assert client.post("/api/login", json={"username": "paula", "password": PASSWORD}).status_code == 200
 
 
-@pytest.fixture
-def blocking_solver(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """The solver replaced by one that runs until cancelled: the cap is about how many run at once."""
-    from roulement.web import jobs
+def plan_until_stopped(scenario: Any, time_limit: float, workers: int, *, on_progress: Any, stop: Any) -> Any:
+    """Run in the solver process instead of a plan: runs until cancelled (the cap is about how many run at
+    once), and says it started through its progress."""
+    from roulement.solve.search import Progress
 
-    started = threading.Event()
-
-    def plan(scenario: Any, options: Any, on_progress: Any = None, stop: threading.Event | None = None) -> Any:
-        started.set()
-        assert stop is not None and stop.wait(30)
-        raise RuntimeError("stopped by the test")
-
-    monkeypatch.setattr(jobs.service, "plan", plan)
-    return started
+    on_progress(Progress(elapsed=0.0, solutions=0, objective=None, bound=None))
+    assert stop.wait(30)
+    raise RuntimeError("stopped by the test")
 
 
-def test_concurrent_solves_are_capped_per_site_and_per_server_with_a_clear_429(
-        database_url: str, blocking_solver: threading.Event) -> None:
+def test_concurrent_solves_are_capped_per_site_and_per_server_with_a_clear_429(database_url: str) -> None:
     app = create_app(database_url, solver_workers=1, limits=SolveLimits(per_site=1, per_server=2, retry_after=20))
+    app.state.jobs.plan_work = plan_until_stopped
     site = _site_on(app)
     other_site = small_plant().model_copy(update={"site": small_plant().site.model_copy(update={"name": "Elsewhere"})})
     with app.state.backend.transaction() as session:

@@ -3,6 +3,7 @@ clear 4xx on bad input with nothing half-saved, solve jobs, publishing, the coun
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 import time
@@ -407,3 +408,78 @@ def test_a_plant_is_set_up_section_by_section_with_errors_naming_the_field(site:
     assert bad_site.status_code == 422 and "site.jurisdiction" in bad_site.json()["detail"]
     final = paula.get(url).json()
     assert [e["id"] for e in final["employees"]] == ["p0", "p1", "p2", "p3", "p4"] and final["version"] == 6
+
+
+def test_absences_households_rules_and_the_rotation_are_set_up_as_sections_with_the_field_named(site: Site) -> None:
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}"
+
+    def save(section: str, items: Any) -> Any:
+        return paula.put(f"{url}/{section}", json={"version": paula.get(url).json()["version"], "items": items})
+
+    # Absences: everyone's in one table, stored with each person; errors name the table's row.
+    absences = [{"employee": "e1", "start": "2026-01-06", "end": "2026-01-07", "kind": "sickness"},
+                {"employee": "e4", "start": "2026-01-09", "end": "2026-01-09", "kind": "training"}]
+    assert save("absences", absences).status_code == 200
+    people = {e["id"]: e for e in paula.get(url).json()["data"]["employees"]}
+    assert people["e1"]["absences"] == [
+        {"start": "2026-01-06", "end": "2026-01-07", "kind": "sickness", "strict": False}]
+    assert people["e4"]["absences"][0]["kind"] == "training" and not people["e0"].get("absences")
+    backwards = save("absences", [absences[0], dict(absences[1], end="2026-01-08")])
+    assert backwards.status_code == 422 and "absences[1]" in backwards.json()["detail"], backwards.json()
+    unknown = save("absences", [dict(absences[0], employee="zz")])
+    assert unknown.status_code == 422 and unknown.json()["field"] == "absences[0].employee"
+    assert "absences[0].kind" in save("absences", [dict(absences[0], kind="vacation")]).json()["detail"]
+
+    # Households: members, who declared it, shared days off.
+    household = {"id": "h1", "members": ["e0", "e3"], "declaration": {"declared_by": "e0"},
+                 "shared_days_off": {"weight": 3}}
+    assert save("households", [household]).status_code == 200
+    stranger = save("households", [dict(household, members=["e0", "nobody"])])
+    assert stranger.status_code == 422 and "households[0].members" in stranger.json()["detail"]
+
+    # Rules: a setting per rule id.
+    assert save("rules", {"settings": {"fr.daily-rest": {"mode": "hard"}}}).status_code == 200
+    assert "rules.settings" in save("rules", {"settings": {"fr.daily-rest": {"mode": "loud"}}}).json()["detail"]
+
+    # The rotation: anchor, weeks of the cycle, crews; people join crews through their `crew`.
+    rotation = {"anchor": "2026-01-05", "cycle": [["M"] * 5 + ["-"] * 2, ["A"] * 5 + ["-"] * 2],
+                "crews": [{"id": "A", "name": "Alpha", "start_week": 1}, {"id": "B", "start_week": 2}]}
+    assert save("rotation", rotation).status_code == 200
+    assert paula.get(url).json()["data"]["rotation"]["crews"][0]["name"] == "Alpha"
+    not_monday = save("rotation", dict(rotation, anchor="2026-01-06"))
+    assert not_monday.status_code == 422 and "rotation.anchor" in not_monday.json()["detail"]
+    short_week = save("rotation", dict(rotation, cycle=[["M"] * 6]))
+    assert short_week.status_code == 422 and "rotation.cycle[0]" in short_week.json()["detail"]
+    assert save("rotation", {}).status_code == 200
+    assert paula.get(url).json()["data"].get("rotation") is None
+
+
+def test_the_next_period_is_judged_with_the_previous_periods_last_days(site: Site) -> None:
+    from roulement.store import repository
+    from tests.factory import roster as make_roster
+
+    paula = site.client("paula")
+    rolled = paula.post(f"/api/scenarios/{site.scenario_id}/roll-forward").json()
+    # The old week ends on Sunday 11 January with e2 on the afternoon (to 21:00): a morning (05:00) for e2 on
+    # Monday 12 leaves 8 h of rest, a breach only seen across the boundary.
+    next_week = make_roster(("e2", 0, "M"), ("e0", 0, "A"), ("e4", 0, "N"), start=dt.date(2026, 1, 12))
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        carried = repository.carried_of(session, rolled["id"])
+        roster_id = repository.add_roster(session, None, rolled["id"], next_week, "next week").id
+    assert {(a.employee, a.shift) for a in carried if a.date == dt.date(2026, 1, 11)} == {
+        ("e0", "M"), ("e2", "A"), ("e4", "N")}
+    assert min(a.date for a in carried) == dt.date(2026, 1, 5)  # a week back
+    grid = paula.get(f"/api/rosters/{roster_id}").json()
+    across = [v for v in grid["violations"] if v["rule"] == "fr.daily-rest" and v["employee"] == "e2"]
+    assert across and across[0]["dates"] == ["2026-01-11", "2026-01-12"]
+    assert grid["days"][0] == "2026-01-12" and "2026-01-11" not in grid["days"]
+    # An edit and the confirmation judge the boundary too: moving e2 to the afternoon lifts it.
+    edited = paula.put(f"/api/rosters/{roster_id}/cell", json={
+        "version": 1, "employee": "e2", "date": "2026-01-12", "shift": "A", "post": "line"}).json()
+    assert any(v["rule"] == "fr.daily-rest" and v["employee"] == "e2" for v in edited["resolved"])
+    preview = paula.get(f"/api/rosters/{roster_id}/publish/preview").json()
+    assert not any(v["employee"] == "e2" and v["rule"] == "fr.daily-rest" for v in preview["violations"])
+    # A plant that was not rolled forward carries nothing.
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        assert list(repository.carried_of(session, site.scenario_id)) == []

@@ -100,3 +100,32 @@ def test_a_day_off_nobody_can_cover_is_flagged_with_the_reason(site: Site) -> No
     assert grid["version"] == 1 and grid["cells"]["e0"]["2026-01-06"] == "M"  # the roster is unchanged
     flagged = next(r for r in grid["accepted_day_off"] if r["employee"] == "e0")
     assert flagged["honoured"] is False and "core.coverage" in flagged["rules"]
+
+
+def test_the_inbox_prices_granting_a_day_off_in_the_readers_language(site: Site) -> None:
+    publish_approved(site)
+    emma, paula = site.client("emma"), site.client("paula")
+    asked = emma.post("/api/me/requests", json={"kind": "day_off", "date": "2026-01-07"}).json()
+    priced = paula.post(f"/api/requests/{asked['id']}/price")
+    assert priced.status_code == 200, priced.text
+    lines = priced.json()["lines"]
+    assert priced.json()["roster_id"] == site.roster_id
+    assert lines[0].startswith("Person 0 works shift M")  # why she works that day, then what granting it costs
+    refused = next(i for i, line in enumerate(lines) if "the request (day off on" in line and "is refused" in line)
+    assert lines[refused + 1].startswith(("granting it changes the roster's cost by", "granting it would leave",
+                                          "granting it is impossible"))
+    french = paula.post(f"/api/requests/{asked['id']}/price", headers={"Accept-Language": "fr"}).json()["lines"]
+    assert any(line.startswith("l'accorder") for line in french)
+    # Pricing decides nothing and saves nothing.
+    assert paula.get("/api/requests?status=open").json()[0]["id"] == asked["id"]
+    assert _roster_of(site, paula)["version"] == 1
+
+
+def test_only_an_open_day_off_is_priced(site: Site) -> None:
+    publish_approved(site)
+    emma, paula = site.client("emma"), site.client("paula")
+    swap = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-05", "swap_with": "e2"}).json()
+    refused = paula.post(f"/api/requests/{swap['id']}/price")
+    assert refused.status_code == 422 and refused.json()["field"] == "request_id"
+    assert paula.post("/api/requests/999/price").status_code == 404
+    assert emma.post(f"/api/requests/{swap['id']}/price").status_code == 403

@@ -1,6 +1,6 @@
 """The API checked from its own schema (schemathesis on /openapi.json): for generated requests, signed in as a
 planner, no answer is a 500 and every answer matches the schema. Bounded (a few examples per operation) so the
-default run stays fast; solves are left out (they would start real background work)."""
+default run stays fast; solves and pricing are left out (they would start real solver work)."""
 
 from __future__ import annotations
 

@@ -69,6 +69,9 @@ class StoredScenario(Base):
     # CSE is consulted, L2312-8): employees and feeds see approved versions only. False: a site whose
     # agreement lets proposed versions show too.
     consent_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A period made by roll-forward: the previous period's last days as worked (assignments, as a roster
+    # stores them), so rest and runs of days across the boundary are judged with this period's rosters.
+    carried: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
 
 
 class StoredRoster(Base):

@@ -184,7 +184,9 @@ def remove_absence(
                             removed, None)
 
 
-EDITABLE_SECTIONS = ("site", "horizon", "shifts", "skills", "posts", "demand", "safety_minimums", "employees")
+EDITABLE_SECTIONS = ("site", "horizon", "shifts", "skills", "posts", "demand", "safety_minimums", "employees",
+                     "absences", "households", "rules", "rotation")
+OBJECT_SECTIONS = ("site", "horizon", "rules", "rotation")  # the others are lists
 
 
 def blank_scenario(name: str, jurisdiction: str, start: dt.date) -> Scenario:
@@ -211,14 +213,51 @@ def replace_section(
     validated with the rest of it: an error names the item and field (e.g. `posts[1].skills[0]`)."""
     if section not in EDITABLE_SECTIONS:
         raise Invalid(f"section: {section!r} is not one of {', '.join(EDITABLE_SECTIONS)}", "section")
-    if isinstance(items, dict) != (section in ("site", "horizon")):
-        raise Invalid(f"items: {section} is {'an object' if section in ('site', 'horizon') else 'a list'}", "items")
+    if isinstance(items, dict) != (section in OBJECT_SECTIONS):
+        raise Invalid(f"items: {section} is {'an object' if section in OBJECT_SECTIONS else 'a list'}", "items")
     row = get_scenario_row(session, scenario_id)
     data = copy.deepcopy(row.data)
+    if section == "absences":
+        assert isinstance(items, list)
+        return _replace_absences(session, actor, row, expected_version, data, items)
     before = data.get(section)
-    data[section] = items
+    # No rotation: an empty object removes it.
+    data[section] = None if section == "rotation" and not items else items
     return _change_scenario(session, actor, row, expected_version, data, f"{section}.replace", section,
                             before, items, None if lines is None else (section, lines))
+
+
+def _replace_absences(session: Session, actor: User, row: StoredScenario, expected_version: int,
+                      data: dict[str, Any], items: list[Any]) -> Scenario:
+    """Everyone's absences as one table ({employee, start, end, kind} a row), stored with each person; an error
+    names the table's row and field (`absences[3].end`), not the person's own list."""
+    people = {e["id"]: e for e in data["employees"]}
+    before = {e["id"]: e.get("absences", []) for e in data["employees"] if e.get("absences")}
+    for person in people.values():
+        person["absences"] = []
+    where: dict[tuple[int, int], int] = {}
+    index_of = {e["id"]: i for i, e in enumerate(data["employees"])}
+    for number, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise Invalid(f"absences[{number}]: an object with employee, start, end and kind", f"absences[{number}]")
+        employee = item.get("employee")
+        if employee not in people:
+            raise Invalid(f"absences[{number}].employee: no employee {employee!r} in this scenario",
+                          f"absences[{number}].employee")
+        absence = {k: v for k, v in item.items() if k != "employee"}
+        where[(index_of[employee], len(people[employee]["absences"]))] = number
+        people[employee]["absences"].append(absence)
+    try:
+        return _change_scenario(session, actor, row, expected_version, data, "absences.replace", "absences",
+                                before, items)
+    except Invalid as error:
+        def table_row(match: re.Match[str]) -> str:
+            number = where.get((int(match.group(1)), int(match.group(2))))
+            return match.group(0) if number is None else f"absences[{number}]"
+
+        pattern = r"employees\[(\d+)\]\.absences\[(\d+)\]"
+        raise Invalid(re.sub(pattern, table_row, error.message),
+                      None if error.field is None else re.sub(pattern, table_row, error.field)) from error
 
 
 def import_employees(
@@ -261,6 +300,15 @@ def import_employees(
     return scenario, summary
 
 
+CARRIED_DAYS = 7  # the longest look-back of the working-time rules: a week (weekly rest, six days in a row)
+
+
+def carried_of(session: Session, scenario_id: int) -> Roster:
+    """The previous period's last days carried by a rolled-forward scenario (empty for any other)."""
+    carried = session.scalar(select(StoredScenario.carried).where(StoredScenario.id == scenario_id))
+    return roster_of(carried) if carried else Roster([])
+
+
 def roll_forward(session: Session, actor: User, scenario_id: int) -> StoredScenario:
     """The next period of a plant: the same site, people, shifts, posts and demand over as many days starting
     the day after this horizon. What belongs to the old period goes: requests and dated demand outside the new
@@ -289,8 +337,16 @@ def roll_forward(session: Session, actor: User, scenario_id: int) -> StoredScena
     data["demand"] = demand
     scenario = validated(data)
     name = f"{row.name} → {start.isoformat()}"
+    # The old period's last days, as its newest roster has them, for the people still here: the checker sees
+    # them before the new horizon (rest, runs of days, the week's rest across the boundary).
+    newest = session.scalars(select(StoredRoster).where(StoredRoster.scenario_id == row.id)
+                             .order_by(StoredRoster.updated_at.desc(), StoredRoster.id.desc())).first()
+    people = {e.id for e in scenario.employees}
+    carried = None if newest is None else assignments_data(Roster([
+        a for a in roster_of(newest.assignments)
+        if a.employee in people and start - dt.timedelta(days=CARRIED_DAYS) <= a.date < start]))
     rolled = StoredScenario(name=name[:200], data=scenario_data(scenario), version=1,
-                            consent_required=row.consent_required)
+                            consent_required=row.consent_required, carried=carried)
     session.add(rolled)
     session.flush()
     record(session, actor, "scenario.roll_forward", "scenario", rolled.id, {"from": row.id},

@@ -553,7 +553,67 @@ SETUP: dict[str, dict[str, str]] = {
         "col.shifts": "Schichten",
     },
 }
+# The rotation in the grid, the cost of granting a request, printable rosters and the set-up forms.
+GRID_AND_FORMS: dict[str, dict[str, str]] = {
+    "en": {
+        "section.absences": "Absences", "section.households": "Households (declared)",
+        "section.rules": "Rules (settings per rule)", "section.rotation": "Rotation (cycle and crews)",
+        "col.members": "Members", "col.declared_by": "Declared by", "col.shared_days_off": "Days off together (weight)",
+        "col.mode": "Mode", "col.weight": "Weight", "col.anchor": "Anchor (a Monday)",
+        "col.relief_pool": "Relief pool (code)", "col.relief_pool_name": "Relief pool (name)",
+        "col.start_week": "Starts in week", "col.week": "Week (Mon … Sun: shift codes, - off)",
+        "col.crews": "Crews", "col.cycle": "Cycle", "mode.hard": "hard", "mode.soft": "soft", "mode.off": "off",
+        "rotation_help": "People join a crew through the Crew column of People and contracts.",
+        "cycle": "Cycle", "cycle_shift": "cycle", "deviation": "deviation from the cycle",
+        "cycle_following": "of the cycle's shifts worked as published", "deviations": "deviations",
+        "deviation.pool": "relief-pool shift", "deviation.swap": "other shift than the crew",
+        "deviation.day_off": "off on a cycle working day", "deviation.extra": "works on a cycle day off",
+        "cycle_legend": "A blue corner marks a deviation from the published cycle (hover for the cycle's shift).",
+        "print_roster": "Print for the notice board", "every_team": "every team (a page each)",
+    },
+    "fr": {
+        "section.absences": "Absences", "section.households": "Foyers (déclarés)",
+        "section.rules": "Règles (réglage par règle)", "section.rotation": "Roulement (cycle et équipes)",
+        "col.members": "Membres", "col.declared_by": "Déclaré par", "col.shared_days_off": "Repos communs (poids)",
+        "col.mode": "Mode", "col.weight": "Poids", "col.anchor": "Départ (un lundi)",
+        "col.relief_pool": "Équipe de relève (code)", "col.relief_pool_name": "Équipe de relève (nom)",
+        "col.start_week": "Commence en semaine", "col.week": "Semaine (lun … dim : codes de poste, - repos)",
+        "col.crews": "Équipes de roulement", "col.cycle": "Cycle", "mode.hard": "impérative",
+        "mode.soft": "souple", "mode.off": "désactivée",
+        "rotation_help": "Chaque salarié rejoint une équipe par la colonne « Équipe de roulement » de Salariés et "
+                         "contrats.",
+        "cycle": "Cycle", "cycle_shift": "cycle", "deviation": "écart au cycle",
+        "cycle_following": "des postes du cycle tenus comme publiés", "deviations": "écarts",
+        "deviation.pool": "poste de l'équipe de relève", "deviation.swap": "autre poste que son équipe",
+        "deviation.day_off": "repos un jour travaillé du cycle",
+        "deviation.extra": "travaille un jour de repos du cycle",
+        "cycle_legend": "Un coin bleu marque un écart au cycle publié (survoler pour voir le poste du cycle).",
+        "print_roster": "Imprimer pour l'affichage", "every_team": "toutes les équipes (une page chacune)",
+    },
+    "de": {
+        "section.absences": "Abwesenheiten", "section.households": "Haushalte (erklärt)",
+        "section.rules": "Regeln (Einstellung je Regel)", "section.rotation": "Schichtzyklus (Zyklus und Gruppen)",
+        "col.members": "Mitglieder", "col.declared_by": "Erklärt von",
+        "col.shared_days_off": "Gemeinsam frei (Gewicht)",
+        "col.mode": "Modus", "col.weight": "Gewicht", "col.anchor": "Beginn (ein Montag)",
+        "col.relief_pool": "Springergruppe (Kürzel)", "col.relief_pool_name": "Springergruppe (Name)",
+        "col.start_week": "Beginnt in Woche", "col.week": "Woche (Mo … So: Schichtkürzel, - frei)",
+        "col.crews": "Schichtgruppen", "col.cycle": "Zyklus", "mode.hard": "zwingend", "mode.soft": "weich",
+        "mode.off": "aus",
+        "rotation_help": "Beschäftigte kommen über die Spalte „Schichtgruppe“ unter Beschäftigte und Verträge in "
+                         "eine Gruppe.",
+        "cycle": "Schichtzyklus", "cycle_shift": "Zyklus", "deviation": "Abweichung vom Zyklus",
+        "cycle_following": "der Schichten des Zyklus wie veröffentlicht gearbeitet", "deviations": "Abweichungen",
+        "deviation.pool": "Schicht der Springergruppe", "deviation.swap": "andere Schicht als die Gruppe",
+        "deviation.day_off": "frei an einem Arbeitstag des Zyklus",
+        "deviation.extra": "arbeitet an einem freien Tag des Zyklus",
+        "cycle_legend": "Eine blaue Ecke markiert eine Abweichung vom veröffentlichten Zyklus (Maus darüber: "
+                        "die Schicht laut Zyklus).",
+        "print_roster": "Zum Aushang drucken", "every_team": "alle Teams (je eine Seite)",
+    },
+}
 for _lang in LANGUAGES:
+    CATALOGUE[_lang].update(GRID_AND_FORMS[_lang])
     CATALOGUE[_lang].update(SETUP[_lang])
     CATALOGUE[_lang].update(ENTITIES[_lang])
     CATALOGUE[_lang].update(ACTIONS[_lang])

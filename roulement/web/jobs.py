@@ -1,23 +1,27 @@
-"""Solve jobs in background threads: live progress in memory, the outcome (a new roster) in the database.
+"""Solve jobs: each runs in a solver process of its own (solver_process.py, at a lower OS priority), watched
+by a thread of the web process that passes its progress on and saves its outcome (a new roster) in the
+database in one transaction.
 
 A job runs `service.plan` with a stop event; cancelling sets it, and the search returns its best roster so
-far, which is saved like any other. One process serves the app, so the registry is a plain dict.
+far, which is saved like any other. One web process serves the app, so the registry is a plain dict.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from roulement import service
-from roulement.solve.search import Progress, SolveOptions
+from roulement.solve.search import Progress
 from roulement.store import repository
 from roulement.store.audit import record
 from roulement.store.errors import TooBusy
 from roulement.store.models import SolveJob, User, now
 from roulement.web.context import Backend
+from roulement.web.solver_process import plan_work, replan_work, run_in_process
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,17 @@ class RunningJob:
 
 
 class JobRunner:
-    def __init__(self, store: Backend, workers: int = 2, limits: SolveLimits | None = None) -> None:
+    def __init__(self, store: Backend, workers: int = 2, limits: SolveLimits | None = None,
+                 plan: Callable[..., dict[str, Any]] = plan_work,
+                 replan: Callable[..., dict[str, Any]] = replan_work) -> None:
         self.store = store
         self.workers = workers
         self.limits = limits or SolveLimits()
+        # What the solver process runs (module-level functions: a test may give its own).
+        self.plan_work, self.replan_work = plan, replan
         self.running: dict[int, RunningJob] = {}
         self.lock = threading.Lock()
+        self._short_ids = itertools.count(1)
 
     def _refuse_when_busy(self, site: str) -> None:
         """Called under the lock: 429 when the site or the server already runs its share of solves."""
@@ -90,18 +99,17 @@ class JobRunner:
 
         status, message, roster_id = "failed", "", None
         try:
-            outcome = service.plan(scenario, SolveOptions(time_limit=time_limit, workers=self.workers),
-                                   on_progress=on_progress, stop=running.stop)
-            if outcome.roster is None:
-                message = f"no roster found ({outcome.result.status})"
+            outcome = run_in_process(self.plan_work, (scenario, time_limit, self.workers), on_progress,
+                                     running.stop)
+            if outcome["roster"] is None:
+                message = f"no roster found ({outcome['status']})"
             else:
                 with self.store.transaction() as session:
                     name = f"{scenario.site.name} — plan #{job_id}"
-                    roster_id = repository.add_roster(session, actor, scenario_id, outcome.roster, name,
-                                                      solver=outcome.result.as_dict()).id
-                status = "cancelled" if outcome.result.interrupted else "done"
-                violations = len(outcome.checked.violations) if outcome.checked else 0
-                message = f"{outcome.result.status}, {violations} violation(s)"
+                    roster_id = repository.add_roster(session, actor, scenario_id, outcome["roster"], name,
+                                                      solver=outcome["solver"]).id
+                status = "cancelled" if outcome["interrupted"] else "done"
+                message = f"{outcome['status']}, {outcome['violations']} violation(s)"
         except Exception as error:  # a failed job must say why, not vanish with its thread
             message = f"{type(error).__name__}: {error}"
         with self.store.transaction() as session:
@@ -154,40 +162,18 @@ class JobRunner:
             with self.store.transaction() as session:
                 request = repository.get_request(session, request_id)
                 employee, date = request.employee_id, request.date
-            replanned = service.replan(disrupted, published, date, [f"{employee} off on {date.isoformat()}"],
-                                       SolveOptions(time_limit=time_limit, workers=self.workers),
-                                       on_progress=on_progress, stop=running.stop)
-            roster = replanned.roster
-            status = "cancelled" if replanned.result.interrupted else "done"
-            if roster is None:
-                outcome["reason"] = f"no roster found ({replanned.result.status}); {replanned.summary}"
-            elif (employee, date) in roster.by_employee_date():
-                outcome["reason"] = "the re-plan could not free the day: " + replanned.summary
-            else:
-                # Judged against the plant as stored (with the accepted request), not the disrupted copy.
-                # Judged as the re-plan judges itself: on the plant with the day away and the hours it takes
-                # credited (replanned.scenario); the published roster breaks the promise itself (core.absence
-                # that day), which does not count against the re-plan.
-                before = [v for v in service.audit(replanned.scenario, published).violations
-                          if not (v["rule"] == "core.absence" and v["employee"] == employee)]
-                after = service.audit(replanned.scenario, roster).violations
-                saved = None
-                if len(after) > len(before):
-                    new_rules = {v["rule"] for v in after} - {v["rule"] for v in before}
-                    broken = sorted(new_rules or {v["rule"] for v in after})
-                    outcome["reason"] = (f"freeing the day breaks {len(after) - len(before)} more rule(s) "
-                                         f"({', '.join(broken)}): nobody can stand in")
-                    outcome["rules"] = broken
-                else:
-                    with self.store.transaction() as session:
-                        saved = repository.save_replan(session, actor, roster_id, version, roster, request_id,
-                                                       len(replanned.changes))
-                if saved is None and "reason" not in outcome:
+            answer = run_in_process(self.replan_work, (disrupted, published, employee, date, time_limit,
+                                                       self.workers), on_progress, running.stop)
+            status = "cancelled" if answer["interrupted"] else "done"
+            outcome.update(answer["outcome"])
+            if answer["roster"] is not None:
+                with self.store.transaction() as session:
+                    saved = repository.save_replan(session, actor, roster_id, version, answer["roster"],
+                                                   request_id, answer["changes"])
+                if saved is None:
                     outcome["reason"] = "the roster changed while the re-plan ran; accept again to retry"
-                elif saved is not None:
-                    outcome.update(honoured=True, version=saved, changes=len(replanned.changes),
-                                   violations_before=len(before), violations_after=len(after),
-                                   summary=replanned.summary)
+                else:
+                    outcome.update(honoured=True, version=saved, **answer["once_saved"])
             message = "day freed" if outcome["honoured"] else str(outcome.get("reason", ""))
         except Exception as error:  # a failed job must say why, not vanish with its thread
             message = outcome["reason"] = f"{type(error).__name__}: {error}"
@@ -199,6 +185,20 @@ class JobRunner:
                    {"status": status, "message": message[:500], "roster": roster_id, "request": request_id})
         with self.lock:
             self.running.pop(job_id, None)
+
+    def run_now(self, site: str, work: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """Short solver work answered within the request (pricing a request): in the solver process like a job,
+        counted in the same caps (429 when busy), but with no job row."""
+        running = RunningJob(site=site)
+        with self.lock:
+            self._refuse_when_busy(site)
+            key = -next(self._short_ids)  # apart from job ids, which are positive
+            self.running[key] = running
+        try:
+            return run_in_process(work, args, lambda _: None, running.stop)
+        finally:
+            with self.lock:
+                self.running.pop(key, None)
 
     def cancel(self, job_id: int) -> bool:
         with self.lock:

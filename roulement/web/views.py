@@ -22,6 +22,7 @@ from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import RuleMode, Scenario
 from roulement.report.messages import LANGS, rule_statement
 from roulement.rules.base import PerEmployeeRule, Rule, Violation
+from roulement.rules.follow_cycle import following, planned
 from roulement.rules.packs import build_rules
 
 
@@ -92,6 +93,40 @@ def employees_view(scenario: Scenario) -> list[dict[str, Any]]:
             for e in scenario.employees]
 
 
+def deviations_view(scenario: Scenario, roster: Roster, only: str | None = None) -> dict[str, dict[str, Any]]:
+    """employee -> date -> {kind, planned, worked}: where the roster leaves the published cycle (the rotation
+    rule's own comparison, `rules.follow_cycle.following`). `only`: that person's deviations alone."""
+    if scenario.rotation is None:
+        return {}
+    if only is not None:
+        scenario = scenario.replaced(employees=[scenario.employee(only)])
+        roster = Roster([a for a in roster if a.employee == only])
+    found: dict[str, dict[str, Any]] = defaultdict(dict)
+    for d in following(scenario, roster).deviations:
+        found[d.employee][d.date.isoformat()] = {"kind": d.kind.name.lower(), "planned": d.planned,
+                                                 "worked": d.worked}
+    return found
+
+
+def cycle_view(scenario: Scenario, roster: Roster) -> dict[str, Any]:
+    rotation = scenario.rotation
+    if rotation is None:
+        return {"crews": {}, "planned": {}, "deviations": {}, "cycle_share": None}
+    crews = {c.id: c.name or c.id for c in rotation.crews}
+    if rotation.relief_pool is not None:
+        crews[rotation.relief_pool.id] = rotation.relief_pool.name or rotation.relief_pool.id
+    cycle: dict[str, dict[str, str | None]] = defaultdict(dict)
+    for (employee, day), shift in planned(scenario).items():
+        cycle[employee][day.isoformat()] = shift
+    return {"crews": crews, "planned": cycle, "deviations": deviations_view(scenario, roster),
+            "cycle_share": cycle_share(scenario, roster)}
+
+
+def cycle_share(scenario: Scenario, roster: Roster) -> float | None:
+    """The share of the cycle's shifts (crew members present that day) worked as published; None without one."""
+    return None if scenario.rotation is None else round(following(scenario, roster).share, 4)
+
+
 def roster_grid(scenario: Scenario, roster: Roster) -> tuple[dict[str, Any], list[Violation]]:
     """The whole grid for the page, and the violations found (kept to judge the next edit)."""
     audited = service.audit(scenario, roster)
@@ -106,9 +141,9 @@ def roster_grid(scenario: Scenario, roster: Roster) -> tuple[dict[str, Any], lis
         "employees": employees_view(scenario),
         "cells": cells,
         "posts_of_cells": posts,
-        # With a published cycle: employee -> date -> the deviation's kind, and the month in one sentence.
-        "deviations": {row["employee"]: {d["date"]: d["kind"] for d in row["deviations"]}
-                       for row in (report.get("rotation") or {}).get("per_person", [])},
+        # With a published cycle: the crews, each member's cycle shifts, the deviations from them (employee ->
+        # date -> kind, planned and worked) and the month in one sentence.
+        **cycle_view(scenario, roster),
         "cycle": (report.get("rotation") or {}).get("summary"),
         "coverage": per_shift,
         "coverage_posts": per_post,
@@ -178,6 +213,8 @@ def edit_view(scenario: Scenario, after: Roster, employee: str, violations: list
     return {"employee": employee, "cells": {employee: cells.get(employee, {})},
             "posts_of_cells": {employee: posts.get(employee, {})},
             "counters": counters(timeline, employee), "coverage": per_shift, "coverage_posts": per_post,
+            "deviations": {employee: deviations_view(scenario, after, employee).get(employee, {})},
+            "cycle_share": cycle_share(scenario, after),
             "violations": [v.as_dict() for v in violations]}
 
 

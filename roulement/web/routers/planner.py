@@ -18,13 +18,17 @@ from roulement.formats.roster_csv import roster_to_csv
 from roulement.formats.roster_xlsx import roster_to_xlsx
 from roulement.formats.scenario_yaml import ScenarioError, parse_scenario
 from roulement.formats.tables import TableError, demand_from_rows, employees_from_rows, read_rows
+from roulement.model.roster import Roster
 from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
 from roulement.store.audit import record, trail, zoned
 from roulement.store.errors import Invalid, NotFound, TooBusy
 from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
+from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner
+from roulement.web.roster_pdf import roster_pdf, site_language, teams_of
+from roulement.web.solver_process import price_work
 from roulement.web.views import (
     JudgedRosters,
     edit_view,
@@ -36,6 +40,7 @@ from roulement.web.views import (
 )
 
 router = APIRouter(prefix="/api", tags=["planner"])
+PRICE_TIME_LIMIT = 10.0  # seconds for the re-solve that prices granting a request
 planner = role("planner")
 
 
@@ -164,17 +169,24 @@ def set_consent(scenario_id: Id, body: ConsentBody, actor: Actor = Depends(plann
 class SectionBody(BaseModel):
     version: int
     items: list[Any] | dict[str, Any] = Field(
-        description="The whole section, in the scenario format (see docs/scenario.md): an object for site and "
-        "horizon, a list for the others.")
+        description="The whole section, in the scenario format (see docs/scenario.md): an object for site, "
+        "horizon, rules and rotation (an empty object: no rotation), a list for the others. `absences` is "
+        "everyone's absences as one list of {employee, start, end, kind}.")
 
 
 @router.put("/scenarios/{scenario_id}/{section}")
 def replace_section(scenario_id: Id, section: str, body: SectionBody, actor: Actor = Depends(planner),
                     store: Backend = Depends(backend)) -> dict[str, Any]:
-    """Replace posts, demand, skills or safety_minimums as a whole; validated with the rest of the scenario."""
+    """Replace a section as a whole (site, horizon, shifts, skills, posts, demand, safety_minimums, employees,
+    absences, households, rules, rotation); validated with the rest of the scenario, an error naming the row
+    and field."""
     with store.transaction() as session:
         scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, body.items)
-        return {"version": body.version + 1, section: scenario.model_dump(mode="json")[section]}
+        dumped = scenario.model_dump(mode="json")
+        if section == "absences":
+            return {"version": body.version + 1, section: [
+                {"employee": e["id"], **a} for e in dumped["employees"] for a in e.get("absences", [])]}
+        return {"version": body.version + 1, section: dumped[section]}
 
 
 class TableUpload(BaseModel):
@@ -295,7 +307,9 @@ def get_roster(roster_id: Id, actor: Actor = Depends(planner), store: Backend = 
     with store.transaction() as session:
         key = _judged_key(session, row, row.version)
         accepted = repository.accepted_day_off(session, scenario, roster)
-    grid, violations = roster_grid(scenario, roster)
+        carried = repository.carried_of(session, row.scenario_id)
+    # Judged with the previous period's last days when the plant was rolled forward (rest across the boundary).
+    grid, violations = roster_grid(scenario, Roster([*carried, *roster]))
     grid["accepted_day_off"] = accepted
     cache.put(key, violations)
     return {"id": row.id, "name": row.name, "scenario_id": row.scenario_id, "version": row.version,
@@ -322,6 +336,8 @@ def edit_cell(roster_id: Id, body: CellEdit, actor: Actor = Depends(planner),
         scenario = repository.scenario_with_web_input(session, stored)
         version = row.version
         before_key, after_key = _judged_key(session, row, body.version), _judged_key(session, row, version)
+        carried = list(repository.carried_of(session, row.scenario_id))
+    before, after = Roster([*carried, *before]), Roster([*carried, *after])
     old = cache.get(before_key)
     if old is None:
         old = full_violations(scenario, before)
@@ -366,7 +382,9 @@ def publish_preview(roster_id: Id, actor: Actor = Depends(planner),
                                                "published_at": zoned(last.published_at)}
         last_assignments = [] if last is None else list(last.assignments)
         consent_required = repository.get_scenario_row(session, row.scenario_id).consent_required
-    violations = service.audit(scenario, roster).violations
+    with store.transaction() as session:
+        carried = repository.carried_of(session, row.scenario_id)
+    violations = service.audit(scenario, Roster([*carried, *roster])).violations
     return {"roster_id": roster_id, "version": row.version, "violations": violations,
             "already_published": None if already is None else _publication_view(already, False),
             "against": last_view, "diff": repository.cell_diff(scenario, last_assignments, row.assignments),
@@ -380,7 +398,9 @@ def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor =
     row, scenario, roster = _loaded(store, roster_id)
     violations = 0
     if row.version == body.version:
-        violations = len(service.audit(scenario, roster).violations)
+        with store.transaction() as session:
+            carried = repository.carried_of(session, row.scenario_id)
+        violations = len(service.audit(scenario, Roster([*carried, *roster])).violations)
     try:
         with store.transaction() as session:
             publication, created = repository.publish(session, actor.user, roster_id, body.version, violations,
@@ -401,6 +421,27 @@ def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor =
 DOWNLOADS = {"roster.csv": "text/csv; charset=utf-8", "report.html": "text/html; charset=utf-8",
              "report.json": "application/json",
              "roster.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/rosters/{roster_id}/roster.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def roster_pdf_download(roster_id: Id, team: str | None = Query(default=None, max_length=200),
+                        lang: str | None = Query(default=None, pattern="^(en|fr|de)$"),
+                        actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> Response:
+    """The roster printed for the notice board: one team per page (or only `team`), in the site's language
+    (French for a French site, German for a German one) unless `lang` says otherwise."""
+    row, scenario, roster = _loaded(store, roster_id)
+    if team is not None and team not in teams_of(scenario):
+        known = ", ".join(t for t in teams_of(scenario) if t) or "none"
+        raise NotFound(f"team: no team {team!r} in this plant (teams: {known})", "team")
+    body = roster_pdf(scenario, roster, lang or site_language(scenario), row.name, row.version, team)
+    suffix = f"-{_safe_name(team)}" if team else ""
+    return Response(body, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="roster-{row.id}{suffix}.pdf"'})
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)[:60]
 
 
 @router.get("/rosters/{roster_id}/{filename}")
@@ -431,6 +472,32 @@ def all_requests(status: str | None = Query(default=None, max_length=16),
     with store.transaction() as session:
         names = repository.people_names(session)
         return [repository.request_view(r, names) for r in repository.list_requests(session, None, status, kind)]
+
+
+@router.post("/requests/{request_id}/price")
+def price_request(request_id: Id, http: Request, actor: Actor = Depends(planner),
+                  store: Backend = Depends(backend), jobs: JobRunner = Depends(runner)) -> dict[str, Any]:
+    """What granting an open day-off request would cost, before deciding: why the person works that day, and
+    a local re-solve with the day granted priced against the newest roster with them (`explain`), in the
+    reader's language. Runs in the solver process, counted in the solve caps (429 when busy)."""
+    with store.transaction() as session:
+        request = repository.get_request(session, request_id)
+        if request.kind != "day_off" or request.status != "open":
+            raise Invalid(f"request {request_id}: only an open day-off request is priced (this one is "
+                          f"{request.status} {request.kind})", "request_id")
+        row = repository.newest_roster_with(session, request.employee_id)
+        if row is None:
+            raise Invalid(f"request {request_id}: no roster has {request.employee_id} on it yet", "request_id")
+        stored = repository.scenario_of(repository.get_scenario_row(session, row.scenario_id))
+        scenario = repository.scenario_with_web_input(session, stored)
+        roster, employee, date = repository.roster_of(row.assignments), request.employee_id, request.date
+        roster_id, version = row.id, row.version
+    if not scenario.horizon.start <= date <= scenario.horizon.end:
+        raise Invalid(f"request {request_id}: {date.isoformat()} is outside roster {roster_id}'s horizon",
+                      "request_id")
+    lines = jobs.run_now(scenario.site.name, price_work,
+                         (scenario, roster, employee, date, language(http), PRICE_TIME_LIMIT, jobs.workers))
+    return {"request_id": request_id, "roster_id": roster_id, "version": version, "lines": lines}
 
 
 class RequestDecision(BaseModel):

@@ -215,7 +215,22 @@ const pages = {
       fillTable($("requests"), ["#", T.name, T.kind, T.date, T.swap_with, T.note, T.status, T.result, ""], requests.map((r) => [
         r.id, r.employee_name, word("kind", r.kind), formatDate(r.date, "medium"), r.swap_with_name || "", r.note, statusWord(r.status), outcomeCell(r),
         r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
-                                    button(T.refuse, () => decideRequest(r.id, "refused"))) : ""]));
+                                    button(T.refuse, () => decideRequest(r.id, "refused")),
+                                    r.kind === "day_off" ? priceButton(r) : "") : ""]));
+    };
+    // The cost of granting a day off, before deciding: a local re-solve priced against the roster (explain).
+    const priceButton = (r) => {
+      const answer = el("div", { className: "price", id: `price-${r.id}` });
+      const start = button(T.price, async () => {
+        start.disabled = true;
+        answer.textContent = T.pricing;
+        try {
+          const priced = await api("POST", `/api/requests/${r.id}/price`);
+          answer.replaceChildren(...priced.lines.map((line) => el("div", {}, line)));
+        } catch (error) { answer.textContent = ""; showError(error); }
+        start.disabled = false;
+      });
+      return el("span", {}, start, answer);
     };
     // Accepting acts: a swap is done at once; a day off may start a local re-plan, followed here to its end.
     const decideRequest = async (id, status) => {
@@ -361,6 +376,12 @@ const pages = {
     NAMES = Object.fromEntries(roster.employees.map((e) => [e.id, e.name]));
     for (const [link, file] of [["dl-csv", "roster.csv"], ["dl-xlsx", "roster.xlsx"], ["dl-html", "report.html"]])
       $(link).href = `/api/rosters/${id}/${file}`;
+    // The printable roster for the notice board: every team (a page each) or one, in the site's language.
+    const teams = [...new Set(roster.employees.map((e) => e.team).filter(Boolean))].sort();
+    $("pdf-team").replaceChildren(el("option", { value: "" }, T.every_team), ...teams.map((t) => el("option", { value: t }, t)));
+    const pdfLink = () => { $("dl-pdf").href = `/api/rosters/${id}/roster.pdf` + ($("pdf-team").value ? `?team=${encodeURIComponent($("pdf-team").value)}` : ""); };
+    $("pdf-team").addEventListener("input", pdfLink);
+    pdfLink();
     const colors = Object.fromEntries(roster.shifts.map((s) => [s.id, s.color]));
     const holidays = new Set(roster.holidays);
     const undoStack = [];
@@ -417,8 +438,12 @@ const pages = {
       const post = roster.posts_of_cells[e.id]?.[d] || "";
       const key = `${e.id}|${d}`;
       const refused = shift ? unhonoured.get(key) : undefined;
-      const td = el("td", { className: ["cell", dayClass(d), flagged.has(key) ? "flagged" : "", caused.has(key) ? "caused" : "", refused ? "unhonoured" : ""].filter(Boolean).join(" "),
+      // A deviation from the cycle is marked; a relief-pool shift is one by definition (the badge says so).
+      const deviation = roster.deviations?.[e.id]?.[d];
+      const marked = deviation && deviation.kind !== "pool";
+      const td = el("td", { className: ["cell", dayClass(d), flagged.has(key) ? "flagged" : "", caused.has(key) ? "caused" : "", refused ? "unhonoured" : "", marked ? "deviation" : ""].filter(Boolean).join(" "),
                             title: (shift ? `${e.name} · ${formatDate(d)} · ${shift} · ${post}` : `${e.name} · ${formatDate(d)} · ${T.off_cell}`)
+                              + (deviation ? ` · ${T.deviation}: ${word("deviation", deviation.kind)} (${T.cycle_shift}: ${deviation.planned || T.off})` : "")
                               + (refused ? ` · ${T.accepted_not_honoured}${refused.rules?.length ? ": " + refused.rules.join(", ") : ""}` : "") },
         el("span", { className: "shift" }, shift), el("small", { className: "post" }, shift ? post : ""));
       td.dataset.employee = e.id; td.dataset.date = d;
@@ -442,13 +467,29 @@ const pages = {
           })));
       const head = el("thead", {}, dateRow, ...heatRows);
       const body = el("tbody", {}, ...roster.employees.filter(visible).map((e) => el("tr", {},
-        el("td", { className: "name sticky-1", title: [e.id, e.team, e.crew].filter(Boolean).join(" · ") }, e.name),
+        el("td", { className: "name sticky-1", title: [e.id, e.team, e.crew && `${T.crew}: ${crewName(e.crew)}`].filter(Boolean).join(" · ") },
+          e.crew && roster.crews?.[e.crew] ? el("small", { className: "crew-badge", title: `${T.crew}: ${crewName(e.crew)}` }, e.crew) : "", e.name),
         ...counterCells(e), ...roster.days.map((d) => cellFor(e, d, flagged)))));
       $("grid").replaceChildren(head, body);
       $("roster-title").textContent = roster.name;
       $("roster-version").textContent = roster.version;
       $("violation-count").textContent = roster.violations.length;
       $("violations").replaceChildren(...roster.violations.map((v) => violationItem(v)));
+      drawCycle();
+    };
+    // With a rotation: how far the roster follows the published cycle, and the deviations by kind.
+    const crewName = (crew) => roster.crews?.[crew] || crew;
+    const drawCycle = () => {
+      const hasCycle = Object.keys(roster.crews || {}).length > 0;
+      $("cycle-line").hidden = $("cycle-legend").hidden = !hasCycle;
+      if (!hasCycle) return;
+      const byKind = {};
+      for (const days of Object.values(roster.deviations || {}))
+        for (const deviation of Object.values(days)) byKind[deviation.kind] = (byKind[deviation.kind] || 0) + 1;
+      const total = Object.values(byKind).reduce((a, b) => a + b, 0);
+      const share = formatNumber(100 * (roster.cycle_share ?? 1), 1);
+      $("cycle-line").textContent = `${T.cycle}: ${share} % ${T.cycle_following} · ${T.deviations}: ${formatNumber(total, 0)}`
+        + (total ? " (" + Object.entries(byKind).map(([k, n]) => `${word("deviation", k)}: ${n}`).join(", ") + ")" : "");
     };
 
     // The editor: shift and post, shown over the grid (nothing moves).
@@ -482,6 +523,8 @@ const pages = {
       roster.version = changed.version;
       roster.cells[employee] = changed.cells[employee];
       roster.posts_of_cells[employee] = changed.posts_of_cells[employee];
+      if (roster.deviations && changed.deviations) roster.deviations[employee] = changed.deviations[employee];
+      roster.cycle_share = changed.cycle_share;
       Object.assign(roster.counters, changed.counters);
       roster.coverage = changed.coverage;
       roster.coverage_posts = changed.coverage_posts;
@@ -599,10 +642,40 @@ const pages = {
                         C("shifts", T["col.shifts"], "list"), C("reference", T["col.reference"])],
       employees: [C("id", T["col.id"]), C("name", T.name), C("skills", T.skills, "list"), C("team", T.team),
                   C("contract.weekly_hours", T["col.weekly_hours"], "number"),
-                  C("contract.tolerance_hours", T["col.tolerance_hours"], "number"), C("night_eligible", T["col.night_eligible"], "bool")],
+                  C("contract.tolerance_hours", T["col.tolerance_hours"], "number"), C("night_eligible", T["col.night_eligible"], "bool"),
+                  C("crew", T.crew)],
+      // Everyone's absences in one table; each row names its person (stored with that person).
+      absences: [C("employee", T.person, "select", { options: () => (state.employees || []).map((e) => [e.id, e.name || e.id]) }),
+                 C("start", T.start, "date"), C("end", T.end, "date"),
+                 C("kind", T.absence_kind, "select", { options: () => ["holiday", "sickness", "training", "other"].map((k) => [k, T["absence." + k]]) })],
+      households: [C("id", T["col.id"]), C("members", T["col.members"], "list"), C("declaration.declared_by", T["col.declared_by"]),
+                   C("shared_days_off.weight", T["col.shared_days_off"], "number")],
+      rules: [C("id", T.rule), C("mode", T["col.mode"], "select", { options: () => [["", "–"], ...["hard", "soft", "off"].map((m) => [m, T["mode." + m]])] }),
+              C("weight", T["col.weight"], "number")],
+      rotation: [C("anchor", T["col.anchor"], "date"), C("relief_pool.id", T["col.relief_pool"]), C("relief_pool.name", T["col.relief_pool_name"])],
+      rotation_crews: [C("id", T["col.id"]), C("name", T.name), C("start_week", T["col.start_week"], "number")],
+      rotation_cycle: [C("days", T["col.week"], "list")],
+    };
+    // Sections kept in the page in another shape than the scenario's: how they are read and written back.
+    const SHAPES = {
+      absences: { read: (data) => (data.employees || []).flatMap((e) => (e.absences || []).map((a) => ({ employee: e.id, ...a }))) },
+      rules: { read: (data) => Object.entries(data.rules?.settings || {}).map(([rule, s]) => ({ id: rule, ...s })),
+               write: () => ({ ...(scenario.data.rules?.packs ? { packs: scenario.data.rules.packs } : {}),
+                               settings: Object.fromEntries(state.rules.map(({ id: rule, ...s }) => [rule, s])) }) },
+      rotation: { read: (data) => { const { crews, cycle, ...rest } = data.rotation || {}; return rest; },
+                  write: () => {
+                    if (!state.rotation_crews.length && !state.rotation_cycle.length) return {};
+                    const rotation = { ...state.rotation, crews: state.rotation_crews, cycle: state.rotation_cycle.map((w) => w.days || []) };
+                    if (!rotation.relief_pool?.id) delete rotation.relief_pool;
+                    return rotation;
+                  } },
+      rotation_crews: { read: (data) => data.rotation?.crews || [] },
+      rotation_cycle: { read: (data) => (data.rotation?.cycle || []).map((days) => ({ days })) },
     };
     const BLANK = { shifts: { id: "", start: "06:00", end: "14:00", break_minutes: 30 }, skills: { id: "" }, posts: { id: "", skills: [] },
-      demand: { post: "", shifts: [], min: 1 }, safety_minimums: { id: "", skill: "", min: 1 }, employees: { id: "", skills: [], contract: { weekly_hours: 35 } } };
+      demand: { post: "", shifts: [], min: 1 }, safety_minimums: { id: "", skill: "", min: 1 }, employees: { id: "", skills: [], contract: { weekly_hours: 35 } },
+      absences: { employee: "", start: "", end: "", kind: "holiday" }, households: { id: "", members: [], declaration: { declared_by: "" } },
+      rules: { id: "" }, rotation_crews: { id: "", start_week: 1 }, rotation_cycle: { days: ["-", "-", "-", "-", "-", "-", "-"] } };
     const get = (row, path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), row);
     const set = (row, path, value) => {
       const keys = path.split("."); let o = row;
@@ -615,7 +688,9 @@ const pages = {
       const value = get(row, column.key);
       let input;
       if (column.type === "select") {
-        input = el("select", {}, ...column.options.map((o) => el("option", { value: o, selected: o === value }, o)));
+        const options = (typeof column.options === "function" ? column.options() : column.options).map((o) => Array.isArray(o) ? o : [o, o]);
+        if (value != null && !options.some(([v]) => v === value)) options.unshift([value, value]);
+        input = el("select", {}, ...options.map(([v, label]) => el("option", { value: v, selected: v === (value ?? "") }, label)));
       } else if (column.type === "bool") {
         input = el("input", { type: "checkbox", checked: value !== false });
       } else {
@@ -652,18 +727,35 @@ const pages = {
       scenario = await api("GET", `/api/scenarios/${id}`);
       $("setup-name").textContent = scenario.name;
       for (const section of Object.keys(COLUMNS)) {
-        state[section] = structuredClone(scenario.data[section] ?? (section === "site" || section === "horizon" ? {} : []));
+        state[section] = structuredClone(SHAPES[section]?.read ? SHAPES[section].read(scenario.data)
+          : scenario.data[section] ?? (section === "site" || section === "horizon" ? {} : []));
+      }
+      for (const section of Object.keys(COLUMNS)) {
+        // A select starts on its first option: the row holds what is shown.
+        for (const row of Array.isArray(state[section]) ? state[section] : [state[section]])
+          for (const column of COLUMNS[section])
+            if (column.type === "select" && get(row, column.key) === undefined && section !== "rules") {
+              const first = (typeof column.options === "function" ? column.options() : column.options)[0];
+              if (first !== undefined) set(row, column.key, Array.isArray(first) ? first[0] : first);
+            }
         draw(section);
       }
     };
     for (const b of document.querySelectorAll(".add-row"))
-      b.addEventListener("click", () => { state[b.dataset.section].push(structuredClone(BLANK[b.dataset.section])); draw(b.dataset.section); });
+      b.addEventListener("click", () => {
+        const row = structuredClone(BLANK[b.dataset.section]);
+        if (b.dataset.section === "absences") row.employee = state.employees[0]?.id ?? "";
+        state[b.dataset.section].push(row);
+        draw(b.dataset.section);
+      });
     for (const b of document.querySelectorAll(".save-section"))
       b.addEventListener("click", async () => {
         clearError();
         $("setup-saved").hidden = true;
         try {
-          await api("PUT", `/api/scenarios/${id}/${b.dataset.section}`, { version: scenario.version, items: state[b.dataset.section] });
+          const section = b.dataset.section;
+          const items = SHAPES[section]?.write ? SHAPES[section].write() : state[section];
+          await api("PUT", `/api/scenarios/${id}/${section}`, { version: scenario.version, items });
           await load();
           $("setup-saved").hidden = false;
         } catch (error) { showError(error); }
@@ -761,6 +853,12 @@ const pages = {
             }));
           return [word("measure", measure), formatNumber(f.min, 1), formatNumber(f.median, 1), formatNumber(f.mean, 1), formatNumber(f.max, 1), bars];
         }));
+      // The rotation's month: the share of the cycle worked as published, the deviations by kind.
+      const KINDS = { "relief-pool shift": "pool", "swap": "swap", "day off": "day_off", "extra shift": "extra" };
+      $("report-cycle-section").hidden = !r.cycle;
+      if (r.cycle) fillTable($("report-cycle"), [T.measure, T.count], [
+        [T.cycle_following, `${formatNumber(100 * r.cycle.share_following, 1)} %`], [T.deviations, formatNumber(r.cycle.deviations)],
+        ...Object.entries(r.cycle.by_kind).map(([kind, n]) => [`${T.deviations}: ${word("deviation", KINDS[kind] || kind)}`, formatNumber(n)])]);
       fillTable($("report-people"), [T.people_aggregate, T.count], [[T.employees_count, formatNumber(r.people.employees)],
         ...Object.entries(r.people.active_declarations_by_purpose).map(([purpose, count]) => [`${T.declarations_count}: ${T["purpose." + purpose] || purpose}`, formatNumber(count)])]);
       $("report").hidden = false;
@@ -813,5 +911,21 @@ const pages = {
     await refresh();
   },
 };
+
+// Date pickers in the page's language (flatpickr and its French and German words), not the browser's: the
+// field shows the date in the language's short pattern (Babel's CLDR), the form still reads it as ISO.
+const pickerFormat = (pattern) => pattern.replace(/'[^']*'|y+|M+|d+/g, (t) => t.startsWith("'") ? t.slice(1, -1)
+  : t[0] === "y" ? "Y" : t[0] === "M" ? (t.length >= 2 ? "m" : "n") : (t.length >= 2 ? "d" : "j"));
+function localDatePickers(root) {
+  if (!window.flatpickr) return;
+  for (const input of root.querySelectorAll('input[type="date"]:not([data-picker])')) {
+    input.dataset.picker = L.lang;
+    window.flatpickr(input, { locale: L.lang in window.flatpickr.l10ns ? L.lang : "default", dateFormat: "Y-m-d",
+      altInput: true, altFormat: pickerFormat(L.date_short), allowInput: true,
+      onChange: () => input.dispatchEvent(new Event("input", { bubbles: true })) });
+  }
+}
+new MutationObserver(() => localDatePickers(document.body)).observe(document.body, { childList: true, subtree: true });
+localDatePickers(document.body);
 
 pages[document.body.dataset.page]().catch((error) => { if (error.message !== "not signed in") showError(error); });
