@@ -20,6 +20,7 @@ from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.choice import Engine, choose_engine
 from roulement.solve.colgen.decompose import decompose, demanded_posts
+from roulement.solve.colgen.dp import cheapest
 from roulement.solve.colgen.engine import _Person, generate, plan_colgen
 from roulement.solve.engine import solve
 from roulement.solve.options import SolveOptions
@@ -99,6 +100,11 @@ def test_pricing_finds_the_cheapest_schedule_by_dp_and_cp_sat_alike(name: str, s
     assert own - sum(values[cell] for cell in best_cells) == pytest.approx(lowest)
     truth = _exhaustive(source, values)
     assert lowest == pytest.approx(truth)
+    # Both walks: the dense table (used here) and the labelling (for tables too large), against the truth.
+    assert pricer.dense is not None
+    work_price, _ = pricer._work_prices(values)
+    labelled = cheapest(pricer.spec, work_price, math.inf, 1, beam=False)
+    assert labelled[0].price == pytest.approx(truth)
     # The same person priced by CP-SAT from the rules' own encode.
     roster, cp_lowest, cp_proven = pricer.alone().cheapest(values, 10)
     assert roster is not None and cp_proven and cp_lowest is not None
@@ -120,6 +126,30 @@ def test_pricing_below_a_threshold_returns_nothing_or_cheaper(name: str) -> None
     assert below == [] and none_lowest is None and proven
     at, found, _ = pricer.price(values, lowest + 0.5, beam=False, seconds=5, seed=0)
     assert at and found == pytest.approx(lowest)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_dense_walk_and_the_labelling_agree_on_instance1(seed: int) -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    rules = build_rules(source)
+    rng = random.Random(seed)
+    for employee in source.employees:
+        pricer = _Person(source, Calendar(source), decompose(rules), employee, demanded_posts(source))
+        assert pricer.dense is not None
+        values = {(day, shift, post): rng.uniform(-60, 150)
+                  for day, today in enumerate(pricer.allowed) for shift, post in today}
+        work_price, posts = pricer._work_prices(values)
+        dense = pricer.dense.cheapest(work_price, math.inf, 3)
+        labelled = cheapest(pricer.spec, work_price, math.inf, 3, beam=False)
+        assert [found.price for found in dense] == pytest.approx([found.price for found in labelled][:len(dense)])
+        for found in dense:
+            cells = tuple((day, pricer.spec.shifts[shift], posts[(day, shift)])
+                          for day, shift in enumerate(found.days) if shift >= 0)
+            own = pricer.judge(cells)
+            assert own is not None and own - sum(values[cell] for cell in cells) == pytest.approx(found.price)
+        # Below a threshold: the same cheapest schedule, or nothing when the threshold is at the minimum.
+        assert pricer.dense.cheapest(work_price, dense[0].price + 1.0, 1)[0].price == pytest.approx(dense[0].price)
+        assert pricer.dense.cheapest(work_price, dense[0].price - 1e-3, 1) == []
 
 
 def test_instance1_lp_bound_and_roster_reach_the_optimum() -> None:

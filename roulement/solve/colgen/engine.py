@@ -38,7 +38,7 @@ from roulement.solve.colgen.decompose import (
     permitted,
     walk_spec,
 )
-from roulement.solve.colgen.dp import OFF, OutOfTime, cheapest
+from roulement.solve.colgen.dp import OFF, DenseWalk, OutOfTime, Schedule, cheapest
 from roulement.solve.colgen.master import Column, Master
 from roulement.solve.lns import plan_best  # the CP-SAT search, warm-started from the columns
 from roulement.solve.options import SolveOptions, SolveResult
@@ -108,6 +108,8 @@ class _Person:
             self.allowed[day] = [] if kept is None else [kept]
         self.spec: WalkSpec = walk_spec(scenario, calendar, decomposition.personal, employee, self.allowed)
         self.walkable = decomposition.walkable
+        # The walk as one table per day when it is small enough (exact and fast), else the labelling.
+        self.dense = DenseWalk.build(self.spec)
         self._alone: AlonePricer | None = None
         self.alone_scenario = Scenario.model_construct(
             **{**{name: getattr(scenario, name) for name in Scenario.model_fields},
@@ -162,12 +164,12 @@ class _Person:
         the (day, shift, post) it works."""
         if self.walkable:
             work_price, posts = self._work_prices(values)
-            found = cheapest(self.spec, work_price, threshold, count, beam, deadline)
+            found = self._cheapest(work_price, threshold, count, beam, deadline)
             shifts = self.spec.shifts
             schedules = [tuple((day, shifts[shift], posts[(day, shift)])
                                for day, shift in enumerate(schedule.days) if shift != OFF)
                          for schedule in found]
-            return schedules, (found[0].price if found else None), not beam
+            return schedules, (found[0].price if found else None), not beam or self.dense is not None
         roster, lowest, proven = self.alone().cheapest(values, seconds, seed=seed)
         if roster is None:
             return [], None, False
@@ -181,8 +183,14 @@ class _Person:
         """The lowest price over a superset of this person's schedules (the walkable rules only): valid for a
         bound even when the person's other rules cannot walk."""
         work_price, _ = self._work_prices(values)
-        found = cheapest(self.spec, work_price, threshold, 1, False)
+        found = self._cheapest(work_price, threshold, 1, False)
         return found[0].price if found else None
+
+    def _cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int, beam: bool,
+                  deadline: float = math.inf) -> list[Schedule]:
+        if self.dense is not None:
+            return self.dense.cheapest(work_price, threshold, count, deadline)
+        return cheapest(self.spec, work_price, threshold, count, beam, deadline)
 
 
 def generate(
