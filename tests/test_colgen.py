@@ -167,6 +167,26 @@ def test_instance1_lp_bound_and_roster_reach_the_optimum() -> None:
     assert result.objective == 607
 
 
+def test_twins_are_priced_once_and_the_lp_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    first = source.employees[0]
+    twins = source.model_copy(update={"employees": [*source.employees, first.model_copy(update={"id": "A2"}),
+                                                      first.model_copy(update={"id": "A3"})]})
+    rules = build_rules(twins)
+    people = [_Person(twins, Calendar(twins), decompose(rules), employee, demanded_posts(twins))
+              for employee in twins.employees]
+    keys = [person.twins_key for person in people]
+    assert keys[0] == keys[-1] == keys[-2] and len(set(keys)) == len(keys) - 2
+    grouped = generate(twins, rules, deadline=math.inf)
+    monkeypatch.setattr(_Person, "_twins_key", lambda self: self.employee.id)
+    alone = generate(twins, rules, deadline=math.inf)
+    assert grouped.bound is not None and alone.bound is not None
+    assert grouped.bound.converged and alone.bound.converged
+    assert grouped.master.value == pytest.approx(alone.master.value)
+    # Every twin got columns of their own, each judged lawful for that person.
+    assert {column.employee for column in grouped.master.columns} >= {"A2", "A3"}
+
+
 def _balanced() -> Scenario:
     """A small plant with a max-min spread of shift counts priced: it ties everyone together."""
     people = [person(f"p{n}", contract={"max_minutes": 5 * 480, "max_consecutive_days": 4}) for n in range(4)]

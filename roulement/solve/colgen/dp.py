@@ -12,6 +12,7 @@ plus the cheapest possible rest of the horizon cannot beat the threshold is drop
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -251,28 +252,38 @@ def cheapest(
 
 
 # The dense labelling keeps one array per day of (state, resources): used when that table is this small.
-DENSE_CELLS = 400_000
-DENSE_HISTORY_BYTES = 160_000_000
+DENSE_CELLS = 1_500_000
+DENSE_HISTORY_BYTES = 400_000_000
+
+
+_pool = threading.local()
+
+
+def _tables(count: int, states: int, resources: int) -> list[np.ndarray]:
+    """`count` tables of (states, resources), views of one buffer kept per thread: pricing the same people
+    round after round, fresh allocations of these tables cost more than the walk itself (page faults)."""
+    size = count * states * resources
+    buffer: np.ndarray | None = getattr(_pool, "buffer", None)
+    if buffer is None or buffer.size < size:
+        buffer = np.empty(size)
+        _pool.buffer = buffer
+    return list(buffer[:size].reshape(count, states, resources))
 
 
 @dataclass(frozen=True)
 class _Group:
-    """Moves of one day that shift the resources alike: from states `sources` to `targets` (sorted, with
-    `starts` where each target's run begins), taking day option `option` (-1: a day off), adding `delta` to
-    the resource index where `valid` allows it (None: every resource)."""
+    """Moves of one day that shift the resources alike: move i goes from state `sources[i]` to
+    `targets[i]` taking day option `options[i]` (-1: a day off), adds `delta` to the resource index where
+    `valid` allows it (None: every resource) and `steps` to the minutes."""
 
     sources: np.ndarray
     options: np.ndarray
     targets: np.ndarray
-    starts: np.ndarray
     delta: int
     valid: np.ndarray | None
-    # The same moves for the backward pass over (state, minutes): each move's target, the moves in source
-    # order with where each source's run begins, and the minute steps.
-    move_targets: np.ndarray
-    by_source: np.ndarray
-    source_starts: np.ndarray
     steps: int
+    # For reading a path back: target state -> the (source, option) moves reaching it.
+    into: dict[int, list[tuple[int, int]]]
 
 
 class DenseWalk:
@@ -386,17 +397,14 @@ class DenseWalk:
                 moves.setdefault((steps, counts_weekend, slot), []).append((source, number, target))
         groups = []
         for (steps, weekend, slot), listed in moves.items():
-            listed.sort(key=lambda move: move[2])
+            into: dict[int, list[tuple[int, int]]] = {}
+            for source, option, target in listed:
+                into.setdefault(target, []).append((source, option))
             delta = steps + weekend * self.minute_levels + (self.cap_strides[slot] if slot >= 0 else 0)
-            targets = np.array([move[2] for move in listed], dtype=np.intp)
-            sources = np.array([move[0] for move in listed], dtype=np.intp)
-            starts = np.flatnonzero(np.r_[True, targets[1:] != targets[:-1]])
-            by_source = np.argsort(sources, kind="stable")
-            ordered = sources[by_source]
-            source_starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-            groups.append(_Group(sources, np.array([move[1] for move in listed], dtype=np.intp),
-                                 targets[starts], starts, delta, self._mask(steps, weekend, slot),
-                                 targets, by_source, source_starts, steps))
+            groups.append(_Group(np.array([move[0] for move in listed], dtype=np.intp),
+                                 np.array([move[1] for move in listed], dtype=np.intp),
+                                 np.array([move[2] for move in listed], dtype=np.intp),
+                                 delta, self._mask(steps, weekend, slot), steps, into))
         self._days[key] = groups
         return groups
 
@@ -436,7 +444,7 @@ class DenseWalk:
             here = np.full((states, levels), inf)
             for group in groups:
                 if group.steps < levels:
-                    kernels.backward(after, here, group.sources, group.options, group.move_targets, prices,
+                    kernels.backward(after, here, group.sources, group.options, group.targets, prices,
                                      group.steps)
             completion[day] = here
             if time.monotonic() > deadline:
@@ -444,22 +452,23 @@ class DenseWalk:
         if completion[0][0, 0] >= threshold:
             return []
         minute_index = self.minutes_of // self.unit
-        table = np.full((states, resources), inf)
+        history = _tables(spec.days + 1, states, resources)
+        table = history[0]
+        table.fill(inf)
         table[0, 0] = 0.0
-        history = [table]
         for day in range(spec.days):
             if time.monotonic() > deadline:
                 raise OutOfTime(f"pricing {spec.employee} stopped at day {day} of {spec.days}")
             groups, prices, _ = plans[day]
-            following = np.full((states, resources), inf)
+            following = history[day + 1]
+            following.fill(inf)
             for group in groups:
                 if group.delta < resources:
-                    kernels.forward(table, following, group.sources, group.options, group.move_targets, prices,
+                    kernels.forward(table, following, group.sources, group.options, group.targets, prices,
                                     group.delta, self._everywhere if group.valid is None else group.valid)
             if not math.isinf(threshold):
                 kernels.prune(following, completion[day + 1], minute_index, threshold + 1e-7)
             table = following
-            history.append(table)
         totals = table + final[None, :]
         flat = totals.ravel()
         below = np.flatnonzero(flat < threshold)
@@ -470,6 +479,10 @@ class DenseWalk:
         below = below[np.argsort(flat[below], kind="stable")]
         return [Schedule(self._trace(history, plans, int(cell) // resources, int(cell) % resources),
                          float(flat[cell])) for cell in below]
+
+    def final_prices(self) -> list[float]:
+        """The price of each level of total minutes (inf outside the hours window)."""
+        return [float(price) for price in self._final()[:self.minute_levels]]
 
     def _final(self) -> np.ndarray:
         """Per resource index, the price of its total minutes (inf outside the hours window)."""
@@ -498,13 +511,7 @@ class DenseWalk:
                 start = resource - group.delta
                 if start < 0 or (group.valid is not None and not group.valid[start]):
                     continue
-                hits = np.flatnonzero(group.targets == state)
-                if hits.size == 0:
-                    continue
-                first = group.starts[hits[0]]
-                last = group.starts[hits[0] + 1] if hits[0] + 1 < len(group.starts) else len(group.sources)
-                for move in range(first, last):
-                    source, option = int(group.sources[move]), int(group.options[move])
+                for source, option in group.into.get(state, ()):
                     if previous[source, start] + prices[option] == value:
                         chosen.append(OFF if option < 0 else today[option][0])
                         state, resource, found = source, start, True
