@@ -17,13 +17,16 @@ from roulement.formats.scenario_yaml import save_scenario
 from roulement.model.calendar import Calendar
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
+from roulement.report.bound import describe as describe_bound
 from roulement.rules.packs import build_rules
+from roulement.solve.colgen.bound import BoundAlongside, covered_cost
 from roulement.solve.colgen.choice import Engine, choose_engine
 from roulement.solve.colgen.decompose import decompose, demanded_posts
 from roulement.solve.colgen.dp import cheapest
 from roulement.solve.colgen.engine import _Person, generate, plan_colgen
 from roulement.solve.engine import solve
 from roulement.solve.options import SolveOptions
+from roulement.solve.search import solve as search_solve
 from tests.factory import person, scenario
 from tests.test_curtois import INSTANCE1
 
@@ -222,6 +225,27 @@ def test_a_bound_with_terms_that_do_not_decompose_says_which_it_covers() -> None
     document = result.as_dict()
     assert document["bound_kind"] == result.bound_kind
     assert document["bound_excludes"] == result.bound_excludes
+
+
+def test_a_bound_sought_alongside_another_planner_is_labelled_and_below_the_covered_cost() -> None:
+    source = _balanced()
+    rules = build_rules(source)
+    planned = search_solve(source, SolveOptions(time_limit=5, workers=1, engine="cpsat"), rules=rules)
+    assert planned.roster is not None
+    # As plan by exception hands it over: its own bound is over a neighbourhood, so none.
+    planned.bound, planned.bound_kind = None, None
+    BoundAlongside(source, rules, 10).attach(planned)
+    assert planned.bound is not None and planned.bound >= 0
+    assert planned.bound_excludes == ["contract.balanced-shifts"]
+    assert planned.bound_kind is not None and "contract.balanced-shifts" in planned.bound_kind
+    covered = covered_cost(source, planned.roster, rules, ["contract.balanced-shifts"])
+    assert planned.bound_covered_cost == covered and planned.bound <= covered
+    line = describe_bound(planned.as_dict(), None)
+    assert line is not None and "leaving out contract.balanced-shifts" in line and "above the best possible" in line
+    # A bound the result already has is left alone.
+    planned.bound, planned.bound_kind, planned.bound_excludes = 1.0, "whole objective", []
+    BoundAlongside(source, rules, 2).attach(planned)
+    assert planned.bound == 1.0 and planned.bound_kind == "whole objective"
 
 
 def test_engine_choice() -> None:
