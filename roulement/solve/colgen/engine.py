@@ -24,10 +24,12 @@ from dataclasses import dataclass, field, replace
 
 from roulement.check.checker import check_roster
 from roulement.model.calendar import Calendar
+from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster, Timeline
 from roulement.model.scenario import Employee, Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
+from roulement.solve.builder import SHORTFALL_WEIGHT
 from roulement.solve.colgen.alone import AlonePricer
 from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.decompose import (
@@ -109,6 +111,9 @@ class _Person:
             # A frozen day keeps what the roster had, whatever rules would now permit (as the CP-SAT model).
             self.allowed[day] = [] if kept is None else [kept]
         self.spec: WalkSpec = walk_spec(scenario, calendar, decomposition.personal, employee, self.allowed)
+        for day, kept in (frozen or {}).items():
+            if kept is not None:
+                self.spec.own_off[day] = math.inf  # a frozen working day is worked: no day off there
         self.walkable = decomposition.walkable
         # The walk as one table per day when it is small enough (exact and fast), else the labelling.
         self.dense = DenseWalk.build(self.spec)
@@ -247,6 +252,7 @@ def generate(
         seeded = any(_offer(master, person, cells) for cells in schedules)
         if not seeded:
             raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id}")
+    _seed_greedily(scenario, people, master, deadline)
     best: Bound | None = None
     rounds = 0
     beam = True
@@ -331,6 +337,34 @@ def generate(
     if best is not None:
         best.rounds, best.columns = rounds, len(master.columns)
     return Generation(master, best, rounds, exact_everywhere, notes)
+
+
+def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master, deadline: float) -> None:
+    """A roster's worth of first columns: person after person, the cheapest schedule when each cell still
+    needed is worth its under-staffing price and each cell already full costs its over-staffing price. The
+    first LP then starts near a roster rather than paying shortfalls, so its duals are sane from round one
+    (KOS: without this, the Lagrangian bound stayed below zero for ten rounds). Only walked people: a CP-SAT
+    pricing per person would cost a round's time here."""
+    need: dict[tuple[int, str, str], list[float]] = {}  # cell -> [people still wanted, under, over price]
+    for slot in demand_slots(scenario):
+        wanted = max(slot.preferred, slot.min)
+        under = slot.under_weight if slot.preferred > slot.min else SHORTFALL_WEIGHT
+        need[(slot.day, slot.shift, slot.post)] = [float(wanted), float(max(under, 1)), float(slot.over_weight)]
+    for person in people:
+        if time.monotonic() >= deadline or not person.walkable:
+            continue
+        values = {cell: (left[1] if left[0] > 0 else -left[2]) for cell in person.values(master)
+                  for left in [need.get(cell, [0.0, 0.0, 0.0])]}
+        try:
+            schedules, _, _ = person.price(values, float("inf"), person.dense is None, ALONE_SECONDS, 0, count=1,
+                                           deadline=deadline)
+        except OutOfTime:
+            return
+        for cells in schedules[:1]:
+            if _offer(master, person, cells):
+                for cell in cells:
+                    if cell in need:
+                        need[cell][0] -= 1
 
 
 def lower_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float, seed: int = 0,
