@@ -60,6 +60,9 @@ UNFINISHED_MIP_SHARE = 0.05
 EXACT_EVERY = 4
 # Dual smoothing: the weight of the best-bound duals in the duals priced at (0: plain column generation).
 SMOOTHING = 0.0
+# For a bound alone (`lower_bound`, KOS), smoothing from zero duals: the bound climbs from 0 instead of from
+# far below it.
+BOUND_SMOOTHING = 0.8
 # Seconds CP-SAT may spend pricing one person alone.
 ALONE_SECONDS = 2.0
 
@@ -261,7 +264,11 @@ def generate(
     # Early LP duals swing from round to round; the mix steadies them, and with exact pricing every round
     # still gives a Lagrangian bound. A round whose columns do not improve the LP itself (a mis-price) is
     # followed by one priced at the LP's own duals, which alone can prove the LP optimal.
-    center: list[float] | None = None
+    # The first center is zero duals, whose Lagrangian bound is at least 0 (no cost is negative): the duals
+    # priced at start near it and move only towards better bounds (KOS: the LP's own early duals, dominated by
+    # shortfall prices, gave bounds far below zero for ten rounds).
+    center: list[float] | None = [0.0] * len(master.duals) if smoothing else None
+    center_value = 0.0
     mispriced = False
     while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
         rounds += 1
@@ -314,9 +321,10 @@ def generate(
             if math.isfinite(lagrangian) and (best is None or lagrangian > best.value):
                 best = Bound(lagrangian, decomposition.bound_kind, decomposition.excluded, converged, rounds,
                              len(master.columns))
-                center = list(master.duals)
                 if on_bound is not None:
                     on_bound(best)
+            if math.isfinite(lagrangian) and (center is None or lagrangian > center_value):
+                center, center_value = list(master.duals), lagrangian
             if converged:
                 if best is not None:
                     best.converged = True
@@ -371,7 +379,8 @@ def lower_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float, seed:
                 stop: threading.Event | None = None) -> Bound | None:
     """A lower bound on the terms that decompose by person and walk day by day (the relaxation of
     `generate(relaxed=True)`), within `seconds`; None if no exact pricing round finished in time."""
-    generation = generate(scenario, rules, time.monotonic() + seconds, seed, stop=stop, relaxed=True)
+    generation = generate(scenario, rules, time.monotonic() + seconds, seed, stop=stop, relaxed=True,
+                          smoothing=BOUND_SMOOTHING)
     return generation.bound
 
 
