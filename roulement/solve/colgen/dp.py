@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from roulement.solve.colgen import kernels
 from roulement.solve.colgen.decompose import WalkSpec
 
 OFF = -1
@@ -410,6 +409,8 @@ class DenseWalk:
 
     def cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int,
                  deadline: float = float("inf")) -> list[Schedule]:
+        from roulement.solve.colgen import kernels  # Numba: imported when a walk is priced (half a second)
+
         spec = self.spec
         states, resources = len(self.states), self.resources
         inf = float("inf")
