@@ -17,12 +17,16 @@ from roulement.formats.scenario_yaml import save_scenario
 from roulement.model.calendar import Calendar
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
+from roulement.report.bound import describe as describe_bound
 from roulement.rules.packs import build_rules
+from roulement.solve.colgen.bound import BoundAlongside, covered_cost
 from roulement.solve.colgen.choice import Engine, choose_engine
 from roulement.solve.colgen.decompose import decompose, demanded_posts
+from roulement.solve.colgen.dp import cheapest
 from roulement.solve.colgen.engine import _Person, generate, plan_colgen
 from roulement.solve.engine import solve
 from roulement.solve.options import SolveOptions
+from roulement.solve.search import solve as search_solve
 from tests.factory import person, scenario
 from tests.test_curtois import INSTANCE1
 
@@ -99,6 +103,11 @@ def test_pricing_finds_the_cheapest_schedule_by_dp_and_cp_sat_alike(name: str, s
     assert own - sum(values[cell] for cell in best_cells) == pytest.approx(lowest)
     truth = _exhaustive(source, values)
     assert lowest == pytest.approx(truth)
+    # Both walks: the dense table (used here) and the labelling (for tables too large), against the truth.
+    assert pricer.dense is not None
+    work_price, _ = pricer._work_prices(values)
+    labelled = cheapest(pricer.spec, work_price, math.inf, 1, beam=False)
+    assert labelled[0].price == pytest.approx(truth)
     # The same person priced by CP-SAT from the rules' own encode.
     roster, cp_lowest, cp_proven = pricer.alone().cheapest(values, 10)
     assert roster is not None and cp_proven and cp_lowest is not None
@@ -122,6 +131,30 @@ def test_pricing_below_a_threshold_returns_nothing_or_cheaper(name: str) -> None
     assert at and found == pytest.approx(lowest)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_dense_walk_and_the_labelling_agree_on_instance1(seed: int) -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    rules = build_rules(source)
+    rng = random.Random(seed)
+    for employee in source.employees:
+        pricer = _Person(source, Calendar(source), decompose(rules), employee, demanded_posts(source))
+        assert pricer.dense is not None
+        values = {(day, shift, post): rng.uniform(-60, 150)
+                  for day, today in enumerate(pricer.allowed) for shift, post in today}
+        work_price, posts = pricer._work_prices(values)
+        dense = pricer.dense.cheapest(work_price, math.inf, 3)
+        labelled = cheapest(pricer.spec, work_price, math.inf, 3, beam=False)
+        assert [found.price for found in dense] == pytest.approx([found.price for found in labelled][:len(dense)])
+        for found in dense:
+            cells = tuple((day, pricer.spec.shifts[shift], posts[(day, shift)])
+                          for day, shift in enumerate(found.days) if shift >= 0)
+            own = pricer.judge(cells)
+            assert own is not None and own - sum(values[cell] for cell in cells) == pytest.approx(found.price)
+        # Below a threshold: the same cheapest schedule, or nothing when the threshold is at the minimum.
+        assert pricer.dense.cheapest(work_price, dense[0].price + 1.0, 1)[0].price == pytest.approx(dense[0].price)
+        assert pricer.dense.cheapest(work_price, dense[0].price - 1e-3, 1) == []
+
+
 def test_instance1_lp_bound_and_roster_reach_the_optimum() -> None:
     source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
     rules = build_rules(source)
@@ -135,6 +168,26 @@ def test_instance1_lp_bound_and_roster_reach_the_optimum() -> None:
     assert checked.ok and checked.total == 607
     assert result.bound is not None and result.bound <= 607
     assert result.objective == 607
+
+
+def test_twins_are_priced_once_and_the_lp_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    first = source.employees[0]
+    twins = source.model_copy(update={"employees": [*source.employees, first.model_copy(update={"id": "A2"}),
+                                                      first.model_copy(update={"id": "A3"})]})
+    rules = build_rules(twins)
+    people = [_Person(twins, Calendar(twins), decompose(rules), employee, demanded_posts(twins))
+              for employee in twins.employees]
+    keys = [person.twins_key for person in people]
+    assert keys[0] == keys[-1] == keys[-2] and len(set(keys)) == len(keys) - 2
+    grouped = generate(twins, rules, deadline=math.inf)
+    monkeypatch.setattr(_Person, "_twins_key", lambda self: self.employee.id)
+    alone = generate(twins, rules, deadline=math.inf)
+    assert grouped.bound is not None and alone.bound is not None
+    assert grouped.bound.converged and alone.bound.converged
+    assert grouped.master.value == pytest.approx(alone.master.value)
+    # Every twin got columns of their own, each judged lawful for that person.
+    assert {column.employee for column in grouped.master.columns} >= {"A2", "A3"}
 
 
 def _balanced() -> Scenario:
@@ -172,6 +225,27 @@ def test_a_bound_with_terms_that_do_not_decompose_says_which_it_covers() -> None
     document = result.as_dict()
     assert document["bound_kind"] == result.bound_kind
     assert document["bound_excludes"] == result.bound_excludes
+
+
+def test_a_bound_sought_alongside_another_planner_is_labelled_and_below_the_covered_cost() -> None:
+    source = _balanced()
+    rules = build_rules(source)
+    planned = search_solve(source, SolveOptions(time_limit=5, workers=1, engine="cpsat"), rules=rules)
+    assert planned.roster is not None
+    # As plan by exception hands it over: its own bound is over a neighbourhood, so none.
+    planned.bound, planned.bound_kind = None, None
+    BoundAlongside(source, rules, 10).attach(planned)
+    assert planned.bound is not None and planned.bound >= 0
+    assert planned.bound_excludes == ["contract.balanced-shifts"]
+    assert planned.bound_kind is not None and "contract.balanced-shifts" in planned.bound_kind
+    covered = covered_cost(source, planned.roster, rules, ["contract.balanced-shifts"])
+    assert planned.bound_covered_cost == covered and planned.bound <= covered
+    line = describe_bound(planned.as_dict(), None)
+    assert line is not None and "leaving out contract.balanced-shifts" in line and "above the best possible" in line
+    # A bound the result already has is left alone.
+    planned.bound, planned.bound_kind, planned.bound_excludes = 1.0, "whole objective", []
+    BoundAlongside(source, rules, 2).attach(planned)
+    assert planned.bound == 1.0 and planned.bound_kind == "whole objective"
 
 
 def test_engine_choice() -> None:

@@ -26,6 +26,7 @@ from roulement.report.html import render_html
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve import engine
+from roulement.solve.colgen.bound import BoundAlongside
 from roulement.solve.exception import crews_in_force, plan_by_exception
 from roulement.solve.first import first_roster_wanted, solve_from_first_roster
 from roulement.solve.search import Progress, SolveOptions, SolveResult
@@ -118,8 +119,12 @@ def plan(
             on_first(PlanOutcome(scenario, interim, interim_checked, report))
 
     if planner is plan_by_exception:
+        # Its CP-SAT bound is over a neighbourhood: a bound on the terms that decompose by person is sought
+        # alongside, by column generation (solve/colgen/bound.py), within the same time limit.
+        alongside = BoundAlongside(scenario, rules, options.time_limit, stop)
         result = plan_by_exception(scenario, options, on_progress=on_progress, rules=rules, stop=stop,
                                    on_first=first)
+        alongside.attach(result)
     elif first_roster_wanted(options):
         result, checked = solve_from_first_roster(scenario, options, rules, on_progress, stop, first)
     else:

@@ -21,9 +21,11 @@ class Engine(StrEnum):
 
 
 # Up to this many decisions (people x days x shift types), column generation beat the CP-SAT search within a
-# minute on this machine (Curtois-Qu 1-6, up to 1,512: the optimum on 1-5, 0.1 % above on 6); from Instance7
-# (1,680) on, the CP-SAT search did better (docs/benchmarks.md). Above it, `auto` leaves the plan to CP-SAT.
-COLGEN_MAX_DECISIONS = 1_600
+# minute on this machine: Curtois-Qu 1-7 (up to 1,680; with the dense pricing walk, Instance7 1,059 against
+# 1,273). Beyond, it won on 9 (4,032 decisions: 449 against 768) but lost on 8 and 10-12, where its LP
+# converges (bounds 4,380 to 4,040, the optimum on 11 and 12) but price-and-branch's rosters are worse
+# (docs/benchmarks.md). Above it, `auto` leaves the plan to CP-SAT.
+COLGEN_MAX_DECISIONS = 1_700
 
 
 def choose_engine(rules: Sequence[Rule], requested: str = Engine.AUTO, fresh: bool = True,

@@ -12,9 +12,12 @@ plus the cheapest possible rest of the horizon cannot beat the threshold is drop
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from roulement.solve.colgen.decompose import WalkSpec
 
@@ -245,3 +248,277 @@ def cheapest(
             node = node[1]
         schedules.append(Schedule(tuple(reversed(chosen)), total))
     return schedules
+
+
+# The dense labelling keeps one array per day of (state, resources): used when that table is this small.
+DENSE_CELLS = 1_500_000
+DENSE_HISTORY_BYTES = 400_000_000
+
+
+_pool = threading.local()
+
+
+def _tables(count: int, states: int, resources: int) -> list[np.ndarray]:
+    """`count` tables of (states, resources), views of one buffer kept per thread: pricing the same people
+    round after round, fresh allocations of these tables cost more than the walk itself (page faults)."""
+    size = count * states * resources
+    buffer: np.ndarray | None = getattr(_pool, "buffer", None)
+    if buffer is None or buffer.size < size:
+        buffer = np.empty(size)
+        _pool.buffer = buffer
+    return list(buffer[:size].reshape(count, states, resources))
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Moves of one day that shift the resources alike: move i goes from state `sources[i]` to
+    `targets[i]` taking day option `options[i]` (-1: a day off), adds `delta` to the resource index where
+    `valid` allows it (None: every resource) and `steps` to the minutes."""
+
+    sources: np.ndarray
+    options: np.ndarray
+    targets: np.ndarray
+    delta: int
+    valid: np.ndarray | None
+    steps: int
+    # For reading a path back: target state -> the (source, option) moves reaching it.
+    into: dict[int, list[tuple[int, int]]]
+
+
+class DenseWalk:
+    """One person's walk as a table: every state the rules need (last shift's class, current run, whether
+    it began on day 0, whether this weekend is counted) times every resource vector (minutes worked, in
+    units of the shifts' common divisor, weekends worked, shifts per capped type). Each day is a few numpy
+    operations over the whole table: exact, with no dominance to get wrong, and fast while the table is
+    small (Curtois-Qu 1-12 and 16-20). `None` from `build` when it would be too large."""
+
+    def __init__(self, spec: WalkSpec) -> None:
+        self.spec = spec
+        self.capped = list(spec.caps)
+        sets = sorted(set(spec.forbidden), key=sorted)
+        self.class_of = [sets.index(banned) for banned in spec.forbidden]
+        self.banned_by = [frozenset(n for n, banned in enumerate(sets) if shift in banned)
+                          for shift in range(len(spec.shifts))]
+        minutes = {worked for today in spec.options for _, worked in today}
+        self.unit = (math.gcd(*minutes) or 1) if spec.tracks_minutes and minutes else 1
+        if spec.tracks_minutes:
+            most = sum(max([0, *(worked for _, worked in today)]) for today in spec.options)
+            top = most if spec.high is None else min(most, spec.high)
+            self.minute_levels = top // self.unit + 1
+        else:
+            self.minute_levels = 1
+        self.weekends = spec.max_weekends is not None
+        self.weekend_levels = (spec.max_weekends or 0) + 1 if self.weekends else 1
+        self.cap_levels = [spec.caps[shift] + 1 for shift in self.capped]
+        strides = [self.minute_levels * self.weekend_levels]
+        for levels in self.cap_levels[:-1]:
+            strides.append(strides[-1] * levels)
+        self.cap_strides = strides[:len(self.capped)]
+        self.resources = self.minute_levels * self.weekend_levels * math.prod(self.cap_levels)
+        max_on, min_on, min_off = spec.max_on, spec.min_on or 0, spec.min_off or 0
+        self.run_cap_on = max_on if max_on is not None else max(min_on, 1)
+        self.run_cap_off = max(min_off, 1)
+        flags = (0, 1) if self.weekends else (0,)
+        self.states: list[tuple[int, int, bool, int]] = [(_START, 0, True, 0)]
+        for last, top_run in [(OFF, self.run_cap_off), *((kind, self.run_cap_on) for kind in range(len(sets)))]:
+            for run in range(1, top_run + 1):
+                for edge in (False, True):
+                    for flag in flags:
+                        self.states.append((last, run, edge, flag))
+        self.index = {state: number for number, state in enumerate(self.states)}
+        resource = np.arange(self.resources)
+        self.minutes_of = (resource % self.minute_levels) * self.unit
+        self.weekends_of = (resource // self.minute_levels) % self.weekend_levels
+        self.caps_of = [(resource // stride) % levels for stride, levels in zip(self.cap_strides, self.cap_levels,
+                                                                                 strict=True)]
+        self._masks: dict[tuple[int, int, int], np.ndarray | None] = {}
+        self._everywhere = np.ones(self.resources, dtype=bool)
+        self._days: dict[Any, list[_Group]] = {}
+
+    @staticmethod
+    def build(spec: WalkSpec) -> DenseWalk | None:
+        walk = DenseWalk(spec)
+        cells = len(walk.states) * walk.resources
+        if cells > DENSE_CELLS or cells * 8 * (spec.days + 1) > DENSE_HISTORY_BYTES:
+            return None
+        return walk
+
+    def _mask(self, steps: int, weekend: int, slot: int) -> np.ndarray | None:
+        """Resource indexes from which this step stays within every limit (None: all of them)."""
+        key = (steps, weekend, slot)
+        if key not in self._masks:
+            valid = np.ones(self.resources, dtype=bool)
+            if steps:
+                valid &= self.minutes_of // self.unit + steps < self.minute_levels
+            if weekend:
+                valid &= self.weekends_of + 1 < self.weekend_levels
+            if slot >= 0:
+                valid &= self.caps_of[slot] + 1 < self.cap_levels[slot]
+            self._masks[key] = None if valid.all() else valid
+        return self._masks[key]
+
+    def _groups(self, day: int, today: list[tuple[int, int, int, int]]) -> list[_Group]:
+        """The day's moves, grouped by how they shift the resources (cached by the day's kind)."""
+        spec = self.spec
+        week = spec.weekend_of.get(day, -1) if self.weekends else -1
+        carry = week >= 0 and spec.weekend_of.get(day - 1, -1) == week
+        key = (week >= 0, carry, day == 0, tuple(today))
+        if key in self._days:
+            return self._days[key]
+        max_on, min_on, min_off = spec.max_on, spec.min_on or 0, spec.min_off or 0
+        # (minute steps, weekend counted, capped slot) -> moves (source, option, target).
+        moves: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+        for source, (last, run, edge, flag) in enumerate(self.states):
+            if (last == _START) != (day == 0):
+                continue
+            flag_today = flag if carry else 0
+            if last >= 0:
+                off_ok = not (min_on and not edge and run < min_on)
+                off_state = (OFF, 1, False, flag_today)
+                work_ok = max_on is None or run < max_on
+                work_run, work_edge = min(run + 1, self.run_cap_on), edge
+            elif last == OFF:
+                off_ok, off_state = True, (OFF, min(run + 1, self.run_cap_off), edge, flag_today)
+                work_ok = not (min_off and not edge and run < min_off)
+                work_run, work_edge = 1, False
+            else:
+                off_ok, off_state, work_ok, work_run, work_edge = True, (OFF, 1, True, 0), True, 1, True
+            if off_ok:
+                moves.setdefault((0, 0, -1), []).append((source, -1, self.index[off_state]))
+            if not work_ok:
+                continue
+            new_flag = 1 if week >= 0 else 0
+            counts_weekend = 1 if week >= 0 and not flag_today else 0
+            for number, (shift, steps, _, slot) in enumerate(today):
+                if last >= 0 and last in self.banned_by[shift]:
+                    continue
+                target = self.index[(self.class_of[shift], work_run, work_edge, new_flag)]
+                moves.setdefault((steps, counts_weekend, slot), []).append((source, number, target))
+        groups = []
+        for (steps, weekend, slot), listed in moves.items():
+            into: dict[int, list[tuple[int, int]]] = {}
+            for source, option, target in listed:
+                into.setdefault(target, []).append((source, option))
+            delta = steps + weekend * self.minute_levels + (self.cap_strides[slot] if slot >= 0 else 0)
+            groups.append(_Group(np.array([move[0] for move in listed], dtype=np.intp),
+                                 np.array([move[1] for move in listed], dtype=np.intp),
+                                 np.array([move[2] for move in listed], dtype=np.intp),
+                                 delta, self._mask(steps, weekend, slot), steps, into))
+        self._days[key] = groups
+        return groups
+
+    def cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int,
+                 deadline: float = float("inf")) -> list[Schedule]:
+        from roulement.solve.colgen import kernels  # Numba: imported when a walk is priced (half a second)
+
+        spec = self.spec
+        states, resources = len(self.states), self.resources
+        inf = float("inf")
+        plans: list[tuple[list[_Group], np.ndarray, list[tuple[int, int, int, int]]]] = []
+        for day in range(spec.days):
+            # Interchangeable uncapped shifts: only the day's cheapest of each kind can be on a cheapest path.
+            kinds: dict[tuple[int, frozenset[int], int], tuple[int, int, float]] = {}
+            capped_today = []
+            for shift, worked in spec.options[day]:
+                price = work_price[day][shift]
+                steps = worked // self.unit if spec.tracks_minutes else 0
+                if shift in spec.caps:
+                    capped_today.append((shift, steps, price))
+                    continue
+                kind = (self.class_of[shift], self.banned_by[shift], steps)
+                if kind not in kinds or price < kinds[kind][2]:
+                    kinds[kind] = (shift, steps, price)
+            chosen = sorted([*kinds.values(), *capped_today])
+            today = [(shift, steps, 0, self.capped.index(shift) if shift in spec.caps else -1)
+                     for shift, steps, _ in chosen]
+            prices = np.array([price for _, _, price in chosen] + [spec.own_off[day]])  # last: a day off
+            plans.append((self._groups(day, today), prices, today))
+        final = self._final()
+        # Backward: each (state, minutes)'s cheapest completion, weekends and caps set aside. A lower bound:
+        # it dismisses a person with no schedule below the threshold at once, and prunes the forward tables.
+        levels = self.minute_levels
+        completion: list[np.ndarray] = [np.empty((0, 0))] * (spec.days + 1)
+        completion[spec.days] = np.tile(final[:levels], (states, 1))
+        for day in range(spec.days - 1, -1, -1):
+            groups, prices, _ = plans[day]
+            after = completion[day + 1]
+            here = np.full((states, levels), inf)
+            for group in groups:
+                if group.steps < levels:
+                    kernels.backward(after, here, group.sources, group.options, group.targets, prices,
+                                     group.steps)
+            completion[day] = here
+            if time.monotonic() > deadline:
+                raise OutOfTime(f"pricing {spec.employee} stopped at day {day} of {spec.days}")
+        if completion[0][0, 0] >= threshold:
+            return []
+        minute_index = self.minutes_of // self.unit
+        history = _tables(spec.days + 1, states, resources)
+        table = history[0]
+        table.fill(inf)
+        table[0, 0] = 0.0
+        for day in range(spec.days):
+            if time.monotonic() > deadline:
+                raise OutOfTime(f"pricing {spec.employee} stopped at day {day} of {spec.days}")
+            groups, prices, _ = plans[day]
+            following = history[day + 1]
+            following.fill(inf)
+            for group in groups:
+                if group.delta < resources:
+                    kernels.forward(table, following, group.sources, group.options, group.targets, prices,
+                                    group.delta, self._everywhere if group.valid is None else group.valid)
+            if not math.isinf(threshold):
+                kernels.prune(following, completion[day + 1], minute_index, threshold + 1e-7)
+            table = following
+        totals = table + final[None, :]
+        flat = totals.ravel()
+        below = np.flatnonzero(flat < threshold)
+        if below.size == 0:
+            return []
+        if below.size > count:
+            below = below[np.argpartition(flat[below], count - 1)[:count]]
+        below = below[np.argsort(flat[below], kind="stable")]
+        return [Schedule(self._trace(history, plans, int(cell) // resources, int(cell) % resources),
+                         float(flat[cell])) for cell in below]
+
+    def final_prices(self) -> list[float]:
+        """The price of each level of total minutes (inf outside the hours window)."""
+        return [float(price) for price in self._final()[:self.minute_levels]]
+
+    def _final(self) -> np.ndarray:
+        """Per resource index, the price of its total minutes (inf outside the hours window)."""
+        spec = self.spec
+        if not spec.tracks_minutes:
+            return np.zeros(self.resources)
+        levels = np.arange(self.minute_levels) * self.unit
+        by_level = np.array([spec.final_cost(int(minutes)) for minutes in levels], dtype=float)
+        lawful = levels >= spec.low
+        if spec.high is not None:
+            lawful &= levels <= spec.high
+        by_level[~lawful] = np.inf
+        return by_level[self.minutes_of // self.unit]
+
+    def _trace(self, history: list[np.ndarray], plans: list[tuple[list[_Group], np.ndarray,
+                                                                   list[tuple[int, int, int, int]]]],
+               state: int, resource: int) -> tuple[int, ...]:
+        """The days of the cheapest path to (state, resource) on the last day, read back from the tables."""
+        chosen: list[int] = []
+        for day in range(len(plans) - 1, -1, -1):
+            groups, prices, today = plans[day]
+            value = history[day + 1][state, resource]
+            previous = history[day]
+            found = False
+            for group in groups:
+                start = resource - group.delta
+                if start < 0 or (group.valid is not None and not group.valid[start]):
+                    continue
+                for source, option in group.into.get(state, ()):
+                    if previous[source, start] + prices[option] == value:
+                        chosen.append(OFF if option < 0 else today[option][0])
+                        state, resource, found = source, start, True
+                        break
+                if found:
+                    break
+            if not found:
+                raise RuntimeError(f"dense walk of {self.spec.employee}: no move back from day {day + 1}")
+        return tuple(reversed(chosen))

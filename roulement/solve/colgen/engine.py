@@ -24,10 +24,12 @@ from dataclasses import dataclass, field, replace
 
 from roulement.check.checker import check_roster
 from roulement.model.calendar import Calendar
+from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster, Timeline
 from roulement.model.scenario import Employee, Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
+from roulement.solve.builder import SHORTFALL_WEIGHT
 from roulement.solve.colgen.alone import AlonePricer
 from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.decompose import (
@@ -38,7 +40,7 @@ from roulement.solve.colgen.decompose import (
     permitted,
     walk_spec,
 )
-from roulement.solve.colgen.dp import OFF, OutOfTime, cheapest
+from roulement.solve.colgen.dp import OFF, DenseWalk, OutOfTime, Schedule, cheapest
 from roulement.solve.colgen.master import Column, Master
 from roulement.solve.lns import plan_best  # the CP-SAT search, warm-started from the columns
 from roulement.solve.options import SolveOptions, SolveResult
@@ -56,6 +58,11 @@ MIP_SHARE = 0.25
 UNFINISHED_MIP_SHARE = 0.05
 # Every this many rounds, pricing is exact even while the heuristic still finds columns (a bound each time).
 EXACT_EVERY = 4
+# Dual smoothing: the weight of the best-bound duals in the duals priced at (0: plain column generation).
+SMOOTHING = 0.0
+# For a bound alone (`lower_bound`, KOS), smoothing from zero duals: the bound climbs from 0 instead of from
+# far below it.
+BOUND_SMOOTHING = 0.8
 # Seconds CP-SAT may spend pricing one person alone.
 ALONE_SECONDS = 2.0
 
@@ -107,12 +114,30 @@ class _Person:
             # A frozen day keeps what the roster had, whatever rules would now permit (as the CP-SAT model).
             self.allowed[day] = [] if kept is None else [kept]
         self.spec: WalkSpec = walk_spec(scenario, calendar, decomposition.personal, employee, self.allowed)
+        for day, kept in (frozen or {}).items():
+            if kept is not None:
+                self.spec.own_off[day] = math.inf  # a frozen working day is worked: no day off there
         self.walkable = decomposition.walkable
+        # The walk as one table per day when it is small enough (exact and fast), else the labelling.
+        self.dense = DenseWalk.build(self.spec)
+        self.twins_key = self._twins_key()
         self._alone: AlonePricer | None = None
         self.alone_scenario = Scenario.model_construct(
             **{**{name: getattr(scenario, name) for name in Scenario.model_fields},
                "employees": [employee], "demand": [], "safety_minimums": []})
         self.judged: dict[tuple[tuple[int, str, str], ...], float | None] = {}
+
+    def _twins_key(self) -> object:
+        """What the dense walk prices from: people with equal keys have the same cheapest schedules under any
+        duals (their cells count in the same rows), so one walk prices them all. Unique unless walked densely."""
+        if not self.walkable or self.dense is None:
+            return self.employee.id
+        spec = self.spec
+        return (tuple(tuple(today) for today in self.allowed), frozenset(self.employee.skills),
+                tuple(tuple(sorted(own.items())) for own in spec.own_work), tuple(spec.own_off),
+                tuple(spec.forbidden), spec.max_on, spec.min_on, spec.min_off, tuple(sorted(spec.weekend_of.items())),
+                spec.max_weekends, tuple(sorted(spec.caps.items())), spec.low, spec.high, spec.tracks_minutes,
+                tuple(self.dense.final_prices()))
 
     def alone(self) -> AlonePricer:
         if self._alone is None:
@@ -162,12 +187,12 @@ class _Person:
         the (day, shift, post) it works."""
         if self.walkable:
             work_price, posts = self._work_prices(values)
-            found = cheapest(self.spec, work_price, threshold, count, beam, deadline)
+            found = self._cheapest(work_price, threshold, count, beam, deadline)
             shifts = self.spec.shifts
             schedules = [tuple((day, shifts[shift], posts[(day, shift)])
                                for day, shift in enumerate(schedule.days) if shift != OFF)
                          for schedule in found]
-            return schedules, (found[0].price if found else None), not beam
+            return schedules, (found[0].price if found else None), not beam or self.dense is not None
         roster, lowest, proven = self.alone().cheapest(values, seconds, seed=seed)
         if roster is None:
             return [], None, False
@@ -177,12 +202,23 @@ class _Person:
             return [], None, True
         return ([cells] if price < threshold else []), lowest, proven
 
+    def price_of(self, cells: tuple[tuple[int, str, str], ...], values: dict[tuple[int, str, str], float]) -> float:
+        """A schedule's price under `values`: the checker's own price less the values of its cells."""
+        own = self.judge(cells)
+        return math.inf if own is None else own - sum(values.get(cell, 0.0) for cell in cells)
+
     def relaxed_lowest(self, values: dict[tuple[int, str, str], float], threshold: float) -> float | None:
         """The lowest price over a superset of this person's schedules (the walkable rules only): valid for a
         bound even when the person's other rules cannot walk."""
         work_price, _ = self._work_prices(values)
-        found = cheapest(self.spec, work_price, threshold, 1, False)
+        found = self._cheapest(work_price, threshold, 1, False)
         return found[0].price if found else None
+
+    def _cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int, beam: bool,
+                  deadline: float = math.inf) -> list[Schedule]:
+        if self.dense is not None:
+            return self.dense.cheapest(work_price, threshold, count, deadline)
+        return cheapest(self.spec, work_price, threshold, count, beam, deadline)
 
 
 def generate(
@@ -194,6 +230,7 @@ def generate(
     stop: threading.Event | None = None,
     frozen: dict[str, dict[int, tuple[str, str] | None]] | None = None,
     relaxed: bool = False,
+    smoothing: float = SMOOTHING,
 ) -> Generation:
     """Column generation until no column prices out or the deadline; the best bound proven on the way.
     `frozen[employee][day]` pins a day to a (shift, post) or to a day off. `relaxed`: only the personal rules
@@ -207,49 +244,78 @@ def generate(
     people = [_Person(scenario, calendar, decomposition, employee, posts_wanted, (frozen or {}).get(employee.id))
               for employee in scenario.employees]
     master = Master(scenario, calendar, decomposition.cover)
+    by_key: dict[object, list[_Person]] = {}
+    for person in people:
+        by_key.setdefault(person.twins_key, []).append(person)
+    classes = list(by_key.values())
     notes: list[str] = []
     for person in people:
-        schedules, _, _ = person.price({}, float("inf"), False, ALONE_SECONDS, seed)
+        # Any lawful schedule will do as a start: the fast labelling (exact labels are slow with no threshold).
+        schedules, _, _ = person.price({}, float("inf"), True, ALONE_SECONDS, seed)
         seeded = any(_offer(master, person, cells) for cells in schedules)
         if not seeded:
             raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id}")
+    _seed_greedily(scenario, people, master, deadline)
     best: Bound | None = None
     rounds = 0
     beam = True
     exact_everywhere = decomposition.walkable
+    # Dual smoothing (Wentges): price at a mix of the duals that gave the best bound so far and the LP's.
+    # Early LP duals swing from round to round; the mix steadies them, and with exact pricing every round
+    # still gives a Lagrangian bound. A round whose columns do not improve the LP itself (a mis-price) is
+    # followed by one priced at the LP's own duals, which alone can prove the LP optimal.
+    # The first center is zero duals, whose Lagrangian bound is at least 0 (no cost is negative): the duals
+    # priced at start near it and move only towards better bounds (KOS: the LP's own early duals, dominated by
+    # shortfall prices, gave bounds far below zero for ten rounds).
+    center: list[float] | None = [0.0] * len(master.duals) if smoothing else None
+    center_value = 0.0
+    mispriced = False
     while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
         rounds += 1
         value = master.solve()
+        lp_duals = master.duals
+        alpha = 0.0 if center is None or mispriced else smoothing
+        if center is not None and alpha:
+            master.duals = [alpha * old + (1.0 - alpha) * new for old, new in zip(center, lp_duals, strict=True)]
         # Every few rounds the exact labelling runs even while the fast one still finds columns: each exact
         # round gives a Lagrangian bound.
         beam_now = beam and rounds % EXACT_EVERY != 0
         added = 0
+        improving = 0
         proven = True
         # Each person's lowest price (or the threshold, when nothing is below it: the minimum is no lower).
         lowest_total = 0.0
-        for person in people:
+        for twins in classes:
             if time.monotonic() >= deadline:
                 proven = False
                 break
-            dual = master.convexity_dual(person.employee.id)
-            threshold = dual - EPSILON
+            # One walk for people who price alike, below the highest of their thresholds.
+            thresholds = [master.convexity_dual(twin.employee.id) - EPSILON for twin in twins]
+            threshold = max(thresholds)
+            person = twins[0]
             values = person.values(master)
             try:
                 schedules, lowest, exact = person.price(values, threshold, beam_now, ALONE_SECONDS, seed,
-                                                        deadline=deadline)
+                                                        count=COLUMNS_PER_ROUND, deadline=deadline)
             except OutOfTime:
                 proven = False
                 break
-            added += sum(1 for cells in schedules if _offer(master, person, cells))
             if not exact and not beam_now:
                 lowest = person.relaxed_lowest(values, threshold)
                 exact = True
             proven = proven and exact
-            lowest_total += threshold if lowest is None else min(lowest, threshold)
+            prices = [person.price_of(cells, values) for cells in schedules]
+            for twin, own_threshold in zip(twins, thresholds, strict=True):
+                for cells, price in zip(schedules, prices, strict=True):
+                    if price < own_threshold and _offer(master, twin, cells):
+                        added += 1
+                        if master.reduced_cost(master.columns[-1], lp_duals) < -EPSILON:
+                            improving += 1
+                lowest_total += own_threshold if lowest is None else min(lowest, own_threshold)
         if proven:
             # Lagrangian bound at these duals: valid whatever the columns in hand, as each minimum is exact.
             lagrangian = master.lagrangian_constant() + lowest_total
-            converged = added == 0 and exact_everywhere
+            converged = added == 0 and exact_everywhere and not alpha
             if converged:
                 lagrangian = max(lagrangian, value)
             if math.isfinite(lagrangian) and (best is None or lagrangian > best.value):
@@ -257,10 +323,16 @@ def generate(
                              len(master.columns))
                 if on_bound is not None:
                     on_bound(best)
+            if math.isfinite(lagrangian) and (center is None or lagrangian > center_value):
+                center, center_value = list(master.duals), lagrangian
             if converged:
                 if best is not None:
                     best.converged = True
                 break
+        master.duals = lp_duals
+        mispriced = bool(alpha) and improving == 0
+        if mispriced:
+            continue
         if added == 0:
             if beam:
                 beam = False  # the heuristic labelling is out of columns: prove it with the exact one
@@ -275,11 +347,40 @@ def generate(
     return Generation(master, best, rounds, exact_everywhere, notes)
 
 
+def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master, deadline: float) -> None:
+    """A roster's worth of first columns: person after person, the cheapest schedule when each cell still
+    needed is worth its under-staffing price and each cell already full costs its over-staffing price. The
+    first LP then starts near a roster rather than paying shortfalls, so its duals are sane from round one
+    (KOS: without this, the Lagrangian bound stayed below zero for ten rounds). Only walked people: a CP-SAT
+    pricing per person would cost a round's time here."""
+    need: dict[tuple[int, str, str], list[float]] = {}  # cell -> [people still wanted, under, over price]
+    for slot in demand_slots(scenario):
+        wanted = max(slot.preferred, slot.min)
+        under = slot.under_weight if slot.preferred > slot.min else SHORTFALL_WEIGHT
+        need[(slot.day, slot.shift, slot.post)] = [float(wanted), float(max(under, 1)), float(slot.over_weight)]
+    for person in people:
+        if time.monotonic() >= deadline or not person.walkable:
+            continue
+        values = {cell: (left[1] if left[0] > 0 else -left[2]) for cell in person.values(master)
+                  for left in [need.get(cell, [0.0, 0.0, 0.0])]}
+        try:
+            schedules, _, _ = person.price(values, float("inf"), person.dense is None, ALONE_SECONDS, 0, count=1,
+                                           deadline=deadline)
+        except OutOfTime:
+            return
+        for cells in schedules[:1]:
+            if _offer(master, person, cells):
+                for cell in cells:
+                    if cell in need:
+                        need[cell][0] -= 1
+
+
 def lower_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float, seed: int = 0,
                 stop: threading.Event | None = None) -> Bound | None:
     """A lower bound on the terms that decompose by person and walk day by day (the relaxation of
     `generate(relaxed=True)`), within `seconds`; None if no exact pricing round finished in time."""
-    generation = generate(scenario, rules, time.monotonic() + seconds, seed, stop=stop, relaxed=True)
+    generation = generate(scenario, rules, time.monotonic() + seconds, seed, stop=stop, relaxed=True,
+                          smoothing=BOUND_SMOOTHING)
     return generation.bound
 
 

@@ -189,6 +189,13 @@ class Master:
                 total += gain * bound
         return total
 
+    def reduced_cost(self, column: Column, duals: Sequence[float]) -> float:
+        """The column's cost less what its rows are worth under `duals` (its person's convexity row too)."""
+        worth = duals[self.person_row[column.employee]]
+        for day, shift, post in column.cells:
+            worth += sum(duals[row] for row in self.rows_of(column.employee, day, shift, post))
+        return column.cost - worth
+
     def convexity_dual(self, employee: str) -> float:
         return self.duals[self.person_row[employee]]
 
