@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -147,13 +148,17 @@ def plan_parts(
 
 def write_generated_example(name: str, out: Path, people: int, seed: int, sites: int) -> None:
     """`roulement example big` (one large plant) and `example group` (a folder with GROUP.yaml)."""
+    # Each workshop's crews are a small CP-SAT proposal: built in local processes, one per CPU.
+    workers = os.cpu_count() or 1
     if name == "big":
-        scenario = big_plant(people, seed)
+        scenario = big_plant(people, seed, workers=workers)
         save_scenario(scenario, out)
+        in_crews = sum(1 for e in scenario.employees if e.crew is not None)
         console.print(f"wrote {out} ({len(scenario.employees):,} people in "
-                      f"{len({e.team for e in scenario.employees})} teams, {scenario.horizon.days} days)")
+                      f"{len({e.team for e in scenario.employees})} teams, {in_crews:,} of them in crews A to E "
+                      f"and the relief pool, {scenario.horizon.days} days)")
         return
-    generated = big_group(sites, people, seed)
+    generated = big_group(sites, people, seed, workers=workers)
     entries = []
     for site in generated:
         save_scenario(site.scenario, out / f"{site.id}.yaml")

@@ -29,7 +29,9 @@ from roulement.report.html import render_html
 from roulement.report.messages import Lang
 from roulement.service import plans, shocks
 from roulement.service.shocks import StressOutcome
+from roulement.solve.builder import SHORTFALL_WEIGHT
 from roulement.solve.decompose import Part, merge_rosters, split_into_parts
+from roulement.solve.exception import crews_in_force
 from roulement.solve.options import SolveOptions
 from roulement.solve.runtime import Progress
 from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, run_tasks
@@ -202,6 +204,9 @@ def write_group_outputs(outcome: GroupOutcome, out_dir: Path) -> list[Path]:
 # Seconds a part gets at least, whatever its size, and how much longer a part that came back short tries again.
 PART_FLOOR_SECONDS = 5.0
 RETRY_FACTOR = 3.0
+# A part planned by exception finds its roster in seconds when the cycle and the pool can cover it, and rarely
+# closes its last hole later: its first try is capped, and a part still short is planned again individually.
+EXCEPTION_PART_CAP_SECONDS = 60.0
 
 
 @dataclass
@@ -232,13 +237,16 @@ def write_site_outputs(planned: PartsOutcome, out_dir: Path) -> list[Path]:
 def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: float | None = None) -> PartResult:
     """A task: plan one part of a site (judged whole later, with the rest).
 
-    `improve`: once the first roster is in hand, search on for this many times the time it took, then stop
-    with the best roster (None: search until the time limit)."""
+    `improve`: once the first roster meeting every minimum is in hand, search on for this many times the time it
+    took, then stop with the best roster (None: search until the time limit)."""
     stop = threading.Event()
     timers: list[threading.Timer] = []
 
     def first_roster(progress: Progress) -> None:
-        if improve is not None and progress.solutions and not timers:
+        # Counted from the first roster that meets every minimum: a shortfall is priced above everything else, so
+        # an objective below one shortfall's price has none (a part planned by exception may start with holes).
+        covered = progress.objective is not None and progress.objective < SHORTFALL_WEIGHT
+        if improve is not None and progress.solutions and covered and not timers:
             timer = threading.Timer(max(0.5, improve * progress.elapsed), stop.set)
             timer.daemon = True
             timers.append(timer)
@@ -272,19 +280,31 @@ def plan_in_parts(
     stop: threading.Event | None = None,
     improve: float | None = 1.0,
 ) -> PartsOutcome:
-    """Cut by team, plan the parts as tasks (one CP-SAT thread each), try again with more time the parts that
+    """Cut the site, plan the parts as tasks (one CP-SAT thread each), try again with more time the parts that
     came back short or broke a rule, then judge the whole roster with the independent checker.
+
+    With crews on a cycle the parts are the groups of people who can hold the same posts, each safety minimum
+    kept whole, and each part is planned by exception (the cycle, the relief pool, deviations where needed);
+    without, the cut is by team.
 
     `options.time_limit` is the budget of the whole site: each part gets a share by head count, and stops
     sooner once it has searched `improve` times as long as its first roster took (see `plan_part`)."""
     runner = runner or RunnerOptions()
-    parts = split_into_parts(scenario, by_team=True)
+    crews = crews_in_force(scenario)
+    parts = split_into_parts(scenario, minimums_whole=True) if crews else split_into_parts(scenario, by_team=True)
     workers = 1 if runner.engine == "serial" else (runner.workers or 2)
     limits = part_time_limits(parts, options.time_limit, workers)
     by_name = {part.name: part for part in parts}
 
+    if crews:
+        limits = {name: min(limit, EXCEPTION_PART_CAP_SECONDS) for name, limit in limits.items()}
+
     def tasks_for(names: list[str], factor: float) -> list[Task[PartResult]]:
-        return [Task(name, plan_part, (name, by_name[name].scenario,
+        # Tried again with crews: the part planned individually (its people off the cycle, as without crews), which
+        # may cover what the cycle, the pool and the search's deviations from it could not.
+        individually = crews and factor > 1
+        return [Task(name, plan_part, (name, by_name[name].scenario.replaced(rotation=None) if individually
+                                       else by_name[name].scenario,
                                        replace(options, time_limit=limits[name] * factor, workers=1), improve))
                 for name in names]
 
@@ -308,12 +328,15 @@ def plan_in_parts(
             if name not in results or result.complete or not results[name].complete:
                 results[name] = result
         summary["second_pass"] = second.summary()
+        if crews:
+            summary["second_pass"]["planned"] = "individually (off the cycle)"
         run.interrupted = second.interrupted
     roster = merge_rosters(result.roster for result in results.values())
     checked = check_roster(scenario, roster)
     statuses = {result.status for result in results.values()}
     status = "FEASIBLE" if statuses <= {"FEASIBLE", "OPTIMAL"} and results else "/".join(sorted(statuses))
-    solver = {"status": status, "wall_time": summary["wall_time"], "strategy": "parts by team",
+    strategy = "parts by exception (cycle and relief pool)" if crews else "parts by team"
+    solver = {"status": status, "wall_time": summary["wall_time"], "strategy": strategy,
               "parts": len(parts), "parts_tried_again": again, "run": summary}
     report = build_report(scenario, roster, checked, solver=solver)
     failures = [f"{name}: no roster" for name in by_name if name not in results]
