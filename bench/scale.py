@@ -84,6 +84,7 @@ def measure(people: int, seed: int, time_limit: float, workers: int, engine: str
         "people": summary["employees"], "exit": process.returncode, "wall_s": round(wall, 1),
         "generated_s": round(generated, 1), "strategy": solver.get("strategy"),
         "parts": solver["parts"], "parts_tried_again": len(solver["parts_tried_again"]),
+        "parts_planned_individually": len(solver.get("parts_planned_individually", [])),
         "short": summary["shortfall_person_shifts"], "violations": summary["violations"],
         "cost": report["objective"]["total"],
         "nights_dev": spread["nights"]["largest_deviation"], "sundays_dev": spread["sundays"]["largest_deviation"],

@@ -216,6 +216,9 @@ class PartResult:
     status: str
     complete: bool
     wall_time: float
+    how: str = "individually"
+    # Person-shifts short plus violations: what "complete" lacks.
+    shortfall: int = 0
 
 
 @dataclass
@@ -234,11 +237,25 @@ def write_site_outputs(planned: PartsOutcome, out_dir: Path) -> list[Path]:
     return plans.write_outputs(planned.scenario, planned.roster, planned.report, out_dir)
 
 
-def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: float | None = None) -> PartResult:
+def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: float | None = None,
+              fallback: float = 0.0) -> PartResult:
     """A task: plan one part of a site (judged whole later, with the rest).
 
     `improve`: once the first roster meeting every minimum is in hand, search on for this many times the time it
-    took, then stop with the best roster (None: search until the time limit)."""
+    took, then stop with the best roster (None: search until the time limit). `fallback`: a part with crews that
+    comes back short or breaking a rule is planned again at once, individually (its people off the cycle), for
+    this many times its time limit (0: not)."""
+    first = _plan_part_once(name, scenario, options, improve)
+    if first.complete or fallback <= 0 or not crews_in_force(scenario):
+        return first
+    again = _plan_part_once(name, scenario.replaced(rotation=None),
+                            dataclasses.replace(options, time_limit=options.time_limit * fallback), improve)
+    again.how = "individually, after the cycle left it short"
+    again.wall_time += first.wall_time
+    return again if again.complete or again.shortfall < first.shortfall else first
+
+
+def _plan_part_once(name: str, scenario: Scenario, options: SolveOptions, improve: float | None) -> PartResult:
     stop = threading.Event()
     timers: list[threading.Timer] = []
 
@@ -262,7 +279,9 @@ def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: flo
         raise RuntimeError(f"no roster found ({outcome.result.status} after {outcome.result.wall_time:.0f} s)")
     summary = outcome.report["summary"]
     return PartResult(name, outcome.roster, outcome.result.status,
-                      summary["coverage_complete"] and not summary["violations"], outcome.result.wall_time)
+                      summary["coverage_complete"] and not summary["violations"], outcome.result.wall_time,
+                      "by exception" if crews_in_force(scenario) else "individually",
+                      summary["shortfall_person_shifts"] + summary["violations"])
 
 
 def part_time_limits(parts: list[Part], time_limit: float, workers: int) -> dict[str, float]:
@@ -300,12 +319,14 @@ def plan_in_parts(
         limits = {name: min(limit, EXCEPTION_PART_CAP_SECONDS) for name, limit in limits.items()}
 
     def tasks_for(names: list[str], factor: float) -> list[Task[PartResult]]:
-        # Tried again with crews: the part planned individually (its people off the cycle, as without crews), which
-        # may cover what the cycle, the pool and the search's deviations from it could not.
+        # With crews, a part the cycle, the pool and the search's deviations from it leave short is planned
+        # individually (its people off the cycle) in the same task, which covers it far more often; tried again,
+        # it is planned individually from the start.
         individually = crews and factor > 1
         return [Task(name, plan_part, (name, by_name[name].scenario.replaced(rotation=None) if individually
                                        else by_name[name].scenario,
-                                       replace(options, time_limit=limits[name] * factor, workers=1), improve))
+                                       replace(options, time_limit=limits[name] * factor, workers=1), improve,
+                                       RETRY_FACTOR if crews else 0.0))
                 for name in names]
 
     total = len(parts)
@@ -336,8 +357,9 @@ def plan_in_parts(
     statuses = {result.status for result in results.values()}
     status = "FEASIBLE" if statuses <= {"FEASIBLE", "OPTIMAL"} and results else "/".join(sorted(statuses))
     strategy = "parts by exception (cycle and relief pool)" if crews else "parts by team"
-    solver = {"status": status, "wall_time": summary["wall_time"], "strategy": strategy,
-              "parts": len(parts), "parts_tried_again": again, "run": summary}
+    individually = sorted(name for name, result in results.items() if crews and result.how != "by exception")
+    solver = {"status": status, "wall_time": summary["wall_time"], "strategy": strategy, "parts": len(parts),
+              "parts_planned_individually": individually, "parts_tried_again": again, "run": summary}
     report = build_report(scenario, roster, checked, solver=solver)
     failures = [f"{name}: no roster" for name in by_name if name not in results]
     return PartsOutcome(scenario, roster, report, status, list(results.values()), summary, failures,
