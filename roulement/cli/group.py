@@ -36,7 +36,7 @@ EngineOption = Annotated[str, typer.Option(
     "--engine", help="auto (Ray if installed, else local processes), ray, processes or serial.")]
 
 
-def _engine(name: str) -> Engine:
+def parse_engine(name: str) -> Engine:
     engines: dict[str, Engine] = {"auto": "auto", "ray": "ray", "processes": "processes", "serial": "serial"}
     if name not in engines:
         fail_input(f"--engine: {name!r} is not one of {', '.join(engines)}")
@@ -44,7 +44,7 @@ def _engine(name: str) -> Engine:
 
 
 @contextmanager
-def _task_bar(label: str) -> Iterator[ProgressCallback]:
+def task_bar(label: str) -> Iterator[ProgressCallback]:
     """A Rich bar counting tasks done, fed from the runner's callback."""
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("tasks"),
                   TimeElapsedColumn(), console=console, transient=False) as bar:
@@ -67,7 +67,7 @@ def group_plan(
 ) -> None:
     """Plan every site of a group, each as its own task under its own law, judged by the checker.
     Ctrl-C stops and writes what is done."""
-    chosen = _engine(engine)
+    chosen = parse_engine(engine)
     try:
         group = load_group(group_file)
     except ScenarioError as error:
@@ -76,7 +76,7 @@ def group_plan(
     console.print(f"Planning [bold]{group.group.name}[/bold]: {len(group.sites)} sites, {people:,} people")
     stop = threading.Event()
     try:
-        with _task_bar("sites") as update:
+        with task_bar("sites") as update:
             outcome = service_group.plan_group(group, RunnerOptions(chosen, workers, address), update, stop)
     except TaskRunnerError as error:
         fail_input(str(error))
@@ -117,7 +117,7 @@ def plan_parts(
 ) -> None:
     """Plan a large site in independent parts (one per team), as tasks; the whole roster is then judged by
     the independent checker."""
-    chosen = _engine(engine)
+    chosen = parse_engine(engine)
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as error:
@@ -125,7 +125,7 @@ def plan_parts(
     console.print(f"Planning [bold]{loaded.site.name}[/bold] in parts: {len(loaded.employees):,} people, "
                   f"{loaded.horizon.days} days, {loaded.site.jurisdiction.value} law")
     try:
-        with _task_bar("parts") as update:
+        with task_bar("parts") as update:
             planned = service_group.plan_in_parts(loaded, SolveOptions(time_limit=time_limit, seed=seed),
                                                   RunnerOptions(chosen, workers, address), update,
                                                   improve=improve)
@@ -182,7 +182,7 @@ def stress_in_orders(scenario: Scenario, source: Path, cut: int, orders: list[st
     console.print(f"Removing {cut} of {len(scenario.employees)} people in {len(orders)} orders, each a task of up "
                   f"to {time_limit:.0f} s…")
     try:
-        with _task_bar("orders") as update:
+        with task_bar("orders") as update:
             outcome = service_group.stress_orders(scenario, cut, orders, seed, time_limit, workers,
                                                   on_progress=update)
     except TaskRunnerError as error:
