@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["serial", "ray"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        generated = big_group(args.sites, args.people, args.seed)
+        generated = big_group(args.sites, args.people, args.seed, workers=args.workers)
         for site in generated:
             save_scenario(site.scenario, Path(folder) / f"{site.id}.yaml")
         save_group(Group(name="bench", defaults=GroupPlanDefaults(time_limit=args.time_limit, solver_workers=1),

@@ -6,10 +6,10 @@ from collections import Counter
 
 from roulement.check.checker import check_roster
 from roulement.examples.big import big_group, big_plant, lines_by_workshop
-from roulement.solve.crews import crew_problems
 from roulement.model.scenario import Scenario
 from roulement.report.document import build_report
 from roulement.service.group import RunnerOptions, plan_in_parts
+from roulement.solve.crews import crew_problems
 from roulement.solve.decompose import merge_rosters, split_into_parts
 from roulement.solve.options import SolveOptions
 

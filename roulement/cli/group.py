@@ -44,8 +44,11 @@ def parse_engine(name: str) -> Engine:
 
 
 @contextmanager
-def task_bar(label: str) -> Iterator[ProgressCallback]:
-    """A Rich bar counting tasks done, fed from the runner's callback."""
+def task_bar(label: str, quiet: bool = False) -> Iterator[ProgressCallback]:
+    """A Rich bar counting tasks done, fed from the runner's callback (`quiet`: none, e.g. under --json)."""
+    if quiet:
+        yield lambda done, total, name: None
+        return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("tasks"),
                   TimeElapsedColumn(), console=console, transient=False) as bar:
         task = bar.add_task(label, total=None)

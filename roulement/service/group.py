@@ -16,13 +16,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roulement.analyse.capacity import cut_order
+from roulement.analyse.capacity import GroupCapacity, cut_order, minimum_people
 from roulement.check.checker import check_roster
 from roulement.formats.files import write_all_atomic
 from roulement.formats.group_yaml import LoadedGroup
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
+from roulement.model.skills import skill_groups
 from roulement.report.document import build_report
 from roulement.report.group_html import render_group_html
 from roulement.report.html import render_html
@@ -418,3 +419,30 @@ def write_stress_orders(outcome: OrdersOutcome, out: Path, source: str, lang: La
     summary = out / "orders.json"
     write_all_atomic({summary: json.dumps(outcome.as_dict(source), indent=2, ensure_ascii=False) + "\n"})
     return [*written, summary]
+
+
+@dataclass
+class CapacityOutcome:
+    """`capacity` with each skill group its own task: the groups in the serial order, and the run."""
+
+    groups: list[GroupCapacity]
+    run: TaskRun[GroupCapacity]
+
+
+def capacity_as_tasks(
+    scenario: Scenario,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    runner: RunnerOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> CapacityOutcome:
+    """The fewest people per skill group, each group searched as its own task (`workers` CP-SAT threads each);
+    the groups come back in the order the serial `capacity` gives them."""
+    runner = runner or RunnerOptions()
+    groups = skill_groups(scenario)
+    tasks = [Task(f"{number:03d} {group.name}", minimum_people, (scenario, group, time_limit, workers), cpus=workers)
+             for number, group in enumerate(groups, start=1)]
+    run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
+                    retries=runner.retries, on_progress=on_progress, stop=stop)
+    return CapacityOutcome([run.results[task.name] for task in tasks if task.name in run.results], run)
