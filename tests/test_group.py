@@ -146,7 +146,7 @@ def test_the_commands_generate_a_group_and_refuse_a_bad_group_file(tmp_path: Pat
     loaded = load_group(tmp_path / "g" / "group.yaml")
     assert [s.site.id for s in loaded.sites] == ["site-01", "site-02"]
     big = runner.invoke(app, ["example", "big", "--people", "40", "--seed", "2", "--out", str(tmp_path / "b.yaml")])
-    assert big.exit_code == 0 and "people in 8 teams" in big.output
+    assert big.exit_code == 0 and "people in 8 teams" in big.output and "in crews A to E" in big.output
     (tmp_path / "bad.yaml").write_text("name: G\nsites:\n  - id: a\n    scenario: g/site-01.yaml\n    seeds: 3\n")
     refused = runner.invoke(app, ["group", "plan", str(tmp_path / "bad.yaml"), "--out", str(tmp_path / "o")])
     assert refused.exit_code == 2

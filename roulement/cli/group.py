@@ -157,9 +157,9 @@ def write_generated_example(name: str, out: Path, people: int, seed: int, sites:
         scenario = big_plant(people, seed, workers=workers)
         save_scenario(scenario, out)
         in_crews = sum(1 for e in scenario.employees if e.crew is not None)
-        console.print(f"wrote {out} ({len(scenario.employees):,} people in "
-                      f"{len({e.team for e in scenario.employees})} teams, {in_crews:,} of them in crews A to E "
-                      f"and the relief pool, {scenario.horizon.days} days)")
+        teams = len({e.team for e in scenario.employees if e.team is not None})
+        console.print(f"wrote {out} ({len(scenario.employees):,} people in {teams} teams, {in_crews:,} of them in "
+                      f"crews A to E and the relief pool, {scenario.horizon.days} days)")
         return
     generated = big_group(sites, people, seed, workers=workers)
     entries = []

@@ -162,7 +162,7 @@ def _workshop(number: int, lines: int, seed: int, law: Law, days: int, crews: bo
     demand = [d.model_copy(update={"post": post_id(d.post)}) for d in plant.demand]
     employees = [Employee.model_validate({**e.model_dump(), "id": f"{prefix}-{e.id}",
                                           "skills": sorted([*map(skill, e.skills), hall]),
-                                          "team": f"{prefix}-{e.team}"})
+                                          "team": f"{prefix}-{e.team}" if e.team else None})
                  for e in plant.employees]
     skills = [Skill(id=skill(s.id), name=f"ESI atelier {number}" if s.id == "esi" else s.name) for s in plant.skills]
     skills.append(Skill(id=hall, name=f"Habilitation atelier {number}"))
