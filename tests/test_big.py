@@ -8,7 +8,7 @@ from roulement.check.checker import check_roster
 from roulement.examples.big import big_group, big_plant, lines_by_workshop
 from roulement.model.scenario import Scenario
 from roulement.report.document import build_report
-from roulement.service.group import RunnerOptions, plan_in_parts
+from roulement.service.group import RunnerOptions, place_workshop_in_crews, plan_in_parts
 from roulement.solve.crews import crew_problems
 from roulement.solve.decompose import merge_rosters, split_into_parts
 from roulement.solve.options import SolveOptions
@@ -23,14 +23,14 @@ def _minutes_needed(scenario: Scenario, posts: set[str]) -> int:
 def test_head_count_follows_the_request_and_workshops_hold_six_lines_at_most() -> None:
     assert lines_by_workshop(5000) == [6] * 18 + [5, 5]
     for people in (40, 250, 1000):
-        plant = big_plant(people, seed=1, crews=False)
+        plant = big_plant(people, seed=1)
         assert abs(len(plant.employees) - people) <= max(30, people * 0.05)
         assert len({e.id for e in plant.employees}) == len(plant.employees)
 
 
 def test_every_team_is_staffed_from_its_own_demand_with_a_margin() -> None:
     """Coverable by construction: each team's working time exceeds what its posts ask for."""
-    plant = big_plant(250, seed=3, crews=False)
+    plant = big_plant(250, seed=3)
     for part in split_into_parts(plant, by_team=True):
         scenario = part.scenario
         need = _minutes_needed(scenario, {p.id for p in scenario.posts})
@@ -43,7 +43,7 @@ def test_every_team_is_staffed_from_its_own_demand_with_a_margin() -> None:
 
 
 def test_parts_share_the_site_safety_minimum_and_keep_every_post() -> None:
-    plant = big_plant(250, seed=0, crews=False)
+    plant = big_plant(250, seed=0)
     parts = split_into_parts(plant, by_team=True)
     assert sorted(p.id for part in parts for p in part.scenario.posts) == sorted(
         {d.post for d in plant.demand})
@@ -56,7 +56,7 @@ def test_parts_share_the_site_safety_minimum_and_keep_every_post() -> None:
 
 
 def test_without_teams_parts_are_the_connected_groups_of_who_can_hold_what() -> None:
-    plant = big_plant(250, seed=0, crews=False)
+    plant = big_plant(250, seed=0)
     parts = split_into_parts(plant)
     # Cross-trained operators tie the six lines together; support groups stand alone.
     assert len(parts) == 7
@@ -64,7 +64,7 @@ def test_without_teams_parts_are_the_connected_groups_of_who_can_hold_what() -> 
 
 
 def test_a_small_generated_plant_without_crews_is_planned_lawful_and_fully_covered_by_team() -> None:
-    plant = big_plant(40, seed=0, crews=False)
+    plant = big_plant(40, seed=0)
     planned = plan_in_parts(plant, SolveOptions(time_limit=20, seed=0), RunnerOptions(engine="serial"))
     checked = check_roster(plant, planned.roster)  # the independent checker, on the whole plant
     assert checked.ok, [v.message for v in checked.violations[:5]]
@@ -80,7 +80,7 @@ def test_a_group_mixes_french_and_german_sites() -> None:
 
 
 def test_crews_run_kos_cycle_and_each_can_staff_its_workshop_alone() -> None:
-    plant = big_plant(100, seed=2)  # one workshop of two lines
+    plant = big_plant(100, seed=2, crews=place_workshop_in_crews)  # one workshop of two lines
     assert plant.rotation is not None and [c.id for c in plant.rotation.crews] == list("ABCDE")
     places = Counter(e.crew for e in plant.employees)
     assert all(places[crew] > 0 for crew in "ABCDE") and places["volants"] > 0
@@ -91,7 +91,7 @@ def test_crews_run_kos_cycle_and_each_can_staff_its_workshop_alone() -> None:
 
 
 def test_with_crews_each_workshop_is_one_part_and_keeps_its_whole_safety_minimum() -> None:
-    plant = big_plant(280, seed=2)  # two workshops: seven lines
+    plant = big_plant(280, seed=2, crews=place_workshop_in_crews)  # two workshops: seven lines
     parts = split_into_parts(plant, minimums_whole=True)
     assert len(parts) == 2
     for part in parts:
@@ -102,11 +102,12 @@ def test_with_crews_each_workshop_is_one_part_and_keeps_its_whole_safety_minimum
 
 
 def test_workshops_built_in_processes_are_the_ones_built_in_order() -> None:
-    assert big_plant(100, seed=4, workers=2) == big_plant(100, seed=4)
+    crews = place_workshop_in_crews
+    assert big_plant(100, seed=4, workers=2, crews=crews) == big_plant(100, seed=4, crews=crews)
 
 
 def test_a_small_plant_in_crews_is_planned_by_exception_lawful_and_fully_covered() -> None:
-    plant = big_plant(40, seed=0)
+    plant = big_plant(40, seed=0, crews=place_workshop_in_crews)
     planned = plan_in_parts(plant, SolveOptions(time_limit=30, seed=0), RunnerOptions(engine="serial"))
     assert planned.report["solver"]["strategy"].startswith("parts by exception")
     checked = check_roster(plant, planned.roster)  # the independent checker, on the whole plant

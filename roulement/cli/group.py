@@ -20,7 +20,7 @@ from roulement.model.group import Group, GroupPlanDefaults, GroupSite
 from roulement.model.scenario import Scenario
 from roulement.report.messages import Lang
 from roulement.service import group as service_group
-from roulement.service.group import RunnerOptions
+from roulement.service.group import RunnerOptions, place_workshop_in_crews
 from roulement.solve.options import SolveOptions
 from roulement.tasks import Engine, ProgressCallback, TaskRunnerError
 
@@ -154,14 +154,14 @@ def write_generated_example(name: str, out: Path, people: int, seed: int, sites:
     # Each workshop's crews are a small CP-SAT proposal: built in local processes, one per CPU.
     workers = os.cpu_count() or 1
     if name == "big":
-        scenario = big_plant(people, seed, workers=workers)
+        scenario = big_plant(people, seed, workers=workers, crews=place_workshop_in_crews)
         save_scenario(scenario, out)
         in_crews = sum(1 for e in scenario.employees if e.crew is not None)
         teams = len({e.team for e in scenario.employees if e.team is not None})
         console.print(f"wrote {out} ({len(scenario.employees):,} people in {teams} teams, {in_crews:,} of them in "
                       f"crews A to E and the relief pool, {scenario.horizon.days} days)")
         return
-    generated = big_group(sites, people, seed, workers=workers)
+    generated = big_group(sites, people, seed, workers=workers, crews=place_workshop_in_crews)
     entries = []
     for site in generated:
         save_scenario(site.scenario, out / f"{site.id}.yaml")

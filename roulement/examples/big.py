@@ -11,7 +11,8 @@ group from its own demand and its people's real availability (holidays, sickness
 and the chef de quart, on every shift, holds the ESI skill the emergency minimum counts.
 
 Crews (the default), as at KOS: the site runs KOS's five-crew 3x8 cycle, and each workshop's people are put in
-crews A to E, the relief pool or the day posts by `solve.crews.propose_crews` (each crew able to staff every
+crews A to E, the relief pool or the day posts by the `crews` placer the caller gives (the service's uses
+`solve.crews.propose_crews`, which this layer may not import: each crew able to staff every
 post of its workshop and its ESI minimum on its own), after `build_plant` hired the people a crew system needs.
 Crew A of every workshop works the same shifts: a site-wide crew, as on a large site.
 """
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from roulement.examples.kos import RELIEF_RATE, PlantShape, build_plant, kos_rotation
+from roulement.examples.kos import PlantShape, build_plant, kos_rotation
 from roulement.model.rotation import ReliefPool, Rotation
 from roulement.model.scenario import (
     Employee,
@@ -36,7 +38,6 @@ from roulement.model.scenario import (
     Site,
     Skill,
 )
-from roulement.solve.crews import propose_crews
 from roulement.tasks import Engine, Task, run_tasks
 
 # People per line, support included, in KOS (255 people, 6 lines); sizes a plant from its head count.
@@ -91,9 +92,9 @@ DE = Law(Jurisdiction.DE, "Europe/Berlin",
                               "de.substitute-rest-day": RuleSetting(params={"offset_hours": 5.0})}), 1.12,
          "Schicht", ReliefPool(id="springer", name="Springer"))
 
-# Deterministic seconds of CP-SAT (one thread) to put one workshop's people in crews: about 10 s of wall time
-# for six lines, the same proposal on every machine.
-CREW_PROPOSAL_SECONDS = 1.0
+# Puts a workshop's people (built on the site's rotation) in crews, the pool or the day posts, given the seed:
+# a top-level function, so that workshops can be built in other processes.
+CrewPlacer = Callable[[Scenario, int], Scenario]
 
 
 def site_rotation(law: Law) -> Rotation:
@@ -101,10 +102,11 @@ def site_rotation(law: Law) -> Rotation:
 
 
 def big_plant(people: int, seed: int = 0, *, name: str | None = None, law: Law = FR, days: int = 28,
-              crews: bool = True, workers: int = 1, engine: Engine = "processes") -> Scenario:
+              crews: CrewPlacer | None = None, workers: int = 1, engine: Engine = "processes") -> Scenario:
     """A plant of about `people` people (the exact count depends on who the sizing needs).
 
-    `crews`: on KOS's cycle, each person in a crew, the relief pool or the day posts; else no rotation.
+    `crews`: on KOS's cycle, each person placed by it in a crew, the relief pool or the day posts; None: no
+    rotation.
     `workers` > 1 builds the workshops (their crew proposals) as tasks on `engine`, with the same result."""
     if people < 1:
         raise ValueError("a plant has at least one person")
@@ -137,16 +139,14 @@ def big_plant(people: int, seed: int = 0, *, name: str | None = None, law: Law =
     )
 
 
-def _workshop(number: int, lines: int, seed: int, law: Law, days: int, crews: bool = True) -> Scenario:
+def _workshop(number: int, lines: int, seed: int, law: Law, days: int, crews: CrewPlacer | None = None) -> Scenario:
     """One KOS-like workshop, its ids prefixed with its number so that workshops never share a post."""
     plant = build_plant(name=f"atelier {number}", jurisdiction=law.jurisdiction, timezone=law.timezone, start=START,
                         days=days, shape=workshop_shape(lines), margin=law.margin, seed=seed * 1000 + number,
-                        story=False, rules=law.rules, teams=True, rotation=site_rotation(law) if crews else None)
-    if crews:
-        proposal = propose_crews(plant, absence_rate=RELIEF_RATE, time_limit=CREW_PROPOSAL_SECONDS, workers=1,
-                                 seed=seed, deterministic=True)
-        plant = plant.replaced(employees=[e.model_copy(update={"crew": proposal.places.get(e.id)})
-                                          for e in plant.employees])
+                        story=False, rules=law.rules, teams=True,
+                        rotation=site_rotation(law) if crews is not None else None)
+    if crews is not None:
+        plant = crews(plant, seed)
     prefix = f"a{number:02d}"
     hall = f"atelier-{number:02d}"
     esi = f"esi-{number:02d}"
@@ -177,7 +177,7 @@ class GeneratedSite:
     scenario: Scenario
 
 
-def big_group(sites: int, people: int, seed: int = 0, *, german_every: int = 3, crews: bool = True,
+def big_group(sites: int, people: int, seed: int = 0, *, german_every: int = 3, crews: CrewPlacer | None = None,
               workers: int = 1) -> list[GeneratedSite]:
     """A group of `sites` plants of about `people` people each; every `german_every`-th is in Germany."""
     jobs = []
@@ -198,5 +198,5 @@ def big_group(sites: int, people: int, seed: int = 0, *, german_every: int = 3, 
     return [GeneratedSite(site_id, _plant(*args)) for site_id, args in jobs]
 
 
-def _plant(people: int, seed: int, name: str, law: Law, crews: bool) -> Scenario:
+def _plant(people: int, seed: int, name: str, law: Law, crews: CrewPlacer | None) -> Scenario:
     return big_plant(people, seed, name=name, law=law, crews=crews)

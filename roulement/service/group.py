@@ -18,6 +18,7 @@ from typing import Any
 
 from roulement.analyse.capacity import GroupCapacity, cut_order, minimum_people
 from roulement.check.checker import check_roster
+from roulement.examples.kos import RELIEF_RATE
 from roulement.formats.files import write_all_atomic
 from roulement.formats.group_yaml import LoadedGroup
 from roulement.formats.roster_csv import roster_to_csv
@@ -31,6 +32,7 @@ from roulement.report.messages import Lang
 from roulement.service import plans, shocks
 from roulement.service.shocks import StressOutcome
 from roulement.solve.builder import SHORTFALL_WEIGHT
+from roulement.solve.crews import propose_crews
 from roulement.solve.decompose import Part, merge_rosters, split_into_parts
 from roulement.solve.exception import crews_in_force
 from roulement.solve.options import SolveOptions
@@ -446,3 +448,18 @@ def capacity_as_tasks(
     run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
                     retries=runner.retries, on_progress=on_progress, stop=stop)
     return CapacityOutcome([run.results[task.name] for task in tasks if task.name in run.results], run)
+
+
+# ---------------------------------------------------------------------------------------------- generated plants
+
+# Deterministic seconds of CP-SAT (one thread) to put one workshop's people in crews: about 10 s of wall time
+# for six lines, the same proposal on every machine.
+CREW_PROPOSAL_SECONDS = 1.0
+
+
+def place_workshop_in_crews(plant: Scenario, seed: int) -> Scenario:
+    """The crew placer of `examples.big`: `solve.crews.propose_crews` on one thread, deterministic."""
+    proposal = propose_crews(plant, absence_rate=RELIEF_RATE, time_limit=CREW_PROPOSAL_SECONDS, workers=1,
+                             seed=seed, deterministic=True)
+    return plant.replaced(employees=[e.model_copy(update={"crew": proposal.places.get(e.id)})
+                                     for e in plant.employees])
