@@ -20,7 +20,7 @@ from roulement.examples.big import big_group
 from roulement.formats.group_yaml import load_group, save_group
 from roulement.formats.scenario_yaml import save_scenario
 from roulement.model.group import Group, GroupPlanDefaults, GroupSite
-from roulement.service.group import GroupOutcome, RunnerOptions, plan_group
+from roulement.service.group import GroupOutcome, RunnerOptions, place_workshop_in_crews, plan_group
 
 
 def figures(outcome: GroupOutcome, wall: float) -> dict[str, object]:
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["serial", "ray"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        generated = big_group(args.sites, args.people, args.seed)
+        generated = big_group(args.sites, args.people, args.seed, workers=args.workers, crews=place_workshop_in_crews)
         for site in generated:
             save_scenario(site.scenario, Path(folder) / f"{site.id}.yaml")
         save_group(Group(name="bench", defaults=GroupPlanDefaults(time_limit=args.time_limit, solver_workers=1),

@@ -61,8 +61,11 @@ def measure(people: int, seed: int, time_limit: float, workers: int, engine: str
             folder: Path) -> dict[str, object]:
     roulement = str(Path(sys.executable).with_name("roulement"))
     scenario = folder / f"big-{people}.yaml"
-    subprocess.run([roulement, "example", "big", "--people", str(people), "--seed", str(seed), "--out", str(scenario)],
-                   check=True, capture_output=True)
+    generating = time.monotonic()
+    if not scenario.exists():  # a --keep folder may hold it from an earlier run
+        subprocess.run([roulement, "example", "big", "--people", str(people), "--seed", str(seed),
+                        "--out", str(scenario)], check=True, capture_output=True)
+    generated = time.monotonic() - generating
     out = folder / f"out-{people}"
     started = time.monotonic()
     process = subprocess.Popen([roulement, "plan-parts", str(scenario), "--time-limit", str(time_limit),
@@ -79,7 +82,9 @@ def measure(people: int, seed: int, time_limit: float, workers: int, engine: str
     summary, spread, solver = report["summary"], report["people"]["spread"], report["solver"]
     return {
         "people": summary["employees"], "exit": process.returncode, "wall_s": round(wall, 1),
+        "generated_s": round(generated, 1), "strategy": solver.get("strategy"),
         "parts": solver["parts"], "parts_tried_again": len(solver["parts_tried_again"]),
+        "parts_planned_individually": len(solver.get("parts_planned_individually", [])),
         "short": summary["shortfall_person_shifts"], "violations": summary["violations"],
         "cost": report["objective"]["total"],
         "nights_dev": spread["nights"]["largest_deviation"], "sundays_dev": spread["sundays"]["largest_deviation"],
@@ -99,8 +104,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engine", default="auto")
     parser.add_argument("--improve", type=float, default=1.0)
+    parser.add_argument("--keep", type=Path, help="Folder for the generated plants and outputs, kept (and reused)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with contextlib.ExitStack() as stack:
+        folder = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        folder.mkdir(parents=True, exist_ok=True)
         for people in args.people:
             row = measure(people, args.seed, args.time_limit, args.workers, args.engine, args.improve, Path(folder))
             print(json.dumps(row), flush=True)

@@ -8,7 +8,8 @@ from roulement.check.checker import check_roster
 from roulement.examples.big import big_group, big_plant, lines_by_workshop
 from roulement.model.scenario import Scenario
 from roulement.report.document import build_report
-from roulement.service.group import RunnerOptions, plan_in_parts
+from roulement.service.group import RunnerOptions, place_workshop_in_crews, plan_in_parts
+from roulement.solve.crews import crew_problems
 from roulement.solve.decompose import merge_rosters, split_into_parts
 from roulement.solve.options import SolveOptions
 
@@ -62,7 +63,7 @@ def test_without_teams_parts_are_the_connected_groups_of_who_can_hold_what() -> 
     assert parts[0].people > 150
 
 
-def test_a_small_generated_plant_is_planned_lawful_and_fully_covered_in_parts() -> None:
+def test_a_small_generated_plant_without_crews_is_planned_lawful_and_fully_covered_by_team() -> None:
     plant = big_plant(40, seed=0)
     planned = plan_in_parts(plant, SolveOptions(time_limit=20, seed=0), RunnerOptions(engine="serial"))
     checked = check_roster(plant, planned.roster)  # the independent checker, on the whole plant
@@ -76,3 +77,39 @@ def test_a_group_mixes_french_and_german_sites() -> None:
     sites = big_group(3, 40, seed=0)
     assert [s.scenario.site.jurisdiction.value for s in sites] == ["FR", "FR", "DE"]
     assert len({s.scenario.site.name for s in sites}) == 3
+
+
+def test_crews_run_kos_cycle_and_each_can_staff_its_workshop_alone() -> None:
+    plant = big_plant(100, seed=2, crews=place_workshop_in_crews)  # one workshop of two lines
+    assert plant.rotation is not None and [c.id for c in plant.rotation.crews] == list("ABCDE")
+    places = Counter(e.crew for e in plant.employees)
+    assert all(places[crew] > 0 for crew in "ABCDE") and places["volants"] > 0
+    # Every crew staffs every post of its busiest shift and keeps each workshop's ESI minimum on its own.
+    assert crew_problems(plant) == []
+    # People were hired for the crew system: more than the 100 asked for, never twice as many.
+    assert 100 <= len(plant.employees) < 200
+
+
+def test_with_crews_each_workshop_is_one_part_and_keeps_its_whole_safety_minimum() -> None:
+    plant = big_plant(280, seed=2, crews=place_workshop_in_crews)  # two workshops: seven lines
+    parts = split_into_parts(plant, minimums_whole=True)
+    assert len(parts) == 2
+    for part in parts:
+        halls = {skill for e in part.scenario.employees for skill in e.skills if skill.startswith("atelier-")}
+        assert len(halls) == 1
+        [minimum] = part.scenario.safety_minimums
+        assert minimum.min == next(m.min for m in plant.safety_minimums if m.id == minimum.id)
+
+
+def test_workshops_built_in_processes_are_the_ones_built_in_order() -> None:
+    crews = place_workshop_in_crews
+    assert big_plant(100, seed=4, workers=2, crews=crews) == big_plant(100, seed=4, crews=crews)
+
+
+def test_a_small_plant_in_crews_is_planned_by_exception_lawful_and_fully_covered() -> None:
+    plant = big_plant(40, seed=0, crews=place_workshop_in_crews)
+    planned = plan_in_parts(plant, SolveOptions(time_limit=30, seed=0), RunnerOptions(engine="serial"))
+    assert planned.report["solver"]["strategy"].startswith("parts by exception")
+    checked = check_roster(plant, planned.roster)  # the independent checker, on the whole plant
+    assert checked.ok, [v.message for v in checked.violations[:5]]
+    assert build_report(plant, planned.roster, checked)["summary"]["coverage_complete"]

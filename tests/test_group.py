@@ -146,7 +146,7 @@ def test_the_commands_generate_a_group_and_refuse_a_bad_group_file(tmp_path: Pat
     loaded = load_group(tmp_path / "g" / "group.yaml")
     assert [s.site.id for s in loaded.sites] == ["site-01", "site-02"]
     big = runner.invoke(app, ["example", "big", "--people", "40", "--seed", "2", "--out", str(tmp_path / "b.yaml")])
-    assert big.exit_code == 0 and "people in 8 teams" in big.output
+    assert big.exit_code == 0 and "people in 8 teams" in big.output and "in crews A to E" in big.output
     (tmp_path / "bad.yaml").write_text("name: G\nsites:\n  - id: a\n    scenario: g/site-01.yaml\n    seeds: 3\n")
     refused = runner.invoke(app, ["group", "plan", str(tmp_path / "bad.yaml"), "--out", str(tmp_path / "o")])
     assert refused.exit_code == 2
@@ -173,3 +173,26 @@ def test_a_cut_in_several_orders_runs_as_tasks_and_matches_serial_stress(tmp_pat
     assert outcome.outcomes["seniority"].removed != outcome.outcomes["reverse-seniority"].removed
     written = write_stress_orders(outcome, tmp_path, "plant.yaml")
     assert (tmp_path / "seniority" / "stress.html").exists() and written[-1].name == "orders.json"
+
+
+def test_capacity_as_tasks_gives_the_serial_groups_in_order() -> None:
+    from roulement.analyse.capacity import capacity
+    from roulement.model.scenario import Scenario
+    from roulement.service.group import RunnerOptions, capacity_as_tasks
+    from tests.factory import scenario
+
+    # Two posts nobody holds both of: two skill groups, each needing 2 of its people (4 mornings a week at most).
+    base = scenario(days=7, employees=[{"id": f"{skill}{i}", "skills": [skill]} for skill in ("op", "lead")
+                                        for i in range(4)],
+                    demand=[{"post": "line", "shifts": ["M"], "min": 1}])
+    plant = Scenario.model_validate({**base.model_dump(mode="json", exclude_none=True),
+                                     "posts": [{"id": "line", "skills": ["op"]}, {"id": "desk", "skills": ["lead"]}],
+                                     "demand": [{"post": post, "shifts": ["M"], "min": 1}
+                                                for post in ("line", "desk")]})
+    ended: list[str] = []
+    outcome = capacity_as_tasks(plant, time_limit=10, workers=1, runner=RunnerOptions(engine="processes", workers=2),
+                                on_progress=lambda _, __, name: ended.append(name))
+    serial = capacity(plant, time_limit=10, workers=1)
+    assert len(serial) == 2 and len(ended) == 2 and not outcome.run.failures
+    assert [g.as_dict() for g in outcome.groups] == [g.as_dict() for g in serial]
+    assert [(g.best, g.exact) for g in outcome.groups] == [(2, True), (2, True)]

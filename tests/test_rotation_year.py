@@ -188,3 +188,15 @@ def test_kos_five_crew_design_is_offered_and_lawful() -> None:
     assert option.offered, option.refused
     assert option.rotation is not None
     assert judge_year(scenario, option.rotation).violations == []
+
+
+def test_designs_for_several_crew_counts_run_as_tasks_with_the_serial_answers() -> None:
+    from roulement.service.rotation import design_figures, design_rotations, design_rotations_as_tasks
+
+    ended: list[str] = []
+    as_tasks, run = design_rotations_as_tasks(plant(), [4, 5], shift_length=12, time_limit=5, workers=1,
+                                              engine="processes", on_progress=lambda _, __, name: ended.append(name))
+    serial = design_rotations(plant(), [4, 5], shift_length=12, time_limit=5, workers=1)
+    assert [o.crews for o in as_tasks] == [4, 5] and sorted(ended) == ["4 crews", "5 crews"]
+    assert [design_figures(o) for o in as_tasks] == [design_figures(o) for o in serial]
+    assert [o.refused for o in as_tasks] == [o.refused for o in serial] and not run.failures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from roulement.model.group import Group, GroupPlanDefaults, GroupSite
 from roulement.model.scenario import Scenario
 from roulement.report.messages import Lang
 from roulement.service import group as service_group
-from roulement.service.group import RunnerOptions
+from roulement.service.group import RunnerOptions, place_workshop_in_crews
 from roulement.solve.options import SolveOptions
 from roulement.tasks import Engine, ProgressCallback, TaskRunnerError
 
@@ -35,7 +36,7 @@ EngineOption = Annotated[str, typer.Option(
     "--engine", help="auto (Ray if installed, else local processes), ray, processes or serial.")]
 
 
-def _engine(name: str) -> Engine:
+def parse_engine(name: str) -> Engine:
     engines: dict[str, Engine] = {"auto": "auto", "ray": "ray", "processes": "processes", "serial": "serial"}
     if name not in engines:
         fail_input(f"--engine: {name!r} is not one of {', '.join(engines)}")
@@ -43,8 +44,11 @@ def _engine(name: str) -> Engine:
 
 
 @contextmanager
-def _task_bar(label: str) -> Iterator[ProgressCallback]:
-    """A Rich bar counting tasks done, fed from the runner's callback."""
+def task_bar(label: str, quiet: bool = False) -> Iterator[ProgressCallback]:
+    """A Rich bar counting tasks done, fed from the runner's callback (`quiet`: none, e.g. under --json)."""
+    if quiet:
+        yield lambda done, total, name: None
+        return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("tasks"),
                   TimeElapsedColumn(), console=console, transient=False) as bar:
         task = bar.add_task(label, total=None)
@@ -66,7 +70,7 @@ def group_plan(
 ) -> None:
     """Plan every site of a group, each as its own task under its own law, judged by the checker.
     Ctrl-C stops and writes what is done."""
-    chosen = _engine(engine)
+    chosen = parse_engine(engine)
     try:
         group = load_group(group_file)
     except ScenarioError as error:
@@ -75,7 +79,7 @@ def group_plan(
     console.print(f"Planning [bold]{group.group.name}[/bold]: {len(group.sites)} sites, {people:,} people")
     stop = threading.Event()
     try:
-        with _task_bar("sites") as update:
+        with task_bar("sites") as update:
             outcome = service_group.plan_group(group, RunnerOptions(chosen, workers, address), update, stop)
     except TaskRunnerError as error:
         fail_input(str(error))
@@ -116,7 +120,7 @@ def plan_parts(
 ) -> None:
     """Plan a large site in independent parts (one per team), as tasks; the whole roster is then judged by
     the independent checker."""
-    chosen = _engine(engine)
+    chosen = parse_engine(engine)
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as error:
@@ -124,7 +128,7 @@ def plan_parts(
     console.print(f"Planning [bold]{loaded.site.name}[/bold] in parts: {len(loaded.employees):,} people, "
                   f"{loaded.horizon.days} days, {loaded.site.jurisdiction.value} law")
     try:
-        with _task_bar("parts") as update:
+        with task_bar("parts") as update:
             planned = service_group.plan_in_parts(loaded, SolveOptions(time_limit=time_limit, seed=seed),
                                                   RunnerOptions(chosen, workers, address), update,
                                                   improve=improve)
@@ -147,13 +151,17 @@ def plan_parts(
 
 def write_generated_example(name: str, out: Path, people: int, seed: int, sites: int) -> None:
     """`roulement example big` (one large plant) and `example group` (a folder with GROUP.yaml)."""
+    # Each workshop's crews are a small CP-SAT proposal: built in local processes, one per CPU.
+    workers = os.cpu_count() or 1
     if name == "big":
-        scenario = big_plant(people, seed)
+        scenario = big_plant(people, seed, workers=workers, crews=place_workshop_in_crews)
         save_scenario(scenario, out)
-        console.print(f"wrote {out} ({len(scenario.employees):,} people in "
-                      f"{len({e.team for e in scenario.employees})} teams, {scenario.horizon.days} days)")
+        in_crews = sum(1 for e in scenario.employees if e.crew is not None)
+        teams = len({e.team for e in scenario.employees if e.team is not None})
+        console.print(f"wrote {out} ({len(scenario.employees):,} people in {teams} teams, {in_crews:,} of them in "
+                      f"crews A to E and the relief pool, {scenario.horizon.days} days)")
         return
-    generated = big_group(sites, people, seed)
+    generated = big_group(sites, people, seed, workers=workers, crews=place_workshop_in_crews)
     entries = []
     for site in generated:
         save_scenario(site.scenario, out / f"{site.id}.yaml")
@@ -177,7 +185,7 @@ def stress_in_orders(scenario: Scenario, source: Path, cut: int, orders: list[st
     console.print(f"Removing {cut} of {len(scenario.employees)} people in {len(orders)} orders, each a task of up "
                   f"to {time_limit:.0f} s…")
     try:
-        with _task_bar("orders") as update:
+        with task_bar("orders") as update:
             outcome = service_group.stress_orders(scenario, cut, orders, seed, time_limit, workers,
                                                   on_progress=update)
     except TaskRunnerError as error:

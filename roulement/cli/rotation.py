@@ -21,9 +21,11 @@ from roulement.service.rotation import (
     check_rotation,
     design_figures,
     design_rotations,
+    design_rotations_as_tasks,
     write_check,
     write_design,
 )
+from roulement.tasks import TaskRunnerError
 
 
 def _number(path: Path) -> int:
@@ -111,16 +113,33 @@ def rotation_design(
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for rotation.yaml and rotation.html.")]
     = Path("rotation"),
+    engine: Annotated[str, typer.Option(help="Several --crews: auto (Ray if installed, else local processes), "
+                                             "ray, processes or serial.")] = "auto",
+    address: Annotated[str | None, typer.Option(
+        "--address", envvar="RAY_ADDRESS", help="Several --crews: an existing Ray cluster.")] = None,
 ) -> None:
-    """Design the best lawful crew cycle; write rotation.yaml and rotation.html and print its evaluation."""
+    """Design the best lawful crew cycle; write rotation.yaml and rotation.html and print its evaluation.
+    Several numbers of crews are designed as tasks at once (see docs/scale.md)."""
     scenario = _load(scenario_path)
     counts = _crew_counts(crews)
     if shift_length is not None and shift_length not in (8, 12):
         fail_input(f"--shift-length {shift_length}: 8 or 12")
     try:
-        options = design_rotations(scenario, counts, shift_length, time_limit=time_limit, workers=workers)
+        if len(counts) > 1:  # each number of crews its own task (Ray, or local processes), a bar counting them
+            from roulement.cli.group import parse_engine, task_bar
+
+            with task_bar("designs") as update:
+                options, run = design_rotations_as_tasks(scenario, counts, shift_length, time_limit=time_limit,
+                                                         workers=workers, engine=parse_engine(engine), address=address,
+                                                         on_progress=update)
+            for failure in run.failures:
+                console.print(f"[red]failed:[/red] {failure.name}: {failure.error}", highlight=False)
+        else:
+            options = design_rotations(scenario, counts, shift_length, time_limit=time_limit, workers=workers)
     except DesignError as error:
         fail_input(f"{scenario_path}: {error}")
+    except TaskRunnerError as error:
+        fail_input(str(error))
     for option in options:
         console.rule(f"{option.crews} crews")
         if option.rotation is not None:

@@ -321,13 +321,34 @@ def capacity_command(
     time_limit: Annotated[float, typer.Option(help="Seconds per skill group.", min=1)] = 20.0,
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    engine: Annotated[str, typer.Option(help="serial (one group after the other, here), or each skill group a "
+                                             "task: auto (Ray if installed, else local processes), ray, "
+                                             "processes.")] = "serial",
+    address: Annotated[str | None, typer.Option(
+        "--address", envvar="RAY_ADDRESS", help="With a task engine: an existing Ray cluster.")] = None,
 ) -> None:
     """The fewest people per skill group that can run the plant within the law (bound + verification)."""
     from rich.table import Table
 
     chosen = _scenario(scenario)
-    results = service.capacity(chosen, time_limit, workers,
-                       on_group=None if as_json else lambda r: console.print(f"[dim]{r.group.name}: done[/dim]"))
+    if engine == "serial":
+        results = service.capacity(chosen, time_limit, workers,
+                                   on_group=None if as_json else lambda r: console.print(f"[dim]{r.group.name}: "
+                                                                                         "done[/dim]"))
+    else:  # each skill group its own task (Ray, or local processes), a bar counting them
+        from roulement.cli.group import parse_engine, task_bar
+        from roulement.service.group import RunnerOptions, capacity_as_tasks
+        from roulement.tasks import TaskRunnerError
+
+        try:
+            with task_bar("skill groups", quiet=as_json) as update:
+                outcome = capacity_as_tasks(chosen, time_limit, workers,
+                                            RunnerOptions(parse_engine(engine), None, address), on_progress=update)
+        except TaskRunnerError as error:
+            fail_input(str(error))
+        for failure in outcome.run.failures:
+            console.print(f"[red]failed:[/red] {failure.name}: {failure.error}", highlight=False)
+        results = outcome.groups
     if as_json:
         console.print_json(json.dumps([r.as_dict() for r in results]))
         return

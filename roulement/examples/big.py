@@ -9,15 +9,23 @@ each hall has its own crews and its own intervention team.
 Coverable within the law by construction: each workshop is built by `build_plant`, which sizes every skill
 group from its own demand and its people's real availability (holidays, sickness, part time) with a margin,
 and the chef de quart, on every shift, holds the ESI skill the emergency minimum counts.
+
+Crews (the default), as at KOS: the site runs KOS's five-crew 3x8 cycle, and each workshop's people are put in
+crews A to E, the relief pool or the day posts by the `crews` placer the caller gives (the service's uses
+`solve.crews.propose_crews`, which this layer may not import: each crew able to staff every
+post of its workshop and its ESI minimum on its own), after `build_plant` hired the people a crew system needs.
+Crew A of every workshop works the same shifts: a site-wide crew, as on a large site.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from roulement.examples.kos import PlantShape, build_plant
+from roulement.examples.kos import PlantShape, build_plant, kos_rotation
+from roulement.model.rotation import ReliefPool, Rotation
 from roulement.model.scenario import (
     Employee,
     Jurisdiction,
@@ -30,6 +38,7 @@ from roulement.model.scenario import (
     Site,
     Skill,
 )
+from roulement.tasks import Engine, Task, run_tasks
 
 # People per line, support included, in KOS (255 people, 6 lines); sizes a plant from its head count.
 PEOPLE_PER_LINE = 42.5
@@ -71,21 +80,46 @@ class Law:
     timezone: str
     rules: RuleConfig
     margin: float
+    crew_names: str
+    pool: ReliefPool
 
 
 FR = Law(Jurisdiction.FR, "Europe/Paris",
-         RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD)}), 1.08)
+         RuleConfig(settings={"plant.rest-after-nights": RuleSetting(mode=RuleMode.HARD)}), 1.08,
+         "Équipe", ReliefPool(id="volants", name="Volants"))
 DE = Law(Jurisdiction.DE, "Europe/Berlin",
          RuleConfig(settings={"de.free-sundays": RuleSetting(params={"offset_hours": 5.0}),
-                              "de.substitute-rest-day": RuleSetting(params={"offset_hours": 5.0})}), 1.12)
+                              "de.substitute-rest-day": RuleSetting(params={"offset_hours": 5.0})}), 1.12,
+         "Schicht", ReliefPool(id="springer", name="Springer"))
+
+# Puts a workshop's people (built on the site's rotation) in crews, the pool or the day posts, given the seed:
+# a top-level function, so that workshops can be built in other processes.
+CrewPlacer = Callable[[Scenario, int], Scenario]
 
 
-def big_plant(people: int, seed: int = 0, *, name: str | None = None, law: Law = FR, days: int = 28) -> Scenario:
-    """A plant of about `people` people (the exact count depends on who the sizing needs)."""
+def site_rotation(law: Law) -> Rotation:
+    return kos_rotation(START, names=law.crew_names, pool=law.pool)
+
+
+def big_plant(people: int, seed: int = 0, *, name: str | None = None, law: Law = FR, days: int = 28,
+              crews: CrewPlacer | None = None, workers: int = 1, engine: Engine = "processes") -> Scenario:
+    """A plant of about `people` people (the exact count depends on who the sizing needs).
+
+    `crews`: on KOS's cycle, each person placed by it in a crew, the relief pool or the day posts; None: no
+    rotation.
+    `workers` > 1 builds the workshops (their crew proposals) as tasks on `engine`, with the same result."""
     if people < 1:
         raise ValueError("a plant has at least one person")
-    workshops = [_workshop(number, lines, seed, law, days)
-                 for number, lines in enumerate(lines_by_workshop(people), start=1)]
+    sizes = list(enumerate(lines_by_workshop(people), start=1))
+    if workers > 1 and len(sizes) > 1:
+        run = run_tasks([Task(f"atelier {number}", _workshop, (number, lines, seed, law, days, crews))
+                         for number, lines in sizes], engine=engine, workers=workers)
+        if run.failures or run.interrupted:
+            problems = "; ".join(f"{f.name}: {f.error}" for f in run.failures) or "stopped"
+            raise RuntimeError(f"building the workshops failed: {problems}")
+        workshops = list(run.results.values())
+    else:
+        workshops = [_workshop(number, lines, seed, law, days, crews) for number, lines in sizes]
     first = workshops[0]
     skills: dict[str, Skill] = {}
     for workshop in workshops:
@@ -101,14 +135,18 @@ def big_plant(people: int, seed: int = 0, *, name: str | None = None, law: Law =
         safety_minimums=[minimum for w in workshops for minimum in w.safety_minimums],
         employees=[employee for w in workshops for employee in w.employees],
         rules=law.rules,
+        rotation=first.rotation,
     )
 
 
-def _workshop(number: int, lines: int, seed: int, law: Law, days: int) -> Scenario:
+def _workshop(number: int, lines: int, seed: int, law: Law, days: int, crews: CrewPlacer | None = None) -> Scenario:
     """One KOS-like workshop, its ids prefixed with its number so that workshops never share a post."""
     plant = build_plant(name=f"atelier {number}", jurisdiction=law.jurisdiction, timezone=law.timezone, start=START,
                         days=days, shape=workshop_shape(lines), margin=law.margin, seed=seed * 1000 + number,
-                        story=False, rules=law.rules, teams=True)
+                        story=False, rules=law.rules, teams=True,
+                        rotation=site_rotation(law) if crews is not None else None)
+    if crews is not None:
+        plant = crews(plant, seed)
     prefix = f"a{number:02d}"
     hall = f"atelier-{number:02d}"
     esi = f"esi-{number:02d}"
@@ -124,7 +162,7 @@ def _workshop(number: int, lines: int, seed: int, law: Law, days: int) -> Scenar
     demand = [d.model_copy(update={"post": post_id(d.post)}) for d in plant.demand]
     employees = [Employee.model_validate({**e.model_dump(), "id": f"{prefix}-{e.id}",
                                           "skills": sorted([*map(skill, e.skills), hall]),
-                                          "team": f"{prefix}-{e.team}"})
+                                          "team": f"{prefix}-{e.team}" if e.team else None})
                  for e in plant.employees]
     skills = [Skill(id=skill(s.id), name=f"ESI atelier {number}" if s.id == "esi" else s.name) for s in plant.skills]
     skills.append(Skill(id=hall, name=f"Habilitation atelier {number}"))
@@ -139,9 +177,10 @@ class GeneratedSite:
     scenario: Scenario
 
 
-def big_group(sites: int, people: int, seed: int = 0, *, german_every: int = 3) -> list[GeneratedSite]:
+def big_group(sites: int, people: int, seed: int = 0, *, german_every: int = 3, crews: CrewPlacer | None = None,
+              workers: int = 1) -> list[GeneratedSite]:
     """A group of `sites` plants of about `people` people each; every `german_every`-th is in Germany."""
-    generated = []
+    jobs = []
     for number in range(1, sites + 1):
         german = german_every > 0 and number % german_every == 0
         towns = DE_TOWNS if german else FR_TOWNS
@@ -149,5 +188,15 @@ def big_group(sites: int, people: int, seed: int = 0, *, german_every: int = 3) 
         law = DE if german else FR
         site_id = f"site-{number:02d}"
         name = f"KOS {town}" if not german else f"KOS Werk {town}"
-        generated.append(GeneratedSite(site_id, big_plant(people, seed * 100 + number, name=name, law=law)))
-    return generated
+        jobs.append((site_id, (people, seed * 100 + number, name, law, crews)))
+    if workers > 1 and len(jobs) > 1:
+        run = run_tasks([Task(site_id, _plant, args) for site_id, args in jobs], engine="processes", workers=workers)
+        if run.failures or run.interrupted:
+            problems = "; ".join(f"{f.name}: {f.error}" for f in run.failures) or "stopped"
+            raise RuntimeError(f"building the sites failed: {problems}")
+        return [GeneratedSite(site_id, run.results[site_id]) for site_id, _ in jobs]
+    return [GeneratedSite(site_id, _plant(*args)) for site_id, args in jobs]
+
+
+def _plant(people: int, seed: int, name: str, law: Law, crews: CrewPlacer | None) -> Scenario:
+    return big_plant(people, seed, name=name, law=law, crews=crews)

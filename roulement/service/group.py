@@ -16,20 +16,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roulement.analyse.capacity import cut_order
+from roulement.analyse.capacity import GroupCapacity, cut_order, minimum_people
 from roulement.check.checker import check_roster
+from roulement.examples.kos import RELIEF_RATE
 from roulement.formats.files import write_all_atomic
 from roulement.formats.group_yaml import LoadedGroup
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
+from roulement.model.skills import skill_groups
 from roulement.report.document import build_report
 from roulement.report.group_html import render_group_html
 from roulement.report.html import render_html
 from roulement.report.messages import Lang
 from roulement.service import plans, shocks
 from roulement.service.shocks import StressOutcome
+from roulement.solve.builder import SHORTFALL_WEIGHT
+from roulement.solve.crews import propose_crews
 from roulement.solve.decompose import Part, merge_rosters, split_into_parts
+from roulement.solve.exception import crews_in_force
 from roulement.solve.options import SolveOptions
 from roulement.solve.runtime import Progress
 from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, run_tasks
@@ -202,6 +207,9 @@ def write_group_outputs(outcome: GroupOutcome, out_dir: Path) -> list[Path]:
 # Seconds a part gets at least, whatever its size, and how much longer a part that came back short tries again.
 PART_FLOOR_SECONDS = 5.0
 RETRY_FACTOR = 3.0
+# A part planned by exception finds its roster in seconds when the cycle and the pool can cover it, and rarely
+# closes its last hole later: its first try is capped, and a part still short is planned again individually.
+EXCEPTION_PART_CAP_SECONDS = 60.0
 
 
 @dataclass
@@ -211,6 +219,9 @@ class PartResult:
     status: str
     complete: bool
     wall_time: float
+    how: str = "individually"
+    # Person-shifts short plus violations: what "complete" lacks.
+    shortfall: int = 0
 
 
 @dataclass
@@ -229,16 +240,33 @@ def write_site_outputs(planned: PartsOutcome, out_dir: Path) -> list[Path]:
     return plans.write_outputs(planned.scenario, planned.roster, planned.report, out_dir)
 
 
-def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: float | None = None) -> PartResult:
+def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: float | None = None,
+              fallback: float = 0.0) -> PartResult:
     """A task: plan one part of a site (judged whole later, with the rest).
 
-    `improve`: once the first roster is in hand, search on for this many times the time it took, then stop
-    with the best roster (None: search until the time limit)."""
+    `improve`: once the first roster meeting every minimum is in hand, search on for this many times the time it
+    took, then stop with the best roster (None: search until the time limit). `fallback`: a part with crews that
+    comes back short or breaking a rule is planned again at once, individually (its people off the cycle), for
+    this many times its time limit (0: not)."""
+    first = _plan_part_once(name, scenario, options, improve)
+    if first.complete or fallback <= 0 or not crews_in_force(scenario):
+        return first
+    again = _plan_part_once(name, scenario.replaced(rotation=None),
+                            dataclasses.replace(options, time_limit=options.time_limit * fallback), improve)
+    again.how = "individually, after the cycle left it short"
+    again.wall_time += first.wall_time
+    return again if again.complete or again.shortfall < first.shortfall else first
+
+
+def _plan_part_once(name: str, scenario: Scenario, options: SolveOptions, improve: float | None) -> PartResult:
     stop = threading.Event()
     timers: list[threading.Timer] = []
 
     def first_roster(progress: Progress) -> None:
-        if improve is not None and progress.solutions and not timers:
+        # Counted from the first roster that meets every minimum: a shortfall is priced above everything else, so
+        # an objective below one shortfall's price has none (a part planned by exception may start with holes).
+        covered = progress.objective is not None and progress.objective < SHORTFALL_WEIGHT
+        if improve is not None and progress.solutions and covered and not timers:
             timer = threading.Timer(max(0.5, improve * progress.elapsed), stop.set)
             timer.daemon = True
             timers.append(timer)
@@ -254,7 +282,9 @@ def plan_part(name: str, scenario: Scenario, options: SolveOptions, improve: flo
         raise RuntimeError(f"no roster found ({outcome.result.status} after {outcome.result.wall_time:.0f} s)")
     summary = outcome.report["summary"]
     return PartResult(name, outcome.roster, outcome.result.status,
-                      summary["coverage_complete"] and not summary["violations"], outcome.result.wall_time)
+                      summary["coverage_complete"] and not summary["violations"], outcome.result.wall_time,
+                      "by exception" if crews_in_force(scenario) else "individually",
+                      summary["shortfall_person_shifts"] + summary["violations"])
 
 
 def part_time_limits(parts: list[Part], time_limit: float, workers: int) -> dict[str, float]:
@@ -272,20 +302,34 @@ def plan_in_parts(
     stop: threading.Event | None = None,
     improve: float | None = 1.0,
 ) -> PartsOutcome:
-    """Cut by team, plan the parts as tasks (one CP-SAT thread each), try again with more time the parts that
+    """Cut the site, plan the parts as tasks (one CP-SAT thread each), try again with more time the parts that
     came back short or broke a rule, then judge the whole roster with the independent checker.
+
+    With crews on a cycle the parts are the groups of people who can hold the same posts, each safety minimum
+    kept whole, and each part is planned by exception (the cycle, the relief pool, deviations where needed);
+    without, the cut is by team.
 
     `options.time_limit` is the budget of the whole site: each part gets a share by head count, and stops
     sooner once it has searched `improve` times as long as its first roster took (see `plan_part`)."""
     runner = runner or RunnerOptions()
-    parts = split_into_parts(scenario, by_team=True)
+    crews = crews_in_force(scenario)
+    parts = split_into_parts(scenario, minimums_whole=True) if crews else split_into_parts(scenario, by_team=True)
     workers = 1 if runner.engine == "serial" else (runner.workers or 2)
     limits = part_time_limits(parts, options.time_limit, workers)
     by_name = {part.name: part for part in parts}
 
+    if crews:
+        limits = {name: min(limit, EXCEPTION_PART_CAP_SECONDS) for name, limit in limits.items()}
+
     def tasks_for(names: list[str], factor: float) -> list[Task[PartResult]]:
-        return [Task(name, plan_part, (name, by_name[name].scenario,
-                                       replace(options, time_limit=limits[name] * factor, workers=1), improve))
+        # With crews, a part the cycle, the pool and the search's deviations from it leave short is planned
+        # individually (its people off the cycle) in the same task, which covers it far more often; tried again,
+        # it is planned individually from the start.
+        individually = crews and factor > 1
+        return [Task(name, plan_part, (name, by_name[name].scenario.replaced(rotation=None) if individually
+                                       else by_name[name].scenario,
+                                       replace(options, time_limit=limits[name] * factor, workers=1), improve,
+                                       RETRY_FACTOR if crews else 0.0))
                 for name in names]
 
     total = len(parts)
@@ -308,13 +352,17 @@ def plan_in_parts(
             if name not in results or result.complete or not results[name].complete:
                 results[name] = result
         summary["second_pass"] = second.summary()
+        if crews:
+            summary["second_pass"]["planned"] = "individually (off the cycle)"
         run.interrupted = second.interrupted
     roster = merge_rosters(result.roster for result in results.values())
     checked = check_roster(scenario, roster)
     statuses = {result.status for result in results.values()}
     status = "FEASIBLE" if statuses <= {"FEASIBLE", "OPTIMAL"} and results else "/".join(sorted(statuses))
-    solver = {"status": status, "wall_time": summary["wall_time"], "strategy": "parts by team",
-              "parts": len(parts), "parts_tried_again": again, "run": summary}
+    strategy = "parts by exception (cycle and relief pool)" if crews else "parts by team"
+    individually = sorted(name for name, result in results.items() if crews and result.how != "by exception")
+    solver = {"status": status, "wall_time": summary["wall_time"], "strategy": strategy, "parts": len(parts),
+              "parts_planned_individually": individually, "parts_tried_again": again, "run": summary}
     report = build_report(scenario, roster, checked, solver=solver)
     failures = [f"{name}: no roster" for name in by_name if name not in results]
     return PartsOutcome(scenario, roster, report, status, list(results.values()), summary, failures,
@@ -373,3 +421,45 @@ def write_stress_orders(outcome: OrdersOutcome, out: Path, source: str, lang: La
     summary = out / "orders.json"
     write_all_atomic({summary: json.dumps(outcome.as_dict(source), indent=2, ensure_ascii=False) + "\n"})
     return [*written, summary]
+
+
+@dataclass
+class CapacityOutcome:
+    """`capacity` with each skill group its own task: the groups in the serial order, and the run."""
+
+    groups: list[GroupCapacity]
+    run: TaskRun[GroupCapacity]
+
+
+def capacity_as_tasks(
+    scenario: Scenario,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    runner: RunnerOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> CapacityOutcome:
+    """The fewest people per skill group, each group searched as its own task (`workers` CP-SAT threads each);
+    the groups come back in the order the serial `capacity` gives them."""
+    runner = runner or RunnerOptions()
+    groups = skill_groups(scenario)
+    tasks = [Task(f"{number:03d} {group.name}", minimum_people, (scenario, group, time_limit, workers), cpus=workers)
+             for number, group in enumerate(groups, start=1)]
+    run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
+                    retries=runner.retries, on_progress=on_progress, stop=stop)
+    return CapacityOutcome([run.results[task.name] for task in tasks if task.name in run.results], run)
+
+
+# ---------------------------------------------------------------------------------------------- generated plants
+
+# Deterministic seconds of CP-SAT (one thread) to put one workshop's people in crews: about 10 s of wall time
+# for six lines, the same proposal on every machine.
+CREW_PROPOSAL_SECONDS = 1.0
+
+
+def place_workshop_in_crews(plant: Scenario, seed: int) -> Scenario:
+    """The crew placer of `examples.big`: `solve.crews.propose_crews` on one thread, deterministic."""
+    proposal = propose_crews(plant, absence_rate=RELIEF_RATE, time_limit=CREW_PROPOSAL_SECONDS, workers=1,
+                             seed=seed, deterministic=True)
+    return plant.replaced(employees=[e.model_copy(update={"crew": proposal.places.get(e.id)})
+                                     for e in plant.employees])

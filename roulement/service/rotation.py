@@ -3,25 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from roulement.analyse.rotation import YearJudgement, judge_year
-from roulement.analyse.rotation_design import DesignOption, design
+from roulement.analyse.rotation_design import DesignError, DesignOption, design
 from roulement.check.rws import evaluate
 from roulement.formats.files import write_atomic
 from roulement.formats.rws import load_instance, solution_to_text
 from roulement.model.scenario import Scenario
 from roulement.report.rotation_page import PageOption, render_rotation_page
 from roulement.solve.rotation import Status, problem_from_rws, solve_cycle
+from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, run_tasks
 
 
 def design_rotations(scenario: Scenario, crews: list[int], shift_length: int | None = None,
                      time_limit: float = 30.0, workers: int = 2) -> list[DesignOption]:
     """One design per number of crews; raises DesignError when the scenario has nothing for crews to staff."""
     return [design(scenario, count, shift_length, time_limit=time_limit, workers=workers) for count in crews]
+
+
+def design_or_error(scenario: Scenario, crews: int, shift_length: int | None, time_limit: float,
+                    workers: int) -> DesignOption | DesignError:
+    """A task: one design; a scenario with nothing for crews to staff is an answer (the error), not a failure."""
+    try:
+        return design(scenario, crews, shift_length, time_limit=time_limit, workers=workers)
+    except DesignError as error:
+        return error
+
+
+def design_rotations_as_tasks(
+    scenario: Scenario, crews: list[int], shift_length: int | None = None, time_limit: float = 30.0,
+    workers: int = 2, engine: Engine = "auto", address: str | None = None,
+    on_progress: ProgressCallback | None = None, stop: threading.Event | None = None,
+) -> tuple[list[DesignOption], TaskRun[DesignOption | DesignError]]:
+    """`design_rotations` with each number of crews its own task (CP-SAT's `workers` threads each), in the order
+    asked; a design that failed is in the run's failures, by name ("5 crews"). Raises DesignError as the serial
+    path does."""
+    tasks = [Task(f"{count} crews", design_or_error, (scenario, count, shift_length, time_limit, workers),
+                  cpus=workers) for count in crews]
+    # Local processes or the embedded runtime get room for every task's threads at once, up to this machine.
+    run = run_tasks(tasks, engine=engine, address=address, on_progress=on_progress, stop=stop,
+                    workers=max(os.cpu_count() or 1, workers))
+    options = []
+    for result in run.results.values():
+        if isinstance(result, DesignError):
+            raise result
+        options.append(result)
+    return options, run
 
 
 def check_rotation(scenario: Scenario, start: dt.date | None = None) -> YearJudgement:

@@ -9,6 +9,10 @@ parts that each meet theirs meet the site's. The merged roster is then judged wh
 checker, which knows nothing of the cut.
 
 Posts without demand are left out of the parts (no part needs to staff them).
+
+With crews on a cycle, each safety minimum is kept whole instead: its holders are one part (with everyone
+who shares a post with them), because each crew was formed to meet the minimum on its own, and a share of
+it per part would not follow the crews.
 """
 
 from __future__ import annotations
@@ -52,8 +56,10 @@ class _Components:
             self.parent[b] = a
 
 
-def split_into_parts(scenario: Scenario, by_team: bool = False) -> list[Part]:
+def split_into_parts(scenario: Scenario, by_team: bool = False, minimums_whole: bool = False) -> list[Part]:
     """The independent parts of `scenario`, largest first; a single part when nothing can be cut.
+
+    `minimums_whole`: the holders of a safety minimum's skill are in one part (see the module's note).
 
     `by_team`: people of one `team` form one part (with those without a team who can hold its posts), and
     each post goes to the team with most people able to hold it. Someone trained for another team's post
@@ -87,6 +93,11 @@ def split_into_parts(scenario: Scenario, by_team: bool = False) -> list[Part]:
     for household in scenario.households:
         for member in household.members[1:]:
             components.join(household.members[0], member)
+    if minimums_whole:
+        for minimum in scenario.safety_minimums:
+            keeping = [e.id for e in scenario.employees if minimum.skill in e.skills]
+            for kept in keeping[1:]:
+                components.join(keeping[0], kept)
     groups: dict[str, list[Employee]] = {}
     for employee in scenario.employees:
         groups.setdefault(components.find(employee.id), []).append(employee)

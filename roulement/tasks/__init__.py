@@ -70,7 +70,8 @@ class TaskRun(Generic[T]):
     wall_time: float = 0.0
 
     total: int = 0
-    # Seconds spent starting or joining the engine (Ray's runtime), inside wall_time.
+    # Seconds spent starting or joining the engine (Ray's runtime, a worker per CPU started and warmed), inside
+    # wall_time.
     startup_time: float = 0.0
 
     @property
