@@ -184,7 +184,9 @@ def test_kos_five_crew_design_is_offered_and_lawful() -> None:
     from roulement.examples.kos import kos
 
     scenario = kos()
-    option = design(scenario, 5, time_limit=30)
+    # Found in about 7 s on an idle machine; the 30 s target is a benchmark (bench/rotation_design.py). The
+    # wider limit keeps this test about lawfulness, not speed, when the suite shares the cores.
+    option = design(scenario, 5, time_limit=120)
     assert option.offered, option.refused
     assert option.rotation is not None
     assert judge_year(scenario, option.rotation).violations == []
