@@ -64,7 +64,10 @@ def test_a_search_that_finds_nothing_keeps_the_first_roster(monkeypatch: pytest.
     monkeypatch.setattr(first_module, "solve", nothing)
     result, checked = solve_from_first_roster(plant, SolveOptions(time_limit=10, workers=1), rules,  # type: ignore
                                               on_first=lambda interim, _: seen.append(interim))
-    assert result.roster is not None and seen and seen[0].roster == result.roster
+    assert result.roster is not None and seen and seen[0].roster is not None
+    # The roster kept is the one written, or the same cover with nights and Sundays spread more fairly.
+    cells = sorted((a.date, a.shift, a.post) for a in result.roster)
+    assert cells == sorted((a.date, a.shift, a.post) for a in seen[0].roster)
     assert checked is not None and checked.violations == []
     assert "kept" in result.note
 

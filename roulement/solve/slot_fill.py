@@ -75,6 +75,8 @@ class FirstRoster:
     # People the checker still found in breach of their own rules (their roster is left to CP-SAT).
     unlawful: int = 0
     notes: list[str] = field(default_factory=list)
+    # The filler that built it, for the fair-share swaps a caller may run after writing it (`balanced`).
+    filler: SlotFiller | None = None
 
 
 class _People:
@@ -171,6 +173,8 @@ class SlotFiller:
         # (person, day) the final check made us undo: not offered again, or the refill would undo the repair.
         self.barred: set[tuple[str, int]] = set()
         self.checks = 0
+        self._floors: dict[str, int | None] = {}
+        self._lengths: set[int] | None = None
 
     def going(self, deadline: float) -> bool:
         return time.monotonic() < deadline and not self.stop.is_set()
@@ -390,9 +394,16 @@ class SlotFiller:
     def hours_floor(self, employee: Employee) -> int | None:
         """The fewest minutes to aim at: the contract's minimum, raised to the guided search's hours band when
         all the person's shifts last the same (the nearest reachable total below target, solve/guides.py)."""
+        if employee.id not in self._floors:
+            self._floors[employee.id] = self._hours_floor(employee)
+        return self._floors[employee.id]
+
+    def _hours_floor(self, employee: Employee) -> int | None:
         low, _, target = self.bounds[employee.id]
-        lengths = {self.calendar.occurrence(slot.day, slot.shift).worked
-                   for slots in self.slots.values() for slot in slots[:1]}
+        if self._lengths is None:
+            self._lengths = {self.calendar.occurrence(slot.day, slot.shift).worked
+                             for slots in self.slots.values() for slot in slots[:1]}
+        lengths = set(self._lengths)
         if target is None or len(lengths) != 1:
             return low
         length = lengths.pop()
@@ -410,15 +421,19 @@ class SlotFiller:
             options = [slot for slots in self.slots.values() for slot in slots if slot.post in posts]
             self.rng.shuffle(options)
             while self.people.minutes[employee.id] < floor and self.going(deadline):
-                open_ = [slot for slot in options
-                         if slot.day not in self.people.shift_of[employee.id]
-                         and (slot.max is None or len(self.filled[(slot.day, slot.shift, slot.post)]) < slot.max)
-                         and self._may_work(employee, slot.day, self.calendar.occurrence(slot.day, slot.shift), slot)]
-                open_.sort(key=lambda slot: (bool(self.categories_of(slot.day, slot.shift)),
-                                             len(self.filled[(slot.day, slot.shift, slot.post)]) - slot.preferred))
-                for slot in open_[:TOP_UP_TRIES]:
+                # Each round filters what the last one left open: a shift added only closes places.
+                options = [slot for slot in options
+                           if slot.day not in self.people.shift_of[employee.id]
+                           and (slot.max is None or len(self.filled[(slot.day, slot.shift, slot.post)]) < slot.max)
+                           and self._may_work(employee, slot.day, self.calendar.occurrence(slot.day, slot.shift),
+                                              slot)]
+                options.sort(key=lambda slot: (bool(self.categories_of(slot.day, slot.shift)),
+                                               len(self.filled[(slot.day, slot.shift, slot.post)]) - slot.preferred))
+                for index, slot in enumerate(options[:TOP_UP_TRIES]):
                     if self.lawful_with(employee, slot.day, slot.shift, slot.post):
                         self.assign(employee.id, slot.day, slot.shift, slot.post)
+                        # Places the person's rules refused stay refused with one more shift: not tried again.
+                        del options[:index]
                         break
                 else:
                     break
@@ -636,22 +651,25 @@ class SlotFiller:
 
 def first_roster(
     scenario: Scenario, rules: Sequence[Rule], seconds: float = 20.0, seed: int = 0,
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, *, swaps: bool = True,
 ) -> FirstRoster:
     """A complete roster in seconds, short where the rules or the people ran out; see the module docstring.
 
     Filling, topping up hours and undoing what the checker finds always run to their end (a roster cut short
     there would break rules); past `seconds` the optional passes (moves, fair-share swaps) are skipped. Once
-    `stop` is set every pass ends where it is: the caller then has no roster to show."""
+    `stop` is set every pass ends where it is: the caller then has no roster to show. Without `swaps` the
+    fair-share swaps are left for `balanced` (a caller that writes the roster first, then evens it out)."""
     started = time.monotonic()
     deadline = started + seconds
     whole = math.inf  # the passes a lawful roster needs
     filler = SlotFiller(scenario, rules, seed, stop)
     filler.fill(whole)
     filler.close_by_moves(deadline)
-    filler.balance(deadline)
+    if swaps:
+        filler.balance(deadline)
     filler.top_up_hours(whole)
-    filler.balance(deadline)
+    if swaps:
+        filler.balance(deadline)
     for _ in range(REPAIR_ROUNDS):
         if filler.stop.is_set() or not filler.undo_breaches():
             break
@@ -663,4 +681,13 @@ def first_roster(
     checked = check_roster(scenario, filler.roster(), [
         r for r in filler.rules if r.mode is RuleMode.HARD and not isinstance(r, Coverage | SafetyMinimums)])
     unlawful = len({v.employee for v in checked.violations})
-    return FirstRoster(filler.roster(), time.monotonic() - started, filler.short(), unlawful)
+    return FirstRoster(filler.roster(), time.monotonic() - started, filler.short(), unlawful, filler=filler)
+
+
+def balanced(first: FirstRoster, seconds: float) -> Roster:
+    """The first roster with its peers' nights and Sundays swapped toward a fair share (`SlotFiller.balance`),
+    for `seconds` at most; cover is unchanged, each swap judged by both people's rules (the caller checks the
+    whole roster again)."""
+    assert first.filler is not None
+    first.filler.balance(time.monotonic() + seconds)
+    return first.filler.roster()
