@@ -127,6 +127,15 @@ def rule_statement(rule: Rule, lang: Lang) -> str:
     return _fill(key, lang, {**rule.params(), "reference": rule.reference})
 
 
+def finding_text(finding: str, lang: Lang) -> str:
+    """A rule's finding (a violation's message) in `lang`: in English the rule's own sentence; otherwise the
+    catalogue's `finding:<key>` entry, filled from the finding's parameters (`rules.base.Said`)."""
+    key = getattr(finding, "key", None)
+    if lang == "en" or key is None or not has_message(f"finding:{key}", lang):
+        return str(finding)
+    return _fill(f"finding:{key}", lang, getattr(finding, "params", {}))
+
+
 def request_kind(kind: str, lang: Lang) -> str:
     return catalogue(lang).translations.gettext(f"request:{kind}")
 
