@@ -28,7 +28,7 @@ from roulement.solve.slot_fill import FirstRoster, balanced, first_roster
 FIRST_ROSTER_SHARE = 0.4
 # Share of the time limit spreading the first roster's nights and Sundays may take at most, and of that the
 # share of the peers' swaps (the small CP-SAT models take the rest).
-FAIR_SHARE = 0.35
+FAIR_SHARE = 0.6
 SWAP_SHARE = 0.3
 STRATEGY = "slot-fill"
 
@@ -105,7 +105,8 @@ def _first_then_search(
 ) -> tuple[SolveResult, CheckResult | None]:
     started = time.monotonic()
     # The fair-share swaps wait until the roster is written: a planner sees a lawful roster sooner.
-    first = first_roster(scenario, rules, FIRST_ROSTER_SHARE * options.time_limit, options.seed, stop, swaps=False)
+    first = first_roster(scenario, rules, FIRST_ROSTER_SHARE * options.time_limit, options.seed, stop, swaps=False,
+                         judged=False)
     if stop.is_set():
         # Stopped before the first roster was whole: a half-built roster is not an answer.
         return SolveResult(None, "UNKNOWN", None, None, time.monotonic() - started, 0.0, None, 0, True, {}, 0,

@@ -174,6 +174,7 @@ class SlotFiller:
         self.barred: set[tuple[str, int]] = set()
         self.checks = 0
         self._floors: dict[str, int | None] = {}
+        self._household_scenarios: dict[str, Scenario] = {}
         self._lengths: set[int] | None = None
 
     def going(self, deadline: float) -> bool:
@@ -210,8 +211,11 @@ class SlotFiller:
         if household is None or not self.shared:
             return 0
         members = [self.employees[m] for m in household.members if m in self.employees]
-        sub = Scenario.model_construct(**{**{name: getattr(self.scenario, name) for name in Scenario.model_fields},
-                                          "employees": members, "demand": [], "households": [household]})
+        sub = self._household_scenarios.get(household.id)
+        if sub is None:  # built once per household: it is judged hundreds of times
+            sub = self._household_scenarios[household.id] = Scenario.model_construct(**{
+                **{name: getattr(self.scenario, name) for name in Scenario.model_fields},
+                "employees": members, "demand": [], "households": [household]})
         assignments = [a for m in members
                        for a in (instead if instead is not None and m.id == employee
                                  else self._window(m.id, day, extra if m.id == employee else None))]
@@ -651,14 +655,15 @@ class SlotFiller:
 
 def first_roster(
     scenario: Scenario, rules: Sequence[Rule], seconds: float = 20.0, seed: int = 0,
-    stop: threading.Event | None = None, *, swaps: bool = True,
+    stop: threading.Event | None = None, *, swaps: bool = True, judged: bool = True,
 ) -> FirstRoster:
     """A complete roster in seconds, short where the rules or the people ran out; see the module docstring.
 
     Filling, topping up hours and undoing what the checker finds always run to their end (a roster cut short
     there would break rules); past `seconds` the optional passes (moves, fair-share swaps) are skipped. Once
     `stop` is set every pass ends where it is: the caller then has no roster to show. Without `swaps` the
-    fair-share swaps are left for `balanced` (a caller that writes the roster first, then evens it out)."""
+    fair-share swaps are left for `balanced` (a caller that writes the roster first, then evens it out). Without
+    `judged` the last check is left to the caller (who checks it anyway): `unlawful` is then -1."""
     started = time.monotonic()
     deadline = started + seconds
     whole = math.inf  # the passes a lawful roster needs
@@ -678,9 +683,11 @@ def first_roster(
         filler.top_up_hours(whole)
     else:
         filler.undo_breaches()  # what the refills broke again is left short: a gap, reported, not a breach
-    checked = check_roster(scenario, filler.roster(), [
-        r for r in filler.rules if r.mode is RuleMode.HARD and not isinstance(r, Coverage | SafetyMinimums)])
-    unlawful = len({v.employee for v in checked.violations})
+    unlawful = -1
+    if judged:
+        checked = check_roster(scenario, filler.roster(), [
+            r for r in filler.rules if r.mode is RuleMode.HARD and not isinstance(r, Coverage | SafetyMinimums)])
+        unlawful = len({v.employee for v in checked.violations})
     return FirstRoster(filler.roster(), time.monotonic() - started, filler.short(), unlawful, filler=filler)
 
 
