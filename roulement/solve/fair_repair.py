@@ -104,16 +104,18 @@ class FairRepair:
         return {person: b for people in self.groups[category] for person, b in self.bands(people, category).items()}
 
     def worst(self, tried: Counter[tuple[str, str, int]]) -> tuple[str, str, list[Employee]] | None:
-        """The person furthest outside a band (not yet tried at their present count), with their group."""
-        best: tuple[float, str, str, list[Employee]] | None = None
+        """The person to re-plan next, with their group: the fewest models tried at their present count first
+        (everyone gets a small model before anyone gets a larger one), then the furthest outside a band."""
+        best: tuple[tuple[int, int], str, str, list[Employee]] | None = None
         for category in CATEGORIES:
             for people in self.groups[category]:
                 bands = self.bands(people, category)
                 for e in people:
                     count, (low, high) = self.count(e.id, category), bands[e.id]
                     distance = max(count - high, low - count, 0)
-                    if distance and tried[(category, e.id, count)] < ATTEMPTS and (best is None or distance > best[0]):
-                        best = (distance, category, e.id, list(people))
+                    attempts = tried[(category, e.id, count)]
+                    if distance and attempts < ATTEMPTS and (best is None or (attempts, -distance) < best[0]):
+                        best = ((attempts, -distance), category, e.id, list(people))
         return None if best is None else (best[1], best[2], best[3])
 
     def partners(self, category: str, person: str, people: Sequence[Employee],
