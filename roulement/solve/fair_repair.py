@@ -84,6 +84,7 @@ class FairRepair:
 
     def set_roster(self, roster: Roster) -> None:
         self.roster = roster
+        self._counts: dict[tuple[str, str], int] = {}
         day_of = self.calendar.day_of
         self.cell_of: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
         for a in roster:
@@ -92,8 +93,12 @@ class FairRepair:
                 self.cell_of[a.employee][day] = (a.shift, a.post)
 
     def count(self, person: str, category: str) -> int:
-        return sum(1 for day, (shift, _) in self.cell_of[person].items()
-                   if counts_toward(category, self.calendar.occurrence(day, shift), self.scenario.public_holidays))
+        key = (person, category)
+        if key not in self._counts:  # read for every group at each step: counted once per roster
+            self._counts[key] = sum(
+                1 for day, (shift, _) in self.cell_of[person].items()
+                if counts_toward(category, self.calendar.occurrence(day, shift), self.scenario.public_holidays))
+        return self._counts[key]
 
     def bands(self, people: Sequence[Employee], category: str) -> dict[str, tuple[int, int]]:
         total = sum(self.count(e.id, category) for e in people)
