@@ -424,17 +424,24 @@ class SlotFiller:
             posts = self.eligible_ids[employee.id]
             options = [slot for slots in self.slots.values() for slot in slots if slot.post in posts]
             self.rng.shuffle(options)
+            refused: set[tuple[int, str]] = set()
             while self.people.minutes[employee.id] < floor and self.going(deadline):
-                # Each round filters what the last one left open: a shift added only closes places.
+                # Each round filters what the last one left open: a shift added only closes places. A shift the
+                # person's rules refused on one post is refused on the others (their rules judge the shift).
                 options = [slot for slot in options
                            if slot.day not in self.people.shift_of[employee.id]
+                           and (slot.day, slot.shift) not in refused
                            and (slot.max is None or len(self.filled[(slot.day, slot.shift, slot.post)]) < slot.max)
                            and self._may_work(employee, slot.day, self.calendar.occurrence(slot.day, slot.shift),
                                               slot)]
                 options.sort(key=lambda slot: (bool(self.categories_of(slot.day, slot.shift)),
                                                len(self.filled[(slot.day, slot.shift, slot.post)]) - slot.preferred))
                 for index, slot in enumerate(options[:TOP_UP_TRIES]):
-                    if self.lawful_with(employee, slot.day, slot.shift, slot.post):
+                    if (slot.day, slot.shift) in refused:
+                        continue
+                    if not self.lawful_with(employee, slot.day, slot.shift, slot.post):
+                        refused.add((slot.day, slot.shift))
+                    else:
                         self.assign(employee.id, slot.day, slot.shift, slot.post)
                         # Places the person's rules refused stay refused with one more shift: not tried again.
                         del options[:index]
