@@ -124,7 +124,9 @@ def _first_then_search(
         note = f"{note}; {fair_note}"
         interim = first_result(first, time.monotonic() - started, note)
     left = options.time_limit - (time.monotonic() - started)
-    if stop.is_set() or left < 1.0:
+    # CP-SAT builds its model of the whole plant before it searches, which takes about as long as the first
+    # roster took: with less time left than that, a search would only overrun the limit.
+    if stop.is_set() or left < max(1.0, first.seconds):
         interim.interrupted = stop.is_set()
         interim.note = "; ".join(filter(None, [
             f"first roster built slot by slot in {first.seconds:.1f} s; no time left to improve it", fair_note]))
