@@ -42,6 +42,7 @@ def test_the_repair_brings_full_time_peers_within_one_night_and_one_sunday(monke
 
     assert repaired.mended > 0
     assert max(full_time_gaps(scenario_, repaired.roster).values()) <= 1
+    assert repaired.gaps == full_time_gaps(scenario_, repaired.roster)  # its own figures, as the report's
     # Lawful as before (the independent checker's verdict), and the same cover, cell by cell.
     after = check_roster(scenario_, repaired.roster, rules)
     assert [v.rule for v in after.violations] == [v.rule for v in before.violations] == []

@@ -60,6 +60,8 @@ class RepairOutcome:
     # Groups re-planned into their bands, and groups that stayed outside (no roster found in time).
     mended: int
     left: int
+    # The widest gap between two full-time peers present every day, per category, in the roster returned.
+    gaps: dict[str, int]
 
 
 def band(share: float) -> tuple[int, int]:
@@ -144,6 +146,20 @@ class FairRepair:
         rng.shuffle(outside)
         chosen += outside[:RELAYS]
         return chosen
+
+    def full_time_gaps(self) -> dict[str, int]:
+        """Per category, the widest gap between two peers with the full contract weight (full time, present
+        every day), as the report's fairness guides read it."""
+        full = max(self.weight.values(), default=0)
+        gaps = {}
+        for category in CATEGORIES:
+            widest = 0
+            for people in self.groups[category]:
+                counts = [self.count(e.id, category) for e in people if self.weight[e.id] == full]
+                if len(counts) >= 2:
+                    widest = max(widest, max(counts) - min(counts))
+            gaps[category] = widest
+        return gaps
 
     def outside(self, people: Sequence[Employee], category: str) -> int:
         bands = self.bands(people, category)
@@ -251,4 +267,4 @@ def repair_fairness(
             mended += 1
         else:
             left += 1
-    return RepairOutcome(repair.roster, mended, left)
+    return RepairOutcome(repair.roster, mended, left, repair.full_time_gaps())

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from roulement.analyse.fairness_guides import full_time_gaps
 from roulement.check.checker import CheckResult, check_roster
 from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
@@ -76,7 +75,7 @@ def _fairer(scenario: Scenario, rules: Sequence[Rule], options: SolveOptions, fi
     checked = check_roster(scenario, repaired.roster, rules)
     if rank(checked)[:2] > rank(first_checked)[:2]:
         return None, ""
-    gaps = full_time_gaps(scenario, repaired.roster)
+    gaps = repaired.gaps
     return ((dataclasses.replace(first, roster=repaired.roster), checked),
             f"nights and Sundays spread by swaps and {repaired.mended} small models ({repaired.left} found "
             f"nothing in time): widest full-time gaps {gaps['nights']} nights, {gaps['sundays']} Sundays")
