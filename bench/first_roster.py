@@ -2,7 +2,8 @@
 
 Time to the first WRITTEN roster (issue 17): runs `roulement plan` as a user does, for each code version,
 worker count and load, and polls --out for roster.csv. "busy" starts a CPU-bound process beside the plan
-(`python -c 'while True: pass'`) for the whole run. A version is a folder holding a `roulement` package (run
+(`python -c 'while True: pass'`) for the whole run; with `--pin 0` both share core 0 (`taskset -c 0`), so the plan
+gets half a core. A version is a folder holding a `roulement` package (run
 with PYTHONPATH set to it), e.g. a worktree of an older commit:
 
     git worktree add --detach /tmp/old 2c367d6
@@ -69,17 +70,31 @@ def _short(out: Path) -> str:
     return str(json.loads(report.read_text(encoding="utf-8"))["summary"]["shortfall_person_shifts"])
 
 
-def one_run(code: Path, scenario: Path, workers: int, busy: bool, time_limit: float) -> dict[str, str]:
-    """One `roulement plan`; seconds until roster.csv first appears in --out, and how the run ended."""
+def _gaps(out: Path) -> str:
+    """Widest gaps between full-time peers (nights, Sundays) in the written report, read back from report.json."""
+    import json
+
+    report = out / "report.json"
+    if not report.is_file():
+        return "-"
+    guides = json.loads(report.read_text(encoding="utf-8"))["summary"].get("fairness_guides") or {}
+    return f"{guides.get('nights', '-')}/{guides.get('sundays', '-')}"
+
+
+def one_run(code: Path, scenario: Path, workers: int, busy: bool, time_limit: float,
+            pin: str | None = None) -> dict[str, str]:
+    """One `roulement plan`; seconds until roster.csv first appears in --out, and how the run ended. With
+    `pin`, a busy run puts the plan and its CPU-bound neighbour on that one core (`taskset -c`)."""
     with tempfile.TemporaryDirectory(prefix="first-roster-") as folder:
         out = Path(folder) / "out"
         # Run from an empty folder: `python -m` puts the working folder first on the path, before PYTHONPATH.
         environment = {**os.environ, "PYTHONPATH": str(code.resolve())}
-        neighbour = subprocess.Popen(BUSY) if busy else None
+        pinned = ["taskset", "-c", pin] if busy and pin is not None else []
+        neighbour = subprocess.Popen([*pinned, *BUSY]) if busy else None
         try:
             started = time.monotonic()
             plan = subprocess.Popen(
-                [sys.executable, "-m", "roulement", "plan", str(scenario), "--out", str(out),
+                [*pinned, sys.executable, "-m", "roulement", "plan", str(scenario), "--out", str(out),
                  "--time-limit", str(time_limit), "--workers", str(workers)],
                 env=environment, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             first: float | None = None
@@ -103,6 +118,7 @@ def one_run(code: Path, scenario: Path, workers: int, busy: bool, time_limit: fl
                 "first written (s)": "never" if first is None else f"{first:.1f}",
                 "short then": first_short, "exit": str(plan.returncode), "wall (s)": f"{wall:.1f}",
                 "short at end": _short(out) if (out / "report.json").is_file() else "-",
+                "gaps at end (nights/Sundays)": _gaps(out),
                 "last line": (output.strip().splitlines() or [""])[-1][:60]}
 
 
@@ -116,7 +132,8 @@ def written(args: argparse.Namespace) -> None:
         for load in args.loads:
             for version in args.versions:  # versions side by side, under the same conditions
                 name, _, folder = version.partition("=")
-                row = {"version": name, **one_run(Path(folder), scenario, workers, load == "busy", args.time_limit)}
+                row = {"version": name, **one_run(Path(folder), scenario, workers, load == "busy", args.time_limit,
+                                                  args.pin)}
                 rows.append(row)
                 print(" | ".join(row.values()), flush=True)
     writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
@@ -133,6 +150,7 @@ def main() -> None:
     first.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     first.add_argument("--loads", nargs="+", default=["idle", "busy"], choices=["idle", "busy"])
     first.add_argument("--time-limit", type=float, default=30.0)
+    first.add_argument("--pin", default=None, help="busy runs: the core (taskset -c) the plan and its neighbour share")
     old = commands.add_parser("settings", help="CP-SAT settings: seconds to the first lawful roster")
     old.add_argument("--plant", default="kos")
     old.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=SETTINGS)

@@ -104,8 +104,10 @@ def test_check_exit_codes(tmp_path: Path) -> None:
             "dates": ["2026-01-05", "2026-01-06"],
             "message": rest[0]["message"],
             "details": {"amount": 1},
+            "text": {"en": rest[0]["message"], "fr": rest[0]["text"]["fr"], "de": rest[0]["text"]["de"]},
         }
     ]
+    assert rest[0]["text"]["fr"].startswith("se repose 8 h entre A le 5 janv. 2026")
     text = runner.invoke(app, ["check", str(plant), str(unlawful)]).output
     assert "fr.daily-rest" in text and "FR L3131-1" in text
 

@@ -64,7 +64,10 @@ def test_a_search_that_finds_nothing_keeps_the_first_roster(monkeypatch: pytest.
     monkeypatch.setattr(first_module, "solve", nothing)
     result, checked = solve_from_first_roster(plant, SolveOptions(time_limit=10, workers=1), rules,  # type: ignore
                                               on_first=lambda interim, _: seen.append(interim))
-    assert result.roster is not None and seen and seen[0].roster == result.roster
+    assert result.roster is not None and seen and seen[0].roster is not None
+    # The roster kept is the one written, or the same cover with nights and Sundays spread more fairly.
+    cells = sorted((a.date, a.shift, a.post) for a in result.roster)
+    assert cells == sorted((a.date, a.shift, a.post) for a in seen[0].roster)
     assert checked is not None and checked.violations == []
     assert "kept" in result.note
 
@@ -102,3 +105,20 @@ def test_fairness_guides_say_by_how_much_they_are_missed() -> None:
     assert guides["nights"] == 4 and not guides["met"]
     assert guides["message"].startswith("nights among full-time peers differ by up to 4 (target 1)")
     assert guides["message"].endswith("fairness guides not reached in 30 s")
+
+
+def test_no_search_is_started_without_time_to_build_its_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Less time left than the search's model takes to build (twice the first roster's time, by default):
+    the first roster is kept as it is rather than the limit overrun."""
+    import roulement.solve.first as first_module
+
+    def must_not_run(*args: object, **kwargs: object) -> SolveResult:
+        raise AssertionError("the search was started without time to build its model")
+
+    monkeypatch.setattr(first_module, "solve", must_not_run)
+    monkeypatch.setattr(first_module, "SEARCH_FLOOR", 1e6)
+    plant = small_plant()
+    result, checked = solve_from_first_roster(plant, SolveOptions(time_limit=10, workers=1),  # type: ignore
+                                              build_rules(plant))  # type: ignore[arg-type]
+    assert result.roster is not None and checked is not None and checked.violations == []
+    assert "no time left to improve it" in result.note

@@ -87,3 +87,23 @@ def test_numbers_and_dates_are_written_the_readers_way() -> None:
     assert "on Dec 8, 2026" in message("works", "en", **works)
     assert "75\xa0%" in message("together-trial", "de", nights=2, sundays=1, apart="x", got=3, possible=4,
                              share=0.75, proof="p")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fr", ["3 personnes ont les compétences op, dont 1 apte à la nuit",
+            "modifie 1 poste de 2 personnes", "modifie 4 postes de 1 personne",
+            "demande 2 personnes en N sur 1 jour sur 28"]),
+    ("de", ["3 Personen haben die Qualifikationen op, davon 1 nachtarbeitstauglich",
+            "ändert 1 Schicht von 2 Personen", "ändert 4 Schichten von 1 Person",
+            "braucht 2 Personen in Schicht N an 1 von 28 Tagen"]),
+    ("en", ["3 people hold the skills op, 1 of them fit for nights",
+            "changes 1 shift of 2 people", "changes 4 shifts of 1 person",
+            "needs 2 people on shift N on 1 day of 28"]),
+])
+def test_a_sentence_with_two_counts_pluralises_each_noun_from_its_own_count(lang: Lang, expected: list[str]) -> None:
+    sentences = [message("holders-night", lang, count=3, skills="op", night=1),
+                 message("grant-cost", lang, delta=5, terms="t", changes=1, people=2),
+                 message("grant-cost", lang, delta=5, terms="t", changes=4, people=1),
+                 message("post-needs", lang, post="P", count=2, shift="N", days=1, horizon=28)]
+    for sentence, part in zip(sentences, expected, strict=True):
+        assert part in sentence, sentence

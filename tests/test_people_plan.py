@@ -180,3 +180,17 @@ def test_planner_report_points_couples_below_target_to_explain_household() -> No
     planner = "".join(_people({"people": people}))
     assert "Below 90 % of days off together: foyer-far." in planner and "explain-household" in planner
     assert "explain-household" not in "".join(_people({"people": people, "employee": "a"}))
+
+
+def test_the_price_on_common_terms_is_the_full_checks_coverage_and_contract_terms() -> None:
+    """Judged by the core and contract packs alone (faster), it equals what the full check prices."""
+    from roulement.analyse.fairness import price_on_common_terms, priced_terms
+    from roulement.check import check_roster
+    from roulement.examples.kos import kos_de
+    from roulement.rules.packs import build_rules
+    from roulement.solve.slot_fill import first_roster
+
+    plant = kos_de()
+    roster = first_roster(plant, build_rules(plant)).roster
+    full = priced_terms(check_roster(plant, roster, build_rules(plant)).objective)
+    assert full > 0 and price_on_common_terms(plant, roster) == full

@@ -337,6 +337,34 @@ def test_replan_command_writes_changes_csv(tmp_path: Path) -> None:
     assert "change" in (tmp_path / "out" / "summary.txt").read_text()
 
 
+def test_a_replan_with_no_roster_leaves_no_earlier_files_but_keeps_its_input(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like `plan`: an earlier run's files in --out are removed before the re-plan, so one that ends with no
+    roster cannot leave them to be taken for its own; the published roster given as input stays."""
+    from types import SimpleNamespace
+
+    import roulement.cli.shocks as shocks_cli
+    from roulement.solve.search import SolveResult
+
+    plant = three_by_eight(people=8, days=14)
+    out = tmp_path / "out"
+    out.mkdir()
+    scenario_path, roster_path = tmp_path / "plant.yaml", out / "roster.csv"
+    save_scenario(plant, scenario_path)  # type: ignore[arg-type]
+    roster_path.write_text(roster_to_csv(plant, planned(plant)), encoding="utf-8")  # type: ignore[arg-type]
+    for name in ("changes.csv", "summary.txt", "report.json", "report.html"):
+        (out / name).write_text("from an earlier run")
+    nothing = SolveResult(None, "UNKNOWN", None, None, 1.0, 0.0, None, 0, False, {}, 0)
+    monkeypatch.setattr(shocks_cli.service, "replan", lambda *args, **kwargs: SimpleNamespace(
+        result=nothing, roster=None, report=None, checked=None))
+    result = CliRunner().invoke(app, ["replan", str(scenario_path), str(roster_path), "--from", day(4).isoformat(),
+                                      "--time-limit", "2", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "No roster found" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["roster.csv"]
+    assert "removed an earlier run's" in result.output.replace("\n", " ")
+
+
 def test_changes_are_per_person_day(tmp_path: Path) -> None:
     before = Roster([])
     from tests.factory import roster as make

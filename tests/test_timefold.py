@@ -119,3 +119,21 @@ def test_cli_import_writes_a_plannable_scenario(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "timefold", str(path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert load_scenario(out).model_dump() == to_scenario(DATA, name="Timefold quickstart data").model_dump()
+
+
+def test_import_and_bench_print_one_json_document(tmp_path: Path) -> None:
+    """`--json` on both timefold commands: stdout is one JSON document with the figures, nothing else."""
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(DATA))
+    imported = CliRunner().invoke(app, ["import", "timefold", str(path), "--out", str(tmp_path / "s.yaml"),
+                                        "--json"])
+    assert imported.exit_code == 0, imported.output
+    document = json.loads(imported.stdout)
+    assert document["employees"] == 3 and document["scenario"] == str(tmp_path / "s.yaml")
+    benched = CliRunner().invoke(app, ["bench", "timefold", str(path), "--time-limit", "3", "--workers", "1",
+                                       "--json"])
+    assert benched.exit_code in (0, 1), benched.output
+    figures = json.loads(benched.stdout)
+    assert figures["status"] in ("OPTIMAL", "FEASIBLE")
+    assert {"hard_violations", "desired_minutes", "undesired_minutes", "first_roster_seconds"} <= set(figures)
+    assert figures["fewest_shifts"] <= figures["most_shifts"]

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from roulement.check.checker import check_roster
 from roulement.model.roster import Assignment, Timeline
 from roulement.model.scenario import Scenario
-from roulement.rules.packs import build_rules
+from roulement.rules.packs import PACKS, build_rules
 from roulement.rules.people import (
     CATEGORIES,
     availability,
@@ -105,11 +105,17 @@ def gaps_by_work_pattern(timeline: Timeline, category: str) -> dict[str, int] | 
     return gaps
 
 
-# The objective terms the price of being humane is measured on: coverage and contracts.
+# The objective terms the price of being humane is measured on: coverage and contracts, and the packs pricing them.
+COMMON_PACKS = frozenset({"core", "contract"})
+
+
 def priced_terms(objective: dict[str, int]) -> int:
     return sum(v for k, v in objective.items() if k.startswith(("coverage", "contract")))
 
 
 def price_on_common_terms(scenario: Scenario, roster: Iterable[Assignment]) -> int:
-    """The roster's cost on coverage and contracts, judged without the people pack (same terms either way)."""
-    return priced_terms(check_roster(scenario, roster, build_rules(scenario, frozenset({"people"}))).objective)
+    """The roster's cost on coverage and contracts (the same terms with or without the people pack), judged by
+    the only packs whose rules price them: core (coverage) and contract. The other packs' rules would be judged
+    for nothing (a full check of KOS, once more per report)."""
+    pricing = build_rules(scenario, frozenset(PACKS) - COMMON_PACKS)
+    return priced_terms(check_roster(scenario, roster, pricing).objective)

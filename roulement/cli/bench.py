@@ -191,11 +191,15 @@ def _timefold_scenario(path: Path) -> tuple[dict[str, object], Scenario]:
 def import_timefold(
     source: Annotated[Path, typer.Argument(help="Timefold employee-scheduling quickstart JSON.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Scenario YAML to write.")] = Path("scenario.yaml"),
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Import Timefold quickstart data as a scenario that `roulement plan` solves."""
-    _, scenario = _timefold_scenario(source)
-    save_scenario(scenario, out)
-    console.print(f"wrote {out} ({describe(scenario)}, {len(scenario.posts)} posts)")
+    with json_only(as_json) as document:
+        _, scenario = _timefold_scenario(source)
+        save_scenario(scenario, out)
+        console.print(f"wrote {out} ({describe(scenario)}, {len(scenario.posts)} posts)")
+        document.update({"scenario": str(out), "employees": len(scenario.employees), "days": scenario.horizon.days,
+                         "shift_types": len(scenario.shifts), "posts": len(scenario.posts)})
 
 
 @bench_app.command("timefold")
@@ -205,8 +209,15 @@ def bench_timefold(
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the solved quickstart JSON here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Import, plan with `plan`'s solver, and print the quickstart's own figures."""
+    with json_only(as_json) as document:
+        _bench_timefold(source, time_limit, workers, seed, out, document)
+
+
+def _bench_timefold(source: Path, time_limit: float, workers: int, seed: int, out: Path | None,
+                    document: dict[str, object]) -> None:
     data, scenario = _timefold_scenario(source)
     first: list[float] = []
 
@@ -217,6 +228,7 @@ def bench_timefold(
     outcome = service.plan(scenario, SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
                            on_progress=note_first)
     result = outcome.result
+    document.update({"status": result.status, "wall_time": result.wall_time, "roster": None})
     if outcome.roster is None or outcome.checked is None:
         console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s).")
         raise typer.Exit(EXIT_VIOLATIONS)
@@ -235,6 +247,12 @@ def bench_timefold(
     if out is not None:
         write_atomic(out, json.dumps(assign_shifts(data, scenario, outcome.roster), indent=2) + "\n")
         console.print(f"wrote {out}")
+    document.update({
+        "roster": str(out) if out is not None else None, "first_roster_seconds": first[0] if first else None,
+        "best_seconds": result.time_to_best, "hard_violations": len(outcome.checked.violations),
+        "unfilled_slots": unassigned, "shortfall_cost": shortfall, "desired_minutes": figures.desired_minutes,
+        "undesired_minutes": figures.undesired_minutes, "fewest_shifts": figures.fewest_shifts,
+        "most_shifts": figures.most_shifts})
     raise typer.Exit(EXIT_OK if outcome.checked.ok else EXIT_VIOLATIONS)
 
 

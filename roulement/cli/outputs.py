@@ -11,12 +11,14 @@ from pathlib import Path
 RUN_OUTPUTS = ("roster.csv", "report.json", "report.html", "changes.csv", "summary.txt")
 
 
-def remove_earlier_outputs(out_dir: Path) -> list[Path]:
-    """Delete the files an earlier run left in `out_dir`; returns those removed."""
+def remove_earlier_outputs(out_dir: Path, keep: tuple[Path, ...] = ()) -> list[Path]:
+    """Delete the files an earlier run left in `out_dir`, except `keep` (a re-plan's own input roster may lie
+    there); returns those removed."""
     removed = []
+    kept = {path.resolve() for path in keep}
     for name in RUN_OUTPUTS:
         path = out_dir / name
-        if path.is_file():
+        if path.is_file() and path.resolve() not in kept:
             path.unlink()
             removed.append(path)
     return removed

@@ -33,7 +33,7 @@ from roulement.report.audience import Audience
 from roulement.report.bound import describe as describe_bound
 from roulement.report.bound import gap_percent
 from roulement.report.html import render_html
-from roulement.report.messages import LANGS
+from roulement.report.messages import LANGS, finding_text
 from roulement.rules.packs import PACKS, all_rules
 from roulement.solve.colgen.choice import Engine
 from roulement.solve.search import Progress, SolveOptions
@@ -147,7 +147,7 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
     def write_first(first: service.PlanOutcome) -> None:
         # Written at once, so a stop, a kill or a crash later still leaves a checked roster behind.
         assert first.roster is not None and first.report is not None
-        service.write_outputs(chosen, first.roster, first.report, out, audience, employee)
+        service.write_outputs(chosen, first.roster, first.report, out, audience, employee, language)
         short = first.report["summary"]["shortfall_person_shifts"]
         console.print(f"first roster written to {out} after {first.result.wall_time:.1f} s "
                       f"({short} person-shifts short); searching for a better one", highlight=False)
@@ -162,7 +162,7 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
         console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s); "
                       f"nothing written to {out}.")
         return EXIT_VIOLATIONS, {"status": result.status, "wall_time": result.wall_time, "roster": None}
-    written = service.write_outputs(chosen, outcome.roster, outcome.report, out, audience, employee)
+    written = service.write_outputs(chosen, outcome.roster, outcome.report, out, audience, employee, language)
     summary = outcome.report["summary"]
     if result.interrupted:
         console.print("[yellow]Stopped early:[/yellow] the best roster found so far is kept.")
@@ -206,8 +206,12 @@ def check(
     roster: Annotated[Path, typer.Argument(help="Roster CSV (employee,date,shift,post[,start,end]).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     report: Annotated[Path | None, typer.Option(help="Also write a report (.json or .html) here.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the findings: en, fr or de.")] = "en",
 ) -> None:
     """Audit a roster, even a hand-made one. Exit 0: no hard rule broken; 1: violations; 2: bad input."""
+    language = next((known for known in LANGS if known == lang), None)
+    if language is None:
+        fail_input(f"--lang: {lang!r} is not one of en, fr, de")
     if report is not None and report.suffix not in (".json", ".html"):
         fail_input(f"--report: {report} must end in .json or .html (the report's format)")
     chosen = load_or_example(scenario)
@@ -218,7 +222,7 @@ def check(
     audited = service.audit(chosen, loaded)
     checked, document = audited.checked, audited.report
     if report is not None:
-        content = render_html(chosen, loaded, document) if report.suffix == ".html" else json.dumps(
+        content = render_html(chosen, loaded, document, lang=language) if report.suffix == ".html" else json.dumps(
             document, indent=2, ensure_ascii=False)
         write_atomic(report, content)
     if as_json:
@@ -228,7 +232,8 @@ def check(
     else:
         for v in checked.violations:
             who = f"{v.employee}: " if v.employee else ""
-            console.print(f"[red]{v.rule}[/red] ({v.reference}) {who}{v.message}", highlight=False)
+            console.print(f"[red]{v.rule}[/red] ({v.reference}) {who}{finding_text(v.message, language)}",
+                          highlight=False)
         console.print(f"[red]{len(checked.violations)} violations.[/red]")
     raise typer.Exit(EXIT_OK if checked.ok else EXIT_VIOLATIONS)
 

@@ -15,6 +15,7 @@ from roulement import service
 from roulement.analyse.capacity import ORDERS, cut_order
 from roulement.analyse.households import HouseholdError
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, JSON_HELP, app, console, fail_input, json_only
+from roulement.cli.outputs import remove_earlier_outputs
 from roulement.cli.plan import _ProgressView
 from roulement.formats.demand_csv import parse_demand_file
 from roulement.formats.roster_csv import RosterError, load_roster
@@ -158,6 +159,12 @@ def replan_command(
         day = _date(first, "--from", chosen)
         disrupted, applied = disrupt(chosen, day, absent or [], post_down_ or [], demand_file)
         console.print(f"Re-planning [bold]{chosen.site.name}[/bold] from {day}: " + _digest(applied))
+        # As `plan` does: a re-plan that ends with no roster must not leave an earlier run's files to be taken
+        # for this one's (the published roster, if it lies in --out, is this run's input and stays).
+        removed = remove_earlier_outputs(out, keep=(roster,))
+        if removed:
+            console.print(f"[dim]removed an earlier run's {', '.join(p.name for p in removed)} from {out}[/dim]",
+                          highlight=False)
         view = _ProgressView(time_limit)
         stop = threading.Event()
         with Live(view, console=console, refresh_per_second=4, transient=True):

@@ -99,7 +99,9 @@ class Timeline:
 
     @cached_property
     def by_employee(self) -> dict[str, list[WorkItem]]:
-        grouped: dict[str, list[WorkItem]] = {e.id: [] for e in self.scenario.employees}
+        """Each person's items, in start order; people without any are absent (read it with `.get`): a
+        timeline of one person's week, judged thousands of times by the first roster, need not list 300."""
+        grouped: dict[str, list[WorkItem]] = {}
         for item in self.items:
             grouped.setdefault(item.employee, []).append(item)
         return grouped
@@ -121,12 +123,14 @@ class Timeline:
 
     @cached_property
     def _starts(self) -> dict[str, list[int]]:
-        return {employee: [item.start for item in items] for employee, items in self.by_employee.items()}
+        return {}  # filled per person on first use
 
     def worked_between(self, employee: str, start: int, end: int) -> int:
         """Minutes of work by `employee` inside [start, end), clipping intervals at the edges."""
         items = self.by_employee.get(employee, [])
-        starts = self._starts.get(employee, [])
+        starts = self._starts.get(employee)
+        if starts is None:
+            starts = self._starts[employee] = [item.start for item in items]
         # Items are in start order and no shift lasts more than a day (plus a clock change): only those
         # starting from a day before `start` up to `end` can overlap.
         first = bisect.bisect_left(starts, start - _LONGEST_ITEM)

@@ -14,6 +14,7 @@ from roulement.analyse.totals import person_totals
 from roulement.check.checker import CheckResult
 from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import Scenario
+from roulement.report.messages import LANGS, finding_text
 
 
 def build_report(
@@ -45,7 +46,9 @@ def build_report(
             "violations_by_rule": checked.by_rule(),
         },
         "coverage": coverage,
-        "violations": [v.as_dict() for v in checked.violations],
+        # Each finding in every language, so a report written in any of them never shows English inside.
+        "violations": [{**v.as_dict(), "text": {lang: finding_text(v.message, lang) for lang in LANGS}}
+                       for v in checked.violations],
         "objective": {"terms": objective, "total": sum(objective.values())},
         "solver": solver,
         "employees": [t.as_dict() for t in person_totals(timeline)],

@@ -40,9 +40,9 @@ def _colors(scenario: Scenario) -> dict[str, str]:
 
 
 def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sections: Sequence[str] = (),
-                lead: Sequence[str] = ()) -> str:
+                lead: Sequence[str] = (), lang: str = "en") -> str:
     """The planner's report page; `lead` sections (HTML) come right after the verdict, `sections` after the
-    figures, before the footer."""
+    figures, before the footer. The rules' findings are written in `lang` (the page's frame stays English)."""
     colors = _colors(scenario)
     dates = scenario.horizon.dates()
     summary = report["summary"]
@@ -74,7 +74,7 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
     parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary)) + "</p>")
     parts += lead
     parts += _objective(report)
-    parts += _violations(report)
+    parts += _violations(report, lang)
     parts += _coverage(scenario, report, dates)
     parts += _people(report)
     parts += _cycle(report.get("rotation"))
@@ -110,13 +110,13 @@ def _objective(report: dict[str, Any]) -> list[str]:
             f"<table><tr><th class='left'>term</th><th>cost</th></tr>{rows}</table>"]
 
 
-def _violations(report: dict[str, Any]) -> list[str]:
+def _violations(report: dict[str, Any], lang: str = "en") -> list[str]:
     if not report["violations"]:
         return []
     rows = "".join(
         f"<tr><td class='left'>{escape(v['rule'])}</td><td class='left'>{escape(v['reference'])}</td>"
         f"<td>{escape(v['employee'] or '')}</td><td>{escape(', '.join(v['dates']))}</td>"
-        f"<td class='left'>{escape(v['message'])}</td></tr>"
+        f"<td class='left'>{escape(v.get('text', {}).get(lang, v['message']))}</td></tr>"
         for v in report["violations"][:500]
     )
     more = len(report["violations"]) - 500

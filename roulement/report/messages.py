@@ -6,7 +6,9 @@ Every rule statement ends with its legal reference, so a works council or a Betr
 Message ids are symbolic: `rule:<rule id>`, `fact:<key>`, `request:<kind>`; English is a catalogue like the
 others. A fact whose noun follows a count is a plural entry, chosen by the catalogue's own plural rule
 (Babel's CLDR data: German `1 Person`, `2 Personen`; French `0 personne`, `1 personne`, `2 personnes`); the
-count it follows is named in the entry's `#. plural: NAME` comment. Numbers and dates in the parameters are
+count it follows is named in the entry's `#. plural: NAME` comment. A sentence with two counts takes the
+second noun from an entry of its own, named in a `#. part: PARAM=part:KEY` comment, so each noun follows its
+own count ("3 personnes ..., dont 1 apte à la nuit"). Numbers and dates in the parameters are
 written the reader's way by Babel before the template sees them (`1 234,5`, `1.234,5`, `8 déc. 2026`).
 """
 
@@ -29,6 +31,7 @@ from roulement.rules.base import Rule
 Lang = Literal["en", "fr", "de"]
 LANGS: tuple[Lang, ...] = ("en", "fr", "de")
 PLURAL_NOTE = "plural: "
+PART_NOTE = "part: "
 # Parameters that are shares of a whole (0.25), written as percentages.
 PERCENT_PARAMS = frozenset({"share", "rate", "short"})
 
@@ -45,6 +48,9 @@ class Catalogue:
         with source.open("rb") as stream:
             catalog = read_po(stream, locale=lang, domain="roulement")
         self.plural_by: dict[str, str] = {}
+        # Parameters filled by a plural entry of their own: a sentence with two counts pluralises each noun
+        # from its own count (`#. part: NAME=KEY`).
+        self.parts: dict[str, list[tuple[str, str]]] = {}
         self.ids: set[str] = set()
         for entry in catalog:
             if not entry.id:
@@ -56,6 +62,9 @@ class Catalogue:
             for note in entry.auto_comments:
                 if note.startswith(PLURAL_NOTE):
                     self.plural_by[key] = note.removeprefix(PLURAL_NOTE)
+                if note.startswith(PART_NOTE):
+                    name, _, part = note.removeprefix(PART_NOTE).partition("=")
+                    self.parts.setdefault(key, []).append((name.strip(), part.strip()))
         compiled = io.BytesIO()
         write_mo(compiled, catalog)
         compiled.seek(0)
@@ -90,8 +99,12 @@ def _written(name: str, value: Any, lang: Lang) -> Any:
 
 
 def _fill(key: str, lang: Lang, params: dict[str, Any]) -> str:
-    template = catalogue(lang).template(key, params)
-    return template.format(**{name: _written(name, value, lang) for name, value in params.items()})
+    book = catalogue(lang)
+    template = book.template(key, params)
+    written = {name: _written(name, value, lang) for name, value in params.items()}
+    for name, part in book.parts.get(key, []):
+        written[name] = _fill(part, lang, params)
+    return template.format(**written)
 
 
 def has_message(key: str, lang: Lang) -> bool:
@@ -112,6 +125,15 @@ def rule_statement(rule: Rule, lang: Lang) -> str:
     if not has_message(key, lang):
         return f"{rule.title or rule.id} ({rule.reference})"
     return _fill(key, lang, {**rule.params(), "reference": rule.reference})
+
+
+def finding_text(finding: str, lang: Lang) -> str:
+    """A rule's finding (a violation's message) in `lang`: in English the rule's own sentence; otherwise the
+    catalogue's `finding:<key>` entry, filled from the finding's parameters (`rules.base.Said`)."""
+    key = getattr(finding, "key", None)
+    if lang == "en" or key is None or not has_message(f"finding:{key}", lang):
+        return str(finding)
+    return _fill(f"finding:{key}", lang, getattr(finding, "params", {}))
 
 
 def request_kind(kind: str, lang: Lang) -> str:

@@ -245,6 +245,31 @@ class PerEmployeeRule(Rule):
         """Each breach by one employee: how much (its soft price unit), a sentence, and the dates."""
 
 
+class Said(str):
+    """A rule's finding in English, with the catalogue key and parameters a report writes it from in another
+    language (`report.messages.finding_text`, catalogue entries `finding:<key>`). It is the English sentence
+    everywhere a plain string is expected."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, english: str, **params: Any) -> Said:
+        said = super().__new__(cls, english.format(**params))
+        said.key = key
+        said.params = params
+        return said
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (process pools, Ray) with its key and parameters, not as the bare sentence.
+        return (_said, (self.key, str(self), self.params))
+
+
+def _said(key: str, text: str, params: dict[str, Any]) -> Said:
+    said = Said.__new__(Said, key, "{text}", text=text)
+    said.params = params
+    return said
+
+
 def hours(minutes: float) -> str:
     """'7 h 30' style, for messages."""
     whole, rest = divmod(round(minutes), 60)

@@ -12,7 +12,18 @@ from typing import ClassVar
 from roulement.model.calendar import Occurrence
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, Post, RuleMode, Scenario
-from roulement.rules.base import Cost, Encoder, Literal, MinuteCap, PerEmployeeRule, Rule, Terms, Violation, hours
+from roulement.rules.base import (
+    Cost,
+    Encoder,
+    Literal,
+    MinuteCap,
+    PerEmployeeRule,
+    Rule,
+    Said,
+    Terms,
+    Violation,
+    hours,
+)
 
 
 def _absent_days_in(employee: Employee, first: dt.date, last: dt.date) -> int:
@@ -49,9 +60,13 @@ class ContractHours(PerEmployeeRule):
         low, high, _ = self.bounds(employee, timeline.calendar.days, timeline.scenario.horizon.start)
         worked = self._worked(timeline, employee)
         if low is not None and worked < low:
-            return [(math.ceil((low - worked) / 60), f"works {hours(worked)}, below the contract's {hours(low)}", [])]
+            return [(math.ceil((low - worked) / 60), Said("below-contract",
+                                                          "works {worked}, below the contract's {low}",
+                                                          worked=hours(worked), low=hours(low)), [])]
         if high is not None and worked > high:
-            return [(math.ceil((worked - high) / 60), f"works {hours(worked)}, above the contract's {hours(high)}", [])]
+            return [(math.ceil((worked - high) / 60), Said("above-contract",
+                                                           "works {worked}, above the contract's {high}",
+                                                           worked=hours(worked), high=hours(high)), [])]
         return []
 
     def cost(self, timeline: Timeline) -> list[Cost]:
@@ -100,7 +115,8 @@ class MaxShiftsPerType(PerEmployeeRule):
         for shift, cap in employee.contract.max_shifts.items():
             count = sum(1 for item in timeline.by_employee.get(employee.id, []) if item.shift == shift)
             if count > cap:
-                found.append((count - cap, f"works {count} {shift} shifts, more than {cap}", []))
+                found.append((count - cap, Said("too-many-of-shift", "works {count} {shift} shifts, more than {cap}",
+                                               count=count, shift=shift, cap=cap), []))
         return found
 
     def permits(self, employee: Employee, occurrence: Occurrence, post: Post) -> bool:
@@ -145,22 +161,29 @@ class ConsecutiveDays(PerEmployeeRule):
         dates = timeline.calendar.dates
         worked = timeline.days_worked(employee.id)
         flags = [day in worked for day in range(days)]
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for first, length in _runs(flags):
             last = first + length - 1
             inner = first > 0 and last < days - 1
             if max_on is not None and length > max_on:
-                found.append((length - max_on, f"works {length} days in a row from {dates[first]}, "
-                                               f"more than {max_on}", [dates[first], dates[last]]))
+                found.append((length - max_on, Said("run-too-long",
+                                                    "works {length} days in a row from {date}, more than {most}",
+                                                    length=length, date=dates[first], most=max_on),
+                              [dates[first], dates[last]]))
             if min_on is not None and inner and length < min_on:
-                found.append((min_on - length, f"works only {length} days in a row from {dates[first]}, "
-                                               f"fewer than {min_on}", [dates[first], dates[last]]))
+                found.append((min_on - length, Said("run-too-short",
+                                                    "works only {length} days in a row from {date}, fewer than {least}",
+                                                    length=length, date=dates[first], least=min_on),
+                              [dates[first], dates[last]]))
         if min_off is not None:
             for first, length in _runs([not f for f in flags]):
                 last = first + length - 1
                 if first > 0 and last < days - 1 and length < min_off:
-                    found.append((min_off - length, f"has only {length} days off in a row from {dates[first]}, "
-                                                    f"fewer than {min_off}", [dates[first], dates[last]]))
+                    found.append((min_off - length, Said("rest-run-too-short",
+                                                         "has only {length} days off in a row from {date}, "
+                                                         "fewer than {least}",
+                                                         length=length, date=dates[first], least=min_off),
+                                  [dates[first], dates[last]]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
@@ -238,7 +261,8 @@ class MaxWeekends(PerEmployeeRule):
         worked = timeline.days_worked(employee.id)
         count = sum(1 for weekend in self.weekends(timeline.calendar.dates) if worked & set(weekend))
         if count > cap:
-            return [(count - cap, f"works {count} weekends, more than {cap}", [])]
+            return [(count - cap, Said("too-many-weekends", "works {count} weekends, more than {cap}", count=count,
+                                       cap=cap), [])]
         return []
 
     def encode(self, encoder: Encoder) -> None:
@@ -286,8 +310,10 @@ class BalancedShifts(Rule):
         if self.mode is not RuleMode.HARD or self._spread(timeline) <= self.max_spread:
             return []
         counts = self._counts(timeline)
-        return [self.violation(f"shift counts range from {min(counts.values())} to {max(counts.values())}, "
-                               f"a spread above {self.max_spread}", spread=self._spread(timeline))]
+        return [self.violation(Said("spread-too-wide",
+                                    "shift counts range from {fewest} to {most}, a spread above {cap}",
+                                    fewest=min(counts.values()), most=max(counts.values()), cap=self.max_spread),
+                               spread=self._spread(timeline))]
 
     def cost(self, timeline: Timeline) -> list[Cost]:
         if self.mode is not RuleMode.SOFT:

@@ -13,7 +13,7 @@ from roulement.model.calendar import Occurrence
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, Post, RequestKind, RuleMode, SafetyMinimum
-from roulement.rules.base import Cost, Encoder, Literal, Rule, Scope, Terms, Violation
+from roulement.rules.base import Cost, Encoder, Literal, Rule, Said, Scope, Terms, Violation
 
 SHORTFALL_TERM = "coverage_shortfall"
 
@@ -33,7 +33,8 @@ class OneShiftPerDay(Rule):
             if key in seen:
                 found.append(
                     self.violation(
-                        f"works two shifts starting on {item.date}: {seen[key]} and {item.shift}",
+                        Said("two-shifts", "works two shifts starting on {date}: {first} and {second}", date=item.date,
+                             first=seen[key], second=item.shift),
                         item.employee,
                         [item.date],
                     )
@@ -62,7 +63,8 @@ class Qualification(Rule):
             if missing:
                 found.append(
                     self.violation(
-                        f"holds post {post.id} on {item.date} without skill {', '.join(sorted(missing))}",
+                        Said("missing-skill", "holds post {post} on {date} without skill {skills}", post=post.id,
+                             date=item.date, skills=", ".join(sorted(missing))),
                         item.employee,
                         [item.date],
                         missing=sorted(missing),
@@ -112,7 +114,8 @@ class Absences(Rule):
 
     def check(self, timeline: Timeline) -> list[Violation]:
         return [
-            self.violation(f"works {item.shift} on {item.date} while absent", item.employee, [item.date])
+            self.violation(Said("works-while-absent", "works {shift} on {date} while absent", shift=item.shift,
+                                date=item.date), item.employee, [item.date])
             for item in timeline.items
             if self._blocked(timeline.scenario.employee(item.employee), item.occurrence)
         ]
@@ -133,7 +136,9 @@ class NightEligibility(Rule):
 
     def check(self, timeline: Timeline) -> list[Violation]:
         return [
-            self.violation(f"works the night shift {item.shift} on {item.date} but is not night-eligible",
+            self.violation(Said("night-not-eligible",
+                                "works the night shift {shift} on {date} but is not night-eligible",
+                                shift=item.shift, date=item.date),
                            item.employee, [item.date])
             for item in timeline.items
             if item.occurrence.is_night and not timeline.scenario.employee(item.employee).night_eligible
@@ -162,11 +167,14 @@ class Coverage(Rule):
             count = len(timeline.by_slot.get((day, shift, post), []))
             if count < low:
                 found.append((low - count, self.violation(
-                    f"post {post} on shift {shift} of {dates[day]} has {count} of the {low} people it needs",
+                    Said("post-short",
+                         "post {post} on shift {shift} of {date} has {assigned} of the {required} people it needs",
+                         post=post, shift=shift, date=dates[day], assigned=count, required=low),
                     None, [dates[day]], post=post, shift=shift, required=low, assigned=count)))
             if high is not None and count > high:
                 found.append((count - high, self.violation(
-                    f"post {post} on shift {shift} of {dates[day]} has {count} people, more than its maximum {high}",
+                    Said("post-over", "post {post} on shift {shift} of {date} has {assigned} people, more than its "
+                         "maximum {maximum}", post=post, shift=shift, date=dates[day], assigned=count, maximum=high),
                     None, [dates[day]], post=post, shift=shift, maximum=high, assigned=count)))
         return found
 
@@ -264,8 +272,10 @@ class SafetyMinimums(Rule):
                 begin = first.start_local + dt.timedelta(minutes=start - first.start)
                 finish = first.start_local + dt.timedelta(minutes=end - first.start)
                 found.append((minimum.min - present, self.violation(
-                    f"from {begin:%Y-%m-%d %H:%M} to {finish:%H:%M}, {present} people with skill {minimum.skill} "
-                    f"are on site; the safety minimum {minimum.id} asks {minimum.min}",
+                    Said("safety-short", "from {begin} to {finish}, {present} people with skill {skill} are on "
+                         "site; the safety minimum {minimum} asks {required}", begin=f"{begin:%Y-%m-%d %H:%M}",
+                         finish=f"{finish:%H:%M}", present=present, skill=minimum.skill, minimum=minimum.id,
+                         required=minimum.min),
                     None, [begin.date()], skill=minimum.skill, required=minimum.min, present=present)))
         return found
 

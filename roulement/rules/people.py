@@ -24,7 +24,7 @@ from roulement.model.scenario import (
     RuleMode,
     Scenario,
 )
-from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Rule, Scope, Violation, hours
+from roulement.rules.base import Cost, Encoder, Literal, PerEmployeeRule, Rule, Said, Scope, Violation, hours
 
 Interval = tuple[int, int]
 
@@ -152,8 +152,9 @@ class ChildcareCover(Rule):
 
     def check(self, timeline: Timeline) -> list[Violation]:
         return [
-            self.violation(f"household {clash.household.id}: nobody is free for {hours(clash.minutes)} of a "
-                           f"childcare window from {_local(timeline.calendar, clash.gap[0])}",
+            self.violation(Said("childcare-uncovered", "household {household}: nobody is free for {uncovered} of a "
+                                "childcare window from {start}", household=clash.household.id,
+                                uncovered=hours(clash.minutes), start=_local(timeline.calendar, clash.gap[0])),
                            None, sorted({o.date for o in clash.occurrences}),
                            household=clash.household.id, minutes=clash.minutes)
             for clash in self.clashes(timeline) if self._hard(clash.household)
@@ -215,8 +216,9 @@ class SharedDaysOff(Rule):
     def check(self, timeline: Timeline) -> list[Violation]:
         if self.mode is not RuleMode.HARD:
             return []
-        return [self.violation(f"household {h.id}: {a} and {b} are not off together on "
-                               f"{timeline.calendar.dates[day]}", None, [timeline.calendar.dates[day]],
+        return [self.violation(Said("not-off-together", "household {household}: {first} and {second} are not off "
+                                    "together on {date}", household=h.id, first=a, second=b,
+                                    date=timeline.calendar.dates[day]), None, [timeline.calendar.dates[day]],
                                household=h.id)
                 for h in timeline.scenario.households if h.shared_days_off is not None
                 for a, b, day in self.apart(timeline, h)]
@@ -254,7 +256,8 @@ class DayPostPriority(PerEmployeeRule):
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         if employee.day_post_priority is None:
             return []
-        return [(1, f"works the night shift {item.shift} on {item.date} despite a declared day-post priority",
+        return [(1, Said("night-despite-priority", "works the night shift {shift} on {date} despite a declared "
+                          "day-post priority", shift=item.shift, date=item.date),
                  [item.date])
                 for item in timeline.by_employee.get(employee.id, []) if item.occurrence.is_night]
 
@@ -398,8 +401,9 @@ class FairShare(Rule):
             for employee, count in counts.items():
                 tenths = deviation_tenths(count, weights[employee], total, group_weight)
                 if tenths >= 10:
-                    found.append(self.violation(f"{category}: {count}, {tenths / 10:g} from a fair share among "
-                                                f"{', '.join(key)} (allowed below 1)", employee, [],
+                    found.append(self.violation(Said(f"fair-share-{category}", category + ": {count}, {distance} "
+                                                     "from a fair share among {posts} (allowed below 1)", count=count,
+                                                     distance=tenths / 10, posts=", ".join(key)), employee, [],
                                                 category=category))
         return found
 

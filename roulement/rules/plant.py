@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from roulement.model.calendar import Occurrence
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee, RuleMode, Scenario
-from roulement.rules.base import Encoder, PerEmployeeRule, hours
+from roulement.rules.base import Encoder, PerEmployeeRule, Said, hours
 from roulement.rules.working_time import DailyRest
 
 
@@ -23,7 +23,7 @@ class MaxConsecutiveNights(PerEmployeeRule):
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         nights = sorted({item.day for item in timeline.by_employee.get(employee.id, []) if item.occurrence.is_night})
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         run: list[int] = []
         for day in [*nights, None]:
             if day is not None and run and day == run[-1] + 1:
@@ -32,7 +32,8 @@ class MaxConsecutiveNights(PerEmployeeRule):
             if len(run) > self.max_nights:
                 dates = [timeline.calendar.dates[0] + dt.timedelta(days=d) for d in run]
                 found.append((len(run) - self.max_nights,
-                              f"works {len(run)} nights in a row from {dates[0]}, more than {self.max_nights}",
+                              Said("nights-in-a-row", "works {nights} nights in a row from {date}, more than {most}",
+                                   nights=len(run), date=dates[0], most=self.max_nights),
                               [dates[0], dates[-1]]))
             run = [] if day is None else [day]
         return found
@@ -76,12 +77,14 @@ class NextDayPairs(PerEmployeeRule):
         items = timeline.by_employee.get(employee.id, [])
         by_day = {item.day: item for item in items}
         forbidden = self.forbidden(timeline.scenario)
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for item in items:
             following = by_day.get(item.day + 1)
             if following is not None and following.shift in forbidden.get(item.shift, set()):
-                found.append((1, f"works {following.shift} on {following.date} right after {item.shift} "
-                                 f"on {item.date} ({self.title.lower()})", [item.date, following.date]))
+                found.append((1, Said("forbidden-succession", "works {shift} on {date} right after {before} on "
+                                      "{before_date} ({title})", shift=following.shift, date=following.date,
+                                      before=item.shift, before_date=item.date, title=self.title.lower()),
+                              [item.date, following.date]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
@@ -167,16 +170,18 @@ class RestAfterNightBlock(PerEmployeeRule):
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         items = timeline.by_employee.get(employee.id, [])
         nights = {item.day for item in items if item.occurrence.is_night}
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for index, night in enumerate(items):
             if not night.occurrence.is_night or night.day + 1 in nights:
                 continue
             for following in items[index + 1:]:
                 if self._too_soon(night.occurrence, following.occurrence):
                     rest = following.start - night.end
-                    found.append((1, f"works {following.shift} on {following.date} only {hours(rest)} after "
-                                     f"the night block ending {night.date} (at least {self.min_rest_hours:g} h "
-                                     f"asked)", [night.date, following.date]))
+                    found.append((1, Said("rest-after-nights", "works {shift} on {date} only {rest} after the night "
+                                          "block ending {night_date} (at least {least} h asked)",
+                                          shift=following.shift, date=following.date, rest=hours(rest),
+                                          night_date=night.date, least=self.min_rest_hours),
+                                  [night.date, following.date]))
         return found
 
     def encode(self, encoder: Encoder) -> None:

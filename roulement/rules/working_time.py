@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from roulement.model.calendar import Calendar, Occurrence, Week
 from roulement.model.roster import Timeline, WorkItem
 from roulement.model.scenario import Employee, RuleMode, Scenario
-from roulement.rules.base import Encoder, Literal, MinuteCap, PerEmployeeRule, Terms, hours
+from roulement.rules.base import Encoder, Literal, MinuteCap, PerEmployeeRule, Said, Terms, hours
 
 DAY = 24 * 60
 
@@ -95,12 +95,14 @@ class DailyRest(PerEmployeeRule):
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         items = timeline.by_employee.get(employee.id, [])
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for before, after in itertools.pairwise(items):
             gap = after.start - before.end
             if gap < self.min_hours * 60:
-                found.append((1, f"rests {hours(max(gap, 0))} between {before.shift} on {before.date} and "
-                                 f"{after.shift} on {after.date}, less than {hours(self.min_hours * 60)}",
+                found.append((1, Said("short-rest", "rests {rest} between {before} on {before_date} and {after} on "
+                                      "{after_date}, less than {least}", rest=hours(max(gap, 0)),
+                                      before=before.shift, before_date=before.date, after=after.shift,
+                                      after_date=after.date, least=hours(self.min_hours * 60)),
                               [before.date, after.date]))
         return found
 
@@ -201,17 +203,23 @@ class DailyMax(PerEmployeeRule):
         joined_later = {p for preds in predecessors for p in preds}
         limit = self.max_hours * 60
         who = "as a night worker " if self.night_workers_only else ""
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for index, worked in enumerate(heaviest):
             if index in joined_later or worked <= limit:
                 continue
             begin, last = items[first[index]], items[index]
-            span = (f"in the working period of {begin.shift} on {begin.date}" if first[index] == index else
-                    f"in one working period from {begin.shift} on {begin.date} to {last.shift} on {last.date}")
+            night = "-night" if who else ""
+            if first[index] == index:
+                said = Said(f"period-over{night}", who + "works {worked} in the working period of {shift} on "
+                            "{date} (no daily rest between), more than {most}", worked=hours(worked),
+                            shift=begin.shift, date=begin.date, most=hours(limit))
+            else:
+                said = Said(f"periods-over{night}", who + "works {worked} in one working period from {shift} on "
+                            "{date} to {last} on {last_date} (no daily rest between), more than {most}",
+                            worked=hours(worked), shift=begin.shift, date=begin.date, last=last.shift,
+                            last_date=last.date, most=hours(limit))
             dates = sorted({items[i].date for i in range(first[index], index + 1)})
-            found.append((math.ceil((worked - limit) / 60),
-                          f"{who}works {hours(worked)} {span} (no daily rest between), more than {hours(limit)}",
-                          dates))
+            found.append((math.ceil((worked - limit) / 60), said, dates))
         return found
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
@@ -219,7 +227,7 @@ class DailyMax(PerEmployeeRule):
             return []
         if self.window == WORK_PERIOD:
             return self._period_breaches(timeline, employee)
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         limit = self.max_hours * 60
         items = [(item.occurrence, None) for item in timeline.by_employee.get(employee.id, [])]
         for start, end, day, _ in self.windows(timeline.calendar, items):
@@ -228,8 +236,10 @@ class DailyMax(PerEmployeeRule):
                 who = "as a night worker " if self.night_workers_only else ""
                 date = timeline.calendar.dates[0] + dt.timedelta(days=day)
                 span = "on" if self.window == CIVIL_DAY else "in the 24 h from the shift starting on"
+                key = ("day-over" if self.window == CIVIL_DAY else "24h-over") + ("-night" if who else "")
                 found.append((math.ceil((worked - limit) / 60),
-                              f"{who}works {hours(worked)} {span} {date}, more than {hours(limit)}", [date]))
+                              Said(key, who + "works {worked} " + span + " {date}, more than {most}",
+                                   worked=hours(worked), date=date, most=hours(limit)), [date]))
         return found
 
     def _encode_periods(self, encoder: Encoder, employee: Employee, guard: list[Literal]) -> None:
@@ -327,14 +337,15 @@ class WeeklyMax(PerEmployeeRule):
         return MinuteCap(self.max_hours * 60 * days / 7)
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         limit = self.max_hours * 60
         for week in timeline.calendar.touched_weeks:
             worked = timeline.worked_between(employee.id, week.start, week.end)
             if worked > limit:
                 monday = timeline.calendar.date(week.first_day)
                 found.append((math.ceil((worked - limit) / 60),
-                              f"works {hours(worked)} in the week of {monday}, more than {hours(limit)}",
+                              Said("week-over", "works {worked} in the week of {date}, more than {most}",
+                                   worked=hours(worked), date=monday, most=hours(limit)),
                               [monday]))
         return found
 
@@ -380,15 +391,16 @@ class AverageWeeklyMax(PerEmployeeRule):
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         if self.night_workers_only and not is_night_worker(timeline, employee, self.nights_per_week):
             return []
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for window in self.windows(timeline.calendar):
             worked = timeline.worked_between(employee.id, window[0].start, window[-1].end)
             limit = self.max_hours * 60 * len(window)
             if worked > limit:
                 first = timeline.calendar.dates[window[0].first_day]
                 found.append((math.ceil((worked - limit) / 60),
-                              f"averages {hours(worked / len(window))} a week over the {len(window)} weeks from "
-                              f"{first}, more than {hours(self.max_hours * 60)}", [first]))
+                              Said("average-over", "averages {average} a week over the {weeks} weeks from {date}, "
+                                   "more than {most}", average=hours(worked / len(window)), weeks=len(window),
+                                   date=first, most=hours(self.max_hours * 60)), [first]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
@@ -423,13 +435,14 @@ class MaxDaysPerWeek(PerEmployeeRule):
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         worked = timeline.days_worked(employee.id)
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for week in timeline.calendar.weeks:
             count = len(worked & set(week.days))
             if count > self.max_days:
                 monday = timeline.calendar.dates[week.first_day]
                 found.append((count - self.max_days,
-                              f"works {count} days in the week of {monday}, more than {self.max_days}", [monday]))
+                              Said("days-over", "works {count} days in the week of {date}, more than {most}",
+                                   count=count, date=monday, most=self.max_days), [monday]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
@@ -479,13 +492,14 @@ class WeeklyRest(PerEmployeeRule):
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
         items = timeline.by_employee.get(employee.id, [])
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for week in timeline.calendar.weeks:
             longest = self._longest_rest(items, week)
             if longest < self.min_hours * 60:
                 monday = timeline.calendar.dates[week.first_day]
-                found.append((1, f"has no rest of {hours(self.min_hours * 60)} in the week of {monday} "
-                                 f"(longest qualifying: {hours(longest)})", [monday]))
+                found.append((1, Said("no-weekly-rest", "has no rest of {least} in the week of {date} (longest "
+                                      "qualifying: {longest})", least=hours(self.min_hours * 60), date=monday,
+                                      longest=hours(longest)), [monday]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
@@ -535,13 +549,15 @@ class ShiftBreaks(PerEmployeeRule):
         return self.required_break(occurrence.end - occurrence.start) - scenario_shift_break
 
     def breaches(self, timeline: Timeline, employee: Employee) -> list[tuple[int, str, list[dt.date]]]:
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for item in timeline.by_employee.get(employee.id, []):
             shift = timeline.scenario.shift(item.shift)
             missing = self._short(item.occurrence, shift.break_minutes)
             if missing > 0:
-                found.append((missing, f"works {item.shift} on {item.date} with a {shift.break_minutes} min break, "
-                                       f"{missing} min short of the legal break", [item.date]))
+                found.append((missing, Said("break-short", "works {shift} on {date} with a {pause} min break, "
+                                            "{missing} min short of the legal break", shift=item.shift,
+                                            date=item.date, pause=shift.break_minutes, missing=missing),
+                              [item.date]))
         return found
 
     def encode(self, encoder: Encoder) -> None:
@@ -586,8 +602,9 @@ class FreeSundays(PerEmployeeRule):
         if free < need:
             dates = [calendar.dates[s] for s in calendar.sundays]
             sundays = "free Sunday" if free == 1 else "free Sundays"
-            return [(need - free, f"has {free} {sundays} of the {need} due over the horizon "
-                                  f"({self.per_year} a year, pro rata)", dates)]
+            return [(need - free, Said("free-sundays", "has {free} " + sundays + " of the {need} due over the "
+                                       "horizon ({per_year} a year, pro rata)", free=free, need=need,
+                                       per_year=self.per_year), dates)]
         return []
 
     def encode(self, encoder: Encoder) -> None:
@@ -662,15 +679,17 @@ class SubstituteRestDays(PerEmployeeRule):
             return any(item.start < end and item.end > start for item in items)
 
         used: set[int] = set()
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for day, window, days in self.windows(calendar):
             if not touched(day, earning=True):
                 continue
             free = next((d for d in days if d not in used and not touched(d)), None)
             if free is None:
-                what = "Sunday" if calendar.dates[day].weekday() == 6 else "the public holiday"
-                found.append((1, f"works {what} {calendar.dates[day]} with no substitute rest day within "
-                                 f"{window} days", [calendar.dates[day]]))
+                sunday = calendar.dates[day].weekday() == 6
+                what = "Sunday" if sunday else "the public holiday"
+                found.append((1, Said("no-substitute-sunday" if sunday else "no-substitute-holiday",
+                                      "works " + what + " {date} with no substitute rest day within {window} days",
+                                      date=calendar.dates[day], window=window), [calendar.dates[day]]))
             else:
                 used.add(free)
         return found

@@ -14,7 +14,7 @@ from typing import ClassVar
 from roulement.model.calendar import Calendar, Week
 from roulement.model.roster import Timeline
 from roulement.model.scenario import Employee
-from roulement.rules.base import Encoder, hours
+from roulement.rules.base import Encoder, Said, hours
 from roulement.rules.working_time import AverageWeeklyMax, _worked_terms
 
 WEEKS_A_YEAR = 52
@@ -46,7 +46,7 @@ class ContinuousCycleAverage(AverageWeeklyMax):
         rotation = timeline.scenario.rotation
         if rotation is None or not self._in_cycle(employee, {c.id for c in rotation.crews}):
             return []
-        found = []
+        found: list[tuple[int, str, list[dt.date]]] = []
         for window in self.windows(timeline.calendar):
             worked_weeks = sum(1 for week in window if timeline.worked_between(employee.id, week.start, week.end))
             worked = timeline.worked_between(employee.id, window[0].start, window[-1].end)
@@ -54,9 +54,10 @@ class ContinuousCycleAverage(AverageWeeklyMax):
             if worked > limit:
                 first = timeline.calendar.dates[window[0].first_day]
                 found.append((math.ceil((worked - limit) / 60),
-                              f"averages {hours(worked / worked_weeks)} per worked week over the {worked_weeks} "
-                              f"weeks worked of the {len(window)} from {first}, more than "
-                              f"{hours(self.max_hours * 60)}", [first]))
+                              Said("cycle-average-over", "averages {average} per worked week over the "
+                                   "{worked_weeks} weeks worked of the {weeks} from {date}, more than {most}",
+                                   average=hours(worked / worked_weeks), worked_weeks=worked_weeks,
+                                   weeks=len(window), date=first, most=hours(self.max_hours * 60)), [first]))
         return found
 
     def encode(self, encoder: Encoder) -> None:

@@ -181,8 +181,10 @@ def write_outputs(
     out_dir: Path,
     audience: Audience = Audience.PLANNER,
     employee: str | None = None,
+    lang: str = "en",
 ) -> list[Path]:
-    """roster.csv, report.json and report.html for one audience, written all or nothing."""
+    """roster.csv, report.json and report.html for one audience, written all or nothing; the page gives the
+    rules' findings in `lang`."""
     if audience is Audience.COUNCIL and report.get("rotation"):
         # The works council weighs the month's deviations beside the cycle's own year.
         report = {**report, "rotation": {**report["rotation"], "evaluation": cycle_evaluation(scenario)}}
@@ -190,7 +192,7 @@ def write_outputs(
     files: dict[Path, str | bytes] = {
         out_dir / "roster.csv": roster_to_csv(scenario, roster),
         out_dir / "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-        out_dir / "report.html": render_html(scenario, roster, report),
+        out_dir / "report.html": render_html(scenario, roster, report, lang=lang),
     }
     write_all_atomic(files)
     return list(files)

@@ -75,6 +75,8 @@ class FirstRoster:
     # People the checker still found in breach of their own rules (their roster is left to CP-SAT).
     unlawful: int = 0
     notes: list[str] = field(default_factory=list)
+    # The filler that built it, for the fair-share swaps a caller may run after writing it (`balanced`).
+    filler: SlotFiller | None = None
 
 
 class _People:
@@ -171,6 +173,9 @@ class SlotFiller:
         # (person, day) the final check made us undo: not offered again, or the refill would undo the repair.
         self.barred: set[tuple[str, int]] = set()
         self.checks = 0
+        self._floors: dict[str, int | None] = {}
+        self._household_scenarios: dict[str, Scenario] = {}
+        self._lengths: set[int] | None = None
 
     def going(self, deadline: float) -> bool:
         return time.monotonic() < deadline and not self.stop.is_set()
@@ -206,8 +211,11 @@ class SlotFiller:
         if household is None or not self.shared:
             return 0
         members = [self.employees[m] for m in household.members if m in self.employees]
-        sub = Scenario.model_construct(**{**{name: getattr(self.scenario, name) for name in Scenario.model_fields},
-                                          "employees": members, "demand": [], "households": [household]})
+        sub = self._household_scenarios.get(household.id)
+        if sub is None:  # built once per household: it is judged hundreds of times
+            sub = self._household_scenarios[household.id] = Scenario.model_construct(**{
+                **{name: getattr(self.scenario, name) for name in Scenario.model_fields},
+                "employees": members, "demand": [], "households": [household]})
         assignments = [a for m in members
                        for a in (instead if instead is not None and m.id == employee
                                  else self._window(m.id, day, extra if m.id == employee else None))]
@@ -390,9 +398,16 @@ class SlotFiller:
     def hours_floor(self, employee: Employee) -> int | None:
         """The fewest minutes to aim at: the contract's minimum, raised to the guided search's hours band when
         all the person's shifts last the same (the nearest reachable total below target, solve/guides.py)."""
+        if employee.id not in self._floors:
+            self._floors[employee.id] = self._hours_floor(employee)
+        return self._floors[employee.id]
+
+    def _hours_floor(self, employee: Employee) -> int | None:
         low, _, target = self.bounds[employee.id]
-        lengths = {self.calendar.occurrence(slot.day, slot.shift).worked
-                   for slots in self.slots.values() for slot in slots[:1]}
+        if self._lengths is None:
+            self._lengths = {self.calendar.occurrence(slot.day, slot.shift).worked
+                             for slots in self.slots.values() for slot in slots[:1]}
+        lengths = set(self._lengths)
         if target is None or len(lengths) != 1:
             return low
         length = lengths.pop()
@@ -409,16 +424,27 @@ class SlotFiller:
             posts = self.eligible_ids[employee.id]
             options = [slot for slots in self.slots.values() for slot in slots if slot.post in posts]
             self.rng.shuffle(options)
+            refused: set[tuple[int, str]] = set()
             while self.people.minutes[employee.id] < floor and self.going(deadline):
-                open_ = [slot for slot in options
-                         if slot.day not in self.people.shift_of[employee.id]
-                         and (slot.max is None or len(self.filled[(slot.day, slot.shift, slot.post)]) < slot.max)
-                         and self._may_work(employee, slot.day, self.calendar.occurrence(slot.day, slot.shift), slot)]
-                open_.sort(key=lambda slot: (bool(self.categories_of(slot.day, slot.shift)),
-                                             len(self.filled[(slot.day, slot.shift, slot.post)]) - slot.preferred))
-                for slot in open_[:TOP_UP_TRIES]:
-                    if self.lawful_with(employee, slot.day, slot.shift, slot.post):
+                # Each round filters what the last one left open: a shift added only closes places. A shift the
+                # person's rules refused on one post is refused on the others (their rules judge the shift).
+                options = [slot for slot in options
+                           if slot.day not in self.people.shift_of[employee.id]
+                           and (slot.day, slot.shift) not in refused
+                           and (slot.max is None or len(self.filled[(slot.day, slot.shift, slot.post)]) < slot.max)
+                           and self._may_work(employee, slot.day, self.calendar.occurrence(slot.day, slot.shift),
+                                              slot)]
+                options.sort(key=lambda slot: (bool(self.categories_of(slot.day, slot.shift)),
+                                               len(self.filled[(slot.day, slot.shift, slot.post)]) - slot.preferred))
+                for index, slot in enumerate(options[:TOP_UP_TRIES]):
+                    if (slot.day, slot.shift) in refused:
+                        continue
+                    if not self.lawful_with(employee, slot.day, slot.shift, slot.post):
+                        refused.add((slot.day, slot.shift))
+                    else:
                         self.assign(employee.id, slot.day, slot.shift, slot.post)
+                        # Places the person's rules refused stay refused with one more shift: not tried again.
+                        del options[:index]
                         break
                 else:
                     break
@@ -636,22 +662,26 @@ class SlotFiller:
 
 def first_roster(
     scenario: Scenario, rules: Sequence[Rule], seconds: float = 20.0, seed: int = 0,
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, *, swaps: bool = True, judged: bool = True,
 ) -> FirstRoster:
     """A complete roster in seconds, short where the rules or the people ran out; see the module docstring.
 
     Filling, topping up hours and undoing what the checker finds always run to their end (a roster cut short
     there would break rules); past `seconds` the optional passes (moves, fair-share swaps) are skipped. Once
-    `stop` is set every pass ends where it is: the caller then has no roster to show."""
+    `stop` is set every pass ends where it is: the caller then has no roster to show. Without `swaps` the
+    fair-share swaps are left for `balanced` (a caller that writes the roster first, then evens it out). Without
+    `judged` the last check is left to the caller (who checks it anyway): `unlawful` is then -1."""
     started = time.monotonic()
     deadline = started + seconds
     whole = math.inf  # the passes a lawful roster needs
     filler = SlotFiller(scenario, rules, seed, stop)
     filler.fill(whole)
     filler.close_by_moves(deadline)
-    filler.balance(deadline)
+    if swaps:
+        filler.balance(deadline)
     filler.top_up_hours(whole)
-    filler.balance(deadline)
+    if swaps:
+        filler.balance(deadline)
     for _ in range(REPAIR_ROUNDS):
         if filler.stop.is_set() or not filler.undo_breaches():
             break
@@ -660,7 +690,18 @@ def first_roster(
         filler.top_up_hours(whole)
     else:
         filler.undo_breaches()  # what the refills broke again is left short: a gap, reported, not a breach
-    checked = check_roster(scenario, filler.roster(), [
-        r for r in filler.rules if r.mode is RuleMode.HARD and not isinstance(r, Coverage | SafetyMinimums)])
-    unlawful = len({v.employee for v in checked.violations})
-    return FirstRoster(filler.roster(), time.monotonic() - started, filler.short(), unlawful)
+    unlawful = -1
+    if judged:
+        checked = check_roster(scenario, filler.roster(), [
+            r for r in filler.rules if r.mode is RuleMode.HARD and not isinstance(r, Coverage | SafetyMinimums)])
+        unlawful = len({v.employee for v in checked.violations})
+    return FirstRoster(filler.roster(), time.monotonic() - started, filler.short(), unlawful, filler=filler)
+
+
+def balanced(first: FirstRoster, seconds: float) -> Roster:
+    """The first roster with its peers' nights and Sundays swapped toward a fair share (`SlotFiller.balance`),
+    for `seconds` at most; cover is unchanged, each swap judged by both people's rules (the caller checks the
+    whole roster again)."""
+    assert first.filler is not None
+    first.filler.balance(time.monotonic() + seconds)
+    return first.filler.roster()
