@@ -452,3 +452,26 @@ def test_plan_by_exception_keeps_a_pool_partner_on_the_partners_working_days() -
     p0_days = {a.date for a in result.roster if a.employee == "p0"}
     assert len(p0_days) >= 5
     assert p0_days <= b0_days
+
+
+def test_a_bound_beside_plan_by_exception_is_sought_only_when_column_generation_is_asked_for(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import roulement.service.plans as plans
+
+    started: list[float] = []
+
+    class Recording:
+        def __init__(self, scenario: Scenario, rules: Any, seconds: float, stop: Any = None) -> None:
+            started.append(seconds)
+
+        def attach(self, result: Any) -> None:
+            result.note = "; ".join(p for p in (result.note, "bound sought") if p)
+
+    monkeypatch.setattr(plans, "BoundAlongside", Recording)
+    plant = _plant_with_absence()
+    by_default = plans.plan(plant, SolveOptions(time_limit=5, workers=1))
+    assert started == [] and "bound sought" not in by_default.result.note
+    assert by_default.checked is not None and by_default.checked.ok
+    asked = plans.plan(plant, SolveOptions(time_limit=5, workers=1, engine="colgen"))
+    assert started == [5] and "bound sought" in asked.result.note
+    assert asked.checked is not None and asked.checked.ok

@@ -119,12 +119,15 @@ def plan(
             on_first(PlanOutcome(scenario, interim, interim_checked, report))
 
     if planner is plan_by_exception:
-        # Its CP-SAT bound is over a neighbourhood: a bound on the terms that decompose by person is sought
-        # alongside, by column generation (solve/colgen/bound.py), within the same time limit.
-        alongside = BoundAlongside(scenario, rules, options.time_limit, stop)
+        # Its CP-SAT bound is over a neighbourhood, so it reports none. With `--engine colgen` a bound on the
+        # terms that decompose by person is sought alongside by column generation (solve/colgen/bound.py),
+        # within the same time limit. Not by default: on KOS it found no bound above 0 in 30 s and its CPU
+        # cost the plan (docs/benchmarks.md, "A lower bound beside plan by exception").
+        alongside = BoundAlongside(scenario, rules, options.time_limit, stop) if options.engine == "colgen" else None
         result = plan_by_exception(scenario, options, on_progress=on_progress, rules=rules, stop=stop,
                                    on_first=first)
-        alongside.attach(result)
+        if alongside is not None:
+            alongside.attach(result)
     elif first_roster_wanted(options):
         result, checked = solve_from_first_roster(scenario, options, rules, on_progress, stop, first)
     else:
