@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -69,8 +70,21 @@ def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval
     return result
 
 
+# Gaps depend only on the calendar and the declaration; planners ask for them thousands of times a plan.
+_GAPS: weakref.WeakKeyDictionary[Calendar, dict[int, tuple[Childcare, list[Interval]]]] = weakref.WeakKeyDictionary()
+
+
 def childcare_gaps(calendar: Calendar, childcare: Childcare) -> list[Interval]:
-    """The times inside the horizon a child needs a member of the household: windows no caregiver covers."""
+    """The times inside the horizon a child needs a member of the household: windows no caregiver covers.
+    The list is shared between callers: read it, never change it."""
+    known = _GAPS.setdefault(calendar, {})
+    entry = known.get(id(childcare))
+    if entry is None or entry[0] is not childcare:
+        entry = known[id(childcare)] = (childcare, _childcare_gaps(calendar, childcare))
+    return entry[1]
+
+
+def _childcare_gaps(calendar: Calendar, childcare: Childcare) -> list[Interval]:
     days = calendar.days
     windows = _union([i for w in childcare.windows for i in _window_intervals(calendar, w, -1, days)])
     covered = _union([i for c in childcare.caregivers for w in c.available
@@ -142,6 +156,12 @@ class ChildcareCover(Rule):
     def _price(self, clash: ChildcareClash) -> int:
         assert clash.household.childcare is not None
         return math.ceil(clash.minutes * clash.household.childcare.weight * self.weight / 60)
+
+    def leaves_uncovered(self, calendar: Calendar, household: Household,
+                         shifts_of: Mapping[str, Sequence[Occurrence]]) -> bool:
+        """Whether these shifts of the household's members leave one of its hard windows with nobody free."""
+        return (household.childcare is not None and self._hard(household)
+                and bool(childcare_clashes(calendar, household, shifts_of)))
 
     def clashes(self, timeline: Timeline) -> list[ChildcareClash]:
         days = timeline.calendar.days

@@ -116,8 +116,11 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
         household = scenario.household_of(employee.id)
         if childcare is None or household is None or household.childcare is None:
             return True
-        together = [a for member in household.members if member != employee.id for a in mine[member]]
-        return not childcare.check(Timeline(scenario, [*trial, *together], calendar))
+        # Only this household can change: judge its windows alone, not every household of the plant.
+        shifts = {member: [calendar.occurrence(calendar.day_of[a.date], a.shift)
+                           for a in (trial if member == employee.id else mine[member])]
+                  for member in household.members}
+        return not childcare.leaves_uncovered(calendar, household, shifts)
 
     def partner_works(employee: Employee, day: int) -> bool | None:
         """Whether someone this person asked to share days off with works on `day` (None: no such wish)."""
