@@ -19,7 +19,8 @@ from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.report.bound import describe as describe_bound
 from roulement.rules.packs import build_rules
-from roulement.solve.colgen.bound import BoundAlongside, covered_cost
+from roulement.solve.colgen.alongside import BoundAlongside
+from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.choice import Engine, choose_engine
 from roulement.solve.colgen.decompose import decompose, demanded_posts
 from roulement.solve.colgen.dp import cheapest

@@ -26,7 +26,7 @@ from roulement.report.html import render_html
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve import engine
-from roulement.solve.colgen.bound import BoundAlongside
+from roulement.solve.colgen.alongside import BoundAlongside
 from roulement.solve.exception import crews_in_force, plan_by_exception
 from roulement.solve.first import first_roster_wanted, solve_from_first_roster
 from roulement.solve.search import Progress, SolveOptions, SolveResult
@@ -120,7 +120,7 @@ def plan(
 
     if planner is plan_by_exception:
         # Its CP-SAT bound is over a neighbourhood, so it reports none. With `--engine colgen` a bound on the
-        # terms that decompose by person is sought alongside by column generation (solve/colgen/bound.py),
+        # terms that decompose by person is sought alongside by column generation (solve/colgen/alongside.py),
         # within the same time limit. Not by default: on KOS it found no bound above 0 in 30 s and its CPU
         # cost the plan (docs/benchmarks.md, "A lower bound beside plan by exception").
         alongside = BoundAlongside(scenario, rules, options.time_limit, stop) if options.engine == "colgen" else None
