@@ -17,10 +17,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from roulement.check.checker import CheckResult, check_roster
-from roulement.model.calendar import Calendar
+from roulement.model.calendar import Calendar, Occurrence
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Roster, Timeline
-from roulement.model.scenario import Employee, RuleMode, Scenario
+from roulement.model.scenario import Employee, Household, RuleMode, Scenario
 from roulement.rules.base import PerEmployeeRule, Rule
 from roulement.rules.contract import ContractHours
 from roulement.rules.core import SHORTFALL_TERM
@@ -117,10 +117,14 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
         if childcare is None or household is None or household.childcare is None:
             return True
         # Only this household can change: judge its windows alone, not every household of the plant.
-        shifts = {member: [calendar.occurrence(calendar.day_of[a.date], a.shift)
-                           for a in (trial if member == employee.id else mine[member])]
-                  for member in household.members}
-        return not childcare.leaves_uncovered(calendar, household, shifts)
+        return not childcare.leaves_uncovered(calendar, household, household_shifts(household, employee, trial))
+
+    def household_shifts(household: Household, employee: Employee,
+                         trial: list[Assignment]) -> dict[str, list[Occurrence]]:
+        """The household members' shifts, with `trial` as this person's."""
+        return {member: [calendar.occurrence(calendar.day_of[a.date], a.shift)
+                         for a in (trial if member == employee.id else mine[member])]
+                for member in household.members}
 
     def partner_works(employee: Employee, day: int) -> bool | None:
         """Whether someone this person asked to share days off with works on `day` (None: no such wish)."""
@@ -136,8 +140,7 @@ def call_relief(scenario: Scenario, roster: Roster, rules: Sequence[Rule] | None
         household = scenario.household_of(employee.id)
         if household is None or household.childcare is None or household.childcare.mode != "soft":
             return 0
-        shifts = {m: [calendar.occurrence(calendar.day_of[a.date], a.shift)
-                      for a in (trial if m == employee.id else mine[m])] for m in household.members}
+        shifts = household_shifts(household, employee, trial)
         return sum(clash.minutes for clash in childcare_clashes(calendar, household, shifts))
 
     for (day, shift), posts in sorted(_wanted(scenario).items()):
@@ -331,6 +334,10 @@ def plan_by_exception(
     return result
 
 
+# The households' polish takes at most this, and a fifth of the time limit.
+POLISH_SECONDS = 8.0
+
+
 def polish_households(scenario: Scenario, start: Roster, rules: Sequence[Rule], options: SolveOptions,
                       stop: threading.Event | None = None) -> Roster:
     """Re-plan only the pool members with a household wish (days off with a partner, a soft childcare window),
@@ -348,8 +355,6 @@ def polish_households(scenario: Scenario, start: Roster, rules: Sequence[Rule], 
     result = solve(scenario, polish, rules=rules, stop=stop)
     return result.roster if result.roster is not None else start
 
-
-POLISH_SECONDS = 8.0
 
 
 def wishing_pool_members(scenario: Scenario) -> set[str]:
