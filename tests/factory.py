@@ -6,7 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
+
 from roulement.check.checker import CheckResult
+from roulement.formats.scenario_yaml import ScenarioError, parse_scenario
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.base import Violation
@@ -75,3 +78,17 @@ def shift(identifier: str, start: str, end: str, break_minutes: int = 0, **field
 def broken(result: CheckResult, rule: str) -> list[Violation]:
     """The violations of one rule, in the checker's order."""
     return [v for v in result.violations if v.rule == rule]
+
+
+def yaml_problems(text: str) -> list[str]:
+    """The problems a scenario YAML is refused with (it must be refused)."""
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "plant.yaml")
+    return caught.value.problems
+
+
+def yaml_problem(text: str) -> str:
+    """The one problem a scenario YAML is refused with."""
+    problems = yaml_problems(text)
+    assert len(problems) == 1, problems
+    return problems[0]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from roulement.formats.scenario_yaml import ScenarioError, parse_scenario, scenario_to_yaml
+from roulement.formats.scenario_yaml import parse_scenario, scenario_to_yaml
+from tests.factory import yaml_problem, yaml_problems
 
 # Line numbers below are those of this text (line 1 is `site:`).
 GOOD = """\
@@ -42,18 +41,6 @@ rotation:
 """
 
 
-def _problems(text: str) -> list[str]:
-    with pytest.raises(ScenarioError) as caught:
-        parse_scenario(text, "plant.yaml")
-    return caught.value.problems
-
-
-def _one(text: str) -> str:
-    problems = _problems(text)
-    assert len(problems) == 1, problems
-    return problems[0]
-
-
 def test_the_base_rotation_is_valid_and_gives_each_crew_its_shift() -> None:
     plant = parse_scenario(GOOD, "plant.yaml")
     rotation = plant.rotation
@@ -77,29 +64,29 @@ def test_the_rotation_survives_a_round_trip_through_yaml() -> None:
 
 
 def test_a_row_of_six_tokens() -> None:
-    problem = _one(GOOD.replace("    - [-, -, -, M, M, A, A]", "    - [-, -, M, M, A, A]"))
+    problem = yaml_problem(GOOD.replace("    - [-, -, -, M, M, A, A]", "    - [-, -, M, M, A, A]"))
     assert problem.startswith("plant.yaml:23: rotation.cycle[1]: a cycle row has exactly 7 tokens"), problem
 
 
 def test_an_unknown_shift_code() -> None:
-    problem = _one(GOOD.replace("    - [N, N, -, -, -, -, M]", "    - [N, N, -, -, -, -, X]"))
+    problem = yaml_problem(GOOD.replace("    - [N, N, -, -, -, -, M]", "    - [N, N, -, -, -, -, X]"))
     assert problem.startswith("plant.yaml:24: rotation.cycle[2][6]: unknown shift code ('-' for off) 'X'"), problem
 
 
 def test_a_crew_starting_outside_the_cycle() -> None:
-    problem = _one(GOOD.replace("{id: C, start_week: 3}", "{id: C, start_week: 4}"))
+    problem = yaml_problem(GOOD.replace("{id: C, start_week: 3}", "{id: C, start_week: 4}"))
     assert problem == "plant.yaml:28: rotation.crews[2].start_week: start week 4 is outside the cycle of 3 week(s)"
 
 
 def test_an_anchor_that_is_not_a_monday() -> None:
-    problem = _one(GOOD.replace("  anchor: 2026-11-30", "  anchor: 2026-12-01"))
+    problem = yaml_problem(GOOD.replace("  anchor: 2026-11-30", "  anchor: 2026-12-01"))
     assert problem.startswith("plant.yaml:20: rotation.anchor: the anchor 2026-12-01 is a Tuesday"), problem
 
 
 def test_duplicate_crews_and_a_pool_named_like_a_crew_are_each_reported() -> None:
     text = GOOD.replace("{id: B, start_week: 2}", "{id: A, start_week: 2}").replace(
         "{id: volants, name: Volants}", "{id: C}").replace("crew: volants", "crew: C")
-    problems = _problems(text)
+    problems = yaml_problems(text)
     assert problems == [
         "plant.yaml:27: rotation.crews[1].id: duplicate crew id 'A'",
         "plant.yaml:29: rotation.relief_pool.id: relief pool id 'C' is also a crew id",
@@ -107,17 +94,17 @@ def test_duplicate_crews_and_a_pool_named_like_a_crew_are_each_reported() -> Non
 
 
 def test_an_unknown_crew() -> None:
-    problem = _one(GOOD.replace("{id: e1, crew: A}", "{id: e1, crew: Z}"))
+    problem = yaml_problem(GOOD.replace("{id: e1, crew: A}", "{id: e1, crew: Z}"))
     assert problem.startswith("plant.yaml:16: employees[0].crew: unknown crew or relief pool 'Z'"), problem
 
 
 def test_a_crew_without_a_rotation() -> None:
     text = GOOD.split("rotation:")[0].replace("{id: e2, crew: volants}", "{id: e2}")
-    problem = _one(text)
+    problem = yaml_problem(text)
     assert problem == "plant.yaml:16: employees[0].crew: crew 'A' is set but the scenario has no rotation"
 
 
 def test_an_unknown_post_in_the_rotation() -> None:
     text = GOOD.replace("  relief_pool:", "  posts: [line, lab]\n  relief_pool:")
-    problem = _one(text)
+    problem = yaml_problem(text)
     assert problem.startswith("plant.yaml:29: rotation.posts[1]: unknown post 'lab'"), problem

@@ -11,6 +11,7 @@ from roulement.check import check_roster
 from roulement.formats.roster_csv import RosterError, load_roster, parse_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, parse_scenario
 from roulement.rules.packs import build_rules
+from tests.factory import yaml_problem, yaml_problems
 
 # Line numbers below are those of this text (line 1 is `site:`); a field is located at its key's line.
 GOOD = """\
@@ -52,25 +53,13 @@ employees:
 """
 
 
-def _problems(text: str) -> list[str]:
-    with pytest.raises(ScenarioError) as caught:
-        parse_scenario(text, "plant.yaml")
-    return caught.value.problems
-
-
-def _one(text: str) -> str:
-    problems = _problems(text)
-    assert len(problems) == 1, problems
-    return problems[0]
-
-
 def test_the_base_scenario_is_valid() -> None:
     plant = parse_scenario(GOOD, "plant.yaml")
     assert [e.id for e in plant.employees] == ["e1", "e2"]
 
 
 def test_unknown_skill() -> None:
-    problem = _one(GOOD.replace("  - id: e2\n    skills: [op]", "  - id: e2\n    skills: [op, welding]"))
+    problem = yaml_problem(GOOD.replace("  - id: e2\n    skills: [op]", "  - id: e2\n    skills: [op, welding]"))
     assert problem.startswith("plant.yaml:35: employees[1].skills[1]: unknown skill 'welding'")
 
 
@@ -79,7 +68,7 @@ def test_overlapping_absence() -> None:
         "        end: 2026-01-07\n",
         "        end: 2026-01-07\n      - start: 2026-01-07\n        end: 2026-01-09\n",
     )
-    problem = _one(text)
+    problem = yaml_problem(text)
     assert problem.startswith(
         "plant.yaml:31: employees[0].absences[1]: absence 2026-01-07..2026-01-09 overlaps"
     )
@@ -87,33 +76,33 @@ def test_overlapping_absence() -> None:
 
 @pytest.mark.parametrize("clock", ['"25:00"', '"7h"', '"12:60"'])
 def test_malformed_time(clock: str) -> None:
-    problem = _one(GOOD.replace('end: "13:00"', f"end: {clock}"))
+    problem = yaml_problem(GOOD.replace('end: "13:00"', f"end: {clock}"))
     assert problem.startswith("plant.yaml:10: shifts[0].end: time ")
     assert "is not a clock time HH:MM" in problem
 
 
 def test_missing_field() -> None:
-    problem = _one(GOOD.replace("    min: 1\n", ""))
+    problem = yaml_problem(GOOD.replace("    min: 1\n", ""))
     assert problem == "plant.yaml:22: demand[0].min: is required but missing"
 
 
 def test_unknown_field() -> None:
-    problem = _one(GOOD.replace("    min: 1\n", "    min: 1\n    mni: 2\n"))
+    problem = yaml_problem(GOOD.replace("    min: 1\n", "    min: 1\n    mni: 2\n"))
     assert problem == "plant.yaml:25: demand[0].mni: is not a known field"
 
 
 def test_duplicate_id() -> None:
-    problem = _one(GOOD.replace("  - id: e2", "  - id: e1"))
+    problem = yaml_problem(GOOD.replace("  - id: e2", "  - id: e1"))
     assert problem == "plant.yaml:34: employees[1].id: duplicate id 'e1'"
 
 
 def test_unknown_shift_in_demand() -> None:
-    problem = _one(GOOD.replace("    shifts: [M]", "    shifts: [M, X]"))
+    problem = yaml_problem(GOOD.replace("    shifts: [M]", "    shifts: [M, X]"))
     assert problem.startswith("plant.yaml:23: demand[0].shifts[1]: unknown shift 'X' (known: M, N)")
 
 
 def test_request_date_outside_the_horizon() -> None:
-    problem = _one(GOOD.replace("        date: 2026-01-08", "        date: 2026-02-08"))
+    problem = yaml_problem(GOOD.replace("        date: 2026-01-08", "        date: 2026-02-08"))
     assert problem == "plant.yaml:33: employees[0].requests[0].date: 2026-02-08 is outside the horizon"
 
 
@@ -121,19 +110,19 @@ def test_request_date_outside_the_horizon() -> None:
 
 
 def test_a_shift_ending_when_it_starts_is_refused_not_read_as_24_hours() -> None:
-    problem = _one(GOOD.replace('end: "13:00"', 'end: "05:00"'))
+    problem = yaml_problem(GOOD.replace('end: "13:00"', 'end: "05:00"'))
     assert problem == "plant.yaml:8: shifts[0]: end equals start (05:00): a shift lasts less than 24 h"
 
 
 def test_preferred_below_min_is_refused() -> None:
-    problem = _one(GOOD.replace("    min: 1\n", "    min: 2\n    preferred: 1\n"))
+    problem = yaml_problem(GOOD.replace("    min: 1\n", "    min: 2\n    preferred: 1\n"))
     assert problem == "plant.yaml:22: demand[0]: preferred (1) is below min (2)"
     assert parse_scenario(GOOD.replace("    min: 1\n", "    min: 1\n    preferred: 2\n"), "plant.yaml")
 
 
 @pytest.mark.parametrize("field", ["min", "preferred", "max"])
 def test_a_minimum_no_plant_can_need_is_refused(field: str) -> None:
-    problem = _one(GOOD.replace("    min: 1\n", f"    min: 1\n    {field}: 1000000000000\n".replace(
+    problem = yaml_problem(GOOD.replace("    min: 1\n", f"    min: 1\n    {field}: 1000000000000\n".replace(
         "min: 1\n    min:", "min:")))
     assert f"demand[0].{field}: Input should be less than or equal to 100000" in problem
 
@@ -154,7 +143,7 @@ def test_absences_outside_the_horizon_are_accepted_and_change_nothing() -> None:
 
 
 def test_unknown_rule_in_settings() -> None:
-    problem = _one(GOOD + "rules:\n  settings:\n    fr.daily-rets:\n      mode: soft\n")
+    problem = yaml_problem(GOOD + "rules:\n  settings:\n    fr.daily-rets:\n      mode: soft\n")
     assert problem.startswith(
         "plant.yaml:38: rules.settings.fr.daily-rets: no rule 'fr.daily-rets' in the packs"
     )
@@ -162,11 +151,11 @@ def test_unknown_rule_in_settings() -> None:
 
 
 def test_unknown_rule_parameter() -> None:
-    problem = _one(GOOD + "rules:\n  settings:\n    fr.daily-rest:\n      params:\n        min_hour: 9\n")
+    problem = yaml_problem(GOOD + "rules:\n  settings:\n    fr.daily-rest:\n      params:\n        min_hour: 9\n")
     assert problem.startswith("plant.yaml:39: rules.settings.fr.daily-rest.params:")
     assert "no parameter 'min_hour'" in problem
     # A rule's id is what it is, not a parameter: it cannot be renamed from the settings.
-    renamed = _one(GOOD + "rules:\n  settings:\n    fr.daily-rest:\n      params:\n        id: my-rest\n")
+    renamed = yaml_problem(GOOD + "rules:\n  settings:\n    fr.daily-rest:\n      params:\n        id: my-rest\n")
     assert "no parameter 'id'" in renamed
 
 
@@ -176,7 +165,7 @@ def test_unknown_rule_parameter() -> None:
      ("core.one-shift-per-day", "off", "hard")],
 )
 def test_a_mode_the_rule_cannot_honour_is_refused(rule: str, mode: str, allowed: str) -> None:
-    problem = _one(GOOD + f"rules:\n  settings:\n    {rule}:\n      mode: {mode}\n")
+    problem = yaml_problem(GOOD + f"rules:\n  settings:\n    {rule}:\n      mode: {mode}\n")
     assert problem == f"plant.yaml:39: rules.settings.{rule}.mode: rule {rule} can only be {allowed}"
 
 
@@ -188,7 +177,7 @@ def test_mode_off_in_plain_yaml_switches_the_rule_off() -> None:
 
 
 def test_bad_yaml_syntax() -> None:
-    problem = _one(GOOD.replace("    shifts: [M]", "    shifts: [M"))
+    problem = yaml_problem(GOOD.replace("    shifts: [M]", "    shifts: [M"))
     assert problem.startswith("plant.yaml:24: not valid YAML")
 
 
@@ -196,7 +185,7 @@ def test_every_mistake_is_reported_at_once() -> None:
     text = GOOD.replace("    shifts: [M]", "    shifts: [X]").replace(
         "  - id: e2\n    skills: [op]", "  - id: e2\n    skills: [wel]"
     )
-    problems = _problems(text)
+    problems = yaml_problems(text)
     assert [p.split(": ")[1] for p in problems] == ["demand[0].shifts[0]", "employees[1].skills[0]"]
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar as ICalendar
 from icalendar import Event
 
-from roulement.model.calendar import Calendar
+from roulement.model.calendar import Calendar, Occurrence
 from roulement.model.roster import Assignment
 from roulement.model.scenario import Scenario
 
@@ -28,13 +28,8 @@ def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owne
     for a in sorted(assignments):
         occurrence = calendar.occurrence((a.date - scenario.horizon.start).days, a.shift)
         shift = scenario.shift(a.shift)
-        event = Event()
-        event.add("uid", f"{a.employee}-{a.date.isoformat()}-{a.shift}@roulement")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", occurrence.start_local.replace(tzinfo=zone))
-        event.add("dtend", occurrence.end_local.replace(tzinfo=zone))
-        event.add("summary", f"{shift.name or shift.id} ({a.post})")
-        feed.add_component(event)
+        feed.add_component(_event(f"{a.employee}-{a.date.isoformat()}-{a.shift}@roulement", stamp, occurrence,
+                                  zone, f"{shift.name or shift.id} ({a.post})"))
     member = scenario.employee(employee) if employee is not None and scenario.has_employee(employee) else None
     rotation = scenario.rotation
     crews = {c.id for c in rotation.crews} if rotation is not None else set()
@@ -46,15 +41,21 @@ def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owne
                 continue
             occurrence = calendar.occurrence(offset, code)
             shift = scenario.shift(code)
-            event = Event()
-            event.add("uid", f"{member.id}-{date.isoformat()}-{code}-cycle@roulement")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", occurrence.start_local.replace(tzinfo=zone))
-            event.add("dtend", occurrence.end_local.replace(tzinfo=zone))
-            event.add("summary", f"{shift.name or shift.id} (cycle, crew {member.crew})")
+            event = _event(f"{member.id}-{date.isoformat()}-{code}-cycle@roulement", stamp, occurrence, zone,
+                           f"{shift.name or shift.id} (cycle, crew {member.crew})")
             event.add("description", "By the published cycle: not yet a published roster.")
             event.add("categories", ["cycle"])
             feed.add_component(event)
     # RFC 5545 §3.6.5: every TZID used must have its VTIMEZONE (icalendar builds it from the zoneinfo data).
     feed.add_missing_timezones()
     return feed.to_ical()  # type: ignore[no-any-return]
+
+
+def _event(uid: str, stamp: dt.datetime, occurrence: Occurrence, zone: ZoneInfo, summary: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", occurrence.start_local.replace(tzinfo=zone))
+    event.add("dtend", occurrence.end_local.replace(tzinfo=zone))
+    event.add("summary", summary)
+    return event
