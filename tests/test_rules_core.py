@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from roulement.check import check_roster
 from roulement.model.scenario import Scenario
+from roulement.report.messages import finding_text
 from tests.factory import broken, day, person, roster, scenario, shift
 
 
@@ -144,6 +145,19 @@ def test_safety_minimum_is_judged_on_time_segments() -> None:
     # M then J: covered until 16:00 only.
     [late] = broken(check_roster(plant, roster(("s1", 0, "M"), ("s2", 0, "J"))), "core.safety-minimum")
     assert late.message.startswith("from 2026-01-05 16:00 to 21:00")
+
+
+def test_safety_minimum_finding_counts_its_people_in_each_language() -> None:
+    plant = scenario(days=1, employees=[person("s1", ["op", "esi"]), person("s2", ["op", "esi"])],
+                     safety_minimums=[{"id": "esi-pair", "skill": "esi", "min": 2, "shifts": ["M"]}])
+    [one] = broken(check_roster(plant, roster(("s1", 0, "M"))), "core.safety-minimum")
+    [none] = broken(check_roster(plant, roster(("s1", 0, "A"))), "core.safety-minimum")
+    assert "1 person with skill esi is on site" in one.message
+    assert "0 people with skill esi are on site" in none.message
+    assert "1 titulaire de la compétence esi est sur site" in finding_text(one.message, "fr")
+    assert "0 titulaire de la compétence esi est sur site" in finding_text(none.message, "fr")  # French 0 is one
+    assert "ist 1 Person mit der Qualifikation esi" in finding_text(one.message, "de")
+    assert "sind 0 Personen mit der Qualifikation esi" in finding_text(none.message, "de")
 
 
 def test_safety_minimum_without_shift_filter_covers_the_night() -> None:

@@ -272,8 +272,10 @@ class SafetyMinimums(Rule):
                 begin = first.start_local + dt.timedelta(minutes=start - first.start)
                 finish = first.start_local + dt.timedelta(minutes=end - first.start)
                 found.append((minimum.min - present, self.violation(
-                    Said("safety-short", "from {begin} to {finish}, {present} people with skill {skill} are on "
-                         "site; the safety minimum {minimum} asks {required}", begin=f"{begin:%Y-%m-%d %H:%M}",
+                    Said("safety-short", "from {begin} to {finish}, {present} "
+                         + ("person with skill {skill} is" if present == 1 else "people with skill {skill} are")
+                         + " on site; the safety minimum {minimum} asks {required}",
+                         begin=f"{begin:%Y-%m-%d %H:%M}",
                          finish=f"{finish:%H:%M}", present=present, skill=minimum.skill, minimum=minimum.id,
                          required=minimum.min),
                     None, [begin.date()], skill=minimum.skill, required=minimum.min, present=present)))
