@@ -475,3 +475,76 @@ def test_a_bound_beside_plan_by_exception_is_sought_only_when_column_generation_
     asked = plans.plan(plant, SolveOptions(time_limit=5, workers=1, engine="colgen"))
     assert started == [5] and "bound sought" in asked.result.note
     assert asked.checked is not None and asked.checked.ok
+
+
+def _pool_nights_plant(exactly_one: bool = False) -> Scenario:
+    # Crews A and B on mornings (SPLIT_WEEKS); the line also wants one person every night, which only the pool
+    # (p0..p3, full time) can give. p0 asked for days off with a0 of crew A.
+    couple = {"id": "h1", "members": ["a0", "p0"], "declaration": {"declared_by": "a0"},
+              "shared_days_off": {"weight": 3}}
+    people = [person("a0", crew="A"), person("b0", crew="B"), *(person(f"p{i}", crew="pool") for i in range(4))]
+    data = scenario(employees=people, households=[couple],
+                    demand=[{"post": "line", "shifts": ["M", "N"], "min": 1, "max": 1 if exactly_one else None}]
+                    ).model_dump(mode="json", exclude_none=True)
+    data["rotation"] = SPLIT_WEEKS
+    return Scenario.model_validate(data)
+
+
+def test_the_pool_repair_brings_the_pools_nights_within_one_and_leaves_crews_and_wishes_alone() -> None:
+    from roulement.solve.exception import fairer_pool
+    from tests.factory import roster as rows
+
+    plant = _pool_nights_plant()
+    rules = build_rules(plant)
+    cycle = rolled_out(plant, rules)
+    # The 14 nights dealt unfairly, but lawfully: p1 6, p0 4 (on a0's working days, so they are off
+    # together), p2 and p3 2 each.
+    nights = {"p0": (0, 1, 2, 10), "p1": (3, 4, 5, 7, 8, 9), "p2": (6, 13), "p3": (11, 12)}
+    unfair = Roster(sorted([*cycle, *rows(*((p, d, "N") for p, days in nights.items() for d in days))]))
+    before = check_roster(plant, unfair, rules)
+    assert before.ok, before.violations
+    assert following(plant, unfair).share == 1.0
+
+    fairer, note = fairer_pool(plant, rules, unfair, 10.0, SolveOptions(workers=1), None)
+
+    assert fairer is not None, note
+    repaired, judged = fairer
+    assert judged.ok, judged.violations  # the independent checker's verdict, on the whole roster
+    assert judged == check_roster(plant, repaired, rules)
+    counts = {p: sum(a.employee == p and a.shift == "N" for a in repaired) for p in nights}
+    assert max(counts.values()) - min(counts.values()) <= 1, counts
+    # The crews keep their cycle cell by cell; every night is still covered; the couple is no more apart.
+    assert sorted(a for a in repaired if a.employee in ("a0", "b0")) == sorted(
+        a for a in unfair if a.employee in ("a0", "b0"))
+    assert following(plant, repaired).share == 1.0
+    assert sorted(a.date for a in repaired if a.shift == "N") == sorted(a.date for a in unfair if a.shift == "N")
+    shared = "people.shared-days-off"
+    assert judged.objective.get(shared, 0) <= before.objective.get(shared, 0)
+    assert judged.total <= before.total
+    assert "widest full-time gaps in the pool 1 nights" in note or "0 nights" in note
+
+
+def test_the_pool_repair_leaves_a_couples_days_off_together_as_they_were() -> None:
+    # The line takes exactly one person a shift. p0 works 5 nights, all on days a0 works too (a0 works 7 days:
+    # p0 is off on 2 of them); the others 3 each. Only p0 giving a night away brings the pool within one, and
+    # p0 would then be off on one more day a0 works: the repair does not buy fairness with the couple's days
+    # together. With the wish not in force it does.
+    from roulement.rules.people import SharedDaysOff
+    from roulement.solve.exception import fairer_pool
+    from tests.factory import roster as rows
+
+    plant = _pool_nights_plant(exactly_one=True)
+    nights = {"p0": (0, 1, 2, 10, 11), "p1": (3, 4, 5), "p2": (6, 7, 8), "p3": (9, 12, 13)}
+    unfair = Roster(sorted([*rolled_out(plant), *rows(*((p, d, "N") for p, days in nights.items() for d in days))]))
+
+    def p0_nights(rules: list[Any]) -> int:
+        before = check_roster(plant, unfair, rules)
+        assert before.ok, before.violations
+        fairer, _ = fairer_pool(plant, rules, unfair, 10.0, SolveOptions(workers=1), None)
+        repaired = unfair if fairer is None else fairer[0]
+        assert check_roster(plant, repaired, rules).objective.get("people.shared-days-off", 0) <= (
+            before.objective.get("people.shared-days-off", 0))
+        return sum(a.employee == "p0" and a.shift == "N" for a in repaired)
+
+    assert p0_nights(build_rules(plant)) == 5
+    assert p0_nights([r for r in build_rules(plant) if not isinstance(r, SharedDaysOff)]) == 4
