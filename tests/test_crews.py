@@ -53,6 +53,45 @@ def test_a_couple_asking_for_days_off_together_ends_up_in_one_crew() -> None:
     assert proposal.places["e0"] == proposal.places["e7"] in {"A", "B"}
 
 
+def _nights_and_a_day_post(**person_fields: Any) -> Scenario:
+    # Crews A and B take the line's nights in turn; the `chef` post is a weekday day post (J), one person.
+    # d0 and d1 both hold it; d0 may not work nights, d1 may.
+    people = [person("a0"), person("a1"), person("d0", ["op", "lead"], night_eligible=False),
+              person("d1", ["op", "lead"], **person_fields)]
+    data = scenario(employees=people, extra_shifts=[{"id": "J", "start": "08:00", "end": "16:00",
+                                                     "break_minutes": 30}],
+                    demand=[{"post": "line", "shifts": ["N"], "min": 1},
+                            {"post": "chef", "shifts": ["J"], "days": "weekdays", "min": 1}],
+                    ).model_dump(mode="json", exclude_none=True)
+    data["rotation"] = {"anchor": MONDAY.isoformat(),
+                        "cycle": [["N", "N", "N", "-", "-", "-", "-"], ["-", "-", "-", "N", "N", "N", "N"]],
+                        "crews": [{"id": "A", "start_week": 1}, {"id": "B", "start_week": 2}]}
+    return Scenario.model_validate(data)
+
+
+def test_the_day_post_goes_to_the_night_free_and_a_night_worker_only_where_needed() -> None:
+    # d0 staffs the day post; d1, who may work nights, goes to a crew (a crew of two beats even crew sizes).
+    proposal = propose_crews(_nights_and_a_day_post(), time_limit=5)
+    assert proposal.problems == []
+    assert proposal.places["d0"] is None
+    assert proposal.places["d1"] in {"A", "B"}
+    # With d0 gone, the day post needs d1, and says why.
+    alone = _nights_and_a_day_post()
+    alone = alone.replaced(employees=[e for e in alone.employees if e.id != "d0"])
+    proposal = propose_crews(alone, time_limit=5)
+    assert proposal.places["d1"] is None
+    assert proposal.reasons["d1"] == ("on the day post chef, which needs 1 on weekdays: nobody night-free holds it")
+
+
+def test_assign_keeps_the_crews_and_places_only_the_people_outside_the_cycle() -> None:
+    plant = _nights_and_a_day_post()
+    placed = plant.replaced(employees=[e.model_copy(update={"crew": {"a0": "B", "a1": "A"}.get(e.id)})
+                                       for e in plant.employees])
+    proposal = propose_crews(placed, time_limit=5, keep=True)
+    assert (proposal.places["a0"], proposal.places["a1"], proposal.places["d0"]) == ("B", "A", None)
+    assert proposal.places["d1"] in {"A", "B"}
+
+
 def _parents(pool: bool) -> Scenario:
     # A child needs one parent from noon to 14:00 every weekday; mornings end at 13:00 and afternoons start
     # at 13:00, 30 min of commute each way: no two crews (nor one) leave a parent free all of that window.
@@ -192,7 +231,8 @@ def test_crew_problems_name_a_crew_that_cannot_staff_its_posts() -> None:
     plant = rotating(people)
     assert crew_problems(plant) == []  # two of line on weekdays: each crew has its two
     short = rotating(people[:3])
-    assert crew_problems(short) == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
+    assert crew_problems(short) == [
+        "crew B cannot staff 1 of the 2 people post line needs on its busiest shift (skills op)"]
 
 
 def test_the_built_in_plants_crews_can_each_run_on_their_own() -> None:
@@ -246,8 +286,26 @@ def test_stress_names_the_crews_a_cut_breaks() -> None:
     from roulement.service.shocks import stress as stress_service
 
     outcome = stress_service(_plant_with_absence(), ["b1"], "list", judge_cut=False)
-    assert outcome.crews_broken == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
+    assert outcome.crews_broken == [
+        "crew B cannot staff 1 of the 2 people post line needs on its busiest shift (skills op)"]
     assert outcome.as_dict("plant.yaml")["crews_broken"] == outcome.crews_broken
+
+
+def test_stress_cut_on_kos_names_the_crews_and_skills_that_break() -> None:
+    # KOS as built in: crew A has one holder of the Seveso authorisation, the chef de quart of every shift it
+    # works; crew B's emergency team (ESI) cut down to two of the four the safety minimum asks for.
+    from roulement.examples.kos import kos
+    from roulement.service.shocks import stress as stress_service
+
+    plant = kos()
+    chef = [e.id for e in plant.employees if e.crew == "A" and "seveso" in e.skills]
+    assert stress_service(plant, chef, "list", judge_cut=False).crews_broken == [
+        f"crew A cannot staff 1 of the 1 people post chef-de-quart needs on its busiest shift (skills "
+        f"{', '.join(plant.post('chef-de-quart').skills)})"]
+    team = [e.id for e in plant.employees if e.crew == "B" and "esi" in e.skills]
+    broken = stress_service(plant, team[2:], "list", judge_cut=False).crews_broken
+    assert "crew B has 2 holders of esi, the safety minimum poi-esi asks for 4" in broken
+    assert all(problem.startswith("crew B ") for problem in broken)
 
 
 def test_the_web_grid_and_council_view_carry_crews_and_deviations() -> None:

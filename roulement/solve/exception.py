@@ -323,7 +323,7 @@ def plan_by_exception(
         if widened.roster is not None and (result.roster is None or (widened.objective or 0) < (result.objective or 0)):
             notes.append("holes remained with the cycle kept: every crew member was then allowed to deviate")
             result = widened
-    left = options.time_limit - (time.monotonic() - began)
+    left = max(options.time_limit - (time.monotonic() - began), min(POOL_REPAIR_FLOOR, reserve))
     if result.roster is not None and not result.interrupted and not (stop is not None and stop.is_set()):
         fairer, fair_note = fairer_pool(scenario, in_force, result.roster, left, options, stop)
         if fair_note:
@@ -349,9 +349,11 @@ def plan_by_exception(
 # The households' polish takes at most this, and a fifth of the time limit.
 POLISH_SECONDS = 8.0
 # Time kept back from the search for the relief pool's fair-share repair: at most this, and this share of the
-# time limit (KOS at 30 s: 4 s; the repair usually needs about a second).
-POOL_REPAIR_SECONDS = 4.0
-POOL_REPAIR_SHARE = 0.15
+# time limit (KOS at 30 s: 6 s; the repair needs 1 to 2 s on an idle machine, 4 to 5 s with two other jobs).
+# A search that ran late on a busy machine still leaves the repair its floor: a fair pool is worth 3 s more.
+POOL_REPAIR_SECONDS = 6.0
+POOL_REPAIR_SHARE = 0.2
+POOL_REPAIR_FLOOR = 3.0
 # Seconds the checker's two verdicts around the repair need on KOS (0.3 s each), kept from the repair.
 CHECK_SECONDS = 1.0
 
