@@ -83,13 +83,25 @@ def test_the_day_post_goes_to_the_night_free_and_a_night_worker_only_where_neede
     assert proposal.reasons["d1"] == ("on the day post chef, which needs 1 on weekdays: nobody night-free holds it")
 
 
-def test_assign_keeps_the_crews_and_places_only_the_people_outside_the_cycle() -> None:
+def test_assign_keeps_the_crews_and_places_only_the_people_outside_the_cycle(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from roulement.cli import app
+    from roulement.formats.scenario_yaml import load_scenario, save_scenario
+
     plant = _nights_and_a_day_post()
     placed = plant.replaced(employees=[e.model_copy(update={"crew": {"a0": "B", "a1": "A"}.get(e.id)})
                                        for e in plant.employees])
     proposal = propose_crews(placed, time_limit=5, keep=True)
     assert (proposal.places["a0"], proposal.places["a1"], proposal.places["d0"]) == ("B", "A", None)
     assert proposal.places["d1"] in {"A", "B"}
+    save_scenario(placed, tmp_path / "plant.yaml")
+    outcome = CliRunner().invoke(app, ["rotation", "assign", str(tmp_path / "plant.yaml"), "--keep", "--out",
+                                       str(tmp_path / "out"), "--time-limit", "5"])
+    assert outcome.exit_code == 0, outcome.output
+    again = load_scenario(tmp_path / "out" / "scenario.yaml")
+    assert [again.employee(e).crew for e in ("a0", "a1", "d0")] == ["B", "A", None]
+    assert again.employee("d1").crew in {"A", "B"}
 
 
 def _parents(pool: bool) -> Scenario:
