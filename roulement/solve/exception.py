@@ -307,7 +307,7 @@ def plan_by_exception(
 
     on_progress = on_progress_without_bound
     # The pool's fair-share repair runs last, in time kept back from the search (see `fairer_pool`).
-    reserve = min(POOL_REPAIR_SECONDS, POOL_REPAIR_SHARE * options.time_limit)
+    reserve = min(POOL_REPAIR_SECONDS, POOL_REPAIR_SHARE * options.time_limit) if pool_members(scenario) else 0.0
     left = max(options.time_limit - (time.monotonic() - began) - reserve, 1.0)
     # The cycle is the hint and most of it is kept as it is: no guided spread of nights (the cycle shares them).
     hinted = dataclasses.replace(options, time_limit=left, hint=start, guided=False, complete_hint=True,
@@ -381,9 +381,9 @@ def fairer_pool(scenario: Scenario, rules: Sequence[Rule], roster: Roster, secon
     wider = any(repaired.gaps[c] > repaired.gaps_before[c] for c in repaired.gaps)
     worse = rank(after) > rank(before) or wished[1] > wished[0] or wider
     gaps = repaired.gaps if not worse else repaired.gaps_before
-    verdict = "kept" if not worse else "not kept (the checker found it worse)"
+    verdict = "kept" if not worse else "not kept, the checker found the roster worse"
     return (None if worse else (repaired.roster, after)), (
-        f"relief pool's nights and Sundays: {repaired.mended} small models re-planned peers ({verdict}); widest "
+        f"relief pool's nights and Sundays: {repaired.mended} small models re-planned peers, {verdict}; widest "
         f"full-time gaps in the pool {gaps['nights']} nights, {gaps['sundays']} Sundays")
 
 
