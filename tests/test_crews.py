@@ -53,6 +53,57 @@ def test_a_couple_asking_for_days_off_together_ends_up_in_one_crew() -> None:
     assert proposal.places["e0"] == proposal.places["e7"] in {"A", "B"}
 
 
+def _nights_and_a_day_post(**person_fields: Any) -> Scenario:
+    # Crews A and B take the line's nights in turn; the `chef` post is a weekday day post (J), one person.
+    # d0 and d1 both hold it; d0 may not work nights, d1 may.
+    people = [person("a0"), person("a1"), person("d0", ["op", "lead"], night_eligible=False),
+              person("d1", ["op", "lead"], **person_fields)]
+    data = scenario(employees=people, extra_shifts=[{"id": "J", "start": "08:00", "end": "16:00",
+                                                     "break_minutes": 30}],
+                    demand=[{"post": "line", "shifts": ["N"], "min": 1},
+                            {"post": "chef", "shifts": ["J"], "days": "weekdays", "min": 1}],
+                    ).model_dump(mode="json", exclude_none=True)
+    data["rotation"] = {"anchor": MONDAY.isoformat(),
+                        "cycle": [["N", "N", "N", "-", "-", "-", "-"], ["-", "-", "-", "N", "N", "N", "N"]],
+                        "crews": [{"id": "A", "start_week": 1}, {"id": "B", "start_week": 2}]}
+    return Scenario.model_validate(data)
+
+
+def test_the_day_post_goes_to_the_night_free_and_a_night_worker_only_where_needed() -> None:
+    # d0 staffs the day post; d1, who may work nights, goes to a crew (a crew of two beats even crew sizes).
+    proposal = propose_crews(_nights_and_a_day_post(), time_limit=5)
+    assert proposal.problems == []
+    assert proposal.places["d0"] is None
+    assert proposal.places["d1"] in {"A", "B"}
+    # With d0 gone, the day post needs d1, and says why.
+    alone = _nights_and_a_day_post()
+    alone = alone.replaced(employees=[e for e in alone.employees if e.id != "d0"])
+    proposal = propose_crews(alone, time_limit=5)
+    assert proposal.places["d1"] is None
+    assert proposal.reasons["d1"] == ("on the day post chef, which needs 1 on weekdays: nobody night-free holds it")
+
+
+def test_assign_keeps_the_crews_and_places_only_the_people_outside_the_cycle(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from roulement.cli import app
+    from roulement.formats.scenario_yaml import load_scenario, save_scenario
+
+    plant = _nights_and_a_day_post()
+    placed = plant.replaced(employees=[e.model_copy(update={"crew": {"a0": "B", "a1": "A"}.get(e.id)})
+                                       for e in plant.employees])
+    proposal = propose_crews(placed, time_limit=5, keep=True)
+    assert (proposal.places["a0"], proposal.places["a1"], proposal.places["d0"]) == ("B", "A", None)
+    assert proposal.places["d1"] in {"A", "B"}
+    save_scenario(placed, tmp_path / "plant.yaml")
+    outcome = CliRunner().invoke(app, ["rotation", "assign", str(tmp_path / "plant.yaml"), "--keep", "--out",
+                                       str(tmp_path / "out"), "--time-limit", "5"])
+    assert outcome.exit_code == 0, outcome.output
+    again = load_scenario(tmp_path / "out" / "scenario.yaml")
+    assert [again.employee(e).crew for e in ("a0", "a1", "d0")] == ["B", "A", None]
+    assert again.employee("d1").crew in {"A", "B"}
+
+
 def _parents(pool: bool) -> Scenario:
     # A child needs one parent from noon to 14:00 every weekday; mornings end at 13:00 and afternoons start
     # at 13:00, 30 min of commute each way: no two crews (nor one) leave a parent free all of that window.
@@ -192,7 +243,8 @@ def test_crew_problems_name_a_crew_that_cannot_staff_its_posts() -> None:
     plant = rotating(people)
     assert crew_problems(plant) == []  # two of line on weekdays: each crew has its two
     short = rotating(people[:3])
-    assert crew_problems(short) == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
+    assert crew_problems(short) == [
+        "crew B cannot staff 1 of the 2 people post line needs on its busiest shift (skills op)"]
 
 
 def test_the_built_in_plants_crews_can_each_run_on_their_own() -> None:
@@ -246,8 +298,26 @@ def test_stress_names_the_crews_a_cut_breaks() -> None:
     from roulement.service.shocks import stress as stress_service
 
     outcome = stress_service(_plant_with_absence(), ["b1"], "list", judge_cut=False)
-    assert outcome.crews_broken == ["crew B cannot staff 1 of the 2 people post line needs on its busiest shift"]
+    assert outcome.crews_broken == [
+        "crew B cannot staff 1 of the 2 people post line needs on its busiest shift (skills op)"]
     assert outcome.as_dict("plant.yaml")["crews_broken"] == outcome.crews_broken
+
+
+def test_stress_cut_on_kos_names_the_crews_and_skills_that_break() -> None:
+    # KOS as built in: crew A has one holder of the Seveso authorisation, the chef de quart of every shift it
+    # works; crew B's emergency team (ESI) cut down to two of the four the safety minimum asks for.
+    from roulement.examples.kos import kos
+    from roulement.service.shocks import stress as stress_service
+
+    plant = kos()
+    chef = [e.id for e in plant.employees if e.crew == "A" and "seveso" in e.skills]
+    assert stress_service(plant, chef, "list", judge_cut=False).crews_broken == [
+        f"crew A cannot staff 1 of the 1 people post chef-de-quart needs on its busiest shift (skills "
+        f"{', '.join(plant.post('chef-de-quart').skills)})"]
+    team = [e.id for e in plant.employees if e.crew == "B" and "esi" in e.skills]
+    broken = stress_service(plant, team[2:], "list", judge_cut=False).crews_broken
+    assert "crew B has 2 holders of esi, the safety minimum poi-esi asks for 4" in broken
+    assert all(problem.startswith("crew B ") for problem in broken)
 
 
 def test_the_web_grid_and_council_view_carry_crews_and_deviations() -> None:
@@ -475,3 +545,76 @@ def test_a_bound_beside_plan_by_exception_is_sought_only_when_column_generation_
     asked = plans.plan(plant, SolveOptions(time_limit=5, workers=1, engine="colgen"))
     assert started == [5] and "bound sought" in asked.result.note
     assert asked.checked is not None and asked.checked.ok
+
+
+def _pool_nights_plant(exactly_one: bool = False) -> Scenario:
+    # Crews A and B on mornings (SPLIT_WEEKS); the line also wants one person every night, which only the pool
+    # (p0..p3, full time) can give. p0 asked for days off with a0 of crew A.
+    couple = {"id": "h1", "members": ["a0", "p0"], "declaration": {"declared_by": "a0"},
+              "shared_days_off": {"weight": 3}}
+    people = [person("a0", crew="A"), person("b0", crew="B"), *(person(f"p{i}", crew="pool") for i in range(4))]
+    data = scenario(employees=people, households=[couple],
+                    demand=[{"post": "line", "shifts": ["M", "N"], "min": 1, "max": 1 if exactly_one else None}]
+                    ).model_dump(mode="json", exclude_none=True)
+    data["rotation"] = SPLIT_WEEKS
+    return Scenario.model_validate(data)
+
+
+def test_the_pool_repair_brings_the_pools_nights_within_one_and_leaves_crews_and_wishes_alone() -> None:
+    from roulement.solve.exception import fairer_pool
+    from tests.factory import roster as rows
+
+    plant = _pool_nights_plant()
+    rules = build_rules(plant)
+    cycle = rolled_out(plant, rules)
+    # The 14 nights dealt unfairly, but lawfully: p1 6, p0 4 (on a0's working days, so they are off
+    # together), p2 and p3 2 each.
+    nights = {"p0": (0, 1, 2, 10), "p1": (3, 4, 5, 7, 8, 9), "p2": (6, 13), "p3": (11, 12)}
+    unfair = Roster(sorted([*cycle, *rows(*((p, d, "N") for p, days in nights.items() for d in days))]))
+    before = check_roster(plant, unfair, rules)
+    assert before.ok, before.violations
+    assert following(plant, unfair).share == 1.0
+
+    fairer, note = fairer_pool(plant, rules, unfair, 10.0, SolveOptions(workers=1), None)
+
+    assert fairer is not None, note
+    repaired, judged = fairer
+    assert judged.ok, judged.violations  # the independent checker's verdict, on the whole roster
+    assert judged == check_roster(plant, repaired, rules)
+    counts = {p: sum(a.employee == p and a.shift == "N" for a in repaired) for p in nights}
+    assert max(counts.values()) - min(counts.values()) <= 1, counts
+    # The crews keep their cycle cell by cell; every night is still covered; the couple is no more apart.
+    assert sorted(a for a in repaired if a.employee in ("a0", "b0")) == sorted(
+        a for a in unfair if a.employee in ("a0", "b0"))
+    assert following(plant, repaired).share == 1.0
+    assert sorted(a.date for a in repaired if a.shift == "N") == sorted(a.date for a in unfair if a.shift == "N")
+    shared = "people.shared-days-off"
+    assert judged.objective.get(shared, 0) <= before.objective.get(shared, 0)
+    assert judged.total <= before.total
+    assert "widest full-time gaps in the pool 1 nights" in note or "0 nights" in note
+
+
+def test_the_pool_repair_leaves_a_couples_days_off_together_as_they_were() -> None:
+    # The line takes exactly one person a shift. p0 works 5 nights, all on days a0 works too (a0 works 7 days:
+    # p0 is off on 2 of them); the others 3 each. Only p0 giving a night away brings the pool within one, and
+    # p0 would then be off on one more day a0 works: the repair does not buy fairness with the couple's days
+    # together. With the wish not in force it does.
+    from roulement.rules.people import SharedDaysOff
+    from roulement.solve.exception import fairer_pool
+    from tests.factory import roster as rows
+
+    plant = _pool_nights_plant(exactly_one=True)
+    nights = {"p0": (0, 1, 2, 10, 11), "p1": (3, 4, 5), "p2": (6, 7, 8), "p3": (9, 12, 13)}
+    unfair = Roster(sorted([*rolled_out(plant), *rows(*((p, d, "N") for p, days in nights.items() for d in days))]))
+
+    def p0_nights(rules: list[Any]) -> int:
+        before = check_roster(plant, unfair, rules)
+        assert before.ok, before.violations
+        fairer, _ = fairer_pool(plant, rules, unfair, 10.0, SolveOptions(workers=1), None)
+        repaired = unfair if fairer is None else fairer[0]
+        assert check_roster(plant, repaired, rules).objective.get("people.shared-days-off", 0) <= (
+            before.objective.get("people.shared-days-off", 0))
+        return sum(a.employee == "p0" and a.shift == "N" for a in repaired)
+
+    assert p0_nights(build_rules(plant)) == 5
+    assert p0_nights([r for r in build_rules(plant) if not isinstance(r, SharedDaysOff)]) == 4

@@ -44,6 +44,9 @@ def assign(
     absence_rate: Annotated[float | None, typer.Option(
         help="Share of crew shifts lost to absences, which sizes the relief pool; default: the scenario's own "
              "absences, at least 5 %.", min=0.0, max=0.5)] = None,
+    keep: Annotated[bool, typer.Option(
+        "--keep", help="Keep everyone already in a crew or the relief pool there; place only the people outside "
+                       "the cycle (new hires, the day posts looked at again).")] = False,
 ) -> None:
     """Propose crews, the relief pool and the day posts for a scenario's cycle.
 
@@ -56,7 +59,7 @@ def assign(
         fail_input(error.problems)
     if chosen.rotation is None:
         fail_input(f"{scenario}: rotation: the scenario has no rotation (write one, or `roulement rotation design`)")
-    proposal = propose_crews(chosen, absence_rate=absence_rate, time_limit=time_limit, workers=workers)
+    proposal = propose_crews(chosen, absence_rate=absence_rate, time_limit=time_limit, workers=workers, keep=keep)
     if not proposal.places:
         console.print(f"[red]No proposal[/red]: {'; '.join(proposal.problems)}")
         raise typer.Exit(EXIT_VIOLATIONS)

@@ -67,6 +67,9 @@ class DeviationKind(StrEnum):
     EXTRA = "extra shift"  # a crew member works on a cycle day off
 
 
+PLURALS = {DeviationKind.POOL: "relief-pool shifts", DeviationKind.SWAP: "swaps", DeviationKind.DAY_OFF: "days off",
+           DeviationKind.EXTRA: "extra shifts"}
+
 # Price units of each kind, before the weight and the nearness factor: the pool first, overtime last.
 UNITS = {DeviationKind.POOL: 1, DeviationKind.SWAP: 3, DeviationKind.DAY_OFF: 3, DeviationKind.EXTRA: 5}
 
@@ -104,7 +107,8 @@ class CycleFollowing:
 
     def sentence(self) -> str:
         """'97.4 % of shifts follow the published cycle; 41 deviations: 30 relief-pool shifts, ...'."""
-        parts = [f"{count} {kind}{'' if count == 1 else 's'}" for kind, count in self.counts().items() if count]
+        parts = [f"{count} {kind if count == 1 else PLURALS[DeviationKind(kind)]}"
+                 for kind, count in self.counts().items() if count]
         tail = f"; {len(self.deviations)} deviation{'' if len(self.deviations) == 1 else 's'}"
         return (f"{100 * self.share:.1f} % of shifts follow the published cycle"
                 + (tail + ": " + ", ".join(parts) if parts else "; no deviation"))

@@ -6,7 +6,9 @@ once. The model keeps, in this order: every crew able to staff its posts and the
 own; the day posts staffed; the households' hard childcare cover (a pair of places whose shifts leave a
 window uncovered is forbidden, and a household no pair of places can cover is reported, never broken
 silently); the relief pool able to cover the expected absences of each post; couples who ask for days off
-together in one crew; then an even skill mix and even crew sizes, which is each crew's margin.
+together in one crew; then an even skill mix and even crew sizes, which is each crew's margin. Someone who
+could work the cycle's nights goes to a day post only where the night-free cannot staff it: they would work
+no night beside peers with five or six a month in the crews (docs/rotation.md, "Fair among whom").
 """
 
 from __future__ import annotations
@@ -133,10 +135,13 @@ def _shift_hours(scenario: Scenario) -> float:
 
 def propose_crews(
     scenario: Scenario, absence_rate: float | None = None, time_limit: float = 10.0, workers: int = 2,
-    seed: int = 0, deterministic: bool = False,
+    seed: int = 0, deterministic: bool = False, keep: bool = False,
 ) -> CrewProposal:
     """Propose a place for each person; `deterministic` solves on one thread within a deterministic time
-    budget, so a built-in example comes out the same on every run."""
+    budget, so a built-in example comes out the same on every run. With `keep`, everyone already in a crew or
+    the pool stays there (crews are set once, as at a real plant) and only the people outside the cycle are
+    placed: new hires, or the day posts looked at again. Someone whose place is no longer allowed (no longer
+    eligible for nights, say) is placed again too."""
     rotation = scenario.rotation
     if rotation is None:
         raise ValueError("the scenario has no rotation: design or write one first (docs/rotation.md)")
@@ -185,6 +190,9 @@ def propose_crews(
     x = {(e, p): model.new_bool_var(f"x[{e},{p}]") for e, options in allowed.items() for p in options}
     for e, options in allowed.items():
         model.add_exactly_one(x[(e, p)] for p in options)
+    kept = {e.id: e.crew for e in scenario.employees if keep and e.crew is not None and (e.id, e.crew) in x}
+    for person, place in kept.items():
+        model.add(x[(person, place)] == 1)
     objective: list[Any] = []
     # Slack asked to be 0 in a first search (staffed crews, couples together), freed if that fails.
     crew_shortfalls: list[tuple[Any, int]] = []
@@ -220,6 +228,15 @@ def propose_crews(
             shortfall(holders, minimum.min, SHORT_CREW, f"{crew} {minimum.id}")
     for post, wanted_count in day_need.items():
         shortfall(designated[(DAY, post)], wanted_count, SHORT_DAY, f"day {post}")
+    # The day posts go to the night-free first: someone who could work the cycle's nights goes there only for
+    # the places the night-free cannot fill (a maximum matching of them to the day posts' places).
+    night_workers = {e for e, options in allowed.items() if DAY in options and set(options) & set(crews)}
+    if cycle_nights:
+        places = [post for post, wanted_count in day_need.items() for _ in range(wanted_count)]
+        night_free = [[p for p in day_need if holds(e, p)] for e in scenario.employees
+                      if DAY in allowed[e.id] and e.id not in night_workers and e.id not in kept]
+        unavoidable = len(places) - len(_matching(places, night_free))
+        model.add(sum(x[(e, DAY)] for e in sorted(night_workers)) <= unavoidable)
     pool_need = {p: math.ceil(rate * len(crews) * need.get(p, 0) * work_share / 0.625 - 1e-9) for p in posts}
     if pool:
         for post in posts:
@@ -258,7 +275,7 @@ def propose_crews(
     sizes = [sum(x[(e.id, c)] for e in scenario.employees if (e.id, c) in x) for c in crews]
     _spread(model, sizes, len(scenario.employees), SIZE_SPREAD, objective, "size")
     model.minimize(sum(objective))
-    hinted = _deal(scenario, allowed, crews, pool, posts, need, pool_need, holds)
+    hinted = _deal(scenario, allowed, crews, pool, posts, need, pool_need, holds, kept)
     for (e, place), literal in x.items():
         model.add_hint(literal, hinted.get(e, (None, None))[0] == place)
     for (place, post), literals in designated.items():
@@ -310,6 +327,16 @@ def propose_crews(
     if pool:
         proposal.pool = {p: (count(pool, p), pool_need[p]) for p in posts}
     proposal.day_posts = {p: (count(DAY, p), n) for p, n in day_need.items()}
+    for post, needed in day_need.items():
+        on_post = [lit.name.split("[", 1)[1].split(",", 1)[0] for lit in designated[(DAY, post)]
+                   if solver.boolean_value(lit)]
+        night_free = [e for e in on_post if e not in night_workers]
+        for person in on_post:
+            if person in night_workers and cycle_nights:
+                proposal.reasons[person] = (
+                    f"on the day post {post}, which needs {needed} on weekdays: "
+                    + (f"only {len(night_free)} night-free {'person holds' if len(night_free) == 1 else 'people hold'}"
+                       f" it" if night_free else "nobody night-free holds it"))
     for c, by_post in proposal.margins.items():
         for p, (have, needed) in by_post.items():
             if have < needed:
@@ -353,14 +380,15 @@ class _GoodEnough(cp_model.CpSolverSolutionCallback):
 
 def _deal(
     scenario: Scenario, allowed: dict[str, list[str]], crews: list[str], pool: str | None, posts: list[str],
-    need: dict[str, int], pool_need: dict[str, int], holds: Any,
+    need: dict[str, int], pool_need: dict[str, int], holds: Any, kept: dict[str, str] | None = None,
 ) -> dict[str, tuple[str, str | None]]:
     """A first placement dealt by hand, as a planner would: scarcest post first, each crew in turn gets a holder
     of it (the one holding the fewest other posts), then the pool its share, then everyone left to the smallest
-    crew they may join, or the pool, or the day posts. CP-SAT starts from it."""
-    placed: dict[str, tuple[str, str | None]] = {}
+    crew they may join, or the pool, or the day posts. CP-SAT starts from it. `kept` places stay as they are."""
     people = [e for e in scenario.employees]
     held = {e.id: [p for p in posts if holds(e, p)] for e in people}
+    placed: dict[str, tuple[str, str | None]] = {
+        e: (place, held[e][0] if held[e] else None) for e, place in (kept or {}).items()}
 
     def free_for(place: str, post: str) -> list[Employee]:
         return sorted((e for e in people if e.id not in placed and place in allowed[e.id] and post in held[e.id]),
@@ -521,23 +549,23 @@ def with_crews(scenario: Scenario, proposal: CrewProposal) -> Scenario:
     return Scenario.model_validate(data)
 
 
-def write_example_crews(seconds: float = 30.0) -> None:
-    """Propose crews for every built-in plant (`seconds` each) and write them to the examples' crews file."""
+def write_example_crews(seconds: float = 30.0, fresh: bool = False) -> None:
+    """Propose crews for every built-in plant (`seconds` each) and write them to the examples' crews file.
+
+    Crews are set once: by default everyone keeps the place the file gives them and only the people outside
+    the cycle are placed again (`propose_crews(keep=True)`); `fresh` places everyone anew."""
     from roulement.examples import kos as examples
 
     found: dict[str, dict[str, str | None]] = {}
     for build in (examples.kos, examples.kos_de):
         plant = build.__wrapped__()
         unplaced = plant.replaced(employees=[e.model_copy(update={"crew": None}) for e in plant.employees])
-        proposal = propose_crews(unplaced, absence_rate=examples.RELIEF_RATE, time_limit=seconds)
+        proposal = propose_crews(unplaced if fresh else build(), absence_rate=examples.RELIEF_RATE,
+                                 time_limit=seconds, keep=not fresh, deterministic=not fresh)
         for problem in proposal.problems:
             print(f"{plant.site.name}: {problem}")
         found[plant.site.name] = dict(sorted(proposal.places.items()))
     examples.CREWS_FILE.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-if __name__ == "__main__":
-    write_example_crews()
 
 
 def crew_problems(scenario: Scenario) -> list[str]:
@@ -566,8 +594,9 @@ def crew_problems(scenario: Scenario) -> list[str]:
             if index not in matched:
                 short[post] += 1
         for post, count in sorted(short.items()):
+            skills = ", ".join(scenario.post(post).skills)
             problems.append(f"crew {crew.id} cannot staff {count} of the {need[post]} people post {post} needs "
-                            f"on its busiest shift")
+                            f"on its busiest shift (skills {skills})")
         for minimum in scenario.safety_minimums:
             holders = sum(1 for e in members if minimum.skill in e.skills)
             if holders < minimum.min:
@@ -592,3 +621,9 @@ def _matching(slots: list[str], holds: list[list[str]]) -> set[int]:
     for person in range(len(holds)):
         augment(person, set())
     return set(owner)
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_example_crews(fresh="--fresh" in sys.argv[1:])
