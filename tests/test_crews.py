@@ -591,7 +591,7 @@ def test_the_pool_repair_brings_the_pools_nights_within_one_and_leaves_crews_and
     shared = "people.shared-days-off"
     assert judged.objective.get(shared, 0) <= before.objective.get(shared, 0)
     assert judged.total <= before.total
-    assert "widest full-time gaps in the pool 1 nights" in note or "0 nights" in note
+    assert "widest full-time gaps in the pool 1 night," in note or "0 nights" in note
 
 
 def test_the_pool_repair_leaves_a_couples_days_off_together_as_they_were() -> None:

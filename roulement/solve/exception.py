@@ -28,7 +28,7 @@ from roulement.rules.follow_cycle import PoolShares, crew_of, following, planned
 from roulement.rules.packs import build_rules
 from roulement.rules.people import ChildcareCover, childcare_clashes
 from roulement.solve.crews import crew_problems
-from roulement.solve.fair_repair import WISH_TERMS, repair_fairness
+from roulement.solve.fair_repair import WISH_TERMS, counted, repair_fairness
 from roulement.solve.first import rank
 from roulement.solve.replan import neighbourhood
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
@@ -383,8 +383,9 @@ def fairer_pool(scenario: Scenario, rules: Sequence[Rule], roster: Roster, secon
     gaps = repaired.gaps if not worse else repaired.gaps_before
     verdict = "kept" if not worse else "not kept, the checker found the roster worse"
     return (None if worse else (repaired.roster, after)), (
-        f"relief pool's nights and Sundays: {repaired.mended} small models re-planned peers, {verdict}; widest "
-        f"full-time gaps in the pool {gaps['nights']} nights, {gaps['sundays']} Sundays")
+        f"relief pool's nights and Sundays: {counted(repaired.mended, 'small model')} re-planned peers, "
+        f"{verdict}; widest full-time gaps in the pool {counted(gaps['nights'], 'night')}, "
+        f"{counted(gaps['sundays'], 'Sunday')}")
 
 
 def polish_households(scenario: Scenario, start: Roster, rules: Sequence[Rule], options: SolveOptions,

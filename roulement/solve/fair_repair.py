@@ -366,3 +366,8 @@ def repair_fairness(
         else:
             left += 1
     return RepairOutcome(repair.roster, mended, left, repair.full_time_gaps(), before)
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 night', '2 nights': a count and its noun for the plan's English notes."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -18,7 +18,7 @@ from roulement.check.checker import CheckResult, check_roster
 from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
 from roulement.rules.core import Coverage, SafetyMinimums
-from roulement.solve.fair_repair import repair_fairness
+from roulement.solve.fair_repair import counted, repair_fairness
 from roulement.solve.search import Progress, SolveOptions, SolveResult, solve
 from roulement.solve.signals import stop_on_signals
 from roulement.solve.slot_fill import FirstRoster, balanced, first_roster
@@ -77,8 +77,9 @@ def _fairer(scenario: Scenario, rules: Sequence[Rule], options: SolveOptions, fi
         return None, ""
     gaps = repaired.gaps
     return ((dataclasses.replace(first, roster=repaired.roster), checked),
-            f"nights and Sundays spread by swaps and {repaired.mended} small models ({repaired.left} found "
-            f"nothing in time): widest full-time gaps {gaps['nights']} nights, {gaps['sundays']} Sundays")
+            f"nights and Sundays spread by swaps and {counted(repaired.mended, 'small model')} ({repaired.left} "
+            f"found nothing in time): widest full-time gaps {counted(gaps['nights'], 'night')}, "
+            f"{counted(gaps['sundays'], 'Sunday')}")
 
 
 def solve_from_first_roster(
