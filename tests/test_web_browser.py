@@ -163,7 +163,7 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             assert marked
             expect(page.locator("#grid td.deviation")).to_have_count(len(marked))
             expect(page.locator("#cycle-line")).to_contain_text(f"{100 * cycle['cycle_share']:.1f} %")
-            expect(page.locator("#cycle-line")).to_contain_text(f"deviations: {deviating}")
+            expect(page.locator("#cycle-line")).to_contain_text(f"{deviating:,} deviation")
             someone, day, deviation = marked[0]
             planned = deviation["planned"] or "off"
             expect(page.locator(f"#grid td[data-employee='{someone}'][data-date='{day}']")).to_have_attribute(

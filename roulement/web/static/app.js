@@ -3,6 +3,13 @@
 
 const T = JSON.parse(document.getElementById("messages").textContent);
 const L = JSON.parse(document.getElementById("locale").textContent);  // Babel's CLDR patterns, the site's zone
+// Plural entries of the catalogue, per CLDR plural category; the browser's Intl.PluralRules picks the category.
+const P = JSON.parse(document.getElementById("plurals").textContent);
+const pluralRules = new Intl.PluralRules(L.lang);
+function plural(key, n) {
+  const forms = P[key];
+  return (forms[pluralRules.select(n)] ?? forms.other).replace("{n}", formatNumber(n, 0));
+}
 const $ = (id) => document.getElementById(id);
 
 // Shape a date with a CLDR pattern (from Babel): y, M, d, E, H, h, m, a and quoted text.
@@ -212,6 +219,7 @@ const pages = {
       if ($("requests-status").value) query.set("status", $("requests-status").value);
       if ($("requests-kind").value) query.set("kind", $("requests-kind").value);
       const requests = await api("GET", `/api/requests?${query}`);
+      $("requests-count").textContent = plural("n_requests", requests.filter((r) => r.status === "open").length);
       fillTable($("requests"), ["#", T.name, T.kind, T.date, T.swap_with, T.note, T.status, T.result, ""], requests.map((r) => [
         r.id, r.employee_name, word("kind", r.kind), formatDate(r.date, "medium"), r.swap_with_name || "", r.note, statusWord(r.status), outcomeCell(r),
         r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
@@ -263,7 +271,7 @@ const pages = {
       const found = people.filter((e) => !term || (e.name || "").toLowerCase().includes(term) || e.id.toLowerCase().includes(term));
       const pages = Math.max(1, Math.ceil(found.length / PAGE));
       page = Math.min(page, pages - 1);
-      $("people-page").textContent = `${T.page} ${page + 1} ${T.of} ${pages} (${found.length})`;
+      $("people-page").textContent = `${T.page} ${page + 1} ${T.of} ${pages} · ${plural("n_people", found.length)}`;
       fillTable($("people"), [T.name, "#", T.skills, T.team, T.absences], found.slice(page * PAGE, (page + 1) * PAGE).map((e) => [
         e.name || "", e.id, (e.skills || []).join(", "), e.team || "",
         el("span", {}, ...(e.absences || []).map((a, i) => el("span", { className: "absence" },
@@ -488,7 +496,7 @@ const pages = {
         for (const deviation of Object.values(days)) byKind[deviation.kind] = (byKind[deviation.kind] || 0) + 1;
       const total = Object.values(byKind).reduce((a, b) => a + b, 0);
       const share = formatNumber(100 * (roster.cycle_share ?? 1), 1);
-      $("cycle-line").textContent = `${T.cycle}: ${share} % ${T.cycle_following} · ${T.deviations}: ${formatNumber(total, 0)}`
+      $("cycle-line").textContent = `${T.cycle}: ${share} % ${T.cycle_following} · ${plural("n_deviations", total)}`
         + (total ? " (" + Object.entries(byKind).map(([k, n]) => `${word("deviation", k)}: ${n}`).join(", ") + ")" : "");
     };
 
