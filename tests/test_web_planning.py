@@ -525,3 +525,30 @@ def test_the_next_period_is_judged_with_the_previous_periods_last_days(site: Sit
     # A plant that was not rolled forward carries nothing.
     with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
         assert list(repository.carried_of(session, site.scenario_id)) == []
+
+
+def test_a_rolled_forward_period_is_planned_around_the_previous_periods_last_days(site: Site) -> None:
+    """The solve takes the carried week as fixed history: the roster it saves, judged by the checker with those
+    days in front (as the grid judges it), breaks no rule across the boundary."""
+    from roulement.check import check_roster
+    from roulement.model.roster import Roster
+    from roulement.store import repository
+
+    paula = site.client("paula")
+    rolled = paula.post(f"/api/scenarios/{site.scenario_id}/roll-forward").json()
+    job = paula.post(f"/api/scenarios/{rolled['id']}/solve", json={"time_limit": 20}).json()
+    job = finished(paula, job, 90)
+    assert job["status"] == "done", job
+    grid = paula.get(f"/api/rosters/{job['roster_id']}").json()
+    assert grid["days"][0] == "2026-01-12" and grid["summary"]["coverage_complete"] is True
+    assert grid["violations"] == [], grid["violations"]
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        carried = repository.carried_of(session, rolled["id"])
+        stored = repository.get_roster_row(session, job["roster_id"])
+        planned = repository.roster_of(stored.assignments)
+        plant = repository.scenario_of(repository.get_scenario_row(session, rolled["id"]))
+    assert carried.assignments and all(a.date >= dt.date(2026, 1, 12) for a in planned)
+    # The independent checker, on the carried week and the plan together: nothing across the boundary.
+    across = [v for v in check_roster(plant, Roster([*carried, *planned])).violations
+              if not v.dates or max(v.dates) >= dt.date(2026, 1, 12)]
+    assert across == []
