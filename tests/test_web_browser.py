@@ -356,7 +356,10 @@ def test_the_kos_pages_speak_french_and_german(served_kos: dict[str, Any], lang:
             expect(page.locator("#error")).to_contain_text("rules.settings.fr.night-daily-max.params")
             params.fill("max_hours=9")
             page.click(".save-section[data-section='rules']")
-            expect(page.locator("#setup-saved")).to_be_visible()
+            # Saving re-validates the whole plant and reloads its 289 people: slow on a loaded machine.
+            expect(page.locator("#setup-saved").or_(page.locator("#error"))).to_be_visible(timeout=120_000)
+            assert page.locator("#error").is_hidden(), page.locator("#error").inner_text()
+            expect(page.locator("#setup-saved")).to_be_visible(timeout=120_000)
             page.goto(f"{base}/roster/{served_kos['roster_id']}")
             expect(page.locator("#roster-version")).to_have_text("1")
             expect(page.locator("#grid tr.heat").first).to_be_visible()
