@@ -2,8 +2,12 @@
 cells of the KOS roster and a solve runs, against `roulement serve` with 50 approved publications of KOS.
 
     /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50] [--solve-in both]
+        [--baseline REV]
 
-Prints the latency percentiles per request kind and the error count (locust's own statistics). `--solve-in`:
+Prints the latency percentiles per request kind and the error count (locust's own statistics). `--baseline REV`
+runs the same load against the code of git revision REV first (its `roulement`, `bench` and test roster taken
+with `git archive`, its own database prepared by its own code), then against this tree: old and new side by side
+in one command, under the same offered load. `--solve-in`:
 `process` is `roulement serve` as shipped (solves in a solver process at a lower priority); `thread` is the
 same server with the solve run in a thread of the web process, as before (the work function called in place
 of the solver process); `both` runs thread then process, each on its own copy of the same database; `all`
@@ -68,20 +72,38 @@ def main() -> None:
     parser.add_argument("--publications", type=int, default=50)
     parser.add_argument("--solver-workers", type=int, default=2)
     parser.add_argument("--solve-in", choices=["process", "thread", "both", "none", "all"], default="process")
+    parser.add_argument("--baseline", metavar="REV", help="also run the code of this git revision, first")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="roulement-load-")
-    prepared = Path(folder) / "prepared.db"
-    started = time.monotonic()
-    prepare(f"sqlite:///{prepared}", args.users, args.publications)
-    print(f"prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved publications, "
-          f"{args.users} employee accounts")
+    codes = [("this tree", ROOT)]
+    if args.baseline:
+        codes.insert(0, (f"baseline {args.baseline}", extract(args.baseline, Path(folder) / "baseline")))
     modes = {"both": ["thread", "process"], "all": ["thread", "process", "none"]}
-    for solve_in in modes.get(args.solve_in, [args.solve_in]):
-        database = Path(folder) / f"load-{solve_in}.db"
-        shutil.copy(prepared, database)
-        print(f"\n== {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}")
-        serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds)
-        print(f"load average after: {os.getloadavg()[0]:.1f}")
+    for label, root in codes:
+        prepared = Path(folder) / f"prepared-{len(label)}-{root.name}.db"
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-c", "import sys; from bench.web_load import prepare; "
+                        "prepare(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
+                        f"sqlite:///{prepared}", str(args.users), str(args.publications)],
+                       cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True)
+        print(f"[{label}] prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved "
+              f"publications, {args.users} employee accounts")
+        for solve_in in modes.get(args.solve_in, [args.solve_in]):
+            database = Path(folder) / f"load-{solve_in}-{root.name}.db"
+            shutil.copy(prepared, database)
+            print(f"\n== [{label}] {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
+            serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds,
+                           root)
+            print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
+
+
+def extract(revision: str, into: Path) -> Path:
+    """The code of `revision` (what the server and the preparation import), in a folder of its own."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", revision, "roulement", "bench", "tests/data/kos-roster.csv.gz"],
+                             cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
 
 
 WHAT = {"process": "the solve in a solver process (as shipped)",
@@ -99,7 +121,7 @@ uvicorn.run(create_app(sys.argv[1], solver_workers=int(sys.argv[3])), host="127.
 
 
 def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: int, users: int,
-                   seconds: int) -> None:
+                   seconds: int, root: Path = ROOT) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -108,7 +130,7 @@ def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: in
                    "--solver-workers", str(solver_workers)]
     else:
         command = [sys.executable, "-c", IN_THREAD, database, str(port), str(solver_workers)]
-    server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(root)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

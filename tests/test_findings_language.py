@@ -14,7 +14,7 @@ from roulement.formats.scenario_yaml import save_scenario
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.html import render_html
-from roulement.report.messages import Lang, finding_text, has_message
+from roulement.report.messages import Lang, catalogue, finding_text, frame_text, has_message
 from roulement.rules.people import CATEGORIES
 from roulement.service import audit
 from tests.factory import day, person, roster, scenario
@@ -65,7 +65,7 @@ def test_a_report_of_an_unlawful_roster_shows_no_english_finding(lang: Lang, tmp
         assert text != violation["message"] and not ENGLISH.search(text), (violation["rule"], text)
         assert violation["text"]["en"] == violation["message"]  # English is the rule's own sentence
     page = render_html(plant, rows, report, lang=lang)
-    table = page[page.index("<h2>Violations</h2>"):]
+    table = page[page.index(f"<h2>{frame_text('violations', lang)}</h2>"):]
     cells = re.findall(r"<td class='left'>([^<]*)</td></tr>", table)
     assert cells and not any(ENGLISH.search(cell) for cell in cells), cells
 
@@ -90,3 +90,28 @@ def test_a_finding_keeps_its_english_sentence_and_reads_its_numbers_the_readers_
     assert str(violation.message).startswith("rests ")
     assert finding_text(violation.message, "de").startswith("ruht ")
     assert "janv. 2026" in finding_text(violation.message, "fr")
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_the_report_pages_frame_is_in_the_readers_language(lang: Lang) -> None:
+    """Headings, labels, the verdict and the footer: none of the English frame's words on a French or German
+    page (names, rule ids and the scenario's own shift names aside)."""
+    plant, rows = unlawful()
+    report = audit(plant, rows).report
+    page = render_html(plant, rows, report, lang=lang)
+    assert f"<html lang='{lang}'>" in page
+    text = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)).split())
+    # Data, not frame: rule ids, the rules' references and the objective's term names (people.fair-share).
+    names = {v["rule"] for v in report["violations"]} | {v["reference"] for v in report["violations"]}
+    for name in sorted(names | set(report["objective"]["terms"]), key=len, reverse=True):
+        text = text.replace(name, "")
+    english = catalogue("en")
+    frame = sorted(key for key in english.ids if key.startswith("frame:"))
+    assert len(frame) >= 60
+    own = catalogue(lang)
+    words = {english.translations.gettext(key) for key in frame if key not in english.plural_by}
+    words -= {own.translations.gettext(key) for key in frame}
+    shown = [w for w in words
+             if len(w) >= 4 and "{" not in w and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    assert shown == [], shown
+    assert frame_text("violations", lang) in text and frame_text("per_person", lang) in text

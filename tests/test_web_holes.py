@@ -89,7 +89,8 @@ def test_a_request_body_over_the_limit_is_413_whether_announced_or_streamed(site
     assert client.post("/api/login", json={"username": "paula", "password": PASSWORD}).status_code == 200
 
 
-def plan_until_stopped(scenario: Any, time_limit: float, workers: int, *, on_progress: Any, stop: Any) -> Any:
+def plan_until_stopped(scenario: Any, time_limit: float, workers: int, carried: Any = None, *, on_progress: Any,
+                       stop: Any) -> Any:
     """Run in the solver process instead of a plan: runs until cancelled (the cap is about how many run at
     once), and says it started through its progress."""
     from roulement.solve.search import Progress

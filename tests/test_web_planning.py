@@ -455,6 +455,48 @@ def test_absences_households_rules_and_the_rotation_are_set_up_as_sections_with_
     assert paula.get(url).json()["data"].get("rotation") is None
 
 
+def test_childcare_windows_rule_parameters_and_the_rotations_posts_are_set_up_with_the_field_named(
+        site: Site) -> None:
+    """What the set-up page's forms send for the fields added last: a household's childcare windows (as the page
+    parses "weekdays 07:30-08:30; sat 09:00-12:00"), a rule's parameters, the posts the crews staff."""
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}"
+
+    def save(section: str, items: Any) -> Any:
+        return paula.put(f"{url}/{section}", json={"version": paula.get(url).json()["version"], "items": items})
+
+    windows = [{"days": "weekdays", "start": "07:30", "end": "08:30"}, {"days": ["sat"], "start": "09:00",
+                                                                         "end": "12:00"}]
+    household = {"id": "h1", "members": ["e0", "e3"], "declaration": {"declared_by": "e0"},
+                 "childcare": {"windows": windows, "mode": "soft", "commute_minutes": 20}}
+    saved = save("households", [household])
+    assert saved.status_code == 200, saved.text
+    childcare = paula.get(url).json()["data"]["households"][0]["childcare"]
+    assert childcare["windows"][1]["days"] == ["sat"] and childcare["mode"] == "soft"
+    assert childcare["commute_minutes"] == 20
+    bad_time = save("households", [dict(household, childcare=dict(household["childcare"], windows=[
+        windows[0], {"days": "weekdays", "start": "7h30", "end": "08:30"}]))])
+    assert bad_time.status_code == 422 and "households[0].childcare.windows[1].start" in bad_time.json()["detail"]
+    no_window = save("households", [dict(household, childcare={"mode": "hard"})])
+    assert no_window.status_code == 422 and "households[0].childcare.windows" in no_window.json()["detail"]
+
+    # A rule's parameters: its own numbers; an unknown name or a wrong kind is refused, the rule named.
+    assert save("rules", {"settings": {"fr.daily-rest": {"params": {"min_hours": 12}}}}).status_code == 200
+    assert paula.get(url).json()["data"]["rules"]["settings"]["fr.daily-rest"]["params"] == {"min_hours": 12}
+    unknown = save("rules", {"settings": {"fr.daily-rest": {"params": {"min_hourz": 12}}}})
+    assert unknown.status_code == 422
+    assert "rules.settings.fr.daily-rest.params" in unknown.json()["detail"] and "min_hourz" in unknown.json()["detail"]
+    wrong_kind = save("rules", {"settings": {"fr.daily-rest": {"params": {"min_hours": "long"}}}})
+    assert wrong_kind.status_code == 422 and "min_hours" in wrong_kind.json()["detail"]
+
+    # The posts the crews staff.
+    rotation = {"anchor": "2026-01-05", "cycle": [["M"] * 5 + ["-"] * 2], "crews": [{"id": "A"}], "posts": ["line"]}
+    assert save("rotation", rotation).status_code == 200
+    assert paula.get(url).json()["data"]["rotation"]["posts"] == ["line"]
+    stranger = save("rotation", dict(rotation, posts=["line", "kitchen"]))
+    assert stranger.status_code == 422 and "rotation.posts" in stranger.json()["detail"], stranger.json()
+
+
 def test_the_next_period_is_judged_with_the_previous_periods_last_days(site: Site) -> None:
     from roulement.store import repository
     from tests.factory import roster as make_roster
@@ -483,3 +525,30 @@ def test_the_next_period_is_judged_with_the_previous_periods_last_days(site: Sit
     # A plant that was not rolled forward carries nothing.
     with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
         assert list(repository.carried_of(session, site.scenario_id)) == []
+
+
+def test_a_rolled_forward_period_is_planned_around_the_previous_periods_last_days(site: Site) -> None:
+    """The solve takes the carried week as fixed history: the roster it saves, judged by the checker with those
+    days in front (as the grid judges it), breaks no rule across the boundary."""
+    from roulement.check import check_roster
+    from roulement.model.roster import Roster
+    from roulement.store import repository
+
+    paula = site.client("paula")
+    rolled = paula.post(f"/api/scenarios/{site.scenario_id}/roll-forward").json()
+    job = paula.post(f"/api/scenarios/{rolled['id']}/solve", json={"time_limit": 20}).json()
+    job = finished(paula, job, 90)
+    assert job["status"] == "done", job
+    grid = paula.get(f"/api/rosters/{job['roster_id']}").json()
+    assert grid["days"][0] == "2026-01-12" and grid["summary"]["coverage_complete"] is True
+    assert grid["violations"] == [], grid["violations"]
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        carried = repository.carried_of(session, rolled["id"])
+        stored = repository.get_roster_row(session, job["roster_id"])
+        planned = repository.roster_of(stored.assignments)
+        plant = repository.scenario_of(repository.get_scenario_row(session, rolled["id"]))
+    assert carried.assignments and all(a.date >= dt.date(2026, 1, 12) for a in planned)
+    # The independent checker, on the carried week and the plan together: nothing across the boundary.
+    across = [v for v in check_roster(plant, Roster([*carried, *planned])).violations
+              if not v.dates or max(v.dates) >= dt.date(2026, 1, 12)]
+    assert across == []

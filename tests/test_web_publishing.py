@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from roulement.store import repository
+from roulement.web import published
 from tests.conftest import Site
 
 EDIT = {"employee": "e2", "date": "2026-01-06", "shift": "M"}  # e2 works A (to 21:00) on the 5th: 11 h rest broken
@@ -101,6 +102,7 @@ def test_an_employees_schedule_reads_one_publication_not_all(site: Site, monkeyp
             "version": version, "employee": "e5", "date": f"2026-01-{day:02d}", "shift": None}).json()["version"]
     emma = site.client("emma")
     emma.get("/api/me/schedule")  # fills the scenario cache
+    published.memo.clear()  # but not the schedule's
     parsed: list[int] = []
     real = repository.validated
     monkeypatch.setattr(repository, "validated", lambda data, rows=None: parsed.append(1) or real(data, rows))
@@ -110,3 +112,42 @@ def test_an_employees_schedule_reads_one_publication_not_all(site: Site, monkeyp
     schedule = emma.get("/api/me/schedule").json()
     assert schedule["publication"]["id"] == 7 and len(schedule["shifts"]) == 4
     assert parsed == [] and loaded == [4]  # no scenario parsed again; only emma's four rows made into a roster
+    assert emma.get("/api/me/schedule").json() == schedule
+    assert loaded == [4]  # computed once per publication and person
+
+
+def test_a_memoised_schedule_follows_the_decisions_and_the_scenario(site: Site) -> None:
+    """The schedule, team and feed are kept per publication; an approval, a rejection or an edited scenario
+    must still show at once."""
+    paula, emma = site.client("paula"), site.client("emma")
+    feed = site.client().get
+    v1 = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1, "accept_violations": True}).json()
+    _approve(site, v1["id"])
+    url = emma.post("/api/me/feed").json()["url"]
+    before = emma.get("/api/me/schedule").json()
+    assert before["publication"] == {"id": v1["id"], "status": "approved",
+                                     "published_at": before["publication"]["published_at"]}
+    assert emma.get("/api/me/team").json()["publication"]["status"] == "approved"
+    feed(url)
+    # The scenario changes after publishing: her name, read from the scenario, follows.
+    scenario = paula.get(f"/api/scenarios/{site.scenario_id}").json()
+    renamed = paula.patch(f"/api/scenarios/{site.scenario_id}/employees/e0",
+                          json={"version": scenario["version"], "changes": {"name": "Emma Renamed"}})
+    assert renamed.status_code == 200, renamed.text
+    assert emma.get("/api/me/schedule").json()["employee"]["name"] == "Emma Renamed"
+    assert "Emma Renamed" in feed(url).text
+    assert "Emma Renamed" in {p["name"] for p in emma.get("/api/me/team").json()["people"]}
+    # A newer version, shown while proposed where the site allows it; rejected, the older one applies again.
+    version = paula.put(f"/api/rosters/{site.roster_id}/cell", json={
+        "version": 1, "employee": "e0", "date": "2026-01-05", "shift": None}).json()["version"]
+    v2 = paula.post(f"/api/rosters/{site.roster_id}/publish",
+                    json={"version": version, "accept_violations": True}).json()
+    assert emma.get("/api/me/schedule").json()["publication"]["id"] == v1["id"]
+    paula.put(f"/api/scenarios/{site.scenario_id}/settings", json={"consent_required": False})
+    shown = emma.get("/api/me/schedule").json()["publication"]
+    assert (shown["id"], shown["status"]) == (v2["id"], "proposed")
+    assert "e0-2026-01-05-M@roulement" not in feed(url).text
+    site.client("carla").post(f"/api/publications/{v2['id']}/decision", json={"decision": "reject", "comment": "no"})
+    assert emma.get("/api/me/schedule").json()["publication"]["id"] == v1["id"]
+    assert emma.get("/api/me/team").json()["publication"]["id"] == v1["id"]
+    assert "e0-2026-01-05-M@roulement" in feed(url).text

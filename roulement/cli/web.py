@@ -13,6 +13,7 @@ from roulement.cli.app import app, console, fail_input
 # The web stack is the optional `web` extra: imported inside the commands so `plan` works without it.
 DEFAULT_URL = "sqlite:///roulement.db"
 ROLES = ("planner", "employee", "council", "admin")
+GIL_SLICE = 0.001  # seconds
 
 DatabaseOption = Annotated[str, typer.Option("--db", help="Database URL: sqlite:///file.db or postgresql://…")]
 
@@ -38,6 +39,9 @@ def serve(
     except Exception as error:  # a bad URL or an unreachable server is bad input, not a crash
         fail_input(f"--db: cannot open {db}: {error}")
     console.print(f"roulement serving on http://{host}:{port}/login (database {db})")
+    # Requests are short and a cell edit's judging is a long run of Python: slices of 1 ms instead of 5 let a
+    # schedule read take its turn sooner while an edit is judged (docs/benchmarks.md, issue 15).
+    sys.setswitchinterval(GIL_SLICE)
     uvicorn.run(web, host=host, port=port, log_level="info")
 
 

@@ -15,16 +15,18 @@ from roulement.model.scenario import Scenario
 
 
 def schedule_to_ical(scenario: Scenario, assignments: Iterable[Assignment], owner: str,
-                     employee: str | None = None, cycle_days: int = 365) -> bytes:
+                     employee: str | None = None, cycle_days: int = 365,
+                   stamp: dt.datetime | None = None) -> bytes:
     """The published shifts; then, for a crew member (`employee`), the crew's cycle for `cycle_days` after the
-    horizon, each event marked as the cycle (CATEGORIES:cycle), not a published roster."""
+    horizon, each event marked as the cycle (CATEGORIES:cycle), not a published roster. `stamp` (DTSTAMP): when
+    the shifts were last revised in the store (RFC 5545 §3.8.7.2, a feed without METHOD); now if not given."""
     calendar = Calendar(scenario)
     zone = ZoneInfo(scenario.site.timezone)
     feed = ICalendar()
     feed.add("prodid", "-//roulement//shift roster//EN")
     feed.add("version", "2.0")
     feed.add("x-wr-calname", f"{scenario.site.name}: {owner}")
-    stamp = dt.datetime.now(dt.UTC)
+    stamp = stamp or dt.datetime.now(dt.UTC)
     for a in sorted(assignments):
         occurrence = calendar.occurrence((a.date - scenario.horizon.start).days, a.shift)
         shift = scenario.shift(a.shift)

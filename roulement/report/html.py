@@ -8,12 +8,18 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from babel.dates import get_day_names
+
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.bound import describe as describe_bound
+from roulement.report.messages import frame_text
+
+# The cycle's deviation kinds (rules/follow_cycle.py, in English) and their frame entries for other languages.
+KIND_KEYS = {"relief-pool shift": "deviation.pool", "swap": "deviation.swap", "day off": "deviation.day_off",
+             "extra shift": "deviation.extra"}
 
 PALETTE = ["#f6c85f", "#6f9ed4", "#5b4a8b", "#9dd866", "#ca472f", "#ffa056", "#8dddd0", "#a0a0a0"]
-WEEKDAYS = "LMMJVSD"
 
 STYLE = """
 body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d232b;background:#fafafa}
@@ -42,72 +48,91 @@ def _colors(scenario: Scenario) -> dict[str, str]:
 def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sections: Sequence[str] = (),
                 lead: Sequence[str] = (), lang: str = "en") -> str:
     """The planner's report page; `lead` sections (HTML) come right after the verdict, `sections` after the
-    figures, before the footer. The rules' findings are written in `lang` (the page's frame stays English)."""
+    figures, before the footer. The frame (headings, labels, sentences) and the rules' findings are written in
+    `lang`, from the report's catalogues (`frame:` entries); names, rule ids and the cycle's year evaluation are
+    the report's data."""
+    def t(key: str, **params: Any) -> str:
+        return frame_text(key, lang, **params)
+
     colors = _colors(scenario)
     dates = scenario.horizon.dates()
     summary = report["summary"]
     status_class = "ok" if summary["coverage_complete"] and not summary["violations"] else "bad"
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<!doctype html><html lang='{escape(lang)}'><head><meta charset='utf-8'>",
         f"<title>roulement – {escape(scenario.site.name)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(scenario.site.name)}</h1>",
-        f"<div class='sub'>{report['horizon']['start']} to {report['horizon']['end']} · "
-        f"{escape(scenario.site.jurisdiction.value)} law · {escape(scenario.site.timezone)}</div>",
+        "<div class='sub'>" + escape(t("period", start=scenario.horizon.start, end=scenario.horizon.end,
+                                         law=scenario.site.jurisdiction.value, zone=scenario.site.timezone))
+        + "</div>",
         "<div class='cards'>",
-        _card("People", summary["employees"]),
-        _card("Shifts worked", summary["assignments"]),
-        _card("Coverage", "complete" if summary["coverage_complete"]
-              else f"{summary['shortfall_person_shifts']} short", "ok" if summary["coverage_complete"] else "bad"),
-        _card("Violations", summary["violations"], "ok" if not summary["violations"] else "bad"),
-        _card("Cost", report["objective"]["total"]),
+        _card(t("card_people"), summary["employees"]),
+        _card(t("card_shifts"), summary["assignments"]),
+        _card(t("card_coverage"), t("coverage_complete") if summary["coverage_complete"]
+              else t("short", n=summary["shortfall_person_shifts"]), "ok" if summary["coverage_complete"] else "bad"),
+        _card(t("card_violations"), summary["violations"], "ok" if not summary["violations"] else "bad"),
+        _card(t("card_cost"), report["objective"]["total"]),
     ]
     solver = report.get("solver")
     if solver:
-        parts.append(_card("Solver", f"{solver['status']} · {solver['wall_time']:.0f} s"))
+        parts.append(_card(t("card_solver"), f"{solver['status']} · {solver['wall_time']:.0f} s"))
         if solver.get("bound") is not None:
-            parts.append(_card("Lower bound", f"{solver['bound']:,.0f}"))
+            parts.append(_card(t("card_bound"), f"{solver['bound']:,.0f}"))
     parts.append("</div>")
     bound_line = describe_bound(solver, report["objective"]["total"])
-    if bound_line is not None:
+    if bound_line is not None and lang == "en":
         parts.append(f"<p class='sub'>{escape(bound_line[0].upper() + bound_line[1:])}. The bound is proven: no "
                      f"roster can cost less ({escape(str(solver['bound_kind'] if solver else ''))}).</p>")
-    parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary)) + "</p>")
+    elif bound_line is not None and solver is not None:  # the bound module speaks English: its figure, framed
+        parts.append("<p class='sub'>" + escape(t("bound_proven", bound=float(solver["bound"]),
+                                                     kind=str(solver.get("bound_kind") or ""))) + "</p>")
+    parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary, lang)) + "</p>")
     parts += lead
-    parts += _objective(report)
+    parts += _objective(report, lang)
     parts += _violations(report, lang)
-    parts += _coverage(scenario, report, dates)
-    parts += _people(report)
-    parts += _cycle(report.get("rotation"))
-    parts += _grid(scenario, roster, dates, colors, report.get("rotation"))
-    parts += _totals(report)
+    parts += _coverage(scenario, report, dates, lang)
+    parts += _people(report, lang)
+    parts += _cycle(report.get("rotation"), lang)
+    parts += _grid(scenario, roster, dates, colors, report.get("rotation"), lang)
+    parts += _totals(report, lang)
     parts += sections
-    parts.append("<p class='sub'>Made by roulement " + escape(str(report["roulement"])) + " on "
-                 + escape(report["generated"]) + ". Every figure is recomputed from the roster itself.</p>")
+    parts.append("<p class='sub'>" + escape(t("footer", version=str(report["roulement"]),
+                                                generated=str(report["generated"]))) + "</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _weekday(date: dt.date, lang: str) -> str:
+    """The day's one-letter name in `lang` (CLDR's narrow form, from Babel)."""
+    return str(get_day_names("narrow", locale=lang)[date.weekday()])
+
+
+def _kind(kind: str, lang: str) -> str:
+    return kind if lang == "en" or kind not in KIND_KEYS else frame_text(KIND_KEYS[kind], lang)
 
 
 def _card(label: str, value: object, css: str = "") -> str:
     return f"<div class='card'>{escape(label)}<b class='{css}'>{escape(str(value))}</b></div>"
 
 
-def _verdict(summary: dict[str, Any]) -> str:
+def _verdict(summary: dict[str, Any], lang: str = "en") -> str:
     if summary["coverage_complete"] and not summary["violations"]:
-        return "Every post is covered and no rule of law, plant or contract is broken."
+        return frame_text("verdict_ok", lang)
     text = []
     if not summary["coverage_complete"]:
-        text.append(f"{summary['shortfall_person_shifts']} person-shifts are missing.")
+        text.append(frame_text("missing", lang, n=summary["shortfall_person_shifts"]))
     if summary["violations"]:
         rules = ", ".join(f"{k} ×{v}" for k, v in summary["violations_by_rule"].items())
-        text.append(f"{summary['violations']} violations: {rules}.")
+        text.append(frame_text("n_violations", lang, n=summary["violations"], rules=rules))
     return " ".join(text)
 
 
-def _objective(report: dict[str, Any]) -> list[str]:
+def _objective(report: dict[str, Any], lang: str = "en") -> list[str]:
     rows = "".join(f"<tr><td class='left'>{escape(k)}</td><td>{v}</td></tr>"
                    for k, v in report["objective"]["terms"].items())
-    return ["<h2>Cost of the roster, by term</h2>",
-            f"<table><tr><th class='left'>term</th><th>cost</th></tr>{rows}</table>"]
+    return [f"<h2>{escape(frame_text('objective', lang))}</h2>",
+            f"<table><tr><th class='left'>{escape(frame_text('term', lang))}</th>"
+            f"<th>{escape(frame_text('cost', lang))}</th></tr>{rows}</table>"]
 
 
 def _violations(report: dict[str, Any], lang: str = "en") -> list[str]:
@@ -120,12 +145,14 @@ def _violations(report: dict[str, Any], lang: str = "en") -> list[str]:
         for v in report["violations"][:500]
     )
     more = len(report["violations"]) - 500
-    return ["<h2>Violations</h2>",
-            "<table><tr><th>rule</th><th>reference</th><th>employee</th><th>dates</th><th>what</th></tr>"
-            f"{rows}</table>" + (f"<p>… and {more} more in report.json</p>" if more > 0 else "")]
+    head = "".join(f"<th>{escape(frame_text(key, lang))}</th>" for key in ("rule", "reference", "employee", "dates",
+                                                                           "what"))
+    return [f"<h2>{escape(frame_text('violations', lang))}</h2>",
+            f"<table><tr>{head}</tr>{rows}</table>"
+            + (f"<p>{escape(frame_text('more', lang, n=more))}</p>" if more > 0 else "")]
 
 
-def _coverage(scenario: Scenario, report: dict[str, Any], dates: list[dt.date]) -> list[str]:
+def _coverage(scenario: Scenario, report: dict[str, Any], dates: list[dt.date], lang: str = "en") -> list[str]:
     needed: dict[tuple[str, str], int] = defaultdict(int)
     got: dict[tuple[str, str], int] = defaultdict(int)
     short_posts: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -135,7 +162,7 @@ def _coverage(scenario: Scenario, report: dict[str, Any], dates: list[dt.date]) 
         got[key] += min(row["assigned"], row["required"])
         if row["assigned"] < row["required"]:
             short_posts[key].append(f"{row['post']} {row['assigned']}/{row['required']}")
-    head = "".join(f"<th class='{_we(d)}'>{WEEKDAYS[d.weekday()]}<br>{d.day}</th>" for d in dates)
+    head = "".join(f"<th class='{_we(d)}'>{escape(_weekday(d, lang))}<br>{d.day}</th>" for d in dates)
     rows = []
     for shift in scenario.shifts:
         cells = []
@@ -145,11 +172,11 @@ def _coverage(scenario: Scenario, report: dict[str, Any], dates: list[dt.date]) 
                 cells.append("<td></td>")
                 continue
             css = "short" if short_posts.get(key) else "full"
-            title = escape("; ".join(short_posts.get(key, [])) or "all posts covered")
+            title = escape("; ".join(short_posts.get(key, [])) or frame_text("all_covered", lang))
             cells.append(f"<td class='{css}' title='{title}'>{got[key]}/{needed[key]}</td>")
         rows.append(f"<tr><th class='left'>{escape(shift.id)} {escape(shift.name)}</th>{''.join(cells)}</tr>")
-    return ["<h2>Coverage per day and shift</h2>",
-            "<p class='sub'>Filled / required minimum, over all posts; red cells name the posts short.</p>",
+    return [f"<h2>{escape(frame_text('coverage_title', lang))}</h2>",
+            f"<p class='sub'>{escape(frame_text('coverage_help', lang))}</p>",
             f"<div class='scroll'><table><tr><th></th>{head}</tr>{''.join(rows)}</table></div>"]
 
 
@@ -157,16 +184,21 @@ def _we(date: dt.date) -> str:
     return "we" if date.weekday() >= 5 else ""
 
 
-def _cycle(section: dict[str, Any] | None) -> list[str]:
+def _cycle(section: dict[str, Any] | None, lang: str = "en") -> list[str]:
     """How far the roster follows the published cycle, and each person's deviations."""
     if not section:
         return []
-    kinds = "".join(f"<tr><td class='left'>{escape(kind)}</td><td>{count}</td></tr>"
+
+    def t(key: str, **params: Any) -> str:
+        return escape(frame_text(key, lang, **params))
+
+    kinds = "".join(f"<tr><td class='left'>{escape(_kind(kind, lang))}</td><td>{count}</td></tr>"
                     for kind, count in section["by_kind"].items())
+    off = frame_text("off", lang)
 
     def described(deviation: dict[str, str | None]) -> str:
-        return (f"{str(deviation['date'])[5:]} {deviation['kind']} "
-                f"({deviation['planned'] or 'off'} → {deviation['worked'] or 'off'})")
+        return (f"{str(deviation['date'])[5:]} {_kind(str(deviation['kind']), lang)} "
+                f"({deviation['planned'] or off} → {deviation['worked'] or off})")
 
     people = "".join(
         f"<tr><td class='left'>{escape(row['employee'])}</td><td>{escape(str(row['crew'] or ''))}</td>"
@@ -178,31 +210,39 @@ def _cycle(section: dict[str, Any] | None) -> list[str]:
         criteria = "".join(
             f"<tr><td class='left'>{escape(c['label'])}</td><td>{escape(str(c['value']))} {escape(c['unit'])}</td>"
             f"<td class='left'>{escape(c['target'])}</td><td class='{'ok' if c['ok'] else 'bad'}'>"
-            f"{'yes' if c['ok'] else 'no'}</td></tr>" for c in evaluation["criteria"])
+            f"{t('yes') if c['ok'] else t('no')}</td></tr>" for c in evaluation["criteria"])
         broken = ", ".join(f"{rule} ({count})" for rule, count in evaluation["violations_by_rule"].items())
         which = f": {escape(broken)}" if broken else ""
-        year = ["<h3>The cycle over a year</h3>",
-                f"<p>{evaluation['violations']} hard rule(s) broken over the year{which}"
+        broken_line = (f"{evaluation['violations']} hard rule(s) broken over the year" if lang == "en"
+                       else frame_text("year_broken", lang, n=evaluation["violations"]))
+        year = [f"<h3>{t('cycle_year')}</h3>",
+                f"<p>{escape(broken_line)}{which}"
                 ". " + escape(" ".join(f"{rule}: {reading}." for rule, reading in evaluation["readings"].items()))
                 + "</p>",
-                f"<table><tr><th>criterion</th><th>value</th><th>target</th><th>met</th></tr>{criteria}</table>"]
-    return ["<h2>Published cycle</h2>", *year, "<h3>This month</h3>", f"<p>{escape(section['summary'])}.</p>",
-            f"<table><tr><th>deviation</th><th>count</th></tr>{kinds}</table>",
-            "<h3>Deviations per person</h3>",
-            f"<div class='scroll'><table><tr><th>person</th><th>crew</th><th>deviations</th></tr>{people}"
-            "</table></div>"]
+                f"<table><tr><th>{t('criterion')}</th><th>{t('value')}</th><th>{t('target')}</th>"
+                f"<th>{t('met')}</th></tr>{criteria}</table>"]
+    summary = section["summary"]
+    if lang != "en" and "share_following" in section:  # the section's sentence is English: its figures, framed
+        counted = [f"{count} {_kind(kind, lang)}" for kind, count in section["by_kind"].items() if count]
+        summary = "; ".join([frame_text("cycle_month", lang, share=section["share_following"]), *counted])
+    return [f"<h2>{t('published_cycle')}</h2>", *year, f"<h3>{t('this_month')}</h3>", f"<p>{escape(summary)}.</p>",
+            f"<table><tr><th>{t('deviation')}</th><th>{t('count')}</th></tr>{kinds}</table>",
+            f"<h3>{t('deviations_per_person')}</h3>",
+            f"<div class='scroll'><table><tr><th>{t('person')}</th><th>{t('crew')}</th><th>{t('deviations')}</th>"
+            f"</tr>{people}</table></div>"]
 
 
 def _grid(scenario: Scenario, roster: Roster, dates: list[dt.date], colors: dict[str, str],
-          cycle: dict[str, Any] | None = None) -> list[str]:
+          cycle: dict[str, Any] | None = None, lang: str = "en") -> list[str]:
     worked = {(a.employee, a.date): a for a in roster}
+    off, absent, in_cycle = (frame_text(key, lang) for key in ("off", "absent", "cycle"))
     # With a published cycle: each person's crew beside the name, each deviation outlined in red.
     crews: dict[str, str] = cycle["crew_of"] if cycle else {}
     deviations = {(row["employee"], d["date"]): d for row in (cycle or {}).get("per_person", [])
                   for d in row["deviations"]}
     legend = "".join(f"<span style='background:{colors[s.id]}'>{escape(s.id)} {escape(s.name)} "
                      f"{s.start:%H:%M}–{s.end:%H:%M}</span>" for s in scenario.shifts)
-    head = "".join(f"<th class='{_we(d)}'>{WEEKDAYS[d.weekday()]}<br>{d.day}</th>" for d in dates)
+    head = "".join(f"<th class='{_we(d)}'>{escape(_weekday(d, lang))}<br>{d.day}</th>" for d in dates)
     rows = []
     for employee in scenario.employees:
         cells = []
@@ -210,50 +250,56 @@ def _grid(scenario: Scenario, roster: Roster, dates: list[dt.date], colors: dict
             assignment = worked.get((employee.id, date))
             deviation = deviations.get((employee.id, date.isoformat()))
             dev = " dev" if deviation else ""
-            why = (f" · {deviation['kind']} (cycle: {deviation['planned'] or 'off'})" if deviation else "")
+            why = (f" · {_kind(str(deviation['kind']), lang)} ({in_cycle}: {deviation['planned'] or off})"
+                   if deviation else "")
             if assignment is not None:
                 title = escape(f"{assignment.shift} · {assignment.post}{why}")
                 cells.append(f"<td class='{dev.strip()}' style='background:{colors.get(assignment.shift, '#777')}' "
                              f"title='{title}'>{escape(assignment.shift)}</td>")
             elif employee.absent_on(date):
-                cells.append("<td class='abs' title='absent'></td>")
+                cells.append(f"<td class='abs' title='{escape(absent)}'></td>")
             else:
                 cells.append(f"<td class='off {_we(date)}{dev}' title='{escape(why.lstrip(' ·'))}'></td>")
         label = escape(employee.name or employee.id)
         crew = f"<td class='crew'>{escape(crews.get(employee.id, ''))}</td>" if cycle else ""
         rows.append(f"<tr><th class='left'>{label}</th>{crew}{''.join(cells)}</tr>")
-    crew_head = "<th>crew</th>" if cycle else ""
-    return ["<h2>Roster</h2>", f"<div class='legend'>{legend}</div>",
+    crew_head = f"<th>{escape(frame_text('crew', lang))}</th>" if cycle else ""
+    return [f"<h2>{escape(frame_text('roster', lang))}</h2>", f"<div class='legend'>{legend}</div>",
             f"<div class='scroll'><table class='grid'><tr><th></th>{crew_head}{head}</tr>{''.join(rows)}"
             "</table></div>"]
 
 
-def _totals(report: dict[str, Any]) -> list[str]:
+def _totals(report: dict[str, Any], lang: str = "en") -> list[str]:
     rows = "".join(
         f"<tr><td class='left'>{escape(t['name'])}</td><td>{t['hours']:g}</td><td>{t['contract_hours']:g}</td>"
         f"<td>{t['shifts']}</td><td>{t['nights']}</td><td>{t['sundays']}</td><td>{t['weekend_days']}</td>"
         f"<td>{t['public_holidays']}</td></tr>"
         for t in report["employees"]
     )
-    return ["<h2>Per person</h2>",
-            "<div class='scroll'><table><tr><th class='left'>person</th><th>hours</th><th>contract</th>"
-            f"<th>shifts</th><th>nights</th><th>Sundays</th><th>weekend days</th><th>public holidays</th></tr>{rows}"
-            "</table></div>"]
+    head = "".join(f"<th>{escape(frame_text(key, lang))}</th>" for key in (
+        "hours", "contract", "shifts", "nights", "sundays", "weekend_days", "public_holidays"))
+    return [f"<h2>{escape(frame_text('per_person', lang))}</h2>",
+            f"<div class='scroll'><table><tr><th class='left'>{escape(frame_text('person', lang))}</th>{head}</tr>"
+            f"{rows}</table></div>"]
 
 
-def _people(report: dict[str, Any]) -> list[str]:
+def _people(report: dict[str, Any], lang: str = "en") -> list[str]:
     people = report.get("people")
     if not people:
         return []
-    parts = ["<h2>People</h2>"]
+
+    def t(key: str, **params: Any) -> str:
+        return frame_text(key, lang, **params)
+
+    parts = [f"<h2>{escape(t('people'))}</h2>"]
     price = people["price"]
     if price["objective_with_people"] is not None:
-        line = f"Coverage and contracts cost {price['objective_with_people']:,} with households and fairness"
+        line = t("price_with", with_people=price["objective_with_people"])
         if price["objective_ignoring_people"] is not None:
-            line += (f", {price['objective_ignoring_people']:,} with them ignored"
-                     f" ({price['extra_percent']:+g} %)" if price["extra_percent"] is not None else "")
+            line += (t("price_ignoring", without=price["objective_ignoring_people"], delta=price["extra_percent"])
+                     if price["extra_percent"] is not None else "")
         else:
-            line += " (run plan --price for the comparison with people ignored)"
+            line += t("price_run")
         parts.append(f"<p>{escape(line)}.</p>")
     households = people["households"]
     if isinstance(households, dict):  # the council's totals
@@ -265,47 +311,50 @@ def _people(report: dict[str, Any]) -> list[str]:
             f"<td>{h['shared_days_off_got']} / {h['shared_days_off_asked']}</td>"
             f"<td class='{'bad' if h['childcare_uncovered_hours'] else 'ok'}'>"
             f"{h['childcare_uncovered_hours']:g} h</td></tr>" for h in households)
-        parts.append("<table><tr><th class='left'>household</th><th class='left'>members</th>"
-                     "<th>days off together / possible</th><th>childcare uncovered</th></tr>" + rows + "</table>")
+        parts.append(f"<table><tr><th class='left'>{escape(t('household'))}</th><th class='left'>"
+                     f"{escape(t('members'))}</th><th>{escape(t('together'))}</th><th>{escape(t('childcare'))}</th>"
+                     "</tr>" + rows + "</table>")
         apart = [h["id"] for h in households
                  if h["shared_days_off_asked"] and h["shared_days_off_got"] < 0.9 * h["shared_days_off_asked"]]
         if apart and "employee" not in report:  # a planner's pointer; an employee reads only their own figures
-            parts.append(f"<p>Below 90 % of days off together: {escape(', '.join(apart))}. "
-                         "<code>roulement explain-household SCENARIO ROSTER --household ID</code> shows how close "
-                         "each couple could be on their own with their fair share of nights and Sundays, and with "
-                         "fewer nights.</p>")
+            parts.append(f"<p>{escape(t('apart', ids=', '.join(apart)))} "
+                         "<code>roulement explain-household SCENARIO ROSTER --household ID</code> "
+                         f"{escape(t('apart_help'))}</p>")
     fairness = people["fairness"]
-    for category, label in (("nights", "Nights"), ("sundays", "Sundays"), ("weekend_days", "Weekend days"),
-                            ("public_holidays", "Public holidays")):
+    for category, label in (("nights", t("Nights")), ("sundays", t("Sundays")),
+                            ("weekend_days", t("Weekend days")), ("public_holidays", t("Public holidays"))):
         # The council's rows carry counts only (no eligibility): its nights include the night-exempt.
         values = [r[category] for r in fairness if category != "nights" or r.get("night_eligible", True)]
         if values and (category != "public_holidays" or any(values)):
-            parts.append(_distribution(label, values))
+            parts.append(_distribution(label, values, lang))
     if "groups" in people:  # the council's fairness per peer group
-        parts.append(_council_groups(people["groups"]))
+        parts.append(_council_groups(people["groups"], lang))
     if len(fairness) == 1 and "fair_nights" in fairness[0]:
         row = fairness[0]
-        parts.append(f"<p>Your fair share: {row['fair_nights'] if row['fair_nights'] is not None else '–'} nights, "
-                     f"{row['fair_sundays'] if row['fair_sundays'] is not None else '–'} Sundays "
-                     f"(pro rata your contract, among colleagues who can hold the same posts).</p>")
+        share = t("fair_share", nights=row["fair_nights"] if row["fair_nights"] is not None else "–",
+                  sundays=row["fair_sundays"] if row["fair_sundays"] is not None else "–")
+        parts.append(f"<p>{escape(share)}</p>")
     return parts
 
 
-def _council_groups(groups: dict[str, Any]) -> str:
+def _council_groups(groups: dict[str, Any], lang: str = "en") -> str:
+    def t(key: str, **params: Any) -> str:
+        return escape(frame_text(key, lang, **params))
+
     def span(figures: dict[str, float] | None) -> str:
-        return "–" if figures is None else f"{figures['min']:g}–{figures['max']:g} (mean {figures['mean']:g})"
+        return "–" if figures is None else f"{figures['min']:g}–{figures['max']:g} ({t('mean')} {figures['mean']:g})"
 
     rows = "".join(f"<tr><td>{g['people']}</td><td>{escape(str(g['not_night_eligible']))}</td>"
                    f"<td>{span(g['nights_of_night_eligible'])}</td><td>{span(g['sundays'])}</td>"
                    f"<td>{span(g['hours'])}</td></tr>" for g in groups["groups"])
     small = groups["people_in_groups_too_small"]
-    note = f"<p>{small} people in peer groups under {groups['min_group']} are not shown.</p>" if small else ""
-    return (f"<h3>Per peer group (groups of {groups['min_group']} or more)</h3><table><tr><th>people</th>"
-            "<th>not night-eligible</th><th>nights (eligible)</th><th>Sundays</th><th>hours</th></tr>"
+    note = f"<p>{t('small_groups', n=small, size=groups['min_group'])}</p>" if small else ""
+    return (f"<h3>{t('groups_title', size=groups['min_group'])}</h3><table><tr><th>{t('g_people')}</th>"
+            f"<th>{t('g_not_night')}</th><th>{t('g_nights')}</th><th>{t('sundays')}</th><th>{t('hours')}</th></tr>"
             f"{rows}</table>{note}")
 
 
-def _distribution(label: str, values: list[int]) -> str:
+def _distribution(label: str, values: list[int], lang: str = "en") -> str:
     """An inline SVG bar chart: how many people worked each count (no script, no network)."""
     counts: dict[int, int] = defaultdict(int)
     for value in values:
@@ -319,10 +368,12 @@ def _distribution(label: str, values: list[int]) -> str:
         size = round(100 * counts.get(value, 0) / tallest)
         x = 30 + 28 * index
         shapes.append(f"<rect x='{x}' y='{120 - size}' width='{bar}' height='{size}' fill='#6f9ed4'>"
-                      f"<title>{counts.get(value, 0)} people with {value}</title></rect>"
+                      f"<title>{escape(frame_text('people_with', lang, n=counts.get(value, 0), value=value))}"
+                      "</title></rect>"
                       f"<text x='{x + bar / 2}' y='135' font-size='10' text-anchor='middle'>{value}</text>"
                       f"<text x='{x + bar / 2}' y='{115 - size}' font-size='9' text-anchor='middle'>"
                       f"{counts.get(value, 0) or ''}</text>")
-    return (f"<h3>{escape(label)} per person: min {low}, max {high}</h3>"
+    title = escape(frame_text("distribution", lang, label=label, low=low, high=high))
+    return (f"<h3>{title}</h3>"
             f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' role='img' "
-            f"aria-label='{escape(label)} per person'>{''.join(shapes)}</svg>")
+            f"aria-label='{title}'>{''.join(shapes)}</svg>")

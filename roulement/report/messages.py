@@ -142,3 +142,10 @@ def request_kind(kind: str, lang: Lang) -> str:
 
 def days_apart(count: int, lang: Lang) -> str:
     return _fill("fact:days-apart", lang, {"n": count})
+
+
+def frame_text(key: str, lang: str, **params: Any) -> str:
+    """A heading, label or sentence of a report page's frame (`frame:<key>`) in `lang` (English for a language
+    the catalogues lack), its numbers and dates written the reader's way; plural entries follow their count."""
+    chosen: Lang = lang if lang in LANGS else "en"
+    return _fill(f"frame:{key}", chosen, params)

@@ -68,7 +68,7 @@ class StoredScenario(Base):
     # The works council's consent is required before a roster applies (DE: BetrVG §87(1) Nr. 2 and 3; FR: the
     # CSE is consulted, L2312-8): employees and feeds see approved versions only. False: a site whose
     # agreement lets proposed versions show too.
-    consent_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    consent_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
     # A period made by roll-forward: the previous period's last days as worked (assignments, as a roster
     # stores them), so rest and runs of days across the boundary are judged with this period's rosters.
     carried: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
@@ -93,7 +93,9 @@ class Publication(Base):
     publishing the same version again answers the existing one (a double click makes one proposal)."""
 
     __tablename__ = "publications"
-    __table_args__ = (Index("ux_publications_roster_version", "roster_id", "roster_version", unique=True),)
+    __table_args__ = (Index("ux_publications_roster_version", "roster_id", "roster_version", unique=True),
+                      # Covering: the publication applying to a person is found without reading any row.
+                      Index("ix_publications_status_scenario", "status", "scenario_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"))
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"))

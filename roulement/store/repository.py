@@ -10,9 +10,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
@@ -557,14 +558,51 @@ def current_publication_for(session: Session, employee_id: str) -> Publication |
     """The version that applies to this employee: the newest approved one with this person on it; where the
     site does not require the council's consent, the newest proposed or approved one. Found by index, without
     reading any other publication."""
-    visible = or_(Publication.status == "approved",
-                  (Publication.status == "proposed") & StoredScenario.consent_required.is_(False))
-    return session.scalar(
-        select(Publication)
-        .join(PublicationPerson, PublicationPerson.publication_id == Publication.id)
-        .join(StoredScenario, StoredScenario.id == Publication.scenario_id)
-        .where(PublicationPerson.employee_id == employee_id, visible)
-        .order_by(Publication.id.desc()).limit(1))
+    found = applying_publication(session, employee_id)
+    return None if found is None else session.get(Publication, found.publication_id)
+
+
+@dataclass(frozen=True)
+class Applying:
+    """Which publication applies to a person, and the stamps of what a view of it depends on (the publication
+    is frozen; its status and the scenario's version are what can still change)."""
+
+    publication_id: int
+    status: str
+    published_at: dt.datetime
+    scenario_id: int
+    scenario_version: int
+    scenario_created_at: dt.datetime
+
+
+def _applying_query() -> Select[int, str, dt.datetime, int, int, dt.datetime]:
+    """`applying_publication`'s statement, built once (building it cost more than running it)."""
+    proposed_visible = select(StoredScenario.id).where(StoredScenario.consent_required.is_(False))
+    visible = select(Publication.id).where(or_(
+        Publication.status == "approved",
+        (Publication.status == "proposed") & Publication.scenario_id.in_(proposed_visible)))
+    newest = (select(PublicationPerson.publication_id)
+              .where(PublicationPerson.employee_id == bindparam("employee_id"),
+                     PublicationPerson.publication_id.in_(visible))
+              .order_by(PublicationPerson.publication_id.desc()).limit(1).scalar_subquery())
+    return (select(Publication.id, Publication.status, Publication.published_at, StoredScenario.id,
+                   StoredScenario.version, StoredScenario.created_at)
+            .join(StoredScenario, StoredScenario.id == Publication.scenario_id)
+            .where(Publication.id == newest))
+
+
+_APPLYING = _applying_query()
+
+
+def applying_publication(session: Session, employee_id: str) -> Applying | None:
+    """`current_publication_for` in one query on indexes and small columns only: the publications' candidate ids
+    come from covering indexes (status, scenario) and (consent_required), so no publication row (with its
+    frozen roster in it) is read but the one that applies."""
+    row = session.execute(_APPLYING, {"employee_id": employee_id}).first()
+    if row is None:
+        return None
+    publication_id, status, published_at, scenario_id, version, created_at = row
+    return Applying(publication_id, status, published_at, scenario_id, version, created_at)
 
 
 def own_assignments(session: Session, publication_id: int, employee_id: str) -> list[Any]:

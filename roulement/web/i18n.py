@@ -1,624 +1,67 @@
-"""The pages' words in English, French and German; the language comes from ?lang=, a cookie or the browser.
+"""The pages' words in English, French and German, from gettext catalogues (`web/locale/<lang>.po`) read by
+Babel, with plural forms; the language comes from ?lang=, a cookie or the browser.
 Dates, times and numbers are shaped by Babel's CLDR data for the language (`locale_data`), in the site's zone."""
 
 from __future__ import annotations
 
+import gettext
+import io
 from functools import cache
+from importlib import resources
 from typing import Any
 
+from babel import Locale
 from babel.dates import get_date_format, get_day_names, get_month_names, get_time_format
-from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from fastapi import Request
 
 LANGUAGES = ("en", "fr", "de")
 
-CATALOGUE: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "roulement", "login": "Sign in", "logout": "Sign out", "username": "User name",
-        "password": "Password", "planner": "Planning", "employee": "My schedule", "council": "Works council",
-        "admin": "Accounts", "scenarios": "Scenarios", "import": "Import a scenario (YAML)",
-        "import_table": "Replace from CSV or XLSX",
-        "import_example": "Load the built-in plant", "solve": "Plan", "time_limit": "Time limit (s)",
-        "cancel": "Cancel", "rosters": "Rosters", "open": "Open", "version": "Version",
-        "people": "People", "absences": "Absences", "add_absence": "Add absence", "save": "Save",
-        "publish": "Publish this version", "published": "Published", "download": "Download",
-        "violations": "Violations", "caused": "Caused by your change", "resolved": "Resolved by your change",
-        "coverage": "Coverage", "shortfall": "Shortfall", "off": "off", "progress": "Progress",
-        "objective": "Best objective", "bound": "Bound", "elapsed": "Elapsed", "status": "Status",
-        "my_schedule": "My shifts", "team_roster": "My team's published roster", "requests": "My requests",
-        "request_day_off": "Ask for a day off", "request_swap": "Ask to swap with", "date": "Date",
-        "note": "Note", "send": "Send", "withdraw": "Withdraw", "declarations": "Needs I declare",
-        "declarations_help": "Only the purpose is stored, never household details. It gives you the legal "
-                             "priority for day posts: no night shifts from the next plan on. You can withdraw at "
-                             "any time.",
-        "declare": "Declare", "feed": "Calendar feed", "feed_new": "Create a new private link",
-        "feed_revoke": "Revoke my link", "publications": "Versions put before the council",
-        "approve": "Approve", "reject": "Reject", "comment": "Comment", "report": "Report",
-        "accounts": "Accounts", "add_account": "Add an account", "role": "Role", "employee_id": "Employee id",
-        "active": "Active", "conflict": "Someone else changed this roster: reload to see their change.",
-        "no_publication": "Nothing published yet.", "requests_all": "Employees' requests",
-        "accept": "Accept", "refuse": "Refuse", "history": "Change history", "language": "Language",
-        "purpose.child_under_12_day_post": "Child under 12 with no other carer (day-post priority)",
-        "purpose.dependent_relative_care": "Care of a dependent relative (day-post priority)",
-        "purpose.family_obligations": "Imperative family obligations",
-    },
-    "fr": {
-        "title": "roulement", "login": "Se connecter", "logout": "Se déconnecter", "username": "Identifiant",
-        "password": "Mot de passe", "planner": "Planification", "employee": "Mon planning",
-        "council": "CSE", "admin": "Comptes", "scenarios": "Scénarios",
-        "import": "Importer un scénario (YAML)",
-        "import_table": "Remplacer depuis un CSV ou XLSX", "import_example": "Charger l'usine intégrée",
-        "solve": "Planifier", "time_limit": "Durée max (s)", "cancel": "Annuler", "rosters": "Plannings",
-        "open": "Ouvrir", "version": "Version", "people": "Salariés", "absences": "Absences",
-        "add_absence": "Ajouter une absence", "save": "Enregistrer", "publish": "Publier cette version",
-        "published": "Publié", "download": "Télécharger", "violations": "Infractions",
-        "caused": "Causées par votre modification", "resolved": "Levées par votre modification",
-        "coverage": "Couverture", "shortfall": "Manque", "off": "repos", "progress": "Avancement",
-        "objective": "Meilleur objectif", "bound": "Borne", "elapsed": "Écoulé", "status": "État",
-        "my_schedule": "Mes postes", "team_roster": "Planning publié de mon équipe",
-        "requests": "Mes demandes", "request_day_off": "Demander un jour de repos",
-        "request_swap": "Demander un échange avec", "date": "Date", "note": "Note", "send": "Envoyer",
-        "withdraw": "Retirer", "declarations": "Besoins déclarés",
-        "declarations_help": "Seule la finalité est enregistrée, jamais le détail du foyer. Elle vous donne "
-                             "la priorité légale pour un poste de jour : plus de nuits à partir du prochain "
-                             "planning. Retrait possible à tout moment.",
-        "declare": "Déclarer", "feed": "Agenda (iCalendar)", "feed_new": "Créer un nouveau lien privé",
-        "feed_revoke": "Révoquer mon lien", "publications": "Versions soumises au CSE",
-        "approve": "Approuver", "reject": "Rejeter", "comment": "Commentaire", "report": "Rapport",
-        "accounts": "Comptes", "add_account": "Ajouter un compte", "role": "Rôle",
-        "employee_id": "Matricule", "active": "Actif",
-        "conflict": "Quelqu'un d'autre a modifié ce planning : rechargez pour voir sa modification.",
-        "no_publication": "Rien n'est encore publié.", "requests_all": "Demandes des salariés",
-        "accept": "Accepter", "refuse": "Refuser", "history": "Historique", "language": "Langue",
-        "purpose.child_under_12_day_post": "Enfant de moins de 12 ans sans autre garde (priorité poste de jour)",
-        "purpose.dependent_relative_care": "Proche dépendant à charge (priorité poste de jour)",
-        "purpose.family_obligations": "Obligations familiales impérieuses",
-    },
-    "de": {
-        "title": "roulement", "login": "Anmelden", "logout": "Abmelden", "username": "Benutzername",
-        "password": "Passwort", "planner": "Planung", "employee": "Mein Schichtplan", "council": "Betriebsrat",
-        "admin": "Konten", "scenarios": "Szenarien", "import": "Szenario importieren (YAML)",
-        "import_table": "Aus CSV oder XLSX ersetzen",
-        "import_example": "Eingebautes Werk laden", "solve": "Planen", "time_limit": "Zeitlimit (s)",
-        "cancel": "Abbrechen", "rosters": "Schichtpläne", "open": "Öffnen", "version": "Version",
-        "people": "Beschäftigte", "absences": "Abwesenheiten", "add_absence": "Abwesenheit hinzufügen",
-        "save": "Speichern", "publish": "Diese Version veröffentlichen", "published": "Veröffentlicht",
-        "download": "Herunterladen", "violations": "Verstöße", "caused": "Durch Ihre Änderung verursacht",
-        "resolved": "Durch Ihre Änderung behoben", "coverage": "Besetzung", "shortfall": "Unterbesetzung",
-        "off": "frei", "progress": "Fortschritt", "objective": "Bestes Ziel", "bound": "Schranke",
-        "elapsed": "Vergangen", "status": "Status", "my_schedule": "Meine Schichten",
-        "team_roster": "Veröffentlichter Plan meines Teams", "requests": "Meine Anträge",
-        "request_day_off": "Freien Tag beantragen", "request_swap": "Tausch beantragen mit", "date": "Datum",
-        "note": "Notiz", "send": "Senden", "withdraw": "Zurückziehen", "declarations": "Erklärte Bedarfe",
-        "declarations_help": "Gespeichert wird nur der Zweck, nie Angaben zum Haushalt. Sie gibt Ihnen den "
-                             "gesetzlichen Vorrang für einen Tagesarbeitsplatz: ab dem nächsten Dienstplan keine "
-                             "Nachtschichten. Jederzeit widerrufbar.",
-        "declare": "Erklären", "feed": "Kalender-Abo", "feed_new": "Neuen privaten Link erzeugen",
-        "feed_revoke": "Meinen Link widerrufen", "publications": "Dem Betriebsrat vorgelegte Versionen",
-        "approve": "Zustimmen", "reject": "Ablehnen", "comment": "Kommentar", "report": "Bericht",
-        "accounts": "Konten", "add_account": "Konto anlegen", "role": "Rolle", "employee_id": "Personalnummer",
-        "active": "Aktiv",
-        "conflict": "Jemand anderes hat diesen Plan geändert: neu laden, um die Änderung zu sehen.",
-        "no_publication": "Noch nichts veröffentlicht.", "requests_all": "Anträge der Beschäftigten",
-        "accept": "Annehmen", "refuse": "Ablehnen", "history": "Änderungsverlauf", "language": "Sprache",
-        "purpose.child_under_12_day_post": "Kind unter 12 ohne andere Betreuung (Vorrang Tagschicht, §6(4) ArbZG)",
-        "purpose.dependent_relative_care": "Pflege eines Angehörigen (Vorrang Tagschicht, §6(4) ArbZG)",
-        "purpose.family_obligations": "Zwingende familiäre Pflichten",
-    },
-}
+PLURAL_SAMPLES = (0, 1, 2, 3, 5, 11, 21, 100, 1_000_000)
 
 
-# Words the pages need beyond the first catalogue: statuses, kinds, table headers, the grid, the council's
-# report, publishing, requests and the admin page. Every key exists in all three languages (a test checks).
-MORE: dict[str, dict[str, str]] = {
-    "en": {
-        "undo": "Undo",
-        "action.roster.cell": "changed a cell",
-        "action.roster.create": "created the roster", "action.roster.publish": "published", "off_cell": "day off",
-        "name": "Name", "kind": "Kind", "shift": "Shift", "post": "Post", "team": "Team", "skills": "Skills",
-        "employees_count": "People", "start": "Start", "days": "Days", "updated": "Updated", "by": "By",
-        "action": "Action", "entity": "Subject", "at": "When", "swap_with": "Swap with", "decisions": "Decisions",
-        "published_at": "Published", "before": "Before", "after": "After", "against": "Compared with version",
-        "first_publication": "First version put before the council: every cell is new.",
-        "diff_added": "Cells added", "diff_removed": "Cells removed", "diff_changed": "Cells changed",
-        "confirm_publish_title": "Publish this version?", "confirm_publish": "Publish",
-        "no_violations": "No violation: the checker finds every rule kept.", "changes": "Changes",
-        "consent_required": "The works council's consent is required: employees will see this version once it "
-                            "is approved.",
-        "consent_not_required": "This site shows proposed versions to employees at once.",
-        "status.proposed": "proposed", "status.approved": "approved", "status.rejected": "rejected",
-        "status.open": "open", "status.accepted": "accepted", "status.refused": "refused",
-        "status.withdrawn": "withdrawn", "status.running": "running", "status.done": "done",
-        "status.cancelled": "cancelled", "status.failed": "failed",
-        "kind.day_off": "day off", "kind.swap": "swap",
-        "role.planner": "planner", "role.employee": "employee", "role.council": "works council",
-        "role.admin": "admin", "lock": "Lock", "unlock": "Unlock", "reset_password": "Set a new password",
-        "change_role": "Change role", "change_password": "Change my password", "current_password":
-        "Current password", "new_password": "New password", "password_changed": "Your password is changed.",
-        "older": "Older entries", "hours": "Hours", "target": "target", "nights": "Nights", "sundays": "Sundays",
-        "weekend": "Weekend", "holiday": "Public holiday", "filter": "Filter", "all": "all", "crew": "Crew",
-        "search": "Search by name", "min": "min", "preferred": "preferred", "assigned": "assigned",
-        "coverage_legend": "Coverage per post: red below the minimum, amber below the preferred level, green "
-                           "at or above it.",
-        "clear_cell": "Clear (day off)", "close": "Close", "apply": "Apply",
-        "law": "Law", "fairness": "Fairness", "people_aggregate": "People", "rule": "Rule", "count": "Count",
-        "measure": "Measure", "minimum": "Minimum", "median": "Median", "maximum": "Maximum", "mean": "Mean",
-        "measure.hours": "Hours worked", "measure.shifts": "Shifts", "measure.nights": "Nights",
-        "measure.sundays": "Sundays", "measure.weekend_days": "Weekend days",
-        "measure.public_holidays": "Public holidays worked", "no_violation_short": "none",
-        "coverage_complete": "Minimum cover everywhere", "yes": "yes", "no": "no",
-        "declarations_count": "Active declarations (day-post priority)", "site": "Site", "horizon": "Horizon",
-        "absence_kind": "Kind of absence", "absence.holiday": "holiday", "absence.sickness": "sick leave",
-        "absence.training": "training", "absence.other": "other", "page": "Page", "previous": "Previous",
-        "next": "Next", "of": "of", "cost": "Cost of granting", "colleague": "Colleague",
-        "not_honoured": "Accepted but not honoured", "honoured": "honoured", "settings": "Site settings",
-        "consent_setting": "Employees see only versions the works council approved (BetrVG §87, CSE)",
-        "report_for": "Report on version", "violations_total": "Violations", "hours_short": "h",
-        "requests_filter_status": "Status", "requests_filter_kind": "Kind", "result": "Result",
-    },
-    "fr": {
-        "undo": "Annuler la dernière modification",
-        "action.roster.cell": "a modifié une case",
-        "action.roster.create": "a créé le planning", "action.roster.publish": "a publié", "off_cell": "repos",
-        "name": "Nom", "kind": "Type", "shift": "Poste", "post": "Emploi", "team": "Équipe",
-        "skills": "Compétences", "employees_count": "Salariés", "start": "Début", "days": "Jours",
-        "updated": "Modifié", "by": "Par", "action": "Action", "entity": "Objet", "at": "Quand",
-        "swap_with": "Échange avec", "decisions": "Décisions", "published_at": "Publié le", "before": "Avant",
-        "after": "Après", "against": "Comparé à la version",
-        "first_publication": "Première version soumise au CSE : toutes les cases sont nouvelles.",
-        "diff_added": "Cases ajoutées", "diff_removed": "Cases retirées", "diff_changed": "Cases modifiées",
-        "confirm_publish_title": "Publier cette version ?", "confirm_publish": "Publier",
-        "no_violations": "Aucune infraction : le contrôle trouve toutes les règles respectées.",
-        "changes": "Changements",
-        "consent_required": "L'avis du CSE est requis : les salariés verront cette version une fois approuvée.",
-        "consent_not_required": "Ce site montre tout de suite les versions proposées aux salariés.",
-        "status.proposed": "proposée", "status.approved": "approuvée", "status.rejected": "rejetée",
-        "status.open": "ouverte", "status.accepted": "acceptée", "status.refused": "refusée",
-        "status.withdrawn": "retirée", "status.running": "en cours", "status.done": "terminé",
-        "status.cancelled": "annulé", "status.failed": "échoué",
-        "kind.day_off": "jour de repos", "kind.swap": "échange",
-        "role.planner": "planificateur", "role.employee": "salarié", "role.council": "CSE",
-        "role.admin": "administrateur", "lock": "Verrouiller", "unlock": "Déverrouiller",
-        "reset_password": "Définir un nouveau mot de passe", "change_role": "Changer le rôle",
-        "change_password": "Changer mon mot de passe", "current_password": "Mot de passe actuel",
-        "new_password": "Nouveau mot de passe", "password_changed": "Votre mot de passe est changé.",
-        "older": "Entrées plus anciennes", "hours": "Heures", "target": "cible", "nights": "Nuits",
-        "sundays": "Dimanches", "weekend": "Week-end", "holiday": "Jour férié", "filter": "Filtrer",
-        "all": "tous", "crew": "Équipe de roulement", "search": "Chercher un nom", "min": "min",
-        "preferred": "souhaité", "assigned": "affectés",
-        "coverage_legend": "Couverture par emploi : rouge sous le minimum, orange sous le niveau souhaité, vert "
-                           "au niveau ou au-dessus.",
-        "clear_cell": "Effacer (repos)", "close": "Fermer", "apply": "Appliquer",
-        "law": "Droit", "fairness": "Équité", "people_aggregate": "Salariés", "rule": "Règle",
-        "count": "Nombre", "measure": "Mesure", "minimum": "Minimum", "median": "Médiane", "maximum": "Maximum",
-        "mean": "Moyenne", "measure.hours": "Heures travaillées", "measure.shifts": "Postes",
-        "measure.nights": "Nuits", "measure.sundays": "Dimanches", "measure.weekend_days": "Jours de week-end",
-        "measure.public_holidays": "Jours fériés travaillés", "no_violation_short": "aucune",
-        "coverage_complete": "Effectif minimum partout", "yes": "oui", "no": "non",
-        "declarations_count": "Déclarations actives (priorité poste de jour)", "site": "Site",
-        "horizon": "Période", "absence_kind": "Type d'absence", "absence.holiday": "congés",
-        "absence.sickness": "maladie", "absence.training": "formation", "absence.other": "autre", "page": "Page",
-        "previous": "Précédent", "next": "Suivant", "of": "sur", "cost": "Coût de l'accord",
-        "colleague": "Collègue", "not_honoured": "Acceptée mais non tenue", "honoured": "tenue",
-        "settings": "Réglages du site",
-        "consent_setting": "Les salariés ne voient que les versions approuvées par le CSE (consultation du CSE)",
-        "report_for": "Rapport sur la version", "violations_total": "Infractions", "hours_short": "h",
-        "requests_filter_status": "État", "requests_filter_kind": "Type", "result": "Résultat",
-    },
-    "de": {
-        "undo": "Rückgängig",
-        "action.roster.cell": "hat eine Zelle geändert",
-        "action.roster.create": "hat den Plan erstellt", "action.roster.publish": "hat veröffentlicht",
-        "off_cell": "frei",
-        "name": "Name", "kind": "Art", "shift": "Schicht", "post": "Arbeitsplatz", "team": "Team",
-        "skills": "Qualifikationen", "employees_count": "Beschäftigte", "start": "Beginn", "days": "Tage",
-        "updated": "Geändert", "by": "Von", "action": "Aktion", "entity": "Gegenstand", "at": "Wann",
-        "swap_with": "Tausch mit", "decisions": "Entscheidungen", "published_at": "Veröffentlicht",
-        "before": "Vorher", "after": "Nachher", "against": "Verglichen mit Version",
-        "first_publication": "Erste dem Betriebsrat vorgelegte Version: jede Zelle ist neu.",
-        "diff_added": "Zellen hinzugefügt", "diff_removed": "Zellen entfernt", "diff_changed": "Zellen geändert",
-        "confirm_publish_title": "Diese Version veröffentlichen?", "confirm_publish": "Veröffentlichen",
-        "no_violations": "Kein Verstoß: die Prüfung findet alle Regeln eingehalten.", "changes": "Änderungen",
-        "consent_required": "Die Zustimmung des Betriebsrats ist nötig: die Beschäftigten sehen diese Version, "
-                            "sobald sie genehmigt ist.",
-        "consent_not_required": "Dieser Standort zeigt vorgeschlagene Versionen sofort den Beschäftigten.",
-        "status.proposed": "vorgeschlagen", "status.approved": "genehmigt", "status.rejected": "abgelehnt",
-        "status.open": "offen", "status.accepted": "angenommen", "status.refused": "abgelehnt",
-        "status.withdrawn": "zurückgezogen", "status.running": "läuft", "status.done": "fertig",
-        "status.cancelled": "abgebrochen", "status.failed": "fehlgeschlagen",
-        "kind.day_off": "freier Tag", "kind.swap": "Tausch",
-        "role.planner": "Planer", "role.employee": "Beschäftigte(r)", "role.council": "Betriebsrat",
-        "role.admin": "Administrator", "lock": "Sperren", "unlock": "Entsperren",
-        "reset_password": "Neues Passwort setzen", "change_role": "Rolle ändern",
-        "change_password": "Mein Passwort ändern", "current_password": "Aktuelles Passwort",
-        "new_password": "Neues Passwort", "password_changed": "Ihr Passwort ist geändert.",
-        "older": "Ältere Einträge", "hours": "Stunden", "target": "Soll", "nights": "Nächte",
-        "sundays": "Sonntage", "weekend": "Wochenende", "holiday": "Feiertag", "filter": "Filtern",
-        "all": "alle", "crew": "Schichtgruppe", "search": "Nach Namen suchen", "min": "min",
-        "preferred": "gewünscht", "assigned": "besetzt",
-        "coverage_legend": "Besetzung je Arbeitsplatz: rot unter dem Minimum, gelb unter dem Wunschniveau, grün "
-                           "auf oder über ihm.",
-        "clear_cell": "Leeren (frei)", "close": "Schließen", "apply": "Übernehmen",
-        "law": "Recht", "fairness": "Gerechtigkeit", "people_aggregate": "Beschäftigte", "rule": "Regel",
-        "count": "Anzahl", "measure": "Kennzahl", "minimum": "Minimum", "median": "Median", "maximum": "Maximum",
-        "mean": "Mittelwert", "measure.hours": "Arbeitsstunden", "measure.shifts": "Schichten",
-        "measure.nights": "Nächte", "measure.sundays": "Sonntage", "measure.weekend_days": "Wochenendtage",
-        "measure.public_holidays": "Gearbeitete Feiertage", "no_violation_short": "keine",
-        "coverage_complete": "Mindestbesetzung überall", "yes": "ja", "no": "nein",
-        "declarations_count": "Aktive Erklärungen (Vorrang Tagschicht)", "site": "Standort",
-        "horizon": "Zeitraum", "absence_kind": "Art der Abwesenheit", "absence.holiday": "Urlaub",
-        "absence.sickness": "Krankheit", "absence.training": "Schulung", "absence.other": "Sonstiges", "page": "Seite",
-        "previous": "Zurück", "next": "Weiter", "of": "von", "cost": "Kosten der Gewährung",
-        "colleague": "Kollege/Kollegin", "not_honoured": "Angenommen, aber nicht erfüllt", "honoured": "erfüllt",
-        "settings": "Standort-Einstellungen",
-        "consent_setting": "Beschäftigte sehen nur vom Betriebsrat genehmigte Versionen (BetrVG §87)",
-        "report_for": "Bericht zur Version", "violations_total": "Verstöße", "hours_short": "Std.",
-        "requests_filter_status": "Status", "requests_filter_kind": "Art", "result": "Ergebnis",
-    },
-}
-EXTRA: dict[str, dict[str, str]] = {
-    "en": {
-        "examples": "Built-in plants", "load": "Load", "add_absence_for": "Add an absence for", "person": "Person",
-        "end": "End", "remove": "Remove", "price": "Price it", "pricing": "pricing…", "no_roster": "No roster yet.",
-        "swap_done": "Swap carried out in roster", "swap_not_done": "Swap not carried out",
-        "accepted_not_honoured": "accepted day off not honoured by this roster", "shown": "shown",
-        "action.roster.swap": "carried out a swap", "reason": "Reason", "rules_in_force": "Rules broken",
-        "share_people": "People per value", "distribution": "Distribution", "approved_notice": "Decision recorded.",
-        "consent_saved": "Setting saved.", "request_sent": "Request sent.", "choose": "choose…",
-        "new_plan_done": "Plan ready: open the roster.", "your_account": "Your account",
-        "copied": "Copied (Ctrl+V over another cell pastes)",
-        "next_period": "Next period", "action.scenario.roll_forward": "rolled forward to the next period",
-        "import_preview": "What this file changes (nothing saved yet)", "import_added": "Added",
-        "import_changed": "Changed", "import_removed": "Removed (missing from the file)",
-        "import_confirm": "Save, removing the people missing from the file",
-        "import_keep_missing": "Save, keeping the people missing from the file",
-    },
-    "fr": {
-        "examples": "Usines intégrées", "load": "Charger", "add_absence_for": "Ajouter une absence pour",
-        "person": "Salarié", "end": "Fin", "remove": "Supprimer", "price": "Chiffrer", "pricing": "calcul…",
-        "no_roster": "Pas encore de planning.", "swap_done": "Échange effectué dans le planning",
-        "swap_not_done": "Échange non effectué",
-        "accepted_not_honoured": "jour de repos accepté mais non tenu par ce planning", "shown": "affichés",
-        "action.roster.swap": "a effectué un échange", "reason": "Motif", "rules_in_force": "Règles enfreintes",
-        "share_people": "Salariés par valeur", "distribution": "Répartition",
-        "approved_notice": "Décision enregistrée.", "consent_saved": "Réglage enregistré.",
-        "request_sent": "Demande envoyée.", "choose": "choisir…",
-        "new_plan_done": "Planning prêt : ouvrez-le.", "your_account": "Votre compte",
-        "copied": "Copié (Ctrl+V sur une autre case pour coller)",
-        "next_period": "Période suivante", "action.scenario.roll_forward": "reconduit sur la période suivante",
-        "import_preview": "Ce que ce fichier change (rien n'est encore enregistré)", "import_added": "Ajoutés",
-        "import_changed": "Modifiés", "import_removed": "Retirés (absents du fichier)",
-        "import_confirm": "Enregistrer en retirant les salariés absents du fichier",
-        "import_keep_missing": "Enregistrer en gardant les salariés absents du fichier",
-    },
-    "de": {
-        "examples": "Eingebaute Werke", "load": "Laden", "add_absence_for": "Abwesenheit eintragen für",
-        "person": "Beschäftigte(r)", "end": "Ende", "remove": "Entfernen", "price": "Kosten berechnen",
-        "pricing": "rechnet…", "no_roster": "Noch kein Plan.", "swap_done": "Tausch im Plan ausgeführt",
-        "swap_not_done": "Tausch nicht ausgeführt",
-        "accepted_not_honoured": "angenommener freier Tag, den dieser Plan nicht einhält", "shown": "angezeigt",
-        "action.roster.swap": "hat einen Tausch ausgeführt", "reason": "Grund",
-        "rules_in_force": "Verletzte Regeln", "share_people": "Beschäftigte je Wert", "distribution": "Verteilung",
-        "approved_notice": "Entscheidung gespeichert.", "consent_saved": "Einstellung gespeichert.",
-        "request_sent": "Antrag gesendet.", "choose": "auswählen…",
-        "new_plan_done": "Plan fertig: öffnen Sie ihn.", "your_account": "Ihr Konto",
-        "copied": "Kopiert (Strg+V über einer anderen Zelle fügt ein)",
-        "next_period": "Nächster Zeitraum", "action.scenario.roll_forward": "auf den nächsten Zeitraum fortgeschrieben",
-        "import_preview": "Was diese Datei ändert (noch nichts gespeichert)", "import_added": "Hinzugefügt",
-        "import_changed": "Geändert", "import_removed": "Entfernt (fehlen in der Datei)",
-        "import_confirm": "Speichern und die in der Datei fehlenden Personen entfernen",
-        "import_keep_missing": "Speichern und die in der Datei fehlenden Personen behalten",
-    },
-}
-ACTIONS: dict[str, dict[str, str]] = {
-    "en": {
-        "action.session.sign_in": "signed in",
-        "action.session.sign_out": "signed out",
-        "action.session.failed_sign_in": "failed sign-in",
-        "action.user.add": "account created",
-        "action.user.change": "account changed",
-        "action.user.password": "password set",
-        "action.scenario.import": "scenario imported",
-        "action.scenario.consent": "consent setting changed",
-        "action.employee.edit": "person edited",
-        "action.employees.import": "people imported",
-        "action.absence.add": "absence added",
-        "action.absence.remove": "absence removed",
-        "action.posts.replace": "posts replaced",
-        "action.demand.replace": "demand replaced",
-        "action.skills.replace": "skills replaced",
-        "action.safety_minimums.replace": "safety minimums replaced",
-        "action.publication.approve": "version approved",
-        "action.publication.reject": "version rejected",
-        "action.request.add": "request made",
-        "action.request.accepted": "request accepted",
-        "action.request.refused": "request refused",
-        "action.request.withdrawn": "request withdrawn",
-        "action.declaration.add": "need declared",
-        "action.declaration.withdraw": "declaration withdrawn",
-        "action.feed.create": "calendar link created",
-        "action.feed.revoke": "calendar link revoked",
-        "action.solve.start": "plan started",
-        "action.solve.cancel": "plan cancelled",
-        "action.solve.done": "plan finished",
-        "action.solve.cancelled": "plan stopped early",
-        "action.solve.failed": "plan failed",
-        "action.roster.replan": "roster re-planned",
-    },
-    "fr": {
-        "action.session.sign_in": "s'est connecté",
-        "action.session.sign_out": "s'est déconnecté",
-        "action.session.failed_sign_in": "échec de connexion",
-        "action.user.add": "compte créé",
-        "action.user.change": "compte modifié",
-        "action.user.password": "mot de passe défini",
-        "action.scenario.import": "scénario importé",
-        "action.scenario.consent": "réglage de l'avis du CSE modifié",
-        "action.employee.edit": "salarié modifié",
-        "action.employees.import": "salariés importés",
-        "action.absence.add": "absence ajoutée",
-        "action.absence.remove": "absence supprimée",
-        "action.posts.replace": "emplois remplacés",
-        "action.demand.replace": "besoins remplacés",
-        "action.skills.replace": "compétences remplacées",
-        "action.safety_minimums.replace": "minimums de sécurité remplacés",
-        "action.publication.approve": "version approuvée",
-        "action.publication.reject": "version rejetée",
-        "action.request.add": "demande faite",
-        "action.request.accepted": "demande acceptée",
-        "action.request.refused": "demande refusée",
-        "action.request.withdrawn": "demande retirée",
-        "action.declaration.add": "besoin déclaré",
-        "action.declaration.withdraw": "déclaration retirée",
-        "action.feed.create": "lien d'agenda créé",
-        "action.feed.revoke": "lien d'agenda révoqué",
-        "action.solve.start": "planification lancée",
-        "action.solve.cancel": "planification annulée",
-        "action.solve.done": "planification terminée",
-        "action.solve.cancelled": "planification arrêtée",
-        "action.solve.failed": "planification échouée",
-        "action.roster.replan": "planning replanifié",
-    },
-    "de": {
-        "action.session.sign_in": "hat sich angemeldet",
-        "action.session.sign_out": "hat sich abgemeldet",
-        "action.session.failed_sign_in": "fehlgeschlagene Anmeldung",
-        "action.user.add": "Konto angelegt",
-        "action.user.change": "Konto geändert",
-        "action.user.password": "Passwort gesetzt",
-        "action.scenario.import": "Szenario importiert",
-        "action.scenario.consent": "Zustimmungseinstellung geändert",
-        "action.employee.edit": "Person geändert",
-        "action.employees.import": "Beschäftigte importiert",
-        "action.absence.add": "Abwesenheit eingetragen",
-        "action.absence.remove": "Abwesenheit entfernt",
-        "action.posts.replace": "Arbeitsplätze ersetzt",
-        "action.demand.replace": "Bedarf ersetzt",
-        "action.skills.replace": "Qualifikationen ersetzt",
-        "action.safety_minimums.replace": "Sicherheitsminima ersetzt",
-        "action.publication.approve": "Version genehmigt",
-        "action.publication.reject": "Version abgelehnt",
-        "action.request.add": "Antrag gestellt",
-        "action.request.accepted": "Antrag angenommen",
-        "action.request.refused": "Antrag abgelehnt",
-        "action.request.withdrawn": "Antrag zurückgezogen",
-        "action.declaration.add": "Bedarf erklärt",
-        "action.declaration.withdraw": "Erklärung widerrufen",
-        "action.feed.create": "Kalender-Link erzeugt",
-        "action.feed.revoke": "Kalender-Link widerrufen",
-        "action.solve.start": "Planung gestartet",
-        "action.solve.cancel": "Planung abgebrochen",
-        "action.solve.done": "Planung fertig",
-        "action.solve.cancelled": "Planung vorzeitig beendet",
-        "action.solve.failed": "Planung fehlgeschlagen",
-        "action.roster.replan": "Plan neu geplant",
-    },
-}
-ENTITIES: dict[str, dict[str, str]] = {
-    "en": {
-        "entity.user": "account",
-        "entity.publication": "publication",
-        "entity.roster": "roster",
-        "entity.scenario": "scenario",
-        "entity.job": "job",
-        "entity.request": "request",
-        "entity.declaration": "declaration",
-        "entity.feed": "calendar link",
-        "actor.cli": "command line",
-        "actor.anonymous": "not signed in",
-    },
-    "fr": {
-        "entity.user": "compte",
-        "entity.publication": "publication",
-        "entity.roster": "planning",
-        "entity.scenario": "scénario",
-        "entity.job": "calcul",
-        "entity.request": "demande",
-        "entity.declaration": "déclaration",
-        "entity.feed": "lien d'agenda",
-        "actor.cli": "ligne de commande",
-        "actor.anonymous": "non connecté",
-    },
-    "de": {
-        "entity.user": "Konto",
-        "entity.publication": "Veröffentlichung",
-        "entity.roster": "Schichtplan",
-        "entity.scenario": "Szenario",
-        "entity.job": "Rechenlauf",
-        "entity.request": "Antrag",
-        "entity.declaration": "Erklärung",
-        "entity.feed": "Kalender-Link",
-        "actor.cli": "Kommandozeile",
-        "actor.anonymous": "nicht angemeldet",
-    },
-}
-SETUP: dict[str, dict[str, str]] = {
-    "en": {
-        "setup": "Plant set-up",
-        "setup_help":
-            "Each section is saved as a whole and checked with the rest of the plant; "
-            "an error names the row and field.",
-        "saved": "Saved.",
-        "add_row": "Add a row",
-        "remove_row": "Remove",
-        "new_plant": "A new plant:",
-        "create": "Create",
-        "set_up": "Set up",
-        "section.site": "Site and law",
-        "section.horizon": "Horizon",
-        "section.shifts": "Shifts",
-        "section.skills": "Skills",
-        "section.posts": "Posts",
-        "section.demand": "Demand",
-        "section.safety_minimums": "Safety minimums",
-        "section.employees": "People and contracts",
-        "col.jurisdiction": "Law",
-        "col.timezone": "Time zone",
-        "col.region": "Region",
-        "col.break_minutes": "Break (min)",
-        "col.color": "Colour",
-        "col.max": "max",
-        "col.days": "Days",
-        "col.weekly_hours": "Hours a week", "col.tolerance_hours": "± hours",
-        "col.night_eligible": "Nights allowed",
-        "col.id": "Code",
-        "col.reference": "Source",
-        "col.skill": "Skill",
-        "col.shifts": "Shifts",
-    },
-    "fr": {
-        "setup": "Paramétrage de l'usine",
-        "setup_help":
-            "Chaque section est enregistrée en entier et contrôlée avec le reste de l'usine ; "
-            "une erreur nomme la ligne et le champ.",
-        "saved": "Enregistré.",
-        "add_row": "Ajouter une ligne",
-        "remove_row": "Supprimer",
-        "new_plant": "Nouvelle usine :",
-        "create": "Créer",
-        "set_up": "Paramétrer",
-        "section.site": "Site et droit applicable",
-        "section.horizon": "Période",
-        "section.shifts": "Postes (horaires)",
-        "section.skills": "Compétences",
-        "section.posts": "Emplois",
-        "section.demand": "Besoins",
-        "section.safety_minimums": "Minimums de sécurité",
-        "section.employees": "Salariés et contrats",
-        "col.jurisdiction": "Droit",
-        "col.timezone": "Fuseau horaire",
-        "col.region": "Région",
-        "col.break_minutes": "Pause (min)",
-        "col.color": "Couleur",
-        "col.max": "max",
-        "col.days": "Jours",
-        "col.weekly_hours": "Heures par semaine", "col.tolerance_hours": "± heures",
-        "col.night_eligible": "Nuits possibles",
-        "col.id": "Code",
-        "col.reference": "Source",
-        "col.skill": "Compétence",
-        "col.shifts": "Postes",
-    },
-    "de": {
-        "setup": "Werk einrichten",
-        "setup_help":
-            "Jeder Abschnitt wird als Ganzes gespeichert und mit dem Rest des Werks geprüft; "
-            "ein Fehler nennt Zeile und Feld.",
-        "saved": "Gespeichert.",
-        "add_row": "Zeile hinzufügen",
-        "remove_row": "Entfernen",
-        "new_plant": "Neues Werk:",
-        "create": "Anlegen",
-        "set_up": "Einrichten",
-        "section.site": "Standort und Recht",
-        "section.horizon": "Zeitraum",
-        "section.shifts": "Schichten",
-        "section.skills": "Qualifikationen",
-        "section.posts": "Arbeitsplätze",
-        "section.demand": "Bedarf",
-        "section.safety_minimums": "Sicherheitsminima",
-        "section.employees": "Beschäftigte und Verträge",
-        "col.jurisdiction": "Recht",
-        "col.timezone": "Zeitzone",
-        "col.region": "Region",
-        "col.break_minutes": "Pause (Min.)",
-        "col.color": "Farbe",
-        "col.max": "max",
-        "col.days": "Tage",
-        "col.weekly_hours": "Wochenstunden", "col.tolerance_hours": "± Stunden",
-        "col.night_eligible": "Nachtarbeit erlaubt",
-        "col.id": "Kürzel",
-        "col.reference": "Quelle",
-        "col.skill": "Qualifikation",
-        "col.shifts": "Schichten",
-    },
-}
-# The rotation in the grid, the cost of granting a request, printable rosters and the set-up forms.
-GRID_AND_FORMS: dict[str, dict[str, str]] = {
-    "en": {
-        "section.absences": "Absences", "section.households": "Households (declared)",
-        "section.rules": "Rules (settings per rule)", "section.rotation": "Rotation (cycle and crews)",
-        "col.members": "Members", "col.declared_by": "Declared by", "col.shared_days_off": "Days off together (weight)",
-        "col.mode": "Mode", "col.weight": "Weight", "col.anchor": "Anchor (a Monday)",
-        "col.relief_pool": "Relief pool (code)", "col.relief_pool_name": "Relief pool (name)",
-        "col.start_week": "Starts in week", "col.week": "Week (Mon … Sun: shift codes, - off)",
-        "col.crews": "Crews", "col.cycle": "Cycle", "mode.hard": "hard", "mode.soft": "soft", "mode.off": "off",
-        "rotation_help": "People join a crew through the Crew column of People and contracts.",
-        "cycle": "Cycle", "cycle_shift": "cycle", "deviation": "deviation from the cycle",
-        "cycle_following": "of the cycle's shifts worked as published", "deviations": "deviations",
-        "deviation.pool": "relief-pool shift", "deviation.swap": "other shift than the crew",
-        "deviation.day_off": "off on a cycle working day", "deviation.extra": "works on a cycle day off",
-        "cycle_legend": "A blue corner marks a deviation from the published cycle (hover for the cycle's shift).",
-        "print_roster": "Print for the notice board", "every_team": "every team (a page each)",
-    },
-    "fr": {
-        "section.absences": "Absences", "section.households": "Foyers (déclarés)",
-        "section.rules": "Règles (réglage par règle)", "section.rotation": "Roulement (cycle et équipes)",
-        "col.members": "Membres", "col.declared_by": "Déclaré par", "col.shared_days_off": "Repos communs (poids)",
-        "col.mode": "Mode", "col.weight": "Poids", "col.anchor": "Départ (un lundi)",
-        "col.relief_pool": "Équipe de relève (code)", "col.relief_pool_name": "Équipe de relève (nom)",
-        "col.start_week": "Commence en semaine", "col.week": "Semaine (lun … dim : codes de poste, - repos)",
-        "col.crews": "Équipes de roulement", "col.cycle": "Cycle", "mode.hard": "impérative",
-        "mode.soft": "souple", "mode.off": "désactivée",
-        "rotation_help": "Chaque salarié rejoint une équipe par la colonne « Équipe de roulement » de Salariés et "
-                         "contrats.",
-        "cycle": "Cycle", "cycle_shift": "cycle", "deviation": "écart au cycle",
-        "cycle_following": "des postes du cycle tenus comme publiés", "deviations": "écarts",
-        "deviation.pool": "poste de l'équipe de relève", "deviation.swap": "autre poste que son équipe",
-        "deviation.day_off": "repos un jour travaillé du cycle",
-        "deviation.extra": "travaille un jour de repos du cycle",
-        "cycle_legend": "Un coin bleu marque un écart au cycle publié (survoler pour voir le poste du cycle).",
-        "print_roster": "Imprimer pour l'affichage", "every_team": "toutes les équipes (une page chacune)",
-    },
-    "de": {
-        "section.absences": "Abwesenheiten", "section.households": "Haushalte (erklärt)",
-        "section.rules": "Regeln (Einstellung je Regel)", "section.rotation": "Schichtzyklus (Zyklus und Gruppen)",
-        "col.members": "Mitglieder", "col.declared_by": "Erklärt von",
-        "col.shared_days_off": "Gemeinsam frei (Gewicht)",
-        "col.mode": "Modus", "col.weight": "Gewicht", "col.anchor": "Beginn (ein Montag)",
-        "col.relief_pool": "Springergruppe (Kürzel)", "col.relief_pool_name": "Springergruppe (Name)",
-        "col.start_week": "Beginnt in Woche", "col.week": "Woche (Mo … So: Schichtkürzel, - frei)",
-        "col.crews": "Schichtgruppen", "col.cycle": "Zyklus", "mode.hard": "zwingend", "mode.soft": "weich",
-        "mode.off": "aus",
-        "rotation_help": "Beschäftigte kommen über die Spalte „Schichtgruppe“ unter Beschäftigte und Verträge in "
-                         "eine Gruppe.",
-        "cycle": "Schichtzyklus", "cycle_shift": "Zyklus", "deviation": "Abweichung vom Zyklus",
-        "cycle_following": "der Schichten des Zyklus wie veröffentlicht gearbeitet", "deviations": "Abweichungen",
-        "deviation.pool": "Schicht der Springergruppe", "deviation.swap": "andere Schicht als die Gruppe",
-        "deviation.day_off": "frei an einem Arbeitstag des Zyklus",
-        "deviation.extra": "arbeitet an einem freien Tag des Zyklus",
-        "cycle_legend": "Eine blaue Ecke markiert eine Abweichung vom veröffentlichten Zyklus (Maus darüber: "
-                        "die Schicht laut Zyklus).",
-        "print_roster": "Zum Aushang drucken", "every_team": "alle Teams (je eine Seite)",
-    },
-}
-for _lang in LANGUAGES:
-    CATALOGUE[_lang].update(GRID_AND_FORMS[_lang])
-    CATALOGUE[_lang].update(SETUP[_lang])
-    CATALOGUE[_lang].update(ENTITIES[_lang])
-    CATALOGUE[_lang].update(ACTIONS[_lang])
-    CATALOGUE[_lang].update(MORE[_lang])
-    CATALOGUE[_lang].update(EXTRA[_lang])
+class Words:
+    """One language's words for the pages, from its gettext catalogue (`web/locale/<lang>.po`, read by Babel).
+    Message ids are symbolic keys (`status.approved`); English is a catalogue like the others.
+
+    `words`: every singular entry, for the templates and the page's script. `plurals`: each plural entry as its
+    text per CLDR plural category (one, few, many, other …), so the page's script picks the form with the
+    browser's `Intl.PluralRules` for the same language, and Python with `plural()` (gettext's own rule)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        source = resources.files("roulement.web").joinpath("locale", f"{lang}.po")
+        with source.open("rb") as stream:
+            catalog = read_po(stream, locale=lang, domain="web")
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        self.translations = gettext.GNUTranslations(compiled)
+        self.words: dict[str, str] = {}
+        self.plurals: dict[str, dict[str, str]] = {}
+        rule = Locale.parse(lang).plural_form
+        for entry in catalog:
+            if not entry.id:
+                continue  # the header
+            if isinstance(entry.id, str):
+                self.words[entry.id] = self.translations.gettext(entry.id)
+            else:
+                key = str(entry.id[0])
+                self.plurals[key] = {rule(n): self.translations.ngettext(key, key, n) for n in PLURAL_SAMPLES}
+
+    def plural(self, key: str, n: int) -> str:
+        return self.translations.ngettext(key, key, n).replace("{n}", format_decimal(n, locale=self.lang))
+
+
+@cache
+def words(lang: str) -> Words:
+    return Words(lang)
+
+
+CATALOGUE: dict[str, dict[str, str]] = {lang: words(lang).words for lang in LANGUAGES}
+PLURALS: dict[str, dict[str, dict[str, str]]] = {lang: words(lang).plurals for lang in LANGUAGES}
 
 
 @cache

@@ -80,26 +80,28 @@ class JobRunner:
         with self.store.transaction() as session:
             stored = repository.scenario_of(repository.get_scenario_row(session, scenario_id))
             scenario = repository.scenario_with_web_input(session, stored)
+            carried = repository.carried_of(session, scenario_id)
         running = RunningJob(site=scenario.site.name)
         with self.lock:
             self._refuse_when_busy(running.site)
             with self.store.transaction() as session:
                 job_id = repository.add_job(session, actor, scenario_id, time_limit).id
             self.running[job_id] = running  # counted before the thread starts: no race past the limit
-        thread = threading.Thread(target=self._run, args=(job_id, actor, scenario_id, scenario, time_limit, running),
+        thread = threading.Thread(target=self._run, args=(job_id, actor, scenario_id, scenario, time_limit, running,
+                                                          carried),
                                   name=f"solve-{job_id}", daemon=True)
         running.thread = thread
         thread.start()
         return job_id
 
     def _run(self, job_id: int, actor: User, scenario_id: int, scenario: Any, time_limit: float,
-             running: RunningJob) -> None:
+             running: RunningJob, carried: Any = None) -> None:
         def on_progress(progress: Progress) -> None:
             running.latest = progress
 
         status, message, roster_id = "failed", "", None
         try:
-            outcome = run_in_process(self.plan_work, (scenario, time_limit, self.workers), on_progress,
+            outcome = run_in_process(self.plan_work, (scenario, time_limit, self.workers, carried), on_progress,
                                      running.stop)
             if outcome["roster"] is None:
                 message = f"no roster found ({outcome['status']})"

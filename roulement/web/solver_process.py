@@ -84,14 +84,23 @@ def run_in_process(work: Callable[..., Any], args: tuple[Any, ...], on_progress:
 
 # The work done in the child. Module-level functions: the spawn start method pickles them by name.
 
-def plan_work(scenario: Scenario, time_limit: float, workers: int, *, on_progress: Callable[[Progress], None],
-              stop: StopEvent) -> dict[str, Any]:
-    """A full plan: the roster (or None), the solver's record, and the checker's count of violations."""
+def plan_work(scenario: Scenario, time_limit: float, workers: int, carried: Roster | None = None, *,
+              on_progress: Callable[[Progress], None], stop: StopEvent) -> dict[str, Any]:
+    """A full plan: the roster (or None), the solver's record, and the checker's count of violations. A period
+    rolled forward plans around the previous period's last days (`carried`, fixed history: service/history.py)
+    and is judged with them."""
     from roulement import service
+    from roulement.service.history import plan_after
     from roulement.solve.search import SolveOptions
 
-    outcome = service.plan(scenario, SolveOptions(time_limit=time_limit, workers=workers),
-                           on_progress=on_progress, stop=stop)  # type: ignore[arg-type]
+    options = SolveOptions(time_limit=time_limit, workers=workers)
+    if carried is not None and carried.assignments:
+        after = plan_after(scenario, carried, options, on_progress=on_progress, stop=stop)  # type: ignore[arg-type]
+        violations = 0 if after.roster is None else len(
+            service.audit(scenario, Roster([*carried, *after.roster])).violations)
+        return {"roster": after.roster, "status": after.result.status, "solver": after.result.as_dict(),
+                "interrupted": after.result.interrupted, "violations": violations}
+    outcome = service.plan(scenario, options, on_progress=on_progress, stop=stop)  # type: ignore[arg-type]
     return {"roster": outcome.roster, "status": outcome.result.status, "solver": outcome.result.as_dict(),
             "interrupted": outcome.result.interrupted,
             "violations": len(outcome.checked.violations) if outcome.checked else 0}

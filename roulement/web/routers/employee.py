@@ -8,13 +8,13 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from roulement.formats.ical import schedule_to_ical
 from roulement.store import accounts, repository
 from roulement.store.audit import zoned
 from roulement.store.errors import NotFound
+from roulement.web import published
 from roulement.web.context import Actor, Backend, Id, backend, role
 
 router = APIRouter(prefix="/api/me", tags=["employee"])
@@ -28,50 +28,26 @@ def _own_employee_id(actor: Actor) -> str:
     return actor.user.employee_id
 
 
-@router.get("/schedule")
-def my_schedule(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> dict[str, Any]:
+@router.get("/schedule", response_model=dict[str, Any])
+def my_schedule(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> Response:
+    """One's own shifts in the version that applies (computed once per publication and person)."""
     me = _own_employee_id(actor)
     with store.transaction() as session:
-        publication = repository.current_publication_for(session, me)
-        if publication is None:
-            return {"publication": None, "shifts": []}
-        scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
-        shifts = {s.id: s for s in scenario.shifts}
-        own = sorted(repository.roster_of(repository.own_assignments(session, publication.id, me)))
-        return {
-            "publication": {"id": publication.id, "status": publication.status,
-                            "published_at": zoned(publication.published_at)},
-            "employee": {"id": me, "name": scenario.employee(me).name},
-            "shifts": [{"date": a.date.isoformat(), "shift": a.shift, "post": a.post,
-                        "start": shifts[a.shift].start.strftime("%H:%M"),
-                        "end": shifts[a.shift].end.strftime("%H:%M"),
-                        "color": shifts[a.shift].color} for a in own],
-        }
+        applying = repository.applying_publication(session, me)
+        if applying is None:
+            return JSONResponse({"publication": None, "shifts": []})
+        return Response(published.schedule(session, applying, me), media_type="application/json")
 
 
-@router.get("/team")
-def my_team(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> dict[str, Any]:
+@router.get("/team", response_model=dict[str, Any])
+def my_team(actor: Actor = Depends(employee), store: Backend = Depends(backend)) -> Response:
     """The published roster of one's team: names and shifts, nothing else (no ids, posts or absences)."""
     me = _own_employee_id(actor)
     with store.transaction() as session:
-        publication = repository.current_publication_for(session, me)
-        if publication is None:
-            return {"publication": None, "days": [], "people": []}
-        scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
-        assignments = list(publication.assignments)
-    team = scenario.employee(me).team
-    members = [e for e in scenario.employees if e.team == team]  # team None: the whole site is one team
-    cells: dict[str, dict[str, str]] = {e.id: {} for e in members}
-    for a in repository.roster_of(assignments):
-        if a.employee in cells:
-            cells[a.employee][a.date.isoformat()] = a.shift
-    return {
-        "publication": {"id": publication.id, "status": publication.status},
-        "team": team,
-        "days": [d.isoformat() for d in scenario.horizon.dates()],
-        "shifts": [{"id": s.id, "name": s.name, "color": s.color} for s in scenario.shifts],
-        "people": [{"name": e.name or e.id, "me": e.id == me, "shifts": cells[e.id]} for e in members],
-    }
+        applying = repository.applying_publication(session, me)
+        if applying is None:
+            return JSONResponse({"publication": None, "days": [], "people": []})
+        return Response(published.as_json(published.team(session, applying, me)), media_type="application/json")
 
 
 @router.get("/colleagues")
@@ -176,16 +152,10 @@ def feed(token: str, store: Backend = Depends(backend)) -> Response:
     """The private link itself is the credential (calendar apps send no cookies); revoking it ends it."""
     with store.transaction() as session:
         me = accounts.feed_person(session, token)
-        publication = repository.current_publication_for(session, me)
-        if publication is None:
-            assignments = []
-            scenario = None
+        applying = repository.applying_publication(session, me)
+        if applying is None:
+            body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roulement//shift roster//EN\r\nEND:VCALENDAR\r\n"
         else:
-            scenario = repository.scenario_of(repository.get_scenario_row(session, publication.scenario_id))
-            assignments = list(repository.roster_of(repository.own_assignments(session, publication.id, me)))
-    if scenario is None:
-        body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roulement//shift roster//EN\r\nEND:VCALENDAR\r\n"
-    else:
-        body = schedule_to_ical(scenario, assignments, scenario.employee(me).name or me, employee=me)
+            body = published.feed(session, applying, me)
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, no-store"})

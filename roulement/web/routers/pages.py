@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from roulement.store.models import StoredScenario
 from roulement.web.context import Backend, Id
-from roulement.web.i18n import CATALOGUE, LANGUAGES, language, locale_data
+from roulement.web.i18n import CATALOGUE, LANGUAGES, PLURALS, language, locale_data
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
@@ -30,7 +30,8 @@ def _page(request: Request, page: str, **extra: object) -> Response:
     lang = language(request)
     locale = {**locale_data(lang), "zone": site_zone(request)}
     response = templates.TemplateResponse(request, f"{page}.html", {
-        "page": page, "lang": lang, "t": CATALOGUE[lang], "languages": LANGUAGES, "locale": locale, **extra})
+        "page": page, "lang": lang, "t": CATALOGUE[lang], "plurals": PLURALS[lang], "languages": LANGUAGES,
+        "locale": locale, **extra})
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("roulement_lang", lang, max_age=365 * 86400, samesite="lax", path="/")
     return response

@@ -445,7 +445,7 @@ def _safe_name(text: str) -> str:
 
 
 @router.get("/rosters/{roster_id}/{filename}")
-def download(roster_id: Id, filename: str, actor: Actor = Depends(planner),
+def download(roster_id: Id, filename: str, request: Request, actor: Actor = Depends(planner),
              store: Backend = Depends(backend)) -> Response:
     if filename not in DOWNLOADS:
         raise NotFound(f"filename: no download {filename!r} (choose {', '.join(DOWNLOADS)})", "filename")
@@ -458,7 +458,7 @@ def download(roster_id: Id, filename: str, actor: Actor = Depends(planner),
     elif filename == "report.json":
         body = json.dumps(report, indent=2, ensure_ascii=False)
     else:
-        return HTMLResponse(render_html(scenario, roster, report),
+        return HTMLResponse(render_html(scenario, roster, report, lang=language(request)),
                             headers={"Content-Disposition": f'attachment; filename="roster-{row.id}-report.html"'})
     return Response(body, media_type=DOWNLOADS[filename],
                     headers={"Content-Disposition": f'attachment; filename="roster-{row.id}-{filename}"'})

@@ -3,6 +3,13 @@
 
 const T = JSON.parse(document.getElementById("messages").textContent);
 const L = JSON.parse(document.getElementById("locale").textContent);  // Babel's CLDR patterns, the site's zone
+// Plural entries of the catalogue, per CLDR plural category; the browser's Intl.PluralRules picks the category.
+const P = JSON.parse(document.getElementById("plurals").textContent);
+const pluralRules = new Intl.PluralRules(L.lang);
+function plural(key, n) {
+  const forms = P[key];
+  return (forms[pluralRules.select(n)] ?? forms.other).replace("{n}", formatNumber(n, 0));
+}
 const $ = (id) => document.getElementById(id);
 
 // Shape a date with a CLDR pattern (from Babel): y, M, d, E, H, h, m, a and quoted text.
@@ -212,6 +219,7 @@ const pages = {
       if ($("requests-status").value) query.set("status", $("requests-status").value);
       if ($("requests-kind").value) query.set("kind", $("requests-kind").value);
       const requests = await api("GET", `/api/requests?${query}`);
+      $("requests-count").textContent = plural("n_requests", requests.filter((r) => r.status === "open").length);
       fillTable($("requests"), ["#", T.name, T.kind, T.date, T.swap_with, T.note, T.status, T.result, ""], requests.map((r) => [
         r.id, r.employee_name, word("kind", r.kind), formatDate(r.date, "medium"), r.swap_with_name || "", r.note, statusWord(r.status), outcomeCell(r),
         r.status === "open" ? el("span", {}, button(T.accept, () => decideRequest(r.id, "accepted")),
@@ -263,7 +271,7 @@ const pages = {
       const found = people.filter((e) => !term || (e.name || "").toLowerCase().includes(term) || e.id.toLowerCase().includes(term));
       const pages = Math.max(1, Math.ceil(found.length / PAGE));
       page = Math.min(page, pages - 1);
-      $("people-page").textContent = `${T.page} ${page + 1} ${T.of} ${pages} (${found.length})`;
+      $("people-page").textContent = `${T.page} ${page + 1} ${T.of} ${pages} · ${plural("n_people", found.length)}`;
       fillTable($("people"), [T.name, "#", T.skills, T.team, T.absences], found.slice(page * PAGE, (page + 1) * PAGE).map((e) => [
         e.name || "", e.id, (e.skills || []).join(", "), e.team || "",
         el("span", {}, ...(e.absences || []).map((a, i) => el("span", { className: "absence" },
@@ -488,7 +496,7 @@ const pages = {
         for (const deviation of Object.values(days)) byKind[deviation.kind] = (byKind[deviation.kind] || 0) + 1;
       const total = Object.values(byKind).reduce((a, b) => a + b, 0);
       const share = formatNumber(100 * (roster.cycle_share ?? 1), 1);
-      $("cycle-line").textContent = `${T.cycle}: ${share} % ${T.cycle_following} · ${T.deviations}: ${formatNumber(total, 0)}`
+      $("cycle-line").textContent = `${T.cycle}: ${share} % ${T.cycle_following} · ${plural("n_deviations", total)}`
         + (total ? " (" + Object.entries(byKind).map(([k, n]) => `${word("deviation", k)}: ${n}`).join(", ") + ")" : "");
     };
 
@@ -649,15 +657,27 @@ const pages = {
                  C("start", T.start, "date"), C("end", T.end, "date"),
                  C("kind", T.absence_kind, "select", { options: () => ["holiday", "sickness", "training", "other"].map((k) => [k, T["absence." + k]]) })],
       households: [C("id", T["col.id"]), C("members", T["col.members"], "list"), C("declaration.declared_by", T["col.declared_by"]),
-                   C("shared_days_off.weight", T["col.shared_days_off"], "number")],
+                   C("shared_days_off.weight", T["col.shared_days_off"], "number"),
+                   C("childcare.windows", T["col.childcare_windows"], "windows"),
+                   C("childcare.mode", T["col.childcare_mode"], "select", { options: () => [["", "–"], ...["hard", "soft"].map((m) => [m, T["mode." + m]])] }),
+                   C("childcare.commute_minutes", T["col.commute_minutes"], "number")],
       rules: [C("id", T.rule), C("mode", T["col.mode"], "select", { options: () => [["", "–"], ...["hard", "soft", "off"].map((m) => [m, T["mode." + m]])] }),
-              C("weight", T["col.weight"], "number")],
-      rotation: [C("anchor", T["col.anchor"], "date"), C("relief_pool.id", T["col.relief_pool"]), C("relief_pool.name", T["col.relief_pool_name"])],
+              C("weight", T["col.weight"], "number"), C("params", T["col.params"], "params")],
+      rotation: [C("anchor", T["col.anchor"], "date"), C("relief_pool.id", T["col.relief_pool"]), C("relief_pool.name", T["col.relief_pool_name"]),
+                 C("posts", T["col.rotation_posts"], "list", { emptyIsUnset: true })],
       rotation_crews: [C("id", T["col.id"]), C("name", T.name), C("start_week", T["col.start_week"], "number")],
       rotation_cycle: [C("days", T["col.week"], "list")],
     };
     // Sections kept in the page in another shape than the scenario's: how they are read and written back.
     const SHAPES = {
+      // A household without childcare windows, mode or commute has no childcare (caregivers are kept as they were).
+      households: { write: () => state.households.map((row) => {
+        const { childcare, ...rest } = row;
+        if (!childcare) return rest;
+        const { caregivers, ...fields } = childcare;
+        const empty = Object.values(fields).every((v) => v === undefined || v === "" || (Array.isArray(v) && !v.length));
+        return empty ? rest : { ...rest, childcare };
+      }) },
       absences: { read: (data) => (data.employees || []).flatMap((e) => (e.absences || []).map((a) => ({ employee: e.id, ...a }))) },
       rules: { read: (data) => Object.entries(data.rules?.settings || {}).map(([rule, s]) => ({ id: rule, ...s })),
                write: () => ({ ...(scenario.data.rules?.packs ? { packs: scenario.data.rules.packs } : {}),
@@ -682,6 +702,24 @@ const pages = {
       for (const k of keys.slice(0, -1)) o = o[k] ??= {};
       if (value === undefined) delete o[keys.at(-1)]; else o[keys.at(-1)] = value;
     };
+    // Childcare windows as text, "weekdays 07:30-08:30; sat 09:00-12:00" (days: a selector or a list mon,tue);
+    // what does not parse is sent as typed, for the server to name the field.
+    const windowsText = (windows) => (windows || []).map((w) =>
+      `${Array.isArray(w.days) ? w.days.join(",") : w.days ?? "all"} ${String(w.start ?? "").slice(0, 5)}-${String(w.end ?? "").slice(0, 5)}`).join("; ");
+    const parseWindows = (text) => text.split(";").map((part) => part.trim()).filter(Boolean).map((part) => {
+      const match = part.match(/^(\S+)\s+(\S+?)-(\S+)$/);
+      if (!match) return { start: part };
+      const days = match[1].includes(",") ? match[1].split(",").filter(Boolean) : match[1];
+      return { days, start: match[2], end: match[3] };
+    });
+    // A rule's parameters as "name=value name=value"; a value is read as JSON when it is JSON (9, true, [[6,20]]).
+    const paramsText = (params) => Object.entries(params || {}).map(([name, value]) =>
+      `${name}=${typeof value === "string" ? value : JSON.stringify(value)}`).join(" ");
+    const parseParams = (text) => Object.fromEntries(text.split(/\s+/).filter(Boolean).map((token) => {
+      const at = token.indexOf("=");
+      const name = at < 0 ? token : token.slice(0, at), raw = at < 0 ? "" : token.slice(at + 1);
+      try { return [name, JSON.parse(raw)]; } catch { return [name, raw]; }
+    }));
     let scenario = null;
     const state = {};
     const cellInput = (row, column) => {
@@ -693,6 +731,8 @@ const pages = {
         input = el("select", {}, ...options.map(([v, label]) => el("option", { value: v, selected: v === (value ?? "") }, label)));
       } else if (column.type === "bool") {
         input = el("input", { type: "checkbox", checked: value !== false });
+      } else if (column.type === "windows" || column.type === "params") {
+        input = el("input", { type: "text", className: "wide", value: column.type === "windows" ? windowsText(value) : paramsText(value) });
       } else {
         input = el("input", { type: column.type === "list" ? "text" : column.type === "color" ? "text" : column.type,
                               value: value == null ? "" : column.type === "list" ? value.join(" ") : column.type === "time" ? String(value).slice(0, 5) : value });
@@ -702,7 +742,9 @@ const pages = {
       const update = () => {
         let v = column.type === "bool" ? input.checked : input.value.trim();
         if (column.type === "number") v = v === "" ? undefined : Number(v);
-        else if (column.type === "list") v = v ? v.split(/[\s,]+/).filter(Boolean) : (column.key === "shifts" && !get(row, column.key) ? undefined : []);
+        else if (column.type === "windows") v = v ? parseWindows(v) : undefined;
+        else if (column.type === "params") v = v ? parseParams(v) : undefined;
+        else if (column.type === "list") v = v ? v.split(/[\s,]+/).filter(Boolean) : (column.emptyIsUnset || (column.key === "shifts" && !get(row, column.key)) ? undefined : []);
         else if (v === "" && column.key !== "id") v = undefined;
         set(row, column.key, v);
       };
@@ -734,7 +776,8 @@ const pages = {
         // A select starts on its first option: the row holds what is shown.
         for (const row of Array.isArray(state[section]) ? state[section] : [state[section]])
           for (const column of COLUMNS[section])
-            if (column.type === "select" && get(row, column.key) === undefined && section !== "rules") {
+            if (column.type === "select" && get(row, column.key) === undefined && section !== "rules"
+                && !column.key.startsWith("childcare.")) {
               const first = (typeof column.options === "function" ? column.options() : column.options)[0];
               if (first !== undefined) set(row, column.key, Array.isArray(first) ? first[0] : first);
             }
