@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roulement.analyse.capacity import GroupCapacity, cut_order, minimum_people
+from roulement.analyse.capacity import (
+    AbsenceRisk,
+    GroupCapacity,
+    SampleHits,
+    absence_samples,
+    cut_order,
+    minimum_people,
+    risk_from_hits,
+)
 from roulement.check.checker import check_roster
 from roulement.examples.kos import RELIEF_RATE
 from roulement.formats.files import write_all_atomic
@@ -448,6 +456,46 @@ def capacity_as_tasks(
     run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
                     retries=runner.retries, on_progress=on_progress, stop=stop)
     return CapacityOutcome([run.results[task.name] for task in tasks if task.name in run.results], run)
+
+
+# Samples of random absences judged per task: each is a few max-flows (milliseconds on KOS), so a task holds many.
+SAMPLES_PER_TASK = 25
+
+
+@dataclass
+class AbsenceRiskOutcome:
+    """`stress --absence-rate` with its samples judged in batches as tasks: the risk over the samples judged."""
+
+    risk: AbsenceRisk
+    run: TaskRun[SampleHits]
+
+
+def absence_risk_as_tasks(
+    scenario: Scenario,
+    rate: float,
+    samples: int,
+    seed: int = 0,
+    runner: RunnerOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    per_task: int = SAMPLES_PER_TASK,
+) -> AbsenceRiskOutcome:
+    """`analyse.capacity.absence_risk` with the samples judged `per_task` at a time, each batch its own task.
+
+    Sample k draws from a stream seeded by (seed, k), so the risk is the serial one whatever the engine. A batch
+    that failed or was not run (Ctrl-C) is left out: the risk is then over the samples judged, and says how many."""
+    runner = runner or RunnerOptions()
+    started = time.monotonic()
+    batches = [range(first, min(first + per_task, samples)) for first in range(0, samples, per_task)]
+    tasks = [Task(f"samples {batch.start + 1}-{batch.stop}", absence_samples, (scenario, rate, seed, batch))
+             for batch in batches]
+    run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
+                    retries=runner.retries, on_progress=on_progress, stop=stop)
+    hits = SampleHits()
+    for task in tasks:  # in sample order, so the dictionaries' order is the serial one
+        if task.name in run.results:
+            hits.add(run.results[task.name])
+    return AbsenceRiskOutcome(risk_from_hits(hits, rate, time.monotonic() - started), run)
 
 
 # ---------------------------------------------------------------------------------------------- generated plants
