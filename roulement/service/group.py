@@ -215,9 +215,11 @@ def write_group_outputs(outcome: GroupOutcome, out_dir: Path) -> list[Path]:
 # Seconds a part gets at least, whatever its size, and how much longer a part that came back short tries again.
 PART_FLOOR_SECONDS = 5.0
 RETRY_FACTOR = 3.0
-# A part planned by exception finds its roster in seconds when the cycle and the pool can cover it, and rarely
-# closes its last hole later: its first try is capped, and a part still short is planned again individually.
-EXCEPTION_PART_CAP_SECONDS = 60.0
+# A part planned by exception has this long whatever its share of the site's time: one that the cycle and the
+# pool nearly cover stops soon after its first covered roster (`improve`), and one whose holes need its holders
+# moved on many days needs tens of seconds for its first (a 291-person workshop: 28 s alone on a busy machine,
+# short after a 38 s share on a 5,000-person site). A part still short is then planned again individually.
+EXCEPTION_PART_SECONDS = 60.0
 
 
 # A part's search: by exception, the holders of a post the cycle and the pool leave short may deviate on any day
@@ -334,7 +336,7 @@ def plan_in_parts(
     by_name = {part.name: part for part in parts}
 
     if crews:
-        limits = {name: min(limit, EXCEPTION_PART_CAP_SECONDS) for name, limit in limits.items()}
+        limits = dict.fromkeys(limits, EXCEPTION_PART_SECONDS)
 
     def tasks_for(names: list[str], factor: float) -> list[Task[PartResult]]:
         # With crews, a part the cycle, the pool and the search's deviations from it leave short is planned
