@@ -215,11 +215,12 @@ def write_group_outputs(outcome: GroupOutcome, out_dir: Path) -> list[Path]:
 # Seconds a part gets at least, whatever its size, and how much longer a part that came back short tries again.
 PART_FLOOR_SECONDS = 5.0
 RETRY_FACTOR = 3.0
-# A part planned by exception has this long whatever its share of the site's time: one that the cycle and the
-# pool nearly cover stops soon after its first covered roster (`improve`), and one whose holes need its holders
-# moved on many days needs tens of seconds for its first (a 291-person workshop: 28 s alone on a busy machine,
-# short after a 38 s share on a 5,000-person site). A part still short is then planned again individually.
-EXCEPTION_PART_SECONDS = 60.0
+# A part planned by exception has this long whatever its share of the site's time, and stops soon after its
+# first covered roster (`improve`): one the cycle and the pool nearly cover finds it in seconds; one whose holes
+# need its holders moved on many days needs tens of seconds for its first (a 291-person workshop: 28 s alone,
+# more than 60 s on a busy machine, where it was then planned individually for 180 s and more). A part still
+# short after it is planned again individually, for as long.
+EXCEPTION_PART_SECONDS = 180.0
 
 
 # A part's search: by exception, the holders of a post the cycle and the pool leave short may deviate on any day
@@ -335,19 +336,16 @@ def plan_in_parts(
     limits = part_time_limits(parts, options.time_limit, workers)
     by_name = {part.name: part for part in parts}
 
-    if crews:
-        limits = dict.fromkeys(limits, EXCEPTION_PART_SECONDS)
-
     def tasks_for(names: list[str], factor: float) -> list[Task[PartResult]]:
         # With crews, a part the cycle, the pool and the search's deviations from it leave short is planned
         # individually (its people off the cycle) in the same task, which covers it far more often; tried again,
         # it is planned individually from the start.
         individually = crews and factor > 1
+        seconds = {name: EXCEPTION_PART_SECONDS if crews else limits[name] * factor for name in names}
         return [Task(name, plan_part, (name, by_name[name].scenario.replaced(rotation=None) if individually
                                        else by_name[name].scenario,
-                                       replace(options, time_limit=limits[name] * factor, workers=1,
-                                               **PART_OPTIONS), improve,
-                                       RETRY_FACTOR if crews else 0.0))
+                                       replace(options, time_limit=seconds[name], workers=1, **PART_OPTIONS),
+                                       improve, 1.0 if crews else 0.0))
                 for name in names]
 
     total = len(parts)
