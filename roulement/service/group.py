@@ -215,11 +215,11 @@ def write_group_outputs(outcome: GroupOutcome, out_dir: Path) -> list[Path]:
 # Seconds a part gets at least, whatever its size, and how much longer a part that came back short tries again.
 PART_FLOOR_SECONDS = 5.0
 RETRY_FACTOR = 3.0
-# A part planned by exception has this long whatever its share of the site's time, and stops soon after its
-# first covered roster (`improve`): one the cycle and the pool nearly cover finds it in seconds; one whose holes
-# need its holders moved on many days needs tens of seconds for its first (a 291-person workshop: 28 s alone,
-# more than 60 s on a busy machine, where it was then planned individually for 180 s and more). A part still
-# short after it is planned again individually, for as long.
+# A part planned by exception has this long (or the site's whole time limit, if shorter), whatever its share of
+# the site's time, and stops soon after its first covered roster (`improve`): one the cycle and the pool nearly
+# cover finds it in seconds; one whose holes need its holders moved on many days needs tens of seconds (a
+# 291-person workshop: 28 s alone, more than 60 s on a busy machine, where it was then planned individually for
+# 180 s and more). A part still short after it is planned again individually, for as long.
 EXCEPTION_PART_SECONDS = 180.0
 
 
@@ -327,8 +327,9 @@ def plan_in_parts(
     kept whole, and each part is planned by exception (the cycle, the relief pool, deviations where needed);
     without, the cut is by team.
 
-    `options.time_limit` is the budget of the whole site: each part gets a share by head count, and stops
-    sooner once it has searched `improve` times as long as its first roster took (see `plan_part`)."""
+    `options.time_limit` is the budget of the whole site: each part gets a share by head count (by exception:
+    each part up to `EXCEPTION_PART_SECONDS`, or the whole budget if shorter), and stops sooner once it has
+    searched `improve` times as long as its first roster took (see `plan_part`)."""
     runner = runner or RunnerOptions()
     crews = crews_in_force(scenario)
     parts = split_into_parts(scenario, minimums_whole=True) if crews else split_into_parts(scenario, by_team=True)
@@ -341,7 +342,8 @@ def plan_in_parts(
         # individually (its people off the cycle) in the same task, which covers it far more often; tried again,
         # it is planned individually from the start.
         individually = crews and factor > 1
-        seconds = {name: EXCEPTION_PART_SECONDS if crews else limits[name] * factor for name in names}
+        seconds = {name: min(EXCEPTION_PART_SECONDS, options.time_limit) if crews else limits[name] * factor
+                   for name in names}
         return [Task(name, plan_part, (name, by_name[name].scenario.replaced(rotation=None) if individually
                                        else by_name[name].scenario,
                                        replace(options, time_limit=seconds[name], workers=1, **PART_OPTIONS),
