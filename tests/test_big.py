@@ -113,3 +113,23 @@ def test_a_small_plant_in_crews_is_planned_by_exception_lawful_and_fully_covered
     checked = check_roster(plant, planned.roster)  # the independent checker, on the whole plant
     assert checked.ok, [v.message for v in checked.violations[:5]]
     assert build_report(plant, planned.roster, checked)["summary"]["coverage_complete"]
+
+
+def test_the_holders_of_a_hole_may_deviate_on_every_day_when_asked() -> None:
+    from roulement.rules.core import Coverage, SafetyMinimums
+    from roulement.rules.follow_cycle import crew_of
+    from roulement.rules.packs import build_rules
+    from roulement.solve.exception import call_relief, free_cells, rolled_out
+
+    plant = big_plant(100, seed=2, crews=place_workshop_in_crews)
+    rules = build_rules(plant)
+    start = call_relief(plant, rolled_out(plant, rules), rules)
+    holes = check_roster(plant, start, [Coverage(), SafetyMinimums()]).violations
+    assert holes  # the cycle and the pool leave holes for the search to close
+    crews, days = crew_of(plant), plant.horizon.days
+    narrow = free_cells(plant, start, rules)
+    wide = free_cells(plant, start, rules, holders_whole_horizon=True)
+    around = {person for person, _ in narrow if person in crews}
+    assert narrow < wide and around
+    assert {cell for cell in wide if cell[0] in crews} >= {(person, day) for person in around for day in range(days)}
+    assert {person for person, _ in wide if person in crews} == around  # the same people, on more days

@@ -196,3 +196,94 @@ def test_capacity_as_tasks_gives_the_serial_groups_in_order() -> None:
     assert len(serial) == 2 and len(ended) == 2 and not outcome.run.failures
     assert [g.as_dict() for g in outcome.groups] == [g.as_dict() for g in serial]
     assert [(g.best, g.exact) for g in outcome.groups] == [(2, True), (2, True)]
+
+
+def _two_groups_short_under_absences() -> Scenario:
+    """Two skill groups of 4 people with little to spare: some samples at 30 % absences leave one short."""
+    from roulement.model.scenario import Scenario
+
+    base = scenario(days=7, employees=[{"id": f"{skill}{i}", "skills": [skill]} for skill in ("op", "lead")
+                                        for i in range(4)],
+                    demand=[{"post": "line", "shifts": ["M"], "min": 1}])
+    return Scenario.model_validate({**base.model_dump(mode="json", exclude_none=True),
+                                    "posts": [{"id": "line", "skills": ["op"]}, {"id": "desk", "skills": ["lead"]}],
+                                    "demand": [{"post": "line", "shifts": ["M", "A"], "min": 1},
+                                               {"post": "desk", "shifts": ["M"], "min": 1}]})
+
+
+def _figures(risk: object) -> dict[str, object]:
+    from roulement.analyse.capacity import AbsenceRisk
+
+    assert isinstance(risk, AbsenceRisk)
+    return {key: value for key, value in risk.as_dict().items() if key != "seconds"}
+
+
+def test_absence_samples_are_independent_and_batches_as_tasks_give_the_serial_risk() -> None:
+    from roulement.analyse.capacity import absence_risk, absence_samples
+    from roulement.service.group import absence_risk_as_tasks
+
+    plant = _two_groups_short_under_absences()
+    serial = absence_risk(plant, 0.3, 40, seed=5)
+    assert 0.0 < serial.plant_short < 1.0  # some samples short, some not: the figures can tell orders apart
+    # Each sample draws from its own (seed, index) stream: judged alone it is what it was among the others.
+    alone = [absence_samples(plant, 0.3, 5, [k]).plant for k in range(40)]
+    assert sum(alone) == round(serial.plant_short * 40)
+    assert absence_samples(plant, 0.3, 5, [7, 3]).plant == alone[7] + alone[3]
+    ended: list[str] = []
+    for engine, per_task in (("serial", 7), ("processes", 3)):
+        outcome = absence_risk_as_tasks(plant, 0.3, 40, seed=5, runner=RunnerOptions(engine, 2), per_task=per_task,
+                                        on_progress=lambda _, __, name: ended.append(name))
+        assert not outcome.run.failures and _figures(outcome.risk) == _figures(serial)
+    assert len(ended) == 6 + 14 and "samples 36-40" in ended  # one task per batch, the last one shorter
+    assert _figures(absence_risk(plant, 0.3, 40, seed=6)) != _figures(serial)  # the seed matters
+
+
+def test_stress_absence_rate_as_tasks_writes_the_serial_figures(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from roulement.cli.app import app
+
+    plant = tmp_path / "plant.yaml"
+    save_scenario(_two_groups_short_under_absences(), plant)
+    documents = {}
+    for engine in ("serial", "processes"):
+        result = CliRunner().invoke(app, ["stress", str(plant), "--absence-rate", "0.3", "--samples", "30",
+                                          "--seed", "2", "--engine", engine, "--out", str(tmp_path / engine)])
+        assert result.exit_code == 0, result.output
+        document = json.loads((tmp_path / engine / "stress.json").read_text())
+        documents[engine] = {k: v for k, v in document["absence_risk"].items() if k != "seconds"}
+    assert documents["serial"] == documents["processes"] and documents["serial"]["samples"] == 30
+
+
+# Ray with 2 CPUs started for these (about 10 s): opt-out with -m 'not slow'. Their searches end by proof
+# (capacity) or by a deterministic budget, so a busy machine does not change their answers.
+@pytest.mark.slow
+def test_sweeps_on_ray_give_the_serial_answers(local_ray: None) -> None:
+    from roulement.analyse.capacity import GroupCapacity, absence_risk, capacity
+    from roulement.service.group import absence_risk_as_tasks, capacity_as_tasks
+    from roulement.service.rotation import design_figures, design_rotations, design_rotations_as_tasks
+    from tests.test_rotation_year import plant as rotation_plant
+
+    plant = _two_groups_short_under_absences()
+    on_ray = absence_risk_as_tasks(plant, 0.3, 40, seed=5, runner=RunnerOptions("ray"), per_task=10)
+    assert on_ray.run.engine == "ray" and on_ray.run.workers == 2 and not on_ray.run.failures
+    assert _figures(on_ray.risk) == _figures(absence_risk(plant, 0.3, 40, seed=5))
+
+    groups = capacity_as_tasks(plant, time_limit=10, workers=1, runner=RunnerOptions("ray"))
+    assert groups.run.engine == "ray" and not groups.run.failures
+
+    def answers(found: list[GroupCapacity]) -> list[dict[str, object]]:
+        # The answer, proven; a step's verdict (FEASIBLE or OPTIMAL) says how far a search got in its time.
+        return [{**g.as_dict(), "steps": [step["people"] for step in g.as_dict()["steps"]]} for g in found]
+
+    assert answers(groups.groups) == answers(capacity(plant, time_limit=10, workers=1))
+    assert all(g.exact for g in groups.groups)
+
+    designs, run = design_rotations_as_tasks(rotation_plant(), [4, 5], shift_length=12, time_limit=5, workers=1,
+                                             engine="ray")
+    serial = design_rotations(rotation_plant(), [4, 5], shift_length=12, time_limit=5, workers=1)
+    assert run.engine == "ray" and not run.failures and [o.crews for o in designs] == [4, 5]
+    assert [design_figures(o) for o in designs] == [design_figures(o) for o in serial]
+    assert [o.refused for o in designs] == [o.refused for o in serial]

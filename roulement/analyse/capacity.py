@@ -371,6 +371,62 @@ class _GroupFlow:
         return wanted - int(flow.optimal_flow())
 
 
+@dataclass
+class SampleHits:
+    """What some samples of random absences found short: the count of samples per group, per post, and plant-wide.
+
+    Counts add up: the hits of disjoint batches of samples summed are the hits of all of them together."""
+
+    samples: int = 0
+    plant: int = 0
+    groups: dict[str, int] = field(default_factory=dict)
+    posts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: SampleHits) -> None:
+        self.samples += other.samples
+        self.plant += other.plant
+        for name, hits in other.groups.items():
+            self.groups[name] = self.groups.get(name, 0) + hits
+        for post, hits in other.posts.items():
+            self.posts[post] = self.posts.get(post, 0) + hits
+
+
+def sample_generator(seed: int, sample: int) -> np.random.Generator:
+    """The random stream of one sample, from (seed, sample index) alone: a sample draws the same absences
+    whichever batch, process or machine runs it, and samples are independent of each other."""
+    return np.random.default_rng([seed, sample])
+
+
+def absence_samples(scenario: Scenario, rate: float, seed: int, indices: Sequence[int],
+                    on_sample: Callable[[int], None] | None = None) -> SampleHits:
+    """Judge the samples numbered `indices` (see `absence_risk`); `on_sample` gets the count judged so far."""
+    calendar = Calendar(scenario)
+    flows = [(_GroupFlow(scenario, g, calendar), g) for g in skill_groups(scenario)]
+    hits = SampleHits(len(indices), 0, {g.name: 0 for _, g in flows}, {p: 0 for _, g in flows for p in g.posts})
+    for done, sample in enumerate(indices, start=1):
+        rng = sample_generator(seed, sample)
+        any_short = False
+        for flow, group in flows:
+            absent = rng.random((len(flow.people), calendar.days)) < rate
+            if flow.short(absent) > 0:
+                any_short = True
+                hits.groups[group.name] += 1
+                for index, post in enumerate(group.posts):
+                    if len(group.posts) == 1 or flow.short(absent, index) > 0:
+                        hits.posts[post] += 1
+        hits.plant += any_short
+        if on_sample is not None:
+            on_sample(done)
+    return hits
+
+
+def risk_from_hits(hits: SampleHits, rate: float, seconds: float) -> AbsenceRisk:
+    samples = hits.samples
+    return AbsenceRisk(samples, rate, hits.plant / samples if samples else 0.0,
+                       {k: v / samples if samples else 0.0 for k, v in hits.groups.items()},
+                       {k: v / samples if samples else 0.0 for k, v in hits.posts.items()}, seconds)
+
+
 def absence_risk(scenario: Scenario, rate: float, samples: int, seed: int = 0,
                  on_sample: Callable[[int], None] | None = None) -> AbsenceRisk:
     """Share of samples in which each post (and the plant) cannot be covered, with random absences.
@@ -383,27 +439,10 @@ def absence_risk(scenario: Scenario, rate: float, samples: int, seed: int = 0,
     probabilities are therefore lower bounds on the real risk, cheap enough for hundreds of samples.
     A post is counted short when its own minimums cannot be met even with every group colleague helping it
     first; the group is short when its minimums cannot all be met together.
+
+    Sample k draws from its own stream, seeded by (seed, k) (`sample_generator`): the samples can be judged in
+    batches, as tasks anywhere, with the same result.
     """
     started = time.monotonic()
-    calendar = Calendar(scenario)
-    rng = np.random.default_rng(seed)
-    flows = [(_GroupFlow(scenario, g, calendar), g) for g in skill_groups(scenario)]
-    group_hits = {g.name: 0 for _, g in flows}
-    post_hits = {p: 0 for _, g in flows for p in g.posts}
-    plant_hits = 0
-    for sample in range(samples):
-        any_short = False
-        for flow, group in flows:
-            absent = rng.random((len(flow.people), calendar.days)) < rate
-            if flow.short(absent) > 0:
-                any_short = True
-                group_hits[group.name] += 1
-                for index, post in enumerate(group.posts):
-                    if len(group.posts) == 1 or flow.short(absent, index) > 0:
-                        post_hits[post] += 1
-        plant_hits += any_short
-        if on_sample is not None:
-            on_sample(sample + 1)
-    return AbsenceRisk(samples, rate, plant_hits / samples if samples else 0.0,
-                       {k: v / samples for k, v in group_hits.items()},
-                       {k: v / samples for k, v in post_hits.items()}, time.monotonic() - started)
+    hits = absence_samples(scenario, rate, seed, range(samples), on_sample)
+    return risk_from_hits(hits, rate, time.monotonic() - started)

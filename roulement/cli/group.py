@@ -108,7 +108,8 @@ def plan_parts(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML of a large site whose people have teams.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for roster.csv, report.json, report.html.")] = Path(
         "out"),
-    time_limit: Annotated[float, typer.Option(help="Seconds for the whole site, shared between its parts.",
+    time_limit: Annotated[float, typer.Option(help="Seconds for the whole site, shared between its parts (parts "
+                                                   "by exception: each up to 180 s, or this if shorter).",
                                               min=1)] = 480.0,
     seed: Annotated[int, typer.Option(help="Random seed of every part's search.")] = 0,
     improve: Annotated[float, typer.Option(

@@ -12,7 +12,7 @@ import typer
 from rich.live import Live
 
 from roulement import service
-from roulement.analyse.capacity import ORDERS, cut_order
+from roulement.analyse.capacity import ORDERS, AbsenceRisk, cut_order
 from roulement.analyse.households import HouseholdError
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, JSON_HELP, app, console, fail_input, json_only
 from roulement.cli.outputs import remove_earlier_outputs
@@ -20,7 +20,7 @@ from roulement.cli.plan import _ProgressView
 from roulement.formats.demand_csv import parse_demand_file
 from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario
-from roulement.model.edits import DateRange, DisruptionError, add_absence, post_down, replace_demand
+from roulement.model.edits import DateRange, DisruptionError, add_absence, post_down, remove_employees, replace_demand
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.messages import LANGS, Lang, days_apart, message
@@ -236,6 +236,11 @@ def stress(
     workers: Annotated[int, typer.Option(help="Solver threads.", min=1)] = 2,
     lang: Annotated[str, typer.Option(help="Language of explanations: en, fr or de.")] = "en",
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    engine: Annotated[str, typer.Option(help="--absence-rate: serial (here), or the samples judged in batches as "
+                                             "tasks: auto (Ray if installed, else local processes), ray, "
+                                             "processes; the same figures.")] = "serial",
+    address: Annotated[str | None, typer.Option(
+        "--address", envvar="RAY_ADDRESS", help="With a task engine: an existing Ray cluster.")] = None,
 ) -> None:
     """Stress-test a headcount cut (can the plant still run within the law?) or random absences.
 
@@ -271,10 +276,14 @@ def stress(
         if judge_cut:
             console.print(f"Removing {len(removed)} of {len(chosen.employees)} people ({how}); solving for up to "
                           f"{time_limit:.0f} s…")
+        as_tasks = absence_rate is not None and engine != "serial"
         with Bar(console=console, transient=True) as bar:
-            task = bar.add_task("sampling absences", total=samples, visible=absence_rate is not None)
-            outcome = service.stress(chosen, removed, how, judge_cut, absence_rate, samples, seed, time_limit, workers,
-                                     on_sample=lambda done: bar.update(task, completed=done))
+            task = bar.add_task("sampling absences", total=samples, visible=absence_rate is not None and not as_tasks)
+            outcome = service.stress(chosen, removed, how, judge_cut, None if as_tasks else absence_rate, samples,
+                                     seed, time_limit, workers, on_sample=lambda done: bar.update(task, completed=done))
+        if as_tasks and absence_rate is not None:
+            outcome.risk = _absence_risk_as_tasks(remove_employees(chosen, removed) if removed else chosen,
+                                                  absence_rate, samples, seed, engine, address, as_json)
         if outcome.cut is not None:
             _show_cut(outcome, language)
         for problem in outcome.crews_broken:
@@ -290,6 +299,25 @@ def stress(
         document.update(outcome.as_dict(str(scenario)), files=[str(path) for path in written])
         console.print("".join(f"  wrote {path}\n" for path in written), end="")
         raise typer.Exit(EXIT_OK if outcome.plant_can_run else EXIT_VIOLATIONS)
+
+
+def _absence_risk_as_tasks(scenario: Scenario, rate: float, samples: int, seed: int, engine: str,
+                           address: str | None, quiet: bool) -> AbsenceRisk:
+    """The samples judged in batches as tasks (Ray or local processes), a bar counting the batches."""
+    from roulement.cli.group import parse_engine, task_bar
+    from roulement.service.group import RunnerOptions, absence_risk_as_tasks
+    from roulement.tasks import TaskRunnerError
+
+    try:
+        with task_bar("absence samples", quiet=quiet) as update:
+            outcome = absence_risk_as_tasks(scenario, rate, samples, seed, RunnerOptions(parse_engine(engine), None,
+                                                                                         address),
+                                            on_progress=update)
+    except TaskRunnerError as error:
+        fail_input(str(error))
+    for failure in outcome.run.failures:
+        console.print(f"[red]failed:[/red] {failure.name}: {failure.error}", highlight=False)
+    return outcome.risk
 
 
 def _show_cut(outcome: service.StressOutcome, language: Lang) -> None:

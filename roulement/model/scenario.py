@@ -468,7 +468,7 @@ class Scenario(Strict):
         """A copy with some fields replaced, unvalidated, and its cached lookups dropped: `model_copy` alone
         would keep the old `employees_by_id` and answer with the people it replaced."""
         copy = self.model_copy(update=changes)
-        for cached in ("shifts_by_id", "posts_by_id", "employees_by_id", "public_holidays"):
+        for cached in ("shifts_by_id", "posts_by_id", "employees_by_id", "public_holidays", "posts_by_skill_set"):
             copy.__dict__.pop(cached, None)
         return copy
 
@@ -505,5 +505,14 @@ class Scenario(Strict):
         return next((h for h in self.households if employee_id in h.members), None)
 
     def eligible_posts(self, employee: Employee) -> list[Post]:
-        held = set(employee.skills)
-        return [post for post in self.posts if set(post.skills) <= held]
+        held = frozenset(employee.skills)
+        # People share skill sets (a line's operators): on a site of thousands, scanning every post for every
+        # person each time grows with the square of the site.
+        known = self.posts_by_skill_set
+        if held not in known:
+            known[held] = [post for post in self.posts if set(post.skills) <= held]
+        return list(known[held])
+
+    @cached_property
+    def posts_by_skill_set(self) -> dict[frozenset[str], list[Post]]:
+        return {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import ClassVar
 
 from ortools.sat.python import cp_model
@@ -262,11 +262,16 @@ class SafetyMinimums(Rule):
         """(people missing, violation) for every segment below its minimum."""
         found = []
         scenario = timeline.scenario
+        # Holders of each minimum's skill on each shift, counted once: a large site has a minimum per workshop,
+        # and counting every shift's workers again for each one grows with the square of the site.
+        judged = {minimum.skill for minimum in scenario.safety_minimums}
+        holders: Counter[tuple[int, str, str]] = Counter()
+        for (day, shift), items in timeline.by_shift.items():
+            for item in items:
+                for skill in judged.intersection(scenario.employee(item.employee).skills):
+                    holders[(day, shift, skill)] += 1
         for minimum, start, end, covering in self.segments(timeline):
-            present = sum(
-                1 for o in covering for item in timeline.by_shift.get((o.day, o.shift), [])
-                if minimum.skill in scenario.employee(item.employee).skills
-            )
+            present = sum(holders[(o.day, o.shift, minimum.skill)] for o in covering)
             if present < minimum.min:
                 first = covering[0]
                 begin = first.start_local + dt.timedelta(minutes=start - first.start)

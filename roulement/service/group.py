@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roulement.analyse.capacity import GroupCapacity, cut_order, minimum_people
+from roulement.analyse.capacity import (
+    AbsenceRisk,
+    GroupCapacity,
+    SampleHits,
+    absence_samples,
+    cut_order,
+    minimum_people,
+    risk_from_hits,
+)
 from roulement.check.checker import check_roster
 from roulement.examples.kos import RELIEF_RATE
 from roulement.formats.files import write_all_atomic
@@ -207,9 +215,19 @@ def write_group_outputs(outcome: GroupOutcome, out_dir: Path) -> list[Path]:
 # Seconds a part gets at least, whatever its size, and how much longer a part that came back short tries again.
 PART_FLOOR_SECONDS = 5.0
 RETRY_FACTOR = 3.0
-# A part planned by exception finds its roster in seconds when the cycle and the pool can cover it, and rarely
-# closes its last hole later: its first try is capped, and a part still short is planned again individually.
-EXCEPTION_PART_CAP_SECONDS = 60.0
+# A part planned by exception has this long (or the site's whole time limit, if shorter), whatever its share of
+# the site's time, and stops soon after its first covered roster (`improve`): one the cycle and the pool nearly
+# cover finds it in seconds; one whose holes need its holders moved on many days needs tens of seconds (a
+# 291-person workshop: 28 s alone, more than 60 s on a busy machine, where it was then planned individually for
+# 180 s and more). A part still short after it is planned again individually, for as long.
+EXCEPTION_PART_SECONDS = 180.0
+
+
+# A part's search: by exception, the holders of a post the cycle and the pool leave short may deviate on any day
+# (a workshop's holes are often a day post and a crew's absentee at once, which a day either side cannot close);
+# no search for why the cover is impossible (a part's own minimums are proven impossible only within the
+# exception's neighbourhood, and the plan goes on individually: tens of seconds for nothing).
+PART_OPTIONS: dict[str, Any] = {"free_holders_of_holes": True, "explain_time_limit": 0.0}
 
 
 @dataclass
@@ -309,8 +327,9 @@ def plan_in_parts(
     kept whole, and each part is planned by exception (the cycle, the relief pool, deviations where needed);
     without, the cut is by team.
 
-    `options.time_limit` is the budget of the whole site: each part gets a share by head count, and stops
-    sooner once it has searched `improve` times as long as its first roster took (see `plan_part`)."""
+    `options.time_limit` is the budget of the whole site: each part gets a share by head count (by exception:
+    each part up to `EXCEPTION_PART_SECONDS`, or the whole budget if shorter), and stops sooner once it has
+    searched `improve` times as long as its first roster took (see `plan_part`)."""
     runner = runner or RunnerOptions()
     crews = crews_in_force(scenario)
     parts = split_into_parts(scenario, minimums_whole=True) if crews else split_into_parts(scenario, by_team=True)
@@ -318,18 +337,17 @@ def plan_in_parts(
     limits = part_time_limits(parts, options.time_limit, workers)
     by_name = {part.name: part for part in parts}
 
-    if crews:
-        limits = {name: min(limit, EXCEPTION_PART_CAP_SECONDS) for name, limit in limits.items()}
-
     def tasks_for(names: list[str], factor: float) -> list[Task[PartResult]]:
         # With crews, a part the cycle, the pool and the search's deviations from it leave short is planned
         # individually (its people off the cycle) in the same task, which covers it far more often; tried again,
         # it is planned individually from the start.
         individually = crews and factor > 1
+        seconds = {name: min(EXCEPTION_PART_SECONDS, options.time_limit) if crews else limits[name] * factor
+                   for name in names}
         return [Task(name, plan_part, (name, by_name[name].scenario.replaced(rotation=None) if individually
                                        else by_name[name].scenario,
-                                       replace(options, time_limit=limits[name] * factor, workers=1), improve,
-                                       RETRY_FACTOR if crews else 0.0))
+                                       replace(options, time_limit=seconds[name], workers=1, **PART_OPTIONS),
+                                       improve, 1.0 if crews else 0.0))
                 for name in names]
 
     total = len(parts)
@@ -448,6 +466,46 @@ def capacity_as_tasks(
     run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
                     retries=runner.retries, on_progress=on_progress, stop=stop)
     return CapacityOutcome([run.results[task.name] for task in tasks if task.name in run.results], run)
+
+
+# Samples of random absences judged per task: each is a few max-flows (milliseconds on KOS), so a task holds many.
+SAMPLES_PER_TASK = 25
+
+
+@dataclass
+class AbsenceRiskOutcome:
+    """`stress --absence-rate` with its samples judged in batches as tasks: the risk over the samples judged."""
+
+    risk: AbsenceRisk
+    run: TaskRun[SampleHits]
+
+
+def absence_risk_as_tasks(
+    scenario: Scenario,
+    rate: float,
+    samples: int,
+    seed: int = 0,
+    runner: RunnerOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    per_task: int = SAMPLES_PER_TASK,
+) -> AbsenceRiskOutcome:
+    """`analyse.capacity.absence_risk` with the samples judged `per_task` at a time, each batch its own task.
+
+    Sample k draws from a stream seeded by (seed, k), so the risk is the serial one whatever the engine. A batch
+    that failed or was not run (Ctrl-C) is left out: the risk is then over the samples judged, and says how many."""
+    runner = runner or RunnerOptions()
+    started = time.monotonic()
+    batches = [range(first, min(first + per_task, samples)) for first in range(0, samples, per_task)]
+    tasks = [Task(f"samples {batch.start + 1}-{batch.stop}", absence_samples, (scenario, rate, seed, batch))
+             for batch in batches]
+    run = run_tasks(tasks, engine=runner.engine, workers=runner.workers, address=runner.address,
+                    retries=runner.retries, on_progress=on_progress, stop=stop)
+    hits = SampleHits()
+    for task in tasks:  # in sample order, so the dictionaries' order is the serial one
+        if task.name in run.results:
+            hits.add(run.results[task.name])
+    return AbsenceRiskOutcome(risk_from_hits(hits, rate, time.monotonic() - started), run)
 
 
 # ---------------------------------------------------------------------------------------------- generated plants

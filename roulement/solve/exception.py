@@ -285,7 +285,7 @@ def plan_by_exception(
                              note="the published cycle with the relief pool called; the search goes on from it"),
                  checked)
     polished = polish_households(scenario, start, in_force, options, stop)
-    free = free_cells(scenario, start, in_force)
+    free = free_cells(scenario, start, in_force, holders_whole_horizon=options.free_holders_of_holes)
     calendar_days = scenario.horizon.days
     crews = crew_of(scenario)
     frozen = {(e, d) for e in crews for d in range(calendar_days)} - free
@@ -416,14 +416,20 @@ def wishing_pool_members(scenario: Scenario) -> set[str]:
             for m in h.members if m not in crews and scenario.has_employee(m)}
 
 
-def free_cells(scenario: Scenario, start: Roster, rules: Sequence[Rule]) -> set[tuple[str, int]]:
+def free_cells(scenario: Scenario, start: Roster, rules: Sequence[Rule],
+               holders_whole_horizon: bool = False) -> set[tuple[str, int]]:
     """(person, day) cells the plan may change: the relief pool and the day posts everywhere, crew members
     around each hole the cycle and the pool leave (a post or a safety skill short, a day either side), and
-    crew members whose own cycle breaks a hard rule (their whole horizon)."""
+    crew members whose own cycle breaks a hard rule (their whole horizon).
+
+    `holders_whole_horizon`: crew members who could fill a hole are free on every day, not only around it."""
     crews = crew_of(scenario)
     days = range(scenario.horizon.days)
     free = {(e.id, d) for e in scenario.employees if e.id not in crews for d in days}
-    free |= {(e, d) for e, d in neighbourhood(scenario, start, start, scenario.horizon.start) if e in crews}
+    around = neighbourhood(scenario, start, start, scenario.horizon.start)
+    if holders_whole_horizon:
+        around = {(e, d) for e in {e for e, _ in around} for d in days}
+    free |= {(e, d) for e, d in around if e in crews}
     personal = [r for r in rules if isinstance(r, PerEmployeeRule) and r.mode is RuleMode.HARD]
     timeline = Timeline(scenario, start)
     for employee in scenario.employees:

@@ -46,6 +46,10 @@ class SolveOptions(BuildOptions):
     first_roster: bool = True
     # auto, cpsat or colgen (solve/colgen/choice.py): auto takes column generation where it prices exactly.
     engine: str = "auto"
+    # Plan by exception (solve/exception.py): the holders of a post or safety skill the cycle and the pool leave
+    # short may deviate on every day, not only a day either side of the hole. A large plant's workshop whose
+    # holes the narrow neighbourhood cannot close (proven) is then covered in seconds (docs/benchmarks.md).
+    free_holders_of_holes: bool = False
 
 
 class Explains(Protocol):
