@@ -394,6 +394,41 @@ def test_plan_by_exception_claims_no_bound_from_its_neighbourhood() -> None:
     assert seen and all(bound is None for bound in seen)
 
 
+def _short_plant() -> Scenario:
+    """a0 sick all of week 1 and no relief pool: three people for four places a day, short on any roster."""
+    crew = [person(f"a{i}", crew="A") for i in range(2)] + [person(f"b{i}", crew="B") for i in range(2)]
+    crew[0] = dict(crew[0], absences=[{"start": MONDAY.isoformat(), "end": (MONDAY + dt.timedelta(days=4)).isoformat(),
+                                       "kind": "sickness"}])
+    return rotating(crew)
+
+
+def test_a_cover_proven_impossible_with_every_crew_member_free_is_claimed_for_the_plant() -> None:
+    plant = _short_plant()
+    result = plan_by_exception(plant, SolveOptions(time_limit=20, workers=1))
+    assert result.roster is not None and result.cover_proven_impossible
+    assert "no roster meets every minimum (proven)" in result.note
+    assert result.terms.get("coverage_shortfall", 0) > 0 and not check_roster(plant, result.roster).ok
+
+
+def test_a_proof_within_the_cycles_neighbourhood_alone_is_not_claimed_for_the_plant(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import roulement.solve.exception as exception
+
+    real = exception.solve
+
+    def no_proof_with_everyone_free(scenario: Scenario, options: SolveOptions, **kwargs: Any) -> Any:
+        found = real(scenario, options, **kwargs)
+        if options.frozen is None:  # the search with every crew member free: no proof, nothing better in time
+            found.cover_proven_impossible = False
+            found.objective = (found.objective or 0) + 10**6
+        return found
+
+    monkeypatch.setattr(exception, "solve", no_proof_with_everyone_free)
+    result = plan_by_exception(_short_plant(), SolveOptions(time_limit=20, workers=1))
+    assert result.roster is not None and not result.cover_proven_impossible
+    assert "(proven)" not in result.note and "not for the plant" in result.note
+
+
 # Crew A works Monday to Wednesday of week 1 and Thursday to Sunday of week 2; crew B the other days.
 SPLIT_WEEKS = {
     "anchor": MONDAY.isoformat(),

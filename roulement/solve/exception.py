@@ -315,14 +315,24 @@ def plan_by_exception(
     result = solve(scenario, hinted, on_progress=on_progress, rules=in_force, stop=stop)
     left = options.time_limit - (time.monotonic() - began) - reserve
     short = result.roster is None or result.terms.get(SHORTFALL_TERM, 0) > 0
+    # That search kept most cells to the cycle: a proof that the cover is impossible holds for that
+    # neighbourhood only. Only a search with every crew member free may prove it for the plant.
+    proven_for_plant = False
     if short and left >= 2.0 and not result.interrupted and not (stop is not None and stop.is_set()):
         # Holes the neighbourhood could not close: every crew member may now deviate, from what was found.
         wider = dataclasses.replace(hinted, time_limit=left, hint=result.roster or start, frozen=None,
                                     frozen_cells=set())
         widened = solve(scenario, wider, on_progress=on_progress, rules=in_force, stop=stop)
+        proven_for_plant = widened.cover_proven_impossible
         if widened.roster is not None and (result.roster is None or (widened.objective or 0) < (result.objective or 0)):
             notes.append("holes remained with the cycle kept: every crew member was then allowed to deviate")
             result = widened
+    if result.cover_proven_impossible and not proven_for_plant:
+        result.cover_proven_impossible = False
+        result.note = result.note.replace("(proven)", "(proven with most of the cycle kept, not for the plant)")
+    if proven_for_plant and not result.cover_proven_impossible:
+        result.cover_proven_impossible = True
+        result.note = result.note.replace("(none found in time)", "(proven)")
     left = max(options.time_limit - (time.monotonic() - began), min(POOL_REPAIR_FLOOR, reserve))
     if result.roster is not None and not result.interrupted and not (stop is not None and stop.is_set()):
         fairer, fair_note = fairer_pool(scenario, in_force, result.roster, left, options, stop)
