@@ -27,6 +27,7 @@ from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.bound import covered_cost
+from roulement.solve.colgen.dive import dive
 from roulement.solve.colgen.generation import (
     BOUND_SMOOTHING,
     Bound,
@@ -35,6 +36,7 @@ from roulement.solve.colgen.generation import (
     _Person,
     generate,
 )
+from roulement.solve.colgen.master import Column
 from roulement.solve.lns import plan_best  # the CP-SAT search, warm-started from the columns
 from roulement.solve.options import SolveOptions, SolveResult
 from roulement.solve.runtime import Progress
@@ -44,6 +46,8 @@ __all__ = ["Bound", "Generation", "NoSchedule", "_Person", "generate", "lower_bo
 
 # Share of the time column generation may take before the integer step, when it has not converged.
 GENERATION_SHARE = 0.6
+# The dive must end by this share of the time (it usually ends far sooner).
+DIVE_SHARE = 0.8
 # Share of the time the MIP over the columns may take (when the LP did not converge: a short look only).
 MIP_SHARE = 0.25
 UNFINISHED_MIP_SHARE = 0.05
@@ -106,30 +110,48 @@ def plan_colgen(
     # offers a roster, and the CP-SAT search starts from its own first roster (Instance8, 60 s: 5,060 from the
     # MIP's roster as hint, against 1,937 from its own start; docs/benchmarks.md).
     converged = bound is not None and bound.converged
-    share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
-    mip_seconds = max(min(share * options.time_limit, deadline - time.monotonic()), 0.5)
-    chosen, objective, _ = master.integer_roster(mip_seconds)
     roster: Roster | None = None
     cost: float | None = None
     found_at: float | None = None
-    notes = [f"{generation.rounds} rounds, {len(master.columns)} columns",
+    notes = [f"{generation.rounds} rounds, {len(master.columns)} columns in {time.monotonic() - started:.1f} s",
              *generation.notes]
-    if chosen is not None:
-        roster = Roster(master.assignments(chosen))
-        checked = check_roster(scenario, roster, in_force)
-        cost = float(checked.total) if checked.ok else None
-        found_at = time.monotonic() - started
-        best_objective[0] = cost
-        if on_progress is not None and cost is not None:
-            on_progress(Progress(found_at, 1, cost, whole))
-        notes.append(f"price-and-branch {objective:,.0f}")
+
+    def offer(columns: list[Column] | None, how: str) -> None:
+        """Keep a roster from the columns when the checker finds it lawful and cheaper than the one in hand."""
+        nonlocal roster, cost, found_at
+        if columns is None:
+            return
+        candidate = Roster(master.assignments(columns))
+        checked = check_roster(scenario, candidate, in_force)
+        if not checked.ok:
+            notes.append(f"{how}: the checker rejected the roster")
+            return
+        notes.append(f"{how} {checked.total:,} at {time.monotonic() - started:.1f} s")
+        if cost is None or checked.total < cost:
+            roster, cost, found_at = candidate, float(checked.total), time.monotonic() - started
+            best_objective[0] = cost
+            if on_progress is not None:
+                on_progress(Progress(found_at, 1, cost, whole))
+
+    # Diving: fix what the LP settles, price again, until one schedule per person (people who walk day by day).
+    dived = dive(generation, started + DIVE_SHARE * options.time_limit, options.seed, stop)
+    if dived.columns is not None:
+        offer(dived.columns, f"dive ({dived.steps} steps, {dived.rounds} rounds)")
+    elif generation.exact:
+        notes.append(f"dive unfinished ({dived.steps} steps, {dived.backtracks} undone)")
+    # Price-and-branch over every column generated, the dive's among them, from the dive's roster.
+    if not (cost is not None and whole is not None and cost <= whole):
+        share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
+        mip_seconds = max(min(share * options.time_limit, deadline - time.monotonic()), 0.5)
+        chosen, _, _ = master.integer_roster(mip_seconds, start=dived.columns)
+        offer(chosen, "price-and-branch")
     strategy = "colgen"
     proven = cost is not None and whole is not None and cost <= whole
     left = deadline - time.monotonic()
     if not proven and left > 1.0 and not (stop is not None and stop.is_set()):
-
+        hint = roster if converged or dived.columns is not None else None
         polish = plan_best(scenario, SolveOptions(
-            time_limit=left, workers=options.workers, seed=options.seed, hint=roster if converged else None,
+            time_limit=left, workers=options.workers, seed=options.seed, hint=hint,
             allow_shortfall=options.allow_shortfall, frozen_days=options.frozen_days, frozen=options.frozen),
             in_force,
             on_progress=None if on_progress is None else lambda p: on_progress(

@@ -31,7 +31,7 @@ from roulement.solve.colgen.decompose import (
     permitted,
     walk_spec,
 )
-from roulement.solve.colgen.dp import OFF, DenseWalk, OutOfTime, Schedule, cheapest
+from roulement.solve.colgen.dp import OFF, CappedWalk, DenseWalk, OutOfTime, Schedule, cheapest
 from roulement.solve.colgen.master import Column, Master
 
 EPSILON = 1e-6
@@ -46,6 +46,10 @@ SMOOTHING = 0.0
 BOUND_SMOOTHING = 0.8
 # Seconds CP-SAT may spend pricing one person alone.
 ALONE_SECONDS = 2.0
+
+
+# A dive's fixings for one person: day -> what that day may be (shift indexes of the walk, or `OFF`).
+Choices = dict[int, frozenset[int]]
 
 
 class NoSchedule(RuntimeError):
@@ -78,6 +82,8 @@ class Generation:
     rounds: int
     exact: bool
     notes: list[str] = field(default_factory=list)
+    # Each person's pricing, in the scenario's order (the dive prices them again under its fixings).
+    people: list[_Person] = field(default_factory=list)
 
 
 class _Person:
@@ -101,6 +107,13 @@ class _Person:
         self.walkable = decomposition.walkable
         # The walk as one table per day when it is small enough (exact and fast), else the labelling.
         self.dense = DenseWalk.build(self.spec)
+        # Too large with every cap: a dense walk with some caps priced instead (Lagrangian), exact in the bound.
+        self.capped = (CappedWalk.build(self.spec) if self.walkable and self.dense is None and self.spec.caps
+                       else None)
+        # The last pricing by the capped walk left a gap: its bound is below the threshold, with no lawful
+        # schedule found there (so column generation cannot claim the LP has converged).
+        self.unsettled = False
+        self.shift_number = {shift: number for number, shift in enumerate(self.spec.shifts)}
         self.twins_key = self._twins_key()
         self._alone: AlonePricer | None = None
         self.alone_scenario = Scenario.model_construct(
@@ -142,17 +155,21 @@ class _Person:
         return {(day, shift, post): master.cell_value(self.employee.id, day, shift, post)
                 for day, today in enumerate(self.allowed) for shift, post in today}
 
-    def _work_prices(self, values: dict[tuple[int, str, str], float]
+    def _work_prices(self, values: dict[tuple[int, str, str], float], choices: Choices | None = None,
                      ) -> tuple[list[dict[int, float]], dict[tuple[int, int], str]]:
-        """Per day, each shift's price (own price less the best post's value), and that post."""
+        """Per day, each shift's price (own price less the best post's value), and that post. A shift that
+        `choices` leaves out of its day costs infinitely much."""
         posts: dict[tuple[int, int], str] = {}
         work_price: list[dict[int, float]] = []
         number_of = {shift: number for number, shift in enumerate(self.spec.shifts)}
         for day, today in enumerate(self.allowed):
             prices: dict[int, float] = {}
+            kept = None if choices is None else choices.get(day)
             for shift, post in today:
                 number = number_of[shift]
                 price = self.spec.own_work[day][number] - values.get((day, shift, post), 0.0)
+                if kept is not None and number not in kept:
+                    price = math.inf
                 if number not in prices or price < prices[number]:
                     prices[number] = price
                     posts[(day, number)] = post
@@ -161,19 +178,35 @@ class _Person:
 
     def price(
         self, values: dict[tuple[int, str, str], float], threshold: float, beam: bool, seconds: float, seed: int,
-        count: int = 3, deadline: float = math.inf,
+        count: int = 3, deadline: float = math.inf, choices: Choices | None = None,
     ) -> tuple[list[tuple[tuple[int, str, str], ...]], float | None, bool]:
         """(schedules priced below `threshold`, cheapest first; the lowest price possible, None when none is
         below the threshold; whether that is proven). A schedule's price is its own cost less the `values` of
-        the (day, shift, post) it works."""
+        the (day, shift, post) it works. `choices[day]`, when given, is what that day may be (shift indexes,
+        `OFF`): a dive's fixings; only for people who walk day by day."""
         if self.walkable:
-            work_price, posts = self._work_prices(values)
-            found = self._cheapest(work_price, threshold, count, beam, deadline)
+            work_price, posts = self._work_prices(values, choices)
+            off_price = None
+            if choices:
+                off_price = [math.inf if day in choices and OFF not in choices[day] else own
+                             for day, own in enumerate(self.spec.own_off)]
+            lowest: float | None
+            if self.capped is not None:
+                capped = self.capped.cheapest(work_price, threshold, count, deadline, off_price)
+                found, lowest, self.unsettled = capped.schedules, capped.lowest, not capped.settled
+                if not found and lowest is not None:
+                    # The prices found no lawful schedule below the threshold: the fast labelling may.
+                    found = cheapest(self.spec, work_price, threshold, count, True, deadline, off_price)
+                exact = True  # `lowest` is a valid bound, whatever the columns found
+            else:
+                found = self._cheapest(work_price, threshold, count, beam, deadline, off_price)
+                lowest = found[0].price if found else None
+                exact = not beam or self.dense is not None
             shifts = self.spec.shifts
             schedules = [tuple((day, shifts[shift], posts[(day, shift)])
                                for day, shift in enumerate(schedule.days) if shift != OFF)
                          for schedule in found]
-            return schedules, (found[0].price if found else None), not beam or self.dense is not None
+            return schedules, lowest, exact
         roster, lowest, proven = self.alone().cheapest(values, seconds, seed=seed)
         if roster is None:
             return [], None, False
@@ -196,10 +229,10 @@ class _Person:
         return found[0].price if found else None
 
     def _cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int, beam: bool,
-                  deadline: float = math.inf) -> list[Schedule]:
+                  deadline: float = math.inf, off_price: list[float] | None = None) -> list[Schedule]:
         if self.dense is not None:
-            return self.dense.cheapest(work_price, threshold, count, deadline)
-        return cheapest(self.spec, work_price, threshold, count, beam, deadline)
+            return self.dense.cheapest(work_price, threshold, count, deadline, off_price)
+        return cheapest(self.spec, work_price, threshold, count, beam, deadline, off_price)
 
 
 def generate(
@@ -264,6 +297,8 @@ def generate(
         added = 0
         improving = 0
         proven = True
+        # Some capped walk's bound stayed below its threshold with no lawful schedule there.
+        unsettled = False
         # Each person's lowest price (or the threshold, when nothing is below it: the minimum is no lower).
         lowest_total = 0.0
         for twins in classes:
@@ -285,6 +320,7 @@ def generate(
                 lowest = person.relaxed_lowest(values, threshold)
                 exact = True
             proven = proven and exact
+            unsettled = unsettled or person.unsettled
             prices = [person.price_of(cells, values) for cells in schedules]
             for twin, own_threshold in zip(twins, thresholds, strict=True):
                 for cells, price in zip(schedules, prices, strict=True):
@@ -296,7 +332,7 @@ def generate(
         if proven:
             # Lagrangian bound at these duals: valid whatever the columns in hand, as each minimum is exact.
             lagrangian = master.lagrangian_constant() + lowest_total
-            converged = added == 0 and exact_everywhere and not alpha
+            converged = added == 0 and exact_everywhere and not alpha and not unsettled
             if converged:
                 lagrangian = max(lagrangian, value)
             if math.isfinite(lagrangian) and (best is None or lagrangian > best.value):
@@ -321,11 +357,14 @@ def generate(
             if not exact_everywhere:
                 notes.append("no more columns from CP-SAT pricing; the bound comes from the walkable rules")
                 break
+            if unsettled:
+                notes.append("no more columns found; the bound is Lagrangian (capped walks left a gap)")
+                break
         elif not beam:
             beam = True  # the exact labelling found columns: back to the fast one until it runs dry again
     if best is not None:
         best.rounds, best.columns = rounds, len(master.columns)
-    return Generation(master, best, rounds, exact_everywhere, notes)
+    return Generation(master, best, rounds, exact_everywhere, notes, people)
 
 
 def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master, deadline: float) -> None:
