@@ -254,6 +254,9 @@ def cheapest(
 # The dense labelling keeps one array per day of (state, resources): used when that table is this small.
 DENSE_CELLS = 1_500_000
 DENSE_HISTORY_BYTES = 400_000_000
+# A person whose table has more cells than this is priced by a capped walk when one fits in this many
+# (Curtois-Qu 10: tables of 1.2 million cells took a second a walk; with one cap priced, a tenth of that).
+CAPPED_FROM = 300_000
 
 
 _pool = threading.local()
@@ -327,6 +330,11 @@ class DenseWalk:
                     for flag in flags:
                         self.states.append((last, run, edge, flag))
         self.index = {state: number for number, state in enumerate(self.states)}
+        self.cells = len(self.states) * self.resources
+        self._days: dict[Any, list[_Group]] = {}
+
+    def _allocate(self) -> None:
+        """The per-resource arrays, once the table is known to be small enough (Curtois-Qu 13 on: billions)."""
         resource = np.arange(self.resources)
         self.minutes_of = (resource % self.minute_levels) * self.unit
         self.weekends_of = (resource // self.minute_levels) % self.weekend_levels
@@ -334,14 +342,15 @@ class DenseWalk:
                                                                                  strict=True)]
         self._masks: dict[tuple[int, int, int], np.ndarray | None] = {}
         self._everywhere = np.ones(self.resources, dtype=bool)
-        self._days: dict[Any, list[_Group]] = {}
 
     @staticmethod
-    def build(spec: WalkSpec) -> DenseWalk | None:
+    def build(spec: WalkSpec, most: int | None = None) -> DenseWalk | None:
+        """The walk, unless its table would have more than `most` cells (default `DENSE_CELLS`)."""
         walk = DenseWalk(spec)
-        cells = len(walk.states) * walk.resources
-        if cells > DENSE_CELLS or cells * 8 * (spec.days + 1) > DENSE_HISTORY_BYTES:
+        cells = walk.cells
+        if cells > (DENSE_CELLS if most is None else most) or cells * 8 * (spec.days + 1) > DENSE_HISTORY_BYTES:
             return None
+        walk._allocate()
         return walk
 
     def _mask(self, steps: int, weekend: int, slot: int) -> np.ndarray | None:
@@ -557,14 +566,14 @@ class CappedWalk:
         self.dropped = dropped
 
     @staticmethod
-    def build(spec: WalkSpec) -> CappedWalk | None:
-        """Leave caps out, the largest first, until the table is small enough (None if it never is)."""
+    def build(spec: WalkSpec, cells: int = DENSE_CELLS) -> CappedWalk | None:
+        """Leave caps out, the largest first, until the table has at most `cells` (None if it never has)."""
         dropped: dict[int, int] = {}
         for shift, cap in sorted(spec.caps.items(), key=lambda item: -item[1]):
             dropped[shift] = cap
             relaxed = WalkSpec(**{**spec.__dict__, "caps": {kept: limit for kept, limit in spec.caps.items()
                                                             if kept not in dropped}})
-            walk = DenseWalk.build(relaxed)
+            walk = DenseWalk.build(relaxed, cells)
             if walk is not None:
                 return CappedWalk(walk, dropped)
         return None

@@ -31,7 +31,7 @@ from roulement.solve.colgen.decompose import (
     permitted,
     walk_spec,
 )
-from roulement.solve.colgen.dp import OFF, CappedWalk, DenseWalk, OutOfTime, Schedule, cheapest
+from roulement.solve.colgen.dp import CAPPED_FROM, OFF, CappedWalk, DenseWalk, OutOfTime, Schedule, cheapest
 from roulement.solve.colgen.master import Column, Master
 
 EPSILON = 1e-6
@@ -107,9 +107,13 @@ class _Person:
         self.walkable = decomposition.walkable
         # The walk as one table per day when it is small enough (exact and fast), else the labelling.
         self.dense = DenseWalk.build(self.spec)
-        # Too large with every cap: a dense walk with some caps priced instead (Lagrangian), exact in the bound.
-        self.capped = (CappedWalk.build(self.spec) if self.walkable and self.dense is None and self.spec.caps
-                       else None)
+        # Too large with every cap (or slow: Curtois-Qu 10, a second a walk): a dense walk with some caps
+        # priced instead (Lagrangian), a valid bound always and exact when its cheapest schedule keeps them.
+        self.capped = None
+        if self.walkable and self.spec.caps and (self.dense is None or self.dense.cells > CAPPED_FROM):
+            self.capped = CappedWalk.build(self.spec, CAPPED_FROM)
+            if self.capped is not None:
+                self.dense = None
         # The last pricing by the capped walk left a gap: its bound is below the threshold, with no lawful
         # schedule found there (so column generation cannot claim the LP has converged).
         self.unsettled = False
@@ -263,13 +267,15 @@ def generate(
         by_key.setdefault(person.twins_key, []).append(person)
     classes = list(by_key.values())
     notes: list[str] = []
+    _seed_greedily(scenario, people, master, deadline)
     for person in people:
+        if master.by_person.get(person.employee.id):
+            continue  # the greedy pass gave them one (a full walk each: Curtois-Qu 10, 4 s a pass)
         # Any lawful schedule will do as a start: the fast labelling (exact labels are slow with no threshold).
         schedules, _, _ = person.price({}, float("inf"), True, ALONE_SECONDS, seed)
         seeded = any(_offer(master, person, cells) for cells in schedules)
         if not seeded:
             raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id}")
-    _seed_greedily(scenario, people, master, deadline)
     best: Bound | None = None
     rounds = 0
     beam = True
