@@ -372,7 +372,11 @@ class DenseWalk:
         spec = self.spec
         week = spec.weekend_of.get(day, -1) if self.weekends else -1
         carry = week >= 0 and spec.weekend_of.get(day - 1, -1) == week
-        key = (week >= 0, carry, day == 0, tuple(today))
+        # The moves depend on each option's kind (class, what it may not follow, minutes, cap), not on which
+        # shift of the kind was the day's cheapest: cached by kind (Curtois-Qu 12: rebuilt on every day of
+        # every walk otherwise, most of the pricing's time).
+        key = (week >= 0, carry, day == 0,
+               tuple((self.class_of[shift], self.banned_by[shift], steps, slot) for shift, steps, _, slot in today))
         if key in self._days:
             return self._days[key]
         max_on, min_on, min_off = spec.max_on, spec.min_on or 0, spec.min_off or 0
@@ -440,7 +444,8 @@ class DenseWalk:
                 kind = (self.class_of[shift], self.banned_by[shift], steps)
                 if kind not in kinds or price < kinds[kind][2]:
                     kinds[kind] = (shift, steps, price)
-            chosen = sorted([*kinds.values(), *capped_today])
+            # In the order of their kinds, so the same kinds make the same moves (cached) whichever shift won.
+            chosen = sorted([*kinds.values(), *capped_today], key=self._kind_order)
             today = [(shift, steps, 0, self.capped.index(shift) if shift in spec.caps else -1)
                      for shift, steps, _ in chosen]
             off = spec.own_off[day] if off_price is None else off_price[day]
@@ -493,6 +498,11 @@ class DenseWalk:
         below = below[np.argsort(flat[below], kind="stable")]
         return [Schedule(self._trace(history, plans, int(cell) // resources, int(cell) % resources),
                          float(flat[cell])) for cell in below]
+
+    def _kind_order(self, option: tuple[int, int, float]) -> tuple[int, tuple[int, ...], int, int]:
+        shift, steps, _ = option
+        slot = self.capped.index(shift) if shift in self.spec.caps else -1
+        return (self.class_of[shift], tuple(sorted(self.banned_by[shift])), steps, slot)
 
     def final_prices(self) -> list[float]:
         """The price of each level of total minutes (inf outside the hours window)."""
