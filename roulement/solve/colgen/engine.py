@@ -46,8 +46,10 @@ __all__ = ["Bound", "Generation", "NoSchedule", "_Person", "generate", "lower_bo
 
 # Share of the time column generation may take before the integer step, when it has not converged.
 GENERATION_SHARE = 0.6
-# The dive must end by this share of the time (it usually ends far sooner).
-DIVE_SHARE = 0.8
+# The dive must end by this share of the time (it usually ends far sooner); then a MIP over the columns that
+# fit its fixings may take this share more to choose the rest.
+DIVE_SHARE = 0.7
+DIVE_FINISH_SHARE = 0.1
 # Share of the time the MIP over the columns may take (when the LP did not converge: a short look only).
 MIP_SHARE = 0.25
 UNFINISHED_MIP_SHARE = 0.05
@@ -134,15 +136,18 @@ def plan_colgen(
                 on_progress(Progress(found_at, 1, cost, whole))
 
     # Diving: fix what the LP settles, price again, until one schedule per person (people who walk day by day).
-    dived = dive(generation, started + DIVE_SHARE * options.time_limit, options.seed, stop)
+    dived = dive(generation, started + DIVE_SHARE * options.time_limit, options.seed, stop,
+                 finish=DIVE_FINISH_SHARE * options.time_limit)
     if dived.columns is not None:
-        offer(dived.columns, f"dive ({dived.steps} steps, {dived.rounds} rounds)")
+        finished = ", the rest by a MIP over the columns fitting its fixings" if dived.finished_by_mip else ""
+        offer(dived.columns, f"dive ({dived.steps} steps, {dived.rounds} rounds{finished})")
     elif generation.exact:
         notes.append(f"dive unfinished ({dived.steps} steps, {dived.backtracks} undone)")
     # Price-and-branch over every column generated, the dive's among them, from the dive's roster.
     if not (cost is not None and whole is not None and cost <= whole):
         share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
-        mip_seconds = max(min(share * options.time_limit, deadline - time.monotonic()), 0.5)
+        # At most half the time left: the CP-SAT search from the best roster gets the rest.
+        mip_seconds = max(min(share * options.time_limit, (deadline - time.monotonic()) / 2), 0.5)
         chosen, _, _ = master.integer_roster(mip_seconds, start=dived.columns)
         offer(chosen, "price-and-branch")
     strategy = "colgen"
