@@ -159,3 +159,23 @@ def test_a_fixing_no_lawful_schedule_fits_is_refused() -> None:
     # Every column left in the LP fits the fixing.
     values_fit = [diving.fits(index, diving.choices[employee]) for index in generation.master.by_person[employee]]
     assert any(values_fit)
+
+
+def test_a_person_no_table_fits_gets_columns_from_the_labelling_and_a_bound_from_the_loose_walk(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "weekend-and-day-off"
+    source = to_scenario(parse_curtois(CASES[name], name, name))
+    full = _person(source)
+    assert full.dense is not None and not full.spec.caps and full.spec.tracks_minutes
+    monkeypatch.setattr(dp, "DENSE_CELLS", full.dense.cells - 1)
+    pricer = _person(source)
+    assert pricer.dense is None and pricer.capped is None and pricer.loose is not None
+    for seed in range(3):
+        values = _values(source, seed)
+        truth = _brute_force(source, values)
+        schedules, lowest, proven = pricer.price(values, math.inf, beam=False, seconds=5, seed=0, count=3)
+        assert proven and lowest is not None and lowest <= truth + 1e-6  # a bound, below the truth
+        assert schedules
+        for cells in schedules:
+            own = pricer.judge(cells)
+            assert own is not None and own - sum(values[cell] for cell in cells) >= truth - 1e-6

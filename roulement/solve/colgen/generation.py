@@ -114,6 +114,14 @@ class _Person:
             self.capped = CappedWalk.build(self.spec, CAPPED_FROM)
             if self.capped is not None:
                 self.dense = None
+        # Neither fits (Curtois-Qu 21-24: half a year or a year): the columns come from the labelling, and the
+        # bound from a loose walk that keeps only the day-to-day rules (no minutes, weekends or caps): cheaper
+        # than every lawful schedule (own prices of the minutes are never negative), so a valid bound.
+        self.loose: DenseWalk | None = None
+        if self.walkable and self.dense is None and self.capped is None:
+            self.loose = DenseWalk.build(WalkSpec(**{
+                **self.spec.__dict__, "caps": {}, "max_weekends": None, "low": 0, "high": None,
+                "tracks_minutes": False, "final_cost": lambda minutes: 0}))
         # The last pricing by the capped walk left a gap: its bound is below the threshold, with no lawful
         # schedule found there (so column generation cannot claim the LP has converged).
         self.unsettled = False
@@ -202,6 +210,13 @@ class _Person:
                     # The prices found no lawful schedule below the threshold: the fast labelling may.
                     found = cheapest(self.spec, work_price, threshold, count, True, deadline, off_price)
                 exact = True  # `lowest` is a valid bound, whatever the columns found
+            elif self.loose is not None and not beam:
+                # The exact labelling is too slow here: the fast one for columns, the loose walk for the bound.
+                loosest = self.loose.cheapest(work_price, threshold, 1, deadline, off_price)
+                lowest = loosest[0].price if loosest else None
+                found = cheapest(self.spec, work_price, threshold, count, True, deadline, off_price)
+                self.unsettled = lowest is not None and not (found and found[0].price <= lowest + 1e-6)
+                exact = True
             else:
                 found = self._cheapest(work_price, threshold, count, beam, deadline, off_price)
                 lowest = found[0].price if found else None
