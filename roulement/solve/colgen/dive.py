@@ -16,6 +16,7 @@ the columns an LP optimum needs are not the ones an integer roster needs.
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from dataclasses import dataclass
@@ -35,11 +36,13 @@ from roulement.solve.colgen.master import Column, Master
 # A (person, day) choice the LP gives at least this much is fixed with the step's main fixing.
 SETTLED = 0.9
 # Pricing rounds after each step at most (then the dive goes on with the columns in hand).
-ROUNDS_PER_STEP = 4
+ROUNDS_PER_STEP = 3
 # A step fixes one more person's most-settled choice per this many people the LP still splits.
-SPLIT_PER_FIXING = 8
+SPLIT_PER_FIXING = 4
 # Steps undone at most before the dive gives up.
 BACKTRACKS = 6
+# A later dive draws each step's main fixing among this many most-settled choices.
+RANDOM_AMONG = 3
 _WHOLE = 1.0 - 1e-6
 
 
@@ -58,8 +61,9 @@ class DiveResult:
 
 class _Dive:
     def __init__(self, generation: Generation, deadline: float, seed: int, stop: threading.Event | None,
-                 finish: float = 0.0) -> None:
+                 finish: float = 0.0, randomize: bool = False) -> None:
         self.finish = finish
+        self.rng = random.Random(seed) if randomize else None
         self.master: Master = generation.master
         self.people = generation.people
         self.by_id = {person.employee.id: person for person in self.people}
@@ -167,7 +171,11 @@ class _Dive:
                 if not fractional:
                     # Every choice settled but some person split between equal schedules: fix those days.
                     fractional = open_keys
-                _, single = max(fractional)
+                if self.rng is None:
+                    _, single = max(fractional)
+                else:
+                    # A later dive: one of the few most-settled choices, at random, so dives differ.
+                    _, single = self.rng.choice(sorted(fractional, reverse=True)[:RANDOM_AMONG])
                 bulk = [key for weight, key in open_keys if weight >= SETTLED] if bulk_allowed else []
                 if bulk_allowed:
                     # With many people still split, the most-settled choice of several of them at once (one
@@ -235,11 +243,12 @@ class _Dive:
 
 
 def dive(generation: Generation, deadline: float, seed: int = 0, stop: threading.Event | None = None,
-         finish: float = 0.0) -> DiveResult:
+         finish: float = 0.0, randomize: bool = False) -> DiveResult:
     """Dive from the LP in `generation` to one schedule per person (people whose rules all walk day by day;
     otherwise nothing is tried). Past `deadline`, HiGHS's MIP over the columns that fit the fixings made so
     far has `finish` seconds to choose the rest. The master's columns are all let in again afterwards, new
-    ones kept."""
+    ones kept. `randomize`: the main fixing of each step is drawn among the few most settled (seeded), for
+    dives after the first."""
     if not generation.people or not all(person.walkable for person in generation.people):
         return DiveResult(None, None, 0, 0, 0)
-    return _Dive(generation, deadline, seed, stop, finish).run()
+    return _Dive(generation, deadline, seed, stop, finish, randomize).run()

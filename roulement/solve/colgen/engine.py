@@ -118,7 +118,7 @@ def plan_colgen(
     notes = [f"{generation.rounds} rounds, {len(master.columns)} columns in {time.monotonic() - started:.1f} s",
              *generation.notes]
 
-    def offer(columns: list[Column] | None, how: str) -> None:
+    def offer(columns: list[Column] | None, how: str, quiet: bool = False) -> None:
         """Keep a roster from the columns when the checker finds it lawful and cheaper than the one in hand."""
         nonlocal roster, cost, found_at
         if columns is None:
@@ -128,27 +128,44 @@ def plan_colgen(
         if not checked.ok:
             notes.append(f"{how}: the checker rejected the roster")
             return
-        notes.append(f"{how} {checked.total:,} at {time.monotonic() - started:.1f} s")
-        if cost is None or checked.total < cost:
+        better = cost is None or checked.total < cost
+        if better or not quiet:
+            notes.append(f"{how} {checked.total:,} at {time.monotonic() - started:.1f} s")
+        if better:
             roster, cost, found_at = candidate, float(checked.total), time.monotonic() - started
             best_objective[0] = cost
             if on_progress is not None:
                 on_progress(Progress(found_at, 1, cost, whole))
 
     # Diving: fix what the LP settles, price again, until one schedule per person (people who walk day by day).
-    dived = dive(generation, started + DIVE_SHARE * options.time_limit, options.seed, stop,
-                 finish=DIVE_FINISH_SHARE * options.time_limit)
+    dive_deadline = started + DIVE_SHARE * options.time_limit
+    dived = dive(generation, dive_deadline, options.seed, stop, finish=DIVE_FINISH_SHARE * options.time_limit)
+    best_dive = dived.columns
     if dived.columns is not None:
         finished = ", the rest by a MIP over the columns fitting its fixings" if dived.finished_by_mip else ""
         offer(dived.columns, f"dive ({dived.steps} steps, {dived.rounds} rounds{finished})")
     elif generation.exact:
         notes.append(f"dive unfinished ({dived.steps} steps, {dived.backtracks} undone)")
+    # More dives while time is left and the roster is not proven: each draws its fixings a little differently,
+    # and each leaves its columns in the pool the MIP below chooses from.
+    dives = 1
+    while (dived.columns is not None and not (cost is not None and whole is not None and cost <= whole)
+           and time.monotonic() < dive_deadline and not (stop is not None and stop.is_set())):
+        before = cost
+        dived = dive(generation, dive_deadline, options.seed + dives, stop, randomize=True)
+        dives += 1
+        if dived.columns is not None:
+            offer(dived.columns, f"dive {dives}", quiet=True)
+            if cost is not None and (before is None or cost < before):
+                best_dive = dived.columns
+    if dives > 1:
+        notes.append(f"{dives} dives")
     # Price-and-branch over every column generated, the dive's among them, from the dive's roster.
     if not (cost is not None and whole is not None and cost <= whole):
         share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
         # At most half the time left: the CP-SAT search from the best roster gets the rest.
         mip_seconds = max(min(share * options.time_limit, (deadline - time.monotonic()) / 2), 0.5)
-        chosen, _, _ = master.integer_roster(mip_seconds, start=dived.columns)
+        chosen, _, _ = master.integer_roster(mip_seconds, start=best_dive)
         offer(chosen, "price-and-branch")
     strategy = "colgen"
     proven = cost is not None and whole is not None and cost <= whole
