@@ -50,6 +50,8 @@ GENERATION_SHARE = 0.6
 # fit its fixings may take this share more to choose the rest.
 DIVE_SHARE = 0.7
 DIVE_FINISH_SHARE = 0.1
+# Later dives stop after this many in a row find no cheaper roster.
+FRUITLESS_DIVES = 8
 # Share of the time the MIP over the columns may take (when the LP did not converge: a short look only).
 MIP_SHARE = 0.25
 UNFINISHED_MIP_SHARE = 0.05
@@ -148,16 +150,22 @@ def plan_colgen(
         notes.append(f"dive unfinished ({dived.steps} steps, {dived.backtracks} undone)")
     # More dives while time is left and the roster is not proven: each draws its fixings a little differently,
     # and each leaves its columns in the pool the MIP below chooses from.
+    # Stop after a few in a row that find nothing better: the roster may be optimal with the LP too weak to
+    # prove it (Curtois-Qu 1: bound 558, optimum 607), and the CP-SAT search can prove that.
     dives = 1
+    fruitless = 0
     while (dived.columns is not None and not (cost is not None and whole is not None and cost <= whole)
-           and time.monotonic() < dive_deadline and not (stop is not None and stop.is_set())):
+           and fruitless < FRUITLESS_DIVES and time.monotonic() < dive_deadline
+           and not (stop is not None and stop.is_set())):
         before = cost
         dived = dive(generation, dive_deadline, options.seed + dives, stop, randomize=True)
         dives += 1
+        fruitless += 1
         if dived.columns is not None:
             offer(dived.columns, f"dive {dives}", quiet=True)
             if cost is not None and (before is None or cost < before):
                 best_dive = dived.columns
+                fruitless = 0
     if dives > 1:
         notes.append(f"{dives} dives")
     # Price-and-branch over every column generated, the dive's among them, from the dive's roster.
