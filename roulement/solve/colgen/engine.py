@@ -1,14 +1,14 @@
 """Column generation over people's schedules: a lower bound with a proof, and rosters from the columns.
 
-1. Each person starts with their own cheapest schedule (no cover priced).
-2. Column generation: HiGHS solves the master LP over the columns in hand (`master.py`); its duals price
-   each (day, shift, post); every person's cheapest schedule under those prices is sought (`dp.py` when all
-   their rules walk day by day, else CP-SAT on the person alone, `alone.py`); the independent checker judges
-   each before it enters. A fast heuristic labelling goes first; the exact one proves that no column is
-   missing. With exact pricing, every round gives a Lagrangian lower bound (LP value plus each person's most
-   negative reduced cost), and at the end the LP value itself bounds every roster.
-3. Price-and-branch: HiGHS's MIP over the generated columns picks one schedule per person.
-4. If that roster is not proven optimal, the existing CP-SAT search (`strategy.plan_best`) starts from it.
+1. Column generation (`generation.py`): HiGHS solves the master LP over the columns in hand (`master.py`);
+   its duals price each (day, shift, post); every person's cheapest schedule under those prices is sought
+   (`dp.py` when all their rules walk day by day, else CP-SAT on the person alone, `alone.py`); the
+   independent checker judges each before it enters. With exact pricing, every full round gives a Lagrangian
+   lower bound, and at the end the LP value itself bounds every roster.
+2. Diving (`dive.py`): fix what the LP settles, price again under the fixings, until one schedule per person;
+   more dives while time is left.
+3. Price-and-branch: HiGHS's MIP over every column generated, from the best dive's roster.
+4. If the best roster is not proven optimal, the existing CP-SAT search (`lns.plan_best`) starts from it.
 
 Rules tying several people together (`decompose.py`) stay outside the columns and outside the bound; the
 result says which terms the bound covers.
