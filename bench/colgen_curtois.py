@@ -1,20 +1,34 @@
 """Curtois–Qu: column generation beside the CP-SAT search, in one run, instance by instance.
 
-    .venv/bin/python -m bench.colgen_curtois --first 1 --last 12 --time-limit 60 --workers 1
+    .venv/bin/python -m bench.colgen_curtois --first 1 --last 12 --time-limit 60 --workers 1 \
+        --engines cpsat colgen-main colgen --main-tree /tmp/main   # git archive <commit> roulement | tar -x -C ...
 
 Each instance is solved by `plan_best` (the CP-SAT search, `--engine cpsat`) and by `plan_colgen` (column
 generation, price-and-branch, then the CP-SAT search from the columns), one after the other. Every roster is
 judged by the independent checker; the cost printed is the checker's. Prints one line per run and a
-Markdown table at the end.
+Markdown table at the end. `colgen-main` runs column generation from another source tree (`--main-tree`, e.g.
+main's code before a change, unpacked by `git archive`) in a child process, so old and new are measured in
+the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
-from roulement.cli.bench import DEFAULT_INSTANCES, run_curtois
+from roulement.check.checker import check_roster
+from roulement.cli.bench import DEFAULT_INSTANCES, best_known, run_curtois
+from roulement.formats.curtois import read_curtois, to_scenario
+from roulement.model.roster import Roster
+from roulement.rules.packs import build_rules
+from roulement.solve.colgen.dive import dive
+from roulement.solve.colgen.generation import generate
 
 
 def main() -> None:
@@ -26,16 +40,32 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["cpsat", "colgen"])
     parser.add_argument("--instances", type=Path, default=DEFAULT_INSTANCES)
     parser.add_argument("--jsonl", type=Path, default=None)
+    parser.add_argument("--main-tree", type=Path, default=None, help="source tree for the colgen-main engine")
+    parser.add_argument("--bound-only", action="store_true",
+                        help="column generation and a dive only (no CP-SAT search): the bound and a roster")
+    parser.add_argument("--row", nargs=4, default=None, help=argparse.SUPPRESS)  # path limit workers engine
     args = parser.parse_args()
+    if args.row is not None:
+        print(json.dumps(_row(Path(args.row[0]), float(args.row[1]), int(args.row[2]), args.row[3])))
+        return
     rows = []
     for number in range(args.first, args.last + 1):
         path = args.instances / f"Instance{number}.txt"
-        for engine in args.engines:
-            run = run_curtois(path, args.time_limit, args.workers, None, 0, engine)
-            row = {"instance": run.instance, "engine": engine, "best_known": run.best_known,
-                   "objective": run.objective, "bound": run.bound, "gap": run.gap, "proof_gap": run.proof_gap,
-                   "time_to_best": run.time_to_best, "seconds": round(run.seconds, 1),
-                   "violations": run.violations, "status": run.status}
+        for engine in (["colgen-bound"] if args.bound_only else args.engines):
+            if args.bound_only:
+                row = _bound_row(path, args.time_limit)
+            elif engine == "colgen-main":
+                if args.main_tree is None:
+                    parser.error("colgen-main needs --main-tree")
+                # The other tree first on the path: its roulement and bench, in a process of their own.
+                env = {**os.environ, "PYTHONPATH": str(args.main_tree)}
+                done = subprocess.run([sys.executable, "-m", "bench.colgen_curtois", "--row", str(path),
+                                       str(args.time_limit), str(args.workers), "colgen"],
+                                      env=env, cwd=args.main_tree, capture_output=True, text=True, check=True)
+                row = json.loads(done.stdout.strip().splitlines()[-1])
+                row["engine"] = "colgen-main"
+            else:
+                row = _row(path, args.time_limit, args.workers, engine)
             rows.append(row)
             print(json.dumps(row), flush=True)
             if args.jsonl is not None:
@@ -52,6 +82,42 @@ def main() -> None:
         print(f"| {row['instance']} | {row['engine']} | {show(row['best_known'])} | {show(row['objective'])} | "
               f"{show(row['gap'], ' %')} | {show(row['bound'])} | {show(row['proof_gap'], ' %')} | "
               f"{show(row['time_to_best'], ' s')} | {row['violations']} |")
+
+
+def _bound_row(path: Path, time_limit: float) -> dict[str, Any]:
+    """Column generation for 80 % of the time, then a dive (a MIP over the columns fitting its fixings when
+    out of time): the proven bound and a roster, its cost the checker's."""
+    scenario = to_scenario(read_curtois(path))
+    rules = build_rules(scenario)
+    started = time.monotonic()
+    generation = generate(scenario, rules, started + 0.8 * time_limit)
+    dived = dive(generation, started + 0.9 * time_limit, finish=0.1 * time_limit)
+    columns = dived.columns
+    if columns is None:
+        columns, _, _ = generation.master.integer_roster(max(0.05 * time_limit, 1.0))
+    objective = violations = None
+    if columns is not None:
+        checked = check_roster(scenario, Roster(generation.master.assignments(columns)), rules)
+        objective, violations = checked.total, len(checked.violations)
+    bound = generation.bound
+    known = best_known(path.parent).get(path.stem)
+    whole = None if bound is None else bound.whole
+    return {"instance": path.stem, "engine": "colgen-bound", "best_known": known, "objective": objective,
+            "bound": whole, "converged": bound is not None and bound.converged, "rounds": generation.rounds,
+            "gap": None if objective is None or not known else round(100 * (objective - known) / known, 1),
+            "proof_gap": None if objective is None or whole is None or not objective
+            else round(100 * (objective - whole) / objective, 1),
+            "time_to_best": None, "seconds": round(time.monotonic() - started, 1), "violations": violations,
+            "status": "OPTIMAL" if objective is not None and whole is not None and objective <= whole
+            else "FEASIBLE" if objective is not None else "UNKNOWN", "note": generation.notes}
+
+
+def _row(path: Path, time_limit: float, workers: int, engine: str) -> dict[str, Any]:
+    run = run_curtois(path, time_limit, workers, None, 0, engine)
+    return {"instance": run.instance, "engine": engine, "best_known": run.best_known,
+            "objective": run.objective, "bound": run.bound, "gap": run.gap, "proof_gap": run.proof_gap,
+            "time_to_best": run.time_to_best, "seconds": round(run.seconds, 1),
+            "violations": run.violations, "status": run.status}
 
 
 if __name__ == "__main__":

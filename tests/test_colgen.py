@@ -255,8 +255,9 @@ def test_engine_choice() -> None:
     assert choose_engine(build_rules(curtois), fresh=False) is Engine.CPSAT  # a re-plan stays near its roster
     assert choose_engine(build_rules(curtois), "cpsat") is Engine.CPSAT
     # Too big for the column generation to converge in a minute here: the CP-SAT search plans.
-    assert choose_engine(build_rules(curtois), decisions=50 * 28 * 6) is Engine.CPSAT
-    assert choose_engine(build_rules(curtois), "colgen", decisions=50 * 28 * 6) is Engine.COLGEN
+    assert choose_engine(build_rules(curtois), decisions=50 * 28 * 6) is Engine.COLGEN  # Instance11's size
+    assert choose_engine(build_rules(curtois), decisions=60 * 28 * 10) is Engine.CPSAT  # Instance12's
+    assert choose_engine(build_rules(curtois), "colgen", decisions=60 * 28 * 10) is Engine.COLGEN
     # Hard minimums: CP-SAT propagates them, and proves it when they cannot be met.
     assert choose_engine(build_rules(curtois), hard_minimums=True) is Engine.CPSAT
     # Fair shares, households and French law do not all walk day by day: CP-SAT plans.

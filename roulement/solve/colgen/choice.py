@@ -21,11 +21,10 @@ class Engine(StrEnum):
 
 
 # Up to this many decisions (people x days x shift types), column generation beat the CP-SAT search within a
-# minute on this machine: Curtois-Qu 1-7 (up to 1,680; with the dense pricing walk, Instance7 1,059 against
-# 1,273). Beyond, it won on 9 (4,032 decisions: 449 against 768) but lost on 8 and 10-12, where its LP
-# converges (bounds 4,380 to 4,040, the optimum on 11 and 12) but price-and-branch's rosters are worse
-# (docs/benchmarks.md). Above it, `auto` leaves the plan to CP-SAT.
-COLGEN_MAX_DECISIONS = 1_700
+# minute on this machine: Curtois-Qu 1-11 (up to 8,400), with diving proving 10 and 11 optimal (CP-SAT search:
+# 9.8 % and 44 % above). On 12 (16,800) its roster was worse than the CP-SAT search's in the side-by-side run
+# (docs/benchmarks.md, issue 13 session 4). Above it, `auto` leaves the plan to CP-SAT.
+COLGEN_MAX_DECISIONS = 8_400
 
 
 def choose_engine(rules: Sequence[Rule], requested: str = Engine.AUTO, fresh: bool = True,

@@ -39,7 +39,7 @@ class OutOfTime(RuntimeError):
 
 def cheapest(
     spec: WalkSpec, work_price: list[dict[int, float]], threshold: float = float("inf"), count: int = 1,
-    beam: bool = False, deadline: float = float("inf"),
+    beam: bool = False, deadline: float = float("inf"), off_price: list[float] | None = None,
 ) -> list[Schedule]:
     """The cheapest schedules priced below `threshold` (at most `count`, cheapest first; [] if none).
 
@@ -47,7 +47,8 @@ def cheapest(
     the duals); a day off costs `spec.own_off[day]`; the total minutes add `spec.final_cost`. Exact unless
     `beam`, which keeps one label per state and minutes (fast, for early heuristic pricing)."""
     days = spec.days
-    off_price = spec.own_off
+    if off_price is None:
+        off_price = spec.own_off
     capped = list(spec.caps)
     cap_slot = {shift: number for number, shift in enumerate(capped)}
     cap_limits = [spec.caps[shift] for shift in capped]
@@ -253,6 +254,9 @@ def cheapest(
 # The dense labelling keeps one array per day of (state, resources): used when that table is this small.
 DENSE_CELLS = 1_500_000
 DENSE_HISTORY_BYTES = 400_000_000
+# A person whose table has more cells than this is priced by a capped walk when one fits in this many
+# (Curtois-Qu 10: tables of 1.2 million cells took a second a walk; with one cap priced, a tenth of that).
+CAPPED_FROM = 300_000
 
 
 _pool = threading.local()
@@ -326,6 +330,11 @@ class DenseWalk:
                     for flag in flags:
                         self.states.append((last, run, edge, flag))
         self.index = {state: number for number, state in enumerate(self.states)}
+        self.cells = len(self.states) * self.resources
+        self._days: dict[Any, list[_Group]] = {}
+
+    def _allocate(self) -> None:
+        """The per-resource arrays, once the table is known to be small enough (Curtois-Qu 13 on: billions)."""
         resource = np.arange(self.resources)
         self.minutes_of = (resource % self.minute_levels) * self.unit
         self.weekends_of = (resource // self.minute_levels) % self.weekend_levels
@@ -333,14 +342,15 @@ class DenseWalk:
                                                                                  strict=True)]
         self._masks: dict[tuple[int, int, int], np.ndarray | None] = {}
         self._everywhere = np.ones(self.resources, dtype=bool)
-        self._days: dict[Any, list[_Group]] = {}
 
     @staticmethod
-    def build(spec: WalkSpec) -> DenseWalk | None:
+    def build(spec: WalkSpec, most: int | None = None) -> DenseWalk | None:
+        """The walk, unless its table would have more than `most` cells (default `DENSE_CELLS`)."""
         walk = DenseWalk(spec)
-        cells = len(walk.states) * walk.resources
-        if cells > DENSE_CELLS or cells * 8 * (spec.days + 1) > DENSE_HISTORY_BYTES:
+        cells = walk.cells
+        if cells > (DENSE_CELLS if most is None else most) or cells * 8 * (spec.days + 1) > DENSE_HISTORY_BYTES:
             return None
+        walk._allocate()
         return walk
 
     def _mask(self, steps: int, weekend: int, slot: int) -> np.ndarray | None:
@@ -362,7 +372,11 @@ class DenseWalk:
         spec = self.spec
         week = spec.weekend_of.get(day, -1) if self.weekends else -1
         carry = week >= 0 and spec.weekend_of.get(day - 1, -1) == week
-        key = (week >= 0, carry, day == 0, tuple(today))
+        # The moves depend on each option's kind (class, what it may not follow, minutes, cap), not on which
+        # shift of the kind was the day's cheapest: cached by kind (Curtois-Qu 12: rebuilt on every day of
+        # every walk otherwise, most of the pricing's time).
+        key = (week >= 0, carry, day == 0,
+               tuple((self.class_of[shift], self.banned_by[shift], steps, slot) for shift, steps, _, slot in today))
         if key in self._days:
             return self._days[key]
         max_on, min_on, min_off = spec.max_on, spec.min_on or 0, spec.min_off or 0
@@ -408,7 +422,9 @@ class DenseWalk:
         return groups
 
     def cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int,
-                 deadline: float = float("inf")) -> list[Schedule]:
+                 deadline: float = float("inf"), off_price: list[float] | None = None) -> list[Schedule]:
+        """The cheapest schedules below `threshold` (at most `count`); `off_price` replaces the person's own
+        price of each day off (a dive forbids a day off with an infinite one)."""
         from roulement.solve.colgen import kernels  # Numba: imported when a walk is priced (half a second)
 
         spec = self.spec
@@ -428,10 +444,12 @@ class DenseWalk:
                 kind = (self.class_of[shift], self.banned_by[shift], steps)
                 if kind not in kinds or price < kinds[kind][2]:
                     kinds[kind] = (shift, steps, price)
-            chosen = sorted([*kinds.values(), *capped_today])
+            # In the order of their kinds, so the same kinds make the same moves (cached) whichever shift won.
+            chosen = sorted([*kinds.values(), *capped_today], key=self._kind_order)
             today = [(shift, steps, 0, self.capped.index(shift) if shift in spec.caps else -1)
                      for shift, steps, _ in chosen]
-            prices = np.array([price for _, _, price in chosen] + [spec.own_off[day]])  # last: a day off
+            off = spec.own_off[day] if off_price is None else off_price[day]
+            prices = np.array([price for _, _, price in chosen] + [off])  # last: a day off
             plans.append((self._groups(day, today), prices, today))
         final = self._final()
         # Backward: each (state, minutes)'s cheapest completion, weekends and caps set aside. A lower bound:
@@ -481,6 +499,11 @@ class DenseWalk:
         return [Schedule(self._trace(history, plans, int(cell) // resources, int(cell) % resources),
                          float(flat[cell])) for cell in below]
 
+    def _kind_order(self, option: tuple[int, int, float]) -> tuple[int, tuple[int, ...], int, int]:
+        shift, steps, _ = option
+        slot = self.capped.index(shift) if shift in self.spec.caps else -1
+        return (self.class_of[shift], tuple(sorted(self.banned_by[shift])), steps, slot)
+
     def final_prices(self) -> list[float]:
         """The price of each level of total minutes (inf outside the hours window)."""
         return [float(price) for price in self._final()[:self.minute_levels]]
@@ -522,3 +545,87 @@ class DenseWalk:
             if not found:
                 raise RuntimeError(f"dense walk of {self.spec.employee}: no move back from day {day + 1}")
         return tuple(reversed(chosen))
+
+
+# Steps of the multipliers on the caps a capped walk leaves out of its table, and the first multiplier.
+LAGRANGIAN_STEPS = 8
+FIRST_MULTIPLIER = 8.0
+
+
+@dataclass
+class CappedPricing:
+    # Schedules that keep every cap, below the threshold, at their own price, cheapest first.
+    schedules: list[Schedule]
+    # A lower bound on the cheapest schedule that keeps every cap; None: proven that none is below the threshold.
+    lowest: float | None
+    # `lowest` is the price of `schedules[0]`: the cheapest lawful schedule is known, not only bounded.
+    settled: bool
+
+
+class CappedWalk:
+    """A dense walk whose table leaves some caps out (with them all it would be too large: Curtois-Qu 8 has
+    people with three capped shift types, 7 million cells), the caps held instead by a price per shift of each
+    type left out (Lagrangian relaxation). For any prices mu >= 0, the relaxed walk's cheapest price with mu added
+    per such shift, less mu x cap, is no dearer than the cheapest schedule that keeps the caps: a valid lower
+    bound. The prices are searched a few steps (doubled while a cap is broken, halved while it is slack); the
+    walk's schedules that keep every cap are lawful columns, and when the cheapest one keeps them with no price
+    on a slack cap, it is the cheapest lawful schedule exactly."""
+
+    def __init__(self, walk: DenseWalk, dropped: dict[int, int]) -> None:
+        self.walk = walk
+        self.dropped = dropped
+
+    @staticmethod
+    def build(spec: WalkSpec, cells: int = DENSE_CELLS) -> CappedWalk | None:
+        """Leave caps out, the largest first, until the table has at most `cells` (None if it never has)."""
+        dropped: dict[int, int] = {}
+        for shift, cap in sorted(spec.caps.items(), key=lambda item: -item[1]):
+            dropped[shift] = cap
+            relaxed = WalkSpec(**{**spec.__dict__, "caps": {kept: limit for kept, limit in spec.caps.items()
+                                                            if kept not in dropped}})
+            walk = DenseWalk.build(relaxed, cells)
+            if walk is not None:
+                return CappedWalk(walk, dropped)
+        return None
+
+    def cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int,
+                 deadline: float = float("inf"), off_price: list[float] | None = None) -> CappedPricing:
+        multipliers = dict.fromkeys(self.dropped, 0.0)
+        lawful: dict[tuple[int, ...], float] = {}
+        best = -math.inf
+        settled = False
+        for _ in range(LAGRANGIAN_STEPS):
+            priced = [{shift: price + multipliers.get(shift, 0.0) for shift, price in today.items()}
+                      for today in work_price]
+            offset = sum(multipliers[shift] * cap for shift, cap in self.dropped.items())
+            found = self.walk.cheapest(priced, threshold + offset, count, deadline, off_price)
+            if not found:
+                best = math.inf  # even the relaxation has nothing below the threshold
+                break
+            best = max(best, found[0].price - offset)
+            for schedule in found:
+                used = self._used(schedule)
+                if all(used[shift] <= cap for shift, cap in self.dropped.items()):
+                    own = schedule.price - sum(multipliers[shift] * used[shift] for shift in self.dropped)
+                    if own < threshold:
+                        lawful[schedule.days] = own
+            used = self._used(found[0])
+            slack = {shift: cap - used[shift] for shift, cap in self.dropped.items()}
+            if all(left >= 0 and (left == 0 or multipliers[shift] == 0) for shift, left in slack.items()):
+                settled = True  # lawful, and no price on a slack cap: the cheapest lawful schedule
+                break
+            for shift, left in slack.items():
+                if left < 0:
+                    multipliers[shift] = multipliers[shift] * 2 if multipliers[shift] else FIRST_MULTIPLIER
+                elif left > 0 and multipliers[shift]:
+                    multipliers[shift] = multipliers[shift] / 2 if multipliers[shift] >= 1.0 else 0.0
+        schedules = sorted((Schedule(days, price) for days, price in lawful.items()), key=lambda s: s.price)[:count]
+        lowest = None if best >= threshold else best
+        return CappedPricing(schedules, lowest, settled or lowest is None)
+
+    def _used(self, schedule: Schedule) -> dict[int, int]:
+        used = dict.fromkeys(self.dropped, 0)
+        for shift in schedule.days:
+            if shift in used:
+                used[shift] += 1
+        return used

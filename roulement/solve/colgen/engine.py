@@ -1,378 +1,60 @@
 """Column generation over people's schedules: a lower bound with a proof, and rosters from the columns.
 
-1. Each person starts with their own cheapest schedule (no cover priced).
-2. Column generation: HiGHS solves the master LP over the columns in hand (`master.py`); its duals price
-   each (day, shift, post); every person's cheapest schedule under those prices is sought (`dp.py` when all
-   their rules walk day by day, else CP-SAT on the person alone, `alone.py`); the independent checker judges
-   each before it enters. A fast heuristic labelling goes first; the exact one proves that no column is
-   missing. With exact pricing, every round gives a Lagrangian lower bound (LP value plus each person's most
-   negative reduced cost), and at the end the LP value itself bounds every roster.
-3. Price-and-branch: HiGHS's MIP over the generated columns picks one schedule per person.
-4. If that roster is not proven optimal, the existing CP-SAT search (`strategy.plan_best`) starts from it.
+1. Column generation (`generation.py`): HiGHS solves the master LP over the columns in hand (`master.py`);
+   its duals price each (day, shift, post); every person's cheapest schedule under those prices is sought
+   (`dp.py` when all their rules walk day by day, else CP-SAT on the person alone, `alone.py`); the
+   independent checker judges each before it enters. With exact pricing, every full round gives a Lagrangian
+   lower bound, and at the end the LP value itself bounds every roster.
+2. Diving (`dive.py`): fix what the LP settles, price again under the fixings, until one schedule per person;
+   more dives while time is left.
+3. Price-and-branch: HiGHS's MIP over every column generated, from the best dive's roster.
+4. If the best roster is not proven optimal, the existing CP-SAT search (`lns.plan_best`) starts from it.
 
 Rules tying several people together (`decompose.py`) stay outside the columns and outside the bound; the
 result says which terms the bound covers.
 """
-
 from __future__ import annotations
 
 import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from roulement.check.checker import check_roster
-from roulement.model.calendar import Calendar
-from roulement.model.demand import demand_slots
-from roulement.model.roster import Assignment, Roster, Timeline
-from roulement.model.scenario import Employee, Scenario
+from roulement.model.roster import Roster
+from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
-from roulement.solve.builder import SHORTFALL_WEIGHT
-from roulement.solve.colgen.alone import AlonePricer
 from roulement.solve.colgen.bound import covered_cost
-from roulement.solve.colgen.decompose import (
-    Decomposition,
-    WalkSpec,
-    decompose,
-    demanded_posts,
-    permitted,
-    walk_spec,
+from roulement.solve.colgen.dive import dive
+from roulement.solve.colgen.generation import (
+    BOUND_SMOOTHING,
+    Bound,
+    Generation,
+    NoSchedule,
+    _Person,
+    generate,
 )
-from roulement.solve.colgen.dp import OFF, DenseWalk, OutOfTime, Schedule, cheapest
-from roulement.solve.colgen.master import Column, Master
+from roulement.solve.colgen.master import Column
 from roulement.solve.lns import plan_best  # the CP-SAT search, warm-started from the columns
 from roulement.solve.options import SolveOptions, SolveResult
 from roulement.solve.runtime import Progress
 from roulement.solve.search import solve as search_solve
 
-# A column enters when its reduced cost is below minus this (HiGHS's dual tolerance is 1e-7).
-EPSILON = 1e-6
-# Columns each person may bring per round.
-COLUMNS_PER_ROUND = 3
+__all__ = ["Bound", "Generation", "NoSchedule", "_Person", "generate", "lower_bound", "plan_colgen"]
+
 # Share of the time column generation may take before the integer step, when it has not converged.
 GENERATION_SHARE = 0.6
+# The dive must end by this share of the time (it usually ends far sooner); then a MIP over the columns that
+# fit its fixings may take this share more to choose the rest.
+DIVE_SHARE = 0.7
+DIVE_FINISH_SHARE = 0.1
+# Later dives stop after this many in a row find no cheaper roster.
+FRUITLESS_DIVES = 8
 # Share of the time the MIP over the columns may take (when the LP did not converge: a short look only).
 MIP_SHARE = 0.25
 UNFINISHED_MIP_SHARE = 0.05
-# Every this many rounds, pricing is exact even while the heuristic still finds columns (a bound each time).
-EXACT_EVERY = 4
-# Dual smoothing: the weight of the best-bound duals in the duals priced at (0: plain column generation).
-SMOOTHING = 0.0
-# For a bound alone (`lower_bound`, KOS), smoothing from zero duals: the bound climbs from 0 instead of from
-# far below it.
-BOUND_SMOOTHING = 0.8
-# Seconds CP-SAT may spend pricing one person alone.
-ALONE_SECONDS = 2.0
-
-
-class NoSchedule(RuntimeError):
-    """Some person has no lawful schedule of their own: column generation cannot start."""
-
-
-@dataclass
-class Bound:
-    """A lower bound on every roster's cost over the terms it covers."""
-
-    value: float
-    kind: str
-    excludes: list[str]
-    # The LP converged: `value` is the LP optimum (else the best Lagrangian bound seen).
-    converged: bool
-    rounds: int
-    columns: int
-
-    @property
-    def whole(self) -> int:
-        """Costs are whole numbers and never negative: no roster costs less than the bound rounded up, or 0.
-        (An early Lagrangian bound can be far below zero: Instance12, -12,618.)"""
-        return max(0, math.ceil(self.value - 1e-6))
-
-
-@dataclass
-class Generation:
-    master: Master
-    bound: Bound | None
-    rounds: int
-    exact: bool
-    notes: list[str] = field(default_factory=list)
-
-
-class _Person:
-    """One person's pricing: their walk, their CP-SAT model when needed, and the judge of their columns."""
-
-    def __init__(self, scenario: Scenario, calendar: Calendar, decomposition: Decomposition, employee: Employee,
-                 posts_wanted: dict[tuple[int, str], list[str]],
-                 frozen: dict[int, tuple[str, str] | None] | None = None) -> None:
-        self.scenario = scenario
-        self.calendar = calendar
-        self.employee = employee
-        self.rules = decomposition.personal
-        self.allowed = permitted(scenario, calendar, decomposition.personal, employee, posts_wanted)
-        for day, kept in (frozen or {}).items():
-            # A frozen day keeps what the roster had, whatever rules would now permit (as the CP-SAT model).
-            self.allowed[day] = [] if kept is None else [kept]
-        self.spec: WalkSpec = walk_spec(scenario, calendar, decomposition.personal, employee, self.allowed)
-        for day, kept in (frozen or {}).items():
-            if kept is not None:
-                self.spec.own_off[day] = math.inf  # a frozen working day is worked: no day off there
-        self.walkable = decomposition.walkable
-        # The walk as one table per day when it is small enough (exact and fast), else the labelling.
-        self.dense = DenseWalk.build(self.spec)
-        self.twins_key = self._twins_key()
-        self._alone: AlonePricer | None = None
-        self.alone_scenario = Scenario.model_construct(
-            **{**{name: getattr(scenario, name) for name in Scenario.model_fields},
-               "employees": [employee], "demand": [], "safety_minimums": []})
-        self.judged: dict[tuple[tuple[int, str, str], ...], float | None] = {}
-
-    def _twins_key(self) -> object:
-        """What the dense walk prices from: people with equal keys have the same cheapest schedules under any
-        duals (their cells count in the same rows), so one walk prices them all. Unique unless walked densely."""
-        if not self.walkable or self.dense is None:
-            return self.employee.id
-        spec = self.spec
-        return (tuple(tuple(today) for today in self.allowed), frozenset(self.employee.skills),
-                tuple(tuple(sorted(own.items())) for own in spec.own_work), tuple(spec.own_off),
-                tuple(spec.forbidden), spec.max_on, spec.min_on, spec.min_off, tuple(sorted(spec.weekend_of.items())),
-                spec.max_weekends, tuple(sorted(spec.caps.items())), spec.low, spec.high, spec.tracks_minutes,
-                tuple(self.dense.final_prices()))
-
-    def alone(self) -> AlonePricer:
-        if self._alone is None:
-            self._alone = AlonePricer(self.scenario, self.employee, self.rules)
-        return self._alone
-
-    def judge(self, cells: tuple[tuple[int, str, str], ...]) -> float | None:
-        """The checker's price of this schedule for this person alone, or None if it breaks a hard rule."""
-        if cells in self.judged:
-            return self.judged[cells]
-        dates = self.calendar.dates
-        roster = [Assignment(self.employee.id, dates[day], shift, post) for day, shift, post in cells]
-        timeline = Timeline(self.alone_scenario, roster, self.calendar)
-        lawful = not any(rule.check(timeline) for rule in self.rules)
-        price = float(sum(cost.amount for rule in self.rules for cost in rule.cost(timeline))) if lawful else None
-        self.judged[cells] = price
-        return price
-
-    def values(self, master: Master) -> dict[tuple[int, str, str], float]:
-        """What each (day, shift, post) this person may work is worth under the master's duals."""
-        return {(day, shift, post): master.cell_value(self.employee.id, day, shift, post)
-                for day, today in enumerate(self.allowed) for shift, post in today}
-
-    def _work_prices(self, values: dict[tuple[int, str, str], float]
-                     ) -> tuple[list[dict[int, float]], dict[tuple[int, int], str]]:
-        """Per day, each shift's price (own price less the best post's value), and that post."""
-        posts: dict[tuple[int, int], str] = {}
-        work_price: list[dict[int, float]] = []
-        number_of = {shift: number for number, shift in enumerate(self.spec.shifts)}
-        for day, today in enumerate(self.allowed):
-            prices: dict[int, float] = {}
-            for shift, post in today:
-                number = number_of[shift]
-                price = self.spec.own_work[day][number] - values.get((day, shift, post), 0.0)
-                if number not in prices or price < prices[number]:
-                    prices[number] = price
-                    posts[(day, number)] = post
-            work_price.append(prices)
-        return work_price, posts
-
-    def price(
-        self, values: dict[tuple[int, str, str], float], threshold: float, beam: bool, seconds: float, seed: int,
-        count: int = 3, deadline: float = math.inf,
-    ) -> tuple[list[tuple[tuple[int, str, str], ...]], float | None, bool]:
-        """(schedules priced below `threshold`, cheapest first; the lowest price possible, None when none is
-        below the threshold; whether that is proven). A schedule's price is its own cost less the `values` of
-        the (day, shift, post) it works."""
-        if self.walkable:
-            work_price, posts = self._work_prices(values)
-            found = self._cheapest(work_price, threshold, count, beam, deadline)
-            shifts = self.spec.shifts
-            schedules = [tuple((day, shifts[shift], posts[(day, shift)])
-                               for day, shift in enumerate(schedule.days) if shift != OFF)
-                         for schedule in found]
-            return schedules, (found[0].price if found else None), not beam or self.dense is not None
-        roster, lowest, proven = self.alone().cheapest(values, seconds, seed=seed)
-        if roster is None:
-            return [], None, False
-        cells = tuple(sorted(((a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in roster))
-        price = sum(-values.get(cell, 0.0) for cell in cells) + (self.judge(cells) or 0.0)
-        if proven and lowest is not None and lowest >= threshold:
-            return [], None, True
-        return ([cells] if price < threshold else []), lowest, proven
-
-    def price_of(self, cells: tuple[tuple[int, str, str], ...], values: dict[tuple[int, str, str], float]) -> float:
-        """A schedule's price under `values`: the checker's own price less the values of its cells."""
-        own = self.judge(cells)
-        return math.inf if own is None else own - sum(values.get(cell, 0.0) for cell in cells)
-
-    def relaxed_lowest(self, values: dict[tuple[int, str, str], float], threshold: float) -> float | None:
-        """The lowest price over a superset of this person's schedules (the walkable rules only): valid for a
-        bound even when the person's other rules cannot walk."""
-        work_price, _ = self._work_prices(values)
-        found = self._cheapest(work_price, threshold, 1, False)
-        return found[0].price if found else None
-
-    def _cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int, beam: bool,
-                  deadline: float = math.inf) -> list[Schedule]:
-        if self.dense is not None:
-            return self.dense.cheapest(work_price, threshold, count, deadline)
-        return cheapest(self.spec, work_price, threshold, count, beam, deadline)
-
-
-def generate(
-    scenario: Scenario,
-    rules: Sequence[Rule],
-    deadline: float,
-    seed: int = 0,
-    on_bound: Callable[[Bound], None] | None = None,
-    stop: threading.Event | None = None,
-    frozen: dict[str, dict[int, tuple[str, str] | None]] | None = None,
-    relaxed: bool = False,
-    smoothing: float = SMOOTHING,
-) -> Generation:
-    """Column generation until no column prices out or the deadline; the best bound proven on the way.
-    `frozen[employee][day]` pins a day to a (shift, post) or to a day off. `relaxed`: only the personal rules
-    that walk day by day are kept (columns are judged by those), for a bound on the terms they cover when the
-    others would make pricing slow (CP-SAT per person)."""
-    decomposition = decompose(rules)
-    if relaxed:
-        decomposition = decomposition.relaxed()
-    calendar = Calendar(scenario)
-    posts_wanted = demanded_posts(scenario)
-    people = [_Person(scenario, calendar, decomposition, employee, posts_wanted, (frozen or {}).get(employee.id))
-              for employee in scenario.employees]
-    master = Master(scenario, calendar, decomposition.cover)
-    by_key: dict[object, list[_Person]] = {}
-    for person in people:
-        by_key.setdefault(person.twins_key, []).append(person)
-    classes = list(by_key.values())
-    notes: list[str] = []
-    for person in people:
-        # Any lawful schedule will do as a start: the fast labelling (exact labels are slow with no threshold).
-        schedules, _, _ = person.price({}, float("inf"), True, ALONE_SECONDS, seed)
-        seeded = any(_offer(master, person, cells) for cells in schedules)
-        if not seeded:
-            raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id}")
-    _seed_greedily(scenario, people, master, deadline)
-    best: Bound | None = None
-    rounds = 0
-    beam = True
-    exact_everywhere = decomposition.walkable
-    # Dual smoothing (Wentges): price at a mix of the duals that gave the best bound so far and the LP's.
-    # Early LP duals swing from round to round; the mix steadies them, and with exact pricing every round
-    # still gives a Lagrangian bound. A round whose columns do not improve the LP itself (a mis-price) is
-    # followed by one priced at the LP's own duals, which alone can prove the LP optimal.
-    # The first center is zero duals, whose Lagrangian bound is at least 0 (no cost is negative): the duals
-    # priced at start near it and move only towards better bounds (KOS: the LP's own early duals, dominated by
-    # shortfall prices, gave bounds far below zero for ten rounds).
-    center: list[float] | None = [0.0] * len(master.duals) if smoothing else None
-    center_value = 0.0
-    mispriced = False
-    while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
-        rounds += 1
-        value = master.solve()
-        lp_duals = master.duals
-        alpha = 0.0 if center is None or mispriced else smoothing
-        if center is not None and alpha:
-            master.duals = [alpha * old + (1.0 - alpha) * new for old, new in zip(center, lp_duals, strict=True)]
-        # Every few rounds the exact labelling runs even while the fast one still finds columns: each exact
-        # round gives a Lagrangian bound.
-        beam_now = beam and rounds % EXACT_EVERY != 0
-        added = 0
-        improving = 0
-        proven = True
-        # Each person's lowest price (or the threshold, when nothing is below it: the minimum is no lower).
-        lowest_total = 0.0
-        for twins in classes:
-            if time.monotonic() >= deadline:
-                proven = False
-                break
-            # One walk for people who price alike, below the highest of their thresholds.
-            thresholds = [master.convexity_dual(twin.employee.id) - EPSILON for twin in twins]
-            threshold = max(thresholds)
-            person = twins[0]
-            values = person.values(master)
-            try:
-                schedules, lowest, exact = person.price(values, threshold, beam_now, ALONE_SECONDS, seed,
-                                                        count=COLUMNS_PER_ROUND, deadline=deadline)
-            except OutOfTime:
-                proven = False
-                break
-            if not exact and not beam_now:
-                lowest = person.relaxed_lowest(values, threshold)
-                exact = True
-            proven = proven and exact
-            prices = [person.price_of(cells, values) for cells in schedules]
-            for twin, own_threshold in zip(twins, thresholds, strict=True):
-                for cells, price in zip(schedules, prices, strict=True):
-                    if price < own_threshold and _offer(master, twin, cells):
-                        added += 1
-                        if master.reduced_cost(master.columns[-1], lp_duals) < -EPSILON:
-                            improving += 1
-                lowest_total += own_threshold if lowest is None else min(lowest, own_threshold)
-        if proven:
-            # Lagrangian bound at these duals: valid whatever the columns in hand, as each minimum is exact.
-            lagrangian = master.lagrangian_constant() + lowest_total
-            converged = added == 0 and exact_everywhere and not alpha
-            if converged:
-                lagrangian = max(lagrangian, value)
-            if math.isfinite(lagrangian) and (best is None or lagrangian > best.value):
-                best = Bound(lagrangian, decomposition.bound_kind, decomposition.excluded, converged, rounds,
-                             len(master.columns))
-                if on_bound is not None:
-                    on_bound(best)
-            if math.isfinite(lagrangian) and (center is None or lagrangian > center_value):
-                center, center_value = list(master.duals), lagrangian
-            if converged:
-                if best is not None:
-                    best.converged = True
-                break
-        master.duals = lp_duals
-        mispriced = bool(alpha) and improving == 0
-        if mispriced:
-            continue
-        if added == 0:
-            if beam:
-                beam = False  # the heuristic labelling is out of columns: prove it with the exact one
-                continue
-            if not exact_everywhere:
-                notes.append("no more columns from CP-SAT pricing; the bound comes from the walkable rules")
-                break
-        elif not beam:
-            beam = True  # the exact labelling found columns: back to the fast one until it runs dry again
-    if best is not None:
-        best.rounds, best.columns = rounds, len(master.columns)
-    return Generation(master, best, rounds, exact_everywhere, notes)
-
-
-def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master, deadline: float) -> None:
-    """A roster's worth of first columns: person after person, the cheapest schedule when each cell still
-    needed is worth its under-staffing price and each cell already full costs its over-staffing price. The
-    first LP then starts near a roster rather than paying shortfalls, so its duals are sane from round one
-    (KOS: without this, the Lagrangian bound stayed below zero for ten rounds). Only walked people: a CP-SAT
-    pricing per person would cost a round's time here."""
-    need: dict[tuple[int, str, str], list[float]] = {}  # cell -> [people still wanted, under, over price]
-    for slot in demand_slots(scenario):
-        wanted = max(slot.preferred, slot.min)
-        under = slot.under_weight if slot.preferred > slot.min else SHORTFALL_WEIGHT
-        need[(slot.day, slot.shift, slot.post)] = [float(wanted), float(max(under, 1)), float(slot.over_weight)]
-    for person in people:
-        if time.monotonic() >= deadline or not person.walkable:
-            continue
-        values = {cell: (left[1] if left[0] > 0 else -left[2]) for cell in person.values(master)
-                  for left in [need.get(cell, [0.0, 0.0, 0.0])]}
-        try:
-            schedules, _, _ = person.price(values, float("inf"), person.dense is None, ALONE_SECONDS, 0, count=1,
-                                           deadline=deadline)
-        except OutOfTime:
-            return
-        for cells in schedules[:1]:
-            if _offer(master, person, cells):
-                for cell in cells:
-                    if cell in need:
-                        need[cell][0] -= 1
 
 
 def lower_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float, seed: int = 0,
@@ -396,14 +78,6 @@ def _frozen(scenario: Scenario, options: SolveOptions) -> dict[str, dict[int, tu
         result[employee.id] = {day: kept.get((employee.id, day)) for day in days
                                if 0 <= day < scenario.horizon.days}
     return result
-
-
-def _offer(master: Master, person: _Person, cells: tuple[tuple[int, str, str], ...]) -> bool:
-    """Judge a schedule with the checker; a lawful one enters the master at the checker's price."""
-    cost = person.judge(cells)
-    if cost is None:
-        return False
-    return master.add(Column(person.employee.id, cells, cost))
 
 
 def plan_colgen(
@@ -440,30 +114,74 @@ def plan_colgen(
     # offers a roster, and the CP-SAT search starts from its own first roster (Instance8, 60 s: 5,060 from the
     # MIP's roster as hint, against 1,937 from its own start; docs/benchmarks.md).
     converged = bound is not None and bound.converged
-    share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
-    mip_seconds = max(min(share * options.time_limit, deadline - time.monotonic()), 0.5)
-    chosen, objective, _ = master.integer_roster(mip_seconds)
     roster: Roster | None = None
     cost: float | None = None
     found_at: float | None = None
-    notes = [f"{generation.rounds} rounds, {len(master.columns)} columns",
+    notes = [f"{generation.rounds} rounds, {len(master.columns)} columns in {time.monotonic() - started:.1f} s",
              *generation.notes]
-    if chosen is not None:
-        roster = Roster(master.assignments(chosen))
-        checked = check_roster(scenario, roster, in_force)
-        cost = float(checked.total) if checked.ok else None
-        found_at = time.monotonic() - started
-        best_objective[0] = cost
-        if on_progress is not None and cost is not None:
-            on_progress(Progress(found_at, 1, cost, whole))
-        notes.append(f"price-and-branch {objective:,.0f}")
+
+    def offer(columns: list[Column] | None, how: str, quiet: bool = False) -> None:
+        """Keep a roster from the columns when the checker finds it lawful and cheaper than the one in hand."""
+        nonlocal roster, cost, found_at
+        if columns is None:
+            return
+        candidate = Roster(master.assignments(columns))
+        checked = check_roster(scenario, candidate, in_force)
+        if not checked.ok:
+            notes.append(f"{how}: the checker rejected the roster")
+            return
+        better = cost is None or checked.total < cost
+        if better or not quiet:
+            notes.append(f"{how} {checked.total:,} at {time.monotonic() - started:.1f} s")
+        if better:
+            roster, cost, found_at = candidate, float(checked.total), time.monotonic() - started
+            best_objective[0] = cost
+            if on_progress is not None:
+                on_progress(Progress(found_at, 1, cost, whole))
+
+    # Diving: fix what the LP settles, price again, until one schedule per person (people who walk day by day).
+    dive_deadline = started + DIVE_SHARE * options.time_limit
+    dived = dive(generation, dive_deadline, options.seed, stop, finish=DIVE_FINISH_SHARE * options.time_limit)
+    best_dive = dived.columns
+    if dived.columns is not None:
+        finished = ", the rest by a MIP over the columns fitting its fixings" if dived.finished_by_mip else ""
+        offer(dived.columns, f"dive ({dived.steps} steps, {dived.rounds} rounds{finished})")
+    elif generation.exact:
+        notes.append(f"dive unfinished ({dived.steps} steps, {dived.backtracks} undone)")
+    # More dives while time is left and the roster is not proven: each draws its fixings a little differently,
+    # and each leaves its columns in the pool the MIP below chooses from.
+    # Stop after a few in a row that find nothing better: the roster may be optimal with the LP too weak to
+    # prove it (Curtois-Qu 1: bound 558, optimum 607), and the CP-SAT search can prove that.
+    dives = 1
+    fruitless = 0
+    while (dived.columns is not None and not (cost is not None and whole is not None and cost <= whole)
+           and fruitless < FRUITLESS_DIVES and time.monotonic() < dive_deadline
+           and not (stop is not None and stop.is_set())):
+        before = cost
+        dived = dive(generation, dive_deadline, options.seed + dives, stop, randomize=True)
+        dives += 1
+        fruitless += 1
+        if dived.columns is not None:
+            offer(dived.columns, f"dive {dives}", quiet=True)
+            if cost is not None and (before is None or cost < before):
+                best_dive = dived.columns
+                fruitless = 0
+    if dives > 1:
+        notes.append(f"{dives} dives")
+    # Price-and-branch over every column generated, the dive's among them, from the dive's roster.
+    if not (cost is not None and whole is not None and cost <= whole):
+        share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
+        # At most half the time left: the CP-SAT search from the best roster gets the rest.
+        mip_seconds = max(min(share * options.time_limit, (deadline - time.monotonic()) / 2), 0.5)
+        chosen, _, _ = master.integer_roster(mip_seconds, start=best_dive)
+        offer(chosen, "price-and-branch")
     strategy = "colgen"
     proven = cost is not None and whole is not None and cost <= whole
     left = deadline - time.monotonic()
     if not proven and left > 1.0 and not (stop is not None and stop.is_set()):
-
+        hint = roster if converged or dived.columns is not None else None
         polish = plan_best(scenario, SolveOptions(
-            time_limit=left, workers=options.workers, seed=options.seed, hint=roster if converged else None,
+            time_limit=left, workers=options.workers, seed=options.seed, hint=hint,
             allow_shortfall=options.allow_shortfall, frozen_days=options.frozen_days, frozen=options.frozen),
             in_force,
             on_progress=None if on_progress is None else lambda p: on_progress(
