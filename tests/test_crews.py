@@ -13,7 +13,7 @@ from roulement.model.scenario import Scenario
 from roulement.rules.follow_cycle import CYCLE_TERM, DeviationKind, FollowCycle, following
 from roulement.rules.packs import build_rules
 from roulement.solve.crews import propose_crews, with_crews
-from roulement.solve.exception import call_relief, plan_by_exception, rolled_out
+from roulement.solve.exception import call_relief, plan_by_exception, repair_is_worse, rolled_out
 from roulement.solve.search import SolveOptions
 from tests.factory import MONDAY, person, scenario
 
@@ -413,8 +413,7 @@ def test_a_cover_proven_impossible_with_every_crew_member_free_is_claimed_for_th
 def test_a_proof_within_the_cycles_neighbourhood_alone_is_not_claimed_for_the_plant(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import roulement.solve.exception as exception
-
-    real = exception.solve
+    from roulement.solve.search import solve as real
 
     def no_proof_with_everyone_free(scenario: Scenario, options: SolveOptions, **kwargs: Any) -> Any:
         found = real(scenario, options, **kwargs)
@@ -653,3 +652,18 @@ def test_the_pool_repair_leaves_a_couples_days_off_together_as_they_were() -> No
 
     assert p0_nights(build_rules(plant)) == 5
     assert p0_nights([r for r in build_rules(plant) if not isinstance(r, SharedDaysOff)]) == 4
+
+
+def test_a_pool_repair_that_narrows_a_gap_may_cost_a_little_more_and_nothing_else() -> None:
+    from roulement.check.checker import CheckResult
+    from roulement.rules.base import Cost
+
+    def judged(fair: int, wish: int = 0) -> CheckResult:
+        return CheckResult([], [Cost("people.fair-share", fair), Cost("people.shared-days-off", wish)])
+
+    three, one, same = {"nights": 3, "sundays": 1}, {"nights": 1, "sundays": 1}, {"nights": 3, "sundays": 1}
+    assert not repair_is_worse(judged(10_000), judged(10_040), three, one)  # +0.4 % for 3 nights apart -> 1
+    assert repair_is_worse(judged(10_000), judged(10_060), three, one)  # +0.6 %: too dear
+    assert repair_is_worse(judged(10_000), judged(10_001), three, same)  # no narrower gap: no dearer at all
+    assert repair_is_worse(judged(10_000, 5), judged(9_000, 6), three, one)  # a wish priced higher
+    assert repair_is_worse(judged(10_000), judged(9_000), one, {"nights": 1, "sundays": 2})  # a gap wider
