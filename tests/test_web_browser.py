@@ -140,11 +140,7 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             expect.set_options(timeout=30_000)
 
             def sign_in(username: str, lands_on: str) -> None:
-                page.goto(f"{base}/login")
-                page.fill("#username", username)
-                page.fill("#password", PASSWORD)
-                page.click("#login-button")
-                page.wait_for_url(f"{base}{lands_on}")
+                _sign_in(page, base, username, lands_on)
 
             # The planner opens the KOS roster from the list.
             sign_in("paula", "/planner")
@@ -285,6 +281,23 @@ def _english_only(lang: str = "fr") -> list[str]:
     return sorted(words)
 
 
+def _sign_in(page: Any, base: str, username: str, lands_on: str, lang: str | None = None,
+             judge: bool = True) -> None:
+    """Sign in from the login page (in `lang`, whose words are judged there when `judge`)."""
+    page.goto(f"{base}/login" if lang is None else f"{base}/login?lang={lang}")
+    if lang is not None and judge:
+        _assert_language(page, "sign-in", lang)
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-button")
+    page.wait_for_url(f"{base}{lands_on}")
+
+
+def _sign_out(page: Any, base: str) -> None:
+    page.click("#logout")
+    page.wait_for_url(f"{base}/login")
+
+
 def _assert_language(page: Any, where: str, lang: str) -> None:
     text = page.locator("body").inner_text().replace("Code du travail", "")  # the French law's name
     found = [word for word in _english_only(lang) if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
@@ -324,16 +337,10 @@ def test_the_kos_pages_speak_french_and_german(served_kos: dict[str, Any], lang:
             expect.set_options(timeout=60_000)
 
             def sign_in(username: str, lands_on: str) -> None:
-                page.goto(f"{base}/login?lang={lang}")
-                _assert_language(page, "sign-in", lang)
-                page.fill("#username", username)
-                page.fill("#password", PASSWORD)
-                page.click("#login-button")
-                page.wait_for_url(f"{base}{lands_on}")
+                _sign_in(page, base, username, lands_on, lang)
 
             def sign_out() -> None:
-                page.click("#logout")
-                page.wait_for_url(f"{base}/login")
+                _sign_out(page, base)
 
             sign_in("paula", "/planner")
             expect(page.locator(f"#rosters a[href='/roster/{served_kos['roster_id']}']")).to_be_visible()
@@ -409,15 +416,10 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             expect.set_options(timeout=60_000)
 
             def sign_in(username: str, lands_on: str) -> None:
-                page.goto(f"{base}/login?lang=fr")
-                page.fill("#username", username)
-                page.fill("#password", PASSWORD)
-                page.click("#login-button")
-                page.wait_for_url(f"{base}{lands_on}")
+                _sign_in(page, base, username, lands_on, "fr", judge=False)
 
             def sign_out() -> None:
-                page.click("#logout")
-                page.wait_for_url(f"{base}/login")
+                _sign_out(page, base)
 
             # 1. From an empty database, the planner sets up a small plant in the browser and plans it.
             sign_in("paula", "/planner")
