@@ -13,7 +13,6 @@ from roulement.cli.app import app, console, fail_input
 # The web stack is the optional `web` extra: imported inside the commands so `plan` works without it.
 DEFAULT_URL = "sqlite:///roulement.db"
 ROLES = ("planner", "employee", "council", "admin")
-GIL_SLICE = 0.001  # seconds
 
 DatabaseOption = Annotated[str, typer.Option("--db", help="Database URL: sqlite:///file.db or postgresql://…")]
 
@@ -28,21 +27,33 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure (behind HTTPS).")] = False,
     solver_workers: Annotated[int, typer.Option(min=1, max=64, help="CP-SAT workers per solve (cores).")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Web processes serving requests.")] = 1,
 ) -> None:
     """Run the web app (migrating the database first). Sign in at http://HOST:PORT/login."""
+    import os
+
     import uvicorn
 
-    from roulement.web.app import create_app
+    from roulement.web.app import ENVIRONMENT, GIL_SLICE, create_app, prepare_database
 
     try:
-        web = create_app(db, secure_cookies=secure_cookies, solver_workers=solver_workers)
+        if workers == 1:
+            web = create_app(db, secure_cookies=secure_cookies, solver_workers=solver_workers)
+        else:
+            prepare_database(db)
     except Exception as error:  # a bad URL or an unreachable server is bad input, not a crash
         fail_input(f"--db: cannot open {db}: {error}")
-    console.print(f"roulement serving on http://{host}:{port}/login (database {db})")
-    # Requests are short and a cell edit's judging is a long run of Python: slices of 1 ms instead of 5 let a
-    # schedule read take its turn sooner while an edit is judged (docs/benchmarks.md, issue 15).
-    sys.setswitchinterval(GIL_SLICE)
-    uvicorn.run(web, host=host, port=port, log_level="info")
+    console.print(f"roulement serving on http://{host}:{port}/login (database {db}, {workers} web process(es))")
+    if workers == 1:
+        sys.setswitchinterval(GIL_SLICE)
+        uvicorn.run(web, host=host, port=port, log_level="info")
+        return
+    # Several processes: each builds its own app (web.app.worker_app); everything they must answer alike
+    # (sessions, the sign-in throttle, solve caps, jobs' progress and cancel) is in the database.
+    os.environ.update({ENVIRONMENT["database"]: db, ENVIRONMENT["secure_cookies"]: "1" if secure_cookies else "0",
+                       ENVIRONMENT["solver_workers"]: str(solver_workers)})
+    uvicorn.run("roulement.web.app:worker_app", factory=True, workers=workers, host=host, port=port,
+                log_level="info")
 
 
 @user_app.command("add")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, true
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, func, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -180,6 +180,26 @@ class SolveJob(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # The solver's latest progress ({solutions, objective, bound}), written by the web process that watches the
+    # solve, so any web process answers GET /api/jobs/ID alike.
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
+    # Set by whichever web process receives the cancel; the watching process polls it and stops the solve.
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SolveLease(Base):
+    """A solve running now (a job, or the pricing of a request answered within its request), holding one of the
+    server's slots and one of its site's. The unique indexes make the caps hold across several web processes:
+    two processes taking the last slot at once cannot both insert it."""
+
+    __tablename__ = "solve_leases"
+    __table_args__ = (Index("ux_solve_leases_site_slot", "site", "site_slot", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(String(200))
+    server_slot: Mapped[int] = mapped_column(Integer, unique=True)
+    site_slot: Mapped[int] = mapped_column(Integer)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("solve_jobs.id", ondelete="CASCADE"), default=None)
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class AuditEntry(Base):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, or_, select, update
+from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
@@ -23,7 +23,7 @@ from roulement.model.scenario import Scenario
 from roulement.model.web_input import WISH_WEIGHT as WISH_WEIGHT  # re-exported: read here by callers
 from roulement.model.web_input import WebInput, with_web_input
 from roulement.store.audit import record, zoned
-from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound
+from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound, TooBusy
 from roulement.store.models import (
     Decision,
     Declaration,
@@ -31,6 +31,7 @@ from roulement.store.models import (
     Publication,
     PublicationPerson,
     SolveJob,
+    SolveLease,
     StoredRoster,
     StoredScenario,
     User,
@@ -867,11 +868,46 @@ def save_replan(session: Session, actor: User, roster_id: int, expected_version:
 
 
 def abandon_running_jobs(session: Session) -> int:
-    """Jobs left 'running' by a stopped server: their threads are gone, so say so instead of waiting forever."""
+    """Jobs left 'running' by a stopped server: their threads are gone, so say so instead of waiting forever;
+    and the slots they held are free again."""
     jobs = list(session.scalars(select(SolveJob).where(SolveJob.status == "running")))
     for job in jobs:
         job.status, job.message, job.finished_at = "failed", "the server stopped while this job ran", now()
+    session.execute(delete(SolveLease))
     return len(jobs)
+
+
+def take_solve_lease(session: Session, site: str, per_site: int, per_server: int,
+                     retry_after: int = 30) -> SolveLease:
+    """One of the server's `per_server` slots and one of the site's `per_site`, or TooBusy (429) naming the
+    limit reached. Two web processes taking the last slot at once: the unique indexes refuse the second insert
+    (IntegrityError), and the caller tries again on what is held by then."""
+    held = session.execute(select(SolveLease.server_slot, SolveLease.site, SolveLease.site_slot)).all()
+    wait = {"Retry-After": str(retry_after)}
+    if len(held) >= per_server:
+        raise TooBusy(f"time_limit: the server already runs {len(held)} solve(s), its limit; try again when "
+                      "one has finished", "time_limit", wait)
+    on_site = {slot for _, held_site, slot in held if held_site == site}
+    if len(on_site) >= per_site:
+        raise TooBusy(f"time_limit: site {site!r} already runs {len(on_site)} solve(s), its limit; wait for it or "
+                      "cancel it", "time_limit", wait)
+    server_slot = min(set(range(per_server)) - {slot for slot, _, _ in held})
+    lease = SolveLease(site=site, server_slot=server_slot, site_slot=min(set(range(per_site)) - on_site))
+    session.add(lease)
+    session.flush()
+    return lease
+
+
+def release_solve_lease(session: Session, lease_id: int) -> None:
+    session.execute(delete(SolveLease).where(SolveLease.id == lease_id))
+
+
+def save_job_progress(session: Session, job_id: int, progress: dict[str, Any]) -> None:
+    session.execute(update(SolveJob).where(SolveJob.id == job_id).values(progress=progress))
+
+
+def cancel_requested(session: Session, job_id: int) -> bool:
+    return bool(session.scalar(select(SolveJob.cancel_requested).where(SolveJob.id == job_id)))
 
 
 def get_job(session: Session, job_id: int) -> SolveJob:

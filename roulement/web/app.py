@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from roulement import __version__
-from roulement.store.db import make_engine, session_factory, upgrade
+from roulement.store.db import make_engine, session_factory, transaction, upgrade
 from roulement.store.errors import StoreError
 from roulement.store.repository import abandon_running_jobs
 from roulement.web.context import Backend
@@ -32,6 +32,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
 # Uploads carry an XLSX file in base64, so the general limit is generous; a sign-in is a few hundred bytes.
 MAX_BODY = 8 * 1024 * 1024
+# Requests are short and a cell edit's judging is a long run of Python: slices of 1 ms instead of 5 let a schedule
+# read take its turn sooner while an edit is judged (docs/benchmarks.md, issue 15). Set by `roulement serve`.
+GIL_SLICE = 0.001  # seconds
 SMALL_BODY_PATHS = {"/api/login": 16 * 1024, "/api/logout": 16 * 1024, "/api/me/password": 16 * 1024}
 
 
@@ -130,20 +133,32 @@ DOCS_PAGE = """<!doctype html>
 <script src="/static/docs.js"></script></body></html>"""
 
 
-def create_app(database_url: str, secure_cookies: bool = False, solver_workers: int = 2,
-               limits: SolveLimits | None = None, max_body: int = MAX_BODY) -> FastAPI:
+def prepare_database(database_url: str) -> None:
+    """Once per server start, before any web process serves: the schema at its newest revision, and the jobs
+    a stopped server left 'running' marked failed (their slots freed)."""
     engine = make_engine(database_url)
-    upgrade(engine)
+    try:
+        upgrade(engine)
+        with transaction(session_factory(engine)) as session:
+            abandon_running_jobs(session)
+    finally:
+        engine.dispose()
+
+
+def create_app(database_url: str, secure_cookies: bool = False, solver_workers: int = 2,
+               limits: SolveLimits | None = None, max_body: int = MAX_BODY, prepare: bool = True) -> FastAPI:
+    """The app. `prepare=False` for each of several web processes started together: the server's start
+    (`prepare_database`) was done once before them, and one process must not fail another's running jobs."""
+    if prepare:
+        prepare_database(database_url)
+    engine = make_engine(database_url)
     store = Backend(engine, session_factory(engine), secure_cookies)
-    with store.transaction() as session:
-        abandon_running_jobs(session)
     jobs = JobRunner(store, workers=solver_workers, limits=limits or SolveLimits())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        for job_id in list(jobs.running):
-            jobs.cancel(job_id)
+        jobs.stop_all()
         jobs.wait(30)
         engine.dispose()
 
@@ -209,3 +224,20 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
+
+
+# `roulement serve --workers N`: uvicorn starts N processes, each building its app from these variables (set
+# by the serve command, which prepared the database once before).
+ENVIRONMENT = {"database": "ROULEMENT_WEB_DB", "secure_cookies": "ROULEMENT_WEB_SECURE_COOKIES",
+               "solver_workers": "ROULEMENT_WEB_SOLVER_WORKERS"}
+
+
+def worker_app() -> FastAPI:
+    """The app of one of several web processes (uvicorn's factory)."""
+    import os
+    import sys
+
+    sys.setswitchinterval(GIL_SLICE)
+    return create_app(os.environ[ENVIRONMENT["database"]],
+                      secure_cookies=os.environ.get(ENVIRONMENT["secure_cookies"]) == "1",
+                      solver_workers=int(os.environ.get(ENVIRONMENT["solver_workers"], "2")), prepare=False)

@@ -3,17 +3,23 @@ by a thread of the web process that passes its progress on and saves its outcome
 database in one transaction.
 
 A job runs `service.plan` with a stop event; cancelling sets it, and the search returns its best roster so
-far, which is saved like any other. One web process serves the app, so the registry is a plain dict.
+far, which is saved like any other. Several web processes may serve the app (`roulement serve --workers N`), so
+what every process must answer alike lives in the database: the solve caps are leases (`solve_leases`, their
+unique indexes hold the caps across processes), a job's progress is written on its row, and a cancel is asked
+for on its row, which the watching process polls. Only the watching thread itself is this process's own.
 """
 
 from __future__ import annotations
 
-import itertools
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from roulement.solve.search import Progress
 from roulement.store import repository
@@ -33,22 +39,52 @@ class SolveLimits:
     retry_after: int = 30  # seconds suggested to a refused caller
 
 
+# A job's progress is written to its row at most this often (seconds): enough for a progress bar.
+PROGRESS_EVERY = 0.5
+# How often the watching process looks for a cancel asked for through another process (seconds).
+CANCEL_POLL_EVERY = 0.5
+
+
 @dataclass
 class RunningJob:
-    site: str = ""
+    """A solve this process watches: its stop event (set by a cancel or at shutdown) and its thread."""
+
     stop: threading.Event = field(default_factory=threading.Event)
-    started: float = field(default_factory=time.monotonic)
-    latest: Progress | None = None
     thread: threading.Thread | None = None
 
-    def progress(self) -> dict[str, Any]:
-        latest = self.latest
-        return {
-            "elapsed": round(time.monotonic() - self.started, 1),
-            "solutions": latest.solutions if latest else 0,
-            "objective": latest.objective if latest else None,
-            "bound": latest.bound if latest else None,
-        }
+
+class JobWatch:
+    """What the thread watching a solver process shares with every web process through the job's row: the
+    solver's progress (written at most every PROGRESS_EVERY seconds; the latest one always ends up written),
+    and the stop signal (set here, or asked for on the row by any process: looked up at most every
+    CANCEL_POLL_EVERY seconds). `run_in_process` calls `is_set` every 0.2 s or so, which also flushes progress."""
+
+    def __init__(self, store: Backend, job_id: int, local: threading.Event) -> None:
+        self.store, self.job_id, self.local = store, job_id, local
+        self.pending: Progress | None = None
+        self.written = self.checked = 0.0
+
+    def on_progress(self, progress: Progress) -> None:
+        self.pending = progress
+        self._flush()
+
+    def _flush(self) -> None:
+        progress = self.pending
+        if progress is None or time.monotonic() - self.written < PROGRESS_EVERY:
+            return
+        self.pending, self.written = None, time.monotonic()
+        with self.store.transaction() as session:
+            repository.save_job_progress(session, self.job_id, {
+                "solutions": progress.solutions, "objective": progress.objective, "bound": progress.bound})
+
+    def is_set(self) -> bool:
+        self._flush()
+        if not self.local.is_set() and time.monotonic() - self.checked >= CANCEL_POLL_EVERY:
+            self.checked = time.monotonic()
+            with self.store.transaction() as session:
+                if repository.cancel_requested(session, self.job_id):
+                    self.local.set()
+        return self.local.is_set()
 
 
 class JobRunner:
@@ -60,49 +96,51 @@ class JobRunner:
         self.limits = limits or SolveLimits()
         # What the solver process runs (module-level functions: a test may give its own).
         self.plan_work, self.replan_work = plan, replan
-        self.running: dict[int, RunningJob] = {}
+        self.running: dict[int, RunningJob] = {}  # the jobs this process watches
         self.lock = threading.Lock()
-        self._short_ids = itertools.count(1)
 
-    def _refuse_when_busy(self, site: str) -> None:
-        """Called under the lock: 429 when the site or the server already runs its share of solves."""
-        busy = list(self.running.values())
-        wait = {"Retry-After": str(self.limits.retry_after)}
-        if len(busy) >= self.limits.per_server:
-            raise TooBusy(f"time_limit: the server already runs {len(busy)} solve(s), its limit; try again when "
-                          "one has finished", "time_limit", wait)
-        on_site = sum(1 for job in busy if job.site == site)
-        if on_site >= self.limits.per_site:
-            raise TooBusy(f"time_limit: site {site!r} already runs {on_site} solve(s), its limit; wait for it or "
-                          "cancel it", "time_limit", wait)
+    def _leased(self, site: str, add_job: Callable[[Session], int] | None = None) -> tuple[int, int | None]:
+        """A solve lease (and the job's row, in the same transaction): (lease id, job id), or 429 when the site
+        or the server already runs its share. Another process taking a slot at the same moment makes the
+        insert fail: then look again at what is held."""
+        for attempt in range(8):
+            try:
+                with self.store.transaction() as session:
+                    lease = repository.take_solve_lease(session, site, self.limits.per_site, self.limits.per_server,
+                                                        self.limits.retry_after)
+                    job_id = add_job(session) if add_job else None
+                    lease.job_id = job_id
+                    return lease.id, job_id
+            except (IntegrityError, OperationalError):  # a slot taken meanwhile; SQLite: a write in between
+                time.sleep(0.02 * (attempt + 1))
+        raise TooBusy("time_limit: other solves were starting at the same moment; try again",
+                      "time_limit", {"Retry-After": str(self.limits.retry_after)})
 
     def start(self, actor: User, scenario_id: int, time_limit: float) -> int:
         with self.store.transaction() as session:
             stored = repository.scenario_of(repository.get_scenario_row(session, scenario_id))
             scenario = repository.scenario_with_web_input(session, stored)
             carried = repository.carried_of(session, scenario_id)
-        running = RunningJob(site=scenario.site.name)
-        with self.lock:
-            self._refuse_when_busy(running.site)
-            with self.store.transaction() as session:
-                job_id = repository.add_job(session, actor, scenario_id, time_limit).id
-            self.running[job_id] = running  # counted before the thread starts: no race past the limit
-        thread = threading.Thread(target=self._run, args=(job_id, actor, scenario_id, scenario, time_limit, running,
-                                                          carried),
+        lease_id, job_id = self._leased(scenario.site.name, lambda session: repository.add_job(
+            session, actor, scenario_id, time_limit).id)
+        assert job_id is not None
+        running = RunningJob()
+        thread = threading.Thread(target=self._run, args=(job_id, lease_id, actor, scenario_id, scenario, time_limit,
+                                                          running, carried),
                                   name=f"solve-{job_id}", daemon=True)
         running.thread = thread
+        with self.lock:
+            self.running[job_id] = running
         thread.start()
         return job_id
 
-    def _run(self, job_id: int, actor: User, scenario_id: int, scenario: Any, time_limit: float,
+    def _run(self, job_id: int, lease_id: int, actor: User, scenario_id: int, scenario: Any, time_limit: float,
              running: RunningJob, carried: Any = None) -> None:
-        def on_progress(progress: Progress) -> None:
-            running.latest = progress
-
         status, message, roster_id = "failed", "", None
         try:
-            outcome = run_in_process(self.plan_work, (scenario, time_limit, self.workers, carried), on_progress,
-                                     running.stop)
+            watch = JobWatch(self.store, job_id, running.stop)
+            outcome = run_in_process(self.plan_work, (scenario, time_limit, self.workers, carried), watch.on_progress,
+                                     watch)
             if outcome["roster"] is None:
                 message = f"no roster found ({outcome['status']})"
             else:
@@ -119,6 +157,7 @@ class JobRunner:
             job.status, job.message, job.roster_id, job.finished_at = status, message, roster_id, now()
             record(session, actor, f"solve.{status}", "job", job_id, {"status": "running"},
                    {"status": status, "message": message, "roster": roster_id})
+            repository.release_solve_lease(session, lease_id)
         with self.lock:
             self.running.pop(job_id, None)
 
@@ -139,33 +178,34 @@ class JobRunner:
         if not scenario.horizon.start <= request.date <= scenario.horizon.end:
             return None
         disrupted = repository.with_day_off(scenario, request.employee_id, request.date)
-        running = RunningJob(site=scenario.site.name)
-        with self.lock:
-            self._refuse_when_busy(running.site)
-            with self.store.transaction() as session:
-                job = repository.add_job(session, actor, scenario_id, time_limit, kind="replan", request_id=request_id)
-                job.roster_id = roster_id
-                job_id = job.id
-            self.running[job_id] = running
+
+        def add_job(session: Session) -> int:
+            job = repository.add_job(session, actor, scenario_id, time_limit, kind="replan", request_id=request_id)
+            job.roster_id = roster_id
+            return job.id
+
+        lease_id, job_id = self._leased(scenario.site.name, add_job)
+        assert job_id is not None
+        running = RunningJob()
         thread = threading.Thread(target=self._replan, name=f"replan-{job_id}", daemon=True, args=(
-            job_id, actor, request_id, disrupted, scenario, published, roster_id, version, time_limit, running))
+            job_id, lease_id, actor, request_id, disrupted, published, roster_id, version, time_limit, running))
         running.thread = thread
+        with self.lock:
+            self.running[job_id] = running
         thread.start()
         return job_id
 
-    def _replan(self, job_id: int, actor: User, request_id: int, disrupted: Any, scenario: Any, published: Any,
+    def _replan(self, job_id: int, lease_id: int, actor: User, request_id: int, disrupted: Any, published: Any,
                 roster_id: int, version: int, time_limit: float, running: RunningJob) -> None:
-        def on_progress(progress: Progress) -> None:
-            running.latest = progress
-
         status, message = "failed", ""
         outcome: dict[str, Any] = {"honoured": False, "roster_id": roster_id}
         try:
             with self.store.transaction() as session:
                 request = repository.get_request(session, request_id)
                 employee, date = request.employee_id, request.date
+            watch = JobWatch(self.store, job_id, running.stop)
             answer = run_in_process(self.replan_work, (disrupted, published, employee, date, time_limit,
-                                                       self.workers), on_progress, running.stop)
+                                                       self.workers), watch.on_progress, watch)
             status = "cancelled" if answer["interrupted"] else "done"
             outcome.update(answer["outcome"])
             if answer["roster"] is not None:
@@ -185,41 +225,52 @@ class JobRunner:
             repository.get_request(session, request_id).outcome = outcome
             record(session, actor, f"solve.{status}", "job", job_id, {"status": "running"},
                    {"status": status, "message": message[:500], "roster": roster_id, "request": request_id})
+            repository.release_solve_lease(session, lease_id)
         with self.lock:
             self.running.pop(job_id, None)
 
     def run_now(self, site: str, work: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         """Short solver work answered within the request (pricing a request): in the solver process like a job,
         counted in the same caps (429 when busy), but with no job row."""
-        running = RunningJob(site=site)
-        with self.lock:
-            self._refuse_when_busy(site)
-            key = -next(self._short_ids)  # apart from job ids, which are positive
-            self.running[key] = running
+        lease_id, _ = self._leased(site)
         try:
-            return run_in_process(work, args, lambda _: None, running.stop)
+            return run_in_process(work, args, lambda _: None, threading.Event())
         finally:
-            with self.lock:
-                self.running.pop(key, None)
+            with self.store.transaction() as session:
+                repository.release_solve_lease(session, lease_id)
 
-    def cancel(self, job_id: int) -> bool:
-        with self.lock:
-            running = self.running.get(job_id)
-        if running is None:
+    def cancel(self, session: Session, job: SolveJob) -> bool:
+        """Ask for the job to stop (whichever process watches it); False when it is not running or already
+        asked."""
+        if job.status != "running" or job.cancel_requested:
             return False
-        running.stop.set()
-        return True
-
-    def view(self, job: SolveJob) -> dict[str, Any]:
+        job.cancel_requested = True
         with self.lock:
             running = self.running.get(job.id)
+        if running is not None:  # watched here: no need to wait for the poll
+            running.stop.set()
+        return True
+
+    def stop_all(self) -> None:
+        """At shutdown: stop the solves this process watches (each saves its best so far)."""
+        with self.lock:
+            for running in self.running.values():
+                running.stop.set()
+
+    def view(self, job: SolveJob) -> dict[str, Any]:
+        progress = None
+        if job.status == "running":
+            started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=dt.UTC)
+            latest = job.progress or {}
+            progress = {"elapsed": round(max(0.0, (now() - started).total_seconds()), 1),
+                        "solutions": latest.get("solutions", 0), "objective": latest.get("objective"),
+                        "bound": latest.get("bound")}
         return {"id": job.id, "kind": job.kind, "scenario_id": job.scenario_id, "status": job.status,
                 "message": job.message, "request_id": job.request_id,
-                "roster_id": job.roster_id, "time_limit": job.time_limit,
-                "progress": running.progress() if running else None}
+                "roster_id": job.roster_id, "time_limit": job.time_limit, "progress": progress}
 
     def wait(self, timeout: float | None = None) -> None:
-        """Wait for every running job (tests and shutdown)."""
+        """Wait for every job this process watches (tests and shutdown)."""
         with self.lock:
             threads = [r.thread for r in self.running.values() if r.thread is not None]
         for thread in threads:

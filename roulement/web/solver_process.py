@@ -13,7 +13,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -29,6 +28,12 @@ class StopEvent(Protocol):
     def is_set(self) -> bool: ...
 
     def wait(self, timeout: float | None = None) -> bool: ...
+
+
+class StopSignal(Protocol):
+    """What the parent watches to stop a solve: a threading.Event, or anything answering is_set()."""
+
+    def is_set(self) -> bool: ...
 
 
 class SolverProcessFailed(RuntimeError):
@@ -49,7 +54,7 @@ def _child(work: Callable[..., Any], args: tuple[Any, ...], answers: Any, stop: 
 
 
 def run_in_process(work: Callable[..., Any], args: tuple[Any, ...], on_progress: Callable[[Progress], None],
-                   stop: threading.Event, niceness: int = NICENESS) -> Any:
+                   stop: StopSignal, niceness: int = NICENESS) -> Any:
     """`work(*args, on_progress=..., stop=...)` in a child process; its answer (pickled back) or
     SolverProcessFailed. Setting `stop` sets the child's stop event; the child then answers its best so far."""
     answers = _context.Queue()

@@ -267,7 +267,7 @@ def cancel_job(job_id: Id, actor: Actor = Depends(planner), jobs: JobRunner = De
                store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         job = repository.get_job(session, job_id)
-        if job.status == "running" and jobs.cancel(job_id):
+        if jobs.cancel(session, job):
             record(session, actor.user, "solve.cancel", "job", job_id, {"status": "running"},
                               {"status": "cancelling"})
         return jobs.view(job)
