@@ -2,7 +2,7 @@
 cells of the KOS roster and a solve runs, against `roulement serve` with 50 approved publications of KOS.
 
     /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50] [--solve-in both]
-        [--baseline REV]
+        [--baseline REV] [--code REV] [--web-workers 1,2]
 
 Prints the latency percentiles per request kind and the error count (locust's own statistics). `--baseline REV`
 runs the same load against the code of git revision REV first (its `roulement`, `bench` and test roster taken
@@ -12,6 +12,9 @@ in one command, under the same offered load. `--solve-in`:
 same server with the solve run in a thread of the web process, as before (the work function called in place
 of the solver process); `both` runs thread then process, each on its own copy of the same database; `all`
 adds a run with no solve (`none`: the floor under the same load). Everyone signs in before the measurement.
+`--web-workers 1,2` runs this code once per count of web processes (`roulement serve --workers N`; the baseline
+always runs one). `--code REV` measures the code of REV instead of the working tree (taken like the baseline), so
+editing the tree while a run waits for its CPU slot changes nothing.
 """
 
 from __future__ import annotations
@@ -73,13 +76,17 @@ def main() -> None:
     parser.add_argument("--solver-workers", type=int, default=2)
     parser.add_argument("--solve-in", choices=["process", "thread", "both", "none", "all"], default="process")
     parser.add_argument("--baseline", metavar="REV", help="also run the code of this git revision, first")
+    parser.add_argument("--code", metavar="REV", help="measure this git revision instead of the working tree")
+    parser.add_argument("--web-workers", default="1", help="web processes for this code, e.g. 1,2: one run each")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="roulement-load-")
-    codes = [("this tree", ROOT)]
+    this = ("this tree", ROOT) if not args.code else (args.code, extract(args.code, Path(folder) / "code"))
+    codes = [(this[0], this[1], int(n)) for n in args.web_workers.split(",")]
     if args.baseline:
-        codes.insert(0, (f"baseline {args.baseline}", extract(args.baseline, Path(folder) / "baseline")))
+        codes.insert(0, (f"baseline {args.baseline}", extract(args.baseline, Path(folder) / "baseline"), 1))
     modes = {"both": ["thread", "process"], "all": ["thread", "process", "none"]}
-    for label, root in codes:
+    for label, root, web_workers in codes:
+        label = f"{label}, {web_workers} web process(es)"
         prepared = Path(folder) / f"prepared-{len(label)}-{root.name}.db"
         started = time.monotonic()
         subprocess.run([sys.executable, "-c", "import sys; from bench.web_load import prepare; "
@@ -93,7 +100,7 @@ def main() -> None:
             shutil.copy(prepared, database)
             print(f"\n== [{label}] {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
             serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds,
-                           root)
+                           root, web_workers)
             print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
 
 
@@ -121,13 +128,14 @@ uvicorn.run(create_app(sys.argv[1], solver_workers=int(sys.argv[3])), host="127.
 
 
 def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: int, users: int,
-                   seconds: int, root: Path = ROOT) -> None:
+                   seconds: int, root: Path = ROOT, web_workers: int = 1) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     if solve_in != "thread":
         command = [str(Path(sys.executable).parent / "roulement"), "serve", "--db", database, "--port", str(port),
                    "--solver-workers", str(solver_workers)]
+        command += ["--workers", str(web_workers)] if web_workers > 1 else []
     else:
         command = [sys.executable, "-c", IN_THREAD, database, str(port), str(solver_workers)]
     server = subprocess.Popen(command, cwd=folder, env={**os.environ, "PYTHONPATH": str(root)},
