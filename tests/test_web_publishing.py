@@ -151,3 +151,32 @@ def test_a_memoised_schedule_follows_the_decisions_and_the_scenario(site: Site) 
     assert emma.get("/api/me/schedule").json()["publication"]["id"] == v1["id"]
     assert emma.get("/api/me/team").json()["publication"]["id"] == v1["id"]
     assert "e0-2026-01-05-M@roulement" in feed(url).text
+
+
+def test_a_calendar_app_asking_again_gets_304_until_another_version_applies(site: Site) -> None:
+    paula, emma, app = site.client("paula"), site.client("emma"), site.client()
+    url = emma.post("/api/me/feed").json()["url"]
+    empty = app.get(url)
+    assert empty.status_code == 200 and empty.headers["Cache-Control"] == "private, no-cache"
+    assert app.get(url, headers={"If-None-Match": empty.headers["ETag"]}).status_code == 304
+    v1 = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1}).json()
+    assert app.get(url, headers={"If-None-Match": empty.headers["ETag"]}).status_code == 304  # proposed only
+    _approve(site, v1["id"])
+    first = app.get(url, headers={"If-None-Match": empty.headers["ETag"]})
+    assert first.status_code == 200 and "VEVENT" in first.text and first.headers["ETag"] != empty.headers["ETag"]
+    tag = first.headers["ETag"]
+    for asked in (tag, f"W/{tag}", f'"other", {tag}', "*"):
+        again = app.get(url, headers={"If-None-Match": asked})
+        assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == tag, asked
+    assert app.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    # A new approved version, or a changed scenario, is a new tag: the app fetches it.
+    paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 1, "employee": "e0", "date": "2026-01-05",
+                                                              "shift": None})
+    v2 = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 2, "accept_violations": True}).json()
+    assert app.get(url, headers={"If-None-Match": tag}).status_code == 304  # v2 is only proposed
+    _approve(site, v2["id"])
+    changed = app.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and "e0-2026-01-05-M@roulement" not in changed.text
+    # A revoked link answers 404 whatever tag it sends.
+    emma.delete("/api/me/feed")
+    assert app.get(url, headers={"If-None-Match": changed.headers["ETag"]}).status_code == 404

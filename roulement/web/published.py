@@ -7,6 +7,7 @@ first out); per process, so each web process fills its own."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -123,3 +124,19 @@ def team(session: Session, applying: Applying, me: str) -> dict[str, Any]:
         "people": [{"name": person_name, "me": person == me, "shifts": shifts}
                    for person, person_name, shifts in base["people"]],
     }
+
+
+def etag(kind: str, applying: Applying | None, me: str) -> str:
+    """A validator for what `kind` answers this person: it changes exactly when the key of the memo does (the
+    publication that applies, its status, the scenario's version), the same in every web process."""
+    stamp = "none" if applying is None else (f"{applying.publication_id}-{applying.status}-{applying.scenario_id}-"
+                                             f"{applying.scenario_version}-{applying.scenario_created_at.isoformat()}")
+    return '"' + hashlib.sha256(f"{kind}|{stamp}|{me}".encode()).hexdigest()[:32] + '"'
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """RFC 9110 §13.1.2: If-None-Match compares weakly, and may list several tags or be "*"."""
+    if not if_none_match:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in tags or tag in tags

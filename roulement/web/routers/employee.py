@@ -148,14 +148,18 @@ def revoke_feed(actor: Actor = Depends(employee), store: Backend = Depends(backe
 
 
 @feeds.get("/feed/{token}.ics", name="feed")
-def feed(token: str, store: Backend = Depends(backend)) -> Response:
-    """The private link itself is the credential (calendar apps send no cookies); revoking it ends it."""
+def feed(token: str, request: Request, store: Backend = Depends(backend)) -> Response:
+    """The private link itself is the credential (calendar apps send no cookies); revoking it ends it. A calendar
+    app that sends back the feed's ETag (If-None-Match) gets 304 Not Modified until another version applies."""
     with store.transaction() as session:
         me = accounts.feed_person(session, token)
         applying = repository.applying_publication(session, me)
+        tag = published.etag("feed", applying, me)
+        headers = {"Cache-Control": "private, no-cache", "ETag": tag}
+        if published.matches(request.headers.get("if-none-match"), tag):
+            return Response(status_code=304, headers=headers)
         if applying is None:
             body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roulement//shift roster//EN\r\nEND:VCALENDAR\r\n"
         else:
             body = published.feed(session, applying, me)
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, no-store"})
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
