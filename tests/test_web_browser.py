@@ -19,8 +19,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date, format_time
 
 from roulement import service
 from roulement.check import check_roster
@@ -166,6 +168,42 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             planned = deviation["planned"] or "off"
             expect(page.locator(f"#grid td[data-employee='{someone}'][data-date='{day}']")).to_have_attribute(
                 "title", re.compile(f"deviation from the cycle: .*\\(cycle: {planned}\\)"))
+
+            # Scrolled down and across, the dates (and the heat strip) stay at the top and the names at the left.
+            wrap, kos = page.locator("#grid-wrap"), served_kos["kos"]
+            a_date = page.locator("#grid thead tr.dates th").nth(20)
+            a_name = page.locator("#grid tbody tr").nth(5).locator("td.name")
+            date_box, name_box = a_date.bounding_box(), a_name.bounding_box()
+            wrap.evaluate("w => { w.scrollTop = 2000; w.scrollLeft = 400; }")
+            assert wrap.evaluate("w => w.scrollTop") > 1000 and wrap.evaluate("w => w.scrollLeft") > 100
+            assert abs(a_date.bounding_box()["y"] - date_box["y"]) < 1  # type: ignore[index]
+            assert a_date.bounding_box()["x"] < date_box["x"] - 100  # type: ignore[index]  # it scrolled across
+            assert abs(a_name.bounding_box()["x"] - name_box["x"]) < 1  # type: ignore[index]
+            assert a_name.bounding_box()["y"] < name_box["y"] - 1000  # type: ignore[index]  # and up
+            wrap.evaluate("w => { w.scrollTop = 0; w.scrollLeft = 0; }")
+            # Filters by name, team, crew, post and skill narrow the people shown; each can be combined.
+            rows = page.locator("#grid tbody tr")
+            team = sorted({e.team for e in kos.employees if e.team})[0]
+            page.select_option("#filter-team", team)
+            expect(rows).to_have_count(sum(e.team == team for e in kos.employees))
+            skill = sorted({s for e in kos.employees if e.team == team for s in e.skills})[-1]
+            page.select_option("#filter-skill", skill)
+            expect(rows).to_have_count(sum(e.team == team and skill in e.skills for e in kos.employees))
+            page.select_option("#filter-team", "")
+            page.select_option("#filter-skill", "")
+            page.select_option("#filter-crew", first.crew)
+            expect(rows).to_have_count(sum(e.crew == first.crew for e in kos.employees))
+            page.select_option("#filter-crew", "")
+            holders = {p.id: sum(p in kos.eligible_posts(e) for e in kos.employees) for p in kos.posts}
+            narrow = min(holders, key=holders.__getitem__)
+            assert 0 < holders[narrow] < len(kos.employees)
+            page.select_option("#filter-post", narrow)
+            expect(rows).to_have_count(holders[narrow])
+            page.select_option("#filter-post", "")
+            page.fill("#filter-name", first.name or first.id)
+            expect(rows.first.locator("td.name")).to_contain_text(first.name or first.id)
+            page.fill("#filter-name", "")
+            expect(rows).to_have_count(len(kos.employees))
 
             # A morning after an afternoon: flagged by the checker, on the cell and in the list beside it.
             employee, date = served_kos["employee"], served_kos["date"].isoformat()
@@ -330,7 +368,8 @@ def test_the_kos_pages_speak_french_and_german(served_kos: dict[str, Any], lang:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(locale={"fr": "fr-FR", "de": "de-DE"}[lang],
+            # The browser's own zone is New York: the pages must show instants in the plant's zone all the same.
+            context = browser.new_context(locale={"fr": "fr-FR", "de": "de-DE"}[lang], timezone_id="America/New_York",
                                           viewport={"width": 1400, "height": 900})
             page = context.new_page()
             page.set_default_timeout(60_000)
@@ -345,6 +384,12 @@ def test_the_kos_pages_speak_french_and_german(served_kos: dict[str, Any], lang:
             sign_in("paula", "/planner")
             expect(page.locator(f"#rosters a[href='/roster/{served_kos['roster_id']}']")).to_be_visible()
             _assert_language(page, "planner", lang)
+            # Instants in the site's zone and the language's format: 10:00 UTC on 1 July is 12:00 in Paris.
+            instant = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)
+            local = instant.astimezone(ZoneInfo(served_kos["kos"].site.timezone))
+            assert local.hour == 12
+            expected = f"{format_date(local, 'short', locale=lang)} {format_time(local, 'short', locale=lang)}"
+            assert page.evaluate("formatInstant('2026-07-01T10:00:00+00:00')") == expected
             page.goto(f"{base}/setup/{served_kos['scenario_id']}")
             expect(page.locator("#table-posts input[data-key='id']").first).not_to_have_value("")
             _assert_language(page, "plant set-up", lang)
@@ -465,7 +510,19 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
                 field("employees", index, "skills").fill("op")
                 field("employees", index, "contract.weekly_hours").fill("28")
                 field("employees", index, "contract.tolerance_hours").fill("6")
+            # The rest of a contract: days in a row, weekends, shifts by type; a wrong one is named.
+            field("employees", 0, "contract.max_consecutive_days").fill("0")
+            page.click(".save-section[data-section='employees']")
+            expect(page.locator("#error")).to_contain_text("employees[0].contract.max_consecutive_days")
+            field("employees", 0, "contract.max_consecutive_days").fill("6")
+            field("employees", 0, "contract.min_consecutive_days_off").fill("1")
+            field("employees", 0, "contract.max_weekends").fill("1")
+            field("employees", 0, "contract.max_shifts").fill("N=7")
             save("employees")
+            setup_id = page.url.rsplit("/", 1)[-1]
+            contract = page.request.get(f"{base}/api/scenarios/{setup_id}").json()["data"]["employees"][0]["contract"]
+            assert (contract["max_consecutive_days"], contract["min_consecutive_days_off"], contract["max_weekends"],
+                    contract["max_shifts"]) == (6, 1, 1, {"N": 7})
             field("horizon", 0, "days").fill("7")
             save("horizon")
             # An absence, in the one table of everyone's absences: a person by name, dates in French.
