@@ -87,14 +87,15 @@ def main() -> None:
     modes = {"both": ["thread", "process"], "all": ["thread", "process", "none"]}
     for label, root, web_workers in codes:
         label = f"{label}, {web_workers} web process(es)"
-        prepared = Path(folder) / f"prepared-{len(label)}-{root.name}.db"
-        started = time.monotonic()
-        subprocess.run([sys.executable, "-c", "import sys; from bench.web_load import prepare; "
-                        "prepare(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
-                        f"sqlite:///{prepared}", str(args.users), str(args.publications)],
-                       cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True)
-        print(f"[{label}] prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved "
-              f"publications, {args.users} employee accounts")
+        prepared = Path(folder) / f"prepared-{root.name}.db"  # one database per code, copied for each run
+        if not prepared.exists():
+            started = time.monotonic()
+            subprocess.run([sys.executable, "-c", "import sys; from bench.web_load import prepare; "
+                            "prepare(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
+                            f"sqlite:///{prepared}", str(args.users), str(args.publications)],
+                           cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True)
+            print(f"[{label}] prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved "
+                  f"publications, {args.users} employee accounts")
         for solve_in in modes.get(args.solve_in, [args.solve_in]):
             database = Path(folder) / f"load-{solve_in}-{root.name}.db"
             shutil.copy(prepared, database)
