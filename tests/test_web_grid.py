@@ -148,3 +148,26 @@ def test_the_grid_shows_each_persons_crew_the_cycle_and_the_deviations_from_it(s
 def test_a_plant_without_a_rotation_has_no_crews_nor_deviations_in_its_grid() -> None:
     grid, _ = roster_grid(small_plant(), small_roster())
     assert grid["crews"] == {} and grid["deviations"] == {} and grid["cycle_share"] is None
+
+
+def test_the_councils_report_carries_the_rotations_evaluation_when_there_is_one(site: Site) -> None:
+    from roulement.store import repository
+
+    plant = _rotating_plant()
+    monday = plant.horizon.start
+    roster = Roster([a for a in _the_cycle(plant) if (a.employee, a.date) != ("a0", monday)]
+                    + [Assignment("p0", monday, "M", "line")])
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        scenario_id = repository.add_scenario(session, None, plant, "Rotating").id
+        roster_id = repository.add_roster(session, None, scenario_id, roster, "cycle and a stand-in").id
+    published = site.client("paula").post(f"/api/rosters/{roster_id}/publish",
+                                          json={"version": 1, "accept_violations": True})
+    assert published.status_code == 201, published.text
+    carla = site.client("carla")
+    rotating = carla.get(f"/api/publications/{published.json()['id']}/report").json()
+    cycle = rotating["cycle"]
+    assert cycle is not None and 0 < cycle["share_following"] < 1
+    assert cycle["by_kind"] == {"day off": 1, "relief-pool shift": 1, "swap": 0, "extra shift": 0}
+    # A plant without a rotation: no such part.
+    plain = site.client("paula").post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1}).json()
+    assert carla.get(f"/api/publications/{plain['id']}/report").json()["cycle"] is None
