@@ -78,6 +78,8 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="REV", help="also run the code of this git revision, first")
     parser.add_argument("--code", metavar="REV", help="measure this git revision instead of the working tree")
     parser.add_argument("--web-workers", default="1", help="web processes for this code, e.g. 1,2: one run each")
+    parser.add_argument("--client", choices=["fast", "requests"], default="fast",
+                        help="locust's FastHttpUser (default) or HttpUser (requests)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="roulement-load-")
     this = ("this tree", ROOT) if not args.code else (args.code, extract(args.code, Path(folder) / "code"))
@@ -101,7 +103,7 @@ def main() -> None:
             shutil.copy(prepared, database)
             print(f"\n== [{label}] {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
             serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds,
-                           root, web_workers)
+                           root, web_workers, args.client)
             print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
 
 
@@ -129,7 +131,7 @@ uvicorn.run(create_app(sys.argv[1], solver_workers=int(sys.argv[3])), host="127.
 
 
 def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: int, users: int,
-                   seconds: int, root: Path = ROOT, web_workers: int = 1) -> None:
+                   seconds: int, root: Path = ROOT, web_workers: int = 1, client: str = "fast") -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -150,7 +152,7 @@ def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: in
             except OSError:
                 time.sleep(0.3)
         quiet(f"http://127.0.0.1:{port}")
-        run_locust(f"http://127.0.0.1:{port}", users, seconds, solve=solve_in != "none")
+        run_locust(f"http://127.0.0.1:{port}", users, seconds, solve=solve_in != "none", client=client)
         if solve_in != "none":
             solve_outcome(f"http://127.0.0.1:{port}", seconds)
     finally:
@@ -190,13 +192,18 @@ def quiet(host: str, count: int = 50) -> None:
           f"p95 {times[int(0.95 * count) - 1]:.0f} ms, max {times[-1]:.0f} ms")
 
 
-def run_locust(host: str, users: int, seconds: int, solve: bool = True) -> None:
+def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: str = "fast") -> None:
     """Everyone signs in first (argon2id at its production cost: a storm of 51 sign-ins takes the CPU for a
-    while); then the statistics start afresh, the planner starts the solve, and `seconds` are measured."""
+    while); then the statistics start afresh, the planner starts the solve, and `seconds` are measured.
+    `client`: locust's FastHttpUser (geventhttpclient, "fast") or HttpUser (requests, "requests", what the runs
+    before issue 15's fifth session used). Both send the same requests; the fast one spends less of the shared
+    CPU in the load generator itself, which on a real site runs on the employees' phones, not on the server."""
     import gevent
     from gevent.event import Event
-    from locust import HttpUser, between, task
+    from locust import FastHttpUser, HttpUser, between, task
     from locust.env import Environment
+
+    base = FastHttpUser if client == "fast" else HttpUser
 
     counter = iter(range(10**6))
     ready = Event()
@@ -208,7 +215,7 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True) -> None:
             environment.stats.reset_all()
             ready.set()
 
-    class Employee(HttpUser):
+    class Employee(base):  # type: ignore[valid-type,misc]
         wait_time = between(0.5, 1.5)
         weight = users
 
@@ -232,13 +239,13 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True) -> None:
         def feed(self) -> None:
             self.client.get(urlsplit(self.feed).path, name="/feed/[token].ics")
 
-    class Planner(HttpUser):
+    class Planner(base):  # type: ignore[valid-type,misc]
         wait_time = between(1, 2)
         fixed_count = 1
 
         def on_start(self) -> None:
             answer = self.client.post("/api/login", json={"username": "paula", "password": PASSWORD}).json()
-            self.client.headers["X-CSRF-Token"] = answer["csrf_token"]
+            self.csrf = {"X-CSRF-Token": answer["csrf_token"]}
             grid = self.client.get("/api/rosters/1", name="/api/rosters/[id]").json()
             self.version, self.days, self.people = grid["version"], grid["days"], grid["employees"]
             self.toggle = 0
@@ -246,7 +253,7 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True) -> None:
             ready.wait()
             if solve:  # a solve runs meanwhile (one per site: the cap lets this one through)
                 self.client.post("/api/scenarios/1/solve", json={"time_limit": seconds},
-                                 name="/api/scenarios/[id]/solve")
+                                 name="/api/scenarios/[id]/solve", headers=self.csrf)
 
         @task
         def edit(self) -> None:
@@ -254,7 +261,7 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True) -> None:
             person = self.people[self.toggle % 40]
             day = self.days[(self.toggle * 3) % len(self.days)]
             answer = self.client.put("/api/rosters/1/cell", name="/api/rosters/[id]/cell", json={
-                "version": self.version, "employee": person["id"], "date": day, "shift": None})
+                "version": self.version, "employee": person["id"], "date": day, "shift": None}, headers=self.csrf)
             if answer.status_code == 200:
                 self.version = answer.json()["version"]
 
