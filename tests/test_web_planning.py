@@ -366,6 +366,32 @@ def test_a_people_upload_is_previewed_before_anything_is_saved(site: Site) -> No
     assert kept["removed"] == [] and kept["kept_missing"] == ["e2", "e3", "e4", "e5"] and kept["employees"] == 7
 
 
+def test_a_demand_upload_is_previewed_before_anything_is_saved(site: Site) -> None:
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}/demand/import"
+    raised = "post,shifts,days,min,preferred\nline,M A N,all,1,2\n"  # the plant's one row, preferred 2
+    preview = paula.post(url, json={"version": 1, "format": "csv", "content": raised, "preview": True})
+    assert preview.status_code == 200, preview.text
+    answer = preview.json()
+    assert answer["preview"] is True and answer["version"] == 1 and answer["added"] == answer["removed"] == []
+    assert [(c["demand"]["shifts"], c["fields"], c["before"]["preferred"], c["demand"]["preferred"])
+            for c in answer["changed"]] == [(["M", "A", "N"], ["preferred"], None, 2)]
+    split = "post,shifts,days,min\nline,M A,all,1\nline,N,weekends,2\n"
+    other = paula.post(url, json={"version": 1, "format": "csv", "content": split, "preview": True}).json()
+    assert [(d["shifts"], d["days"], d["min"]) for d in other["added"]] == [(["M", "A"], "all", 1),
+                                                                          (["N"], "weekends", 2)]
+    assert [d["shifts"] for d in other["removed"]] == [["M", "A", "N"]] and other["changed"] == []
+    bad = paula.post(url, json={"version": 1, "format": "csv", "content": "post,shifts,min\nline,M,1\nline,X,1\n",
+                                "preview": True, "filename": "demand.csv"})
+    assert bad.status_code == 422 and "demand[1].shifts[0]" in bad.json()["detail"] and "line 3" in bad.json()["detail"]
+    stale = paula.post(url, json={"version": 7, "format": "csv", "content": raised, "preview": True})
+    assert stale.status_code == 409
+    scenario = paula.get(f"/api/scenarios/{site.scenario_id}").json()
+    assert scenario["version"] == 1 and scenario["data"]["demand"][0].get("preferred") is None  # nothing saved
+    saved = paula.post(url, json={"version": 1, "format": "csv", "content": raised})
+    assert saved.json() == {"version": 2, "demand": 1, "preview": False}
+
+
 def test_roll_forward_makes_the_next_period_and_keeps_the_old_one(site: Site) -> None:
     paula = site.client("paula")
     url = f"/api/scenarios/{site.scenario_id}"

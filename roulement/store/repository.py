@@ -262,6 +262,44 @@ def _replace_absences(session: Session, actor: User, row: StoredScenario, expect
                       None if error.field is None else re.sub(pattern, table_row, error.field)) from error
 
 
+def preview_demand(session: Session, scenario_id: int, expected_version: int, demand: list[dict[str, Any]],
+                   lines: list[int]) -> dict[str, Any]:
+    """What replacing the demand with `demand` would add, change and remove, validated as the save would be (an
+    error names the item, field and file line); nothing is saved. A demand row is known by its post, shifts,
+    days and dates; a change is in its levels (min, preferred, max) or weights."""
+    row = get_scenario_row(session, scenario_id)
+    if row.version != expected_version:
+        raise Conflict(f"version: the scenario is at version {row.version}, your file was read on "
+                       f"version {expected_version}; reload and try again", "version")
+    data = copy.deepcopy(row.data)
+    data["demand"] = demand
+    new = validated(data, ("demand", lines)).demand
+    old = scenario_of(row).demand
+
+    def key(item: model.Demand) -> str:
+        return repr((item.post, item.shifts, item.days, item.dates))
+
+    def shown(item: model.Demand) -> dict[str, Any]:
+        return item.model_dump(mode="json", include={"post", "shifts", "days", "dates", "min", "preferred", "max"})
+
+    levels = ("min", "preferred", "max", "under_weight", "over_weight")
+    remaining: dict[str, list[model.Demand]] = {}
+    for item in old:
+        remaining.setdefault(key(item), []).append(item)
+    added, changed = [], []
+    for item in new:
+        same = remaining.get(key(item))
+        if not same:
+            added.append(shown(item))
+            continue
+        before = same.pop(0)
+        fields = [name for name in levels if getattr(before, name) != getattr(item, name)]
+        if fields:
+            changed.append({"demand": shown(item), "before": shown(before), "fields": fields})
+    removed = [shown(item) for items in remaining.values() for item in items]
+    return {"added": added, "changed": changed, "removed": removed}
+
+
 def import_employees(
     session: Session, actor: User, scenario_id: int, expected_version: int, people: list[dict[str, Any]],
     lines: list[int], preview: bool = False, keep_missing: bool = False,

@@ -194,8 +194,8 @@ class TableUpload(BaseModel):
     format: str = Field(description="csv or xlsx")
     content: str = Field(description="The file: text for csv, base64 for xlsx (base64 is accepted for csv too).")
     filename: str = Field(default="upload", max_length=200)
-    preview: bool = Field(default=False, description="Only say what would change (people: added, changed, "
-                          "removed); save nothing.")
+    preview: bool = Field(default=False, description="Only say what would change (people or demand rows: added, "
+                          "changed, removed); save nothing.")
     keep_missing: bool = Field(default=False, description="People: keep those absent from the file.")
 
 
@@ -238,9 +238,12 @@ def import_demand(scenario_id: Id, body: TableUpload, actor: Actor = Depends(pla
     except TableError as error:
         raise Invalid("; ".join(error.problems), "content") from error
     with store.transaction() as session:
+        if body.preview:
+            return {"version": body.version, "preview": True,
+                    **repository.preview_demand(session, scenario_id, body.version, demand, [line for line, _ in rows])}
         scenario = repository.replace_section(session, actor.user, scenario_id, "demand", body.version, demand,
                                               [line for line, _ in rows])
-        return {"version": body.version + 1, "demand": len(scenario.demand)}
+        return {"version": body.version + 1, "demand": len(scenario.demand), "preview": False}
 
 
 class SolveBody(BaseModel):

@@ -322,8 +322,10 @@ const pages = {
       try { await api("POST", "/api/scenarios", { name: file.name, yaml: await file.text() }); clearError(); await refresh(); }
       catch (error) { showError(error); }
     });
-    // A people file is previewed first (added, changed, removed); nothing is saved until confirmed.
+    // A people or demand file is previewed first (added, changed, removed); nothing is saved until confirmed.
     let pendingUpload = null;
+    const LEVEL_WORDS = { min: T.min, preferred: T.preferred, max: T["col.max"], under_weight: T["col.weight"], over_weight: T["col.weight"] };
+    const demandRow = (d) => `${d.post} · ${d.shifts.join(" ")} · ${Array.isArray(d.days) ? d.days.join(" ") : d.days}`;
     $("table-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const file = $("table-file").files[0];
@@ -337,15 +339,24 @@ const pages = {
         clearError();
         const current = await api("GET", `/api/scenarios/${scenarioId}`);
         const body = { version: current.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name };
-        if (kind === "demand") { await api("POST", `/api/scenarios/${scenarioId}/demand/import`, body); await refresh(); return; }
-        const preview = await api("POST", `/api/scenarios/${scenarioId}/employees/import`, { ...body, preview: true });
-        pendingUpload = { scenarioId, body };
-        const names = Object.fromEntries(people.map((e) => [e.id, e.name || e.id]));
+        const preview = await api("POST", `/api/scenarios/${scenarioId}/${kind === "demand" ? "demand" : "employees"}/import`, { ...body, preview: true });
+        pendingUpload = { scenarioId, body, kind };
         $("preview-summary").textContent = `${T.import_added}: ${preview.added.length} · ${T.import_changed}: ${preview.changed.length} · ${T.import_removed}: ${preview.removed.length}`;
-        fillTable($("preview-table"), [T.kind, T.name, T.changes], [
-          ...preview.added.map((id) => [T.import_added, id, ""]),
-          ...preview.changed.map((c) => [T.import_changed, names[c.id] || c.id, c.fields.join(", ")]),
-          ...preview.removed.map((id) => [T.import_removed, names[id] || id, ""])]);
+        if (kind === "demand") {
+          const levels = (d) => `${T.min} ${d.min}` + (d.preferred != null ? ` · ${T.preferred} ${d.preferred}` : "") + (d.max != null ? ` · ${T["col.max"]} ${d.max}` : "");
+          fillTable($("preview-table"), [T.kind, T.post, T.changes], [
+            ...preview.added.map((d) => [T.import_added, demandRow(d), levels(d)]),
+            ...preview.changed.map((c) => [T.import_changed, demandRow(c.demand),
+              c.fields.map((f) => `${LEVEL_WORDS[f] || f}: ${c.before[f] ?? "–"} → ${c.demand[f] ?? "–"}`).join(", ")]),
+            ...preview.removed.map((d) => [T.import_removed, demandRow(d), levels(d)])]);
+        } else {
+          const names = Object.fromEntries(people.map((e) => [e.id, e.name || e.id]));
+          fillTable($("preview-table"), [T.kind, T.name, T.changes], [
+            ...preview.added.map((id) => [T.import_added, id, ""]),
+            ...preview.changed.map((c) => [T.import_changed, names[c.id] || c.id, c.fields.join(", ")]),
+            ...preview.removed.map((id) => [T.import_removed, names[id] || id, ""])]);
+        }
+        $("preview-keep").hidden = kind === "demand";  // keeping those missing from the file: people only
         $("import-preview").hidden = false;
       } catch (error) { showError(error); }
     });
@@ -353,7 +364,9 @@ const pages = {
       if (!pendingUpload) return;
       clearError();
       try {
-        await api("POST", `/api/scenarios/${pendingUpload.scenarioId}/employees/import`, { ...pendingUpload.body, keep_missing: keepMissing });
+        const target = pendingUpload.kind === "demand" ? "demand" : "employees";
+        await api("POST", `/api/scenarios/${pendingUpload.scenarioId}/${target}/import`,
+                  target === "demand" ? pendingUpload.body : { ...pendingUpload.body, keep_missing: keepMissing });
         $("import-preview").hidden = true;
         pendingUpload = null;
         await refresh();
