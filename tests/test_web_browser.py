@@ -144,8 +144,25 @@ def test_planner_council_and_employee_in_a_real_browser(served_kos: dict[str, An
             def sign_in(username: str, lands_on: str) -> None:
                 _sign_in(page, base, username, lands_on)
 
-            # The planner opens the KOS roster from the list.
+            # A demand file is previewed and can be cancelled: nothing saved.
             sign_in("paula", "/planner")
+            kos_url = f"{base}/api/scenarios/{served_kos['scenario_id']}"
+            version = page.request.get(kos_url).json()["version"]
+            demand_file = tmp_path / "demand.csv"
+            demand_file.write_text("post,shifts,days,min,preferred\n" + "".join(
+                f"{post.id},M A N,all,1,2\n" for post in served_kos["kos"].posts))
+            page.select_option("#table-kind", "demand")
+            page.set_input_files("#table-file", str(demand_file))
+            page.locator("#table-form button[type=submit]").click()
+            expect(page.locator("#import-preview")).to_be_visible()
+            expect(page.locator("#preview-summary")).to_contain_text("Added: ")
+            expect(page.locator("#preview-table tr", has_text="M A N")).not_to_have_count(0)
+            expect(page.locator("#preview-keep")).to_be_hidden()
+            page.click("#preview-cancel")
+            expect(page.locator("#import-preview")).to_be_hidden()
+            assert page.request.get(kos_url).json()["version"] == version
+
+            # The planner opens the KOS roster from the list.
             page.click(f"#rosters a[href='/roster/{served_kos['roster_id']}']")
             expect(page.locator("#roster-version")).to_have_text("1")
             expect(page.locator("#violation-count")).to_have_text(str(served_kos["opening_violations"]))

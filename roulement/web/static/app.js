@@ -325,7 +325,10 @@ const pages = {
     // A people or demand file is previewed first (added, changed, removed); nothing is saved until confirmed.
     let pendingUpload = null;
     const LEVEL_WORDS = { min: T.min, preferred: T.preferred, max: T["col.max"], under_weight: T["col.weight"], over_weight: T["col.weight"] };
-    const demandRow = (d) => `${d.post} · ${d.shifts.join(" ")} · ${Array.isArray(d.days) ? d.days.join(" ") : d.days}`;
+    // A demand row's days in the reader's words: all, weekdays, weekends, or the days' own names (mon … sun).
+    const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const dayWord = (day) => WEEKDAYS.includes(day) ? L.days_abbr[WEEKDAYS.indexOf(day)] : (T[`days.${day}`] || day);
+    const demandRow = (d) => `${d.post} · ${d.shifts.join(" ")} · ${(Array.isArray(d.days) ? d.days : [d.days]).map(dayWord).join(" ")}`;
     $("table-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       const file = $("table-file").files[0];
@@ -357,6 +360,7 @@ const pages = {
             ...preview.removed.map((id) => [T.import_removed, names[id] || id, ""])]);
         }
         $("preview-keep").hidden = kind === "demand";  // keeping those missing from the file: people only
+        $("preview-confirm").textContent = kind === "demand" ? T.save : T.import_confirm;
         $("import-preview").hidden = false;
       } catch (error) { showError(error); }
     });
