@@ -34,7 +34,7 @@ def serve(
 
     import uvicorn
 
-    from roulement.web.app import ENVIRONMENT, GIL_SLICE, create_app, prepare_database
+    from roulement.web.app import ENVIRONMENT, create_app, prepare_database, tune_for_serving
 
     try:
         if workers == 1:
@@ -45,7 +45,7 @@ def serve(
         fail_input(f"--db: cannot open {db}: {error}")
     console.print(f"roulement serving on http://{host}:{port}/login (database {db}, {workers} web process(es))")
     if workers == 1:
-        sys.setswitchinterval(GIL_SLICE)
+        tune_for_serving()
         uvicorn.run(web, host=host, port=port, log_level="info")
         return
     # Several processes: each builds its own app (web.app.worker_app); everything they must answer alike

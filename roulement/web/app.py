@@ -35,6 +35,12 @@ MAX_BODY = 8 * 1024 * 1024
 # Requests are short and a cell edit's judging is a long run of Python: slices of 1 ms instead of 5 let a schedule
 # read take its turn sooner while an edit is judged (docs/benchmarks.md, issue 15). Set by `roulement serve`.
 GIL_SLICE = 0.001  # seconds
+# The cyclic garbage collector: a full collection walks every object the process holds (a quarter of a million
+# with KOS loaded) and stops every thread for 150–230 ms; with Python's default thresholds (700, 10, 10) a KOS
+# cell edit set one off about every second edit, and each stalled every employee's read. Collect the youngest
+# generation after 50,000 new objects instead of 700 (reference counting frees all but cycles at once anyway),
+# and move what start-up built into the permanent generation, which no collection walks (gc.freeze).
+GC_THRESHOLDS = (50_000, 10, 10)
 SMALL_BODY_PATHS = {"/api/login": 16 * 1024, "/api/logout": 16 * 1024, "/api/me/password": 16 * 1024}
 
 
@@ -226,6 +232,17 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
     return app
 
 
+def tune_for_serving() -> None:
+    """Set by `roulement serve` in each web process, once the app is built: short GIL slices and rare, short
+    garbage collections (see GIL_SLICE and GC_THRESHOLDS; docs/benchmarks.md, issue 15)."""
+    import gc
+    import sys
+
+    sys.setswitchinterval(GIL_SLICE)
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 # `roulement serve --workers N`: uvicorn starts N processes, each building its app from these variables (set
 # by the serve command, which prepared the database once before).
 ENVIRONMENT = {"database": "ROULEMENT_WEB_DB", "secure_cookies": "ROULEMENT_WEB_SECURE_COOKIES",
@@ -235,9 +252,9 @@ ENVIRONMENT = {"database": "ROULEMENT_WEB_DB", "secure_cookies": "ROULEMENT_WEB_
 def worker_app() -> FastAPI:
     """The app of one of several web processes (uvicorn's factory)."""
     import os
-    import sys
 
-    sys.setswitchinterval(GIL_SLICE)
-    return create_app(os.environ[ENVIRONMENT["database"]],
-                      secure_cookies=os.environ.get(ENVIRONMENT["secure_cookies"]) == "1",
-                      solver_workers=int(os.environ.get(ENVIRONMENT["solver_workers"], "2")), prepare=False)
+    app = create_app(os.environ[ENVIRONMENT["database"]],
+                     secure_cookies=os.environ.get(ENVIRONMENT["secure_cookies"]) == "1",
+                     solver_workers=int(os.environ.get(ENVIRONMENT["solver_workers"], "2")), prepare=False)
+    tune_for_serving()
+    return app
