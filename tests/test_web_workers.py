@@ -178,3 +178,45 @@ def test_serve_with_two_web_processes(tmp_path: Path) -> None:
         output = server.communicate(timeout=30)[0]
     assert "2 web process(es)" in output
     assert output.count("Application startup complete") == 2, output
+
+
+def test_an_edit_reaching_another_process_finds_the_judged_violations_there(site: Site, database_url: str,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from roulement.web.routers import planner
+
+    other = Site(create_app(database_url, solver_workers=1, prepare=False), site.scenario_id, site.roster_id)
+    first, second = site.client("paula"), other.client("paula")
+    opened = first.get(f"/api/rosters/{site.roster_id}").json()  # judged here, kept in the database too
+    # e2 works A (to 21:00) on the 5th: a morning on the 6th breaks the 11 h rest.
+    edit = {"version": 1, "employee": "e2", "date": "2026-01-06", "shift": "M"}
+    checked_in_full = []
+    real = planner.full_violations
+    monkeypatch.setattr(planner, "full_violations", lambda *a: checked_in_full.append(a) or real(*a))
+    edited = second.put(f"/api/rosters/{site.roster_id}/cell", json=edit)
+    assert edited.status_code == 200, edited.text
+    assert checked_in_full == []  # the other process judged only what changed
+    assert "fr.daily-rest" in {v["rule"] for v in edited.json()["caused"]}
+    # The same answer as a full check of the edited roster (the first process reads the grid afresh).
+    def seen(violations: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted((v["rule"], v["employee"], tuple(v["dates"]), v["message"]) for v in violations)
+
+    assert seen(edited.json()["violations"]) == seen(first.get(f"/api/rosters/{site.roster_id}").json()["violations"])
+    assert len(edited.json()["violations"]) == len(opened["violations"]) + len(edited.json()["caused"])
+    # Back again in the first process: it finds version 2 judged, and the edit undone resolves what it caused.
+    undone = first.put(f"/api/rosters/{site.roster_id}/cell", json={**edit, "version": 2, "shift": None})
+    assert undone.status_code == 200 and checked_in_full == []
+    assert seen(undone.json()["resolved"]) == seen(edited.json()["caused"])
+    assert seen(undone.json()["violations"]) == seen(opened["violations"])
+    other.app.state.backend.engine.dispose()  # type: ignore[attr-defined]
+
+
+def test_judged_violations_read_back_equal_what_was_kept() -> None:
+    from roulement.web.views import full_violations, violation_from_dict
+    from tests.conftest import small_roster
+    from tests.factory import roster
+
+    unlawful = roster(*[(a.employee, (a.date - small_plant().horizon.start).days, a.shift) for a in small_roster()],
+                      ("e2", 1, "M"), ("e0", 3, "N"))
+    violations = full_violations(small_plant(), unlawful)
+    assert violations
+    assert [violation_from_dict(v.as_dict()) for v in violations] == violations

@@ -202,6 +202,18 @@ class SolveLease(Base):
     taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
+class JudgedViolations(Base):
+    """The checker's violations of one roster version judged against one state of its scenario and of what
+    employees said (`key`), kept so a cell edit reaching any web process judges only what it changed."""
+
+    __tablename__ = "judged_violations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    # [{rule, reference, message, employee, dates, details}, ...] as Violation.as_dict gives them
+    violations: Mapped[list[Any]] = mapped_column(JSON)
+
+
 class AuditEntry(Base):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(primary_key=True)

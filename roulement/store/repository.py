@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from roulement.store.models import (
     Decision,
     Declaration,
     EmployeeRequest,
+    JudgedViolations,
     Publication,
     PublicationPerson,
     SolveJob,
@@ -854,12 +856,36 @@ def scenario_with_web_input(session: Session, scenario: Scenario) -> Scenario:
     return with_web_input(scenario, said)
 
 
-def web_input_stamp(session: Session) -> int:
-    """Changes whenever what employees said on the web changes what `scenario_with_web_input` returns."""
+def web_input_stamp(session: Session) -> str:
+    """Changes whenever what employees said on the web changes what `scenario_with_web_input` returns; the same
+    in every process (a digest, not Python's per-process hash)."""
     requests = session.execute(select(EmployeeRequest.id, EmployeeRequest.status)
-                               .where(EmployeeRequest.kind == "day_off")).all()
-    declarations = session.execute(select(Declaration.id, Declaration.withdrawn_at.is_(None))).all()
-    return hash((tuple(map(tuple, requests)), tuple(map(tuple, declarations))))
+                               .where(EmployeeRequest.kind == "day_off").order_by(EmployeeRequest.id)).all()
+    declarations = session.execute(select(Declaration.id, Declaration.withdrawn_at.is_(None))
+                                   .order_by(Declaration.id)).all()
+    said = repr((tuple(map(tuple, requests)), tuple(map(tuple, declarations))))
+    return hashlib.sha256(said.encode()).hexdigest()[:32]
+
+
+JUDGED_KEPT_PER_ROSTER = 8
+
+
+def judged_violations(session: Session, key: str) -> list[dict[str, Any]] | None:
+    found: list[dict[str, Any]] | None = session.scalar(
+        select(JudgedViolations.violations).where(JudgedViolations.key == key))
+    return found
+
+
+def keep_judged_violations(session: Session, roster_id: int, key: str, violations: list[dict[str, Any]]) -> None:
+    """Keep them (a key already kept is left as it is: equal keys judge equal rosters), and only the newest
+    JUDGED_KEPT_PER_ROSTER of the roster's."""
+    if session.scalar(select(JudgedViolations.id).where(JudgedViolations.key == key)) is not None:
+        return
+    session.add(JudgedViolations(roster_id=roster_id, key=key, violations=violations))
+    session.flush()
+    older = select(JudgedViolations.id).where(JudgedViolations.roster_id == roster_id).order_by(
+        JudgedViolations.id.desc()).offset(JUDGED_KEPT_PER_ROSTER)
+    session.execute(delete(JudgedViolations).where(JudgedViolations.id.in_(older.scalar_subquery())))
 
 
 def active_declaration_counts(session: Session) -> dict[str, int]:

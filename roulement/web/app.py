@@ -174,7 +174,7 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
                   description="Shift rostering: planners plan, employees read and ask, the works council approves.")
     app.state.backend = store
     app.state.jobs = jobs
-    app.state.judged = JudgedRosters()
+    app.state.judged = JudgedRosters(store=store)
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, error: StoreError) -> Response:

@@ -9,6 +9,7 @@ them), at a fraction of the time on a big plant.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Hashable
@@ -157,26 +158,65 @@ def roster_grid(scenario: Scenario, roster: Roster) -> tuple[dict[str, Any], lis
 
 
 class JudgedRosters:
-    """The violations of the last few roster versions judged, so an edit judges only what it changed."""
+    """The violations of the last few roster versions judged, so an edit judges only what it changed. Kept in
+    this process and, given a `store`, in the database too: a cell edit that reaches another web process finds
+    them there instead of checking the whole roster again. A key is (roster id, roster version, scenario
+    version, web input stamp): what can change the judgement is in it, so a kept judgement is never stale."""
 
-    def __init__(self, size: int = 16) -> None:
+    def __init__(self, size: int = 16, store: Any = None) -> None:
         self.size = size
+        self.store = store  # a web.context.Backend (Any: this module does not import the web layer)
         self.entries: OrderedDict[Hashable, list[Violation]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable) -> list[Violation] | None:
+    def get(self, key: tuple[Any, ...]) -> list[Violation] | None:
         with self.lock:
             found = self.entries.get(key)
             if found is not None:
                 self.entries.move_to_end(key)
-            return found
+                return found
+        if self.store is None:
+            return None
+        from roulement.store import repository
 
-    def put(self, key: Hashable, violations: list[Violation]) -> None:
+        with self.store.transaction() as session:
+            kept = repository.judged_violations(session, stored_key(key))
+        if kept is None:
+            return None
+        violations = [violation_from_dict(v) for v in kept]
+        self._remember(key, violations)
+        return violations
+
+    def put(self, key: tuple[Any, ...], violations: list[Violation]) -> None:
+        self._remember(key, violations)
+        if self.store is not None:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from roulement.store import repository
+
+            try:
+                with self.store.transaction() as session:
+                    repository.keep_judged_violations(session, key[0], stored_key(key),
+                                                      [v.as_dict() for v in violations])
+            except SQLAlchemyError:  # another process kept the same key meanwhile, or the database is busy:
+                pass  # only a shortcut is lost, never an answer
+
+    def _remember(self, key: Hashable, violations: list[Violation]) -> None:
         with self.lock:
             self.entries[key] = violations
             self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
+
+
+def stored_key(key: tuple[Any, ...]) -> str:
+    return ":".join(str(part) for part in key)
+
+
+def violation_from_dict(data: dict[str, Any]) -> Violation:
+    """`Violation.as_dict` read back."""
+    return Violation(data["rule"], data["reference"], data["message"], data["employee"],
+                     tuple(dt.date.fromisoformat(d) for d in data["dates"]), data["details"])
 
 
 def hard_rules(scenario: Scenario) -> list[Rule]:

@@ -297,7 +297,7 @@ def judged(request: Request) -> JudgedRosters:
     return request.app.state.judged  # type: ignore[no-any-return]
 
 
-def _judged_key(session: Any, row: Any, version: int) -> tuple[int, int, int, int]:
+def _judged_key(session: Any, row: Any, version: int) -> tuple[int, int, int, str]:
     """A roster version judged against one state of its scenario and of what employees said on the web."""
     scenario_row = repository.get_scenario_row(session, row.scenario_id)
     return (row.id, version, scenario_row.version, repository.web_input_stamp(session))

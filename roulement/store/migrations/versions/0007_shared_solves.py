@@ -1,4 +1,4 @@
-"""solves shared by several web processes: leases for the caps, progress and cancel on the job row
+"""several web processes: leases for the solve caps, progress and cancel on the job row, judged violations
 
 Revision ID: 0007
 Revises: 0006
@@ -29,9 +29,19 @@ def upgrade() -> None:
         sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ux_solve_leases_site_slot", "solve_leases", ["site", "site_slot"], unique=True)
+    op.create_table(
+        "judged_violations",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("roster_id", sa.Integer(), sa.ForeignKey("rosters.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False, unique=True),
+        sa.Column("violations", sa.JSON(), nullable=False),
+    )
+    op.create_index("ix_judged_violations_roster_id", "judged_violations", ["roster_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_judged_violations_roster_id", "judged_violations")
+    op.drop_table("judged_violations")
     op.drop_index("ux_solve_leases_site_slot", "solve_leases")
     op.drop_table("solve_leases")
     with op.batch_alter_table("solve_jobs") as batch:
