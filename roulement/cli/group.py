@@ -20,7 +20,7 @@ from roulement.model.group import Group, GroupPlanDefaults, GroupSite
 from roulement.model.scenario import Scenario
 from roulement.report.messages import Lang
 from roulement.service import group as service_group
-from roulement.service.group import RunnerOptions, place_workshop_in_crews
+from roulement.service.group import DEFAULT_IMPROVE, RunnerOptions, place_workshop_in_crews
 from roulement.solve.options import SolveOptions
 from roulement.tasks import Engine, ProgressCallback, TaskRunnerError
 
@@ -114,7 +114,7 @@ def plan_parts(
     seed: Annotated[int, typer.Option(help="Random seed of every part's search.")] = 0,
     improve: Annotated[float, typer.Option(
         help="Once a part has its first roster, search on for this many times as long, then stop "
-             "(0: stop at the first roster; the time limit caps it anyway).", min=0)] = 1.0,
+             "(0: stop at the first roster; the time limit caps it anyway).", min=0)] = DEFAULT_IMPROVE,
     address: AddressOption = None,
     workers: WorkersOption = None,
     engine: EngineOption = "auto",
