@@ -133,3 +133,56 @@ def test_the_holders_of_a_hole_may_deviate_on_every_day_when_asked() -> None:
     assert narrow < wide and around
     assert {cell for cell in wide if cell[0] in crews} >= {(person, day) for person in around for day in range(days)}
     assert {person for person, _ in wide if person in crews} == around  # the same people, on more days
+
+
+def test_the_relief_pool_holds_two_relievers_of_every_post_of_the_cycle() -> None:
+    from roulement.examples.big import RELIEVERS_PER_POST
+    from roulement.service.group import staff_relief_pool
+    from roulement.solve.crews import crew_posts
+
+    plant = big_plant(280, seed=0, crews=place_workshop_in_crews)  # two workshops
+    assert plant.rotation is not None and plant.rotation.relief_pool is not None
+    pool = plant.rotation.relief_pool.id
+    assert crew_problems(plant) == []  # every crew still staffs its posts and its ESI minimum alone
+    for post in crew_posts(plant):
+        skills = set(plant.post(post).skills)
+        assert sum(1 for e in plant.employees if e.crew == pool and skills <= set(e.skills)) >= RELIEVERS_PER_POST
+    assert staff_relief_pool(plant) == plant  # nothing more to move
+
+
+def test_spare_crew_members_go_to_the_relief_pool_only_where_every_crew_still_runs_alone() -> None:
+    from roulement.service.group import staff_relief_pool
+    from roulement.solve.crews import crew_posts
+
+    plant = big_plant(100, seed=2, crews=place_workshop_in_crews)
+    assert plant.rotation is not None and plant.rotation.relief_pool is not None
+    pool = plant.rotation.relief_pool.id
+    # Everyone back in a crew where possible: the crews are then over-staffed and the pool thin.
+    crews = [c.id for c in plant.rotation.crews]
+    thin = plant.replaced(employees=[e.model_copy(update={"crew": crews[n % len(crews)]}) if e.crew == pool
+                                     and e.night_eligible else e for n, e in enumerate(plant.employees)])
+    staffed = staff_relief_pool(thin, relievers=2)
+    assert crew_problems(staffed) == []
+    moved = [e.id for e, before in zip(staffed.employees, thin.employees, strict=True) if e.crew != before.crew]
+    assert moved and all(staffed.employee(e).crew == pool for e in moved)
+    for post in crew_posts(staffed):
+        skills = set(staffed.post(post).skills)
+        relievers = sum(1 for e in staffed.employees if e.crew == pool and skills <= set(e.skills))
+        if relievers < 2:  # then no crew can spare a holder: moving any one breaks a crew
+            for member in (e for e in staffed.employees if e.crew in crews and skills <= set(e.skills)):
+                trial = staffed.replaced(employees=[e.model_copy(update={"crew": pool}) if e.id == member.id else e
+                                                    for e in staffed.employees])
+                assert crew_problems(trial), (post, member.id)
+
+
+def test_a_part_stopped_after_its_first_covered_roster_still_has_its_pool_repaired() -> None:
+    from roulement.service.group import PART_OPTIONS, plan_part
+
+    plant = big_plant(40, seed=0, crews=place_workshop_in_crews)
+    [part] = split_into_parts(plant, minimums_whole=True)
+    planned = plan_part(part.name, part.scenario, SolveOptions(time_limit=60, seed=0, workers=1, **PART_OPTIONS),
+                        improve=0.25)
+    assert planned.how == "by exception" and planned.complete
+    assert "relief pool's nights and Sundays" in planned.pool_repair or planned.pool_repair == "nothing to repair"
+    checked = check_roster(plant, planned.roster)  # the independent checker
+    assert checked.ok, [v.message for v in checked.violations[:5]]

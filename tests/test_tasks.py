@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from roulement.tasks import Task, TaskRunnerError, ray_available, run_tasks
+from roulement.tasks import Task, TaskRunnerError, engine_started, ray_available, run_tasks
 
 needs_ray = pytest.mark.skipif(not ray_available(), reason="Ray is not installed (pip install 'roulement[cluster]')")
 
@@ -34,14 +34,16 @@ def always_fails(value: int) -> int:
 
 @pytest.fixture(scope="module")
 def local_ray() -> Iterator[None]:
-    """One embedded Ray runtime with 2 CPUs for the whole module (starting one takes seconds)."""
+    """One embedded Ray runtime with 2 CPUs for the whole module (starting one takes seconds), started in the
+    background as the commands start it (`engine_started`): every run of the module uses it, and it stops after."""
     if not ray_available():
         pytest.skip("Ray is not installed (pip install 'roulement[cluster]')")
     import ray
 
-    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
+    with engine_started("ray", workers=2, warm=("roulement.tasks",)):
+        yield
+        assert ray.is_initialized()
+    assert not ray.is_initialized()
 
 
 def _squares(count: int) -> list[Task[int]]:

@@ -27,6 +27,7 @@ from roulement.analyse.capacity import (
     risk_from_hits,
 )
 from roulement.check.checker import check_roster
+from roulement.examples.big import RELIEVERS_PER_POST
 from roulement.examples.kos import RELIEF_RATE
 from roulement.formats.files import write_all_atomic
 from roulement.formats.group_yaml import LoadedGroup
@@ -47,7 +48,7 @@ from roulement.solve.decompose import Part, merge_rosters, split_into_parts
 from roulement.solve.exception import CHECK_SECONDS, POOL_REPAIR_SECONDS, crews_in_force, fairer_pool
 from roulement.solve.options import SolveOptions
 from roulement.solve.runtime import Progress
-from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, run_tasks
+from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, engine_started, run_tasks
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,8 @@ class PartResult:
     how: str = "individually"
     # Person-shifts short plus violations: what "complete" lacks.
     shortfall: int = 0
+    # The relief pool's fair-share repair after the search: what it did (empty: not run).
+    pool_repair: str = ""
 
 
 @dataclass
@@ -308,27 +311,27 @@ def _plan_part_once(name: str, scenario: Scenario, options: SolveOptions, improv
         timer.cancel()
     if outcome.roster is None or outcome.report is None:
         raise RuntimeError(f"no roster found ({outcome.result.status} after {outcome.result.wall_time:.0f} s)")
-    roster, report = outcome.roster, outcome.report
+    roster, report, repair = outcome.roster, outcome.report, ""
     if stop.is_set() and crews_in_force(scenario) and pool_repair:
-        roster, report = _pool_repaired(scenario, options, roster, report)
+        roster, report, repair = _pool_repaired(scenario, options, roster, report)
     summary = report["summary"]
     return PartResult(name, roster, outcome.result.status, summary["coverage_complete"] and not summary["violations"],
                       outcome.result.wall_time, "by exception" if crews_in_force(scenario) else "individually",
-                      summary["shortfall_person_shifts"] + summary["violations"])
+                      summary["shortfall_person_shifts"] + summary["violations"], repair)
 
 
 def _pool_repaired(scenario: Scenario, options: SolveOptions, roster: Roster, report: dict[str, Any]
-                   ) -> tuple[Roster, dict[str, Any]]:
+                   ) -> tuple[Roster, dict[str, Any], str]:
     """The relief pool's fair-share repair (`solve.exception.fairer_pool`), which plan by exception runs only
     after a search that was not stopped: a part's search is stopped on purpose soon after its first covered
     roster, so without this the pool's nights and Sundays were never repaired in a plan in parts. Kept only if
     the independent checker finds the roster no worse (fairer_pool's verdict)."""
-    fairer, _ = fairer_pool(scenario, build_rules(scenario), roster, POOL_REPAIR_SECONDS + CHECK_SECONDS, options,
-                            None)
+    fairer, note = fairer_pool(scenario, build_rules(scenario), roster, POOL_REPAIR_SECONDS + CHECK_SECONDS,
+                               options, None)
     if fairer is None:
-        return roster, report
+        return roster, report, note or "nothing to repair"
     repaired, checked = fairer
-    return repaired, build_report(scenario, repaired, checked)
+    return repaired, build_report(scenario, repaired, checked), note
 
 
 def part_time_limits(parts: list[Part], time_limit: float, workers: int) -> dict[str, float]:
@@ -383,22 +386,24 @@ def plan_in_parts(
         if on_progress is not None:
             on_progress(ended + done, total, name)
 
-    run = run_tasks(tasks_for(list(by_name), 1.0), engine=runner.engine, workers=runner.workers,
-                    address=runner.address, retries=runner.retries, on_progress=count, stop=stop)
-    results = dict(run.results)
-    again = [name for name in by_name if name not in results or not results[name].complete]
-    summary = run.summary()
-    if again and not run.interrupted:
-        ended, total = total, total + len(again)
-        second = run_tasks(tasks_for(again, RETRY_FACTOR), engine=runner.engine, workers=runner.workers,
-                           address=runner.address, retries=runner.retries, on_progress=count, stop=stop)
-        for name, result in second.results.items():
-            if name not in results or result.complete or not results[name].complete:
-                results[name] = result
-        summary["second_pass"] = second.summary()
-        if crews:
-            summary["second_pass"]["planned"] = "individually (off the cycle)"
-        run.interrupted = second.interrupted
+    # One runtime for both passes (Ray started once).
+    with engine_started(runner.engine, runner.workers, runner.address):
+        run = run_tasks(tasks_for(list(by_name), 1.0), engine=runner.engine, workers=runner.workers,
+                        address=runner.address, retries=runner.retries, on_progress=count, stop=stop)
+        results = dict(run.results)
+        again = [name for name in by_name if name not in results or not results[name].complete]
+        summary = run.summary()
+        if again and not run.interrupted:
+            ended, total = total, total + len(again)
+            second = run_tasks(tasks_for(again, RETRY_FACTOR), engine=runner.engine, workers=runner.workers,
+                               address=runner.address, retries=runner.retries, on_progress=count, stop=stop)
+            for name, result in second.results.items():
+                if name not in results or result.complete or not results[name].complete:
+                    results[name] = result
+            summary["second_pass"] = second.summary()
+            if crews:
+                summary["second_pass"]["planned"] = "individually (off the cycle)"
+            run.interrupted = second.interrupted
     roster = merge_rosters(result.roster for result in results.values())
     checked = check_roster(scenario, roster)
     statuses = {result.status for result in results.values()}
@@ -406,7 +411,9 @@ def plan_in_parts(
     strategy = "parts by exception (cycle and relief pool)" if crews else "parts by team"
     individually = sorted(name for name, result in results.items() if crews and result.how != "by exception")
     solver = {"status": status, "wall_time": summary["wall_time"], "strategy": strategy, "parts": len(parts),
-              "parts_planned_individually": individually, "parts_tried_again": again, "run": summary}
+              "parts_planned_individually": individually, "parts_tried_again": again,
+              "relief_pool_repair": {name: r.pool_repair for name, r in results.items() if r.pool_repair},
+              "run": summary}
     report = build_report(scenario, roster, checked, solver=solver)
     failures = [f"{name}: no roster" for name in by_name if name not in results]
     return PartsOutcome(scenario, roster, report, status, list(results.values()), summary, failures,
@@ -551,16 +558,12 @@ def place_workshop_in_crews(plant: Scenario, seed: int) -> Scenario:
     return staff_relief_pool(placed)
 
 
-# Relievers of each crew post a generated workshop's relief pool keeps: one away (holiday, sickness, another
-# post's hole) still leaves one for the trade. A small trade (two or three mechanics a shift, one or two on the
-# day post) otherwise had none: its crews' spare members were moved off the cycle to the day post for a week
-# of holiday, working a night or none where their crew works five or six (a nights gap of 5 at 5,665 people).
-RELIEVERS_PER_POST = 2
-
-
 def staff_relief_pool(plant: Scenario, relievers: int = RELIEVERS_PER_POST) -> Scenario:
     """Crew members a crew can spare moved to the relief pool until it holds `relievers` people able to hold
-    each crew post, as a plant staffs its relief pool trade by trade.
+    each crew post, as a plant staffs its relief pool trade by trade (`examples.big.RELIEVERS_PER_POST`). Without
+    it a small trade (two or three mechanics a shift, one or two on the day post) had no reliever in a generated
+    workshop: its crews' spare members were moved off the cycle to the day post for a week of holiday, working
+    one night or two where their crew works five or six (a nights gap of 5 among full-time peers at 5,665 people).
 
     A member moves only if every crew still staffs each of its posts and its safety minimums on its own
     (`crew_problems` finds nothing new); the largest crew gives first, and within it whoever holds the fewest
