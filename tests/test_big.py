@@ -179,10 +179,10 @@ def test_a_part_stopped_after_its_first_covered_roster_still_has_its_pool_repair
     from roulement.service.group import PART_OPTIONS, plan_part
 
     plant = big_plant(40, seed=0, crews=place_workshop_in_crews)
-    [part] = split_into_parts(plant, minimums_whole=True)
+    part = split_into_parts(plant, minimums_whole=True)[0]  # the lines, the chef de quart and the maintenance
     planned = plan_part(part.name, part.scenario, SolveOptions(time_limit=60, seed=0, workers=1, **PART_OPTIONS),
                         improve=0.25)
     assert planned.how == "by exception" and planned.complete
     assert "relief pool's nights and Sundays" in planned.pool_repair or planned.pool_repair == "nothing to repair"
-    checked = check_roster(plant, planned.roster)  # the independent checker
+    checked = check_roster(part.scenario, planned.roster)  # the independent checker
     assert checked.ok, [v.message for v in checked.violations[:5]]

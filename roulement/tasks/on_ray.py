@@ -62,13 +62,13 @@ class _Background:
     """A runtime being started in another thread (`started_in_background`), for `run_on_ray` to wait for."""
 
     def __init__(self) -> None:
-        self.thread: threading.Thread | None = None
+        self.ready: threading.Event | None = None
         self.error: BaseException | None = None
 
     def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
+        if self.ready is not None:
+            self.ready.wait()
+            self.ready = None
         if self.error is not None:
             error, self.error = self.error, None
             raise error
@@ -77,16 +77,28 @@ class _Background:
 _background = _Background()
 
 
+class _NotMainThread(logging.Filter):
+    """Drops Ray's warning that a runtime started outside the main thread sets no SIGTERM handler: expected here
+    (the command's own Ctrl-C and exit still stop the runtime), and noise on the terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "current thread is not the main thread" not in record.getMessage()
+
+
 @contextmanager
 def started_in_background(address: str | None, workers: int, modules: tuple[str, ...] = ()) -> Iterator[None]:
     """Connect (or start an embedded runtime) in another thread during the block, and import `modules` into a
     worker per CPU (`warm_modules`); shut it down after, if it was started here. A runtime already initialised
-    in this process (or being started by an outer block) is used as it is."""
+    in this process (or being started by an outer block) is used as it is.
+
+    The thread that started the runtime lives until it is shut down: Ray's processes are bound to the thread
+    that spawned them (Linux's parent-death signal) and would be killed when it ended."""
     _background.wait()
     if ray.is_initialized():
         yield
         return
     started: list[bool] = []
+    ready, finished = threading.Event(), threading.Event()
 
     def start() -> None:
         try:
@@ -94,9 +106,16 @@ def started_in_background(address: str | None, workers: int, modules: tuple[str,
             warm_modules(modules, cluster_cpus())
         except BaseException as error:  # handed to whoever waits for the runtime
             _background.error = error
+        finally:
+            ready.set()
+        finished.wait()
 
-    _background.thread = threading.Thread(target=start, name="ray start-up", daemon=True)
-    _background.thread.start()
+    quiet = _NotMainThread()
+    logging.getLogger("ray").addFilter(quiet)
+    logging.getLogger("ray._private.worker").addFilter(quiet)
+    _background.ready = ready
+    keeper = threading.Thread(target=start, name="ray runtime", daemon=True)
+    keeper.start()
     try:
         yield
     finally:
@@ -105,6 +124,10 @@ def started_in_background(address: str | None, workers: int, modules: tuple[str,
         finally:
             if any(started):
                 ray.shutdown()
+            finished.set()
+            keeper.join()
+            logging.getLogger("ray").removeFilter(quiet)
+            logging.getLogger("ray._private.worker").removeFilter(quiet)
 
 
 def warm(modules: tuple[str, ...], hold: float) -> None:
