@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
 from roulement.examples.big import big_group, big_plant
-from roulement.formats.group_yaml import load_group, save_group
+from roulement.formats.group_yaml import check_group_file, load_group, save_group
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario
 from roulement.model.group import Group, GroupPlanDefaults, GroupSite
 from roulement.model.scenario import Scenario
@@ -75,6 +75,10 @@ def group_plan(
     """Plan every site of a group, each as its own task under its own law, judged by the checker.
     Ctrl-C stops and writes what is done."""
     chosen = parse_engine(engine)
+    try:
+        check_group_file(group_file)  # a mistake in GROUP.yaml itself is named before Ray starts
+    except ScenarioError as error:
+        fail_input(error.problems)
     try:
         # Ray starts in the background while the sites' files are read and validated.
         with engine_started(chosen, workers, address, warm=TASK_MODULES):
