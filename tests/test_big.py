@@ -186,3 +186,29 @@ def test_a_part_stopped_after_its_first_covered_roster_still_has_its_pool_repair
     assert "relief pool's nights and Sundays" in planned.pool_repair or planned.pool_repair == "nothing to repair"
     checked = check_roster(part.scenario, planned.roster)  # the independent checker
     assert checked.ok, [v.message for v in checked.violations[:5]]
+
+
+def test_the_search_says_whether_the_roster_in_hand_is_covered() -> None:
+    """A part stops soon after its first covered roster: the search says which rosters are covered, since a
+    covered roster of a large workshop can cost more than one shortfall's price."""
+    from roulement.rules.core import SHORTFALL_TERM
+    from roulement.solve.runtime import Progress
+    from roulement.solve.search import solve
+    from tests.factory import scenario
+
+    def plant(people: int) -> Scenario:
+        return scenario(days=7, employees=[{"id": f"e{i}", "skills": ["op"],
+                                            "contract": {"weekly_hours": 28, "tolerance_hours": 6}}
+                                           for i in range(people)],
+                        demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}])
+
+    for people, coverable in ((6, True), (2, False)):
+        seen: list[Progress] = []
+        result = solve(plant(people), SolveOptions(time_limit=5, seed=0, workers=1, first_roster=False),
+                       on_progress=seen.append)
+        assert result.roster is not None
+        reported = [p.covered for p in seen if p.solutions]
+        assert reported and None not in reported
+        assert reported[-1] is coverable
+        assert (result.terms.get(SHORTFALL_TERM, 0) == 0) is coverable
+        assert check_roster(plant(people), result.roster).ok or not coverable

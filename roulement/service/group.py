@@ -294,9 +294,12 @@ def _plan_part_once(name: str, scenario: Scenario, options: SolveOptions, improv
     timers: list[threading.Timer] = []
 
     def first_roster(progress: Progress) -> None:
-        # Counted from the first roster that meets every minimum: a shortfall is priced above everything else, so
-        # an objective below one shortfall's price has none (a part planned by exception may start with holes).
-        covered = progress.objective is not None and progress.objective < SHORTFALL_WEIGHT
+        # Counted from the first roster that meets every minimum, as the search reports it (a part planned by
+        # exception may start with holes). An objective below one shortfall's price has none, but a covered
+        # workshop's deviations can cost more than that: judged by the objective alone, a 295-person part covered
+        # at 4 s searched on to 112 s (docs/benchmarks.md).
+        covered = progress.covered if progress.covered is not None else (
+            progress.objective is not None and progress.objective < SHORTFALL_WEIGHT)
         if improve is not None and progress.solutions and covered and not timers:
             timer = threading.Timer(max(0.5, improve * progress.elapsed), stop.set)
             timer.daemon = True
