@@ -57,7 +57,7 @@ def memory_of_tree(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def measure(people: int, seed: int, time_limit: float, workers: int, engine: str, improve: float,
+def measure(people: int, seed: int, time_limit: float, workers: int, engine: str, improve: float | None,
             folder: Path) -> dict[str, object]:
     roulement = str(Path(sys.executable).with_name("roulement"))
     scenario = folder / f"big-{people}.yaml"
@@ -69,8 +69,8 @@ def measure(people: int, seed: int, time_limit: float, workers: int, engine: str
     out = folder / f"out-{people}"
     started = time.monotonic()
     process = subprocess.Popen([roulement, "plan-parts", str(scenario), "--time-limit", str(time_limit),
-                                "--workers", str(workers), "--engine", engine, "--improve", str(improve),
-                                "--out", str(out)],
+                                "--workers", str(workers), "--engine", engine, "--out", str(out),
+                                *(["--improve", str(improve)] if improve is not None else [])],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_rss = peak_pss = 0
     while process.poll() is None:
@@ -90,6 +90,7 @@ def measure(people: int, seed: int, time_limit: float, workers: int, engine: str
         "nights_dev": spread["nights"]["largest_deviation"], "sundays_dev": spread["sundays"]["largest_deviation"],
         "nights_gap": spread["nights"]["widest_full_time_gap"],
         "sundays_gap": spread["sundays"]["widest_full_time_gap"],
+        "nights_gap_by_pattern": spread["nights"].get("by_work_pattern"),
         "peak_rss_mb": round(peak_rss / 1024), "peak_pss_mb": round(peak_pss / 1024),
         "startup_s": solver["run"].get("startup_time"), "parts_wall_s": solver["run"]["wall_time"],
         "task_seconds": solver["run"]["task_seconds"],
@@ -103,7 +104,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=480.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engine", default="auto")
-    parser.add_argument("--improve", type=float, default=1.0)
+    parser.add_argument("--improve", type=float, help="plan-parts --improve (default: the command's)")
     parser.add_argument("--keep", type=Path, help="Folder for the generated plants and outputs, kept (and reused)")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:

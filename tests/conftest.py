@@ -118,3 +118,25 @@ def site(database_url: str) -> Iterator[Site]:
     yield Site(app, scenario_id, roster_id)
     app.state.jobs.wait(30)
     store.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def local_ray() -> Iterator[None]:
+    """One embedded Ray runtime with 2 CPUs for every Ray test of this test process (starting one takes seconds),
+    started in the background as the commands start it (`roulement.tasks.engine_started`): every run uses it,
+    and it stops at the end. The Ray tests are one xdist group (`ON_RAY`), so `./scripts/test` (`--dist
+    loadgroup`) runs them all in one process, on one runtime."""
+    from roulement.tasks import engine_started, ray_available
+
+    if not ray_available():
+        pytest.skip("Ray is not installed (pip install 'roulement[cluster]')")
+    import ray
+
+    with engine_started("ray", workers=2, warm=("roulement.tasks",)):
+        yield
+        assert ray.is_initialized()
+    assert not ray.is_initialized()
+
+
+# Marks a test that runs on Ray: all of them go to one test process (see `local_ray`).
+ON_RAY = pytest.mark.xdist_group("ray")

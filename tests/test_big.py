@@ -121,11 +121,13 @@ def test_the_holders_of_a_hole_may_deviate_on_every_day_when_asked() -> None:
     from roulement.rules.packs import build_rules
     from roulement.solve.exception import call_relief, free_cells, rolled_out
 
-    plant = big_plant(100, seed=2, crews=place_workshop_in_crews)
+    placed = big_plant(100, seed=2, crews=place_workshop_in_crews)
+    # Without its relief pool (two relievers of every post cover this workshop's absences) the cycle leaves holes.
+    plant = placed.replaced(employees=[e for e in placed.employees if e.crew != "volants"])
     rules = build_rules(plant)
     start = call_relief(plant, rolled_out(plant, rules), rules)
     holes = check_roster(plant, start, [Coverage(), SafetyMinimums()]).violations
-    assert holes  # the cycle and the pool leave holes for the search to close
+    assert holes  # the cycle leaves holes for the search to close
     crews, days = crew_of(plant), plant.horizon.days
     narrow = free_cells(plant, start, rules)
     wide = free_cells(plant, start, rules, holders_whole_horizon=True)
@@ -133,3 +135,82 @@ def test_the_holders_of_a_hole_may_deviate_on_every_day_when_asked() -> None:
     assert narrow < wide and around
     assert {cell for cell in wide if cell[0] in crews} >= {(person, day) for person in around for day in range(days)}
     assert {person for person, _ in wide if person in crews} == around  # the same people, on more days
+
+
+def test_the_relief_pool_holds_two_relievers_of_every_post_of_the_cycle() -> None:
+    from roulement.examples.big import RELIEVERS_PER_POST
+    from roulement.service.group import staff_relief_pool
+    from roulement.solve.crews import crew_posts
+
+    plant = big_plant(280, seed=0, crews=place_workshop_in_crews)  # two workshops
+    assert plant.rotation is not None and plant.rotation.relief_pool is not None
+    pool = plant.rotation.relief_pool.id
+    assert crew_problems(plant) == []  # every crew still staffs its posts and its ESI minimum alone
+    for post in crew_posts(plant):
+        skills = set(plant.post(post).skills)
+        assert sum(1 for e in plant.employees if e.crew == pool and skills <= set(e.skills)) >= RELIEVERS_PER_POST
+    assert staff_relief_pool(plant) == plant  # nothing more to move
+
+
+def test_spare_crew_members_go_to_the_relief_pool_only_where_every_crew_still_runs_alone() -> None:
+    from roulement.service.group import staff_relief_pool
+    from roulement.solve.crews import crew_posts
+
+    plant = big_plant(100, seed=2, crews=place_workshop_in_crews)
+    assert plant.rotation is not None and plant.rotation.relief_pool is not None
+    pool = plant.rotation.relief_pool.id
+    # Everyone back in a crew where possible: the crews are then over-staffed and the pool thin.
+    crews = [c.id for c in plant.rotation.crews]
+    thin = plant.replaced(employees=[e.model_copy(update={"crew": crews[n % len(crews)]}) if e.crew == pool
+                                     and e.night_eligible else e for n, e in enumerate(plant.employees)])
+    staffed = staff_relief_pool(thin, relievers=2)
+    assert crew_problems(staffed) == []
+    moved = [e.id for e, before in zip(staffed.employees, thin.employees, strict=True) if e.crew != before.crew]
+    assert moved and all(staffed.employee(e).crew == pool for e in moved)
+    for post in crew_posts(staffed):
+        skills = set(staffed.post(post).skills)
+        relievers = sum(1 for e in staffed.employees if e.crew == pool and skills <= set(e.skills))
+        if relievers < 2:  # then no crew can spare a holder: moving any one breaks a crew
+            for member in (e for e in staffed.employees if e.crew in crews and skills <= set(e.skills)):
+                trial = staffed.replaced(employees=[e.model_copy(update={"crew": pool}) if e.id == member.id else e
+                                                    for e in staffed.employees])
+                assert crew_problems(trial), (post, member.id)
+
+
+def test_a_part_stopped_after_its_first_covered_roster_still_has_its_pool_repaired() -> None:
+    from roulement.service.group import PART_OPTIONS, plan_part
+
+    plant = big_plant(40, seed=0, crews=place_workshop_in_crews)
+    part = split_into_parts(plant, minimums_whole=True)[0]  # the lines, the chef de quart and the maintenance
+    planned = plan_part(part.name, part.scenario, SolveOptions(time_limit=60, seed=0, workers=1, **PART_OPTIONS),
+                        improve=0.25)
+    assert planned.how == "by exception" and planned.complete
+    assert "relief pool's nights and Sundays" in planned.pool_repair or planned.pool_repair == "nothing to repair"
+    checked = check_roster(part.scenario, planned.roster)  # the independent checker
+    assert checked.ok, [v.message for v in checked.violations[:5]]
+
+
+def test_the_search_says_whether_the_roster_in_hand_is_covered() -> None:
+    """A part stops soon after its first covered roster: the search says which rosters are covered, since a
+    covered roster of a large workshop can cost more than one shortfall's price."""
+    from roulement.rules.core import SHORTFALL_TERM
+    from roulement.solve.runtime import Progress
+    from roulement.solve.search import solve
+    from tests.factory import scenario
+
+    def plant(people: int) -> Scenario:
+        return scenario(days=7, employees=[{"id": f"e{i}", "skills": ["op"],
+                                            "contract": {"weekly_hours": 28, "tolerance_hours": 6}}
+                                           for i in range(people)],
+                        demand=[{"post": "line", "shifts": ["M", "A", "N"], "min": 1}])
+
+    for people, coverable in ((6, True), (2, False)):
+        seen: list[Progress] = []
+        result = solve(plant(people), SolveOptions(time_limit=5, seed=0, workers=1, first_roster=False),
+                       on_progress=seen.append)
+        assert result.roster is not None
+        reported = [p.covered for p in seen if p.solutions]
+        assert reported and None not in reported
+        assert reported[-1] is coverable
+        assert (result.terms.get(SHORTFALL_TERM, 0) == 0) is coverable
+        assert check_roster(plant(people), result.roster).ok or not coverable

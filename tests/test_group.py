@@ -3,7 +3,6 @@ serial plans, failures named in the group report, GROUP.yaml mistakes named by f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,8 @@ from roulement.service.group import (
     write_group_outputs,
 )
 from roulement.solve.options import SolveOptions
-from roulement.tasks import Task, ray_available, run_tasks
+from roulement.tasks import Task, run_tasks
+from tests.conftest import ON_RAY
 from tests.factory import scenario
 from tests.test_tasks import always_fails
 
@@ -63,18 +63,6 @@ def serial_rosters(group_file: Path) -> dict[str, str]:
     return rosters
 
 
-@pytest.fixture(scope="module")
-def local_ray() -> Iterator[None]:
-    if not ray_available():
-        pytest.skip("Ray is not installed (pip install 'roulement[cluster]')")
-    import ray
-
-    if not ray.is_initialized():
-        ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
-
-
 def _check_outcome(outcome: GroupOutcome, serial_rosters: dict[str, str]) -> None:
     assert not outcome.run.failures and not outcome.run.interrupted
     assert {site: result.files["roster.csv"] for site, result in outcome.results.items()} == serial_rosters
@@ -85,6 +73,7 @@ def _check_outcome(outcome: GroupOutcome, serial_rosters: dict[str, str]) -> Non
 # Opt-in: the sites' searches stop at a wall-clock limit before proving optimality, so on a machine busy with
 # other tests the same seed can stop elsewhere (docs/scale.md); run alone with `-m timing`.
 @pytest.mark.timing
+@ON_RAY
 def test_a_three_site_group_on_ray_gives_the_rosters_of_three_serial_plans(
         local_ray: None, group_file: Path, serial_rosters: dict[str, str], tmp_path: Path) -> None:
     outcome = plan_group(load_group(group_file), RunnerOptions(engine="ray"))
@@ -267,6 +256,7 @@ def test_stress_absence_rate_as_tasks_writes_the_serial_figures(tmp_path: Path) 
 # Ray with 2 CPUs started for these (about 10 s): opt-out with -m 'not slow'. Their searches end by proof
 # (capacity) or by a deterministic budget, so a busy machine does not change their answers.
 @pytest.mark.slow
+@ON_RAY
 def test_sweeps_on_ray_give_the_serial_answers(local_ray: None) -> None:
     from roulement.analyse.capacity import absence_risk, capacity
     from roulement.service.group import absence_risk_as_tasks, capacity_as_tasks

@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from roulement.tasks import Task, TaskRunnerError, ray_available, run_tasks
+from tests.conftest import ON_RAY
 
 needs_ray = pytest.mark.skipif(not ray_available(), reason="Ray is not installed (pip install 'roulement[cluster]')")
 
@@ -30,18 +30,6 @@ def die_once(marker: str, value: int) -> int:
 
 def always_fails(value: int) -> int:
     raise ValueError(f"broken on purpose ({value})")
-
-
-@pytest.fixture(scope="module")
-def local_ray() -> Iterator[None]:
-    """One embedded Ray runtime with 2 CPUs for the whole module (starting one takes seconds)."""
-    if not ray_available():
-        pytest.skip("Ray is not installed (pip install 'roulement[cluster]')")
-    import ray
-
-    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
 
 
 def _squares(count: int) -> list[Task[int]]:
@@ -87,6 +75,7 @@ def test_names_must_be_unique() -> None:
 
 
 @needs_ray
+@ON_RAY
 def test_ray_gives_the_serial_results(local_ray: None) -> None:
     run = run_tasks(_squares(6), engine="ray")
     assert run.engine == "ray" and run.workers == 2
@@ -94,6 +83,7 @@ def test_ray_gives_the_serial_results(local_ray: None) -> None:
 
 
 @needs_ray
+@ON_RAY
 def test_ray_retries_a_task_whose_worker_was_killed(local_ray: None, tmp_path: Path) -> None:
     tasks = [*_squares(3), Task("dies-once", die_once, (str(tmp_path / "marker"), 7))]
     run = run_tasks(tasks, engine="ray", retries=2)
@@ -102,6 +92,7 @@ def test_ray_retries_a_task_whose_worker_was_killed(local_ray: None, tmp_path: P
 
 
 @needs_ray
+@ON_RAY
 def test_ray_names_a_task_that_always_fails(local_ray: None) -> None:
     run = run_tasks([*_squares(3), Task("site-broken", always_fails, (3,))], engine="ray")
     assert [f.name for f in run.failures] == ["site-broken"]
@@ -116,7 +107,7 @@ def sleepy(seconds: float) -> float:
     return seconds
 
 
-@pytest.mark.parametrize("engine", ["processes", pytest.param("ray", marks=needs_ray)])
+@pytest.mark.parametrize("engine", ["processes", pytest.param("ray", marks=[needs_ray, ON_RAY])])
 def test_a_stop_mid_run_cancels_the_rest_and_keeps_what_is_done(engine: str, request: pytest.FixtureRequest) -> None:
     if engine == "ray":
         request.getfixturevalue("local_ray")

@@ -14,15 +14,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
 from roulement.examples.big import big_group, big_plant
-from roulement.formats.group_yaml import load_group, save_group
+from roulement.formats.group_yaml import check_group_file, load_group, save_group
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario
 from roulement.model.group import Group, GroupPlanDefaults, GroupSite
 from roulement.model.scenario import Scenario
 from roulement.report.messages import Lang
 from roulement.service import group as service_group
-from roulement.service.group import RunnerOptions, place_workshop_in_crews
+from roulement.service.group import DEFAULT_IMPROVE, RunnerOptions, place_workshop_in_crews
 from roulement.solve.options import SolveOptions
-from roulement.tasks import Engine, ProgressCallback, TaskRunnerError
+from roulement.tasks import Engine, ProgressCallback, TaskRunnerError, engine_started
 
 group_app = typer.Typer(help="A group of plants: plan every site as its own task.", no_args_is_help=True)
 app.add_typer(group_app, name="group")
@@ -34,6 +34,10 @@ WorkersOption = Annotated[int | None, typer.Option(
     "--workers", min=1, help="CPUs of the local runtime or processes (default: this machine's).")]
 EngineOption = Annotated[str, typer.Option(
     "--engine", help="auto (Ray if installed, else local processes), ray, processes or serial.")]
+
+
+# What a site's or a part's task runs: imported into each Ray worker while the driver reads the files.
+TASK_MODULES = ("roulement.service.group",)
 
 
 def parse_engine(name: str) -> Engine:
@@ -72,15 +76,21 @@ def group_plan(
     Ctrl-C stops and writes what is done."""
     chosen = parse_engine(engine)
     try:
-        group = load_group(group_file)
+        check_group_file(group_file)  # a mistake in GROUP.yaml itself is named before Ray starts
     except ScenarioError as error:
         fail_input(error.problems)
-    people = sum(len(site.scenario.employees) for site in group.sites)
-    console.print(f"Planning [bold]{group.group.name}[/bold]: {len(group.sites)} sites, {people:,} people")
-    stop = threading.Event()
     try:
-        with task_bar("sites") as update:
-            outcome = service_group.plan_group(group, RunnerOptions(chosen, workers, address), update, stop)
+        # Ray starts in the background while the sites' files are read and validated.
+        with engine_started(chosen, workers, address, warm=TASK_MODULES):
+            try:
+                group = load_group(group_file)
+            except ScenarioError as error:
+                fail_input(error.problems)
+            people = sum(len(site.scenario.employees) for site in group.sites)
+            console.print(f"Planning [bold]{group.group.name}[/bold]: {len(group.sites)} sites, {people:,} people")
+            stop = threading.Event()
+            with task_bar("sites") as update:
+                outcome = service_group.plan_group(group, RunnerOptions(chosen, workers, address), update, stop)
     except TaskRunnerError as error:
         fail_input(str(error))
     written = service_group.write_group_outputs(outcome, out)
@@ -114,7 +124,7 @@ def plan_parts(
     seed: Annotated[int, typer.Option(help="Random seed of every part's search.")] = 0,
     improve: Annotated[float, typer.Option(
         help="Once a part has its first roster, search on for this many times as long, then stop "
-             "(0: stop at the first roster; the time limit caps it anyway).", min=0)] = 1.0,
+             "(0: stop at the first roster; the time limit caps it anyway).", min=0)] = DEFAULT_IMPROVE,
     address: AddressOption = None,
     workers: WorkersOption = None,
     engine: EngineOption = "auto",
@@ -123,16 +133,18 @@ def plan_parts(
     the independent checker."""
     chosen = parse_engine(engine)
     try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as error:
-        fail_input(error.problems)
-    console.print(f"Planning [bold]{loaded.site.name}[/bold] in parts: {len(loaded.employees):,} people, "
-                  f"{loaded.horizon.days} days, {loaded.site.jurisdiction.value} law")
-    try:
-        with task_bar("parts") as update:
-            planned = service_group.plan_in_parts(loaded, SolveOptions(time_limit=time_limit, seed=seed),
-                                                  RunnerOptions(chosen, workers, address), update,
-                                                  improve=improve)
+        # Ray starts in the background while the scenario is read and validated.
+        with engine_started(chosen, workers, address, warm=TASK_MODULES):
+            try:
+                loaded = load_scenario(scenario)
+            except ScenarioError as error:
+                fail_input(error.problems)
+            console.print(f"Planning [bold]{loaded.site.name}[/bold] in parts: {len(loaded.employees):,} people, "
+                          f"{loaded.horizon.days} days, {loaded.site.jurisdiction.value} law")
+            with task_bar("parts") as update:
+                planned = service_group.plan_in_parts(loaded, SolveOptions(time_limit=time_limit, seed=seed),
+                                                      RunnerOptions(chosen, workers, address), update,
+                                                      improve=improve)
     except TaskRunnerError as error:
         fail_input(str(error))
     written = service_group.write_site_outputs(planned, out)

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from roulement.examples.kos import PlantShape, build_plant, kos_rotation
+from roulement.examples.kos import FIRST_NAMES, LAST_NAMES, PlantShape, build_plant, kos_rotation
 from roulement.model.rotation import ReliefPool, Rotation
 from roulement.model.scenario import (
+    Contract,
     Employee,
     Jurisdiction,
     Post,
@@ -146,7 +148,7 @@ def _workshop(number: int, lines: int, seed: int, law: Law, days: int, crews: Cr
                         story=False, rules=law.rules, teams=True,
                         rotation=site_rotation(law) if crews is not None else None)
     if crews is not None:
-        plant = crews(plant, seed)
+        plant = _relievers_hired(crews(plant, seed), random.Random(seed * 1000 + number + 3))
     prefix = f"a{number:02d}"
     hall = f"atelier-{number:02d}"
     esi = f"esi-{number:02d}"
@@ -169,6 +171,35 @@ def _workshop(number: int, lines: int, seed: int, law: Law, days: int, crews: Cr
     minimums = [SafetyMinimum(id=f"poi-esi-{number:02d}", skill=esi, min=m.min, reference=m.reference)
                 for m in plant.safety_minimums]
     return plant.replaced(posts=posts, demand=demand, employees=employees, skills=skills, safety_minimums=minimums)
+
+
+# Relievers of each crew post a workshop's relief pool holds at least: one away (holiday, sickness, another post's
+# hole) still leaves one for the trade. The crew placer first moves the crews' spare members there
+# (`service.group.staff_relief_pool`); the posts no crew can spare a holder for get one hired.
+RELIEVERS_PER_POST = 2
+
+
+def _relievers_hired(plant: Scenario, rng: random.Random) -> Scenario:
+    """New full-time, night-eligible people hired into the relief pool for each post of the cycle it holds fewer
+    than `RELIEVERS_PER_POST` relievers of, trained for that post only, as a plant hires a reliever per trade."""
+    rotation = plant.rotation
+    if rotation is None or rotation.relief_pool is None:
+        return plant
+    pool, codes = rotation.relief_pool.id, rotation.shift_codes()
+    posts = sorted({d.post for d in plant.demand if set(d.shifts) & codes})
+    counter = max((int(e.id[1:]) for e in plant.employees if e.id[1:].isdigit()), default=0)
+    hired: list[Employee] = []
+    for post_id in posts:
+        skills = set(plant.post(post_id).skills)
+        relievers = sum(1 for e in [*plant.employees, *hired] if e.crew == pool and skills <= set(e.skills))
+        for _ in range(RELIEVERS_PER_POST - relievers):
+            counter += 1
+            hired.append(Employee(
+                id=f"k{counter:03d}", name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                skills=sorted(skills), night_eligible=True, crew=pool,
+                contract=Contract(weekly_hours=35.0, tolerance_hours=4.0, max_consecutive_days=6),
+                seniority_date=dt.date(rng.randint(1986, 2025), rng.randint(1, 12), 1)))
+    return plant.replaced(employees=[*plant.employees, *hired]) if hired else plant
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,31 @@ def load_group(path: str | Path) -> LoadedGroup:
     """Read GROUP.yaml and every site's scenario; raise ScenarioError listing every mistake found in all."""
     path = Path(path)
     source = str(path)
+    group, root = _read_group(path)
+    problems: list[str] = []
+    sites: list[LoadedSite] = []
+    for number, site in enumerate(group.sites):
+        scenario_path = (path.parent / site.scenario).resolve()
+        if not scenario_path.is_file():
+            problems.extend(_describe(source, root, [(("sites", number, "scenario"),
+                                                      f"no scenario file {site.scenario!r} ({scenario_path})")]))
+            continue
+        try:
+            sites.append(LoadedSite(site, scenario_path, load_scenario(scenario_path)))
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(source, problems)
+    return LoadedGroup(group, path, sites)
+
+
+def check_group_file(path: str | Path) -> Group:
+    """GROUP.yaml alone, validated (not the sites' scenarios): a quick first look before anything starts."""
+    return _read_group(Path(path))[0]
+
+
+def _read_group(path: Path) -> tuple[Group, yaml.Node | None]:
+    source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -57,21 +82,7 @@ def load_group(path: str | Path) -> LoadedGroup:
                 message = "is not a known field"
             found.append((tuple(item["loc"]), message))
         raise ScenarioError(source, _describe(source, root, found)) from error
-    problems: list[str] = []
-    sites: list[LoadedSite] = []
-    for number, site in enumerate(group.sites):
-        scenario_path = (path.parent / site.scenario).resolve()
-        if not scenario_path.is_file():
-            problems.extend(_describe(source, root, [(("sites", number, "scenario"),
-                                                      f"no scenario file {site.scenario!r} ({scenario_path})")]))
-            continue
-        try:
-            sites.append(LoadedSite(site, scenario_path, load_scenario(scenario_path)))
-        except ScenarioError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise ScenarioError(source, problems)
-    return LoadedGroup(group, path, sites)
+    return group, root
 
 
 def group_to_yaml(group: Group) -> str:

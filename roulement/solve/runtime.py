@@ -82,15 +82,22 @@ class Progress:
     solutions: int
     objective: float | None
     bound: float | None
+    # Whether the roster in hand meets every minimum (no shortfall); None when the search does not say. A covered
+    # roster can cost more than one shortfall's price (a large plant's deviations), so the objective cannot tell.
+    covered: bool | None = None
 
 
 class Watcher(cp_model.CpSolverSolutionCallback):
     """Counts improving solutions, notes when the best was found, and passes progress on."""
 
-    def __init__(self, started: float, report: Callable[[Progress], None] | None = None) -> None:
+    def __init__(self, started: float, report: Callable[[Progress], None] | None = None,
+                 shortfalls: Sequence[Any] | None = None) -> None:
+        """`shortfalls`: the model's shortfall variables, read at each solution to say whether it is covered."""
         super().__init__()
         self.started = started
         self.report = report
+        self.shortfalls = None if shortfalls is None else list(shortfalls)
+        self.covered: bool | None = None
         self.solutions = 0
         self.objective: float | None = None
         self.bound: float | None = None
@@ -101,6 +108,8 @@ class Watcher(cp_model.CpSolverSolutionCallback):
         self.objective = self.objective_value
         self.bound = self.best_objective_bound
         self.time_to_best = time.monotonic() - self.started
+        if self.shortfalls is not None:
+            self.covered = all(self.value(short) == 0 for short in self.shortfalls)
         self._send()
 
     def on_bound(self, bound: float) -> None:
@@ -113,7 +122,8 @@ class Watcher(cp_model.CpSolverSolutionCallback):
 
     def _send(self) -> None:
         if self.report is not None:
-            self.report(Progress(time.monotonic() - self.started, self.solutions, self.objective, self.bound))
+            self.report(Progress(time.monotonic() - self.started, self.solutions, self.objective, self.bound,
+                                 self.covered))
 
 
 def status_name(status: Any) -> str:

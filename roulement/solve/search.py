@@ -153,8 +153,9 @@ def _phase(search: SearchContext, time_limit: float, give_up_without_roster: flo
             return
         if search.on_progress is not None:
             price = float(sum(builder.term_values(start.solver.value).values()))
+            covered = all(start.solver.value(short) == 0 for short, _ in builder.shortfalls)
             try:
-                search.on_progress(Progress(search.elapsed(), 1, price, None))
+                search.on_progress(Progress(search.elapsed(), 1, price, None, covered))
             except KeyboardInterrupt:
                 start.interrupted = True  # Ctrl-C right now: keep the lawful roster in hand
         if search.stopped():
@@ -170,7 +171,7 @@ def _phase(search: SearchContext, time_limit: float, give_up_without_roster: flo
             start.interrupted = start.interrupted or steps.interrupted
         show_roster_in_hand()
     solver = search.solver(time_limit - (time.monotonic() - phase_started))
-    watcher = Watcher(search.started, search.on_progress)
+    watcher = Watcher(search.started, search.on_progress, [short for short, _ in builder.shortfalls])
     watcher.listen_to(solver)
     status: Any = cp_model.UNKNOWN
     if start is None:

@@ -23,8 +23,9 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -148,6 +149,31 @@ def run_tasks(
     return run
 
 
+@contextmanager
+def engine_started(
+    engine: Engine = "auto", workers: int | None = None, address: str | None = None, warm: tuple[str, ...] = ()
+) -> Iterator[None]:
+    """Start the engine's runtime now, in the background, for every `run_tasks` inside the block.
+
+    On Ray the runtime (an embedded one, or the cluster at `address`) starts in another thread while this one
+    goes on (reading and validating the scenarios, cutting a plant into parts); the first `run_tasks` waits
+    for it only as long as it still takes, and every run in the block uses it, so a plan run in two passes
+    starts Ray once. `warm`: modules the tasks will run, imported into a worker per CPU in the same background
+    start (seconds of OR-Tools and Pydantic on a cold worker). An embedded runtime stops at the end of the
+    block. Other engines: nothing to start."""
+    chosen = engine
+    if chosen == "auto":
+        chosen = "ray" if ray_available() else "processes"
+    if chosen != "ray" or not ray_available():
+        yield
+        return
+    from roulement.tasks import on_ray
+
+    with on_ray.started_in_background(address or os.environ.get("RAY_ADDRESS") or None,
+                                      workers or os.cpu_count() or 1, warm):
+        yield
+
+
 def timed_call(function: Callable[..., T], args: tuple[Any, ...]) -> tuple[T, float]:
     """What a worker runs: the task, and the seconds it took there."""
     started = time.monotonic()
@@ -246,6 +272,7 @@ __all__ = [
     "TaskRun",
     "TaskRunnerError",
     "describe_error",
+    "engine_started",
     "ray_available",
     "run_tasks",
     "timed_call",

@@ -6,7 +6,8 @@ import importlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import ray
@@ -57,6 +58,78 @@ def connect(address: str | None, workers: int) -> bool:
     return True
 
 
+class _Background:
+    """A runtime being started in another thread (`started_in_background`), for `run_on_ray` to wait for."""
+
+    def __init__(self) -> None:
+        self.ready: threading.Event | None = None
+        self.error: BaseException | None = None
+
+    def wait(self) -> None:
+        if self.ready is not None:
+            self.ready.wait()
+            self.ready = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
+_background = _Background()
+
+
+class _NotMainThread(logging.Filter):
+    """Drops Ray's warning that a runtime started outside the main thread sets no SIGTERM handler: expected here
+    (the command's own Ctrl-C and exit still stop the runtime), and noise on the terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "current thread is not the main thread" not in record.getMessage()
+
+
+@contextmanager
+def started_in_background(address: str | None, workers: int, modules: tuple[str, ...] = ()) -> Iterator[None]:
+    """Connect (or start an embedded runtime) in another thread during the block, and import `modules` into a
+    worker per CPU (`warm_modules`); shut it down after, if it was started here. A runtime already initialised
+    in this process (or being started by an outer block) is used as it is.
+
+    The thread that started the runtime lives until it is shut down: Ray's processes are bound to the thread
+    that spawned them (Linux's parent-death signal) and would be killed when it ended."""
+    _background.wait()
+    if ray.is_initialized():
+        yield
+        return
+    started: list[bool] = []
+    ready, finished = threading.Event(), threading.Event()
+
+    def start() -> None:
+        try:
+            started.append(connect(address, workers))
+            warm_modules(modules, cluster_cpus())
+        except BaseException as error:  # handed to whoever waits for the runtime
+            _background.error = error
+        finally:
+            ready.set()
+        finished.wait()
+
+    quiet = _NotMainThread()
+    logging.getLogger("ray").addFilter(quiet)
+    logging.getLogger("ray._private.worker").addFilter(quiet)
+    _background.ready = ready
+    keeper = threading.Thread(target=start, name="ray runtime", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        try:
+            _background.wait()
+        finally:
+            if any(started):
+                ray.shutdown()
+            finished.set()
+            keeper.join()
+            logging.getLogger("ray").removeFilter(quiet)
+            logging.getLogger("ray._private.worker").removeFilter(quiet)
+
+
 def warm(modules: tuple[str, ...], hold: float) -> None:
     """A task that imports the tasks' modules into its worker, then holds its CPU a moment so that the other
     warm-ups land on the other workers."""
@@ -72,11 +145,16 @@ WARM_HOLD = 0.3
 def warm_workers(tasks: Sequence[Task[T]], cpus: int) -> None:
     """Start a worker per CPU and import what the tasks run into each, before the first task: a cold worker
     spends seconds importing OR-Tools, Pydantic and roulement, which would otherwise land inside the run."""
-    modules = tuple(sorted({task.function.__module__ for task in tasks}))
-    if not modules or not tasks:
+    if tasks:
+        warm_modules(tuple(sorted({task.function.__module__ for task in tasks})), min(cpus, len(tasks)))
+
+
+def warm_modules(modules: tuple[str, ...], workers: int) -> None:
+    """`workers` warm-ups, each importing `modules` into its worker; returns when all are done."""
+    if not modules or workers < 1:
         return
     remote = ray.remote(warm)
-    ray.get([remote.options(num_cpus=1).remote(modules, WARM_HOLD) for _ in range(min(cpus, len(tasks)))])
+    ray.get([remote.options(num_cpus=1).remote(modules, WARM_HOLD) for _ in range(workers)])
 
 
 def cluster_cpus() -> int:
@@ -92,6 +170,7 @@ def run_on_ray(
     stop: threading.Event,
 ) -> TaskRun[T]:
     starting = time.monotonic()
+    _background.wait()  # a runtime being started in the background (`started_in_background`)
     started_here = connect(address, workers)
     cpus = cluster_cpus()
     warm_workers(tasks, cpus)
