@@ -6,23 +6,68 @@ The solver models one horizon. The plan is made on the horizon stretched back ov
 re-plan's machinery (`solve.replan`): the days before the period's first are frozen as carried, every day from it
 is free for everyone (`whole`), and every rule is encoded over the whole stretch, so it sees the boundary as it
 sees any other day. The carried days are dropped from the answer: the roster is the period's own.
+
+The web's plan job (a rolled-forward scenario) and the command line's `plan --after PREVIOUS.csv` both come here;
+`plan_following` also judges the result with the carried days in front and builds the report, as `service.plan`
+does for a period planned alone.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from roulement.check.checker import check_roster
 from roulement.formats.scenario_yaml import scenario_from_data
 from roulement.model.calendar import Calendar
 from roulement.model.roster import Roster
-from roulement.model.scenario import Scenario
+from roulement.model.scenario import Horizon, Scenario
+from roulement.report.document import build_report
 from roulement.rules.contract import ContractHours
+from roulement.service.plans import PlanOutcome
 from roulement.solve.options import SolveOptions, SolveResult
 from roulement.solve.replan import replan as replan_solve
 from roulement.solve.runtime import Progress
+
+# The longest look-back of the working-time rules: a week (the weekly rest, six days in a row).
+CARRIED_DAYS = 7
+
+
+def carried_days(previous: Roster, scenario: Scenario, days: int = CARRIED_DAYS) -> Roster:
+    """The previous period's last `days` days before `scenario`'s horizon, for the people still in it."""
+    start = scenario.horizon.start
+    return Roster([a for a in previous
+                   if scenario.has_employee(a.employee) and start - dt.timedelta(days=days) <= a.date < start])
+
+
+def next_period(scenario: Scenario) -> Scenario:
+    """The plant's next period: the same site, people, shifts, posts and demand over as many days from the day
+    after this horizon. What belongs to the old period goes: requests and dated demand outside the new horizon,
+    absences that ended before it (as the web's roll-forward does)."""
+    data: dict[str, Any] = copy.deepcopy(scenario.model_dump(mode="json"))
+    new = Horizon(start=scenario.horizon.end + dt.timedelta(days=1), days=scenario.horizon.days)
+    data["horizon"] = {**data["horizon"], "start": new.start.isoformat(), "days": new.days}
+
+    def inside(day: str) -> bool:
+        return new.start <= dt.date.fromisoformat(day) <= new.end
+
+    for employee in data["employees"]:
+        employee["requests"] = [r for r in employee.get("requests") or [] if inside(r["date"])]
+        employee["absences"] = [a for a in employee.get("absences") or []
+                                if dt.date.fromisoformat(a["end"]) >= new.start]
+    demand = []
+    for item in data.get("demand") or []:
+        if item.get("dates") is not None:
+            item["dates"] = [d for d in item["dates"] if inside(d)]
+            if not item["dates"]:
+                continue
+        demand.append(item)
+    data["demand"] = demand
+    return scenario_from_data(data, "next period")
 
 
 @dataclass
@@ -79,3 +124,21 @@ def plan_after(scenario: Scenario, carried: Roster, options: SolveOptions,
     roster = replanned.roster
     own = None if roster is None else Roster([a for a in roster if a.date >= first])
     return AfterHistory(own, replanned.result)
+
+
+def plan_following(scenario: Scenario, previous: Roster, options: SolveOptions,
+                   on_progress: Callable[[Progress], None] | None = None,
+                   stop: threading.Event | None = None) -> PlanOutcome:
+    """`plan_after` with the previous period's roster (its last CARRIED_DAYS days are carried), judged by the
+    independent checker with the carried days in front of the period's roster, and reported."""
+    carried = carried_days(previous, scenario)
+    after = plan_after(scenario, carried, options, on_progress=on_progress, stop=stop)
+    result = after.result
+    result.roster = after.roster  # the period's own days, as the report and roster.csv show them
+    if after.roster is None:
+        return PlanOutcome(scenario, result, None, None)
+    checked = check_roster(scenario, Roster([*carried, *after.roster]))
+    report = build_report(scenario, after.roster, checked, solver=result.as_dict())
+    report["carried"] = {"days": CARRIED_DAYS, "from": min(a.date for a in carried).isoformat(),
+                         "shifts": len(carried)}
+    return PlanOutcome(scenario, result, checked, report)
