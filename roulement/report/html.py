@@ -376,7 +376,10 @@ def _council_groups(groups: dict[str, Any], lang: str = "en") -> str:
         return escape(frame_text(key, lang, **params))
 
     def span(figures: dict[str, float] | None) -> str:
-        return "–" if figures is None else f"{figures['min']:g}–{figures['max']:g} ({t('mean')} {figures['mean']:g})"
+        if figures is None:
+            return "–"
+        low, high, mean = (escape(_number(figures[key], lang)) for key in ("min", "max", "mean"))
+        return f"{low}–{high} ({t('mean')} {mean})"
 
     rows = "".join(f"<tr><td>{g['people']}</td><td>{escape(str(g['not_night_eligible']))}</td>"
                    f"<td>{span(g['nights_of_night_eligible'])}</td><td>{span(g['sundays'])}</td>"

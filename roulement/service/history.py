@@ -30,8 +30,13 @@ from roulement.model.scenario import Horizon, Scenario
 from roulement.report.document import build_report
 from roulement.rules.base import Violation
 from roulement.rules.contract import ContractHours
+from roulement.rules.follow_cycle import FollowCycle
+from roulement.rules.packs import build_rules
+from roulement.rules.replan import KeepPublished
 from roulement.service.plans import PlanOutcome, plan
+from roulement.solve.engine import solve
 from roulement.solve.options import SolveOptions, SolveResult
+from roulement.solve.replan import neighbourhood, repair
 from roulement.solve.replan import replan as replan_solve
 from roulement.solve.runtime import Progress
 
@@ -154,22 +159,51 @@ def plan_following(scenario: Scenario, previous: Roster, options: SolveOptions,
               if _said(v) not in alone and v.employee is not None]
     notes = [result.note] if result.note else []
     if across and not (stop is not None and stop.is_set()):
-        dropped = {(v.employee, day) for v in across for day in v.dates if day >= first}
-        kept = Roster([a for a in roster if (a.employee, a.date) not in dropped])
-        whole = stretched(scenario, min(a.date for a in carried), carried)
         left = max(options.time_limit - (time.monotonic() - began), MIN_REPAIR_SECONDS)
-        repaired = replan_solve(whole, Roster([*carried, *kept]), first, replace(options, time_limit=left),
-                                on_progress=on_progress, stop=stop)
+        repaired, dropped = repair_boundary(scenario, carried, roster, across, replace(options, time_limit=left),
+                                            on_progress, stop)
         if repaired.roster is not None:
             roster = Roster([a for a in repaired.roster if a.date >= first])
         notes.append(f"{len(across)} rules broken across the boundary with the carried days: "
-                     f"{len(dropped)} shifts taken out and re-planned locally ({repaired.result.status})")
+                     f"{len(dropped)} shifts taken out and their people re-planned ({repaired.status})")
         result = replace(result, roster=roster, wall_time=time.monotonic() - began, note="; ".join(notes))
     checked = check_roster(scenario, Roster([*carried, *roster]))
     report = build_report(scenario, roster, checked, solver=result.as_dict())
     report["carried"] = {"days": CARRIED_DAYS, "from": min(a.date for a in carried).isoformat(),
                          "shifts": len(carried), "across_before_repair": len(across)}
     return PlanOutcome(scenario, result, checked, report)
+
+
+def repair_boundary(scenario: Scenario, carried: Roster, roster: Roster, across: list[Violation],
+                    options: SolveOptions, on_progress: Callable[[Progress], None] | None = None,
+                    stop: threading.Event | None = None) -> tuple[SolveResult, set[tuple[str, dt.date]]]:
+    """Re-plan `roster` where the carried days make it unlawful: the shifts of `across` on or after the first day
+    are taken out; their people are free over the whole period (to make up their hours), and whoever could fill
+    a hole they leave is free around it (`solve.replan.neighbourhood`); everyone else keeps the roster. Solved on
+    the horizon stretched over the carried days, those days frozen, changes priced as in a re-plan."""
+    first = scenario.horizon.start
+    dropped = {(str(v.employee), day) for v in across for day in v.dates if day >= first}
+    kept = Roster([a for a in roster if (a.employee, a.date) not in dropped])
+    whole = stretched(scenario, min(a.date for a in carried), carried)
+    published, remaining = Roster([*carried, *roster]), Roster([*carried, *kept])
+    calendar = Calendar(whole)
+    back = (first - whole.horizon.start).days
+    period = range(back, calendar.days)
+    free = neighbourhood(whole, published, remaining, first) | {(person, day) for person, _ in dropped
+                                                               for day in period}
+    frozen_cells = {(e.id, d) for e in whole.employees for d in period} - free
+    rules = [*build_rules(whole), KeepPublished(published, first)]
+    for rule in rules:
+        if isinstance(rule, FollowCycle):
+            rule.first = first
+    lost = Roster([a for a in roster if (a.employee, a.date) in dropped])
+    start = repair(whole, remaining, first, rules, lost)
+    hinted = replace(options, hint=start, hard_first=True, complete_hint=True, frozen_days=set(range(back)),
+                     frozen=remaining, frozen_cells=frozen_cells)
+    result = solve(whole, hinted, on_progress=on_progress, rules=rules, stop=stop)
+    if result.roster is None:
+        result.roster = start
+    return result, dropped
 
 
 # The share of the time limit the period's own plan gets; the rest goes to the repair across the boundary.
