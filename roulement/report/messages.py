@@ -86,7 +86,11 @@ def catalogue(lang: Lang) -> Catalogue:
 
 
 def _written(name: str, value: Any, lang: Lang) -> Any:
-    """A parameter as a reader of `lang` writes it: numbers and dates by Babel, the rest as it is."""
+    """A parameter as a reader of `lang` writes it: numbers and dates by Babel, objective terms by name (a dict
+    of term id to change), the rest as it is."""
+    if name == "terms" and isinstance(value, dict):
+        return ", ".join(f"{term_name(term, lang)} {format_decimal(delta, format='+#,##0.##;-#,##0.##', locale=lang)}"
+                         for term, delta in value.items()) or "0"
     if isinstance(value, bool) or not isinstance(value, (int, float, dt.date)):
         return value
     if isinstance(value, dt.date):

@@ -101,7 +101,8 @@ def render_rotation_page(scenario: Scenario, options: list[PageOption], title: s
         title=title, site=scenario.site.name, shifts=[{"id": s.id, "name": s.name, "start": s.start.strftime("%H:%M"),
                                                        "end": s.end.strftime("%H:%M")} for s in shifts],
         colors=colors, ink={k: _ink(v) for k, v in colors.items()}, options=options,
-        weekdays=[get_day_names("abbreviated", locale=lang)[day] for day in range(7)],  # Monday first off=OFF, months=months, figure_keys=keys,
+        weekdays=[get_day_names("abbreviated", locale=lang)[day] for day in range(7)],  # Monday first
+        off=OFF, months=months, figure_keys=keys,
         lang=lang, t=lambda key, **params: frame_text(key, lang, **params),
         figure_name=lambda key: frame_text(FIGURE_KEYS[key], lang) if key in FIGURE_KEYS else key,
         figure=figure, criterion=criterion, reading=reading, rule_name=lambda rule: term_name(rule, lang),
