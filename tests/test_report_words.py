@@ -158,3 +158,16 @@ def test_the_cost_of_granting_names_its_terms_in_the_readers_language(lang: Lang
                                                           "requests": 5}, changes=2, people=1, shifts="2")
     assert said in text, text
     assert "coverage_over" not in text and "contract.hours" not in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_a_reports_dates_and_time_are_written_the_readers_way_in_the_sites_zone(lang: Lang) -> None:
+    from tests.test_findings_language import unlawful
+
+    plant, rows = unlawful()
+    report = service.audit(plant, rows).report
+    report["generated"] = "2026-07-01T22:30:00+00:00"  # summer: Paris is UTC+2, so the 2nd at 00:30
+    shown = visible(render_html(plant, rows, report, lang=lang))
+    assert not re.search(r"\d{4}-\d\d-\d\d", shown), re.findall(r"\d{4}-\d\d-\d\d.{0,20}", shown)[:5]
+    assert {"fr": "2 juil. 2026, 00:30:00", "de": "02.07.2026, 00:30:00"}[lang] in shown
+    assert {"fr": "heure d’été d’Europe centrale", "de": "Mitteleuropäische Sommerzeit"}[lang] in shown

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_skeleton, get_day_names
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from babel.numbers import format_decimal
 
 from roulement.model.roster import Roster
@@ -117,6 +117,11 @@ def _day(date: str, lang: str) -> str:
     return str(format_skeleton("MMMd", dt.date.fromisoformat(date), locale=lang))
 
 
+def _date(date: str, lang: str) -> str:
+    """A date as the reader writes it (3 déc. 2026, 03.12.2026); report.json keeps ISO."""
+    return str(format_date(dt.date.fromisoformat(date), "medium", locale=lang))
+
+
 def _number(value: object, lang: str) -> str:
     return str(format_decimal(value, locale=lang)) if isinstance(value, (int, float)) else str(value)
 
@@ -160,7 +165,7 @@ def _violations(report: dict[str, Any], lang: str = "en") -> list[str]:
     rows = "".join(
         f"<tr><td class='left'>{escape(v['rule'])}</td>"
         f"<td class='left'>{escape(reference_text(v['rule'], v['reference'], lang))}</td>"
-        f"<td>{escape(v['employee'] or '')}</td><td>{escape(', '.join(v['dates']))}</td>"
+        f"<td>{escape(v['employee'] or '')}</td><td>{escape(', '.join(_date(d, lang) for d in v['dates']))}</td>"
         f"<td class='left'>{escape(v.get('text', {}).get(lang, v['message']))}</td></tr>"
         for v in report["violations"][:500]
     )
