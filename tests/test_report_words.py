@@ -114,6 +114,10 @@ def test_the_cycle_year_in_a_council_report_is_in_the_readers_language(name: str
     assert len(report["objective"]["terms"]) >= 3
     for term in report["objective"]["terms"]:
         assert f">{term}<" not in terms and f">{html.escape(term_name(term, lang))}<" in terms, term
+    # The council's household totals are named in the reader's words too.
+    people = page.index(f"<h2>{frame_text('people', lang)}</h2>")
+    totals = visible(page[people:page.index("</table>", people)])
+    assert frame_text("hh.shared_days_off_asked", lang) in totals and not ENGLISH.search(totals), totals
     footer = visible(page[page.rindex("<p class='sub'>"):])
     assert "12:26:51" in footer and "T11:26" not in footer and "+00:00" not in footer, footer
 

@@ -342,7 +342,8 @@ def _people(report: dict[str, Any], lang: str = "en") -> list[str]:
         parts.append(f"<p>{escape(line)}.</p>")
     households = people["households"]
     if isinstance(households, dict):  # the council's totals
-        parts.append("<table>" + "".join(f"<tr><td class='left'>{escape(k.replace('_', ' '))}</td><td>{v}</td></tr>"
+        parts.append("<table>" + "".join(f"<tr><td class='left'>{escape(t('hh.' + k))}</td>"
+                                         f"<td>{escape(_number(v, lang))}</td></tr>"
                                          for k, v in households.items()) + "</table>")
     elif households:
         rows = "".join(
