@@ -175,3 +175,15 @@ def test_a_reports_dates_and_time_are_written_the_readers_way_in_the_sites_zone(
     assert not re.search(r"\d{4}-\d\d-\d\d", shown), re.findall(r"\d{4}-\d\d-\d\d.{0,20}", shown)[:5]
     assert {"fr": "2 juil. 2026, 00:30:00", "de": "02.07.2026, 00:30:00"}[lang] in shown
     assert {"fr": "heure d’été d’Europe centrale", "de": "Mitteleuropäische Sommerzeit"}[lang] in shown
+
+
+def test_every_figure_of_a_design_has_a_name_in_every_language() -> None:
+    import roulement.service.rotation as design
+    from roulement.report.rotation_page import FIGURE_KEYS
+
+    source = Path(design.__file__).read_text(encoding="utf-8")
+    body = source[source.index("def design_figures"):source.index("def rotation_yaml")]
+    keys = set(re.findall(r'figures\["([^"]+)"\]', body)) | set(re.findall(r'^\s+"([a-z ]+)": ', body, re.M))
+    assert len(keys) >= 10 and keys <= set(FIGURE_KEYS), keys - set(FIGURE_KEYS)
+    for lang in ("en", "fr", "de"):
+        assert all(has_message(f"frame:{entry}", lang) for entry in FIGURE_KEYS.values())
