@@ -149,7 +149,7 @@ function describe(v) {
 }
 
 function violationItem(v) {
-  const item = el("li", { title: `${v.rule} (${v.reference})` }, describe(v));
+  const item = el("li", { title: v.rule }, describe(v));  // the statement cites the reference in the page's words
   item.dataset.rule = v.rule;
   item.dataset.employee = v.employee || "";
   return item;
