@@ -1,15 +1,19 @@
-"""Planning a period after another: the previous period's last days, as worked, are fixed history the solve plans
-around, so a rule across the boundary (the daily rest after a late shift, runs of days, the weekly rest) is kept,
-not merely flagged afterwards.
+"""Planning a period after another: the previous period's last days, as worked, are fixed history the plan keeps
+to, so a rule across the boundary (the daily rest after a late shift, runs of days, the weekly rest) is kept, not
+merely flagged afterwards.
 
-The solver models one horizon. The plan is made on the horizon stretched back over the carried days, with the
-re-plan's machinery (`solve.replan`): the days before the period's first are frozen as carried, every day from it
-is free for everyone (`whole`), and every rule is encoded over the whole stretch, so it sees the boundary as it
+The solver models one horizon. `plan_following` plans the period as any other (`service.plan`, plan by exception
+where crews follow a cycle), then finds the violations the carried days add, takes those shifts out and re-plans
+their people (and whoever could fill the holes) on the horizon stretched back over the carried days, with the
+re-plan's machinery: those days frozen, every rule encoded over the whole stretch, so it sees the boundary as it
 sees any other day. The carried days are dropped from the answer: the roster is the period's own.
 
-The web's plan job (a rolled-forward scenario) and the command line's `plan --after PREVIOUS.csv` both come here;
-`plan_following` also judges the result with the carried days in front and builds the report, as `service.plan`
-does for a period planned alone.
+`plan_whole_stretch` plans the whole stretch at once (every day of the period free for everyone): exact, and
+quick on a small plant, but on KOS (289 people, 28 days) CP-SAT found no roster of it in 30 s, where
+`plan_following` gave a lawful, fully covered one (docs/benchmarks.md).
+
+The web's plan job (a rolled-forward scenario, `plan_after`) and the command line's `plan --after PREVIOUS.csv`
+both come here.
 """
 
 from __future__ import annotations
@@ -121,7 +125,17 @@ def stretched(scenario: Scenario, first_carried: dt.date, carried: Roster | None
 def plan_after(scenario: Scenario, carried: Roster, options: SolveOptions,
                on_progress: Callable[[Progress], None] | None = None,
                stop: threading.Event | None = None) -> AfterHistory:
-    """Plan `scenario`'s period with `carried` (the previous period's last days, before its horizon) fixed."""
+    """Plan `scenario`'s period with `carried` (the previous period's last days, before its horizon) fixed:
+    `plan_following`'s roster and solve (the web's plan job)."""
+    outcome = plan_following(scenario, carried, options, on_progress=on_progress, stop=stop)
+    return AfterHistory(outcome.roster, outcome.result)
+
+
+def plan_whole_stretch(scenario: Scenario, carried: Roster, options: SolveOptions,
+                       on_progress: Callable[[Progress], None] | None = None,
+                       stop: threading.Event | None = None) -> AfterHistory:
+    """Plan `scenario`'s period with `carried` fixed, every day of the period free for everyone, in one solve on
+    the stretched horizon (see the module's note: exact, but too big for KOS in 30 s)."""
     first = scenario.horizon.start
     history = Roster([a for a in carried if a.date < first])
     if not history.assignments:
