@@ -15,7 +15,14 @@ from babel.numbers import format_decimal
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.bound import describe as describe_bound
-from roulement.report.messages import criterion_text, entry_text, frame_text, reference_text, term_name
+from roulement.report.messages import (
+    criterion_text,
+    entry_text,
+    frame_text,
+    has_message,
+    reference_text,
+    term_name,
+)
 
 # The cycle's deviation kinds (rules/follow_cycle.py, in English) and their frame entries for other languages.
 KIND_KEYS = {"relief-pool shift": "deviation.pool", "swap": "deviation.swap", "day off": "deviation.day_off",
@@ -77,7 +84,9 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
     ]
     solver = report.get("solver")
     if solver:
-        parts.append(_card(t("card_solver"), f"{solver['status']} · {solver['wall_time']:.0f} s"))
+        status = str(solver["status"])
+        word = t(f"status.{status}") if has_message(f"frame:status.{status}", "en") else status
+        parts.append(_card(t("card_solver"), f"{word} · {_number(round(solver['wall_time']), lang)} s"))
         if solver.get("bound") is not None:
             parts.append(_card(t("card_bound"), f"{solver['bound']:,.0f}"))
     parts.append("</div>")
@@ -146,7 +155,7 @@ def _verdict(summary: dict[str, Any], lang: str = "en") -> str:
     if not summary["coverage_complete"]:
         text.append(frame_text("missing", lang, n=summary["shortfall_person_shifts"]))
     if summary["violations"]:
-        rules = ", ".join(f"{k} ×{v}" for k, v in summary["violations_by_rule"].items())
+        rules = ", ".join(f"{term_name(k, lang)} ×{v}" for k, v in summary["violations_by_rule"].items())
         text.append(frame_text("n_violations", lang, n=summary["violations"], rules=rules))
     return " ".join(text)
 
@@ -163,7 +172,7 @@ def _violations(report: dict[str, Any], lang: str = "en") -> list[str]:
     if not report["violations"]:
         return []
     rows = "".join(
-        f"<tr><td class='left'>{escape(v['rule'])}</td>"
+        f"<tr><td class='left' title='{escape(v['rule'])}'>{escape(term_name(v['rule'], lang))}</td>"
         f"<td class='left'>{escape(reference_text(v['rule'], v['reference'], lang))}</td>"
         f"<td>{escape(v['employee'] or '')}</td><td>{escape(', '.join(_date(d, lang) for d in v['dates']))}</td>"
         f"<td class='left'>{escape(v.get('text', {}).get(lang, v['message']))}</td></tr>"

@@ -192,18 +192,23 @@ def repair_boundary(scenario: Scenario, carried: Roster, roster: Roster, across:
                     options: SolveOptions, on_progress: Callable[[Progress], None] | None = None,
                     stop: threading.Event | None = None) -> tuple[SolveResult, set[tuple[str, dt.date]]]:
     """Re-plan `roster` where the carried days make it unlawful: the shifts of `across` on or after the first day
-    are taken out; their people are free over the whole period (to make up their hours), and whoever could fill
+    are taken out (the first day's, for a breach dated within the carried days only); their people are free over
+    the whole period (to make up their hours), and whoever could fill
     a hole they leave is free around it (`solve.replan.neighbourhood`); everyone else keeps the roster. Solved on
     the horizon stretched over the carried days, those days frozen, changes priced as in a re-plan."""
     first = scenario.horizon.start
     dropped = {(str(v.employee), day) for v in across for day in v.dates if day >= first}
+    # A breach dated within the carried days only (the weekly rest of their last week, which the period's first
+    # shift cuts short): the person's first day of the period goes.
+    dropped |= {(str(v.employee), first) for v in across if not any(day >= first for day in v.dates)}
+    people = {str(v.employee) for v in across}
     kept = Roster([a for a in roster if (a.employee, a.date) not in dropped])
     whole = stretched(scenario, min(a.date for a in carried), carried)
     published, remaining = Roster([*carried, *roster]), Roster([*carried, *kept])
     calendar = Calendar(whole)
     back = (first - whole.horizon.start).days
     period = range(back, calendar.days)
-    free = neighbourhood(whole, published, remaining, first) | {(person, day) for person, _ in dropped
+    free = neighbourhood(whole, published, remaining, first) | {(person, day) for person in people
                                                                for day in period}
     frozen_cells = {(e.id, d) for e in whole.employees for d in period} - free
     rules = [*build_rules(whole), KeepPublished(published, first)]
