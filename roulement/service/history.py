@@ -194,8 +194,8 @@ def repair_boundary(scenario: Scenario, carried: Roster, roster: Roster, across:
                     stop: threading.Event | None = None) -> tuple[SolveResult, set[tuple[str, dt.date]]]:
     """Re-plan `roster` where the carried days make it unlawful: the shifts of `across` on or after the first day
     are taken out (the first day's, for a breach dated within the carried days only); their people are free over
-    the whole period (to make up their hours), and whoever could fill
-    a hole they leave is free around it (`solve.replan.neighbourhood`); everyone else keeps the roster. Solved on
+    the whole period (to make up their hours), whoever could fill a hole they leave is free around it
+    (`solve.replan.neighbourhood`) and over the period's first week; everyone else keeps the roster. Solved on
     the horizon stretched over the carried days, those days frozen, changes priced as in a re-plan."""
     first = scenario.horizon.start
     dropped = {(str(v.employee), day) for v in across for day in v.dates if day >= first}
@@ -209,8 +209,14 @@ def repair_boundary(scenario: Scenario, carried: Roster, roster: Roster, across:
     calendar = Calendar(whole)
     back = (first - whole.horizon.start).days
     period = range(back, calendar.days)
-    free = neighbourhood(whole, published, remaining, first) | {(person, day) for person in people
-                                                               for day in period}
+    # Whoever holds a post of a shift taken out is free over the period's first week too, so the hours the people
+    # in a breach must make up can come from a swap when every slot is at its maximum.
+    posts = {a.post for a in roster if (a.employee, a.date) in dropped}
+    holders = {e.id for e in whole.employees
+               if any(set(whole.post(post).skills) <= set(e.skills) for post in posts)}
+    first_week = range(back, min(back + CARRIED_DAYS, calendar.days))
+    free = (neighbourhood(whole, published, remaining, first) | {(person, day) for person in people for day in period}
+            | {(person, day) for person in holders for day in first_week})
     frozen_cells = {(e.id, d) for e in whole.employees for d in period} - free
     rules = [*build_rules(whole), KeepPublished(published, first)]
     for rule in rules:
