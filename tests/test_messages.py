@@ -11,7 +11,16 @@ import pytest
 
 import roulement.analyse.explain
 import roulement.solve.replan  # noqa: F401  (defines a rule outside the packs)
-from roulement.report.messages import LANGS, Lang, catalogue, days_apart, has_message, message, rule_statement
+from roulement.report.messages import (
+    LANGS,
+    Lang,
+    catalogue,
+    days_apart,
+    has_message,
+    message,
+    reference_text,
+    rule_statement,
+)
 from roulement.rules.base import Rule
 from roulement.rules.packs import all_rules
 
@@ -43,8 +52,9 @@ def test_every_rule_has_a_statement_in_each_language(lang: Lang) -> None:
     for rule in all_rules():
         text = rule_statement(rule, lang)
         assert "{" not in text and text != f"{rule.title or rule.id} ({rule.reference})", text
-        # A statement cites its reference in every language or in none (the model's own rules).
-        assert text.endswith(f"({rule.reference})") == rule_statement(rule, "en").endswith(f"({rule.reference})")
+        # A statement cites its reference (in its language's words) in every language or in none.
+        cited = f"({reference_text(rule.id, rule.reference, lang)})"
+        assert text.endswith(cited) == rule_statement(rule, "en").endswith(f"({rule.reference})")
 
 
 def test_no_english_inside_french_or_german_statements() -> None:

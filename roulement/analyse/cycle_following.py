@@ -77,6 +77,7 @@ def cycle_evaluation(scenario: Scenario) -> dict[str, Any] | None:
         "violations": len(judged.violations),
         "violations_by_rule": judged.check.by_rule(),
         "readings": judged.readings,
-        "criteria": [{"label": c.label, "value": c.value, "unit": c.unit, "target": c.target, "source": c.source,
-                      "ok": c.ok} for c in judged.criteria],
+        "reading_words": judged.reading_words,
+        "criteria": [{"key": c.key, "words": c.words, "label": c.label, "value": c.value, "unit": c.unit,
+                      "target": c.target, "source": c.source, "ok": c.ok} for c in judged.criteria],
     }

@@ -338,6 +338,7 @@ def _cost_of_granting(scenario: Scenario, roster: Roster, wish: Granted, rules: 
     deltas = {term: after.objective.get(term, 0) - before.objective.get(term, 0)
               for term in set(after.objective) | set(before.objective)}
     changes = roster_changes(roster, result.roster, scenario.horizon.start, scenario.horizon.end)
-    terms = ", ".join(f"{term} {delta:+,}" for term, delta in sorted(deltas.items()) if delta) or "0"
+    # By term id: the report's messages name each term in the reader's language (`term:<id>`).
+    terms = {term: delta for term, delta in sorted(deltas.items()) if delta}
     return [_fact("grant-cost", delta=after.total - before.total, terms=terms, changes=len(changes),
                     people=len({c.employee for c in changes}))]

@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 from roulement.check.checker import CheckResult, check_roster
 from roulement.model.calendar import Calendar
@@ -69,6 +70,7 @@ class Criterion:
     target: str
     source: str
     ok: bool
+    words: str = ""  # the report catalogue's entries for it in every language (`criterion:<words>:<part>`)
 
 
 @dataclass
@@ -97,6 +99,8 @@ class YearJudgement:
     crews: list[CrewYear]
     criteria: list[Criterion]
     readings: dict[str, str] = field(default_factory=dict)  # rule id -> the reading its verdict rests on
+    # rule id -> the reading as the report catalogue's entry (`reading:<key>`) and its numbers, for other languages
+    reading_words: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def violations(self) -> list[Violation]:
@@ -110,6 +114,13 @@ def weekly_rest_reading(rule: WeeklyRest) -> str:
     return "civil week, Monday 00:00 to Sunday 24:00 (FR L3121-35, the law's default)"
 
 
+def weekly_rest_reading_words(rule: WeeklyRest) -> dict[str, Any]:
+    """`weekly_rest_reading` as a catalogue key and its numbers (`reading:<key>` in the report's catalogues)."""
+    if rule.week_start_hours:
+        return {"key": "week-agreed", "hours": rule.week_start_hours}
+    return {"key": "week-civil"}
+
+
 def judge_year(scenario: Scenario, rotation: Rotation | None = None, start: dt.date | None = None) -> YearJudgement:
     rotation = rotation or scenario.rotation
     if rotation is None:
@@ -120,8 +131,10 @@ def judge_year(scenario: Scenario, rotation: Rotation | None = None, start: dt.d
     checked = check_roster(year, roster, rules)
     timeline = Timeline(year, roster)
     crews = [_crew_year(timeline, crew.id) for crew in rotation.crews]
-    readings = {rule.id: weekly_rest_reading(rule) for rule in rules if isinstance(rule, WeeklyRest)}
-    return YearJudgement(scenario, rotation, year, checked, crews, _criteria(crews, year), readings)
+    rests = [rule for rule in rules if isinstance(rule, WeeklyRest)]
+    readings = {rule.id: weekly_rest_reading(rule) for rule in rests}
+    words = {rule.id: weekly_rest_reading_words(rule) for rule in rests}
+    return YearJudgement(scenario, rotation, year, checked, crews, _criteria(crews, year), readings, words)
 
 
 def _crew_year(timeline: Timeline, crew: str) -> CrewYear:
@@ -197,32 +210,36 @@ def _criteria(crews: list[CrewYear], year: Scenario) -> list[Criterion]:
     # French law averages over the weeks worked (L3132-15); ArbZG §3 over the calendar (8 h per Werktag).
     hours = max(c.hours_per_worked_week if french else c.hours_per_week for c in crews)
     rests = [c.shortest_rest_after_nights for c in crews if c.shortest_rest_after_nights is not None]
+    law = "fr" if french else "de"
     return [
         Criterion("hours", "Average hours per worked week" if french else "Average hours per calendar week",
                   round(hours, 2), "h",
                   "≤ 35 h (FR continuous cycles)" if french else "≤ 48 h (8 h per Werktag)",
-                  "FR L3132-15" if french else "DE ArbZG §3", hours <= (35 if french else 48) + 1e-9),
+                  "FR L3132-15" if french else "DE ArbZG §3", hours <= (35 if french else 48) + 1e-9,
+                  words=f"hours.{law}"),
         Criterion("nights", "Night shifts a year", max(c.nights for c in crews), "",
-                  "as few as cover allows", "INRS, travail de nuit", True),
+                  "as few as cover allows", "INRS, travail de nuit", True, words="nights"),
         Criterion("night-block", "Longest night block", max(c.longest_night_block for c in crews), "nights",
-                  "≤ 3", BAUA, max(c.longest_night_block for c in crews) <= 3),
+                  "≤ 3", BAUA, max(c.longest_night_block for c in crews) <= 3, words="night-block"),
         Criterion("rest-after-nights", "Shortest rest after a night block", round(min(rests), 1) if rests else 0.0,
-                  "h", "≥ 48 h (at least 24 h)", BAUA, not rests or min(rests) >= 48),
+                  "h", "≥ 48 h (at least 24 h)", BAUA, not rests or min(rests) >= 48, words="rest-after-nights"),
         Criterion("backward", "Backward rotations (later → earlier shift within 48 h)",
                   max(c.backward_changes for c in crews), "a year", "0 (forward rotation)",
-                  "BAuA handbook 10.3 (forward rotation)", max(c.backward_changes for c in crews) == 0),
+                  "BAuA handbook 10.3 (forward rotation)", max(c.backward_changes for c in crews) == 0,
+                  words="backward"),
         Criterion("weekends", "Free weekends a year (Saturday and Sunday wholly free)",
                   min(c.free_weekends for c in crews), "", "as many as possible, evenly spread",
-                  BAUA + "; Arlinghaus & Lott 2018", min(c.free_weekends for c in crews) > 0),
+                  BAUA + "; Arlinghaus & Lott 2018", min(c.free_weekends for c in crews) > 0, words="weekends"),
         Criterion("weekend-gap", "Longest wait between free weekends",
                   max(c.longest_gap_between_free_weekends for c in crews), "weeks", "short", BAUA,
-                  max(c.longest_gap_between_free_weekends for c in crews) <= 6),
+                  max(c.longest_gap_between_free_weekends for c in crews) <= 6, words="weekend-gap"),
         Criterion("sundays", "Free Sundays a year", min(c.free_sundays for c in crews), "",
                   "≥ 15" if not french else "weekly rest by rotation (FR L3132-14)",
                   "DE ArbZG §11(1)" if not french else "FR L3132-12/14",
-                  french or min(c.free_sundays for c in crews) >= 15),
+                  french or min(c.free_sundays for c in crews) >= 15, words=f"sundays.{law}"),
         Criterion("work-block", "Longest stretch of work", max(c.longest_work_block for c in crews), "days",
-                  "≤ 5 to 7 days", BAUA + "; XIMES", max(c.longest_work_block for c in crews) <= 6),
+                  "≤ 5 to 7 days", BAUA + "; XIMES", max(c.longest_work_block for c in crews) <= 6,
+                  words="work-block"),
     ]
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from roulement import service
+from roulement.check.checker import check_roster
 from roulement.cli.app import (
     EXIT_OK,
     EXIT_VIOLATIONS,
@@ -28,13 +29,16 @@ from roulement.cli.outputs import remove_earlier_outputs
 from roulement.formats.files import write_atomic
 from roulement.formats.roster_csv import RosterError, load_roster
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario, save_scenario, scenario_json_schema
+from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.audience import Audience
 from roulement.report.bound import describe as describe_bound
 from roulement.report.bound import gap_percent
+from roulement.report.document import build_report
 from roulement.report.html import render_html
 from roulement.report.messages import LANGS, finding_text
 from roulement.rules.packs import PACKS, all_rules
+from roulement.service.history import CARRIED_DAYS, carried_days, next_period, plan_following
 from roulement.solve.colgen.choice import Engine
 from roulement.solve.search import Progress, SolveOptions
 from roulement.solve.signals import stop_on_signals
@@ -108,6 +112,10 @@ def plan(
     engine: Annotated[Engine, typer.Option(
         help="auto (column generation where its pricing is exact, else CP-SAT), cpsat, or colgen.")]
     = Engine.AUTO,
+    after: Annotated[Path | None, typer.Option(
+        "--after", help="The previous period's roster (CSV): its last 7 days before this horizon are kept as "
+                        "worked, and the plan keeps the rest, runs of days and the weekly rest across the "
+                        "boundary.")] = None,
 ) -> None:
     """Plan a roster. A first roster is written within seconds, then improved; Ctrl-C or SIGTERM stops the
     search and keeps the best roster found."""
@@ -115,15 +123,29 @@ def plan(
     # From the start, not only while solving: a stop while the scenario loads must still clear --out.
     with stop_on_signals(stop), json_only(as_json):
         code, document = _plan(scenario, out, time_limit, workers, seed, lang, ignore, price, audience, employee,
-                               engine, stop)
+                               engine, stop, after)
     if as_json:
         print_json(document)
     raise typer.Exit(code)
 
 
+def load_carried(path: Path, scenario: Scenario) -> Roster:
+    """The last CARRIED_DAYS days of the previous period's roster at `path`, before `scenario`'s horizon; bad
+    input (a row on or after the first day, an unknown shift, ...) exits 2 naming the file, line and field."""
+    try:
+        previous = load_roster(path, scenario, before=scenario.horizon.start)
+    except RosterError as error:
+        fail_input(error.problems)
+    carried = carried_days(previous, scenario)
+    if not carried.assignments:
+        fail_input(f"{path}: no shift of the scenario's people in the {CARRIED_DAYS} days before "
+                   f"{scenario.horizon.start} (--after takes the roster of the period just before this one)")
+    return carried
+
+
 def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, seed: int, lang: str,
           ignore: list[str] | None, price: bool, audience: Audience, employee: str | None, engine: Engine,
-          stop: threading.Event) -> tuple[int, Any]:
+          stop: threading.Event, after: Path | None = None) -> tuple[int, Any]:
     language = next((known for known in LANGS if known == lang), None)
     if language is None:
         fail_input(f"--lang: {lang!r} is not one of en, fr, de")
@@ -136,6 +158,10 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
         fail_input(f"--audience employee needs --employee with an employee id of the scenario (got {employee!r})")
     if audience is not Audience.EMPLOYEE and employee is not None:
         fail_input("--employee only goes with --audience employee")
+    if after is not None and (price or ignored or engine is not Engine.AUTO):
+        fail_input("--after plans with CP-SAT around the carried days: it does not go with --price, --ignore or "
+                   "--engine")
+    carried = None if after is None else load_carried(after, chosen)
     view = _ProgressView(time_limit)
     console.print(f"Planning [bold]{chosen.site.name}[/bold]: {len(chosen.employees)} people, "
                   f"{chosen.horizon.days} days from {chosen.horizon.start}, {_law(chosen)}")
@@ -152,11 +178,16 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
         console.print(f"first roster written to {out} after {first.result.wall_time:.1f} s "
                       f"({short} person-shifts short); searching for a better one", highlight=False)
 
+    if carried is not None:
+        console.print(f"after {after}: {len(carried)} shifts of the {CARRIED_DAYS} days before "
+                      f"{chosen.horizon.start} kept as worked", highlight=False)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, engine=engine.value)
     with Live(view, console=console, refresh_per_second=4, transient=True):
-        outcome = service.plan(chosen, SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
-                                                    engine=engine.value),
-                               on_progress=view.update, stop=stop, ignore=ignored, price=price,
-                               on_first=write_first)
+        if carried is not None:
+            outcome = plan_following(chosen, carried, options, on_progress=view.update, stop=stop)
+        else:
+            outcome = service.plan(chosen, options, on_progress=view.update, stop=stop, ignore=ignored, price=price,
+                                   on_first=write_first)
     result = outcome.result
     if outcome.roster is None or outcome.report is None or outcome.checked is None:
         console.print(f"[red]No roster found[/red] ({result.status} after {result.wall_time:.1f} s); "
@@ -207,6 +238,9 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     report: Annotated[Path | None, typer.Option(help="Also write a report (.json or .html) here.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the findings: en, fr or de.")] = "en",
+    after: Annotated[Path | None, typer.Option(
+        "--after", help="The previous period's roster (CSV): its last 7 days are judged in front of this one, so "
+                        "the rest and runs of days across the boundary are checked.")] = None,
 ) -> None:
     """Audit a roster, even a hand-made one. Exit 0: no hard rule broken; 1: violations; 2: bad input."""
     language = next((known for known in LANGS if known == lang), None)
@@ -219,8 +253,12 @@ def check(
         loaded = load_roster(roster, chosen)
     except RosterError as error:
         fail_input(error.problems)
-    audited = service.audit(chosen, loaded)
-    checked, document = audited.checked, audited.report
+    if after is None:
+        audited = service.audit(chosen, loaded)
+        checked, document = audited.checked, audited.report
+    else:  # judged with the carried days in front; the report is this period's
+        checked = check_roster(chosen, Roster([*load_carried(after, chosen), *loaded]))
+        document = build_report(chosen, loaded, checked)
     if report is not None:
         content = render_html(chosen, loaded, document, lang=language) if report.suffix == ".html" else json.dumps(
             document, indent=2, ensure_ascii=False)
@@ -260,6 +298,19 @@ def example(
         fail_input(str(error.args[0]))
     save_scenario(scenario, out)
     console.print(f"wrote {out} ({len(scenario.employees)} people, {scenario.horizon.days} days)")
+
+
+@app.command(name="roll-forward")
+def roll_forward(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML of the period just planned.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the next period's scenario YAML.")],
+) -> None:
+    """Write the plant's next period: as many days from the day after this horizon, the same people, shifts,
+    posts and demand; requests and dated demand outside it and absences ended before it left out. Plan it
+    with `plan NEXT.yaml --after ROSTER.csv` (this period's roster)."""
+    following = next_period(load_or_example(scenario))
+    save_scenario(following, out)
+    console.print(f"wrote {out} ({following.horizon.days} days from {following.horizon.start})", highlight=False)
 
 
 @app.command()

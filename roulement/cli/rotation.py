@@ -16,6 +16,7 @@ from roulement.analyse.rotation_design import DesignError
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario
 from roulement.model.scenario import Scenario
+from roulement.report.messages import LANGS
 from roulement.service.rotation import (
     RwsRun,
     check_rotation,
@@ -103,6 +104,12 @@ def _print_judgement(judgement: YearJudgement) -> None:
     console.print(table)
 
 
+def _language(lang: str) -> str:
+    if lang not in LANGS:
+        fail_input(f"--lang: {lang!r} is not one of en, fr, de")
+    return lang
+
+
 @rotation_app.command("design")
 def rotation_design(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML.")],
@@ -117,9 +124,11 @@ def rotation_design(
                                              "ray, processes or serial.")] = "auto",
     address: Annotated[str | None, typer.Option(
         "--address", envvar="RAY_ADDRESS", help="Several --crews: an existing Ray cluster.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of rotation.html: en, fr or de.")] = "en",
 ) -> None:
     """Design the best lawful crew cycle; write rotation.yaml and rotation.html and print its evaluation.
     Several numbers of crews are designed as tasks at once (see docs/scale.md)."""
+    language = _language(lang)
     scenario = _load(scenario_path)
     counts = _crew_counts(crews)
     if shift_length is not None and shift_length not in (8, 12):
@@ -158,7 +167,7 @@ def rotation_design(
         for key in keys:
             table.add_row(key, *(figures.get(key, "–") for figures in all_figures))
         console.print(table)
-    written = write_design(out, scenario, options)
+    written = write_design(out, scenario, options, language)
     console.print(f"wrote {out}/ ({', '.join(written)})", highlight=False)
     raise typer.Exit(EXIT_OK if any(o.offered for o in options) else EXIT_VIOLATIONS)
 
@@ -169,8 +178,10 @@ def rotation_check(
     start: Annotated[str | None, typer.Option(help="First Monday of the year judged (default: the anchor).")]
     = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write rotation.html here.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of rotation.html: en, fr or de.")] = "en",
 ) -> None:
     """Roll the cycle out over a year on the real calendar and judge each crew's year with the checker."""
+    language = _language(lang)
     scenario = _load(scenario_path)
     if scenario.rotation is None:
         fail_input(f"{scenario_path}: the scenario has no rotation")
@@ -184,5 +195,5 @@ def rotation_check(
     console.print(f"{len(scenario.rotation.crews)} crews on a {scenario.rotation.weeks}-week cycle", highlight=False)
     _print_judgement(judgement)
     if out is not None:
-        console.print(f"wrote {write_check(out, scenario, judgement)}")
+        console.print(f"wrote {write_check(out, scenario, judgement, language)}")
     raise typer.Exit(EXIT_VIOLATIONS if judgement.violations else EXIT_OK)

@@ -76,13 +76,18 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def parse_roster(text: str, scenario: Scenario, source: str = "<roster>", allow_outside: bool = False) -> Roster:
+def parse_roster(text: str, scenario: Scenario, source: str = "<roster>", allow_outside: bool = False,
+                 before: dt.date | None = None) -> Roster:
     """The roster in `text`; raise RosterError naming each problem's file, line and column.
 
     A person listed twice on the same shift of the same day is bad input, not two shifts worked. A file
     with more rows than the scenario has people times days cannot be a roster of it, and is refused as
     soon as that is known.
+
+    With `before`, the file is a previous period's roster: every row must fall before that day, and rows of
+    people no longer in the scenario are left out (they have no rest to keep in this period).
     """
+    allow_outside = allow_outside or before is not None
     first_line = text.split("\n", 1)[0]
     # newline="" lets the csv module see line ends itself: a quoted field may hold one, a stray \r is a break.
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
@@ -123,6 +128,8 @@ def parse_roster(text: str, scenario: Scenario, source: str = "<roster>", allow_
             problems.append(f"{where}: {', '.join(empty)} is empty")
             continue
         employee, shift, post = values["employee"], values["shift"], values["post"]
+        if before is not None and not scenario.has_employee(employee):
+            continue
         if not scenario.has_employee(employee):
             problems.append(f"{where}: employee: unknown employee {employee!r}")
         if shift not in shifts:
@@ -140,6 +147,10 @@ def parse_roster(text: str, scenario: Scenario, source: str = "<roster>", allow_
             continue
         if not allow_outside and not first_day <= date <= last_day:
             problems.append(f"{where}: date: {date} is outside the horizon {first_day}..{last_day}")
+            continue
+        if before is not None and date >= before:
+            problems.append(f"{where}: date: {date} is not before {before}, the first day of the period planned "
+                            "after this roster")
             continue
         earlier = seen.setdefault((employee, date, shift), line)
         if earlier != line:
@@ -180,11 +191,12 @@ def _times_agree(
     return problems
 
 
-def load_roster(path: str | Path, scenario: Scenario) -> Roster:
+def load_roster(path: str | Path, scenario: Scenario, before: dt.date | None = None) -> Roster:
+    """The roster in the file at `path` (`before`: a previous period's roster, see `parse_roster`)."""
     path = Path(path)
     try:
         # Excel writes CSV in Windows-1252 on Western European Windows: read that as well as UTF-8.
         text = read_text(path, MAX_TABLE_BYTES, "roster", legacy="cp1252")
     except TextFileError as error:
         raise RosterError(str(path), [str(error)]) from error
-    return parse_roster(text, scenario, str(path))
+    return parse_roster(text, scenario, str(path), before=before)

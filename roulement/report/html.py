@@ -7,13 +7,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from babel.dates import get_day_names
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
+from babel.numbers import format_decimal
 
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.report.bound import describe as describe_bound
-from roulement.report.messages import frame_text
+from roulement.report.messages import (
+    criterion_text,
+    entry_text,
+    frame_text,
+    has_message,
+    reference_text,
+    term_name,
+)
 
 # The cycle's deviation kinds (rules/follow_cycle.py, in English) and their frame entries for other languages.
 KIND_KEYS = {"relief-pool shift": "deviation.pool", "swap": "deviation.swap", "day off": "deviation.day_off",
@@ -75,7 +84,9 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
     ]
     solver = report.get("solver")
     if solver:
-        parts.append(_card(t("card_solver"), f"{solver['status']} · {solver['wall_time']:.0f} s"))
+        status = str(solver["status"])
+        word = t(f"status.{status}") if has_message(f"frame:status.{status}", "en") else status
+        parts.append(_card(t("card_solver"), f"{word} · {_number(round(solver['wall_time']), lang)} s"))
         if solver.get("bound") is not None:
             parts.append(_card(t("card_bound"), f"{solver['bound']:,.0f}"))
     parts.append("</div>")
@@ -97,9 +108,31 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
     parts += _totals(report, lang)
     parts += sections
     parts.append("<p class='sub'>" + escape(t("footer", version=str(report["roulement"]),
-                                                generated=str(report["generated"]))) + "</p>")
+                                                generated=generated_at(report, lang))) + "</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def generated_at(report: dict[str, Any], lang: str) -> str:
+    """When the report was made, in the site's time zone and the reader's format (report.json keeps UTC ISO)."""
+    moment = dt.datetime.fromisoformat(str(report["generated"]))
+    zone = ZoneInfo(str((report.get("site") or {}).get("timezone") or "UTC"))
+    return str(format_datetime(moment, "medium", tzinfo=zone, locale=lang)) + " " + str(
+        format_datetime(moment, "zzzz", tzinfo=zone, locale=lang))
+
+
+def _day(date: str, lang: str) -> str:
+    """A day of the month as the reader writes it without the year (3 déc., 3. Dez., Dec 3)."""
+    return str(format_skeleton("MMMd", dt.date.fromisoformat(date), locale=lang))
+
+
+def _date(date: str, lang: str) -> str:
+    """A date as the reader writes it (3 déc. 2026, 03.12.2026); report.json keeps ISO."""
+    return str(format_date(dt.date.fromisoformat(date), "medium", locale=lang))
+
+
+def _number(value: object, lang: str) -> str:
+    return str(format_decimal(value, locale=lang)) if isinstance(value, (int, float)) else str(value)
 
 
 def _weekday(date: dt.date, lang: str) -> str:
@@ -122,14 +155,14 @@ def _verdict(summary: dict[str, Any], lang: str = "en") -> str:
     if not summary["coverage_complete"]:
         text.append(frame_text("missing", lang, n=summary["shortfall_person_shifts"]))
     if summary["violations"]:
-        rules = ", ".join(f"{k} ×{v}" for k, v in summary["violations_by_rule"].items())
+        rules = ", ".join(f"{term_name(k, lang)} ×{v}" for k, v in summary["violations_by_rule"].items())
         text.append(frame_text("n_violations", lang, n=summary["violations"], rules=rules))
     return " ".join(text)
 
 
 def _objective(report: dict[str, Any], lang: str = "en") -> list[str]:
-    rows = "".join(f"<tr><td class='left'>{escape(k)}</td><td>{v}</td></tr>"
-                   for k, v in report["objective"]["terms"].items())
+    rows = "".join(f"<tr><td class='left' title='{escape(k)}'>{escape(term_name(k, lang))}</td>"
+                   f"<td>{escape(_number(v, lang))}</td></tr>" for k, v in report["objective"]["terms"].items())
     return [f"<h2>{escape(frame_text('objective', lang))}</h2>",
             f"<table><tr><th class='left'>{escape(frame_text('term', lang))}</th>"
             f"<th>{escape(frame_text('cost', lang))}</th></tr>{rows}</table>"]
@@ -139,8 +172,9 @@ def _violations(report: dict[str, Any], lang: str = "en") -> list[str]:
     if not report["violations"]:
         return []
     rows = "".join(
-        f"<tr><td class='left'>{escape(v['rule'])}</td><td class='left'>{escape(v['reference'])}</td>"
-        f"<td>{escape(v['employee'] or '')}</td><td>{escape(', '.join(v['dates']))}</td>"
+        f"<tr><td class='left' title='{escape(v['rule'])}'>{escape(term_name(v['rule'], lang))}</td>"
+        f"<td class='left'>{escape(reference_text(v['rule'], v['reference'], lang))}</td>"
+        f"<td>{escape(v['employee'] or '')}</td><td>{escape(', '.join(_date(d, lang) for d in v['dates']))}</td>"
         f"<td class='left'>{escape(v.get('text', {}).get(lang, v['message']))}</td></tr>"
         for v in report["violations"][:500]
     )
@@ -197,7 +231,7 @@ def _cycle(section: dict[str, Any] | None, lang: str = "en") -> list[str]:
     off = frame_text("off", lang)
 
     def described(deviation: dict[str, str | None]) -> str:
-        return (f"{str(deviation['date'])[5:]} {_kind(str(deviation['kind']), lang)} "
+        return (f"{_day(str(deviation['date']), lang)} {_kind(str(deviation['kind']), lang)} "
                 f"({deviation['planned'] or off} → {deviation['worked'] or off})")
 
     people = "".join(
@@ -207,18 +241,23 @@ def _cycle(section: dict[str, Any] | None, lang: str = "en") -> list[str]:
     evaluation = section.get("evaluation")
     year: list[str] = []
     if evaluation:
+        def part(criterion: dict[str, Any], name: str) -> str:
+            return escape(criterion_text(str(criterion.get("words") or ""), name, lang, str(criterion[name])))
+
         criteria = "".join(
-            f"<tr><td class='left'>{escape(c['label'])}</td><td>{escape(str(c['value']))} {escape(c['unit'])}</td>"
-            f"<td class='left'>{escape(c['target'])}</td><td class='{'ok' if c['ok'] else 'bad'}'>"
+            f"<tr><td class='left'>{part(c, 'label')}</td><td>{escape(_number(c['value'], lang))} {part(c, 'unit')}"
+            f"</td><td class='left'>{part(c, 'target')}</td><td class='{'ok' if c['ok'] else 'bad'}'>"
             f"{t('yes') if c['ok'] else t('no')}</td></tr>" for c in evaluation["criteria"])
-        broken = ", ".join(f"{rule} ({count})" for rule, count in evaluation["violations_by_rule"].items())
+        broken = ", ".join(f"{term_name(rule, lang)} ({count})"
+                           for rule, count in evaluation["violations_by_rule"].items())
         which = f": {escape(broken)}" if broken else ""
         broken_line = (f"{evaluation['violations']} hard rule(s) broken over the year" if lang == "en"
                        else frame_text("year_broken", lang, n=evaluation["violations"]))
+        readings = " ".join(frame_text("reading_of", lang, rule=term_name(rule, lang),
+                                       reading=reading_text(evaluation, rule, lang)) + "."
+                            for rule in evaluation["readings"])
         year = [f"<h3>{t('cycle_year')}</h3>",
-                f"<p>{escape(broken_line)}{which}"
-                ". " + escape(" ".join(f"{rule}: {reading}." for rule, reading in evaluation["readings"].items()))
-                + "</p>",
+                f"<p>{escape(broken_line)}{which}. {escape(readings)}</p>",
                 f"<table><tr><th>{t('criterion')}</th><th>{t('value')}</th><th>{t('target')}</th>"
                 f"<th>{t('met')}</th></tr>{criteria}</table>"]
     summary = section["summary"]
@@ -230,6 +269,15 @@ def _cycle(section: dict[str, Any] | None, lang: str = "en") -> list[str]:
             f"<h3>{t('deviations_per_person')}</h3>",
             f"<div class='scroll'><table><tr><th>{t('person')}</th><th>{t('crew')}</th><th>{t('deviations')}</th>"
             f"</tr>{people}</table></div>"]
+
+
+def reading_text(evaluation: dict[str, Any], rule: str, lang: str) -> str:
+    """The reading a rule's verdict over the year rests on, in `lang` (`reading:<key>`), or as analysed."""
+    words = (evaluation.get("reading_words") or {}).get(rule)
+    if lang == "en" or not words:
+        return str(evaluation["readings"][rule])
+    params = {name: value for name, value in words.items() if name != "key"}
+    return entry_text(f"reading:{words['key']}", lang, **params)
 
 
 def _grid(scenario: Scenario, roster: Roster, dates: list[dt.date], colors: dict[str, str],
@@ -303,7 +351,8 @@ def _people(report: dict[str, Any], lang: str = "en") -> list[str]:
         parts.append(f"<p>{escape(line)}.</p>")
     households = people["households"]
     if isinstance(households, dict):  # the council's totals
-        parts.append("<table>" + "".join(f"<tr><td class='left'>{escape(k.replace('_', ' '))}</td><td>{v}</td></tr>"
+        parts.append("<table>" + "".join(f"<tr><td class='left'>{escape(t('hh.' + k))}</td>"
+                                         f"<td>{escape(_number(v, lang))}</td></tr>"
                                          for k, v in households.items()) + "</table>")
     elif households:
         rows = "".join(
@@ -342,7 +391,10 @@ def _council_groups(groups: dict[str, Any], lang: str = "en") -> str:
         return escape(frame_text(key, lang, **params))
 
     def span(figures: dict[str, float] | None) -> str:
-        return "–" if figures is None else f"{figures['min']:g}–{figures['max']:g} ({t('mean')} {figures['mean']:g})"
+        if figures is None:
+            return "–"
+        low, high, mean = (escape(_number(figures[key], lang)) for key in ("min", "max", "mean"))
+        return f"{low}–{high} ({t('mean')} {mean})"
 
     rows = "".join(f"<tr><td>{g['people']}</td><td>{escape(str(g['not_night_eligible']))}</td>"
                    f"<td>{span(g['nights_of_night_eligible'])}</td><td>{span(g['sundays'])}</td>"

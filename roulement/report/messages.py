@@ -86,7 +86,11 @@ def catalogue(lang: Lang) -> Catalogue:
 
 
 def _written(name: str, value: Any, lang: Lang) -> Any:
-    """A parameter as a reader of `lang` writes it: numbers and dates by Babel, the rest as it is."""
+    """A parameter as a reader of `lang` writes it: numbers and dates by Babel, objective terms by name (a dict
+    of term id to change), the rest as it is."""
+    if name == "terms" and isinstance(value, dict):
+        return ", ".join(f"{term_name(term, lang)} {format_decimal(delta, format='+#,##0.##;-#,##0.##', locale=lang)}"
+                         for term, delta in value.items()) or "0"
     if isinstance(value, bool) or not isinstance(value, (int, float, dt.date)):
         return value
     if isinstance(value, dt.date):
@@ -122,9 +126,10 @@ def message(key: str, lang: Lang, **params: Any) -> str:
 def rule_statement(rule: Rule, lang: Lang) -> str:
     """What `rule` allows, in `lang`, with its own numbers and legal reference."""
     key = f"rule:{rule.id}"
+    reference = reference_text(rule.id, rule.reference, lang)
     if not has_message(key, lang):
-        return f"{rule.title or rule.id} ({rule.reference})"
-    return _fill(key, lang, {**rule.params(), "reference": rule.reference})
+        return f"{rule.title or rule.id} ({reference})"
+    return _fill(key, lang, {**rule.params(), "reference": reference})
 
 
 def finding_text(finding: str, lang: Lang) -> str:
@@ -149,3 +154,39 @@ def frame_text(key: str, lang: str, **params: Any) -> str:
     the catalogues lack), its numbers and dates written the reader's way; plural entries follow their count."""
     chosen: Lang = lang if lang in LANGS else "en"
     return _fill(f"frame:{key}", chosen, params)
+
+
+def reference_text(rule: str, reference: str, lang: str) -> str:
+    """A rule's reference in `lang`: legal citations stay as they are, the words around them are translated
+    (`reference:<rule id>`). A reference the catalogue does not know as the rule's (a setting changed it) is
+    shown as written."""
+    chosen: Lang = lang if lang in LANGS else "en"
+    key = f"reference:{rule}"
+    if chosen == "en" or not has_message(key, chosen) or not has_message(key, "en"):
+        return reference
+    if catalogue("en").translations.gettext(key) != reference:
+        return reference
+    return catalogue(chosen).translations.gettext(key)
+
+
+def term_name(term: str, lang: str) -> str:
+    """An objective term's name for people (`term:<id>`: a soft rule's id or a built-in term such as
+    `coverage_under`); the id itself where the catalogue has none. JSON keeps the ids."""
+    chosen: Lang = lang if lang in LANGS else "en"
+    key = f"term:{term}"
+    return catalogue(chosen).translations.gettext(key) if has_message(key, chosen) else term
+
+
+def criterion_text(words: str, part: str, lang: str, english: str) -> str:
+    """One part (label, unit, target, source) of a crew cycle's year criterion in `lang`
+    (`criterion:<words>:<part>`; `english` is analyse.rotation's own wording, shown where the catalogue lacks
+    the entry)."""
+    chosen: Lang = lang if lang in LANGS else "en"
+    key = f"criterion:{words}:{part}"
+    return catalogue(chosen).translations.gettext(key) if english and has_message(key, chosen) else english
+
+
+def entry_text(key: str, lang: str, **params: Any) -> str:
+    """Any catalogue entry by its full id (`reading:week-civil`), filled as `frame_text` fills a frame entry."""
+    chosen: Lang = lang if lang in LANGS else "en"
+    return _fill(key, chosen, params)

@@ -16,6 +16,7 @@ from roulement.check.rws import evaluate
 from roulement.formats.files import write_atomic
 from roulement.formats.rws import load_instance, solution_to_text
 from roulement.model.scenario import Scenario
+from roulement.report.messages import frame_text
 from roulement.report.rotation_page import PageOption, render_rotation_page
 from roulement.solve.rotation import Status, problem_from_rws, solve_cycle
 from roulement.tasks import Engine, ProgressCallback, Task, TaskRun, run_tasks
@@ -94,8 +95,9 @@ def rotation_yaml(option: DesignOption) -> str:
     return header + text
 
 
-def write_design(out: Path, scenario: Scenario, options: list[DesignOption]) -> list[str]:
-    """rotation.yaml (rotation-N.yaml per option when comparing) for each offered option, and rotation.html."""
+def write_design(out: Path, scenario: Scenario, options: list[DesignOption], lang: str = "en") -> list[str]:
+    """rotation.yaml (rotation-N.yaml per option when comparing) for each offered option, and rotation.html (in
+    `lang`)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for option in options:
@@ -103,19 +105,20 @@ def write_design(out: Path, scenario: Scenario, options: list[DesignOption]) -> 
             name = "rotation.yaml" if len(options) == 1 else f"rotation-{option.crews}.yaml"
             write_atomic(out / name, rotation_yaml(option))
             written.append(name)
-    pages = [PageOption(f"{o.crews} crews, {o.shift_length} h shifts", o.rotation, o.judgement,
-                        None if o.offered else o.refused, design_figures(o)) for o in options]
+    pages = [PageOption(frame_text("rot_option", lang, crews=o.crews, hours=o.shift_length), o.rotation,
+                        o.judgement, None if o.offered else o.refused, design_figures(o)) for o in options]
     page_scenario = scenario.replaced(shifts=[*scenario.shifts, *(s for o in options for s in o.plan.extra_shifts)])
-    write_atomic(out / "rotation.html", render_rotation_page(page_scenario, pages,
-                                                             f"Crew cycle for {scenario.site.name}"))
+    write_atomic(out / "rotation.html", render_rotation_page(
+        page_scenario, pages, frame_text("rot_design_title", lang, site=scenario.site.name), lang))
     return [*written, "rotation.html"]
 
 
-def write_check(out: Path, scenario: Scenario, judgement: YearJudgement) -> Path:
+def write_check(out: Path, scenario: Scenario, judgement: YearJudgement, lang: str = "en") -> Path:
     out.mkdir(parents=True, exist_ok=True)
     rotation = judgement.rotation
-    page = PageOption(f"{len(rotation.crews)} crews", rotation, judgement, None, {})
-    write_atomic(out / "rotation.html", render_rotation_page(scenario, [page], f"Crew cycle of {scenario.site.name}"))
+    page = PageOption(frame_text("rot_crews", lang, crews=len(rotation.crews)), rotation, judgement, None, {})
+    write_atomic(out / "rotation.html", render_rotation_page(
+        scenario, [page], frame_text("rot_check_title", lang, site=scenario.site.name), lang))
     return out / "rotation.html"
 
 

@@ -149,7 +149,7 @@ function describe(v) {
 }
 
 function violationItem(v) {
-  const item = el("li", { title: `${v.rule} (${v.reference})` }, describe(v));
+  const item = el("li", { title: v.rule }, describe(v));  // the statement cites the reference in the page's words
   item.dataset.rule = v.rule;
   item.dataset.employee = v.employee || "";
   return item;
@@ -755,8 +755,10 @@ const pages = {
       } else if (column.type === "windows" || column.type === "params") {
         input = el("input", { type: "text", className: "wide", value: column.type === "windows" ? windowsText(value) : paramsText(value) });
       } else {
-        input = el("input", { type: column.type === "list" ? "text" : column.type === "color" ? "text" : column.type,
+        input = el("input", { type: column.type === "list" || column.type === "color" || column.type === "time" ? "text" : column.type,
                               value: value == null ? "" : column.type === "list" ? value.join(" ") : column.type === "time" ? String(value).slice(0, 5) : value });
+        // Times as 24-hour HH:MM text in every language: a native time field follows the browser's own (AM/PM).
+        if (column.type === "time") Object.assign(input, { pattern: "([01][0-9]|2[0-3]):[0-5][0-9]", placeholder: "HH:MM", inputMode: "numeric", maxLength: 5 });
         if (column.type === "number") input.step = "any";
       }
       input.dataset.key = column.key;
