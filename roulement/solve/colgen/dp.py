@@ -94,6 +94,15 @@ def cheapest(
     exact_resources = resources and not beam
 
     inf = float("inf")
+    # The fast labelling keeps one label per state and minutes, blind to the resources: of two equally cheap
+    # labels it keeps the one that used less of its caps and weekends (keeping the first, at zero prices it
+    # kept one that had spent them all and lost every lawful schedule: Curtois-Qu 22's person D).
+    tie_break = resources and not exact_resources
+    limits = [*cap_limits, *([max_weekends] if weekends_tracked else [])]
+    shares = [1.0 / limit if limit else 1e6 for limit in limits]
+
+    def _pressure(used: tuple[int, ...]) -> float:
+        return sum(count * share for count, share in zip(used, shares, strict=True))
 
     def moves(last: int, run: int, edge: bool) -> tuple[bool, tuple[int, int, bool], bool, int, bool]:
         """(off allowed, the off state, work allowed, the work run, its edge flag) from a state."""
@@ -165,7 +174,8 @@ def cheapest(
                 nxt[key] = {inner: (price, used, node)}
                 return
             known = by_minutes.get(inner)
-            if known is None or price < known[0]:
+            if known is None or price < known[0] - 1e-9 or (
+                    tie_break and price <= known[0] + 1e-9 and _pressure(used) < _pressure(known[1])):
                 by_minutes[inner] = (price, used, node)
 
         for (last, run, edge, counted), by_minutes in labels.items():
