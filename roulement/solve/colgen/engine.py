@@ -52,6 +52,10 @@ DIVE_SHARE = 0.7
 DIVE_FINISH_SHARE = 0.1
 # Later dives stop after this many in a row find no cheaper roster.
 FRUITLESS_DIVES = 8
+# Share of the time left after the first dive that later dives may take (the rest: the MIP and the search).
+MORE_DIVES_SHARE = 0.2
+# Share of the time left that the MIP over the columns may take at most (the rest: the CP-SAT search).
+MIP_OF_LEFT = 1 / 3
 # Share of the time the MIP over the columns may take (when the LP did not converge: a short look only).
 MIP_SHARE = 0.25
 UNFINISHED_MIP_SHARE = 0.05
@@ -152,13 +156,16 @@ def plan_colgen(
     # and each leaves its columns in the pool the MIP below chooses from.
     # Stop after a few in a row that find nothing better: the roster may be optimal with the LP too weak to
     # prove it (Curtois-Qu 1: bound 558, optimum 607), and the CP-SAT search can prove that.
+    # They share what the first dive left with the MIP and the CP-SAT search: the search from the best roster
+    # found so far was what reached 1,059 on Curtois-Qu 7, and dives that took its time left 1,156.
     dives = 1
     fruitless = 0
+    more_dives_until = min(dive_deadline, time.monotonic() + MORE_DIVES_SHARE * (deadline - time.monotonic()))
     while (dived.columns is not None and not (cost is not None and whole is not None and cost <= whole)
-           and fruitless < FRUITLESS_DIVES and time.monotonic() < dive_deadline
+           and fruitless < FRUITLESS_DIVES and time.monotonic() < more_dives_until
            and not (stop is not None and stop.is_set())):
         before = cost
-        dived = dive(generation, dive_deadline, options.seed + dives, stop, randomize=True)
+        dived = dive(generation, more_dives_until, options.seed + dives, stop, randomize=True)
         dives += 1
         fruitless += 1
         if dived.columns is not None:
@@ -171,8 +178,8 @@ def plan_colgen(
     # Price-and-branch over every column generated, the dive's among them, from the dive's roster.
     if not (cost is not None and whole is not None and cost <= whole):
         share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
-        # At most half the time left: the CP-SAT search from the best roster gets the rest.
-        mip_seconds = max(min(share * options.time_limit, (deadline - time.monotonic()) / 2), 0.5)
+        # At most a third of the time left: the CP-SAT search from the best roster gets the rest.
+        mip_seconds = max(min(share * options.time_limit, (deadline - time.monotonic()) * MIP_OF_LEFT), 0.5)
         chosen, _, _ = master.integer_roster(mip_seconds, start=best_dive)
         offer(chosen, "price-and-branch")
     strategy = "colgen"
