@@ -179,3 +179,30 @@ def test_a_person_no_table_fits_gets_columns_from_the_labelling_and_a_bound_from
         for cells in schedules:
             own = pricer.judge(cells)
             assert own is not None and own - sum(values[cell] for cell in cells) >= truth - 1e-6
+
+
+def test_a_year_long_person_is_priced_with_weekends_out_of_the_table_and_the_bound_holds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Curtois-Qu 21-24: with weekends counted, no table fits a year; the weekends leave the table, held by a
+    # price per weekend day worked. Here: two weekends, at most one worked (13 days), the full table too large.
+    from roulement.solve.colgen import generation as generation_module
+    from tests.test_colgen import _exhaustive
+
+    source = to_scenario(parse_curtois(CASES["weekends"], "weekends", "weekends"))
+    full = _person(source)
+    assert full.dense is not None and full.spec.max_weekends == 1
+    monkeypatch.setattr(dp, "DENSE_CELLS", full.dense.cells - 1)
+    monkeypatch.setattr(generation_module, "CAPPED_FROM", full.dense.cells - 1)
+    pricer = _person(source)
+    assert pricer.dense is None and pricer.capped is not None and pricer.capped.weekends == 1
+    # Seed 0 leaves a gap (a bound below the truth, lawful columns above it); seed 1 is settled, exact.
+    for seed in (0, 1):  # the walk keeps its weekend price from one call to the next
+        values = {cell: value / 4 for cell, value in _values(source, seed).items()}
+        truth = _exhaustive(source, values)
+        schedules, lowest, proven = pricer.price(values, math.inf, beam=False, seconds=5, seed=0, count=3)
+        assert proven and lowest is not None and lowest <= truth + 1e-6
+        for found in schedules:
+            own = pricer.judge(found)
+            assert own is not None and own - sum(values.get(cell, 0.0) for cell in found) >= truth - 1e-6
+        if not pricer.unsettled:
+            assert lowest == pytest.approx(truth)

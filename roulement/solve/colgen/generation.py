@@ -123,8 +123,10 @@ class _Person:
         # Too large with every cap (or slow: Curtois-Qu 10, a second a walk): a dense walk with some caps
         # priced instead (Lagrangian), a valid bound always and exact when its cheapest schedule keeps them.
         self.capped = None
-        if self.walkable and self.spec.caps and (self.dense is None or self.dense.cells > CAPPED_FROM):
-            self.capped = CappedWalk.build(self.spec, CAPPED_FROM)
+        if self.walkable and (self.spec.caps or self.spec.max_weekends is not None) and (
+                self.dense is None or self.dense.cells > CAPPED_FROM):
+            # The weekends leave the table too only when no full table fits at all (a year: Curtois-Qu 21-24).
+            self.capped = CappedWalk.build(self.spec, CAPPED_FROM, weekends=self.dense is None)
             if self.capped is not None:
                 self.dense = None
         # Neither fits (Curtois-Qu 21-24: half a year or a year): the columns come from the labelling, and the
