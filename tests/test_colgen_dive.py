@@ -14,6 +14,7 @@ from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen import dp
+from roulement.solve.colgen import generation as generation_module
 from roulement.solve.colgen.dive import _Dive, dive
 from roulement.solve.colgen.dp import OFF, CappedWalk, DenseWalk, WalkSpec
 from roulement.solve.colgen.generation import generate
@@ -168,6 +169,7 @@ def test_a_person_no_table_fits_gets_columns_from_the_labelling_and_a_bound_from
     full = _person(source)
     assert full.dense is not None and not full.spec.caps and full.spec.tracks_minutes
     monkeypatch.setattr(dp, "DENSE_CELLS", full.dense.cells - 1)
+    monkeypatch.setattr(generation_module, "CAPPED_FROM", 0)  # no table fits with weekends out either
     pricer = _person(source)
     assert pricer.dense is None and pricer.capped is None and pricer.loose is not None
     for seed in range(3):
@@ -185,7 +187,6 @@ def test_a_year_long_person_is_priced_with_weekends_out_of_the_table_and_the_bou
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Curtois-Qu 21-24: with weekends counted, no table fits a year; the weekends leave the table, held by a
     # price per weekend day worked. Here: two weekends, at most one worked (13 days), the full table too large.
-    from roulement.solve.colgen import generation as generation_module
     from tests.test_colgen import _exhaustive
 
     source = to_scenario(parse_curtois(CASES["weekends"], "weekends", "weekends"))
