@@ -409,7 +409,9 @@ def generate(
             lagrangian = master.lagrangian_constant() + lowest_total
             converged = added == 0 and exact_everywhere and not alpha and not unsettled
             if converged:
-                lagrangian = max(lagrangian, value)
+                # No column priced below its threshold, the convexity dual less EPSILON: the LP optimum is at
+                # most EPSILON per person below the restricted LP's value.
+                lagrangian = max(lagrangian, value - EPSILON * len(people))
             if math.isfinite(lagrangian) and (best is None or lagrangian > best.value):
                 best = Bound(lagrangian, decomposition.bound_kind, decomposition.excluded, converged, rounds,
                              len(master.columns))
