@@ -207,3 +207,21 @@ def test_a_year_long_person_is_priced_with_weekends_out_of_the_table_and_the_bou
             assert own is not None and own - sum(values.get(cell, 0.0) for cell in found) >= truth - 1e-6
         if not pricer.unsettled:
             assert lowest == pytest.approx(truth)
+
+
+@pytest.mark.parametrize("randomize", [False, True])
+def test_a_dive_by_whole_schedules_gives_one_lawful_schedule_per_person(randomize: bool) -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    rules = build_rules(source)
+    generation = generate(source, rules, deadline=math.inf)
+    assert generation.bound is not None
+    before = generation.master.solve()
+    dived = dive(generation, deadline=math.inf, seed=3, whole=True, randomize=randomize)
+    assert dived.columns is not None and dived.value is not None
+    assert sorted(column.employee for column in dived.columns) == sorted(e.id for e in source.employees)
+    checked = check_roster(source, Roster(generation.master.assignments(dived.columns)), rules)
+    assert checked.ok
+    assert checked.total == pytest.approx(dived.value)
+    assert generation.bound.whole <= checked.total
+    # Every column is let in again afterwards (new ones kept): the LP is no dearer than before the dive.
+    assert generation.master.solve() <= before + 1e-6
