@@ -225,3 +225,22 @@ def test_a_dive_by_whole_schedules_gives_one_lawful_schedule_per_person(randomiz
     assert generation.bound.whole <= checked.total
     # Every column is let in again afterwards (new ones kept): the LP is no dearer than before the dive.
     assert generation.master.solve() <= before + 1e-6
+
+
+def test_year_long_people_get_a_bound_from_the_staffing_prices_before_any_lp(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from roulement.solve.colgen.generation import _staffing_bound
+
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    rules = build_rules(source)
+    exact = generate(source, rules, deadline=math.inf)
+    staffing = _staffing_bound(exact.master, [[person] for person in exact.people], math.inf)
+    assert staffing is not None and staffing <= 607  # Instance1's optimum
+    # The same people priced as year-long ones are (no full table fits: caps and weekends out of it).
+    monkeypatch.setattr(dp, "DENSE_CELLS", min(person.dense.cells for person in exact.people
+                                               if person.dense is not None) - 1)
+    monkeypatch.setattr(generation_module, "CAPPED_FROM", 10**6)
+    relaxed = generate(source, rules, deadline=math.inf)
+    assert all(person.capped is not None and person.capped.weekends is not None for person in relaxed.people)
+    assert any("from the staffing prices" in note for note in relaxed.notes)
+    assert relaxed.bound is not None and relaxed.bound.whole <= 607

@@ -666,6 +666,20 @@ class CappedWalk:
         lowest = None if best >= threshold else best
         return CappedPricing(schedules, lowest, settled or lowest is None)
 
+    def lowest(self, work_price: list[dict[int, float]], deadline: float = float("inf"),
+               off_price: list[float] | None = None) -> float | None:
+        """One walk at the prices in hand (kept from the last call, else zero): a lower bound on the cheapest
+        lawful schedule (None: the person has no schedule at all)."""
+        multipliers = self._kept if self._kept is not None else dict.fromkeys(self.dropped, 0.0)
+        weekend_price = self._kept_weekend
+        priced = [{shift: price + multipliers.get(shift, 0.0) + (weekend_price if day in self.weekend_days else 0.0)
+                   for shift, price in today.items()} for day, today in enumerate(work_price)]
+        offset = sum(multipliers[shift] * cap for shift, cap in self.dropped.items())
+        if self.weekends is not None:
+            offset += weekend_price * 2 * self.weekends
+        found = self.walk.cheapest(priced, float("inf"), 1, deadline, off_price)
+        return found[0].price - offset if found else None
+
     def _keeps(self, schedule: Schedule, used: dict[int, int]) -> bool:
         """Whether the schedule keeps every cap and weekend limit the table left out."""
         return all(used[shift] <= cap for shift, cap in self.dropped.items()) and (

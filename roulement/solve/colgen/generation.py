@@ -321,6 +321,17 @@ def generate(
         by_key.setdefault(person.twins_key, []).append(person)
     classes = list(by_key.values())
     notes: list[str] = []
+    best: Bound | None = None
+    if decomposition.walkable and any(person.loose is not None or (
+            person.capped is not None and person.capped.weekends is not None) for person in people):
+        # Year-long people (Curtois-Qu 21-24): the LP will not converge within minutes, and even its first
+        # rounds come late. A Lagrangian bound before any LP, at duals guessed from the staffing prices.
+        staffing = _staffing_bound(master, classes, deadline)
+        if staffing is not None:
+            best = Bound(staffing, decomposition.bound_kind, decomposition.excluded, False, 0, 0)
+            notes.append(f"a bound of {best.whole:,} from the staffing prices, before any LP")
+            if on_bound is not None:
+                on_bound(best)
     _seed_greedily(scenario, people, master, deadline)
     for person in people:
         if master.by_person.get(person.employee.id):
@@ -333,7 +344,6 @@ def generate(
                 raise NoSchedule(f"{person.employee.id} has no lawful schedule of their own (proven)")
             raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id} within "
                              f"{FALLBACK_SECONDS:.0f} s (not proven that none exists)")
-    best: Bound | None = None
     rounds = 0
     beam = True
     exact_everywhere = decomposition.walkable
@@ -442,6 +452,46 @@ def generate(
     if best is not None:
         best.rounds, best.columns = rounds, len(master.columns)
     return Generation(master, best, rounds, exact_everywhere, notes, people)
+
+
+def _staffing_bound(master: Master, classes: Sequence[Sequence[_Person]], deadline: float,
+                    ) -> float | None:
+    """The Lagrangian bound (docs/colgen.md) at duals set to each cover row's price of a missing person, moved
+    into the rows' dual intervals, with each person's cheapest schedule from one walk (a lower bound on it).
+    None if some person has no walk that bounds them exactly, or out of time."""
+    guess = [0.0] * len(master.duals)
+    for cost, bound, row, sign in master.slacks:
+        if sign > 0 and math.isfinite(bound):
+            guess[row] = max(guess[row], cost)
+    saved = master.duals
+    master.duals = master._signed(guess)
+    try:
+        total = master.lagrangian_constant()
+        for twins in classes:
+            if time.monotonic() >= deadline or not math.isfinite(total):
+                return None
+            person = twins[0]
+            work_price, _ = person._work_prices(person.values(master))
+            lowest: float | None
+            try:
+                if person.capped is not None:
+                    lowest = person.capped.lowest(work_price, deadline)
+                elif person.dense is not None:
+                    found = person.dense.cheapest(work_price, math.inf, 1, deadline)
+                    lowest = found[0].price if found else None
+                elif person.loose is not None:
+                    found = person.loose.cheapest(work_price, math.inf, 1, deadline)
+                    lowest = found[0].price if found else None
+                else:
+                    return None
+            except OutOfTime:
+                return None
+            if lowest is None:
+                return None
+            total += lowest * len(twins)
+        return total
+    finally:
+        master.duals = saved
 
 
 def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master, deadline: float) -> None:
