@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from roulement.solve.colgen.alongside import BoundAlongside
 from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.choice import Engine, choose_engine
 from roulement.solve.colgen.decompose import decompose, demanded_posts
-from roulement.solve.colgen.dp import cheapest
+from roulement.solve.colgen.dp import OFF, cheapest
 from roulement.solve.colgen.engine import _Person, generate, plan_colgen
 from roulement.solve.engine import solve
 from roulement.solve.options import SolveOptions
@@ -321,3 +322,64 @@ def test_a_person_without_a_lawful_schedule_hands_over_to_cp_sat() -> None:
                                               frozen=Roster([])))
     assert "no lawful schedule of their own" in result.note
     assert not result.strategy.startswith("colgen")
+
+
+# Curtois-Qu 22 in miniature: the fast labelling (one label per state and minutes) lost every lawful
+# schedule of a person with caps and weekends, and column generation claimed they had none.
+THREE_SHIFTS = "E,480,\nL,480,E\nN,480,E|L"
+
+
+def test_the_fast_labelling_keeps_the_label_that_spent_less_of_its_caps() -> None:
+    # 14 days, at least 10 shifts, E at most 4, L at most 6, one weekend: at zero prices every label ties, and
+    # keeping the first one spent the caps (it found nothing; the exact walk finds a schedule).
+    source = to_scenario(parse_curtois(_instance(14, THREE_SHIFTS, "A,E=4|L=6|N=13,6720,4800,3,2,1,1")))
+    pricing = _person(source)
+    work_price, _ = pricing._work_prices({})
+    found = cheapest(pricing.spec, work_price, math.inf, 1, True)
+    assert found
+    cells = tuple((day, pricing.spec.shifts[shift], "work") for day, shift in enumerate(found[0].days) if shift >= 0)
+    assert pricing.judge(cells) is not None  # the checker finds it lawful
+
+
+def test_a_person_priced_by_the_fast_labelling_never_loses_their_lawful_schedules(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # People priced as year-long ones are (no dense or capped walk fits: the fast labelling for columns).
+    from roulement.solve.colgen import dp
+    from roulement.solve.colgen import generation as generation_module
+
+    def year_long(source: Scenario) -> None:
+        full = _person(source)
+        assert full.dense is not None
+        monkeypatch.setattr(dp, "DENSE_CELLS", full.dense.cells - 1)
+        monkeypatch.setattr(generation_module, "CAPPED_FROM", 0)
+
+    # The 14-day case above: column generation raised "no lawful schedule of their own was found for A".
+    source = to_scenario(parse_curtois(_instance(14, THREE_SHIFTS, "A,E=4|L=6|N=13,6720,4800,3,2,1,1")))
+    year_long(source)
+    assert _person(source).dense is None
+    rules = build_rules(source)
+    generated = generate(source, rules, time.monotonic() + 10)
+    assert generated.master.columns
+    alone = source.model_copy(update={"demand": []})
+    personal = [rule for rule in rules if rule.id not in ("core.coverage", "core.safety-minimum")]
+    for column in generated.master.columns:
+        assert check_roster(alone, Roster(generated.master.assignments([column])), personal).ok
+    # 7 days, at least 4 shifts, E at most once, L at most 3 times, no weekend: the fast labelling finds nothing
+    # even with its tie-break, yet E L L L exists. CP-SAT on the person alone decides instead.
+    source = to_scenario(parse_curtois(_instance(7, THREE_SHIFTS, "A,E=1|L=3|N=0,3360,1920,5,2,2,0")))
+    monkeypatch.undo()
+    year_long(source)
+    pricing = _person(source)
+    assert pricing.dense is None and pricing.capped is None and pricing.loose is not None
+    work_price, _ = pricing._work_prices({})
+    assert cheapest(pricing.spec, work_price, math.inf, 1, True) == []  # the heuristic alone fails here
+    schedules, _, _ = pricing.price({}, math.inf, True, 2.0, 0)
+    assert schedules and pricing.judge(schedules[0]) is not None
+    # Under a dive's fixings (day 0 off) the same fallback finds a schedule that keeps them (E L L L on days 1
+    # to 4), and proves that none exists with days 0 and 1 off (no weekend: 3 days left, 4 shifts needed).
+    fixed, _, proven = pricing.price({}, math.inf, True, 2.0, 0, choices={0: frozenset({OFF})})
+    assert proven and fixed
+    assert pricing.judge(fixed[0]) is not None
+    assert all(day != 0 for day, _, _ in fixed[0])
+    none, lowest, proven = pricing.price({}, math.inf, True, 2.0, 0, choices={0: frozenset({OFF}), 1: frozenset({OFF})})
+    assert (none, lowest, proven) == ([], None, True)

@@ -14,6 +14,7 @@ from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen import dp
+from roulement.solve.colgen import generation as generation_module
 from roulement.solve.colgen.dive import _Dive, dive
 from roulement.solve.colgen.dp import OFF, CappedWalk, DenseWalk, WalkSpec
 from roulement.solve.colgen.generation import generate
@@ -168,6 +169,7 @@ def test_a_person_no_table_fits_gets_columns_from_the_labelling_and_a_bound_from
     full = _person(source)
     assert full.dense is not None and not full.spec.caps and full.spec.tracks_minutes
     monkeypatch.setattr(dp, "DENSE_CELLS", full.dense.cells - 1)
+    monkeypatch.setattr(generation_module, "CAPPED_FROM", 0)  # no table fits with weekends out either
     pricer = _person(source)
     assert pricer.dense is None and pricer.capped is None and pricer.loose is not None
     for seed in range(3):
@@ -179,3 +181,66 @@ def test_a_person_no_table_fits_gets_columns_from_the_labelling_and_a_bound_from
         for cells in schedules:
             own = pricer.judge(cells)
             assert own is not None and own - sum(values[cell] for cell in cells) >= truth - 1e-6
+
+
+def test_a_year_long_person_is_priced_with_weekends_out_of_the_table_and_the_bound_holds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Curtois-Qu 21-24: with weekends counted, no table fits a year; the weekends leave the table, held by a
+    # price per weekend day worked. Here: two weekends, at most one worked (13 days), the full table too large.
+    from tests.test_colgen import _exhaustive
+
+    source = to_scenario(parse_curtois(CASES["weekends"], "weekends", "weekends"))
+    full = _person(source)
+    assert full.dense is not None and full.spec.max_weekends == 1
+    monkeypatch.setattr(dp, "DENSE_CELLS", full.dense.cells - 1)
+    monkeypatch.setattr(generation_module, "CAPPED_FROM", full.dense.cells - 1)
+    pricer = _person(source)
+    assert pricer.dense is None and pricer.capped is not None and pricer.capped.weekends == 1
+    # Seed 0 leaves a gap (a bound below the truth, lawful columns above it); seed 1 is settled, exact.
+    for seed in (0, 1):  # the walk keeps its weekend price from one call to the next
+        values = {cell: value / 4 for cell, value in _values(source, seed).items()}
+        truth = _exhaustive(source, values)
+        schedules, lowest, proven = pricer.price(values, math.inf, beam=False, seconds=5, seed=0, count=3)
+        assert proven and lowest is not None and lowest <= truth + 1e-6
+        for found in schedules:
+            own = pricer.judge(found)
+            assert own is not None and own - sum(values.get(cell, 0.0) for cell in found) >= truth - 1e-6
+        if not pricer.unsettled:
+            assert lowest == pytest.approx(truth)
+
+
+@pytest.mark.parametrize("randomize", [False, True])
+def test_a_dive_by_whole_schedules_gives_one_lawful_schedule_per_person(randomize: bool) -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    rules = build_rules(source)
+    generation = generate(source, rules, deadline=math.inf)
+    assert generation.bound is not None
+    before = generation.master.solve()
+    dived = dive(generation, deadline=math.inf, seed=3, whole=True, randomize=randomize)
+    assert dived.columns is not None and dived.value is not None
+    assert sorted(column.employee for column in dived.columns) == sorted(e.id for e in source.employees)
+    checked = check_roster(source, Roster(generation.master.assignments(dived.columns)), rules)
+    assert checked.ok
+    assert checked.total == pytest.approx(dived.value)
+    assert generation.bound.whole <= checked.total
+    # Every column is let in again afterwards (new ones kept): the LP is no dearer than before the dive.
+    assert generation.master.solve() <= before + 1e-6
+
+
+def test_year_long_people_get_a_bound_from_the_staffing_prices_before_any_lp(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from roulement.solve.colgen.generation import _staffing_bound
+
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    rules = build_rules(source)
+    exact = generate(source, rules, deadline=math.inf)
+    staffing = _staffing_bound(exact.master, [[person] for person in exact.people], math.inf)
+    assert staffing is not None and staffing <= 607  # Instance1's optimum
+    # The same people priced as year-long ones are (no full table fits: caps and weekends out of it).
+    monkeypatch.setattr(dp, "DENSE_CELLS", min(person.dense.cells for person in exact.people
+                                               if person.dense is not None) - 1)
+    monkeypatch.setattr(generation_module, "CAPPED_FROM", 10**6)
+    relaxed = generate(source, rules, deadline=math.inf)
+    assert all(person.capped is not None and person.capped.weekends is not None for person in relaxed.people)
+    assert any("from the staffing prices" in note for note in relaxed.notes)
+    assert relaxed.bound is not None and relaxed.bound.whole <= 607

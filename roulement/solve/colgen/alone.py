@@ -9,6 +9,7 @@ only replaces the objective.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -38,11 +39,34 @@ class AlonePricer:
                       for post in (p.id for p in alone.posts)
                       for literal in [self.builder.assigned(employee.id, day, shift.id, post)] if literal is not None]
 
+        # day -> a literal that, when assumed, makes the person work that day (made when first needed).
+        self._works: dict[int, cp_model.IntVar] = {}
+
+    def _assumptions(self, fixed: dict[int, tuple[frozenset[str], bool]]) -> list[Any]:
+        """Literals to assume for a dive's fixings: day -> (the shifts it may be, whether it may be off)."""
+        assumed: list[Any] = []
+        for (day, shift, _), literal in self.cells:
+            if day in fixed and shift not in fixed[day][0]:
+                assumed.append(literal.Not())
+        for day, (_, off) in fixed.items():
+            if off:
+                continue
+            if day not in self._works:
+                works = self.builder.model.new_bool_var(f"works_{day}")
+                self.builder.model.add(sum(literal for (at, _, _), literal in self.cells if at == day) >= 1
+                                       ).only_enforce_if(works)
+                self._works[day] = works
+            assumed.append(self._works[day])
+        return assumed
+
     def cheapest(
         self, value: dict[tuple[int, str, str], float], seconds: float, workers: int = 1, seed: int = 0,
+        fixed: dict[int, tuple[frozenset[str], bool]] | None = None,
     ) -> tuple[list[Assignment] | None, float | None, bool]:
         """(the cheapest schedule, its lowest possible price, proven) under `value[(day, shift, post)]`, the
-        dual value of one person holding that post; the price is own cost minus values."""
+        dual value of one person holding that post; the price is own cost minus values. `fixed[day]`: the shifts
+        that day may be and whether it may be off (a dive's fixings, assumed for this solve only). Proven with
+        no schedule: (None, None, True)."""
         terms = []
         for (day, shift, post), literal in self.cells:
             worth = round(SCALE * value.get((day, shift, post), 0.0))
@@ -50,6 +74,9 @@ class AlonePricer:
                 terms.append((-worth, literal))
         model = self.builder.model
         model.minimize(SCALE * self.own + weighted(terms))
+        model.clear_assumptions()
+        if fixed:
+            model.add_assumptions(self._assumptions(fixed))
         # One worker, no interleaving: a person alone is a small model, solved many times.
         solver = new_solver(Settings(workers=workers, seed=seed), max(seconds, 0.05), interleave=False)
         status = solver.solve(model)

@@ -49,7 +49,7 @@ class BoundAlongside:
             result.note = "; ".join(part for part in (result.note, note) if part)
             return
         whole = bound.whole
-        if bound.value < -1e-6:
+        if bound.value < -1e-3:  # (a converged LP's bound allows EPSILON per person below its value)
             # True (no cost is negative) but it says nothing: the Lagrangian bound was still below zero.
             result.note = "; ".join(part for part in (result.note, "no lower bound above 0 within the time limit "
                                                       f"({bound.rounds} rounds of column generation)") if part)

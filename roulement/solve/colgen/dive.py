@@ -65,8 +65,9 @@ class DiveResult:
 
 class _Dive:
     def __init__(self, generation: Generation, deadline: float, seed: int, stop: threading.Event | None,
-                 finish: float = 0.0, randomize: bool = False) -> None:
+                 finish: float = 0.0, randomize: bool = False, whole: bool = False) -> None:
         self.finish = finish
+        self.whole = whole
         self.rng = random.Random(seed) if randomize else None
         self.master: Master = generation.master
         self.people = generation.people
@@ -177,6 +178,17 @@ class _Dive:
                 chosen = self._whole(values)
                 if chosen is not None:
                     return DiveResult(chosen, master.value, steps, backtracks, self.rounds)
+                if self.whole:
+                    # A whole schedule per fixing: every day of the person fixed to the LP's favourite column.
+                    for index in self._columns_to_fix(values):
+                        column = self.master.columns[index]
+                        worked = self.days_of(index)
+                        self.choices[column.employee] = {day: frozenset((worked.get(day, OFF),))
+                                                         for day in range(self.by_id[column.employee].spec.days)}
+                        self.apply(column.employee)  # its own column fits: never fails
+                    steps += 1
+                    self.converge()
+                    continue
                 weights = self.weights(values)
                 open_keys = [(weight, key) for key, weight in weights.items()
                              if self.choices[key[0]].get(key[1]) != frozenset((key[2],))]
@@ -232,6 +244,27 @@ class _Dive:
         chosen, objective, _ = self.master.integer_roster(self.finish)
         return DiveResult(chosen, objective, steps, backtracks, self.rounds, finished_by_mip=chosen is not None)
 
+    def _columns_to_fix(self, values: list[float]) -> list[int]:
+        """The columns a whole-schedule step fixes: each open person's favourite column, those the LP takes at
+        least `SETTLED` and the most-taken of the rest (one per `SPLIT_PER_FIXING` open people, at least one;
+        a later dive draws the first among the few most taken)."""
+        favourites = []
+        for person in self.people:
+            employee = person.employee.id
+            choices = self.choices[employee]
+            if len(choices) == person.spec.days and all(len(kept) == 1 for kept in choices.values()):
+                continue
+            enabled = [index for index in self.master.by_person[employee] if self.fits(index, choices)]
+            if enabled:
+                best = max(enabled, key=lambda index: values[index])
+                favourites.append((values[best], best))
+        favourites.sort(reverse=True)
+        if self.rng is not None and len(favourites) > 1:
+            first = self.rng.randrange(min(RANDOM_AMONG, len(favourites)))
+            favourites.insert(0, favourites.pop(first))
+        many = max(1, len(favourites) // SPLIT_PER_FIXING)
+        return [index for number, (value, index) in enumerate(favourites) if number < many or value >= SETTLED]
+
     @staticmethod
     def _leaders(fractional: list[tuple[float, tuple[str, int, int]]], single: tuple[str, int, int],
                  people: int) -> list[tuple[str, int, int]]:
@@ -256,12 +289,14 @@ class _Dive:
 
 
 def dive(generation: Generation, deadline: float, seed: int = 0, stop: threading.Event | None = None,
-         finish: float = 0.0, randomize: bool = False) -> DiveResult:
+         finish: float = 0.0, randomize: bool = False, whole: bool = False) -> DiveResult:
     """Dive from the LP in `generation` to one schedule per person (people whose rules all walk day by day;
     otherwise nothing is tried). Past `deadline`, HiGHS's MIP over the columns that fit the fixings made so
     far has `finish` seconds to choose the rest. The master's columns are all let in again afterwards, new
     ones kept. `randomize`: the main fixing of each step is drawn among the few most settled (seeded), for
-    dives after the first."""
+    dives after the first. `whole`: each step fixes whole schedules (the LP's favourite columns) rather than
+    (person, day) choices: coarser, but done in a few steps whatever the size (never undone: a person's own
+    column always fits)."""
     if not generation.people or not all(person.walkable for person in generation.people):
         return DiveResult(None, None, 0, 0, 0)
-    return _Dive(generation, deadline, seed, stop, finish, randomize).run()
+    return _Dive(generation, deadline, seed, stop, finish, randomize, whole).run()

@@ -94,6 +94,15 @@ def cheapest(
     exact_resources = resources and not beam
 
     inf = float("inf")
+    # The fast labelling keeps one label per state and minutes, blind to the resources: of two equally cheap
+    # labels it keeps the one that used less of its caps and weekends (keeping the first, at zero prices it
+    # kept one that had spent them all and lost every lawful schedule: Curtois-Qu 22's person D).
+    tie_break = resources and not exact_resources
+    limits = [*cap_limits, *([max_weekends] if weekends_tracked else [])]
+    shares = [1.0 / limit if limit else 1e6 for limit in limits]
+
+    def _pressure(used: tuple[int, ...]) -> float:
+        return sum(count * share for count, share in zip(used, shares, strict=True))
 
     def moves(last: int, run: int, edge: bool) -> tuple[bool, tuple[int, int, bool], bool, int, bool]:
         """(off allowed, the off state, work allowed, the work run, its edge flag) from a state."""
@@ -165,7 +174,8 @@ def cheapest(
                 nxt[key] = {inner: (price, used, node)}
                 return
             known = by_minutes.get(inner)
-            if known is None or price < known[0]:
+            if known is None or price < known[0] - 1e-9 or (
+                    tie_break and price <= known[0] + 1e-9 and _pressure(used) < _pressure(known[1])):
                 by_minutes[inner] = (price, used, node)
 
         for (last, run, edge, counted), by_minutes in labels.items():
@@ -549,6 +559,8 @@ class DenseWalk:
 
 # Steps of the multipliers on the caps a capped walk leaves out of its table, and the first multiplier.
 LAGRANGIAN_STEPS = 8
+# Steps per call of a walk that keeps its prices from the last call (weekends priced too).
+WARM_STEPS = 3
 FIRST_MULTIPLIER = 8.0
 
 
@@ -569,15 +581,27 @@ class CappedWalk:
     per such shift, less mu x cap, is no dearer than the cheapest schedule that keeps the caps: a valid lower
     bound. The prices are searched a few steps (doubled while a cap is broken, halved while it is slack); the
     walk's schedules that keep every cap are lawful columns, and when the cheapest one keeps them with no price
-    on a slack cap, it is the cheapest lawful schedule exactly."""
+    on a slack cap, it is the cheapest lawful schedule exactly.
 
-    def __init__(self, walk: DenseWalk, dropped: dict[int, int]) -> None:
+    When even every cap out is too large (a year with weekends counted: Curtois-Qu 21-24), the weekends
+    worked leave the table too, held by a price per weekend day worked: a lawful schedule works at most
+    2 x max weekends weekend days, so the relaxed price with mu per weekend day, less 2 x mu x max weekends, is
+    again no dearer than the cheapest lawful schedule. Those walks keep their prices from call to call (a
+    year's walk costs up to half a second: a few steps from the last prices, not eight from zero)."""
+
+    def __init__(self, walk: DenseWalk, dropped: dict[int, int], weekends: int | None = None) -> None:
         self.walk = walk
         self.dropped = dropped
+        # Max weekends, when the weekends left the table too (else None).
+        self.weekends = weekends
+        self.weekend_days = frozenset(walk.spec.weekend_of) if weekends is not None else frozenset()
+        self._kept: dict[int, float] | None = None
+        self._kept_weekend = 0.0
 
     @staticmethod
-    def build(spec: WalkSpec, cells: int = DENSE_CELLS) -> CappedWalk | None:
-        """Leave caps out, the largest first, until the table has at most `cells` (None if it never has)."""
+    def build(spec: WalkSpec, cells: int = DENSE_CELLS, weekends: bool = False) -> CappedWalk | None:
+        """Leave caps out, the largest first, until the table has at most `cells`; then the weekends too when
+        `weekends` (None if it never fits)."""
         dropped: dict[int, int] = {}
         for shift, cap in sorted(spec.caps.items(), key=lambda item: -item[1]):
             dropped[shift] = cap
@@ -586,18 +610,26 @@ class CappedWalk:
             walk = DenseWalk.build(relaxed, cells)
             if walk is not None:
                 return CappedWalk(walk, dropped)
-        return None
+        if not weekends or spec.max_weekends is None:
+            return None
+        walk = DenseWalk.build(WalkSpec(**{**spec.__dict__, "caps": {}, "max_weekends": None}), cells)
+        return None if walk is None else CappedWalk(walk, dict(spec.caps), spec.max_weekends)
 
     def cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int,
                  deadline: float = float("inf"), off_price: list[float] | None = None) -> CappedPricing:
-        multipliers = dict.fromkeys(self.dropped, 0.0)
+        warm = self.weekends is not None
+        multipliers = dict(self._kept) if warm and self._kept is not None else dict.fromkeys(self.dropped, 0.0)
+        weekend_price = self._kept_weekend if warm else 0.0
+        # Weekend days a lawful schedule may work at most (the relaxed constraint the weekend price holds).
+        weekend_cap = 2 * self.weekends if self.weekends is not None else 0
         lawful: dict[tuple[int, ...], float] = {}
         best = -math.inf
         settled = False
-        for _ in range(LAGRANGIAN_STEPS):
-            priced = [{shift: price + multipliers.get(shift, 0.0) for shift, price in today.items()}
-                      for today in work_price]
-            offset = sum(multipliers[shift] * cap for shift, cap in self.dropped.items())
+        for _ in range(LAGRANGIAN_STEPS if not warm else WARM_STEPS):
+            priced = [{shift: price + multipliers.get(shift, 0.0) + (weekend_price if day in self.weekend_days
+                                                                       else 0.0)
+                       for shift, price in today.items()} for day, today in enumerate(work_price)]
+            offset = sum(multipliers[shift] * cap for shift, cap in self.dropped.items()) + weekend_price * weekend_cap
             found = self.walk.cheapest(priced, threshold + offset, count, deadline, off_price)
             if not found:
                 best = math.inf  # even the relaxation has nothing below the threshold
@@ -605,23 +637,60 @@ class CappedWalk:
             best = max(best, found[0].price - offset)
             for schedule in found:
                 used = self._used(schedule)
-                if all(used[shift] <= cap for shift, cap in self.dropped.items()):
-                    own = schedule.price - sum(multipliers[shift] * used[shift] for shift in self.dropped)
+                if self._keeps(schedule, used):
+                    own = (schedule.price - sum(multipliers[shift] * used[shift] for shift in self.dropped)
+                           - weekend_price * self._weekend_days_worked(schedule))
                     if own < threshold:
                         lawful[schedule.days] = own
             used = self._used(found[0])
             slack = {shift: cap - used[shift] for shift, cap in self.dropped.items()}
-            if all(left >= 0 and (left == 0 or multipliers[shift] == 0) for shift, left in slack.items()):
-                settled = True  # lawful, and no price on a slack cap: the cheapest lawful schedule
+            weekend_slack = weekend_cap - self._weekend_days_worked(found[0]) if self.weekends is not None else 0
+            if self._keeps(found[0], used) and all(
+                    left == 0 or multipliers[shift] == 0 for shift, left in slack.items()) and (
+                    weekend_slack == 0 or weekend_price == 0):
+                settled = True  # lawful, and no price on a slack constraint: the cheapest lawful schedule
                 break
             for shift, left in slack.items():
                 if left < 0:
                     multipliers[shift] = multipliers[shift] * 2 if multipliers[shift] else FIRST_MULTIPLIER
                 elif left > 0 and multipliers[shift]:
                     multipliers[shift] = multipliers[shift] / 2 if multipliers[shift] >= 1.0 else 0.0
+            if self.weekends is not None:
+                if weekend_slack < 0 or self._weekends_worked(found[0]) > self.weekends:
+                    weekend_price = weekend_price * 2 if weekend_price else FIRST_MULTIPLIER
+                elif weekend_slack > 0 and weekend_price:
+                    weekend_price = weekend_price / 2 if weekend_price >= 1.0 else 0.0
+        if warm:
+            self._kept, self._kept_weekend = multipliers, weekend_price
         schedules = sorted((Schedule(days, price) for days, price in lawful.items()), key=lambda s: s.price)[:count]
         lowest = None if best >= threshold else best
         return CappedPricing(schedules, lowest, settled or lowest is None)
+
+    def lowest(self, work_price: list[dict[int, float]], deadline: float = float("inf"),
+               off_price: list[float] | None = None) -> float | None:
+        """One walk at the prices in hand (kept from the last call, else zero): a lower bound on the cheapest
+        lawful schedule (None: the person has no schedule at all)."""
+        multipliers = self._kept if self._kept is not None else dict.fromkeys(self.dropped, 0.0)
+        weekend_price = self._kept_weekend
+        priced = [{shift: price + multipliers.get(shift, 0.0) + (weekend_price if day in self.weekend_days else 0.0)
+                   for shift, price in today.items()} for day, today in enumerate(work_price)]
+        offset = sum(multipliers[shift] * cap for shift, cap in self.dropped.items())
+        if self.weekends is not None:
+            offset += weekend_price * 2 * self.weekends
+        found = self.walk.cheapest(priced, float("inf"), 1, deadline, off_price)
+        return found[0].price - offset if found else None
+
+    def _keeps(self, schedule: Schedule, used: dict[int, int]) -> bool:
+        """Whether the schedule keeps every cap and weekend limit the table left out."""
+        return all(used[shift] <= cap for shift, cap in self.dropped.items()) and (
+            self.weekends is None or self._weekends_worked(schedule) <= self.weekends)
+
+    def _weekend_days_worked(self, schedule: Schedule) -> int:
+        return sum(1 for day, shift in enumerate(schedule.days) if shift != OFF and day in self.weekend_days)
+
+    def _weekends_worked(self, schedule: Schedule) -> int:
+        weekend_of = self.walk.spec.weekend_of
+        return len({weekend_of[day] for day, shift in enumerate(schedule.days) if shift != OFF and day in weekend_of})
 
     def _used(self, schedule: Schedule) -> dict[int, int]:
         used = dict.fromkeys(self.dropped, 0)

@@ -31,7 +31,15 @@ from roulement.solve.colgen.decompose import (
     permitted,
     walk_spec,
 )
-from roulement.solve.colgen.dp import CAPPED_FROM, OFF, CappedWalk, DenseWalk, OutOfTime, Schedule, cheapest
+from roulement.solve.colgen.dp import (
+    CAPPED_FROM,
+    OFF,
+    CappedWalk,
+    DenseWalk,
+    OutOfTime,
+    Schedule,
+    cheapest,
+)
 from roulement.solve.colgen.master import Column, Master
 
 EPSILON = 1e-6
@@ -48,6 +56,9 @@ SMOOTHING = 0.0
 BOUND_SMOOTHING = 0.8
 # Seconds CP-SAT may spend pricing one person alone.
 ALONE_SECONDS = 2.0
+# Seconds CP-SAT on the person alone may spend deciding whether a lawful schedule exists, when the fast
+# labelling found none.
+FALLBACK_SECONDS = 20.0
 
 
 # A dive's fixings for one person: day -> what that day may be (shift indexes of the walk, or `OFF`).
@@ -112,8 +123,10 @@ class _Person:
         # Too large with every cap (or slow: Curtois-Qu 10, a second a walk): a dense walk with some caps
         # priced instead (Lagrangian), a valid bound always and exact when its cheapest schedule keeps them.
         self.capped = None
-        if self.walkable and self.spec.caps and (self.dense is None or self.dense.cells > CAPPED_FROM):
-            self.capped = CappedWalk.build(self.spec, CAPPED_FROM)
+        if self.walkable and (self.spec.caps or self.spec.max_weekends is not None) and (
+                self.dense is None or self.dense.cells > CAPPED_FROM):
+            # The weekends leave the table too only when no full table fits at all (a year: Curtois-Qu 21-24).
+            self.capped = CappedWalk.build(self.spec, CAPPED_FROM, weekends=self.dense is None)
             if self.capped is not None:
                 self.dense = None
         # Neither fits (Curtois-Qu 21-24: half a year or a year): the columns come from the labelling, and the
@@ -205,24 +218,33 @@ class _Person:
                 off_price = [math.inf if day in choices and OFF not in choices[day] else own
                              for day, own in enumerate(self.spec.own_off)]
             lowest: float | None
+            # The columns came from the fast labelling, which can miss lawful schedules: its "none" proves nothing.
+            heuristic = False
             if self.capped is not None:
                 capped = self.capped.cheapest(work_price, threshold, count, deadline, off_price)
                 found, lowest, self.unsettled = capped.schedules, capped.lowest, not capped.settled
                 if not found and lowest is not None:
                     # The prices found no lawful schedule below the threshold: the fast labelling may.
                     found = cheapest(self.spec, work_price, threshold, count, True, deadline, off_price)
+                    heuristic = True
                 exact = True  # `lowest` is a valid bound, whatever the columns found
             elif self.loose is not None and not beam:
                 # The exact labelling is too slow here: the fast one for columns, the loose walk for the bound.
                 loosest = self.loose.cheapest(work_price, threshold, 1, deadline, off_price)
                 lowest = loosest[0].price if loosest else None
                 found = cheapest(self.spec, work_price, threshold, count, True, deadline, off_price)
+                heuristic = True
                 self.unsettled = lowest is not None and not (found and found[0].price <= lowest + 1e-6)
                 exact = True
             else:
                 found = self._cheapest(work_price, threshold, count, beam, deadline, off_price)
                 lowest = found[0].price if found else None
-                exact = not beam or self.dense is not None
+                heuristic = beam and self.dense is None
+                exact = not heuristic
+            if not found and heuristic and math.isinf(threshold):
+                # Asked for any lawful schedule (a first column, a dive's fixings) and the fast labelling found
+                # none: that is not a proof. CP-SAT on the person alone, from the same rules, decides.
+                return self._exactly(values, choices, seed, deadline)
             shifts = self.spec.shifts
             schedules = [tuple((day, shifts[shift], posts[(day, shift)])
                                for day, shift in enumerate(schedule.days) if shift != OFF)
@@ -236,6 +258,21 @@ class _Person:
         if proven and lowest is not None and lowest >= threshold:
             return [], None, True
         return ([cells] if price < threshold else []), lowest, proven
+
+    def _exactly(self, values: dict[tuple[int, str, str], float], choices: Choices | None, seed: int,
+                 deadline: float) -> tuple[list[tuple[tuple[int, str, str], ...]], float | None, bool]:
+        """The cheapest lawful schedule by CP-SAT on the person alone, under a dive's `choices` if any:
+        ([schedule], its price, proven optimal), or ([], None, proven that none exists)."""
+        shifts = self.spec.shifts
+        fixed = None if not choices else {
+            day: (frozenset(shifts[choice] for choice in kept if choice != OFF), OFF in kept)
+            for day, kept in choices.items()}
+        seconds = max(min(FALLBACK_SECONDS, deadline - time.monotonic()), 1.0)
+        roster, lowest, proven = self.alone().cheapest(values, seconds, seed=seed, fixed=fixed)
+        if roster is None:
+            return [], None, proven
+        cells = tuple(sorted(((a.date - self.scenario.horizon.start).days, a.shift, a.post) for a in roster))
+        return [cells], lowest, proven
 
     def price_of(self, cells: tuple[tuple[int, str, str], ...], values: dict[tuple[int, str, str], float]) -> float:
         """A schedule's price under `values`: the checker's own price less the values of its cells."""
@@ -284,16 +321,29 @@ def generate(
         by_key.setdefault(person.twins_key, []).append(person)
     classes = list(by_key.values())
     notes: list[str] = []
+    best: Bound | None = None
+    if decomposition.walkable and any(person.loose is not None or (
+            person.capped is not None and person.capped.weekends is not None) for person in people):
+        # Year-long people (Curtois-Qu 21-24): the LP will not converge within minutes, and even its first
+        # rounds come late. A Lagrangian bound before any LP, at duals guessed from the staffing prices.
+        staffing = _staffing_bound(master, classes, deadline)
+        if staffing is not None:
+            best = Bound(staffing, decomposition.bound_kind, decomposition.excluded, False, 0, 0)
+            notes.append(f"a bound of {best.whole:,} from the staffing prices, before any LP")
+            if on_bound is not None:
+                on_bound(best)
     _seed_greedily(scenario, people, master, deadline)
     for person in people:
         if master.by_person.get(person.employee.id):
             continue  # the greedy pass gave them one (a full walk each: Curtois-Qu 10, 4 s a pass)
         # Any lawful schedule will do as a start: the fast labelling (exact labels are slow with no threshold).
-        schedules, _, _ = person.price({}, float("inf"), True, ALONE_SECONDS, seed)
+        schedules, _, proven = person.price({}, float("inf"), True, ALONE_SECONDS, seed)
         seeded = any(_offer(master, person, cells) for cells in schedules)
         if not seeded:
-            raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id}")
-    best: Bound | None = None
+            if proven:
+                raise NoSchedule(f"{person.employee.id} has no lawful schedule of their own (proven)")
+            raise NoSchedule(f"no lawful schedule of their own was found for {person.employee.id} within "
+                             f"{FALLBACK_SECONDS:.0f} s (not proven that none exists)")
     rounds = 0
     beam = True
     exact_everywhere = decomposition.walkable
@@ -369,7 +419,9 @@ def generate(
             lagrangian = master.lagrangian_constant() + lowest_total
             converged = added == 0 and exact_everywhere and not alpha and not unsettled
             if converged:
-                lagrangian = max(lagrangian, value)
+                # No column priced below its threshold, the convexity dual less EPSILON: the LP optimum is at
+                # most EPSILON per person below the restricted LP's value.
+                lagrangian = max(lagrangian, value - EPSILON * len(people))
             if math.isfinite(lagrangian) and (best is None or lagrangian > best.value):
                 best = Bound(lagrangian, decomposition.bound_kind, decomposition.excluded, converged, rounds,
                              len(master.columns))
@@ -400,6 +452,46 @@ def generate(
     if best is not None:
         best.rounds, best.columns = rounds, len(master.columns)
     return Generation(master, best, rounds, exact_everywhere, notes, people)
+
+
+def _staffing_bound(master: Master, classes: Sequence[Sequence[_Person]], deadline: float,
+                    ) -> float | None:
+    """The Lagrangian bound (docs/colgen.md) at duals set to each cover row's price of a missing person, moved
+    into the rows' dual intervals, with each person's cheapest schedule from one walk (a lower bound on it).
+    None if some person has no walk that bounds them exactly, or out of time."""
+    guess = [0.0] * len(master.duals)
+    for cost, bound, row, sign in master.slacks:
+        if sign > 0 and math.isfinite(bound):
+            guess[row] = max(guess[row], cost)
+    saved = master.duals
+    master.duals = master._signed(guess)
+    try:
+        total = master.lagrangian_constant()
+        for twins in classes:
+            if time.monotonic() >= deadline or not math.isfinite(total):
+                return None
+            person = twins[0]
+            work_price, _ = person._work_prices(person.values(master))
+            lowest: float | None
+            try:
+                if person.capped is not None:
+                    lowest = person.capped.lowest(work_price, deadline)
+                elif person.dense is not None:
+                    found = person.dense.cheapest(work_price, math.inf, 1, deadline)
+                    lowest = found[0].price if found else None
+                elif person.loose is not None:
+                    found = person.loose.cheapest(work_price, math.inf, 1, deadline)
+                    lowest = found[0].price if found else None
+                else:
+                    return None
+            except OutOfTime:
+                return None
+            if lowest is None:
+                return None
+            total += lowest * len(twins)
+        return total
+    finally:
+        master.duals = saved
 
 
 def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master, deadline: float) -> None:

@@ -125,6 +125,16 @@ class Master:
                               np.array([sign], dtype=np.double))
         self.slack_count = len(slacks)
         self.slacks = slacks
+        # Per row, the duals for which every constraint and every unlimited slack keeps the bound exact.
+        self._dual_interval: list[tuple[float, float]] = []
+        for row in range(self._rows):
+            low = 0.0 if math.isinf(self._row_upper[row]) else -math.inf
+            high = 0.0 if math.isinf(self._row_lower[row]) else math.inf
+            self._dual_interval.append((low, high))
+        for cost, bound, row, sign in slacks:
+            if math.isinf(bound):  # cost - sign x dual must stay >= 0
+                low, high = self._dual_interval[row]
+                self._dual_interval[row] = (low, min(high, cost)) if sign > 0 else (max(low, -cost), high)
         self.columns: list[Column] = []
         # employee -> indexes of their columns in `columns`.
         self.by_person: dict[str, list[int]] = defaultdict(list)
@@ -167,9 +177,19 @@ class Master:
         status = self.highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"the master LP ended {status}")
-        self.duals = list(self.highs.getSolution().row_dual)
+        self.duals = self._signed(list(self.highs.getSolution().row_dual))
         self.value = float(self.highs.getInfo().objective_function_value)
         return self.value
+
+    def _signed(self, duals: list[float]) -> list[float]:
+        """HiGHS's duals, each moved into the interval where the Lagrangian bound holds exactly: at least 0 on
+        a row with only a lower side, at most 0 with only an upper side, and no slack of unlimited size priced
+        below zero. They are feasible to 1e-7 only, and the bound must never rest on a tolerance; a move of
+        that size changes pricing by nothing that matters."""
+        for row in range(len(self.people), self._rows):
+            low, high = self._dual_interval[row]
+            duals[row] = min(max(duals[row], low), high)
+        return duals
 
     def simplex(self, kind: str) -> None:
         """"primal" while columns are added (the basis stays primal feasible), "dual" while a dive fixes them
