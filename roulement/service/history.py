@@ -18,19 +18,19 @@ both come here.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 from roulement.check.checker import check_roster
+from roulement.formats.periods import CARRIED_DAYS as CARRIED_DAYS  # re-exported: the CLI reads it here
+from roulement.formats.periods import next_period_data
 from roulement.formats.scenario_yaml import scenario_from_data
 from roulement.model.calendar import Calendar
 from roulement.model.roster import Roster
-from roulement.model.scenario import Horizon, Scenario
+from roulement.model.scenario import Scenario
 from roulement.report.document import build_report
 from roulement.rules.base import Violation
 from roulement.rules.contract import ContractHours
@@ -44,9 +44,6 @@ from roulement.solve.replan import neighbourhood, repair
 from roulement.solve.replan import replan as replan_solve
 from roulement.solve.runtime import Progress
 
-# The longest look-back of the working-time rules: a week (the weekly rest, six days in a row).
-CARRIED_DAYS = 7
-
 
 def carried_days(previous: Roster, scenario: Scenario, days: int = CARRIED_DAYS) -> Roster:
     """The previous period's last `days` days before `scenario`'s horizon, for the people still in it."""
@@ -59,26 +56,7 @@ def next_period(scenario: Scenario) -> Scenario:
     """The plant's next period: the same site, people, shifts, posts and demand over as many days from the day
     after this horizon. What belongs to the old period goes: requests and dated demand outside the new horizon,
     absences that ended before it (as the web's roll-forward does)."""
-    data: dict[str, Any] = copy.deepcopy(scenario.model_dump(mode="json"))
-    new = Horizon(start=scenario.horizon.end + dt.timedelta(days=1), days=scenario.horizon.days)
-    data["horizon"] = {**data["horizon"], "start": new.start.isoformat(), "days": new.days}
-
-    def inside(day: str) -> bool:
-        return new.start <= dt.date.fromisoformat(day) <= new.end
-
-    for employee in data["employees"]:
-        employee["requests"] = [r for r in employee.get("requests") or [] if inside(r["date"])]
-        employee["absences"] = [a for a in employee.get("absences") or []
-                                if dt.date.fromisoformat(a["end"]) >= new.start]
-    demand = []
-    for item in data.get("demand") or []:
-        if item.get("dates") is not None:
-            item["dates"] = [d for d in item["dates"] if inside(d)]
-            if not item["dates"]:
-                continue
-        demand.append(item)
-    data["demand"] = demand
-    return scenario_from_data(data, "next period")
+    return scenario_from_data(next_period_data(scenario.model_dump(mode="json")), "next period")
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from roulement.formats.periods import CARRIED_DAYS, next_period_data
 from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
 from roulement.model import scenario as model
 from roulement.model.roster import Assignment, Roster
@@ -342,9 +343,6 @@ def import_employees(
     return scenario, summary
 
 
-CARRIED_DAYS = 7  # the longest look-back of the working-time rules: a week (weekly rest, six days in a row)
-
-
 def carried_of(session: Session, scenario_id: int) -> Roster:
     """The previous period's last days carried by a rolled-forward scenario (empty for any other)."""
     carried = session.scalar(select(StoredScenario.carried).where(StoredScenario.id == scenario_id))
@@ -356,27 +354,8 @@ def roll_forward(session: Session, actor: User, scenario_id: int) -> StoredScena
     the day after this horizon. What belongs to the old period goes: requests and dated demand outside the new
     horizon, absences that ended before it. The stored scenario is left as it was."""
     row = get_scenario_row(session, scenario_id)
-    data = copy.deepcopy(row.data)
-    old = model.Horizon.model_validate(data["horizon"])
-    start = old.end + dt.timedelta(days=1)
-    new = model.Horizon(start=start, days=old.days)
-    data["horizon"] = {"start": start.isoformat(), "days": old.days}
-
-    def inside(day: str) -> bool:
-        return new.start <= dt.date.fromisoformat(day) <= new.end
-
-    for employee in data["employees"]:
-        employee["requests"] = [r for r in employee.get("requests", []) if inside(r["date"])]
-        employee["absences"] = [a for a in employee.get("absences", [])
-                                if dt.date.fromisoformat(a["end"]) >= new.start]
-    demand = []
-    for item in data.get("demand", []):
-        if item.get("dates") is not None:
-            item["dates"] = [d for d in item["dates"] if inside(d)]
-            if not item["dates"]:
-                continue
-        demand.append(item)
-    data["demand"] = demand
+    data = next_period_data(row.data)
+    start = dt.date.fromisoformat(data["horizon"]["start"])
     scenario = validated(data)
     name = f"{row.name} → {start.isoformat()}"
     # The old period's last days, as its newest roster has them, for the people still here: the checker sees
@@ -392,7 +371,7 @@ def roll_forward(session: Session, actor: User, scenario_id: int) -> StoredScena
     session.add(rolled)
     session.flush()
     record(session, actor, "scenario.roll_forward", "scenario", rolled.id, {"from": row.id},
-           {"start": start.isoformat(), "days": old.days})
+           {"start": start.isoformat(), "days": data["horizon"]["days"]})
     return rolled
 
 
