@@ -146,9 +146,10 @@ def plan_following(scenario: Scenario, previous: Roster, options: SolveOptions,
     result, roster = planned.result, planned.roster
     if roster is None:
         return PlanOutcome(scenario, result, None, None, explanations=planned.explanations)
-    alone = {_said(v) for v in check_roster(scenario, roster).violations}
-    across = [v for v in check_roster(scenario, Roster([*carried, *roster])).violations
-              if _said(v) not in alone and v.employee is not None]
+    # The plan's own verdict on the period alone; the carried days in front add the rest.
+    alone = {_said(v) for v in (planned.checked or check_roster(scenario, roster)).violations}
+    checked = check_roster(scenario, Roster([*carried, *roster]))
+    across = [v for v in checked.violations if _said(v) not in alone and v.employee is not None]
     notes = [result.note] if result.note else []
     if across and not (stop is not None and stop.is_set()):
         left = max(options.time_limit - (time.monotonic() - began), MIN_REPAIR_SECONDS)
@@ -159,7 +160,7 @@ def plan_following(scenario: Scenario, previous: Roster, options: SolveOptions,
         notes.append(f"{len(across)} rules broken across the boundary with the carried days: "
                      f"{len(dropped)} shifts taken out and their people re-planned ({repaired.status})")
         result = replace(result, roster=roster, wall_time=time.monotonic() - began, note="; ".join(notes))
-    checked = check_roster(scenario, Roster([*carried, *roster]))
+        checked = check_roster(scenario, Roster([*carried, *roster]))
     report = build_report(scenario, roster, checked, solver=result.as_dict())
     report["carried"] = {"days": CARRIED_DAYS, "from": min(a.date for a in carried).isoformat(),
                          "shifts": len(carried), "across_before_repair": len(across)}
