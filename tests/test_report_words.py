@@ -187,3 +187,28 @@ def test_every_figure_of_a_design_has_a_name_in_every_language() -> None:
     assert len(keys) >= 10 and keys <= set(FIGURE_KEYS), keys - set(FIGURE_KEYS)
     for lang in ("en", "fr", "de"):
         assert all(has_message(f"frame:{entry}", lang) for entry in FIGURE_KEYS.values())
+
+
+@pytest.mark.parametrize(("lang", "cost", "bound"), [("en", "12,345", "12,001"), ("fr", "12\u202f345", "12\u202f001"),
+                                                     ("de", "12.345", "12.001")])
+def test_the_summary_cards_and_a_partial_bound_are_written_the_readers_way(lang: Lang, cost: str,
+                                                                          bound: str) -> None:
+    from tests.test_findings_language import unlawful
+
+    plant, rows = unlawful()
+    report = service.audit(plant, rows).report
+    report["objective"]["total"] = 12345
+    report["solver"] = {"status": "FEASIBLE", "wall_time": 1.0, "bound": 12001.4, "bound_covered_cost": 12200,
+                        "bound_kind": "terms that decompose by person (excludes fair-share-nights)",
+                        "bound_excludes": ["fair-share-nights"]}
+    page = render_html(plant, rows, report, lang=lang)
+    start = page.index("<div class='cards'>")
+    cards = visible(page[start:page.index("<p class=", start)])
+    assert cost in cards and bound in cards and "12345" not in cards, cards
+    said = visible(page[page.index("<p class='sub'>"):])
+    # Which terms the bound covers is said in the reader's words, the rule it leaves out by its name.
+    assert frame_text("bound_kind_partial", lang, rules=term_name("fair-share-nights", lang)) in said
+    assert lang == "en" or "decompose" not in said
+    report["solver"]["bound_excludes"] = []
+    whole = visible(render_html(plant, rows, report, lang=lang))
+    assert frame_text("bound_kind_whole", lang) in whole

@@ -4,18 +4,21 @@ evaluation of the classic 5-crew cycle, and the design of a lawful cycle."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from roulement.analyse import rotation_design
 from roulement.analyse.rotation import judge_year
 from roulement.analyse.rotation_design import design
 from roulement.cli import app
 from roulement.formats.scenario_yaml import parse_scenario, save_scenario
 from roulement.model.rotation import Rotation
 from roulement.model.scenario import Scenario
+from roulement.report.messages import Lang, finding_text, has_message
 
 ANCHOR = dt.date(2026, 11, 30)
 
@@ -202,3 +205,31 @@ def test_designs_for_several_crew_counts_run_as_tasks_with_the_serial_answers() 
     assert [o.crews for o in as_tasks] == [4, 5] and sorted(ended) == ["4 crews", "5 crews"]
     assert [design_figures(o) for o in as_tasks] == [design_figures(o) for o in serial]
     assert [o.refused for o in as_tasks] == [o.refused for o in serial] and not run.failures
+
+# English words of the design's reasons that no French or German reason holds.
+REFUSAL_ENGLISH = re.compile(r"\b(crews|average|per|calendar|week|more than|single|shift|breaks|every|cycle tried|"
+                             r"violations|first|no cycle|found|within|obeys)\b")
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_why_an_option_is_refused_is_written_in_french_and_german(lang: Lang) -> None:
+    four = design(plant(), 4, time_limit=5, workers=1)
+    twelve = design(plant(), 5, shift_length=12, time_limit=5, workers=1)
+    assert four.refused is not None and twelve.refused is not None
+    for refused in (four.refused, twelve.refused):
+        written = finding_text(refused, lang)
+        assert written != str(refused) and not REFUSAL_ENGLISH.search(written), written
+    # The figures and the law stay: 42 h and its article, the broken rule's id and reference.
+    assert "L3132-15" in finding_text(four.refused, lang) and "42" in finding_text(four.refused, lang)
+    assert "fr.daily-max (FR L3121-18)" in finding_text(twelve.refused, lang)
+    # The rule's own finding inside the reason is in the reader's language as well.
+    broken = twelve.refused.params["first"]
+    assert finding_text(broken, lang) in finding_text(twelve.refused, lang)
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_every_reason_a_design_gives_has_its_words(lang: Lang) -> None:
+    source = (Path(rotation_design.__file__)).read_text(encoding="utf-8")
+    keys = set(re.findall(r'Said\(\s*"([^"]+)"', source))
+    assert len(keys) == 5
+    assert sorted(key for key in keys if not has_message(f"finding:{key}", lang)) == []

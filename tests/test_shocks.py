@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -427,6 +429,34 @@ def test_stress_cut_exits_1_when_the_plant_cannot_run_and_the_page_says_why(tmp_
                                "--out", str(tmp_path / "ok")])
     assert fine.exit_code == 0, fine.output
     assert "Feasible" in (tmp_path / "ok" / "stress.html").read_text(encoding="utf-8")
+
+
+# English words of the stress page's frame that no French or German page of it holds.
+STRESS_ENGLISH = re.compile(r"\b(Stress test|Headcount|people|removed|seniority|Not covered|Feasible|roster|found|"
+                            r"short|Skill groups|judged|alone|Missing skills|holders|needed|missing|fewest|"
+                            r"Random absences|samples|probability|runs|Why|post|first|days|shifts)\b")
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_the_stress_page_is_written_in_the_readers_language(lang: str, tmp_path: Path) -> None:
+    plant = scenario(days=7, employees=[{"id": "c0", "skills": ["op", "lead"]}, {"id": "c1", "skills": ["op", "lead"]},
+                                        *({"id": f"o{i}", "skills": ["op"]} for i in range(4))],
+                     demand=[{"post": "line", "shifts": ["M"], "min": 1}, {"post": "chef", "shifts": ["A"], "min": 1}])
+    path = tmp_path / "plant.yaml"
+    save_scenario(plant, path)
+    removed = tmp_path / "gone.txt"
+    removed.write_text("c1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["stress", str(path), "--remove", str(removed), "--time-limit", "8",
+                                      "--absence-rate", "0.2", "--samples", "20", "--engine", "serial", "--lang", lang,
+                                      "--out", str(tmp_path / "cut")])
+    assert result.exit_code == 1, result.output
+    page = (tmp_path / "cut" / "stress.html").read_text(encoding="utf-8")
+    assert f"<html lang='{lang}'>" in page and "<svg" in page and "chef" in page
+    words = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|svg)\b.*?</\1>", " ", page, flags=re.S)))
+    # Ids stay as they are (posts, skills), everything around them is in the reader's language.
+    assert not STRESS_ENGLISH.search(words.replace("chef", "").replace("line", "")), STRESS_ENGLISH.findall(words)
+    # Dates are written the reader's way, not as ISO dates.
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", words)
 
 
 def test_a_childcare_conflict_is_named_in_the_explanation() -> None:

@@ -20,7 +20,7 @@ from roulement.model.calendar import Calendar
 from roulement.model.roster import Assignment, Timeline
 from roulement.model.rotation import OFF, Crew, Rotation
 from roulement.model.scenario import Employee, Jurisdiction, RuleMode, Scenario, ShiftType
-from roulement.rules.base import Rule
+from roulement.rules.base import Rule, Said
 from roulement.rules.plant import MaxConsecutiveNights, NextDayPairs, RestAfterNightBlock
 from roulement.rules.working_time import DailyMax, DailyRest, WeeklyRest
 from roulement.rules.year import ContinuousCycleAverage
@@ -69,7 +69,7 @@ class DesignOption:
     shift_length: int
     plan: CrewPlan
     average_hours: float
-    refused: str | None = None  # why this option is not offered
+    refused: Said | None = None  # why this option is not offered (its words: `finding:design-*` entries)
     result: CycleResult | None = None
     rotation: Rotation | None = None
     judgement: YearJudgement | None = None
@@ -206,7 +206,7 @@ def _weekday_of_second(person: str | None, days_off: int, dates: list[dt.date]) 
     return dates[first + days_off + 1].weekday()
 
 
-def _shifts_breaking_rules_alone(year: Scenario, plan: CrewPlan) -> str | None:
+def _shifts_breaking_rules_alone(year: Scenario, plan: CrewPlan) -> Said | None:
     """Why a shift of the plan cannot be worked even once (a 12 h night under an 8 h night maximum), if so."""
     rules = [r for r in year_rules(year) if isinstance(r, PAIRWISE) and r.mode is RuleMode.HARD]
     scenario = year.replaced(employees=[Employee(id="X", crew="X", night_worker=True)])
@@ -216,7 +216,8 @@ def _shifts_breaking_rules_alone(year: Scenario, plan: CrewPlan) -> str | None:
         for rule in rules:
             broken = rule.check(timeline)
             if broken:
-                return f"a single {shift.id} shift breaks {rule.id} ({rule.reference}): {broken[0].message}"
+                return Said("design-shift-alone", "a single {shift} shift breaks {rule} ({reference}): {first}",
+                            shift=shift.id, rule=rule.id, reference=rule.reference, first=broken[0].message)
     return None
 
 
@@ -277,8 +278,9 @@ def design(scenario: Scenario, crews: int, shift_length: int | None = None, time
     year = year_scenario(base, _placeholder(base, plan, crews))
     for rule in year_rules(year):
         if isinstance(rule, ContinuousCycleAverage) and option.average_hours > rule.max_hours + 1e-9:
-            option.refused = (f"{crews} crews average {option.average_hours:.1f} h per calendar week, more than "
-                              f"{rule.max_hours:g} h ({rule.reference})")
+            option.refused = Said("design-average", "{crews} crews average {hours} h per calendar week, more than "
+                                  "{most} h ({reference})", crews=crews, hours=round(option.average_hours, 1),
+                                  most=_plain(rule.max_hours), reference=rule.reference)
             return option
     alone = _shifts_breaking_rules_alone(year, plan)
     if alone:
@@ -308,15 +310,22 @@ def design(scenario: Scenario, crews: int, shift_length: int | None = None, time
     result = solve_cycle(problem, time_limit=search, workers=workers, accept=accept, cut_rounds=cut_rounds)
     option.result = result
     if result.rows is None:
-        option.refused = ("no cycle obeys the rules in force" if result.status is Status.INFEASIBLE
-                          else f"no cycle found within {time_limit:g} s")
+        option.refused = (Said("design-none", "no cycle obeys the rules in force")
+                          if result.status is Status.INFEASIBLE
+                          else Said("design-no-time", "no cycle found within {seconds} s", seconds=_plain(time_limit)))
         return option
     option.rotation = to_rotation(result.rows)
     option.judgement = judged.get(_key(result.rows)) or judge_year(base, option.rotation)
     if option.judgement.violations:
-        option.refused = (f"every cycle tried breaks a rule over the year ({len(option.judgement.violations)} "
-                          f"violations, first: {option.judgement.violations[0].message})")
+        option.refused = Said("design-year-breaks", "every cycle tried breaks a rule over the year ({count} "
+                              "violations, first: {first})", count=len(option.judgement.violations),
+                              first=option.judgement.violations[0].message)
     return option
+
+
+def _plain(value: float) -> int | float:
+    """48.0 as 48, as a reader writes it (a message's numbers are formatted per language later)."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _key(rows: list[list[str]]) -> str:

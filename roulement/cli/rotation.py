@@ -16,7 +16,7 @@ from roulement.analyse.rotation_design import DesignError
 from roulement.cli.app import EXIT_OK, EXIT_VIOLATIONS, app, console, fail_input
 from roulement.formats.scenario_yaml import ScenarioError, load_scenario
 from roulement.model.scenario import Scenario
-from roulement.report.messages import LANGS
+from roulement.report.messages import LANGS, frame_text
 from roulement.service.rotation import (
     RwsRun,
     check_rotation,
@@ -157,7 +157,8 @@ def rotation_design(
         if option.judgement is not None:
             _print_judgement(option.judgement)
         if not option.offered:
-            console.print(f"[red]Not offered:[/red] {option.refused}", highlight=False)
+            console.print(frame_text("rot_not_offered", language, reason=option.refused), style="red",
+                          highlight=False, markup=False)
     if len(options) > 1:
         all_figures = [design_figures(o) for o in options]
         keys: list[str] = []

@@ -79,8 +79,8 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
         _card(t("card_shifts"), summary["assignments"]),
         _card(t("card_coverage"), t("coverage_complete") if summary["coverage_complete"]
               else t("short", n=summary["shortfall_person_shifts"]), "ok" if summary["coverage_complete"] else "bad"),
-        _card(t("card_violations"), summary["violations"], "ok" if not summary["violations"] else "bad"),
-        _card(t("card_cost"), report["objective"]["total"]),
+        _card(t("card_violations"), _number(summary["violations"], lang), "ok" if not summary["violations"] else "bad"),
+        _card(t("card_cost"), _number(report["objective"]["total"], lang)),
     ]
     solver = report.get("solver")
     if solver:
@@ -88,15 +88,17 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
         word = t(f"status.{status}") if has_message(f"frame:status.{status}", "en") else status
         parts.append(_card(t("card_solver"), f"{word} · {_number(round(solver['wall_time']), lang)} s"))
         if solver.get("bound") is not None:
-            parts.append(_card(t("card_bound"), f"{solver['bound']:,.0f}"))
+            parts.append(_card(t("card_bound"), _number(round(float(solver["bound"])), lang)))
     parts.append("</div>")
     bound_line = describe_bound(solver, report["objective"]["total"])
-    if bound_line is not None and lang == "en":
-        parts.append(f"<p class='sub'>{escape(bound_line[0].upper() + bound_line[1:])}. The bound is proven: no "
-                     f"roster can cost less ({escape(str(solver['bound_kind'] if solver else ''))}).</p>")
-    elif bound_line is not None and solver is not None:  # the bound module speaks English: its figure, framed
-        parts.append("<p class='sub'>" + escape(t("bound_proven", bound=float(solver["bound"]),
-                                                     kind=str(solver.get("bound_kind") or ""))) + "</p>")
+    if bound_line is not None and solver is not None:
+        kind = _bound_kind(solver, lang)
+        if lang == "en":
+            parts.append(f"<p class='sub'>{escape(bound_line[0].upper() + bound_line[1:])}. The bound is proven: no "
+                         f"roster can cost less ({escape(kind)}).</p>")
+        else:  # the bound module speaks English: its figure, framed
+            parts.append("<p class='sub'>" + escape(t("bound_proven", bound=float(solver["bound"]), kind=kind))
+                         + "</p>")
     parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary, lang)) + "</p>")
     parts += lead
     parts += _objective(report, lang)
@@ -142,6 +144,15 @@ def _weekday(date: dt.date, lang: str) -> str:
 
 def _kind(kind: str, lang: str) -> str:
     return kind if lang == "en" or kind not in KIND_KEYS else frame_text(KIND_KEYS[kind], lang)
+
+
+def _bound_kind(solver: dict[str, Any], lang: str) -> str:
+    """Which terms a lower bound covers, in `lang`: the whole objective, or all but the rules between people
+    (named as objective terms are)."""
+    excludes = solver.get("bound_excludes") or []
+    if not excludes:
+        return frame_text("bound_kind_whole", lang)
+    return frame_text("bound_kind_partial", lang, rules=", ".join(term_name(rule, lang) for rule in excludes))
 
 
 def _card(label: str, value: object, css: str = "") -> str:

@@ -26,7 +26,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-from roulement.rules.base import Rule
+from roulement.rules.base import Rule, Said
 
 Lang = Literal["en", "fr", "de"]
 LANGS: tuple[Lang, ...] = ("en", "fr", "de")
@@ -87,7 +87,9 @@ def catalogue(lang: Lang) -> Catalogue:
 
 def _written(name: str, value: Any, lang: Lang) -> Any:
     """A parameter as a reader of `lang` writes it: numbers and dates by Babel, objective terms by name (a dict
-    of term id to change), the rest as it is."""
+    of term id to change), a finding inside a sentence in `lang` too, the rest as it is."""
+    if isinstance(value, Said):
+        return finding_text(value, lang)
     if name == "terms" and isinstance(value, dict):
         return ", ".join(f"{term_name(term, lang)} {format_decimal(delta, format='+#,##0.##;-#,##0.##', locale=lang)}"
                          for term, delta in value.items()) or "0"

@@ -83,8 +83,8 @@ def render_rotation_page(scenario: Scenario, options: list[PageOption], title: s
     def figure(value: str) -> str:
         if value == "yes":
             return frame_text("yes", lang)
-        if value.startswith("no: "):
-            return f"{frame_text('no', lang)}: {value.removeprefix('no: ')}"
+        if value.startswith("no: "):  # the reason is written under the table, in the reader's language
+            return frame_text("no", lang)
         return value
 
     def criterion(c: Any, part: str) -> str:
