@@ -246,3 +246,19 @@ def test_no_early_shift_right_after_a_late_one() -> None:
 def test_each_new_rule_can_be_switched_off(rule_id: str) -> None:
     plant = scenario(rules={"settings": {rule_id: {"mode": "off"}}})
     assert rule_id not in {rule.id for rule in build_rules(plant)}
+
+
+def test_a_persons_weight_follows_their_absences_through_a_replaced_scenario_and_an_edited_copy() -> None:
+    from roulement.model.scenario import Absence
+    from roulement.rules.people import availability
+
+    plant = scenario(days=14, employees=[{"id": "a"}, {"id": "b", "absences": [
+        {"start": day(0).isoformat(), "end": day(3).isoformat()}]}])
+    full, away = plant.employee("a"), plant.employee("b")
+    hours = round(full.contract.weekly_hours * 4)
+    assert availability(plant, full) == 14 * hours and availability(plant, away) == 10 * hours
+    # The person given a week off in a copy of the scenario: the copy's weight, not the kept one.
+    off = full.model_copy(update={"absences": [Absence(start=day(7), end=day(13))]})
+    assert availability(plant, off) == 7 * hours
+    moved = plant.replaced(employees=[off, away])
+    assert availability(moved, moved.employee("a")) == 7 * hours and availability(plant, full) == 14 * hours

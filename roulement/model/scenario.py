@@ -468,7 +468,8 @@ class Scenario(Strict):
         """A copy with some fields replaced, unvalidated, and its cached lookups dropped: `model_copy` alone
         would keep the old `employees_by_id` and answer with the people it replaced."""
         copy = self.model_copy(update=changes)
-        for cached in ("shifts_by_id", "posts_by_id", "employees_by_id", "public_holidays", "posts_by_skill_set"):
+        for cached in ("shifts_by_id", "posts_by_id", "employees_by_id", "public_holidays", "posts_by_skill_set",
+                       "days_present"):
             copy.__dict__.pop(cached, None)
         return copy
 
@@ -488,6 +489,14 @@ class Scenario(Strict):
     @cached_property
     def employees_by_id(self) -> dict[str, Employee]:
         return {employee.id: employee for employee in self.employees}
+
+    @cached_property
+    def days_present(self) -> dict[str, int]:
+        """Employee id -> days of the horizon with no absence. Fair shares weigh people by it on every check,
+        and counting it takes a walk over every day and absence (a third of a KOS check when not kept)."""
+        dates = self.horizon.dates()
+        return {e.id: sum(1 for date in dates if not e.absent_on(date)) if e.absences else len(dates)
+                for e in self.employees}
 
     def shift(self, shift_id: str) -> ShiftType:
         return self.shifts_by_id[shift_id]

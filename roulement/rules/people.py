@@ -319,7 +319,10 @@ def night_free_by_declaration(scenario: Scenario, employee: Employee) -> bool:
 
 def availability(scenario: Scenario, employee: Employee) -> int:
     """Contract weight of a person over the horizon: quarter-hours a week times days not absent."""
-    present = sum(1 for date in scenario.horizon.dates() if not employee.absent_on(date))
+    if scenario.employees_by_id.get(employee.id) is employee:
+        present = scenario.days_present[employee.id]
+    else:  # a person from elsewhere (an edited copy): counted afresh
+        present = sum(1 for date in scenario.horizon.dates() if not employee.absent_on(date))
     return round(employee.contract.weekly_hours * 4) * present
 
 
