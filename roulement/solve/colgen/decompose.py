@@ -32,6 +32,7 @@ from roulement.rules.core import (
     Requests,
     SafetyMinimums,
 )
+from roulement.rules.follow_cycle import DeviationKind, FollowCycle, crew_ids, cycle_shift, pool_id
 from roulement.rules.plant import NextDayPairs
 from roulement.rules.replan import KeepPublished
 
@@ -76,11 +77,13 @@ class Decomposition:
 
 
 def _personal() -> tuple[type[Rule], ...]:
-    return (*_PERSONAL, KeepPublished)
+    # A deviation from the published cycle is priced on one person's own day: their crew's shift, or the
+    # relief pool's, against what they work (`rotation.follow-cycle`).
+    return (*_PERSONAL, KeepPublished, FollowCycle)
 
 
 def _walks(rule: Rule) -> bool:
-    if isinstance(rule, (*_PERMITS_ONLY, Requests, ContractHours, KeepPublished)):
+    if isinstance(rule, (*_PERMITS_ONLY, Requests, ContractHours, KeepPublished, FollowCycle)):
         return True
     if isinstance(rule, (MaxShiftsPerType, ConsecutiveDays, MaxWeekends, NextDayPairs)):
         return rule.mode is RuleMode.HARD
@@ -176,6 +179,8 @@ def walk_spec(
             _price_requests(rule, calendar, employee, index, own_work, own_off)
         elif isinstance(rule, KeepPublished):
             _price_changes(rule, calendar, employee, index, own_work, own_off)
+        elif isinstance(rule, FollowCycle):
+            _price_cycle(rule, scenario, calendar, employee, index, own_work, own_off)
         elif isinstance(rule, ContractHours):
             low, high, target = rule.bounds(employee, days, scenario.horizon.start)
             if rule.mode is RuleMode.HARD:
@@ -249,6 +254,39 @@ def _price_requests(
                     work[number] += weight
         elif request.shift in index and index[request.shift] in work:
             work[index[request.shift]] += weight
+
+
+def _price_cycle(
+    rule: FollowCycle, scenario: Scenario, calendar: Calendar, employee: Employee, index: dict[str, int],
+    own_work: list[dict[int, float]], own_off: list[float],
+) -> None:
+    """Each day's price of leaving the published cycle (`rotation.follow-cycle`), as the rule prices it: a relief
+    pool member's every shift; a crew member's day off on a cycle shift, another shift, or work on a cycle day
+    off. Absent days cost nothing (they are no deviation of the planner's)."""
+    if rule.mode is not RuleMode.SOFT or scenario.rotation is None:
+        return
+    in_pool = pool_id(scenario) is not None and employee.crew == pool_id(scenario)
+    crew = employee.crew if employee.crew is not None and employee.crew in crew_ids(scenario) else None
+    if not in_pool and crew is None:
+        return
+    for day, date in enumerate(calendar.dates):
+        if in_pool:
+            price = float(rule.price(scenario, DeviationKind.POOL, date))
+            for number in own_work[day]:
+                own_work[day][number] += price
+            continue
+        assert crew is not None
+        shift = cycle_shift(scenario, crew, date)
+        if shift is None:
+            price = float(rule.price(scenario, DeviationKind.EXTRA, date))
+            for number in own_work[day]:
+                own_work[day][number] += price
+        elif not employee.absent_on(date):
+            own_off[day] += float(rule.price(scenario, DeviationKind.DAY_OFF, date))
+            swap = float(rule.price(scenario, DeviationKind.SWAP, date))
+            for number in own_work[day]:
+                if number != index.get(shift):
+                    own_work[day][number] += swap
 
 
 def _price_changes(
