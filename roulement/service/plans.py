@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,22 +120,14 @@ def plan(
 
     if planner is plan_by_exception:
         # Its CP-SAT bound is over a neighbourhood, so it reports none. With `--engine colgen` a bound on the
-        # terms that decompose by person (the cycle's deviations among them) is sought beside it by column
-        # generation (solve/colgen/alongside.py), from the first roster to the end of the time limit. On KOS it
-        # converges within the default 30 s, about 4 % below the roster's cost on those terms; not by default,
-        # as its CPU costs the plan 0.5 to 2 % (docs/benchmarks.md, "A bound on KOS within the time limit").
-        began = time.monotonic()
-        alongside = (BoundAlongside(scenario, rules, options.time_limit, stop, started=False)
-                     if options.engine == "colgen" else None)
-
-        def first_then_bound(interim: SolveResult, interim_checked: CheckResult) -> None:
-            first(interim, interim_checked)
-            left = options.time_limit - (time.monotonic() - began)
-            if alongside is not None and left > 1.0:
-                alongside.begin(left)
-
+        # terms that decompose by person (the cycle's deviations among them) is sought alongside by column
+        # generation (solve/colgen/alongside.py), within the same time limit: on KOS it converged within the
+        # default 30 s when started with the plan, about 4 % below the roster's cost on those terms. Not by
+        # default: its CPU costs the plan, and started after the first roster it did not converge
+        # (docs/benchmarks.md, "A bound on KOS within the time limit").
+        alongside = BoundAlongside(scenario, rules, options.time_limit, stop) if options.engine == "colgen" else None
         result = plan_by_exception(scenario, options, on_progress=on_progress, rules=rules, stop=stop,
-                                   on_first=first_then_bound)
+                                   on_first=first)
         if alongside is not None:
             alongside.attach(result)
     elif first_roster_wanted(options):

@@ -20,25 +20,15 @@ class BoundAlongside:
     person and walk day by day (`engine.lower_bound`), within the same time limit."""
 
     def __init__(self, scenario: Scenario, rules: Sequence[Rule], seconds: float,
-                 stop: threading.Event | None = None, started: bool = True) -> None:
+                 stop: threading.Event | None = None) -> None:
         self.scenario = scenario
         self.rules = list(rules)
-        self.stop = stop
         self.found: Any = None
         self.error: str | None = None
-        self.thread: threading.Thread | None = None
-        if started:
-            self.begin(seconds)
-
-    def begin(self, seconds: float) -> None:
-        """Start the search for `seconds` (once). The plan by exception starts it after its first roster, so
-        that roster is not delayed (KOS: 1.6-2.4 s alone, 4.2 s with the bound beside it from the start)."""
-        if self.thread is not None:
-            return
 
         def work() -> None:
             try:
-                self.found = lower_bound(self.scenario, self.rules, seconds, stop=self.stop)
+                self.found = lower_bound(scenario, self.rules, seconds, stop=stop)
             except Exception as problem:  # a bound is a bonus: its failure must not fail the plan
                 self.error = f"{type(problem).__name__}: {problem}"
 
@@ -48,11 +38,6 @@ class BoundAlongside:
     def attach(self, result: SolveResult) -> None:
         """Wait for the bound and put it on `result` when it is one: positive, and not above the roster's cost
         on the terms it covers (which the checker prices). Leaves a bound the result already has alone."""
-        if self.thread is None:
-            if result.roster is not None and result.bound is None:
-                result.note = "; ".join(part for part in (result.note, "no lower bound: not sought (no first "
-                                                          "roster to start it after)") if part)
-            return
         self.thread.join()
         bound = self.found
         if result.roster is None or result.bound is not None:
