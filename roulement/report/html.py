@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
@@ -10,11 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
-from roulement.report.bound import describe as describe_bound
+from roulement.report.bound import gap_percent
 from roulement.report.messages import (
     criterion_text,
     entry_text,
@@ -75,8 +76,8 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
                                          law=scenario.site.jurisdiction.value, zone=scenario.site.timezone))
         + "</div>",
         "<div class='cards'>",
-        _card(t("card_people"), summary["employees"]),
-        _card(t("card_shifts"), summary["assignments"]),
+        _card(t("card_people"), _number(summary["employees"], lang)),
+        _card(t("card_shifts"), _number(summary["assignments"], lang)),
         _card(t("card_coverage"), t("coverage_complete") if summary["coverage_complete"]
               else t("short", n=summary["shortfall_person_shifts"]), "ok" if summary["coverage_complete"] else "bad"),
         _card(t("card_violations"), _number(summary["violations"], lang), "ok" if not summary["violations"] else "bad"),
@@ -88,17 +89,10 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
         word = t(f"status.{status}") if has_message(f"frame:status.{status}", "en") else status
         parts.append(_card(t("card_solver"), f"{word} · {_number(round(solver['wall_time']), lang)} s"))
         if solver.get("bound") is not None:
-            parts.append(_card(t("card_bound"), _number(round(float(solver["bound"])), lang)))
+            parts.append(_card(t("card_bound"), _number(_whole_bound(float(solver["bound"])), lang)))
     parts.append("</div>")
-    bound_line = describe_bound(solver, report["objective"]["total"])
-    if bound_line is not None and solver is not None:
-        kind = _bound_kind(solver, lang)
-        if lang == "en":
-            parts.append(f"<p class='sub'>{escape(bound_line[0].upper() + bound_line[1:])}. The bound is proven: no "
-                         f"roster can cost less ({escape(kind)}).</p>")
-        else:  # the bound module speaks English: its figure, framed
-            parts.append("<p class='sub'>" + escape(t("bound_proven", bound=float(solver["bound"]), kind=kind))
-                         + "</p>")
+    if solver and solver.get("bound") is not None:
+        parts.append("<p class='sub'>" + escape(_bound_sentence(solver, report["objective"]["total"], lang)) + "</p>")
     parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary, lang)) + "</p>")
     parts += lead
     parts += _objective(report, lang)
@@ -144,6 +138,23 @@ def _weekday(date: dt.date, lang: str) -> str:
 
 def _kind(kind: str, lang: str) -> str:
     return kind if lang == "en" or kind not in KIND_KEYS else frame_text(KIND_KEYS[kind], lang)
+
+
+def _whole_bound(bound: float) -> int:
+    """Costs are whole numbers, so a bound of 32,748.9997 proves 32,749 (less a float's rounding)."""
+    return math.ceil(bound - 1e-6)
+
+
+def _bound_sentence(solver: dict[str, Any], total: float, lang: str) -> str:
+    """The proven lower bound, what it covers, and how far above the best possible the roster can be, at most,
+    on those terms (the gap), in `lang`."""
+    bound = _whole_bound(float(solver["bound"]))
+    kind = _bound_kind(solver, lang)
+    cost = solver.get("bound_covered_cost") if solver.get("bound_excludes") else total
+    if cost is None:
+        return frame_text("bound_proven", lang, bound=bound, kind=kind)
+    gap = format_percent(round(gap_percent(float(cost), bound), 1) / 100, locale=lang, decimal_quantization=False)
+    return frame_text("bound_gap", lang, bound=bound, kind=kind, cost=float(cost), gap=gap)
 
 
 def _bound_kind(solver: dict[str, Any], lang: str) -> str:
