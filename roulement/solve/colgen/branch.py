@@ -290,7 +290,6 @@ class BranchAndPrice(_Dive):
         fixings may finish the roster at once (a few seconds at most; the nodes below need not be walked)."""
         split = sum(1 for person in self.people
                     if max(values[index] for index in self.master.by_person[person.employee.id]) < _WHOLE)
-        _log.debug("split %d fractional %d", split, sum(1 for w in self.weights(values).values() if w < _WHOLE))
         if split > max(MIP_SPLIT, len(self.people) // MIP_SPLIT_SHARE) or self.nodes < self.next_mip:
             return
         self.next_mip = self.nodes + MIP_EVERY
