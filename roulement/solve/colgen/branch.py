@@ -61,6 +61,9 @@ PLUNGE_WHOLE_SHARE = 4
 # every bulk fixing leaves a chain of children behind, and on Curtois-Qu 1 bulk plunges throughout took
 # 7,318 nodes to prove the optimum, against 675 with one choice a node.
 BULK_PLUNGES = 1
+# A later plunge stops when its LP is above the best open node's estimate by this share of the gap between
+# the incumbent and the root's bound (Curtois-Qu 7: plunges went on at LPs of 1,150-1,214 with 1,054 open).
+PLUNGE_ABORT = 0.25
 # Rounding slack: costs are whole numbers, so a bound of 1,055.000001 proves no more than 1,055.
 _SLACK = 1e-6
 
@@ -417,6 +420,11 @@ class BranchAndPrice(_Dive):
                 for other in others:
                     heapq.heappush(open_nodes, other)
                 current = fix
+                if (self.plunges and open_nodes and math.isfinite(self.upper)
+                        and master.value > open_nodes[0].estimate + PLUNGE_ABORT * (self.upper - root_bound)):
+                    # A later plunge that has wandered far above the best open node stops there.
+                    heapq.heappush(open_nodes, fix)
+                    current = None
         except OutOfTime:
             pass
         finally:
