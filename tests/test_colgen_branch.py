@@ -13,6 +13,7 @@ from roulement.formats.curtois import parse_curtois, to_scenario
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
+from roulement.solve.colgen import engine
 from roulement.solve.colgen.branch import branch_and_price, whole
 from roulement.solve.colgen.engine import plan_colgen
 from roulement.solve.colgen.generation import generate
@@ -80,7 +81,7 @@ def test_out_of_time_the_bound_is_still_a_bound_and_nothing_is_claimed() -> None
     assert searched.bound is None or searched.bound <= _optimum(source) + 1e-6
 
 
-def test_instance1_is_proven_optimal_by_the_engine_and_by_the_tree_alone() -> None:
+def test_instance1_is_proven_optimal_by_the_engine_and_by_the_tree_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
     rules = build_rules(source)
     generation = generate(source, rules, math.inf)
@@ -89,6 +90,7 @@ def test_instance1_is_proven_optimal_by_the_engine_and_by_the_tree_alone() -> No
     assert searched.exhausted and searched.value == pytest.approx(607) and searched.columns is not None
     checked = check_roster(source, Roster(generation.master.assignments(searched.columns)), rules)
     assert checked.ok and checked.total == 607
+    monkeypatch.setattr(engine, "BRANCH_AND_PRICE", True)
     result = plan_colgen(source, SolveOptions(time_limit=30, workers=1), rules)
     assert result.roster is not None and result.status == "OPTIMAL"
     assert result.objective == 607 and result.bound == 607

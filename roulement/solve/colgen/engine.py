@@ -57,6 +57,10 @@ FRUITLESS_DIVES = 8
 # Branch and price (after the first dive) ends by this share of the time; the MIP over the columns and the CP-SAT
 # search from the best roster share the rest.
 BRANCH_SHARE = 0.85
+# Off by default: in the side-by-side run at 60 s (docs/benchmarks.md, session 6) it beat main's later dives on
+# Curtois-Qu 7 (1,063 against 1,071) but lost on 5 (1,351 against 1,144) and 8 (1,611 against 1,412), and
+# left 12 at the dive's 4,651. On, it replaces the later dives.
+BRANCH_AND_PRICE = False
 # Share of the time left after the first dive that later dives may take (the rest: the MIP and the search).
 MORE_DIVES_SHARE = 0.2
 # Share of the time left that the MIP over the columns may take at most (the rest: the CP-SAT search).
@@ -166,7 +170,7 @@ def plan_colgen(
     # Branch and price from the dive's roster (docs/colgen.md): plunges like dives, each node's LP priced to
     # the end under its fixings, pruned by its bound; the tree exhausted, the roster is proven optimal.
     searched = None
-    if generation.exact and bound is not None and not bound.excludes and not (
+    if BRANCH_AND_PRICE and generation.exact and bound is not None and not bound.excludes and not (
             cost is not None and whole is not None and cost <= whole):
         searched = branch_and_price(generation, started + BRANCH_SHARE * options.time_limit, cost, options.seed,
                                     stop)
