@@ -27,6 +27,8 @@ from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.bound import covered_cost
+from roulement.solve.colgen.branch import branch_and_price
+from roulement.solve.colgen.branch import whole as whole_cost
 from roulement.solve.colgen.dive import dive
 from roulement.solve.colgen.generation import (
     BOUND_SMOOTHING,
@@ -52,6 +54,13 @@ DIVE_SHARE = 0.7
 DIVE_FINISH_SHARE = 0.1
 # Later dives stop after this many in a row find no cheaper roster.
 FRUITLESS_DIVES = 8
+# Branch and price (after the first dive) ends by this share of the time; the MIP over the columns and the CP-SAT
+# search from the best roster share the rest.
+BRANCH_SHARE = 0.85
+# Off by default: in the side-by-side run at 60 s (docs/benchmarks.md, session 6) it beat main's later dives on
+# Curtois-Qu 7 (1,063 against 1,071) but lost on 5 (1,351 against 1,144) and 8 (1,611 against 1,412), and
+# left 12 at the dive's 4,651. On, it replaces the later dives.
+BRANCH_AND_PRICE = False
 # Share of the time left after the first dive that later dives may take (the rest: the MIP and the search).
 MORE_DIVES_SHARE = 0.2
 # Share of the time left that the MIP over the columns may take at most (the rest: the CP-SAT search).
@@ -158,7 +167,24 @@ def plan_colgen(
         if quick.columns is not None:
             offer(quick.columns, f"dive by whole schedules ({quick.steps} steps)")
             best_dive = quick.columns
-    # More dives while time is left and the roster is not proven: each draws its fixings a little differently,
+    # Branch and price from the dive's roster (docs/colgen.md): plunges like dives, each node's LP priced to
+    # the end under its fixings, pruned by its bound; the tree exhausted, the roster is proven optimal.
+    searched = None
+    if BRANCH_AND_PRICE and generation.exact and bound is not None and not bound.excludes and not (
+            cost is not None and whole is not None and cost <= whole):
+        searched = branch_and_price(generation, started + BRANCH_SHARE * options.time_limit, cost, options.seed,
+                                    stop)
+        offer(searched.columns, "branch and price")
+        if searched.columns is not None:
+            best_dive = searched.columns
+        # Exhausted, its bound is the best roster's cost (the dive's or its own): proven optimal.
+        if searched.bound is not None and (whole is None or whole_cost(searched.bound) > whole):
+            whole = whole_cost(searched.bound)
+            bound = Bound(float(whole), bound.kind, bound.excludes, bound.converged, bound.rounds, bound.columns)
+        outcome = "tree exhausted" if searched.exhausted else f"bound {whole:,}"
+        notes.append(f"branch and price: {searched.nodes} nodes, {searched.pruned} pruned, {outcome}")
+    # Without it (rules between people, CP-SAT pricing), more dives while time is left and the roster is not
+    # proven: each draws its fixings a little differently,
     # and each leaves its columns in the pool the MIP below chooses from.
     # Stop after a few in a row that find nothing better: the roster may be optimal with the LP too weak to
     # prove it (Curtois-Qu 1: bound 558, optimum 607), and the CP-SAT search can prove that.
@@ -167,7 +193,8 @@ def plan_colgen(
     dives = 1
     fruitless = 0
     more_dives_until = min(dive_deadline, time.monotonic() + MORE_DIVES_SHARE * (deadline - time.monotonic()))
-    while (dived.columns is not None and not (cost is not None and whole is not None and cost <= whole)
+    while (searched is None and dived.columns is not None
+           and not (cost is not None and whole is not None and cost <= whole)
            and fruitless < FRUITLESS_DIVES and time.monotonic() < more_dives_until
            and not (stop is not None and stop.is_set())):
         before = cost
