@@ -18,7 +18,7 @@ from roulement.formats.roster_csv import roster_to_csv
 from roulement.formats.roster_xlsx import roster_to_xlsx
 from roulement.formats.scenario_yaml import ScenarioError, parse_scenario
 from roulement.formats.tables import TableError, demand_from_rows, employees_from_rows, read_rows
-from roulement.model.roster import Roster
+from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
@@ -344,9 +344,10 @@ def edit_cell(roster_id: Id, body: CellEdit, actor: Actor = Depends(planner),
     old = cache.get(before_key)
     if old is None:
         old = full_violations(scenario, before)
-    new = judge_edit(scenario, old, after, body.employee)
+    timeline = Timeline(scenario, after)  # built once for the judging and the answer
+    new = judge_edit(scenario, old, after, body.employee, timeline)
     cache.put(after_key, new)
-    view = edit_view(scenario, after, body.employee, new)
+    view = edit_view(scenario, after, body.employee, new, timeline)
     caused, resolved = violation_diff([v.as_dict() for v in old], view["violations"])
     return {"id": roster_id, "version": version, "caused": caused, "resolved": resolved, **view}
 
