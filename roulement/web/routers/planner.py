@@ -171,21 +171,22 @@ class SectionBody(BaseModel):
     items: list[Any] | dict[str, Any] = Field(
         description="The whole section, in the scenario format (see docs/scenario.md): an object for site, "
         "horizon, rules and rotation (an empty object: no rotation), a list for the others. `absences` is "
-        "everyone's absences as one list of {employee, start, end, kind}.")
+        "everyone's absences as one list of {employee, start, end, kind}; `requests` everyone's wishes the solver "
+        "weighs, {employee, kind: day_off, day_on, shift_on or shift_off, date, shift?, weight}.")
 
 
 @router.put("/scenarios/{scenario_id}/{section}")
 def replace_section(scenario_id: Id, section: str, body: SectionBody, actor: Actor = Depends(planner),
                     store: Backend = Depends(backend)) -> dict[str, Any]:
     """Replace a section as a whole (site, horizon, shifts, skills, posts, demand, safety_minimums, employees,
-    absences, households, rules, rotation); validated with the rest of the scenario, an error naming the row
+    absences, requests, households, rules, rotation); validated with the rest of the scenario, an error naming the row
     and field."""
     with store.transaction() as session:
         scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, body.items)
         dumped = scenario.model_dump(mode="json")
-        if section == "absences":
+        if section in repository.PERSONAL_SECTIONS:
             return {"version": body.version + 1, section: [
-                {"employee": e["id"], **a} for e in dumped["employees"] for a in e.get("absences", [])]}
+                {"employee": e["id"], **a} for e in dumped["employees"] for a in e.get(section, [])]}
         return {"version": body.version + 1, section: dumped[section]}
 
 
