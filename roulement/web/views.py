@@ -59,7 +59,8 @@ def coverage_view(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str,
         slot["assigned"] += row["assigned"]
         slot["short"] += max(row["required"] - row["assigned"], 0)
         per_post[row["date"]][row["post"]][row["shift"]] = [row["required"], row["preferred"], row["assigned"]]
-    return per_shift, per_post
+    # Plain dicts: an edit's answer is pickled back from the helper process (web/edit_judge.py).
+    return dict(per_shift), {day: dict(posts) for day, posts in per_post.items()}
 
 
 def counters(timeline: Timeline, only: str | None = None) -> dict[str, dict[str, float]]:
@@ -259,6 +260,7 @@ def edit_view(scenario: Scenario, after: Roster, employee: str, violations: list
         {"date": row.date, "shift": row.shift, "post": row.post, "required": row.required,
          "preferred": row.preferred, "assigned": row.assigned} for row in coverage_rows(timeline)])
     cells, posts = cells_view(Roster([i.assignment for i in timeline.by_employee.get(employee, [])]))
+    cells, posts = dict(cells), dict(posts)
     deviations: dict[str, Any] = {}
     share = None
     if scenario.rotation is not None:
