@@ -82,29 +82,32 @@ def main() -> None:
                         help="locust's FastHttpUser (default) or HttpUser (requests)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="roulement-load-")
-    this = ("this tree", ROOT) if not args.code else (args.code, extract(args.code, Path(folder) / "code"))
-    codes = [(this[0], this[1], int(n)) for n in args.web_workers.split(",")]
-    if args.baseline:
-        codes.insert(0, (f"baseline {args.baseline}", extract(args.baseline, Path(folder) / "baseline"), 1))
-    modes = {"both": ["thread", "process"], "all": ["thread", "process", "none"]}
-    for label, root, web_workers in codes:
-        label = f"{label}, {web_workers} web process(es)"
-        prepared = Path(folder) / f"prepared-{root.name}.db"  # one database per code, copied for each run
-        if not prepared.exists():
-            started = time.monotonic()
-            subprocess.run([sys.executable, "-c", "import sys; from bench.web_load import prepare; "
-                            "prepare(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
-                            f"sqlite:///{prepared}", str(args.users), str(args.publications)],
-                           cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True)
-            print(f"[{label}] prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved "
-                  f"publications, {args.users} employee accounts")
-        for solve_in in modes.get(args.solve_in, [args.solve_in]):
-            database = Path(folder) / f"load-{solve_in}-{root.name}.db"
-            shutil.copy(prepared, database)
-            print(f"\n== [{label}] {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
-            serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds,
-                           root, web_workers, args.client)
-            print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
+    try:
+        this = ("this tree", ROOT) if not args.code else (args.code, extract(args.code, Path(folder) / "code"))
+        codes = [(this[0], this[1], int(n)) for n in args.web_workers.split(",")]
+        if args.baseline:
+            codes.insert(0, (f"baseline {args.baseline}", extract(args.baseline, Path(folder) / "baseline"), 1))
+        modes = {"both": ["thread", "process"], "all": ["thread", "process", "none"]}
+        for label, root, web_workers in codes:
+            label = f"{label}, {web_workers} web process(es)"
+            prepared = Path(folder) / f"prepared-{root.name}.db"  # one database per code, copied for each run
+            if not prepared.exists():
+                started = time.monotonic()
+                subprocess.run([sys.executable, "-c", "import sys; from bench.web_load import prepare; "
+                                "prepare(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))",
+                                f"sqlite:///{prepared}", str(args.users), str(args.publications)],
+                               cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True)
+                print(f"[{label}] prepared in {time.monotonic() - started:.0f} s: KOS, {args.publications} approved "
+                      f"publications, {args.users} employee accounts")
+            for solve_in in modes.get(args.solve_in, [args.solve_in]):
+                database = Path(folder) / f"load-{solve_in}-{root.name}.db"
+                shutil.copy(prepared, database)
+                print(f"\n== [{label}] {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
+                serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds,
+                               root, web_workers, args.client)
+                print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
+    finally:  # the databases (a few hundred MB) and the extracted code go with the run
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def extract(revision: str, into: Path) -> Path:
