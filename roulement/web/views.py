@@ -23,7 +23,7 @@ from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import RuleMode, Scenario
 from roulement.report.messages import LANGS, rule_statement
 from roulement.rules.base import PerEmployeeRule, Rule, Violation
-from roulement.rules.follow_cycle import following, planned
+from roulement.rules.follow_cycle import DeviationKind, following, planned
 from roulement.rules.packs import build_rules
 
 
@@ -124,6 +124,16 @@ def cycle_view(scenario: Scenario, roster: Roster) -> dict[str, Any]:
             "cycle_share": cycle_share(scenario, roster)}
 
 
+def cycle_figures(section: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The report's rotation section as the API shows it: the share followed, the count of deviations and the
+    count per kind, each kind by its code (pool, swap, day_off, extra: the grid's too), which the pages name in
+    the reader's language. No sentence: the report's own is English."""
+    if not section:
+        return None
+    return {"share_following": section["share_following"], "deviations": section["deviations"],
+            "by_kind": {DeviationKind(kind).name.lower(): count for kind, count in section["by_kind"].items()}}
+
+
 def cycle_share(scenario: Scenario, roster: Roster) -> float | None:
     """The share of the cycle's shifts (crew members present that day) worked as published; None without one."""
     return None if scenario.rotation is None else round(following(scenario, roster).share, 4)
@@ -146,7 +156,7 @@ def roster_grid(scenario: Scenario, roster: Roster) -> tuple[dict[str, Any], lis
         # With a published cycle: the crews, each member's cycle shifts, the deviations from them (employee ->
         # date -> kind, planned and worked) and the month in one sentence.
         **cycle_view(scenario, roster),
-        "cycle": (report.get("rotation") or {}).get("summary"),
+        "cycle": cycle_figures(report.get("rotation")),
         "coverage": per_shift,
         "coverage_posts": per_post,
         "counters": {t["employee"]: counter_view(scenario, t["employee"], t["hours"], t["contract_hours"],
@@ -291,8 +301,7 @@ def aggregate_report(scenario: Scenario, roster: Roster, declarations: dict[str,
         "law": {"violations_by_rule": report["summary"]["violations_by_rule"],
                 "violations": len(report["violations"])},
         "fairness": fairness,
-        "cycle": None if not report.get("rotation") else {
-            key: report["rotation"][key] for key in ("summary", "share_following", "deviations", "by_kind")},
+        "cycle": cycle_figures(report.get("rotation")),
         "people": {"employees": len(scenario.employees), "active_declarations_by_purpose": declarations},
         "statements": statements(scenario),
     }

@@ -960,11 +960,10 @@ const pages = {
           return [word("measure", measure), formatNumber(f.min, 1), formatNumber(f.median, 1), formatNumber(f.mean, 1), formatNumber(f.max, 1), bars];
         }));
       // The rotation's month: the share of the cycle worked as published, the deviations by kind.
-      const KINDS = { "relief-pool shift": "pool", "swap": "swap", "day off": "day_off", "extra shift": "extra" };
       $("report-cycle-section").hidden = !r.cycle;
       if (r.cycle) fillTable($("report-cycle"), [T.measure, T.count], [
         [T.cycle_following, `${formatNumber(100 * r.cycle.share_following, 1)} %`], [T.deviations, formatNumber(r.cycle.deviations)],
-        ...Object.entries(r.cycle.by_kind).map(([kind, n]) => [`${T.deviations}: ${word("deviation", KINDS[kind] || kind)}`, formatNumber(n)])]);
+        ...Object.entries(r.cycle.by_kind).map(([kind, n]) => [`${T.deviations}: ${word("deviation", kind)}`, formatNumber(n)])]);
       fillTable($("report-people"), [T.people_aggregate, T.count], [[T.employees_count, formatNumber(r.people.employees)],
         ...Object.entries(r.people.active_declarations_by_purpose).map(([purpose, count]) => [`${T.declarations_count}: ${T["purpose." + purpose] || purpose}`, formatNumber(count)])]);
       $("report").hidden = false;
