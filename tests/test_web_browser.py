@@ -413,8 +413,9 @@ def test_the_kos_pages_speak_french_and_german(served_kos: dict[str, Any], lang:
             _assert_language(page, "plant set-up", lang)
             page.screenshot(path=str(tmp_path / f"setup-{lang}.png"))
             # The fields added last: childcare windows, a rule's parameters, the posts the crews staff.
+            # Days in the page's language ("tous", "alle"), stored as the scenario's word ("all").
             expect(page.locator("#table-households tr[data-row='0'] [data-key='childcare.windows']")).to_have_value(
-                "all 00:00-00:00")
+                f"{CATALOGUE[lang]['day_word.all']} 00:00-00:00")
             expect(page.locator("#table-rotation [data-key='posts']")).to_be_visible()
             rules = page.locator("#table-rules tr[data-row]")
             night = next(rules.nth(i) for i in range(rules.count())
@@ -592,21 +593,24 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             field("households", 0, "id").fill("foyer-1")
             field("households", 0, "members").fill("e2 e3")
             field("households", 0, "declaration.declared_by").fill("e2")
-            field("households", 0, "childcare.windows").fill("weekdays 07:30-08:30")
+            field("households", 0, "childcare.windows").fill("semaine 07:30-08:30; sam,dim 09:00-10:00")
             field("households", 0, "childcare.mode").select_option("soft")
             page.click(".add-row[data-section='households_caregivers']")
             expect(field("households_caregivers", 0, "household")).to_have_value("foyer-1")
             field("households_caregivers", 0, "label").fill("crèche")
-            field("households_caregivers", 0, "available").fill("weekdays 7h-18:00")
+            field("households_caregivers", 0, "available").fill("semaine 7h-18:00")
             page.click(".save-section[data-section='households']")
             expect(page.locator("#error")).to_contain_text("households[0].childcare.caregivers[0].available[0]")
-            field("households_caregivers", 0, "available").fill("weekdays 07:00-18:00")
+            field("households_caregivers", 0, "available").fill("semaine 07:00-18:00")
             save("households")
             data = page.request.get(f"{base}/api/scenarios/{setup_id}").json()["data"]
             childcare = data["households"][0]["childcare"]
             assert childcare["caregivers"] == [{"label": "crèche", "available": [
                 {"days": "weekdays", "start": "07:00:00", "end": "18:00:00"}]}] and childcare["mode"] == "soft"
-            expect(field("households_caregivers", 0, "available")).to_have_value("weekdays 07:00-18:00")
+            assert childcare["windows"][1]["days"] == ["sat", "sun"]  # typed in French, stored as the format's words
+            expect(field("households_caregivers", 0, "available")).to_have_value("semaine 07:00-18:00")
+            expect(field("households", 0, "childcare.windows")).to_have_value(
+                "semaine 07:30-08:30; sam,dim 09:00-10:00")
             _assert_french(page, "plant set-up")
             page.screenshot(path=str(served_empty["tmp"] / "walk-setup-fr.png"), full_page=True)
             page.goto(f"{base}/planner")

@@ -756,14 +756,19 @@ const pages = {
       for (const k of keys.slice(0, -1)) o = o[k] ??= {};
       if (value === undefined) delete o[keys.at(-1)]; else o[keys.at(-1)] = value;
     };
-    // Childcare windows as text, "weekdays 07:30-08:30; sat 09:00-12:00" (days: a selector or a list mon,tue);
-    // what does not parse is sent as typed, for the server to name the field.
+    // Childcare windows as text, "weekdays 07:30-08:30; sat 09:00-12:00" (days: a selector or a list mon,tue),
+    // the days in the reader's language ("semaine 07:30-08:30", "mo,di 09:00-12:00"); the scenario's own words
+    // are read in every language. What does not parse is sent as typed, for the server to name the field.
+    const DAY_CODES = ["all", "weekdays", "weekends", "mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const dayWord = (code) => T[`day_word.${code}`] || code;
+    const dayCode = (word) => DAY_CODES.find((code) => code === word.toLowerCase()
+      || dayWord(code).toLowerCase() === word.toLowerCase()) ?? word;
     const windowsText = (windows) => (windows || []).map((w) =>
-      `${Array.isArray(w.days) ? w.days.join(",") : w.days ?? "all"} ${String(w.start ?? "").slice(0, 5)}-${String(w.end ?? "").slice(0, 5)}`).join("; ");
+      `${Array.isArray(w.days) ? w.days.map(dayWord).join(",") : dayWord(w.days ?? "all")} ${String(w.start ?? "").slice(0, 5)}-${String(w.end ?? "").slice(0, 5)}`).join("; ");
     const parseWindows = (text) => text.split(";").map((part) => part.trim()).filter(Boolean).map((part) => {
       const match = part.match(/^(\S+)\s+(\S+?)-(\S+)$/);
       if (!match) return { start: part };
-      const days = match[1].includes(",") ? match[1].split(",").filter(Boolean) : match[1];
+      const days = match[1].includes(",") ? match[1].split(",").filter(Boolean).map(dayCode) : dayCode(match[1]);
       return { days, start: match[2], end: match[3] };
     });
     // A rule's parameters as "name=value name=value"; a value is read as JSON when it is JSON (9, true, [[6,20]]).
