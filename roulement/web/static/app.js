@@ -677,11 +677,11 @@ const pages = {
                   C("contract.hours_target", T["col.hours_target"], "bool"),
                   C("night_eligible", T["col.night_eligible"], "bool"), C("crew", T.crew)],
       // Everyone's absences in one table; each row names its person (stored with that person).
-      absences: [C("employee", T.person, "select", { options: () => (state.employees || []).map((e) => [e.id, e.name || e.id]) }),
+      absences: [C("employee", T.person, "person"),
                  C("start", T.start, "date"), C("end", T.end, "date"),
                  C("kind", T.absence_kind, "select", { options: () => ["holiday", "sickness", "training", "other"].map((k) => [k, T["absence." + k]]) })],
       // Everyone's requests (the wishes the solver weighs) in one table, stored with each person like absences.
-      requests: [C("employee", T.person, "select", { options: () => (state.employees || []).map((e) => [e.id, e.name || e.id]) }),
+      requests: [C("employee", T.person, "person"),
                  C("kind", T["col.request_kind"], "select", { options: () => ["day_off", "day_on", "shift_on", "shift_off"].map((k) => [k, T["request." + k]]) }),
                  C("date", T.date, "date"),
                  C("shift", T.shift, "select", { options: () => [["", "–"], ...(state.shifts || []).map((s) => [s.id, s.name ? `${s.id} (${s.name})` : s.id])] }),
@@ -783,10 +783,34 @@ const pages = {
     const state = {};
     // A table's selects are cloned from one built per column and drawing (a KOS table of requests has 184 rows of
     // a 289-person select: built option by option, that alone made the page seconds slower).
+    // A person is typed or picked from one list the page shares ("e03 · Marie Dupont"; a name alone will do): a
+    // select of 289 people in each of KOS's 184 requests and its absences made the page too heavy to use.
+    const personText = (id) => {
+      const person = (state.employees || []).find((e) => e.id === id);
+      return person?.name ? `${id} · ${person.name}` : id;
+    };
+    const personId = (text) => {
+      const [id] = text.split(" · ");
+      const people = state.employees || [];
+      if (people.some((e) => e.id === id)) return id;
+      const named = people.filter((e) => e.name === text);
+      return named.length === 1 ? named[0].id : text;
+    };
+    const drawPeopleChoices = () => {
+      let list = $("people-choices");
+      if (!list) {
+        list = el("datalist", { id: "people-choices" });
+        document.body.append(list);
+      }
+      list.replaceChildren(...(state.employees || []).map((e) => el("option", { value: personText(e.id) })));
+    };
     const cellInput = (row, column, selects) => {
       const value = get(row, column.key);
       let input;
-      if (column.type === "select") {
+      if (column.type === "person") {
+        input = el("input", { type: "text", className: "wide", value: value == null ? "" : personText(value) });
+        input.setAttribute("list", "people-choices");
+      } else if (column.type === "select") {
         let built = selects?.get(column.key);
         if (!built) {
           const options = (typeof column.options === "function" ? column.options() : column.options).map((o) => Array.isArray(o) ? o : [o, o]);
@@ -817,6 +841,7 @@ const pages = {
         else if (column.type === "hours") v = v === "" ? undefined : Math.round(Number(v) * 60);
         else if (column.type === "windows") v = v ? parseWindows(v) : undefined;
         else if (column.type === "params") v = v ? parseParams(v) : undefined;
+        else if (column.type === "person") v = v ? personId(v) : undefined;
         else if (column.type === "list") v = v ? v.split(/[\s,]+/).filter(Boolean) : (column.emptyIsUnset || (column.key === "shifts" && !get(row, column.key)) ? undefined : []);
         else if (v === "" && column.key !== "id") v = undefined;
         set(row, column.key, v);
@@ -833,6 +858,7 @@ const pages = {
       const single = !Array.isArray(rows);
       const list = single ? [rows] : rows;
       const selects = new Map();
+      if (columns.some((c) => c.type === "person")) drawPeopleChoices();
       $(`table-${section}`).replaceChildren(el("tr", {}, ...columns.map((c) => el("th", {}, c.label)), el("th", {}, "")),
         ...list.map((row, index) => {
           const tr = el("tr", {}, ...columns.map((c) => cellInput(row, c, selects)),
