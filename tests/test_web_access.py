@@ -144,6 +144,14 @@ def test_employee_sees_own_schedule_and_team_names_and_shifts_only(site: Site) -
     assert [p["name"] for p in team["people"]] == ["Person 0", "Person 1", "Person 2"]  # team B not shown
     assert set(team["people"][0]) == {"name", "me", "shifts"}  # no ids, posts, absences or requests
     assert team["people"][0]["me"] is True and team["people"][1]["me"] is False
+    assert list(team) == ["publication", "team", "days", "shifts", "people"]
+    # A teammate reads the same team (encoded once), herself marked, her own shifts in her row.
+    erik = site.client("erik").get("/api/me/team").json()
+    assert [p["me"] for p in erik["people"]] == [False, True, False]
+    assert {k: v for k, v in erik.items() if k != "people"} == {k: v for k, v in team.items() if k != "people"}
+    assert [p["shifts"] for p in erik["people"]] == [p["shifts"] for p in team["people"]]
+    own = site.client("erik").get("/api/me/schedule").json()["shifts"]
+    assert erik["people"][1]["shifts"] == {x["date"]: x["shift"] for x in own} != {}
 
 
 def test_council_reads_aggregates_without_household_details(site: Site) -> None:

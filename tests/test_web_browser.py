@@ -413,8 +413,9 @@ def test_the_kos_pages_speak_french_and_german(served_kos: dict[str, Any], lang:
             _assert_language(page, "plant set-up", lang)
             page.screenshot(path=str(tmp_path / f"setup-{lang}.png"))
             # The fields added last: childcare windows, a rule's parameters, the posts the crews staff.
+            # Days in the page's language ("tous", "alle"), stored as the scenario's word ("all").
             expect(page.locator("#table-households tr[data-row='0'] [data-key='childcare.windows']")).to_have_value(
-                "all 00:00-00:00")
+                f"{CATALOGUE[lang]['day_word.all']} 00:00-00:00")
             expect(page.locator("#table-rotation [data-key='posts']")).to_be_visible()
             rules = page.locator("#table-rules tr[data-row]")
             night = next(rules.nth(i) for i in range(rules.count())
@@ -545,7 +546,7 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             save("horizon")
             # An absence, in the one table of everyone's absences: a person by name, dates in French.
             page.click(".add-row[data-section='absences']")
-            field("absences", 0, "employee").select_option(label=FRENCH_NAMES[5])
+            field("absences", 0, "employee").fill(FRENCH_NAMES[5])  # a name alone picks the person
             pick_date(page, "#table-absences tr[data-row='0'] [data-key='start']", start + dt.timedelta(days=6))
             pick_date(page, "#table-absences tr[data-row='0'] [data-key='end']", start + dt.timedelta(days=5))
             field("absences", 0, "kind").select_option("training")
@@ -555,6 +556,61 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             save("absences")
             expect(page.locator("#table-absences tr[data-row='0'] [data-key='start'] + input")).to_have_value(
                 (start + dt.timedelta(days=6)).strftime("%d/%m/%Y"))
+            # A contract's hard bounds over the week, typed in hours (stored in minutes), and its hours-target
+            # switch: a minimum above the maximum is refused, the field named.
+            field("employees", 1, "contract.min_minutes").fill("30")
+            field("employees", 1, "contract.max_minutes").fill("22.5")
+            page.click(".save-section[data-section='employees']")
+            expect(page.locator("#error")).to_contain_text("employees[1].contract.min_minutes")
+            field("employees", 1, "contract.min_minutes").fill("15")
+            field("employees", 2, "contract.hours_target").uncheck()
+            save("employees")
+            people = page.request.get(f"{base}/api/scenarios/{setup_id}").json()["data"]["employees"]
+            assert (people[1]["contract"]["min_minutes"], people[1]["contract"]["max_minutes"]) == (900, 1350)
+            assert people[2]["contract"]["hours_target"] is False and people[0]["contract"]["min_minutes"] is None
+            expect(field("employees", 1, "contract.max_minutes")).to_have_value("22.5")
+            # Requests (the wishes the solver weighs): a person by name, the kind in French, a date, the shift.
+            page.click(".add-row[data-section='requests']")
+            field("requests", 0, "employee").fill(f"e3 · {FRENCH_NAMES[3]}")  # as the page's list offers it
+            field("requests", 0, "kind").select_option(label="pas ce poste")
+            pick_date(page, "#table-requests tr[data-row='0'] [data-key='date']", start + dt.timedelta(days=2))
+            page.click(".save-section[data-section='requests']")
+            expect(page.locator("#error")).to_contain_text("requests[0]")  # "not this shift" names no shift
+            field("requests", 0, "shift").select_option("N")
+            field("requests", 0, "weight").fill("5")
+            page.click(".add-row[data-section='requests']")
+            field("requests", 1, "employee").fill(FRENCH_NAMES[4])
+            pick_date(page, "#table-requests tr[data-row='1'] [data-key='date']", start + dt.timedelta(days=3))
+            save("requests")
+            people = page.request.get(f"{base}/api/scenarios/{setup_id}").json()["data"]["employees"]
+            assert people[3]["requests"] == [{"kind": "shift_off", "date": (start + dt.timedelta(days=2)).isoformat(),
+                                              "shift": "N", "weight": 5}]
+            assert people[4]["requests"] == [{"kind": "day_off", "date": (start + dt.timedelta(days=3)).isoformat(),
+                                              "shift": None, "weight": 1}]
+            # A household with childcare, and its outside caregiver (saved with the households); a caregiver's time
+            # that does not read is refused, the field named.
+            page.click(".add-row[data-section='households']")
+            field("households", 0, "id").fill("foyer-1")
+            field("households", 0, "members").fill("e2 e3")
+            field("households", 0, "declaration.declared_by").fill("e2")
+            field("households", 0, "childcare.windows").fill("semaine 07:30-08:30; sam,dim 09:00-10:00")
+            field("households", 0, "childcare.mode").select_option("soft")
+            page.click(".add-row[data-section='households_caregivers']")
+            expect(field("households_caregivers", 0, "household")).to_have_value("foyer-1")
+            field("households_caregivers", 0, "label").fill("crèche")
+            field("households_caregivers", 0, "available").fill("semaine 7h-18:00")
+            page.click(".save-section[data-section='households']")
+            expect(page.locator("#error")).to_contain_text("households[0].childcare.caregivers[0].available[0]")
+            field("households_caregivers", 0, "available").fill("semaine 07:00-18:00")
+            save("households")
+            data = page.request.get(f"{base}/api/scenarios/{setup_id}").json()["data"]
+            childcare = data["households"][0]["childcare"]
+            assert childcare["caregivers"] == [{"label": "crèche", "available": [
+                {"days": "weekdays", "start": "07:00:00", "end": "18:00:00"}]}] and childcare["mode"] == "soft"
+            assert childcare["windows"][1]["days"] == ["sat", "sun"]  # typed in French, stored as the format's words
+            expect(field("households_caregivers", 0, "available")).to_have_value("semaine 07:00-18:00")
+            expect(field("households", 0, "childcare.windows")).to_have_value(
+                "semaine 07:30-08:30; sam,dim 09:00-10:00")
             _assert_french(page, "plant set-up")
             page.screenshot(path=str(served_empty["tmp"] / "walk-setup-fr.png"), full_page=True)
             page.goto(f"{base}/planner")

@@ -578,3 +578,77 @@ def test_a_rolled_forward_period_is_planned_around_the_previous_periods_last_day
     across = [v for v in check_roster(plant, Roster([*carried, *planned])).violations
               if not v.dates or max(v.dates) >= dt.date(2026, 1, 12)]
     assert across == []
+
+
+def test_requests_contract_bounds_and_caregivers_are_set_up_as_sections_with_the_field_named(site: Site) -> None:
+    """What the set-up page's last forms send: everyone's requests (wishes the solver weighs) in one table, a
+    contract's hard minimum and maximum minutes and its hours-target switch, a household's outside caregivers.
+    Each refused save names the field and leaves the plant as it was."""
+    paula = site.client("paula")
+    url = f"/api/scenarios/{site.scenario_id}"
+
+    def save(section: str, items: Any) -> Any:
+        return paula.put(f"{url}/{section}", json={"version": paula.get(url).json()["version"], "items": items})
+
+    def data() -> dict[str, Any]:
+        return paula.get(url).json()["data"]  # type: ignore[no-any-return]
+
+    requests = [{"employee": "e1", "kind": "day_off", "date": "2026-01-07", "weight": 5},
+                {"employee": "e3", "kind": "shift_on", "date": "2026-01-08", "shift": "N", "weight": 2},
+                {"employee": "e1", "kind": "shift_off", "date": "2026-01-09", "shift": "M"}]
+    saved = save("requests", requests)
+    assert saved.status_code == 200, saved.text
+    # Answered person by person, as stored.
+    assert saved.json()["requests"][2] == {"employee": "e3", "kind": "shift_on", "date": "2026-01-08", "shift": "N",
+                                           "weight": 2}
+    people = {e["id"]: e for e in data()["employees"]}
+    assert [(r["kind"], r["date"], r["weight"]) for r in people["e1"]["requests"]] == [
+        ("day_off", "2026-01-07", 5), ("shift_off", "2026-01-09", 1)]
+    assert people["e3"]["requests"][0]["shift"] == "N" and not people["e0"].get("requests")
+    version = paula.get(url).json()["version"]
+    refusals = {
+        "requests[1].shift": [requests[0], dict(requests[1], shift="Z")],  # unknown shift
+        "requests[2]": [requests[0], requests[1], dict(requests[2], shift=None)],  # shift_off without its shift
+        "requests[0].date": [dict(requests[0], date="2027-06-01")],  # outside the horizon
+        "requests[0].employee": [dict(requests[0], employee="zz")],
+        "requests[0].kind": [dict(requests[0], kind="holiday")],
+        "requests[0].weight": [dict(requests[0], weight=-1)],
+    }
+    for field, items in refusals.items():
+        refused = save("requests", items)
+        assert refused.status_code == 422 and field in refused.json()["detail"], (field, refused.json())
+        assert "employees[" not in refused.json()["detail"]  # the table's row, not the person's own list
+    assert paula.get(url).json()["version"] == version and {e["id"]: e for e in data()["employees"]} == people
+    assert save("requests", []).status_code == 200
+    assert not any(e.get("requests") for e in data()["employees"])
+
+    # A contract's hard bounds over the horizon and its hours-target switch, in the people table.
+    employees = data()["employees"]
+    employees[2]["contract"] = dict(employees[2]["contract"], min_minutes=600, max_minutes=2400, hours_target=False)
+    assert save("employees", employees).status_code == 200
+    contract = data()["employees"][2]["contract"]
+    assert (contract["min_minutes"], contract["max_minutes"], contract["hours_target"]) == (600, 2400, False)
+    employees[2]["contract"]["min_minutes"] = 3000
+    above = save("employees", employees)
+    assert above.status_code == 422 and "employees[2].contract.min_minutes" in above.json()["detail"]
+    employees[2]["contract"]["min_minutes"] = -5
+    assert "employees[2].contract.min_minutes" in save("employees", employees).json()["detail"]
+    assert data()["employees"][2]["contract"]["min_minutes"] == 600
+
+    # Childcare's outside caregivers: a label and the times each covers.
+    caregiver = {"label": "crèche", "available": [{"days": "weekdays", "start": "07:00", "end": "18:00"}]}
+    household = {"id": "h1", "members": ["e0", "e3"], "declaration": {"declared_by": "e0"},
+                 "childcare": {"windows": [{"days": "all", "start": "07:00", "end": "19:00"}],
+                               "caregivers": [caregiver, {"label": "grand-mère", "available": [
+                                   {"days": ["sat", "sun"], "start": "09:00", "end": "18:00"}]}]}}
+    assert save("households", [household]).status_code == 200, data()
+    kept = data()["households"][0]["childcare"]["caregivers"]
+    assert [c["label"] for c in kept] == ["crèche", "grand-mère"] and kept[1]["available"][0]["days"] == ["sat", "sun"]
+    late = dict(caregiver, available=[{"days": "weekdays", "start": "7h", "end": "18:00"}])
+    bad = save("households", [dict(household, childcare=dict(household["childcare"], caregivers=[caregiver, late]))])
+    assert bad.status_code == 422
+    assert "households[0].childcare.caregivers[1].available[0].start" in bad.json()["detail"]
+    none = save("households", [dict(household, childcare=dict(household["childcare"], caregivers=[
+        dict(caregiver, available=[])]))])
+    assert none.status_code == 422 and "households[0].childcare.caregivers[0].available" in none.json()["detail"]
+    assert len(data()["households"][0]["childcare"]["caregivers"]) == 2

@@ -4,6 +4,8 @@ default run stays fast; solves and pricing are left out (they would start real s
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,17 @@ from roulement.store import accounts, repository  # noqa: E402
 from roulement.web.app import create_app  # noqa: E402
 from tests.conftest import PASSWORD, small_plant, small_roster  # noqa: E402
 
+# Made when the module is collected (schemathesis parametrizes from the app's schema then): every process that
+# collects it (each xdist worker) removes its folder when it exits, whether it ran these tests or not.
 _folder = tempfile.mkdtemp(prefix="roulement-schema-")
 app = create_app(f"sqlite:///{Path(_folder) / 'schema.db'}", solver_workers=1)
+
+
+@atexit.register
+def _remove_folder() -> None:
+    app.state.backend.engine.dispose()
+    shutil.rmtree(_folder, ignore_errors=True)
+
 with app.state.backend.transaction() as _session:
     accounts.add_user(_session, "paula", "planner", PASSWORD)
     _scenario_id = repository.add_scenario(_session, None, small_plant(), "Test plant").id

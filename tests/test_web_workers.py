@@ -182,7 +182,7 @@ def test_serve_with_two_web_processes(tmp_path: Path) -> None:
 
 def test_an_edit_reaching_another_process_finds_the_judged_violations_there(site: Site, database_url: str,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from roulement.web.routers import planner
+    from roulement.web import edit_judge
 
     other = Site(create_app(database_url, solver_workers=1, prepare=False), site.scenario_id, site.roster_id)
     first, second = site.client("paula"), other.client("paula")
@@ -190,8 +190,8 @@ def test_an_edit_reaching_another_process_finds_the_judged_violations_there(site
     # e2 works A (to 21:00) on the 5th: a morning on the 6th breaks the 11 h rest.
     edit = {"version": 1, "employee": "e2", "date": "2026-01-06", "shift": "M"}
     checked_in_full = []
-    real = planner.full_violations
-    monkeypatch.setattr(planner, "full_violations", lambda *a: checked_in_full.append(a) or real(*a))
+    real = edit_judge.full_violations
+    monkeypatch.setattr(edit_judge, "full_violations", lambda *a: checked_in_full.append(a) or real(*a))
     edited = second.put(f"/api/rosters/{site.roster_id}/cell", json=edit)
     assert edited.status_code == 200, edited.text
     assert checked_in_full == []  # the other process judged only what changed

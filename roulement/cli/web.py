@@ -38,7 +38,7 @@ def serve(
 
     try:
         if workers == 1:
-            web = create_app(db, secure_cookies=secure_cookies, solver_workers=solver_workers)
+            web = create_app(db, secure_cookies=secure_cookies, solver_workers=solver_workers, edits_apart=True)
         else:
             prepare_database(db)
     except Exception as error:  # a bad URL or an unreachable server is bad input, not a crash

@@ -190,7 +190,9 @@ def remove_absence(
 
 
 EDITABLE_SECTIONS = ("site", "horizon", "shifts", "skills", "posts", "demand", "safety_minimums", "employees",
-                     "absences", "households", "rules", "rotation")
+                     "absences", "requests", "households", "rules", "rotation")
+# Kept with each person in the scenario, edited as one table of everyone's ({employee, ...} a row).
+PERSONAL_SECTIONS = ("absences", "requests")
 OBJECT_SECTIONS = ("site", "horizon", "rules", "rotation")  # the others are lists
 
 
@@ -222,9 +224,9 @@ def replace_section(
         raise Invalid(f"items: {section} is {'an object' if section in OBJECT_SECTIONS else 'a list'}", "items")
     row = get_scenario_row(session, scenario_id)
     data = copy.deepcopy(row.data)
-    if section == "absences":
+    if section in PERSONAL_SECTIONS:
         assert isinstance(items, list)
-        return _replace_absences(session, actor, row, expected_version, data, items)
+        return _replace_personal(session, actor, row, expected_version, data, section, items)
     before = data.get(section)
     # No rotation: an empty object removes it.
     data[section] = None if section == "rotation" and not items else items
@@ -232,35 +234,35 @@ def replace_section(
                             before, items, None if lines is None else (section, lines))
 
 
-def _replace_absences(session: Session, actor: User, row: StoredScenario, expected_version: int,
-                      data: dict[str, Any], items: list[Any]) -> Scenario:
-    """Everyone's absences as one table ({employee, start, end, kind} a row), stored with each person; an error
-    names the table's row and field (`absences[3].end`), not the person's own list."""
+def _replace_personal(session: Session, actor: User, row: StoredScenario, expected_version: int,
+                      data: dict[str, Any], section: str, items: list[Any]) -> Scenario:
+    """Everyone's absences or requests as one table ({employee, ...} a row), stored with each person; an error
+    names the table's row and field (`absences[3].end`, `requests[0].shift`), not the person's own list."""
     people = {e["id"]: e for e in data["employees"]}
-    before = {e["id"]: e.get("absences", []) for e in data["employees"] if e.get("absences")}
+    before = {e["id"]: e.get(section, []) for e in data["employees"] if e.get(section)}
     for person in people.values():
-        person["absences"] = []
+        person[section] = []
     where: dict[tuple[int, int], int] = {}
     index_of = {e["id"]: i for i, e in enumerate(data["employees"])}
     for number, item in enumerate(items):
         if not isinstance(item, dict):
-            raise Invalid(f"absences[{number}]: an object with employee, start, end and kind", f"absences[{number}]")
+            raise Invalid(f"{section}[{number}]: an object with the employee and the {section[:-1]}'s fields",
+                          f"{section}[{number}]")
         employee = item.get("employee")
         if employee not in people:
-            raise Invalid(f"absences[{number}].employee: no employee {employee!r} in this scenario",
-                          f"absences[{number}].employee")
-        absence = {k: v for k, v in item.items() if k != "employee"}
-        where[(index_of[employee], len(people[employee]["absences"]))] = number
-        people[employee]["absences"].append(absence)
+            raise Invalid(f"{section}[{number}].employee: no employee {employee!r} in this scenario",
+                          f"{section}[{number}].employee")
+        where[(index_of[employee], len(people[employee][section]))] = number
+        people[employee][section].append({k: v for k, v in item.items() if k != "employee"})
     try:
-        return _change_scenario(session, actor, row, expected_version, data, "absences.replace", "absences",
+        return _change_scenario(session, actor, row, expected_version, data, f"{section}.replace", section,
                                 before, items)
     except Invalid as error:
         def table_row(match: re.Match[str]) -> str:
             number = where.get((int(match.group(1)), int(match.group(2))))
-            return match.group(0) if number is None else f"absences[{number}]"
+            return match.group(0) if number is None else f"{section}[{number}]"
 
-        pattern = r"employees\[(\d+)\]\.absences\[(\d+)\]"
+        pattern = rf"employees\[(\d+)\]\.{section}\[(\d+)\]"
         raise Invalid(re.sub(pattern, table_row, error.message),
                       None if error.field is None else re.sub(pattern, table_row, error.field)) from error
 

@@ -24,6 +24,7 @@ from roulement.store.db import make_engine, session_factory, transaction, upgrad
 from roulement.store.errors import StoreError
 from roulement.store.repository import abandon_running_jobs
 from roulement.web.context import Backend
+from roulement.web.edit_judge import EditJudge
 from roulement.web.jobs import JobRunner, SolveLimits
 from roulement.web.routers import admin, auth, council, employee, pages, planner
 from roulement.web.views import JudgedRosters
@@ -152,20 +153,25 @@ def prepare_database(database_url: str) -> None:
 
 
 def create_app(database_url: str, secure_cookies: bool = False, solver_workers: int = 2,
-               limits: SolveLimits | None = None, max_body: int = MAX_BODY, prepare: bool = True) -> FastAPI:
+               limits: SolveLimits | None = None, max_body: int = MAX_BODY, prepare: bool = True,
+               edits_apart: bool = False) -> FastAPI:
     """The app. `prepare=False` for each of several web processes started together: the server's start
-    (`prepare_database`) was done once before them, and one process must not fail another's running jobs."""
+    (`prepare_database`) was done once before them, and one process must not fail another's running jobs.
+    `edits_apart`: cell edits are judged in a helper process (`web/edit_judge.py`), as `roulement serve` runs."""
     if prepare:
         prepare_database(database_url)
     engine = make_engine(database_url)
     store = Backend(engine, session_factory(engine), secure_cookies)
     jobs = JobRunner(store, workers=solver_workers, limits=limits or SolveLimits())
+    edit_judge = EditJudge(apart=edits_apart)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        edit_judge.warm()
         yield
         jobs.stop_all()
         jobs.wait(30)
+        edit_judge.close()
         engine.dispose()
 
     # FastAPI's own /docs loads Swagger UI from a CDN with an inline script, which our CSP blocks: the page
@@ -175,6 +181,7 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
     app.state.backend = store
     app.state.jobs = jobs
     app.state.judged = JudgedRosters(store=store)
+    app.state.edit_judge = edit_judge
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, error: StoreError) -> Response:
@@ -255,6 +262,7 @@ def worker_app() -> FastAPI:
 
     app = create_app(os.environ[ENVIRONMENT["database"]],
                      secure_cookies=os.environ.get(ENVIRONMENT["secure_cookies"]) == "1",
-                     solver_workers=int(os.environ.get(ENVIRONMENT["solver_workers"], "2")), prepare=False)
+                     solver_workers=int(os.environ.get(ENVIRONMENT["solver_workers"], "2")), prepare=False,
+                     edits_apart=True)
     tune_for_serving()
     return app

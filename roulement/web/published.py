@@ -97,33 +97,35 @@ def zoned_utc(applying: Applying) -> dt.datetime:
     return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
-def team(session: Session, applying: Applying, me: str) -> dict[str, Any]:
-    """`GET /api/me/team`: the team's names and shifts in this publication (the team is computed once per
-    publication and team; only who is "me" is marked per call)."""
-    scenario = repository.scenario_of(repository.get_scenario_row(session, applying.scenario_id))
-    name = scenario.employee(me).team
+def team(session: Session, applying: Applying, me: str) -> bytes:
+    """`GET /api/me/team` as JSON bytes: the team's names and shifts in this publication. The team is computed and
+    encoded once per publication and team, a person at a time; a call only splices in who is "me" (encoding the
+    whole team on every call held the GIL for milliseconds per read under load, issue 15)."""
 
-    def compute() -> dict[str, Any]:
+    def team_of() -> str | None:
+        return repository.scenario_of(repository.get_scenario_row(session, applying.scenario_id)).employee(me).team
+
+    name = memo.get(("team-of", applying, me), team_of)
+
+    def compute() -> tuple[bytes, list[tuple[str, bytes]]]:
+        scenario = repository.scenario_of(repository.get_scenario_row(session, applying.scenario_id))
         members = [e for e in scenario.employees if e.team == name]  # team None: the whole site is one team
         cells: dict[str, dict[str, str]] = {e.id: {} for e in members}
         publication = repository.get_publication(session, applying.publication_id)
         for a in repository.roster_of(list(publication.assignments)):
             if a.employee in cells:
                 cells[a.employee][a.date.isoformat()] = a.shift
-        return {
-            "team": name,
-            "days": [d.isoformat() for d in scenario.horizon.dates()],
-            "shifts": [{"id": s.id, "name": s.name, "color": s.color} for s in scenario.shifts],
-            "people": [(e.id, e.name or e.id, cells[e.id]) for e in members],
-        }
+        head = as_json({"team": name, "days": [d.isoformat() for d in scenario.horizon.dates()],
+                        "shifts": [{"id": s.id, "name": s.name, "color": s.color} for s in scenario.shifts]})
+        people = [(e.id, as_json({"name": e.name or e.id, "me": False, "shifts": cells[e.id]})) for e in members]
+        return head, people
 
-    base = memo.get(("team", applying, name), compute)
-    return {
-        "publication": {"id": applying.publication_id, "status": applying.status},
-        "team": base["team"], "days": base["days"], "shifts": base["shifts"],
-        "people": [{"name": person_name, "me": person == me, "shifts": shifts}
-                   for person, person_name, shifts in base["people"]],
-    }
+    head, people = memo.get(("team", applying, name), compute)
+    # One's own entry, marked: a person's row is small.
+    me_too = next((as_json({**json.loads(entry), "me": True}) for person, entry in people if person == me), b"")
+    publication = as_json({"id": applying.publication_id, "status": applying.status})
+    listed = b",".join(me_too if person == me else entry for person, entry in people)
+    return b'{"publication":' + publication + b"," + head[1:-1] + b',"people":[' + listed + b"]}"
 
 
 def etag(kind: str, applying: Applying | None, me: str) -> str:

@@ -47,7 +47,7 @@ def my_team(actor: Actor = Depends(employee), store: Backend = Depends(backend))
         applying = repository.applying_publication(session, me)
         if applying is None:
             return JSONResponse({"publication": None, "days": [], "people": []})
-        return Response(published.as_json(published.team(session, applying, me)), media_type="application/json")
+        return Response(published.team(session, applying, me), media_type="application/json")
 
 
 @router.get("/colleagues")

@@ -25,15 +25,13 @@ from roulement.store import repository
 from roulement.store.audit import record, trail, zoned
 from roulement.store.errors import Invalid, NotFound, TooBusy
 from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
+from roulement.web.edit_judge import EditJudge
 from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner
 from roulement.web.roster_pdf import roster_pdf, site_language, teams_of
 from roulement.web.solver_process import price_work
 from roulement.web.views import (
     JudgedRosters,
-    edit_view,
-    full_violations,
-    judge_edit,
     roster_grid,
     shifts_view,
     violation_diff,
@@ -171,21 +169,22 @@ class SectionBody(BaseModel):
     items: list[Any] | dict[str, Any] = Field(
         description="The whole section, in the scenario format (see docs/scenario.md): an object for site, "
         "horizon, rules and rotation (an empty object: no rotation), a list for the others. `absences` is "
-        "everyone's absences as one list of {employee, start, end, kind}.")
+        "everyone's absences as one list of {employee, start, end, kind}; `requests` everyone's wishes the solver "
+        "weighs, {employee, kind: day_off, day_on, shift_on or shift_off, date, shift?, weight}.")
 
 
 @router.put("/scenarios/{scenario_id}/{section}")
 def replace_section(scenario_id: Id, section: str, body: SectionBody, actor: Actor = Depends(planner),
                     store: Backend = Depends(backend)) -> dict[str, Any]:
     """Replace a section as a whole (site, horizon, shifts, skills, posts, demand, safety_minimums, employees,
-    absences, households, rules, rotation); validated with the rest of the scenario, an error naming the row
+    absences, requests, households, rules, rotation); validated with the rest of the scenario, an error naming the row
     and field."""
     with store.transaction() as session:
         scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, body.items)
         dumped = scenario.model_dump(mode="json")
-        if section == "absences":
+        if section in repository.PERSONAL_SECTIONS:
             return {"version": body.version + 1, section: [
-                {"employee": e["id"], **a} for e in dumped["employees"] for a in e.get("absences", [])]}
+                {"employee": e["id"], **a} for e in dumped["employees"] for a in e.get(section, [])]}
         return {"version": body.version + 1, section: dumped[section]}
 
 
@@ -297,6 +296,10 @@ def judged(request: Request) -> JudgedRosters:
     return request.app.state.judged  # type: ignore[no-any-return]
 
 
+async def edit_judge_of(request: Request) -> EditJudge:  # async: no thread-pool hop
+    return request.app.state.edit_judge  # type: ignore[no-any-return]
+
+
 def _judged_key(session: Any, row: Any, version: int) -> tuple[int, int, int, str]:
     """A roster version judged against one state of its scenario and of what employees said on the web."""
     scenario_row = repository.get_scenario_row(session, row.scenario_id)
@@ -329,7 +332,8 @@ class CellEdit(BaseModel):
 
 @router.put("/rosters/{roster_id}/cell")
 def edit_cell(roster_id: Id, body: CellEdit, actor: Actor = Depends(planner),
-              store: Backend = Depends(backend), cache: JudgedRosters = Depends(judged)) -> dict[str, Any]:
+              store: Backend = Depends(backend), cache: JudgedRosters = Depends(judged),
+              edit_judge: EditJudge = Depends(edit_judge_of)) -> dict[str, Any]:
     """Judged incrementally against the violations of the version edited (see views.judge_edit); answers the
     edited person's cells and counters, the coverage and every violation, not the whole grid."""
     with store.transaction() as session:
@@ -341,12 +345,10 @@ def edit_cell(roster_id: Id, body: CellEdit, actor: Actor = Depends(planner),
         before_key, after_key = _judged_key(session, row, body.version), _judged_key(session, row, version)
         carried = list(repository.carried_of(session, row.scenario_id))
     before, after = Roster([*carried, *before]), Roster([*carried, *after])
-    old = cache.get(before_key)
-    if old is None:
-        old = full_violations(scenario, before)
-    new = judge_edit(scenario, old, after, body.employee)
+    # Judged in the helper process under `roulement serve` (web/edit_judge.py): the GIL stays with the reads.
+    scenario_key = (row.scenario_id, before_key[2], before_key[3])
+    old, new, view = edit_judge.judge(scenario_key, scenario, cache.get(before_key), before, after, body.employee)
     cache.put(after_key, new)
-    view = edit_view(scenario, after, body.employee, new)
     caused, resolved = violation_diff([v.as_dict() for v in old], view["violations"])
     return {"id": roster_id, "version": version, "caused": caused, "resolved": resolved, **view}
 

@@ -672,16 +672,28 @@ const pages = {
                   C("contract.min_consecutive_days_off", T["col.min_consecutive_days_off"], "number"),
                   C("contract.max_weekends", T["col.max_weekends"], "number"),
                   C("contract.max_shifts", T["col.max_shifts"], "params"),
+                  // The hard bounds over the horizon are stored in minutes, typed in hours.
+                  C("contract.min_minutes", T["col.min_hours"], "hours"), C("contract.max_minutes", T["col.max_hours"], "hours"),
+                  C("contract.hours_target", T["col.hours_target"], "bool"),
                   C("night_eligible", T["col.night_eligible"], "bool"), C("crew", T.crew)],
       // Everyone's absences in one table; each row names its person (stored with that person).
-      absences: [C("employee", T.person, "select", { options: () => (state.employees || []).map((e) => [e.id, e.name || e.id]) }),
+      absences: [C("employee", T.person, "person"),
                  C("start", T.start, "date"), C("end", T.end, "date"),
                  C("kind", T.absence_kind, "select", { options: () => ["holiday", "sickness", "training", "other"].map((k) => [k, T["absence." + k]]) })],
+      // Everyone's requests (the wishes the solver weighs) in one table, stored with each person like absences.
+      requests: [C("employee", T.person, "person"),
+                 C("kind", T["col.request_kind"], "select", { options: () => ["day_off", "day_on", "shift_on", "shift_off"].map((k) => [k, T["request." + k]]) }),
+                 C("date", T.date, "date"),
+                 C("shift", T.shift, "select", { options: () => [["", "–"], ...(state.shifts || []).map((s) => [s.id, s.name ? `${s.id} (${s.name})` : s.id])] }),
+                 C("weight", T["col.weight"], "number")],
       households: [C("id", T["col.id"]), C("members", T["col.members"], "list"), C("declaration.declared_by", T["col.declared_by"]),
                    C("shared_days_off.weight", T["col.shared_days_off"], "number"),
                    C("childcare.windows", T["col.childcare_windows"], "windows"),
                    C("childcare.mode", T["col.childcare_mode"], "select", { options: () => [["", "–"], ...["hard", "soft"].map((m) => [m, T["mode." + m]])] }),
                    C("childcare.commute_minutes", T["col.commute_minutes"], "number")],
+      // Childcare's outside caregivers (a crèche, a grandparent): a label and the times each covers, per household.
+      households_caregivers: [C("household", T["col.household"], "select", { options: () => (state.households || []).map((h) => h.id) }),
+                              C("label", T["col.caregiver"]), C("available", T["col.caregiver_available"], "windows")],
       rules: [C("id", T.rule), C("mode", T["col.mode"], "select", { options: () => [["", "–"], ...["hard", "soft", "off"].map((m) => [m, T["mode." + m]])] }),
               C("weight", T["col.weight"], "number"), C("params", T["col.params"], "params")],
       rotation: [C("anchor", T["col.anchor"], "date"), C("relief_pool.id", T["col.relief_pool"]), C("relief_pool.name", T["col.relief_pool_name"]),
@@ -691,15 +703,34 @@ const pages = {
     };
     // Sections kept in the page in another shape than the scenario's: how they are read and written back.
     const SHAPES = {
-      // A household without childcare windows, mode or commute has no childcare (caregivers are kept as they were).
-      households: { write: () => state.households.map((row) => {
-        const { childcare, ...rest } = row;
-        if (!childcare) return rest;
-        const { caregivers, ...fields } = childcare;
-        const empty = Object.values(fields).every((v) => v === undefined || v === "" || (Array.isArray(v) && !v.length));
-        return empty ? rest : { ...rest, childcare };
-      }) },
+      // A household without childcare windows, mode, commute or caregivers has no childcare. Its caregivers are
+      // edited in their own table and saved with the households, all at once.
+      households: {
+        read: (data) => (data.households || []).map((h) => {
+          if (!h.childcare) return h;
+          const { caregivers, ...childcare } = h.childcare;
+          return { ...h, childcare };
+        }),
+        write: () => {
+          const ids = new Set(state.households.map((h) => h.id));
+          state.households_caregivers.forEach((c, n) => {
+            if (!ids.has(c.household)) throw new Error(`caregivers[${n}].household: ${T.caregiver_no_household} (${c.household ?? ""})`);
+          });
+          return state.households.map((row) => {
+            const { childcare, ...rest } = row;
+            const caregivers = state.households_caregivers.filter((c) => c.household === row.id)
+              .map(({ household, ...caregiver }) => caregiver);
+            const fields = childcare || {};
+            const empty = Object.values(fields).every((v) => v === undefined || v === "" || (Array.isArray(v) && !v.length));
+            if (empty && !caregivers.length) return rest;
+            return { ...rest, childcare: { ...fields, ...(caregivers.length ? { caregivers } : {}) } };
+          });
+        },
+      },
+      households_caregivers: { read: (data) => (data.households || []).flatMap((h) =>
+        (h.childcare?.caregivers || []).map((c) => ({ household: h.id, ...c }))) },
       absences: { read: (data) => (data.employees || []).flatMap((e) => (e.absences || []).map((a) => ({ employee: e.id, ...a }))) },
+      requests: { read: (data) => (data.employees || []).flatMap((e) => (e.requests || []).map((r) => ({ employee: e.id, ...r }))) },
       rules: { read: (data) => Object.entries(data.rules?.settings || {}).map(([rule, s]) => ({ id: rule, ...s })),
                write: () => ({ ...(scenario.data.rules?.packs ? { packs: scenario.data.rules.packs } : {}),
                                settings: Object.fromEntries(state.rules.map(({ id: rule, ...s }) => [rule, s])) }) },
@@ -715,7 +746,9 @@ const pages = {
     };
     const BLANK = { shifts: { id: "", start: "06:00", end: "14:00", break_minutes: 30 }, skills: { id: "" }, posts: { id: "", skills: [] },
       demand: { post: "", shifts: [], min: 1 }, safety_minimums: { id: "", skill: "", min: 1 }, employees: { id: "", skills: [], contract: { weekly_hours: 35 } },
-      absences: { employee: "", start: "", end: "", kind: "holiday" }, households: { id: "", members: [], declaration: { declared_by: "" } },
+      absences: { employee: "", start: "", end: "", kind: "holiday" }, requests: { employee: "", kind: "day_off", date: "", weight: 1 },
+      households: { id: "", members: [], declaration: { declared_by: "" } },
+      households_caregivers: { household: "", label: "", available: [] },
       rules: { id: "" }, rotation_crews: { id: "", start_week: 1 }, rotation_cycle: { days: ["-", "-", "-", "-", "-", "-", "-"] } };
     const get = (row, path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), row);
     const set = (row, path, value) => {
@@ -723,14 +756,19 @@ const pages = {
       for (const k of keys.slice(0, -1)) o = o[k] ??= {};
       if (value === undefined) delete o[keys.at(-1)]; else o[keys.at(-1)] = value;
     };
-    // Childcare windows as text, "weekdays 07:30-08:30; sat 09:00-12:00" (days: a selector or a list mon,tue);
-    // what does not parse is sent as typed, for the server to name the field.
+    // Childcare windows as text, "weekdays 07:30-08:30; sat 09:00-12:00" (days: a selector or a list mon,tue),
+    // the days in the reader's language ("semaine 07:30-08:30", "mo,di 09:00-12:00"); the scenario's own words
+    // are read in every language. What does not parse is sent as typed, for the server to name the field.
+    const DAY_CODES = ["all", "weekdays", "weekends", "mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const dayWord = (code) => T[`day_word.${code}`] || code;
+    const dayCode = (word) => DAY_CODES.find((code) => code === word.toLowerCase()
+      || dayWord(code).toLowerCase() === word.toLowerCase()) ?? word;
     const windowsText = (windows) => (windows || []).map((w) =>
-      `${Array.isArray(w.days) ? w.days.join(",") : w.days ?? "all"} ${String(w.start ?? "").slice(0, 5)}-${String(w.end ?? "").slice(0, 5)}`).join("; ");
+      `${Array.isArray(w.days) ? w.days.map(dayWord).join(",") : dayWord(w.days ?? "all")} ${String(w.start ?? "").slice(0, 5)}-${String(w.end ?? "").slice(0, 5)}`).join("; ");
     const parseWindows = (text) => text.split(";").map((part) => part.trim()).filter(Boolean).map((part) => {
       const match = part.match(/^(\S+)\s+(\S+?)-(\S+)$/);
       if (!match) return { start: part };
-      const days = match[1].includes(",") ? match[1].split(",").filter(Boolean) : match[1];
+      const days = match[1].includes(",") ? match[1].split(",").filter(Boolean).map(dayCode) : dayCode(match[1]);
       return { days, start: match[2], end: match[3] };
     });
     // A rule's parameters as "name=value name=value"; a value is read as JSON when it is JSON (9, true, [[6,20]]).
@@ -743,15 +781,50 @@ const pages = {
     }));
     let scenario = null;
     const state = {};
-    const cellInput = (row, column) => {
+    // A table's selects are cloned from one built per column and drawing (a KOS table of requests has 184 rows of
+    // a 289-person select: built option by option, that alone made the page seconds slower).
+    // A person is typed or picked from one list the page shares ("e03 · Marie Dupont"; a name alone will do): a
+    // select of 289 people in each of KOS's 184 requests and its absences made the page too heavy to use.
+    const personText = (id) => {
+      const person = (state.employees || []).find((e) => e.id === id);
+      return person?.name ? `${id} · ${person.name}` : id;
+    };
+    const personId = (text) => {
+      const [id] = text.split(" · ");
+      const people = state.employees || [];
+      if (people.some((e) => e.id === id)) return id;
+      const named = people.filter((e) => e.name === text);
+      return named.length === 1 ? named[0].id : text;
+    };
+    const drawPeopleChoices = () => {
+      let list = $("people-choices");
+      if (!list) {
+        list = el("datalist", { id: "people-choices" });
+        document.body.append(list);
+      }
+      list.replaceChildren(...(state.employees || []).map((e) => el("option", { value: personText(e.id) })));
+    };
+    const cellInput = (row, column, selects) => {
       const value = get(row, column.key);
       let input;
-      if (column.type === "select") {
-        const options = (typeof column.options === "function" ? column.options() : column.options).map((o) => Array.isArray(o) ? o : [o, o]);
-        if (value != null && !options.some(([v]) => v === value)) options.unshift([value, value]);
-        input = el("select", {}, ...options.map(([v, label]) => el("option", { value: v, selected: v === (value ?? "") }, label)));
+      if (column.type === "person") {
+        input = el("input", { type: "text", className: "wide", value: value == null ? "" : personText(value) });
+        input.setAttribute("list", "people-choices");
+      } else if (column.type === "select") {
+        let built = selects?.get(column.key);
+        if (!built) {
+          const options = (typeof column.options === "function" ? column.options() : column.options).map((o) => Array.isArray(o) ? o : [o, o]);
+          built = { options, select: el("select", {}, ...options.map(([v, label]) => el("option", { value: v }, label))) };
+          selects?.set(column.key, built);
+        }
+        input = built.select.cloneNode(true);
+        if (value != null && !built.options.some(([v]) => v === value)) input.prepend(el("option", { value }, value));
+        if (value != null) input.value = value;
+        else if (built.options.some(([v]) => v === "")) input.value = "";
       } else if (column.type === "bool") {
         input = el("input", { type: "checkbox", checked: value !== false });
+      } else if (column.type === "hours") {
+        input = el("input", { type: "number", step: "any", min: "0", value: value == null ? "" : Math.round(value / 6) / 10 });
       } else if (column.type === "windows" || column.type === "params") {
         input = el("input", { type: "text", className: "wide", value: column.type === "windows" ? windowsText(value) : paramsText(value) });
       } else {
@@ -765,8 +838,10 @@ const pages = {
       const update = () => {
         let v = column.type === "bool" ? input.checked : input.value.trim();
         if (column.type === "number") v = v === "" ? undefined : Number(v);
+        else if (column.type === "hours") v = v === "" ? undefined : Math.round(Number(v) * 60);
         else if (column.type === "windows") v = v ? parseWindows(v) : undefined;
         else if (column.type === "params") v = v ? parseParams(v) : undefined;
+        else if (column.type === "person") v = v ? personId(v) : undefined;
         else if (column.type === "list") v = v ? v.split(/[\s,]+/).filter(Boolean) : (column.emptyIsUnset || (column.key === "shifts" && !get(row, column.key)) ? undefined : []);
         else if (v === "" && column.key !== "id") v = undefined;
         set(row, column.key, v);
@@ -776,13 +851,17 @@ const pages = {
       return el("td", {}, input);
     };
     const draw = (section) => {
+      // The caregivers' table chooses among the households: redrawn with them.
+      if (section === "households" && state.households_caregivers) draw("households_caregivers");
       const rows = state[section];
       const columns = COLUMNS[section];
       const single = !Array.isArray(rows);
       const list = single ? [rows] : rows;
+      const selects = new Map();
+      if (columns.some((c) => c.type === "person")) drawPeopleChoices();
       $(`table-${section}`).replaceChildren(el("tr", {}, ...columns.map((c) => el("th", {}, c.label)), el("th", {}, "")),
         ...list.map((row, index) => {
-          const tr = el("tr", {}, ...columns.map((c) => cellInput(row, c)),
+          const tr = el("tr", {}, ...columns.map((c) => cellInput(row, c, selects)),
             el("td", {}, single ? "" : button(T.remove_row, async () => { rows.splice(index, 1); draw(section); })));
           tr.dataset.row = index;
           return tr;
@@ -802,7 +881,8 @@ const pages = {
             if (column.type === "select" && get(row, column.key) === undefined && section !== "rules"
                 && !column.key.startsWith("childcare.")) {
               const first = (typeof column.options === "function" ? column.options() : column.options)[0];
-              if (first !== undefined) set(row, column.key, Array.isArray(first) ? first[0] : first);
+              const value = Array.isArray(first) ? first[0] : first;
+              if (value !== undefined && value !== "") set(row, column.key, value);
             }
         draw(section);
       }
@@ -810,7 +890,8 @@ const pages = {
     for (const b of document.querySelectorAll(".add-row"))
       b.addEventListener("click", () => {
         const row = structuredClone(BLANK[b.dataset.section]);
-        if (b.dataset.section === "absences") row.employee = state.employees[0]?.id ?? "";
+        if (b.dataset.section === "absences" || b.dataset.section === "requests") row.employee = state.employees[0]?.id ?? "";
+        if (b.dataset.section === "households_caregivers") row.household = state.households[0]?.id ?? "";
         state[b.dataset.section].push(row);
         draw(b.dataset.section);
       });
@@ -920,11 +1001,10 @@ const pages = {
           return [word("measure", measure), formatNumber(f.min, 1), formatNumber(f.median, 1), formatNumber(f.mean, 1), formatNumber(f.max, 1), bars];
         }));
       // The rotation's month: the share of the cycle worked as published, the deviations by kind.
-      const KINDS = { "relief-pool shift": "pool", "swap": "swap", "day off": "day_off", "extra shift": "extra" };
       $("report-cycle-section").hidden = !r.cycle;
       if (r.cycle) fillTable($("report-cycle"), [T.measure, T.count], [
         [T.cycle_following, `${formatNumber(100 * r.cycle.share_following, 1)} %`], [T.deviations, formatNumber(r.cycle.deviations)],
-        ...Object.entries(r.cycle.by_kind).map(([kind, n]) => [`${T.deviations}: ${word("deviation", KINDS[kind] || kind)}`, formatNumber(n)])]);
+        ...Object.entries(r.cycle.by_kind).map(([kind, n]) => [`${T.deviations}: ${word("deviation", kind)}`, formatNumber(n)])]);
       fillTable($("report-people"), [T.people_aggregate, T.count], [[T.employees_count, formatNumber(r.people.employees)],
         ...Object.entries(r.people.active_declarations_by_purpose).map(([purpose, count]) => [`${T.declarations_count}: ${T["purpose." + purpose] || purpose}`, formatNumber(count)])]);
       $("report").hidden = false;
