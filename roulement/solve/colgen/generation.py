@@ -54,6 +54,10 @@ PARTIAL_COLUMNS = 20
 EXACT_EVERY = 4
 # Dual smoothing: the weight of the best-bound duals in the duals priced at (0: plain column generation).
 SMOOTHING = 0.0
+# ... on large scenarios (more decisions, people x days x shift types, than `auto` gives column generation:
+# Curtois-Qu 12, 13, 15, 19-24), where the LP takes many rounds and its early duals swing most.
+LARGE_SMOOTHING = 0.5
+SMOOTH_FROM_DECISIONS = 8_400
 # For a bound alone (`lower_bound`, KOS), smoothing from zero duals: the bound climbs from 0 instead of from
 # far below it.
 BOUND_SMOOTHING = 0.8
@@ -307,12 +311,16 @@ def generate(
     stop: threading.Event | None = None,
     frozen: dict[str, dict[int, tuple[str, str] | None]] | None = None,
     relaxed: bool = False,
-    smoothing: float = SMOOTHING,
+    smoothing: float | None = None,
 ) -> Generation:
     """Column generation until no column prices out or the deadline; the best bound proven on the way.
     `frozen[employee][day]` pins a day to a (shift, post) or to a day off. `relaxed`: only the personal rules
     that walk day by day are kept (columns are judged by those), for a bound on the terms they cover when the
-    others would make pricing slow (CP-SAT per person)."""
+    others would make pricing slow (CP-SAT per person). `smoothing`: the weight of the best-bound duals (None:
+    `SMOOTHING`, or `LARGE_SMOOTHING` on large scenarios)."""
+    if smoothing is None:
+        decisions = len(scenario.employees) * scenario.horizon.days * len(scenario.shifts)
+        smoothing = LARGE_SMOOTHING if decisions > SMOOTH_FROM_DECISIONS else SMOOTHING
     decomposition = decompose(rules)
     if relaxed:
         decomposition = decomposition.relaxed()
