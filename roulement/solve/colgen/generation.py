@@ -349,7 +349,7 @@ def generate(
     # Seeding has a share of the time: a year's walk per person does not fit otherwise (Curtois-Qu 23: 397 s
     # for 100 people, when 120 s were asked). Whoever it leaves without a column gets a stand-in, and the
     # rounds price them like anyone else.
-    seed_until = time.monotonic() + SEED_SHARE * max(deadline - time.monotonic(), 0.0)
+    seed_until = time.monotonic() + (SEED_SHARE * max(deadline - time.monotonic(), 0.0) if SEED_SHARE else 0.0)
     _seed_greedily(scenario, people, master, seed_until)
     for person in people:
         if master.by_person.get(person.employee.id):
