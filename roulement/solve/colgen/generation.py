@@ -1,11 +1,13 @@
 """Column generation over people's schedules: the pricing of each person and the rounds of the master LP.
 
-1. Each person starts with a lawful schedule of their own, then a roster's worth of greedy columns.
+1. Each person starts with a roster's worth of greedy columns, or any lawful schedule of their own, within a
+   quarter of the time; whoever that leaves out stands in with a dear "no schedule yet" column.
 2. Rounds: HiGHS solves the master LP over the columns in hand (`master.py`); its duals price each (day,
    shift, post); every person's cheapest schedule under those prices is sought (`dp.py` when all their rules
    walk day by day, else CP-SAT on the person alone, `alone.py`); the independent checker judges each before
    it enters. With exact pricing, every round gives a Lagrangian lower bound (the cover rows' duals times
    their sides plus each person's cheapest schedule), and at the end the LP value itself bounds every roster.
+   On large scenarios the duals priced at are smoothed towards those of the best bound (Wentges).
 """
 
 from __future__ import annotations
@@ -370,14 +372,14 @@ def generate(
     exact_everywhere = decomposition.walkable
     # Dual smoothing (Wentges): price at a mix of the duals that gave the best bound so far and the LP's.
     # Early LP duals swing from round to round; the mix steadies them, and with exact pricing every round
-    # still gives a Lagrangian bound. A round whose columns do not improve the LP itself (a mis-price) is
-    # followed by one priced at the LP's own duals, which alone can prove the LP optimal.
-    # The first center is zero duals, whose Lagrangian bound is at least 0 (no cost is negative): the duals
+    # still gives a Lagrangian bound. The first center is zero duals, whose Lagrangian bound is at least 0 (no
+    # cost is negative): the duals
     # priced at start near it and move only towards better bounds (KOS: the LP's own early duals, dominated by
     # shortfall prices, gave bounds far below zero for ten rounds).
     # A mis-price (no column found improves the LP) is answered by pricing nearer the LP's duals: after k in a
     # row, the weight of the center is 1 - (k + 1)(1 - smoothing), down to 0 (Pessoa, Sadykov, Uchoa and
-    # Vanderbeck 2018), so that the LP can be proven optimal and is never stalled by the smoothing.
+    # Vanderbeck 2018), so that the LP can be proven optimal and is never stalled by the smoothing. When a full
+    # round's bound meets the LP's value, the LP is converged whatever the duals priced at.
     enough = max(PARTIAL_COLUMNS, len(people) // 2)
     next_start = 0
     center: list[float] | None = [0.0] * len(master.duals) if smoothing else None
