@@ -373,9 +373,8 @@ def generate(
     # Dual smoothing (Wentges): price at a mix of the duals that gave the best bound so far and the LP's.
     # Early LP duals swing from round to round; the mix steadies them, and with exact pricing every round
     # still gives a Lagrangian bound. The first center is zero duals, whose Lagrangian bound is at least 0 (no
-    # cost is negative): the duals
-    # priced at start near it and move only towards better bounds (KOS: the LP's own early duals, dominated by
-    # shortfall prices, gave bounds far below zero for ten rounds).
+    # cost is negative): the duals priced at start near it and move only towards better bounds (KOS: the LP's
+    # own early duals, dominated by shortfall prices, gave bounds far below zero for ten rounds).
     # A mis-price (no column found improves the LP) is answered by pricing nearer the LP's duals: after k in a
     # row, the weight of the center is 1 - (k + 1)(1 - smoothing), down to 0 (Pessoa, Sadykov, Uchoa and
     # Vanderbeck 2018), so that the LP can be proven optimal and is never stalled by the smoothing. When a full
