@@ -83,11 +83,13 @@ def _year(people: int) -> str:
 
 
 def test_seeding_year_long_people_stops_at_the_deadline() -> None:
-    source = to_scenario(parse_curtois(_year(30), "Year", "Year"))
+    source = to_scenario(parse_curtois(_year(100), "Year", "Year"))
     rules = build_rules(source)
     started = time.monotonic()
     generated = generate(source, rules, started + 3.0)
     # Before, seeding gave every person a full walk whatever the deadline (Curtois-Qu 23: 397 s when 120 were
-    # asked; here main's code took 5.2 s). One walk may end after it (a year's walk: a tenth of a second here).
-    assert time.monotonic() - started < 3.0 + 1.2
+    # asked; here main's code took 18.6 s, this 3.1 s, on a busy machine). One walk may end after it (a tenth of
+    # a second here),
+    # and the machine may be busy: a wide margin, far below what seeding them all costs.
+    assert time.monotonic() - started < 3.0 + 3.0
     assert all(person.capped is not None or person.loose is not None for person in generated.people)
