@@ -95,10 +95,12 @@ def _bound_row(path: Path, time_limit: float) -> dict[str, Any]:
     generation = generate(scenario, rules, started + 0.8 * time_limit)
     lp_value, lp_seconds = generation.master.value, time.monotonic() - started  # the dive re-solves the LP
     # A dive by whole schedules: a few steps whatever the size (the finer dive does not finish on a year).
-    dived = dive(generation, started + 0.9 * time_limit, finish=0.1 * time_limit, whole=True)
-    columns = dived.columns
-    if columns is None:
-        columns, _, _ = generation.master.integer_roster(max(0.05 * time_limit, 1.0))
+    # None while someone still stands in (no schedule of their own yet: seeding ran out of time).
+    columns = None
+    if not generation.master.standing_in:
+        columns = dive(generation, started + 0.9 * time_limit, finish=0.1 * time_limit, whole=True).columns
+        if columns is None:
+            columns, _, _ = generation.master.integer_roster(max(0.05 * time_limit, 1.0))
     objective = violations = None
     if columns is not None:
         checked = check_roster(scenario, Roster(generation.master.assignments(columns)), rules)

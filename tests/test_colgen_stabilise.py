@@ -10,15 +10,18 @@ import pytest
 from roulement.check.checker import check_roster
 from roulement.formats.curtois import parse_curtois, to_scenario
 from roulement.model.roster import Roster
+from roulement.model.scenario import Scenario
+from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen import generation as generation_module
 from roulement.solve.colgen.generation import Bound, generate
+from roulement.solve.colgen.master import Master
 from tests.test_curtois import INSTANCE1
 
 OPTIMUM = 607  # Instance1's optimum (best-known, proven)
 
 
-def _instance1() -> tuple[object, list[object]]:
+def _instance1() -> tuple[Scenario, list[Rule]]:
     source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
     return source, build_rules(source)
 
@@ -26,9 +29,9 @@ def _instance1() -> tuple[object, list[object]]:
 @pytest.mark.parametrize("smoothing", [0.5, 0.8, 0.95])
 def test_smoothing_never_changes_the_converged_lp_value(smoothing: float) -> None:
     source, rules = _instance1()
-    plain = generate(source, rules, deadline=math.inf, smoothing=0.0)  # type: ignore[arg-type]
+    plain = generate(source, rules, deadline=math.inf, smoothing=0.0)
     seen: list[Bound] = []
-    smoothed = generate(source, rules, deadline=math.inf, smoothing=smoothing,  # type: ignore[arg-type]
+    smoothed = generate(source, rules, deadline=math.inf, smoothing=smoothing,
                         on_bound=lambda bound: seen.append(Bound(**bound.__dict__)))
     assert plain.bound is not None and plain.bound.converged
     assert smoothed.bound is not None and smoothed.bound.converged
@@ -43,25 +46,28 @@ def test_every_bound_printed_is_at_most_the_optimum_with_and_without_smoothing()
     source, rules = _instance1()
     for smoothing in (0.0, 0.5):
         printed: list[float] = []
-        generate(source, rules, deadline=math.inf, smoothing=smoothing,  # type: ignore[arg-type]
-                 on_bound=lambda bound, into=printed: into.append(bound.value))
+
+        def keep(bound: Bound, into: list[float] = printed) -> None:
+            into.append(bound.value)
+
+        generate(source, rules, deadline=math.inf, smoothing=smoothing, on_bound=keep)
         assert printed and max(printed) <= OPTIMUM + 1e-6
 
 
 def test_people_seeding_leaves_out_get_a_stand_in_and_the_lp_ends_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     source, rules = _instance1()
-    normal = generate(source, rules, deadline=math.inf)  # type: ignore[arg-type]
+    normal = generate(source, rules, deadline=math.inf)
     # No time at all for seeding: everyone starts with a stand-in ("no schedule yet", priced far above any).
     monkeypatch.setattr(generation_module, "SEED_SHARE", 0.0)
     standing: list[int] = []
-    original = generation_module.Master.solve
+    original = Master.solve
 
-    def solve(master: generation_module.Master) -> float:
+    def solve(master: Master) -> float:
         standing.append(len(master.standing_in))
         return original(master)
 
-    monkeypatch.setattr(generation_module.Master, "solve", solve)
-    late = generate(source, rules, deadline=math.inf)  # type: ignore[arg-type]
+    monkeypatch.setattr(Master, "solve", solve)
+    late = generate(source, rules, deadline=math.inf)
     assert standing[0] == len(source.employees)  # the first LP had nothing but stand-ins
     assert not late.master.standing_in  # each went when their first schedule entered
     assert late.bound is not None and late.bound.converged and late.bound.whole <= OPTIMUM
@@ -92,3 +98,16 @@ def test_seeding_year_long_people_stops_at_the_deadline() -> None:
     # a second here), and the machine may be busy: a wide margin, far below what seeding them all costs.
     assert time.monotonic() - started < 3.0 + 3.0
     assert all(person.capped is not None or person.loose is not None for person in generated.people)
+
+
+def test_with_people_still_standing_in_the_plan_comes_from_the_cp_sat_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    from roulement.solve.colgen import engine as engine_module
+    from roulement.solve.options import SolveOptions
+
+    source, rules = _instance1()
+    # No time for seeding nor for any round: everyone still stands in when column generation ends.
+    monkeypatch.setattr(generation_module, "SEED_SHARE", 0.0)
+    monkeypatch.setattr(engine_module, "GENERATION_SHARE", 0.0)
+    result = engine_module.plan_colgen(source, SolveOptions(time_limit=4, workers=1), rules)
+    assert "8 people still without a schedule from column generation" in (result.note or "")
+    assert result.roster is not None and check_roster(source, result.roster, rules).ok

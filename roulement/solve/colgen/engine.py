@@ -27,7 +27,7 @@ from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.bound import covered_cost
-from roulement.solve.colgen.dive import dive
+from roulement.solve.colgen.dive import DiveResult, dive
 from roulement.solve.colgen.generation import (
     BOUND_SMOOTHING,
     Bound,
@@ -150,12 +150,18 @@ def plan_colgen(
 
     # Diving: fix what the LP settles, price again, until one schedule per person (people who walk day by day).
     dive_deadline = started + DIVE_SHARE * options.time_limit
-    dived = dive(generation, dive_deadline, options.seed, stop, finish=DIVE_FINISH_SHARE * options.time_limit)
+    if master.standing_in:
+        # Seeding's share ran out before everyone had a schedule (year-long people) and the rounds did not
+        # reach them all: no roster from the columns. The CP-SAT search plans from its own start.
+        notes.append(f"{len(master.standing_in)} people still without a schedule from column generation")
+        dived = DiveResult(None, None, 0, 0, 0)
+    else:
+        dived = dive(generation, dive_deadline, options.seed, stop, finish=DIVE_FINISH_SHARE * options.time_limit)
     best_dive = dived.columns
     if dived.columns is not None:
         finished = ", the rest by a MIP over the columns fitting its fixings" if dived.finished_by_mip else ""
         offer(dived.columns, f"dive ({dived.steps} steps, {dived.rounds} rounds{finished})")
-    elif generation.exact:
+    elif generation.exact and not master.standing_in:
         notes.append(f"dive unfinished ({dived.steps} steps, {dived.backtracks} undone)")
         # A dive by whole schedules never undoes a step: a roster from the columns all the same. Only as a
         # fallback: first, it cost Curtois-Qu 12 the finer dive's time (5,760 against 4,857 at 60 s).
@@ -187,7 +193,7 @@ def plan_colgen(
     if dives > 1:
         notes.append(f"{dives} dives")
     # Price-and-branch over every column generated, the dive's among them, from the dive's roster.
-    if not (cost is not None and whole is not None and cost <= whole):
+    if not (cost is not None and whole is not None and cost <= whole) and not master.standing_in:
         share = MIP_SHARE if converged else UNFINISHED_MIP_SHARE
         # At most a third of the time left: the CP-SAT search from the best roster gets the rest.
         mip_seconds = max(min(share * options.time_limit, (deadline - time.monotonic()) * MIP_OF_LEFT), 0.5)
