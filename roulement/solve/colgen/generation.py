@@ -408,14 +408,20 @@ def generate(
         # early proves nothing; one that prices everyone gives the bound, and convergence when nothing enters:
         # every `EXACT_EVERY`-th round prices everyone (without it, Instance14 had no bound after 75 rounds).
         start = next_start % len(classes)
-        for position in range(len(classes)):
-            twins = classes[(start + position) % len(classes)]
+        order = [(start + position) % len(classes) for position in range(len(classes))]
+        if master.standing_in:
+            # Whoever still stands in is priced first: until all have a schedule there is no roster from the
+            # columns (Curtois-Qu 22 at 240 s: 8 of 50 still standing in after 4 rounds).
+            order.sort(key=lambda number: not any(twin.employee.id in master.standing_in
+                                                  for twin in classes[number]))
+        for number in order:
+            twins = classes[number]
             if time.monotonic() >= deadline:
                 proven = False
                 break
             if added >= enough and rounds % EXACT_EVERY != 0:
                 proven = False
-                next_start = start + position
+                next_start = number
                 break
             # One walk for people who price alike, below the highest of their thresholds.
             thresholds = [master.convexity_dual(twin.employee.id) - EPSILON for twin in twins]
