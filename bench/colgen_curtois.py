@@ -28,7 +28,9 @@ from roulement.formats.curtois import read_curtois, to_scenario
 from roulement.model.roster import Roster
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.dive import dive
+from roulement.solve.colgen.engine import plan_colgen
 from roulement.solve.colgen.generation import generate
+from roulement.solve.options import SolveOptions
 
 
 def main() -> None:
@@ -91,11 +93,14 @@ def _bound_row(path: Path, time_limit: float) -> dict[str, Any]:
     rules = build_rules(scenario)
     started = time.monotonic()
     generation = generate(scenario, rules, started + 0.8 * time_limit)
+    lp_value, lp_seconds = generation.master.value, time.monotonic() - started  # the dive re-solves the LP
     # A dive by whole schedules: a few steps whatever the size (the finer dive does not finish on a year).
-    dived = dive(generation, started + 0.9 * time_limit, finish=0.1 * time_limit, whole=True)
-    columns = dived.columns
-    if columns is None:
-        columns, _, _ = generation.master.integer_roster(max(0.05 * time_limit, 1.0))
+    # None while someone still stands in (no schedule of their own yet: seeding ran out of time).
+    columns = None
+    if not generation.master.standing_in:
+        columns = dive(generation, started + 0.9 * time_limit, finish=0.1 * time_limit, whole=True).columns
+        if columns is None:
+            columns, _, _ = generation.master.integer_roster(max(0.05 * time_limit, 1.0))
     objective = violations = None
     if columns is not None:
         checked = check_roster(scenario, Roster(generation.master.assignments(columns)), rules)
@@ -105,6 +110,9 @@ def _bound_row(path: Path, time_limit: float) -> dict[str, Any]:
     whole = None if bound is None else bound.whole
     return {"instance": path.stem, "engine": "colgen-bound", "best_known": known, "objective": objective,
             "bound": whole, "converged": bound is not None and bound.converged, "rounds": generation.rounds,
+            "lp_value": round(lp_value, 1), "lp_seconds": round(lp_seconds, 1),
+            "columns": len(generation.master.columns),
+            "standing_in": len(getattr(generation.master, "standing_in", ())),
             "gap": None if objective is None or not known else round(100 * (objective - known) / known, 1),
             "proof_gap": None if objective is None or whole is None or not objective
             else round(100 * (objective - whole) / objective, 1),
@@ -114,11 +122,35 @@ def _bound_row(path: Path, time_limit: float) -> dict[str, Any]:
 
 
 def _row(path: Path, time_limit: float, workers: int, engine: str) -> dict[str, Any]:
+    if engine == "colgen":
+        return _colgen_row(path, time_limit, workers)
     run = run_curtois(path, time_limit, workers, None, 0, engine)
     return {"instance": run.instance, "engine": engine, "best_known": run.best_known,
             "objective": run.objective, "bound": run.bound, "gap": run.gap, "proof_gap": run.proof_gap,
             "time_to_best": run.time_to_best, "seconds": round(run.seconds, 1),
             "violations": run.violations, "status": run.status}
+
+
+def _colgen_row(path: Path, time_limit: float, workers: int) -> dict[str, Any]:
+    """`plan_colgen` as `roulement bench curtois --engine colgen` runs it, with its note (which step found
+    what, and when) in the row."""
+    scenario = to_scenario(read_curtois(path))
+    rules = build_rules(scenario)
+    started = time.monotonic()
+    result = plan_colgen(scenario, SolveOptions(time_limit=time_limit, workers=workers, seed=0), rules)
+    seconds = time.monotonic() - started
+    known = best_known(path.parent).get(path.stem)
+    objective = violations = None
+    if result.roster is not None:
+        checked = check_roster(scenario, result.roster, rules)
+        objective, violations = checked.total, len(checked.violations)
+    bound = result.bound
+    return {"instance": path.stem, "engine": "colgen", "best_known": known, "objective": objective, "bound": bound,
+            "gap": None if objective is None or not known else 100 * (objective - known) / known,
+            "proof_gap": None if objective is None or bound is None or objective <= 0
+            else max(0.0, 100 * (objective - bound) / objective),
+            "time_to_best": result.time_to_best, "seconds": round(seconds, 1), "violations": violations,
+            "status": result.status, "note": result.note}
 
 
 if __name__ == "__main__":

@@ -617,14 +617,23 @@ class CappedWalk:
 
     def cheapest(self, work_price: list[dict[int, float]], threshold: float, count: int,
                  deadline: float = float("inf"), off_price: list[float] | None = None) -> CappedPricing:
+        # Year-long walks start from the last call's prices; the others try zero prices first (settled at once
+        # when no cap binds), then the last call's prices (Curtois-Qu 19: 4.8 walks a call from zero each time).
         warm = self.weekends is not None
         multipliers = dict(self._kept) if warm and self._kept is not None else dict.fromkeys(self.dropped, 0.0)
         weekend_price = self._kept_weekend if warm else 0.0
+        resume = None if warm or self._kept is None or not any(self._kept.values()) else dict(self._kept)
         # Weekend days a lawful schedule may work at most (the relaxed constraint the weekend price holds).
         weekend_cap = 2 * self.weekends if self.weekends is not None else 0
         lawful: dict[tuple[int, ...], float] = {}
         best = -math.inf
         settled = False
+        # Per cap, the last schedule that broke it and the last that left it slack: (its price without this
+        # cap's multiplier, shifts of the type used). Their two lines in the multiplier cross where the
+        # Lagrangian bound of a single cap is highest: the next multiplier (doubling and halving alone
+        # oscillated there for all eight steps: Curtois-Qu 19).
+        broke: dict[int, tuple[float, int]] = {}
+        slackened: dict[int, tuple[float, int]] = {}
         for _ in range(LAGRANGIAN_STEPS if not warm else WARM_STEPS):
             priced = [{shift: price + multipliers.get(shift, 0.0) + (weekend_price if day in self.weekend_days
                                                                        else 0.0)
@@ -650,20 +659,37 @@ class CappedWalk:
                     weekend_slack == 0 or weekend_price == 0):
                 settled = True  # lawful, and no price on a slack constraint: the cheapest lawful schedule
                 break
+            if resume is not None:
+                multipliers, resume = resume, None  # zero prices break a cap: on from where the last call ended
+                continue
+            before = dict(multipliers)
             for shift, left in slack.items():
+                line = (found[0].price - multipliers[shift] * used[shift], used[shift])
                 if left < 0:
+                    broke[shift] = line
+                elif left > 0:
+                    slackened[shift] = line
+                if left and shift in broke and shift in slackened:
+                    (over_price, over_used), (under_price, under_used) = broke[shift], slackened[shift]
+                    multipliers[shift] = max(0.0, (under_price - over_price) / (over_used - under_used))
+                elif left < 0:
                     multipliers[shift] = multipliers[shift] * 2 if multipliers[shift] else FIRST_MULTIPLIER
                 elif left > 0 and multipliers[shift]:
                     multipliers[shift] = multipliers[shift] / 2 if multipliers[shift] >= 1.0 else 0.0
+            if self.weekends is None and all(abs(multipliers[shift] - before[shift]) < 1e-9 for shift in before):
+                break  # the lines cross where they were: the bound is as high as these caps' prices make it
             if self.weekends is not None:
                 if weekend_slack < 0 or self._weekends_worked(found[0]) > self.weekends:
                     weekend_price = weekend_price * 2 if weekend_price else FIRST_MULTIPLIER
                 elif weekend_slack > 0 and weekend_price:
                     weekend_price = weekend_price / 2 if weekend_price >= 1.0 else 0.0
+        self._kept = multipliers
         if warm:
-            self._kept, self._kept_weekend = multipliers, weekend_price
+            self._kept_weekend = weekend_price
         schedules = sorted((Schedule(days, price) for days, price in lawful.items()), key=lambda s: s.price)[:count]
         lowest = None if best >= threshold else best
+        if schedules and lowest is not None and schedules[0].price <= lowest + 1e-6:
+            settled = True  # a lawful schedule as cheap as the bound: the cheapest lawful schedule
         return CappedPricing(schedules, lowest, settled or lowest is None)
 
     def lowest(self, work_price: list[dict[int, float]], deadline: float = float("inf"),

@@ -1,15 +1,18 @@
 """Column generation over people's schedules: the pricing of each person and the rounds of the master LP.
 
-1. Each person starts with a lawful schedule of their own, then a roster's worth of greedy columns.
+1. Each person starts with a roster's worth of greedy columns, or any lawful schedule of their own, within a
+   quarter of the time; whoever that leaves out stands in with a dear "no schedule yet" column.
 2. Rounds: HiGHS solves the master LP over the columns in hand (`master.py`); its duals price each (day,
    shift, post); every person's cheapest schedule under those prices is sought (`dp.py` when all their rules
    walk day by day, else CP-SAT on the person alone, `alone.py`); the independent checker judges each before
    it enters. With exact pricing, every round gives a Lagrangian lower bound (the cover rows' duals times
    their sides plus each person's cheapest schedule), and at the end the LP value itself bounds every roster.
+   On large scenarios the duals priced at are smoothed towards those of the best bound (Wentges).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -42,6 +45,8 @@ from roulement.solve.colgen.dp import (
 )
 from roulement.solve.colgen.master import Column, Master
 
+_log = logging.getLogger(__name__)
+
 EPSILON = 1e-6
 # Columns each person may bring per round.
 COLUMNS_PER_ROUND = 3
@@ -51,9 +56,15 @@ PARTIAL_COLUMNS = 20
 EXACT_EVERY = 4
 # Dual smoothing: the weight of the best-bound duals in the duals priced at (0: plain column generation).
 SMOOTHING = 0.0
+# ... on large scenarios (more decisions, people x days x shift types, than `auto` gives column generation:
+# Curtois-Qu 12, 13, 15, 19-24), where the LP takes many rounds and its early duals swing most.
+LARGE_SMOOTHING = 0.5
+SMOOTH_FROM_DECISIONS = 8_400
 # For a bound alone (`lower_bound`, KOS), smoothing from zero duals: the bound climbs from 0 instead of from
 # far below it.
 BOUND_SMOOTHING = 0.8
+# Share of column generation's time that seeding may take (the rest: rounds of the LP).
+SEED_SHARE = 0.25
 # Seconds CP-SAT may spend pricing one person alone.
 ALONE_SECONDS = 2.0
 # Seconds CP-SAT on the person alone may spend deciding whether a lawful schedule exists, when the fast
@@ -302,12 +313,16 @@ def generate(
     stop: threading.Event | None = None,
     frozen: dict[str, dict[int, tuple[str, str] | None]] | None = None,
     relaxed: bool = False,
-    smoothing: float = SMOOTHING,
+    smoothing: float | None = None,
 ) -> Generation:
     """Column generation until no column prices out or the deadline; the best bound proven on the way.
     `frozen[employee][day]` pins a day to a (shift, post) or to a day off. `relaxed`: only the personal rules
     that walk day by day are kept (columns are judged by those), for a bound on the terms they cover when the
-    others would make pricing slow (CP-SAT per person)."""
+    others would make pricing slow (CP-SAT per person). `smoothing`: the weight of the best-bound duals (None:
+    `SMOOTHING`, or `LARGE_SMOOTHING` on large scenarios)."""
+    if smoothing is None:
+        decisions = len(scenario.employees) * scenario.horizon.days * len(scenario.shifts)
+        smoothing = LARGE_SMOOTHING if decisions > SMOOTH_FROM_DECISIONS else SMOOTHING
     decomposition = decompose(rules)
     if relaxed:
         decomposition = decomposition.relaxed()
@@ -322,20 +337,28 @@ def generate(
     classes = list(by_key.values())
     notes: list[str] = []
     best: Bound | None = None
-    if decomposition.walkable and any(person.loose is not None or (
+    if not smoothing and decomposition.walkable and any(person.loose is not None or (
             person.capped is not None and person.capped.weekends is not None) for person in people):
         # Year-long people (Curtois-Qu 21-24): the LP will not converge within minutes, and even its first
         # rounds come late. A Lagrangian bound before any LP, at duals guessed from the staffing prices.
+        # (Measured at or below 0 on 21-23, for a whole pass of pricing: smoothing from zero duals replaces it.)
         staffing = _staffing_bound(master, classes, deadline)
         if staffing is not None:
             best = Bound(staffing, decomposition.bound_kind, decomposition.excluded, False, 0, 0)
             notes.append(f"a bound of {best.whole:,} from the staffing prices, before any LP")
             if on_bound is not None:
                 on_bound(best)
-    _seed_greedily(scenario, people, master, deadline)
+    # Seeding has a share of the time: a year's walk per person does not fit otherwise (Curtois-Qu 23: 397 s
+    # for 100 people, when 120 s were asked). Whoever it leaves without a column gets a stand-in, and the
+    # rounds price them like anyone else.
+    seed_until = time.monotonic() + (SEED_SHARE * max(deadline - time.monotonic(), 0.0) if SEED_SHARE else 0.0)
+    _seed_greedily(scenario, people, master, seed_until)
     for person in people:
         if master.by_person.get(person.employee.id):
             continue  # the greedy pass gave them one (a full walk each: Curtois-Qu 10, 4 s a pass)
+        if time.monotonic() >= seed_until:
+            master.stand_in(person.employee.id, True)
+            continue
         # Any lawful schedule will do as a start: the fast labelling (exact labels are slow with no threshold).
         schedules, _, proven = person.price({}, float("inf"), True, ALONE_SECONDS, seed)
         seeded = any(_offer(master, person, cells) for cells in schedules)
@@ -349,21 +372,25 @@ def generate(
     exact_everywhere = decomposition.walkable
     # Dual smoothing (Wentges): price at a mix of the duals that gave the best bound so far and the LP's.
     # Early LP duals swing from round to round; the mix steadies them, and with exact pricing every round
-    # still gives a Lagrangian bound. A round whose columns do not improve the LP itself (a mis-price) is
-    # followed by one priced at the LP's own duals, which alone can prove the LP optimal.
-    # The first center is zero duals, whose Lagrangian bound is at least 0 (no cost is negative): the duals
-    # priced at start near it and move only towards better bounds (KOS: the LP's own early duals, dominated by
-    # shortfall prices, gave bounds far below zero for ten rounds).
+    # still gives a Lagrangian bound. The first center is zero duals, whose Lagrangian bound is at least 0 (no
+    # cost is negative): the duals priced at start near it and move only towards better bounds (KOS: the LP's
+    # own early duals, dominated by shortfall prices, gave bounds far below zero for ten rounds).
+    # A mis-price (no column found improves the LP) is answered by pricing nearer the LP's duals: after k in a
+    # row, the weight of the center is 1 - (k + 1)(1 - smoothing), down to 0 (Pessoa, Sadykov, Uchoa and
+    # Vanderbeck 2018), so that the LP can be proven optimal and is never stalled by the smoothing. When a full
+    # round's bound meets the LP's value, the LP is converged whatever the duals priced at.
     enough = max(PARTIAL_COLUMNS, len(people) // 2)
     next_start = 0
     center: list[float] | None = [0.0] * len(master.duals) if smoothing else None
     center_value = 0.0
-    mispriced = False
+    misprices = 0
     while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
         rounds += 1
+        round_started = time.monotonic()
         value = master.solve()
+        lp_seconds = time.monotonic() - round_started
         lp_duals = master.duals
-        alpha = 0.0 if center is None or mispriced else smoothing
+        alpha = 0.0 if center is None or not smoothing else max(0.0, 1.0 - (misprices + 1) * (1.0 - smoothing))
         if center is not None and alpha:
             master.duals = [alpha * old + (1.0 - alpha) * new for old, new in zip(center, lp_duals, strict=True)]
         # Every few rounds the exact labelling runs even while the fast one still finds columns: each exact
@@ -381,14 +408,20 @@ def generate(
         # early proves nothing; one that prices everyone gives the bound, and convergence when nothing enters:
         # every `EXACT_EVERY`-th round prices everyone (without it, Instance14 had no bound after 75 rounds).
         start = next_start % len(classes)
-        for position in range(len(classes)):
-            twins = classes[(start + position) % len(classes)]
+        order = [(start + position) % len(classes) for position in range(len(classes))]
+        if master.standing_in:
+            # Whoever still stands in is priced first: until all have a schedule there is no roster from the
+            # columns (Curtois-Qu 22 at 240 s: 8 of 50 still standing in after 4 rounds).
+            order.sort(key=lambda number: not any(twin.employee.id in master.standing_in
+                                                  for twin in classes[number]))
+        for number in order:
+            twins = classes[number]
             if time.monotonic() >= deadline:
                 proven = False
                 break
             if added >= enough and rounds % EXACT_EVERY != 0:
                 proven = False
-                next_start = start + position
+                next_start = number
                 break
             # One walk for people who price alike, below the highest of their thresholds.
             thresholds = [master.convexity_dual(twin.employee.id) - EPSILON for twin in twins]
@@ -414,10 +447,19 @@ def generate(
                         if master.reduced_cost(master.columns[-1], lp_duals) < -EPSILON:
                             improving += 1
                 lowest_total += own_threshold if lowest is None else min(lowest, own_threshold)
+        _log.debug("round %d: LP %.1f in %.2f s, pricing %.2f s, %d added (%d improving), full %s, alpha %.2f, "
+                   "best bound %s, %d columns", rounds, value, lp_seconds,
+                   time.monotonic() - round_started - lp_seconds, added, improving, proven, alpha,
+                   None if best is None else round(best.value, 1),
+                   len(master.columns))
         if proven:
             # Lagrangian bound at these duals: valid whatever the columns in hand, as each minimum is exact.
             lagrangian = master.lagrangian_constant() + lowest_total
             converged = added == 0 and exact_everywhere and not alpha and not unsettled
+            if exact_everywhere and not master.standing_in and lagrangian >= value - EPSILON * len(people):
+                # The bound meets the restricted LP's value, which is at least the full LP's: converged, at
+                # whatever duals (with smoothing, this is how a stabilised LP usually ends).
+                converged = True
             if converged:
                 # No column priced below its threshold, the convexity dual less EPSILON: the LP optimum is at
                 # most EPSILON per person below the restricted LP's value.
@@ -434,9 +476,10 @@ def generate(
                     best.converged = True
                 break
         master.duals = lp_duals
-        mispriced = bool(alpha) and improving == 0
-        if mispriced:
+        if alpha and improving == 0:
+            misprices += 1
             continue
+        misprices = 0
         if added == 0:
             if beam:
                 beam = False  # the heuristic labelling is out of columns: prove it with the exact one

@@ -30,6 +30,8 @@ from roulement.rules.core import Coverage, SafetyMinimums
 from roulement.solve.builder import SHORTFALL_WEIGHT
 
 INF = highspy.kHighsInf
+# The price of a person's stand-in column ("no schedule yet"): dearer than any schedule with all its cover.
+STAND_IN_COST = 10 * SHORTFALL_WEIGHT
 # HiGHS's duals are feasible to 1e-7: a dual this close to zero on the wrong side is read as zero.
 DUAL_TOLERANCE = 1e-6
 
@@ -125,6 +127,15 @@ class Master:
                               np.array([sign], dtype=np.double))
         self.slack_count = len(slacks)
         self.slacks = slacks
+        # HiGHS's index of each generated column, in the order of `columns` (stand-ins sit between them).
+        self._lp_index: list[int] = []
+        self._lp_columns = len(slacks)
+        # Per person left without a column when seeding ran out of time, a stand-in for "no schedule yet" on
+        # their convexity row (`stand_in`), its HiGHS index. It only enlarges the LP, so the LP's value stays
+        # a lower bound; it is no schedule, so no roster ever takes it. Added only when needed: a column held at
+        # zero still changed HiGHS's path through the degenerate first LPs (Curtois-Qu 1's dive: 609, not 607).
+        self._stand_ins: dict[str, int] = {}
+        self.standing_in: set[str] = set()
         # Per row, the duals for which every constraint and every unlimited slack keeps the bound exact.
         self._dual_interval: list[tuple[float, float]] = []
         for row in range(self._rows):
@@ -168,8 +179,12 @@ class Master:
         rows = np.array(list(counts), dtype=np.int32)
         values = np.array(list(counts.values()), dtype=np.double)
         self.highs.addCol(float(column.cost), 0.0, INF, len(rows), rows, values)
+        self._lp_index.append(self._lp_columns)
+        self._lp_columns += 1
         self.by_person[column.employee].append(len(self.columns))
         self.columns.append(column)
+        if column.employee in self.standing_in:
+            self.stand_in(column.employee, False)  # a schedule at last: the stand-in goes
         return True
 
     def solve(self) -> float:
@@ -196,15 +211,33 @@ class Master:
         (it stays dual feasible): each re-solve then starts from the last basis, a few iterations away."""
         self.highs.setOptionValue("simplex_strategy", 4 if kind == "primal" else 1)
 
+    def stand_in(self, employee: str, enabled: bool) -> None:
+        """Let a person's stand-in column into the LP (they have no schedule yet), or hold it at zero."""
+        if employee not in self._stand_ins:
+            if not enabled:
+                return
+            self.highs.addCol(float(STAND_IN_COST), 0.0, 1.0, 1, np.array([self.person_row[employee]], dtype=np.int32),
+                              np.array([1.0], dtype=np.double))
+            self._stand_ins[employee] = self._lp_columns
+            self._lp_columns += 1
+        where = np.array([self._stand_ins[employee]], dtype=np.int32)
+        upper = np.array([1.0 if enabled else 0.0], dtype=np.double)
+        self.highs.changeColsBounds(1, where, np.zeros(1, dtype=np.double), upper)
+        if enabled:
+            self.standing_in.add(employee)
+        else:
+            self.standing_in.discard(employee)
+
     def column_values(self) -> list[float]:
         """Each generated column's value in the last LP solved, in the order of `columns`."""
-        return list(self.highs.getSolution().col_value)[self.slack_count:]
+        values = self.highs.getSolution().col_value
+        return [values[index] for index in self._lp_index]
 
     def enable(self, indexes: Sequence[int], enabled: bool) -> None:
         """Let these columns (indexes into `columns`) into the LP, or hold them at zero (a dive's fixings)."""
         if not indexes:
             return
-        where = np.array([self.slack_count + index for index in indexes], dtype=np.int32)
+        where = np.array([self._lp_index[index] for index in indexes], dtype=np.int32)
         lower = np.zeros(len(indexes), dtype=np.double)
         upper = np.full(len(indexes), INF if enabled else 0.0, dtype=np.double)
         self.highs.changeColsBounds(len(indexes), where, lower, upper)
@@ -254,7 +287,7 @@ class Master:
         from the roster `start` (one column per person, all in hand) when given. Returns (chosen columns,
         objective, the MIP's own bound); the LP is restored afterwards."""
         count = len(self.columns)
-        indexes = np.arange(self.slack_count, self.slack_count + count, dtype=np.int32)
+        indexes = np.array(self._lp_index, dtype=np.int32)
         integer = np.array([highspy.HighsVarType.kInteger] * count)
         self.highs.changeColsIntegrality(count, indexes, integer)
         self.highs.setOptionValue("time_limit", max(float(seconds), 0.1))
@@ -262,17 +295,17 @@ class Master:
         if start is not None:
             # Only the columns are given: HiGHS completes the slacks (a partial solution).
             taken = {(column.employee, column.cells) for column in start}
-            given = [self.slack_count + number for number, column in enumerate(self.columns)]
+            given = list(self._lp_index)
             values = [1.0 if (column.employee, column.cells) in taken else 0.0 for column in self.columns]
             self.highs.setSolution(len(given), np.array(given, dtype=np.int32), np.array(values, dtype=np.double))
         try:
             self.highs.run()
             info = self.highs.getInfo()
-            values = list(self.highs.getSolution().col_value)
+            values = self.column_values()
             found = info.primal_solution_status == 2  # kSolutionStatusFeasible
             chosen: list[Column] | None = None
             if found:
-                picked = [column for column, taken in zip(self.columns, values[self.slack_count:], strict=True)
+                picked = [column for column, taken in zip(self.columns, values, strict=True)
                           if taken > 0.5]
                 if len({column.employee for column in picked}) == len(self.people) == len(picked):
                     chosen = picked
