@@ -114,4 +114,7 @@ class EditJudge:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Waited for: a helper left behind would outlive its web process (and hold the server's output open,
+            # so `roulement serve --workers 2` did not end on SIGTERM within 30 s in one run of three). Judging an
+            # edit takes at most a few hundred milliseconds.
+            pool.shutdown(wait=True, cancel_futures=True)
