@@ -198,6 +198,7 @@ def test_the_summary_cards_and_a_partial_bound_are_written_the_readers_way(lang:
     plant, rows = unlawful()
     report = service.audit(plant, rows).report
     report["objective"]["total"] = 12345
+    report["objective"]["terms"]["fair-share-nights"] = 145
     report["solver"] = {"status": "FEASIBLE", "wall_time": 1.0, "bound": 12001.4, "bound_covered_cost": 12200,
                         "bound_kind": "terms that decompose by person (excludes fair-share-nights)",
                         "bound_excludes": ["fair-share-nights"]}
@@ -211,6 +212,33 @@ def test_the_summary_cards_and_a_partial_bound_are_written_the_readers_way(lang:
     assert lang == "en" or "decompose" not in said
     # The gap on the terms it covers: (12,200 - 12,002) / 12,200, the bound 12,001.4 rounded up (whole costs).
     assert {"en": "1.6%", "fr": "1,6\u00a0%", "de": "1,6\u00a0%"}[lang] in said and bound in said, said
+    # Rules left out that cost nothing in this roster (hard limits, say) are counted, not listed: a bound that
+    # leaves out seventeen rules stays one readable sentence.
+    report["solver"]["bound_excludes"] = ["fair-share-nights", "fr.daily-rest", "fr.weekly-rest"]
+    page = render_html(plant, rows, report, lang=lang)
+    said = visible(page[page.index("<p class='sub'>"):page.index("</p>", page.index("<p class='sub'>"))])
+    assert frame_text("bound_kind_partial_both", lang, n=2, rules=term_name("fair-share-nights", lang)) in said
+    assert term_name("fr.daily-rest", lang) not in said
+    report["objective"]["terms"]["fair-share-nights"] = 0
+    page = render_html(plant, rows, report, lang=lang)
+    said = visible(page[page.index("<p class='sub'>"):page.index("</p>", page.index("<p class='sub'>"))])
+    assert frame_text("bound_kind_partial_free", lang, n=3) in said and term_name("fair-share-nights", lang) not in said
     report["solver"]["bound_excludes"] = []
     whole = visible(render_html(plant, rows, report, lang=lang))
     assert frame_text("bound_kind_whole", lang) in whole
+
+
+def test_the_terminal_bound_line_names_the_costly_rules_left_out_and_counts_the_others() -> None:
+    from roulement.report.bound import describe
+
+    solver = {"bound": 99.2, "bound_covered_cost": 120, "bound_kind": "terms that decompose by person",
+              "bound_excludes": ["people.fair-share", "fr.daily-rest", "fr.weekly-rest"]}
+    line = describe(solver, 500, {"people.fair-share": 7, "fr.daily-rest": 0})
+    # The bound 99.2 proves 100 (whole costs); the gap (120 - 100) / 120 is on the covered terms.
+    assert line == ("cost 120 on the terms that decompose by person (leaving out people.fair-share; and 2 other "
+                    "rules at no cost in this roster), at most 16.7 % above the best possible (lower bound 100)")
+    alone = describe({**solver, "bound_excludes": ["fr.daily-rest"]}, 500, {})
+    assert alone is not None and "(leaving out 1 rule at no cost in this roster)" in alone
+    # Without the objective's terms, every rule left out is named.
+    unknown = describe(solver, 500)
+    assert unknown is not None and "(leaving out people.fair-share, fr.daily-rest, fr.weekly-rest)" in unknown

@@ -203,7 +203,8 @@ def _plan(scenario: Path | None, out: Path, time_limit: float, workers: int, see
     violations = "[green]0[/green]" if not count else f"[red]{count}[/red]"
     console.print(f"{result.status} in {result.wall_time:.1f} s · coverage {coverage} · violations {violations}"
                   f" · cost {outcome.report['objective']['total']:,}")
-    bound_line = describe_bound(outcome.report.get("solver"), outcome.report["objective"]["total"])
+    bound_line = describe_bound(outcome.report.get("solver"), outcome.report["objective"]["total"],
+                                outcome.report["objective"]["terms"])
     if bound_line is not None:
         console.print(f"[dim]{bound_line}[/dim]", highlight=False)
     if result.note:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
@@ -13,9 +12,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from babel.numbers import format_decimal, format_percent
 
+from roulement.model.costs import least_whole_cost
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
-from roulement.report.bound import gap_percent
+from roulement.report.bound import gap_percent, split_excluded
 from roulement.report.messages import (
     criterion_text,
     entry_text,
@@ -89,10 +89,10 @@ def render_html(scenario: Scenario, roster: Roster, report: dict[str, Any], sect
         word = t(f"status.{status}") if has_message(f"frame:status.{status}", "en") else status
         parts.append(_card(t("card_solver"), f"{word} · {_number(round(solver['wall_time']), lang)} s"))
         if solver.get("bound") is not None:
-            parts.append(_card(t("card_bound"), _number(_whole_bound(float(solver["bound"])), lang)))
+            parts.append(_card(t("card_bound"), _number(least_whole_cost(float(solver["bound"])), lang)))
     parts.append("</div>")
     if solver and solver.get("bound") is not None:
-        parts.append("<p class='sub'>" + escape(_bound_sentence(solver, report["objective"]["total"], lang)) + "</p>")
+        parts.append("<p class='sub'>" + escape(_bound_sentence(solver, report["objective"], lang)) + "</p>")
     parts.append(f"<p class='{status_class}'>" + escape(_verdict(summary, lang)) + "</p>")
     parts += lead
     parts += _objective(report, lang)
@@ -140,30 +140,32 @@ def _kind(kind: str, lang: str) -> str:
     return kind if lang == "en" or kind not in KIND_KEYS else frame_text(KIND_KEYS[kind], lang)
 
 
-def _whole_bound(bound: float) -> int:
-    """Costs are whole numbers, so a bound of 32,748.9997 proves 32,749 (less a float's rounding)."""
-    return math.ceil(bound - 1e-6)
-
-
-def _bound_sentence(solver: dict[str, Any], total: float, lang: str) -> str:
+def _bound_sentence(solver: dict[str, Any], objective: dict[str, Any], lang: str) -> str:
     """The proven lower bound, what it covers, and how far above the best possible the roster can be, at most,
     on those terms (the gap), in `lang`."""
-    bound = _whole_bound(float(solver["bound"]))
-    kind = _bound_kind(solver, lang)
-    cost = solver.get("bound_covered_cost") if solver.get("bound_excludes") else total
+    bound = least_whole_cost(float(solver["bound"]))
+    kind = _bound_kind(solver, objective["terms"], lang)
+    cost = solver.get("bound_covered_cost") if solver.get("bound_excludes") else objective["total"]
     if cost is None:
         return frame_text("bound_proven", lang, bound=bound, kind=kind)
     gap = format_percent(round(gap_percent(float(cost), bound), 1) / 100, locale=lang, decimal_quantization=False)
     return frame_text("bound_gap", lang, bound=bound, kind=kind, cost=float(cost), gap=gap)
 
 
-def _bound_kind(solver: dict[str, Any], lang: str) -> str:
-    """Which terms a lower bound covers, in `lang`: the whole objective, or all but the rules between people
-    (named as objective terms are)."""
+def _bound_kind(solver: dict[str, Any], terms: dict[str, float], lang: str) -> str:
+    """Which terms a lower bound covers, in `lang`: the whole objective, or all but the rules between people.
+    Those that cost something in this roster are named (as objective terms are); the others, often hard legal
+    limits that only weaken the bound, are counted."""
     excludes = solver.get("bound_excludes") or []
     if not excludes:
         return frame_text("bound_kind_whole", lang)
-    return frame_text("bound_kind_partial", lang, rules=", ".join(term_name(rule, lang) for rule in excludes))
+    costly, free = split_excluded(excludes, terms)
+    if not free:
+        return frame_text("bound_kind_partial", lang, rules=", ".join(term_name(rule, lang) for rule in costly))
+    if not costly:
+        return frame_text("bound_kind_partial_free", lang, n=len(free))
+    return frame_text("bound_kind_partial_both", lang, n=len(free),
+                      rules=", ".join(term_name(rule, lang) for rule in costly))
 
 
 def _card(label: str, value: object, css: str = "") -> str:
