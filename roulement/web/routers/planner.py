@@ -28,6 +28,7 @@ from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.edit_judge import EditJudge
 from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner
+from roulement.web.precompute import reads_precompute
 from roulement.web.roster_pdf import roster_pdf, site_language, teams_of
 from roulement.web.solver_process import price_work
 from roulement.web.views import (
@@ -397,9 +398,10 @@ def publish_preview(roster_id: Id, actor: Actor = Depends(planner),
 
 
 @router.post("/rosters/{roster_id}/publish", status_code=201)
-def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor = Depends(planner),
-            store: Backend = Depends(backend)) -> dict[str, Any]:
-    """Idempotent: the same version again answers the publication made the first time (200, not 201)."""
+def publish(roster_id: Id, body: PublishBody, request: Request, response: Response,
+            actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
+    """Idempotent: the same version again answers the publication made the first time (200, not 201). Where the
+    site shows proposed versions, employees' reads of it are then computed in advance (web/precompute.py)."""
     row, scenario, roster = _loaded(store, roster_id)
     violations = 0
     if row.version == body.version:
@@ -420,6 +422,8 @@ def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor =
             view = _publication_view(found, False)
     if not view["created"]:
         response.status_code = 200
+    else:
+        reads_precompute(request).submit(view["id"])
     return view
 
 
