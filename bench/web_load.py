@@ -2,7 +2,7 @@
 cells of the KOS roster and a solve runs, against `roulement serve` with 50 approved publications of KOS.
 
     /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50] [--solve-in both]
-        [--baseline REV] [--code REV] [--web-workers 1,2] [--cold]
+        [--baseline REV] [--code REV] [--web-workers 1,2] [--cold] [--publish-live]
 
 Prints the latency percentiles per request kind and the error count (locust's own statistics). `--baseline REV`
 runs the same load against the code of git revision REV first (its `roulement`, `bench` and test roster taken
@@ -14,7 +14,9 @@ of the solver process); `both` runs thread then process, each on its own copy of
 adds a run with no solve (`none`: the floor under the same load). Everyone signs in before the measurement.
 `--web-workers 1,2` runs this code once per count of web processes (`roulement serve --workers N`; the baseline
 always runs one). `--code REV` measures the code of REV instead of the working tree (taken like the baseline), so
-editing the tree while a run waits for its CPU slot changes nothing.
+editing the tree while a run waits for its CPU slot changes nothing. `--publish-live`: once the server runs, the
+planner publishes one more version through the API and the council approves it, and the employees' first reads
+(reported apart) are of that version, as right after a publication on a real site.
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ def main() -> None:
     parser.add_argument("--code", metavar="REV", help="measure this git revision instead of the working tree")
     parser.add_argument("--web-workers", default="1", help="web processes for this code, e.g. 1,2: one run each")
     parser.add_argument("--cold", action="store_true", help="measure from everyone's first reads (no warm-up)")
+    parser.add_argument("--publish-live", action="store_true",
+                        help="once the server runs, the planner publishes one more version and the council approves "
+                             "it (through the API), then the employees arrive: their first reads are of it")
     parser.add_argument("--client", choices=["fast", "requests"], default="fast",
                         help="locust's FastHttpUser (default) or HttpUser (requests)")
     args = parser.parse_args()
@@ -105,7 +110,7 @@ def main() -> None:
                 shutil.copy(prepared, database)
                 print(f"\n== [{label}] {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
                 serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds,
-                               root, web_workers, args.client, warm=not args.cold)
+                               root, web_workers, args.client, warm=not args.cold, publish_live=args.publish_live)
                 print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
     finally:  # the databases (a few hundred MB) and the extracted code go with the run
         shutil.rmtree(folder, ignore_errors=True)
@@ -136,7 +141,7 @@ uvicorn.run(create_app(sys.argv[1], solver_workers=int(sys.argv[3])), host="127.
 
 def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: int, users: int,
                    seconds: int, root: Path = ROOT, web_workers: int = 1, client: str = "fast",
-                   warm: bool = True) -> None:
+                   warm: bool = True, publish_live: bool = False) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -157,6 +162,8 @@ def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: in
             except OSError:
                 time.sleep(0.3)
         quiet(f"http://127.0.0.1:{port}")
+        if publish_live:
+            publish_and_approve(f"http://127.0.0.1:{port}", database.removeprefix("sqlite:///"))
         run_locust(f"http://127.0.0.1:{port}", users, seconds, solve=solve_in != "none", client=client, warm=warm)
         if solve_in != "none":
             solve_outcome(f"http://127.0.0.1:{port}", seconds)
@@ -177,6 +184,47 @@ def solve_outcome(host: str, seconds: int) -> None:
             time.sleep(2)
             job = client.get("/api/jobs/1").json()
         print(f"the solve: {job['status']}, {job['message']}")
+
+
+def publish_and_approve(host: str, database: str, settle: float = 60.0) -> None:
+    """The planner publishes the roster's current version and the council approves it, as on a real site; then
+    wait until the server has stored everyone's reads of it in advance (`published_reads`, issue 15 session 7;
+    at most `settle` seconds), or, for code without that table, 10 s, so the load starts on a quiet server."""
+    import sqlite3
+
+    import httpx
+
+    with httpx.Client(base_url=host, timeout=60) as client:
+        csrf = client.post("/api/login", json={"username": "paula", "password": PASSWORD}).json()["csrf_token"]
+        version = client.get("/api/rosters/1").json()["version"]
+        started = time.monotonic()
+        published = client.post("/api/rosters/1/publish", json={"version": version, "accept_violations": True},
+                                headers={"X-CSRF-Token": csrf})
+        assert published.status_code == 201, published.text
+        publication = published.json()["id"]
+    with httpx.Client(base_url=host, timeout=60) as client:
+        csrf = client.post("/api/login", json={"username": "carla", "password": PASSWORD}).json()["csrf_token"]
+        decided = client.post(f"/api/publications/{publication}/decision", json={"decision": "approve"},
+                              headers={"X-CSRF-Token": csrf})
+        assert decided.status_code == 201, decided.text
+    answered = time.monotonic() - started
+    deadline = time.monotonic() + settle
+    stored = None
+    while time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(database, timeout=30) as connection:
+                count = connection.execute("select count(*) from published_reads where publication_id = ? and "
+                                           "stamp like 'approved|%'", (publication,)).fetchone()[0]
+        except sqlite3.OperationalError:  # no such table: this code computes reads on demand
+            time.sleep(10)
+            break
+        if count:
+            stored = count
+            break
+        time.sleep(0.2)
+    print(f"published and approved version {version} (publication {publication}) in {answered * 1000:.0f} ms; "
+          + (f"{stored} reads stored in advance {time.monotonic() - started:.1f} s after publishing" if stored
+             else "no reads stored in advance"), flush=True)
 
 
 def quiet(host: str, count: int = 50) -> None:
