@@ -190,3 +190,17 @@ def test_the_helper_process_computes_the_same_reads(site: Site) -> None:
     assert helper.run(publication_id)
     helper.close()
     assert _stored(site, publication_id) == in_thread
+
+
+def test_an_approved_version_forgets_the_reads_stored_for_older_ones(site: Site) -> None:
+    v1 = _publish(site)
+    _approve(site, v1)
+    _wait(site)
+    assert _stored(site, v1)
+    site.client("paula").put(f"/api/rosters/{site.roster_id}/cell", json={
+        "version": 1, "employee": "e0", "date": "2026-01-05", "shift": None})
+    v2 = _publish(site, 2)
+    _approve(site, v2)
+    _wait(site)
+    assert _stored(site, v1) == {} and len(_stored(site, v2)) == 6 * 3 + 2
+    assert site.client("emma").get("/api/me/schedule").json()["publication"]["id"] == v2

@@ -665,7 +665,21 @@ def save_reads(session: Session, applying: Applying, reads: list[tuple[str, str,
     stamp = read_stamp(applying)
     session.add_all(PublishedRead(publication_id=applying.publication_id, kind=kind, subject=subject, stamp=stamp,
                                   body=body) for kind, subject, body in reads)
+    if applying.status == "approved":
+        _forget_older_reads(session, applying)
     return True
+
+
+def _forget_older_reads(session: Session, applying: Applying) -> None:
+    """An approved version applies to everyone on it rather than any older one, whatever the site's setting: the
+    reads stored for older versions are not read again by them (a read that was would be computed on demand)."""
+    older = PublishedRead.publication_id < applying.publication_id
+    on_it = select(PublicationPerson.employee_id).where(PublicationPerson.publication_id == applying.publication_id)
+    same_plant = select(Publication.id).where(Publication.scenario_id == applying.scenario_id)
+    session.execute(delete(PublishedRead).where(older, PublishedRead.kind != "team",
+                                                PublishedRead.subject.in_(on_it)))
+    session.execute(delete(PublishedRead).where(older, PublishedRead.kind == "team",
+                                                PublishedRead.publication_id.in_(same_plant)))
 
 
 def own_assignments(session: Session, publication_id: int, employee_id: str) -> list[Any]:
