@@ -204,3 +204,14 @@ def test_an_approved_version_forgets_the_reads_stored_for_older_ones(site: Site)
     _wait(site)
     assert _stored(site, v1) == {} and len(_stored(site, v2)) == 6 * 3 + 2
     assert site.client("emma").get("/api/me/schedule").json()["publication"]["id"] == v2
+
+
+def test_showing_proposed_versions_computes_the_newest_ones_reads(site: Site) -> None:
+    publication_id = _publish(site)
+    _wait(site)
+    assert _stored(site, publication_id) == {}
+    site.client("paula").put(f"/api/scenarios/{site.scenario_id}/settings", json={"consent_required": False})
+    _wait(site)
+    stored = _stored(site, publication_id)
+    assert stored and {stamp.split("|")[0] for stamp, _ in stored.values()} == {"proposed"}
+    assert site.client("emma").get("/api/me/schedule").content == stored[("schedule", "e0")][1]

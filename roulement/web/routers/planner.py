@@ -158,11 +158,16 @@ class ConsentBody(BaseModel):
 
 # Before the {section} route below, which would take "settings" for a section.
 @router.put("/scenarios/{scenario_id}/settings")
-def set_consent(scenario_id: Id, body: ConsentBody, actor: Actor = Depends(planner),
+def set_consent(scenario_id: Id, body: ConsentBody, request: Request, actor: Actor = Depends(planner),
                 store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         row = repository.set_consent_required(session, actor.user, scenario_id, body.consent_required)
-        return {"id": row.id, "consent_required": row.consent_required}
+        answer = {"id": row.id, "consent_required": row.consent_required}
+        newest = repository.last_publication_of_scenario(session, scenario_id)
+        proposed = newest.id if newest is not None and newest.status == "proposed" else None
+    if not answer["consent_required"] and proposed is not None:
+        reads_precompute(request).submit(proposed)  # now read by employees: their reads computed in advance
+    return answer
 
 
 class SectionBody(BaseModel):
