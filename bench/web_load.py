@@ -15,8 +15,8 @@ adds a run with no solve (`none`: the floor under the same load). Everyone signs
 `--web-workers 1,2` runs this code once per count of web processes (`roulement serve --workers N`; the baseline
 always runs one). `--code REV` measures the code of REV instead of the working tree (taken like the baseline), so
 editing the tree while a run waits for its CPU slot changes nothing. `--publish-live`: once the server runs, the
-planner publishes one more version through the API and the council approves it, and the employees' first reads
-(reported apart) are of that version, as right after a publication on a real site.
+planner publishes one more version through the API and the council approves it; once everyone has signed in,
+all 50 read it at once, as right after a publication on a real site (these first reads are reported apart).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="measure from everyone's first reads (no warm-up)")
     parser.add_argument("--publish-live", action="store_true",
                         help="once the server runs, the planner publishes one more version and the council approves "
-                             "it (through the API), then the employees arrive: their first reads are of it")
+                             "it (through the API); the employees sign in, then all read it at once (first reads)")
     parser.add_argument("--client", choices=["fast", "requests"], default="fast",
                         help="locust's FastHttpUser (default) or HttpUser (requests)")
     args = parser.parse_args()
@@ -164,7 +164,8 @@ def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: in
         quiet(f"http://127.0.0.1:{port}")
         if publish_live:
             publish_and_approve(f"http://127.0.0.1:{port}", database.removeprefix("sqlite:///"))
-        run_locust(f"http://127.0.0.1:{port}", users, seconds, solve=solve_in != "none", client=client, warm=warm)
+        run_locust(f"http://127.0.0.1:{port}", users, seconds, solve=solve_in != "none", client=client, warm=warm,
+                   together=publish_live)
         if solve_in != "none":
             solve_outcome(f"http://127.0.0.1:{port}", seconds)
     finally:
@@ -246,7 +247,7 @@ def quiet(host: str, count: int = 50) -> None:
 
 
 def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: str = "fast",
-               warm: bool = True) -> None:
+               warm: bool = True, together: bool = False) -> None:
     """Everyone signs in first (argon2id at its production cost: a storm of 51 sign-ins takes the CPU for a
     while); then the statistics start afresh, the planner starts the solve, and `seconds` are measured.
     `client`: locust's FastHttpUser (geventhttpclient, "fast") or HttpUser (requests, "requests", what the runs
@@ -255,7 +256,9 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: 
     `warm` (default since issue 15's sixth session): each employee reads her schedule, team and feed once while
     signing in, and those first reads (each computed once per person and publication: a year of the crew's
     cycle in the feed takes ~80 ms) are reported apart; without it the measured minute began with 50 people's
-    first reads at once, a burst of several seconds that decided the p95 with one web process."""
+    first reads at once, a burst of several seconds that decided the p95 with one web process. `together` (with
+    `--publish-live`): the first reads wait until everyone has signed in, then all 50 people read at once, so
+    they are not queued behind the sign-ins' password hashing (which holds the server's threads)."""
     import gevent
     from gevent.event import Event
     from locust import FastHttpUser, HttpUser, between, task
@@ -265,18 +268,31 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: 
 
     counter = iter(range(10**6))
     ready = Event()
+    everyone_signed_in = Event()
     signed_in = [0]
+    first_read = [0]
+
+    def first_reads_done() -> None:
+        for entry in sorted((e for e in environment.stats.entries.values()
+                             if e.name.startswith("first ") and e.num_requests), key=lambda e: e.name):
+            print(f"{entry.name} ({'50 at once after signing in' if together else 'while signing in'}: "
+                  f"{entry.num_requests} reads, p50 {entry.get_response_time_percentile(0.5):.0f} ms, "
+                  f"p95 {entry.get_response_time_percentile(0.95):.0f} ms, max {entry.max_response_time:.0f} ms")
+        environment.stats.reset_all()
+        ready.set()
 
     def one_more_signed_in() -> None:
         signed_in[0] += 1
         if signed_in[0] == users + 1:
-            for entry in sorted((e for e in environment.stats.entries.values()
-                                 if e.name.startswith("first ") and e.num_requests), key=lambda e: e.name):
-                print(f"{entry.name} (cold: computed once per person and publication, before the measurement): "
-                      f"{entry.num_requests} reads, p50 {entry.get_response_time_percentile(0.5):.0f} ms, "
-                      f"p95 {entry.get_response_time_percentile(0.95):.0f} ms, max {entry.max_response_time:.0f} ms")
-            environment.stats.reset_all()
-            ready.set()
+            if together:
+                everyone_signed_in.set()
+            else:
+                first_reads_done()
+
+    def one_more_first_read() -> None:
+        first_read[0] += 1
+        if first_read[0] == users:
+            first_reads_done()
 
     class Employee(base):  # type: ignore[valid-type,misc]
         wait_time = between(0.5, 1.5)
@@ -287,11 +303,17 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: 
             answer = self.client.post("/api/login", json={"username": f"emp{self.index}", "password": PASSWORD})
             self.feed = self.client.post("/api/me/feed", headers={"X-CSRF-Token": answer.json()["csrf_token"]}
                                          ).json()["url"]
+            if together:  # everyone signed in, then all first reads at once (not queued behind sign-ins)
+                one_more_signed_in()
+                everyone_signed_in.wait()
             if warm:  # the steady state is measured: each person's first reads (computed once) happen here
                 self.client.get("/api/me/schedule", name="first /api/me/schedule")
                 self.client.get("/api/me/team", name="first /api/me/team")
                 self.client.get(urlsplit(self.feed).path, name="first /feed/[token].ics")
-            one_more_signed_in()
+            if together:
+                one_more_first_read()
+            else:
+                one_more_signed_in()
             ready.wait()
 
         @task(3)
