@@ -275,7 +275,7 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: 
     def first_reads_done() -> None:
         for entry in sorted((e for e in environment.stats.entries.values()
                              if e.name.startswith("first ") and e.num_requests), key=lambda e: e.name):
-            print(f"{entry.name} ({'50 at once after signing in' if together else 'while signing in'}: "
+            print(f"{entry.name} ({f'all {users} at once, after signing in' if together else 'while signing in'}): "
                   f"{entry.num_requests} reads, p50 {entry.get_response_time_percentile(0.5):.0f} ms, "
                   f"p95 {entry.get_response_time_percentile(0.95):.0f} ms, max {entry.max_response_time:.0f} ms")
         environment.stats.reset_all()
