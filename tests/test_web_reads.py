@@ -215,3 +215,9 @@ def test_showing_proposed_versions_computes_the_newest_ones_reads(site: Site) ->
     stored = _stored(site, publication_id)
     assert stored and {stamp.split("|")[0] for stamp, _ in stored.values()} == {"proposed"}
     assert site.client("emma").get("/api/me/schedule").content == stored[("schedule", "e0")][1]
+
+
+def test_a_team_named_at_length_is_stored_under_a_key_that_fits() -> None:
+    assert published.team_subject("A") == '"A"' and published.team_subject(None) == "null"
+    long = published.team_subject("x" * 500)
+    assert len(long) <= 200 and long != published.team_subject("x" * 501)

@@ -103,6 +103,13 @@ def team_parts(scenario: Scenario, name: str | None, assignments: list[Any]) -> 
     return head, people
 
 
+def team_subject(name: str | None) -> str:
+    """A team's key among the stored reads: its name as JSON (None is the whole site), hashed when too long for
+    the column."""
+    subject = json.dumps(name)
+    return subject if len(subject) <= 120 else "sha256:" + hashlib.sha256(subject.encode()).hexdigest()
+
+
 def encode_team(parts: TeamParts) -> bytes:
     head, people = parts
     return as_json({"head": head.decode(), "people": [[person, entry.decode()] for person, entry in people]})
@@ -169,7 +176,7 @@ def team(session: Session, applying: Applying, me: str) -> bytes:
     name = memo.get(("team-of", applying, me), team_of)
 
     def compute() -> TeamParts:
-        stored = _stored(session, applying, "team", json.dumps(name))
+        stored = _stored(session, applying, "team", team_subject(name))
         if stored is not None:
             return decode_team(stored)
         publication = repository.get_publication(session, applying.publication_id)
@@ -195,7 +202,7 @@ def all_reads(scenario: Scenario, applying: Applying, assignments: list[Any]) ->
         reads.append(("feed", e.id, feed_body(scenario, applying, e.id, own[e.id])))
         reads.append(("team-of", e.id, json.dumps(e.team).encode()))
     for name in dict.fromkeys(e.team for e in scenario.employees):
-        reads.append(("team", json.dumps(name), encode_team(team_parts(scenario, name, assignments))))
+        reads.append(("team", team_subject(name), encode_team(team_parts(scenario, name, assignments))))
     return [(kind, subject, zlib.compress(body)) for kind, subject, body in reads]
 
 
