@@ -2,7 +2,7 @@
 cells of the KOS roster and a solve runs, against `roulement serve` with 50 approved publications of KOS.
 
     /work/coord/cpu-slot .venv/bin/python -m bench.web_load [--seconds 60] [--users 50] [--solve-in both]
-        [--baseline REV] [--code REV] [--web-workers 1,2] [--cold]
+        [--baseline REV] [--code REV] [--web-workers 1,2] [--cold] [--publish-live]
 
 Prints the latency percentiles per request kind and the error count (locust's own statistics). `--baseline REV`
 runs the same load against the code of git revision REV first (its `roulement`, `bench` and test roster taken
@@ -14,7 +14,9 @@ of the solver process); `both` runs thread then process, each on its own copy of
 adds a run with no solve (`none`: the floor under the same load). Everyone signs in before the measurement.
 `--web-workers 1,2` runs this code once per count of web processes (`roulement serve --workers N`; the baseline
 always runs one). `--code REV` measures the code of REV instead of the working tree (taken like the baseline), so
-editing the tree while a run waits for its CPU slot changes nothing.
+editing the tree while a run waits for its CPU slot changes nothing. `--publish-live`: once the server runs, the
+planner publishes one more version through the API and the council approves it; once everyone has signed in,
+all 50 read it at once, as right after a publication on a real site (these first reads are reported apart).
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ def main() -> None:
     parser.add_argument("--code", metavar="REV", help="measure this git revision instead of the working tree")
     parser.add_argument("--web-workers", default="1", help="web processes for this code, e.g. 1,2: one run each")
     parser.add_argument("--cold", action="store_true", help="measure from everyone's first reads (no warm-up)")
+    parser.add_argument("--publish-live", action="store_true",
+                        help="once the server runs, the planner publishes one more version and the council approves "
+                             "it (through the API); the employees sign in, then all read it at once (first reads)")
     parser.add_argument("--client", choices=["fast", "requests"], default="fast",
                         help="locust's FastHttpUser (default) or HttpUser (requests)")
     args = parser.parse_args()
@@ -105,7 +110,7 @@ def main() -> None:
                 shutil.copy(prepared, database)
                 print(f"\n== [{label}] {WHAT[solve_in]}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
                 serve_and_load(f"sqlite:///{database}", folder, solve_in, args.solver_workers, args.users, args.seconds,
-                               root, web_workers, args.client, warm=not args.cold)
+                               root, web_workers, args.client, warm=not args.cold, publish_live=args.publish_live)
                 print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
     finally:  # the databases (a few hundred MB) and the extracted code go with the run
         shutil.rmtree(folder, ignore_errors=True)
@@ -136,7 +141,7 @@ uvicorn.run(create_app(sys.argv[1], solver_workers=int(sys.argv[3])), host="127.
 
 def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: int, users: int,
                    seconds: int, root: Path = ROOT, web_workers: int = 1, client: str = "fast",
-                   warm: bool = True) -> None:
+                   warm: bool = True, publish_live: bool = False) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -157,7 +162,10 @@ def serve_and_load(database: str, folder: str, solve_in: str, solver_workers: in
             except OSError:
                 time.sleep(0.3)
         quiet(f"http://127.0.0.1:{port}")
-        run_locust(f"http://127.0.0.1:{port}", users, seconds, solve=solve_in != "none", client=client, warm=warm)
+        if publish_live:
+            publish_and_approve(f"http://127.0.0.1:{port}", database.removeprefix("sqlite:///"))
+        run_locust(f"http://127.0.0.1:{port}", users, seconds, solve=solve_in != "none", client=client, warm=warm,
+                   together=publish_live)
         if solve_in != "none":
             solve_outcome(f"http://127.0.0.1:{port}", seconds)
     finally:
@@ -179,6 +187,47 @@ def solve_outcome(host: str, seconds: int) -> None:
         print(f"the solve: {job['status']}, {job['message']}")
 
 
+def publish_and_approve(host: str, database: str, settle: float = 60.0) -> None:
+    """The planner publishes the roster's current version and the council approves it, as on a real site; then
+    wait until the server has stored everyone's reads of it in advance (`published_reads`, issue 15 session 7;
+    at most `settle` seconds), or, for code without that table, 10 s, so the load starts on a quiet server."""
+    import sqlite3
+
+    import httpx
+
+    with httpx.Client(base_url=host, timeout=60) as client:
+        csrf = client.post("/api/login", json={"username": "paula", "password": PASSWORD}).json()["csrf_token"]
+        version = client.get("/api/rosters/1").json()["version"]
+        started = time.monotonic()
+        published = client.post("/api/rosters/1/publish", json={"version": version, "accept_violations": True},
+                                headers={"X-CSRF-Token": csrf})
+        assert published.status_code == 201, published.text
+        publication = published.json()["id"]
+    with httpx.Client(base_url=host, timeout=60) as client:
+        csrf = client.post("/api/login", json={"username": "carla", "password": PASSWORD}).json()["csrf_token"]
+        decided = client.post(f"/api/publications/{publication}/decision", json={"decision": "approve"},
+                              headers={"X-CSRF-Token": csrf})
+        assert decided.status_code == 201, decided.text
+    answered = time.monotonic() - started
+    deadline = time.monotonic() + settle
+    stored = None
+    while time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(database, timeout=30) as connection:
+                count = connection.execute("select count(*) from published_reads where publication_id = ? and "
+                                           "stamp like 'approved|%'", (publication,)).fetchone()[0]
+        except sqlite3.OperationalError:  # no such table: this code computes reads on demand
+            time.sleep(10)
+            break
+        if count:
+            stored = count
+            break
+        time.sleep(0.2)
+    print(f"published and approved version {version} (publication {publication}) in {answered * 1000:.0f} ms; "
+          + (f"{stored} reads stored in advance {time.monotonic() - started:.1f} s after publishing" if stored
+             else "no reads stored in advance"), flush=True)
+
+
 def quiet(host: str, count: int = 50) -> None:
     """One employee alone reading her schedule `count` times: the floor under the loaded figures."""
     import statistics
@@ -198,7 +247,7 @@ def quiet(host: str, count: int = 50) -> None:
 
 
 def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: str = "fast",
-               warm: bool = True) -> None:
+               warm: bool = True, together: bool = False) -> None:
     """Everyone signs in first (argon2id at its production cost: a storm of 51 sign-ins takes the CPU for a
     while); then the statistics start afresh, the planner starts the solve, and `seconds` are measured.
     `client`: locust's FastHttpUser (geventhttpclient, "fast") or HttpUser (requests, "requests", what the runs
@@ -207,7 +256,9 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: 
     `warm` (default since issue 15's sixth session): each employee reads her schedule, team and feed once while
     signing in, and those first reads (each computed once per person and publication: a year of the crew's
     cycle in the feed takes ~80 ms) are reported apart; without it the measured minute began with 50 people's
-    first reads at once, a burst of several seconds that decided the p95 with one web process."""
+    first reads at once, a burst of several seconds that decided the p95 with one web process. `together` (with
+    `--publish-live`): the first reads wait until everyone has signed in, then all 50 people read at once, so
+    they are not queued behind the sign-ins' password hashing (which holds the server's threads)."""
     import gevent
     from gevent.event import Event
     from locust import FastHttpUser, HttpUser, between, task
@@ -217,18 +268,31 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: 
 
     counter = iter(range(10**6))
     ready = Event()
+    everyone_signed_in = Event()
     signed_in = [0]
+    first_read = [0]
+
+    def first_reads_done() -> None:
+        for entry in sorted((e for e in environment.stats.entries.values()
+                             if e.name.startswith("first ") and e.num_requests), key=lambda e: e.name):
+            print(f"{entry.name} ({f'all {users} at once, after signing in' if together else 'while signing in'}): "
+                  f"{entry.num_requests} reads, p50 {entry.get_response_time_percentile(0.5):.0f} ms, "
+                  f"p95 {entry.get_response_time_percentile(0.95):.0f} ms, max {entry.max_response_time:.0f} ms")
+        environment.stats.reset_all()
+        ready.set()
 
     def one_more_signed_in() -> None:
         signed_in[0] += 1
         if signed_in[0] == users + 1:
-            for entry in sorted((e for e in environment.stats.entries.values()
-                                 if e.name.startswith("first ") and e.num_requests), key=lambda e: e.name):
-                print(f"{entry.name} (cold: computed once per person and publication, before the measurement): "
-                      f"{entry.num_requests} reads, p50 {entry.get_response_time_percentile(0.5):.0f} ms, "
-                      f"p95 {entry.get_response_time_percentile(0.95):.0f} ms, max {entry.max_response_time:.0f} ms")
-            environment.stats.reset_all()
-            ready.set()
+            if together:
+                everyone_signed_in.set()
+            else:
+                first_reads_done()
+
+    def one_more_first_read() -> None:
+        first_read[0] += 1
+        if first_read[0] == users:
+            first_reads_done()
 
     class Employee(base):  # type: ignore[valid-type,misc]
         wait_time = between(0.5, 1.5)
@@ -239,11 +303,17 @@ def run_locust(host: str, users: int, seconds: int, solve: bool = True, client: 
             answer = self.client.post("/api/login", json={"username": f"emp{self.index}", "password": PASSWORD})
             self.feed = self.client.post("/api/me/feed", headers={"X-CSRF-Token": answer.json()["csrf_token"]}
                                          ).json()["url"]
+            if together:  # everyone signed in, then all first reads at once (not queued behind sign-ins)
+                one_more_signed_in()
+                everyone_signed_in.wait()
             if warm:  # the steady state is measured: each person's first reads (computed once) happen here
                 self.client.get("/api/me/schedule", name="first /api/me/schedule")
                 self.client.get("/api/me/team", name="first /api/me/team")
                 self.client.get(urlsplit(self.feed).path, name="first /feed/[token].ics")
-            one_more_signed_in()
+            if together:
+                one_more_first_read()
+            else:
+                one_more_signed_in()
             ready.wait()
 
         @task(3)

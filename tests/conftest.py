@@ -117,6 +117,7 @@ def site(database_url: str) -> Iterator[Site]:
         roster_id = repository.add_roster(session, None, scenario_id, small_roster(), "hand-made week").id
     yield Site(app, scenario_id, roster_id)
     app.state.jobs.wait(30)
+    app.state.reads.wait(30)
     store.engine.dispose()
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from sqlalchemy import delete
+
 from roulement.store import repository
+from roulement.store.models import PublishedRead
 from roulement.web import published
 from tests.conftest import Site
 
@@ -100,6 +103,9 @@ def test_an_employees_schedule_reads_one_publication_not_all(site: Site, monkeyp
         _approve(site, publication["id"])
         version = paula.put(f"/api/rosters/{site.roster_id}/cell", json={
             "version": version, "employee": "e5", "date": f"2026-01-{day:02d}", "shift": None}).json()["version"]
+    site.app.state.reads.wait(30)  # type: ignore[attr-defined]
+    with site.app.state.backend.transaction() as session:  # type: ignore[attr-defined]
+        session.execute(delete(PublishedRead))  # computed on demand here (the stored reads: test_web_reads.py)
     emma = site.client("emma")
     emma.get("/api/me/schedule")  # fills the scenario cache
     published.memo.clear()  # but not the schedule's

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, func, true
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, false, func, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -116,6 +116,21 @@ class PublicationPerson(Base):
     employee_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     # This person's rows of the publication ([[employee, date, shift, post], ...]): a schedule reads only these.
     assignments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class PublishedRead(Base):
+    """What employees read of a publication, computed in advance once it may be read (web/precompute.py): a
+    person's schedule (`kind` "schedule", `subject` the employee id), her calendar feed ("feed"), her team's name
+    ("team-of") and a team's roster ("team", `subject` the team's name). Valid only while `stamp` is the
+    publication's current stamp (its status, the scenario's id, version and creation): a read compares it, and
+    computes on demand when it differs or the row is missing (web/published.py). `body` is zlib-compressed."""
+
+    __tablename__ = "published_reads"
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Decision(Base):

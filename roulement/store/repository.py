@@ -33,6 +33,7 @@ from roulement.store.models import (
     JudgedViolations,
     Publication,
     PublicationPerson,
+    PublishedRead,
     SolveJob,
     SolveLease,
     StoredRoster,
@@ -625,6 +626,60 @@ def applying_publication(session: Session, employee_id: str) -> Applying | None:
         return None
     publication_id, status, published_at, scenario_id, version, created_at = row
     return Applying(publication_id, status, published_at, scenario_id, version, created_at)
+
+
+def publication_stamps(session: Session, publication_id: int) -> Applying | None:
+    """A publication's `Applying` (whoever it applies to): the stamps its reads are computed and stored under."""
+    row = session.execute(
+        select(Publication.id, Publication.status, Publication.published_at, StoredScenario.id,
+               StoredScenario.version, StoredScenario.created_at)
+        .join(StoredScenario, StoredScenario.id == Publication.scenario_id)
+        .where(Publication.id == publication_id)).first()
+    if row is None:
+        return None
+    publication_id, status, published_at, scenario_id, version, created_at = row
+    return Applying(publication_id, status, published_at, scenario_id, version, created_at)
+
+
+def read_stamp(applying: Applying) -> str:
+    """What a stored read of this publication was computed from: equal stamps, equal reads."""
+    return (f"{applying.status}|{applying.scenario_id}|{applying.scenario_version}|"
+            f"{applying.scenario_created_at.isoformat()}|{applying.published_at.isoformat()}")
+
+
+def stored_read(session: Session, applying: Applying, kind: str, subject: str) -> bytes | None:
+    """A read stored in advance for this publication, still valid (its stamp is the publication's current one);
+    None: compute it."""
+    return session.scalar(select(PublishedRead.body).where(
+        PublishedRead.publication_id == applying.publication_id, PublishedRead.kind == kind,
+        PublishedRead.subject == subject, PublishedRead.stamp == read_stamp(applying)))
+
+
+def save_reads(session: Session, applying: Applying, reads: list[tuple[str, str, bytes]]) -> bool:
+    """Store a publication's reads computed from `applying`, replacing the ones stored before; not when the
+    publication changed meanwhile (approved, rejected, its scenario edited): False, and nothing is written."""
+    now_stamps = publication_stamps(session, applying.publication_id)
+    if now_stamps is None or read_stamp(now_stamps) != read_stamp(applying):
+        return False
+    session.execute(delete(PublishedRead).where(PublishedRead.publication_id == applying.publication_id))
+    stamp = read_stamp(applying)
+    session.add_all(PublishedRead(publication_id=applying.publication_id, kind=kind, subject=subject, stamp=stamp,
+                                  body=body) for kind, subject, body in reads)
+    if applying.status == "approved":
+        _forget_older_reads(session, applying)
+    return True
+
+
+def _forget_older_reads(session: Session, applying: Applying) -> None:
+    """An approved version applies to everyone on it rather than any older one, whatever the site's setting: the
+    reads stored for older versions are not read again by them (a read that was would be computed on demand)."""
+    older = PublishedRead.publication_id < applying.publication_id
+    on_it = select(PublicationPerson.employee_id).where(PublicationPerson.publication_id == applying.publication_id)
+    same_plant = select(Publication.id).where(Publication.scenario_id == applying.scenario_id)
+    session.execute(delete(PublishedRead).where(older, PublishedRead.kind != "team",
+                                                PublishedRead.subject.in_(on_it)))
+    session.execute(delete(PublishedRead).where(older, PublishedRead.kind == "team",
+                                                PublishedRead.publication_id.in_(same_plant)))
 
 
 def own_assignments(session: Session, publication_id: int, employee_id: str) -> list[Any]:

@@ -26,6 +26,7 @@ from roulement.store.repository import abandon_running_jobs
 from roulement.web.context import Backend
 from roulement.web.edit_judge import EditJudge
 from roulement.web.jobs import JobRunner, SolveLimits
+from roulement.web.precompute import ReadsPrecompute
 from roulement.web.routers import admin, auth, council, employee, pages, planner
 from roulement.web.views import JudgedRosters
 
@@ -157,13 +158,15 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
                edits_apart: bool = False) -> FastAPI:
     """The app. `prepare=False` for each of several web processes started together: the server's start
     (`prepare_database`) was done once before them, and one process must not fail another's running jobs.
-    `edits_apart`: cell edits are judged in a helper process (`web/edit_judge.py`), as `roulement serve` runs."""
+    `edits_apart`: cell edits are judged in a helper process (`web/edit_judge.py`), and a publication's reads are
+    computed in advance in one (`web/precompute.py`), as `roulement serve` runs."""
     if prepare:
         prepare_database(database_url)
     engine = make_engine(database_url)
     store = Backend(engine, session_factory(engine), secure_cookies)
     jobs = JobRunner(store, workers=solver_workers, limits=limits or SolveLimits())
     edit_judge = EditJudge(apart=edits_apart)
+    reads = ReadsPrecompute(store, apart=edits_apart)  # a publication's reads: in a helper process when serving
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -172,6 +175,7 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
         jobs.stop_all()
         jobs.wait(30)
         edit_judge.close()
+        reads.close()
         engine.dispose()
 
     # FastAPI's own /docs loads Swagger UI from a CDN with an inline script, which our CSP blocks: the page
@@ -182,6 +186,7 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
     app.state.jobs = jobs
     app.state.judged = JudgedRosters(store=store)
     app.state.edit_judge = edit_judge
+    app.state.reads = reads
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, error: StoreError) -> Response:

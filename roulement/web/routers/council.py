@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from roulement.store import repository
 from roulement.store.audit import zoned
 from roulement.web.context import Actor, Backend, Id, backend, role
+from roulement.web.precompute import reads_precompute
 from roulement.web.views import aggregate_report
 
 router = APIRouter(prefix="/api", tags=["council"])
@@ -45,10 +46,15 @@ class DecisionBody(BaseModel):
 
 
 @router.post("/publications/{publication_id}/decision", status_code=201)
-def decide(publication_id: Id, body: DecisionBody, actor: Actor = Depends(council),
+def decide(publication_id: Id, body: DecisionBody, request: Request, actor: Actor = Depends(council),
            store: Backend = Depends(backend)) -> dict[str, Any]:
+    """An approval puts the version before employees: their reads of it are then computed in advance
+    (web/precompute.py)."""
     with store.transaction() as session:
         decision = repository.decide(session, actor.user, publication_id, body.decision, body.comment)
         publication = repository.get_publication(session, publication_id)
-        return {"id": publication_id, "status": publication.status, "decision": decision.decision,
-                "comment": decision.comment}
+        answer = {"id": publication_id, "status": publication.status, "decision": decision.decision,
+                  "comment": decision.comment}
+    if answer["status"] == "approved":
+        reads_precompute(request).submit(publication_id)
+    return answer

@@ -28,6 +28,7 @@ from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.edit_judge import EditJudge
 from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner
+from roulement.web.precompute import reads_precompute
 from roulement.web.roster_pdf import roster_pdf, site_language, teams_of
 from roulement.web.solver_process import price_work
 from roulement.web.views import (
@@ -157,11 +158,16 @@ class ConsentBody(BaseModel):
 
 # Before the {section} route below, which would take "settings" for a section.
 @router.put("/scenarios/{scenario_id}/settings")
-def set_consent(scenario_id: Id, body: ConsentBody, actor: Actor = Depends(planner),
+def set_consent(scenario_id: Id, body: ConsentBody, request: Request, actor: Actor = Depends(planner),
                 store: Backend = Depends(backend)) -> dict[str, Any]:
     with store.transaction() as session:
         row = repository.set_consent_required(session, actor.user, scenario_id, body.consent_required)
-        return {"id": row.id, "consent_required": row.consent_required}
+        answer = {"id": row.id, "consent_required": row.consent_required}
+        newest = repository.last_publication_of_scenario(session, scenario_id)
+        proposed = newest.id if newest is not None and newest.status == "proposed" else None
+    if not answer["consent_required"] and proposed is not None:
+        reads_precompute(request).submit(proposed)  # now read by employees: their reads computed in advance
+    return answer
 
 
 class SectionBody(BaseModel):
@@ -397,9 +403,10 @@ def publish_preview(roster_id: Id, actor: Actor = Depends(planner),
 
 
 @router.post("/rosters/{roster_id}/publish", status_code=201)
-def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor = Depends(planner),
-            store: Backend = Depends(backend)) -> dict[str, Any]:
-    """Idempotent: the same version again answers the publication made the first time (200, not 201)."""
+def publish(roster_id: Id, body: PublishBody, request: Request, response: Response,
+            actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
+    """Idempotent: the same version again answers the publication made the first time (200, not 201). Where the
+    site shows proposed versions, employees' reads of it are then computed in advance (web/precompute.py)."""
     row, scenario, roster = _loaded(store, roster_id)
     violations = 0
     if row.version == body.version:
@@ -420,6 +427,8 @@ def publish(roster_id: Id, body: PublishBody, response: Response, actor: Actor =
             view = _publication_view(found, False)
     if not view["created"]:
         response.status_code = 200
+    else:
+        reads_precompute(request).submit(view["id"])
     return view
 
 
