@@ -79,6 +79,8 @@ function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+let leaving = false;  // on the way to /login
+
 async function api(method, url, body) {
   const options = { method, headers: {}, credentials: "same-origin" };
   if (method !== "GET") options.headers["X-CSRF-Token"] = csrfToken();
@@ -88,7 +90,11 @@ async function api(method, url, body) {
   }
   const response = await fetch(url, options);
   if (response.status === 401 && document.body.dataset.page !== "login") {
-    location.href = "/login";
+    // Once: a read still in flight when the session ends must not start the way to /login a second time.
+    if (!leaving) {
+      leaving = true;
+      location.href = "/login";
+    }
     throw new Error("not signed in");
   }
   const data = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
@@ -160,7 +166,11 @@ async function whoAmI() {
   $("nav").hidden = false;
   $("who").textContent = `${me.username} (${word("role", me.role)})`;
   for (const link of document.querySelectorAll("#nav a[data-role]")) link.hidden = link.dataset.role !== me.role;
-  $("logout").addEventListener("click", async () => { await api("POST", "/api/logout"); location.href = "/login"; });
+  $("logout").addEventListener("click", async () => {
+    await api("POST", "/api/logout");
+    leaving = true;
+    location.href = "/login";
+  });
   return me;
 }
 
