@@ -28,6 +28,7 @@ from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.edit_judge import EditJudge
 from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner
+from roulement.web.problems import day_codes
 from roulement.web.roster_pdf import roster_pdf, site_language, teams_of
 from roulement.web.solver_process import price_work
 from roulement.web.views import (
@@ -174,18 +175,35 @@ class SectionBody(BaseModel):
 
 
 @router.put("/scenarios/{scenario_id}/{section}")
-def replace_section(scenario_id: Id, section: str, body: SectionBody, actor: Actor = Depends(planner),
-                    store: Backend = Depends(backend)) -> dict[str, Any]:
+def replace_section(scenario_id: Id, section: str, body: SectionBody, request: Request,
+                    actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
     """Replace a section as a whole (site, horizon, shifts, skills, posts, demand, safety_minimums, employees,
     absences, requests, households, rules, rotation); validated with the rest of the scenario, an error naming the row
-    and field."""
+    and field, worded in the reader's language. Demand's `days` may be typed in the reader's words (lun, werktags)."""
+    items = body.items
+    if section == "demand" and isinstance(items, list):
+        items = _demand_days(language(request), items)
     with store.transaction() as session:
-        scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, body.items)
+        scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, items)
         dumped = scenario.model_dump(mode="json")
         if section in repository.PERSONAL_SECTIONS:
             return {"version": body.version + 1, section: [
                 {"employee": e["id"], **a} for e in dumped["employees"] for a in e.get(section, [])]}
         return {"version": body.version + 1, section: dumped[section]}
+
+
+def _demand_days(lang: str, items: list[Any]) -> list[Any]:
+    """Each demand row's `days` in the scenario format's codes, read from the reader's words; an unknown word is
+    refused naming its row (`demand[2].days`)."""
+    rows = []
+    for number, item in enumerate(items):
+        if isinstance(item, dict) and "days" in item:
+            days, refusal = day_codes(lang, item["days"], f"demand[{number}].days")
+            if refusal is not None:
+                raise Invalid(f"{refusal.field}: {refusal.message}", refusal.field, details=[refusal])
+            item = {**item, "days": days}
+        rows.append(item)
+    return rows
 
 
 class TableUpload(BaseModel):
