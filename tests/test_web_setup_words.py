@@ -181,3 +181,17 @@ def test_every_code_of_our_own_has_french_and_german_words() -> None:
     missing = sorted(f"{lang}: {code}" for code in codes for lang in ("en", "fr", "de")
                      if f"problem.{code}" not in words(lang).words)
     assert not missing
+
+
+def test_a_demand_file_takes_the_readers_day_words_too(site: Site) -> None:
+    client = site.client("paula")
+    client.cookies.set("roulement_lang", "de")
+    url = f"/api/scenarios/{site.scenario_id}/demand/import"
+    table = "post,shifts,days,min\nline,M A,werktags,1\nline,N,sa so,2\n"
+    preview = client.post(url, json={"version": 1, "format": "csv", "content": table, "preview": True}).json()
+    assert [d["days"] for d in preview["added"]] == ["weekdays", ["sat", "sun"]]
+    wrong = client.post(url, json={"version": 1, "format": "csv", "content": table.replace("sa so", "sa feiertag"),
+                                   "preview": True})
+    assert wrong.status_code == 422 and wrong.json()["field"] == "demand[1].days"
+    assert wrong.json()["detail"].startswith("demand[1].days: „feiertag“ ist kein Tag (zur Wahl: alle, werktags")
+    assert wrong.json()["detail"].endswith("(Zeile 3 der Datei)")

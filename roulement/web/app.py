@@ -122,12 +122,13 @@ class SecurityHeaders:
 
 class FieldProblem(BaseModel):
     field: str | None
-    message: str
+    type: str | None = None  # a stable code: pydantic's error type or the model's own (`request_needs_shift`)
+    message: str  # in the reader's language
 
 
 class Problem(BaseModel):
-    """Every 4xx this app answers: what is wrong, naming the field (and, for 422 on a request's shape, each
-    problem)."""
+    """Every 4xx this app answers: what is wrong, naming the field (and, for a refusal with reasons, each reason
+    with its field and code), in the reader's language (Accept-Language or the page's language cookie)."""
 
     detail: str
     field: str | None = None

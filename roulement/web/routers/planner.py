@@ -6,6 +6,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -192,15 +193,19 @@ def replace_section(scenario_id: Id, section: str, body: SectionBody, request: R
         return {"version": body.version + 1, section: dumped[section]}
 
 
-def _demand_days(lang: str, items: list[Any]) -> list[Any]:
+def _demand_days(lang: str, items: list[Any], lines: list[int] | None = None) -> list[Any]:
     """Each demand row's `days` in the scenario format's codes, read from the reader's words; an unknown word is
-    refused naming its row (`demand[2].days`)."""
+    refused naming its row (`demand[2].days`, and its line in an uploaded file)."""
     rows = []
     for number, item in enumerate(items):
         if isinstance(item, dict) and "days" in item:
             days, refusal = day_codes(lang, item["days"], f"demand[{number}].days")
             if refusal is not None:
-                raise Invalid(f"{refusal.field}: {refusal.message}", refusal.field, details=[refusal])
+                suffix = ""
+                if lines is not None and number < len(lines):
+                    refusal = replace(refusal, params={**refusal.params, "file_line": lines[number]})
+                    suffix = f" (file line {lines[number]})"
+                raise Invalid(f"{refusal.field}: {refusal.message}{suffix}", refusal.field, details=[refusal])
             item = {**item, "days": days}
         rows.append(item)
     return rows
@@ -247,13 +252,14 @@ def import_employees(scenario_id: Id, body: TableUpload, actor: Actor = Depends(
 
 
 @router.post("/scenarios/{scenario_id}/demand/import")
-def import_demand(scenario_id: Id, body: TableUpload, actor: Actor = Depends(planner),
+def import_demand(scenario_id: Id, body: TableUpload, request: Request, actor: Actor = Depends(planner),
                   store: Backend = Depends(backend)) -> dict[str, Any]:
     rows = _rows(body)
     try:
         demand = demand_from_rows(rows, body.filename)
     except TableError as error:
         raise Invalid("; ".join(error.problems), "content") from error
+    demand = _demand_days(language(request), demand, [line for line, _ in rows])
     with store.transaction() as session:
         if body.preview:
             return {"version": body.version, "preview": True,
