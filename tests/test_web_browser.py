@@ -355,7 +355,13 @@ def _sign_out(page: Any, base: str) -> None:
 
 
 def _assert_language(page: Any, where: str, lang: str) -> None:
-    text = page.locator("body").inner_text().replace("Code du travail", "")  # the French law's name
+    # What the page shows and what it says on hover or to a screen reader: tooltips, placeholders, labels, options
+    # (the error's tooltip is the API's name for the refused field, by design).
+    text = page.evaluate("""() => [document.title, document.body.innerText,
+        ...[...document.querySelectorAll('[title]:not(#error),[placeholder],[aria-label]')].flatMap(
+            (e) => [e.title, e.placeholder, e.getAttribute('aria-label')]),
+        ...[...document.querySelectorAll('option')].map((o) => o.textContent)].filter(Boolean).join('\\n')""")
+    text = text.replace("Code du travail", "")  # the French law's name
     found = [word for word in _english_only(lang) if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
     assert not found, (where, lang, found)
     assert not re.search(r'[{\[]\s*"|":\s', text), (where, "raw JSON on the page")

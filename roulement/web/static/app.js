@@ -956,7 +956,10 @@ const pages = {
           await api("PUT", `/api/scenarios/${id}/${section}`, { version: scenario.version, items });
           await load();
           $("setup-saved").hidden = false;
-        } catch (error) { showError(error); }
+        } catch (error) {
+          showError(error);
+          $("error").scrollIntoView({ block: "nearest" });  // the save button may be far down the page
+        }
       });
     await load();
   },
@@ -1117,7 +1120,10 @@ function localDatePickers(root) {
   if (!window.flatpickr) return;
   for (const input of root.querySelectorAll('input[type="date"]:not([data-picker])')) {
     input.dataset.picker = L.lang;
-    window.flatpickr(input, { locale: L.lang in window.flatpickr.l10ns ? L.lang : "default", dateFormat: "Y-m-d",
+    // flatpickr's French and German words lack the month's and year's labels for screen readers: the catalogue's.
+    const locale = { ...window.flatpickr.l10ns[L.lang in window.flatpickr.l10ns ? L.lang : "default"],
+                     monthAriaLabel: T["picker.month"], yearAriaLabel: T["picker.year"] };
+    window.flatpickr(input, { locale, dateFormat: "Y-m-d",
       altInput: true, altFormat: pickerFormat(L.date_short), allowInput: true,
       onChange: () => input.dispatchEvent(new Event("input", { bubbles: true })) });
   }
