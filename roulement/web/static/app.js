@@ -58,7 +58,7 @@ function formatNumber(x, decimals) {
 
 const word = (prefix, value) => T[`${prefix}.${value}`] || value;
 
-// What accepting a request did: honoured, or not and under which rules (the English reason as a tooltip).
+// What accepting a request did: honoured, or not and under which rules.
 function outcomeText(r) {
   const o = r.outcome;
   if (r.status !== "accepted" || !o) return "";
@@ -71,7 +71,8 @@ function actorName(name) {
   return name === "(command line)" ? `(${T["actor.cli"]})` : name === "(not signed in)" ? `(${T["actor.anonymous"]})` : name;
 }
 
-function outcomeCell(r) { return el("span", { title: r.outcome?.reason || "" }, outcomeText(r)); }
+// The solver's reason is English: a tooltip on English pages only (the rules that stood in the way are in the text).
+function outcomeCell(r) { return el("span", { title: L.lang === "en" ? r.outcome?.reason || "" : "" }, outcomeText(r)); }
 const statusWord = (status) => word("status", status);
 
 function csrfToken() {
@@ -264,7 +265,7 @@ const pages = {
       const text = outcomeText(decided);
       $("notice-planner").hidden = !text;
       $("notice-planner").textContent = text;
-      $("notice-planner").title = decided.outcome?.reason || "";
+      $("notice-planner").title = L.lang === "en" ? decided.outcome?.reason || "" : "";
       await refresh();
     };
     const showPeople = async (scenarioId) => {
