@@ -195,3 +195,13 @@ def test_a_demand_file_takes_the_readers_day_words_too(site: Site) -> None:
     assert wrong.status_code == 422 and wrong.json()["field"] == "demand[1].days"
     assert wrong.json()["detail"].startswith("demand[1].days: „feiertag“ ist kein Tag (zur Wahl: alle, werktags")
     assert wrong.json()["detail"].endswith("(Zeile 3 der Datei)")
+
+
+def test_an_unknown_id_is_worded_too(site: Site) -> None:
+    client = site.client("paula")
+    client.cookies.set("roulement_lang", "de")
+    missing = client.get("/api/rosters/999999")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "kein Schichtplan Nr. 999999" and missing.json()["field"] == "roster_id"
+    english = site.client("paula").get("/api/scenarios/999999").json()
+    assert english["detail"] == "no scenario 999999" and english["field"] == "scenario_id"

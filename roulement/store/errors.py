@@ -32,8 +32,11 @@ class StoreError(Exception):
         # Each reason as data: given as `details`, or one from `code` and `params` (the message without its field).
         self.details = list(details)
         if code is not None and not details:
-            text = message.removeprefix(f"{field}: ") if field else message
-            self.details = [Refusal(field, code, text, params or {})]
+            # A message led by its field ("version: …") is worded the same way; one that is not ("no roster 7")
+            # is worded alone.
+            named = field is not None and message.startswith(f"{field}: ")
+            text = message.removeprefix(f"{field}: ") if named else message
+            self.details = [Refusal(field if named else None, code, text, params or {})]
 
 
 class NotFound(StoreError):

@@ -97,7 +97,8 @@ def validated(data: dict[str, Any], rows: tuple[str, list[int]] | None = None) -
 def get_scenario_row(session: Session, scenario_id: int) -> StoredScenario:
     row = session.get(StoredScenario, scenario_id)
     if row is None:
-        raise NotFound(f"no scenario {scenario_id}", "scenario_id")
+        raise NotFound(f"no scenario {scenario_id}", "scenario_id", code="no_such_scenario",
+                       params={"value": str(scenario_id)})
     return row
 
 
@@ -405,7 +406,8 @@ def roster_of(assignments: list[Any]) -> Roster:
 def get_roster_row(session: Session, roster_id: int) -> StoredRoster:
     row = session.get(StoredRoster, roster_id)
     if row is None:
-        raise NotFound(f"no roster {roster_id}", "roster_id")
+        raise NotFound(f"no roster {roster_id}", "roster_id", code="no_such_roster",
+                       params={"value": str(roster_id)})
     return row
 
 
@@ -556,7 +558,8 @@ def cell_diff(scenario: Scenario, before: list[Any], after: list[Any], limit: in
 def get_publication(session: Session, publication_id: int) -> Publication:
     publication = session.get(Publication, publication_id)
     if publication is None:
-        raise NotFound(f"no publication {publication_id}", "publication_id")
+        raise NotFound(f"no publication {publication_id}", "publication_id", code="no_such_publication",
+                       params={"value": str(publication_id)})
     return publication
 
 
@@ -748,7 +751,8 @@ def carry_out_swap(session: Session, actor: User, request: EmployeeRequest) -> d
 def get_request(session: Session, request_id: int) -> EmployeeRequest:
     request = session.get(EmployeeRequest, request_id)
     if request is None:
-        raise NotFound(f"no request {request_id}", "request_id")
+        raise NotFound(f"no request {request_id}", "request_id", code="no_such_request",
+                       params={"value": str(request_id)})
     return request
 
 
@@ -812,7 +816,8 @@ def withdraw(session: Session, actor: User, declaration_id: int) -> None:
     declaration = session.get(Declaration, declaration_id)
     # Another person's declaration answers exactly like a missing one: its existence is private too.
     if declaration is None or declaration.user_id != actor.id:
-        raise NotFound(f"no declaration {declaration_id}", "declaration_id")
+        raise NotFound(f"no declaration {declaration_id}", "declaration_id", code="no_such_declaration",
+                       params={"value": str(declaration_id)})
     if declaration.withdrawn_at is not None:
         raise Conflict(f"declaration {declaration_id} is already withdrawn", "declaration_id")
     declaration.withdrawn_at = now()
@@ -973,5 +978,6 @@ def cancel_requested(session: Session, job_id: int) -> bool:
 def get_job(session: Session, job_id: int) -> SolveJob:
     job = session.get(SolveJob, job_id)
     if job is None:
-        raise NotFound(f"no solve job {job_id}", "job_id")
+        raise NotFound(f"no solve job {job_id}", "job_id", code="no_such_job",
+                       params={"value": str(job_id)})
     return job
