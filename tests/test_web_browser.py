@@ -362,6 +362,8 @@ def _assert_language(page: Any, where: str, lang: str) -> None:
             (e) => [e.title, e.placeholder, e.getAttribute('aria-label')]),
         ...[...document.querySelectorAll('option')].map((o) => o.textContent)].filter(Boolean).join('\\n')""")
     text = text.replace("Code du travail", "")  # the French law's name
+    # Rule ids (`people.day-post-priority`, a violation's tooltip) are codes, as shift and post codes are.
+    text = re.sub(r"(?<![\w.-])[a-z]+(?:\.[a-z0-9-]+)+(?![\w-])", "", text)
     found = [word for word in _english_only(lang) if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
     assert not found, (where, lang, found)
     assert not re.search(r'[{\[]\s*"|":\s', text), (where, "raw JSON on the page")
