@@ -205,3 +205,12 @@ def test_an_unknown_id_is_worded_too(site: Site) -> None:
     assert missing.json()["detail"] == "kein Schichtplan Nr. 999999" and missing.json()["field"] == "roster_id"
     english = site.client("paula").get("/api/scenarios/999999").json()
     assert english["detail"] == "no scenario 999999" and english["field"] == "scenario_id"
+
+
+def test_a_scenario_upload_is_worded_with_its_line(site: Site) -> None:
+    client = site.client("paula")
+    client.cookies.set("roulement_lang", "fr")
+    refused = client.post("/api/scenarios", json={"yaml": "site: {name: x, jurisdiction: XX}\n"}).json()
+    assert refused["field"] == "yaml"
+    assert "site.jurisdiction: doit être l'une de ces valeurs : FR, DE (ligne 1 du fichier)" in refused["detail"]
+    assert "horizon: est obligatoire" in refused["detail"]

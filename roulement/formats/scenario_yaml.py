@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +88,13 @@ def field_path(location: Location) -> str:
 
 
 def _describe(source: str, root: yaml.Node | None, problems: Iterable[Problem]) -> ScenarioError:
-    details = list(problems)
+    details = []
     lines = []
-    for problem in details:
-        line = _line_of(root, problem.location)
+    for problem in problems:
+        line = _line_of(root, problem.location) if root is not None else None
         where = f"{source}:{line}" if line is not None else source
         lines.append(f"{where}: {field_path(problem.location)}: {problem.message}")
+        details.append(problem if line is None else replace(problem, params={**problem.params, "file_line": line}))
     return ScenarioError(source, lines, details)
 
 

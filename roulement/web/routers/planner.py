@@ -17,14 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from roulement import service
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.formats.roster_xlsx import roster_to_xlsx
-from roulement.formats.scenario_yaml import ScenarioError, parse_scenario
+from roulement.formats.scenario_yaml import ScenarioError, field_path, parse_scenario
 from roulement.formats.tables import TableError, demand_from_rows, employees_from_rows, read_rows
 from roulement.model.roster import Roster
 from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
 from roulement.store.audit import record, trail, zoned
-from roulement.store.errors import Invalid, NotFound, TooBusy
+from roulement.store.errors import Invalid, NotFound, Refusal, TooBusy
 from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.edit_judge import EditJudge
 from roulement.web.i18n import language
@@ -79,7 +79,9 @@ def import_scenario(body: ScenarioImport, actor: Actor = Depends(planner),
         try:
             scenario = parse_scenario(body.yaml, "yaml")
         except ScenarioError as error:
-            raise Invalid("; ".join(error.problems), "yaml") from error
+            # Each problem worded for the reader, its field named and its line in the text.
+            raise Invalid("; ".join(error.problems), "yaml", details=[
+                Refusal(field_path(p.location), p.code, p.message, p.params) for p in error.details]) from error
     else:
         try:
             scenario = service.example(body.example or "")
