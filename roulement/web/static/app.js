@@ -1129,6 +1129,19 @@ function localDatePickers(root) {
       onChange: () => input.dispatchEvent(new Event("input", { bubbles: true })) });
   }
 }
+// File pickers in the page's language: the browser's own button and "no file chosen" follow the browser's language.
+// The input stays (hidden, still the form's field); a button of ours opens it and the chosen file's name is shown.
+function localFilePickers(root) {
+  for (const input of root.querySelectorAll("input[type=file]:not(.local-file)")) {
+    input.classList.add("local-file");
+    const name = el("span", { className: "file-name" }, T["file.none"]);
+    const choose = el("button", { type: "button" }, T["file.choose"]);
+    choose.addEventListener("click", () => input.click());
+    input.addEventListener("change", () => { name.textContent = input.files[0]?.name || T["file.none"]; });
+    input.after(choose, " ", name);
+  }
+}
+localFilePickers(document.body);
 new MutationObserver(() => localDatePickers(document.body)).observe(document.body, { childList: true, subtree: true });
 localDatePickers(document.body);
 
