@@ -214,3 +214,11 @@ def test_a_scenario_upload_is_worded_with_its_line(site: Site) -> None:
     assert refused["field"] == "yaml"
     assert "site.jurisdiction: doit être l'une de ces valeurs : FR, DE (ligne 1 du fichier)" in refused["detail"]
     assert "horizon: est obligatoire" in refused["detail"]
+
+
+def test_a_code_the_catalogue_does_not_know_keeps_its_english_sentence() -> None:
+    assert worded("fr", "no_such_code_anywhere", {}, "the English sentence") == "the English sentence"
+    # An entry whose parameter the problem did not bring is not shown half-filled.
+    assert worded("de", "unknown_skill", {"value": "x"}, "unknown skill 'x'") == "unknown skill 'x'"
+    worded_de = worded("de", "unknown_skill", {"value": "x", "known": "op"}, "")
+    assert worded_de == "unbekannte Qualifikation „x“ (bekannt: op)"
