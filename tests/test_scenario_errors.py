@@ -111,12 +111,12 @@ def test_request_date_outside_the_horizon() -> None:
 
 def test_a_shift_ending_when_it_starts_is_refused_not_read_as_24_hours() -> None:
     problem = yaml_problem(GOOD.replace('end: "13:00"', 'end: "05:00"'))
-    assert problem == "plant.yaml:8: shifts[0]: end equals start (05:00): a shift lasts less than 24 h"
+    assert problem == "plant.yaml:10: shifts[0].end: end equals start (05:00): a shift lasts less than 24 h"
 
 
 def test_preferred_below_min_is_refused() -> None:
     problem = yaml_problem(GOOD.replace("    min: 1\n", "    min: 2\n    preferred: 1\n"))
-    assert problem == "plant.yaml:22: demand[0]: preferred (1) is below min (2)"
+    assert problem == "plant.yaml:25: demand[0].preferred: preferred (1) is below min (2)"
     assert parse_scenario(GOOD.replace("    min: 1\n", "    min: 1\n    preferred: 2\n"), "plant.yaml")
 
 

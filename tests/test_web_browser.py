@@ -359,7 +359,15 @@ def _sign_out(page: Any, base: str) -> None:
 
 
 def _assert_language(page: Any, where: str, lang: str) -> None:
-    text = page.locator("body").inner_text().replace("Code du travail", "")  # the French law's name
+    # What the page shows and what it says on hover or to a screen reader: tooltips, placeholders, labels, options
+    # (the error's tooltip is the API's name for the refused field, by design).
+    text = page.evaluate("""() => [document.title, document.body.innerText,
+        ...[...document.querySelectorAll('[title]:not(#error),[placeholder],[aria-label]')].flatMap(
+            (e) => [e.title, e.placeholder, e.getAttribute('aria-label')]),
+        ...[...document.querySelectorAll('option')].map((o) => o.textContent)].filter(Boolean).join('\\n')""")
+    text = text.replace("Code du travail", "")  # the French law's name
+    # Rule ids (`people.day-post-priority`, a violation's tooltip) are codes, as shift and post codes are.
+    text = re.sub(r"(?<![\w.-])[a-z]+(?:\.[a-z0-9-]+)+(?![\w-])", "", text)
     found = [word for word in _english_only(lang) if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
     assert not found, (where, lang, found)
     assert not re.search(r'[{\[]\s*"|":\s', text), (where, "raw JSON on the page")
@@ -367,6 +375,20 @@ def _assert_language(page: Any, where: str, lang: str) -> None:
 
 def _assert_french(page: Any, where: str) -> None:
     _assert_language(page, where, "fr")
+
+
+def _assert_refused(page: Any, field: str, lang: str, *shown: str) -> None:
+    """A refused save on the set-up page: the error names the field in the reader's words (`shown`, e.g. the table,
+    row and column), the API's name for it (`requests[0].shift`) as its tooltip, and speaks the page's language."""
+    from playwright.sync_api import expect
+
+    error = page.locator("#error")
+    expect(error).to_be_visible()
+    expect(error).to_have_attribute("title", re.compile(rf"(^|, ){re.escape(field)}(,|$)"))
+    for text in shown:
+        expect(error).to_contain_text(text)
+    assert field not in error.inner_text(), error.inner_text()
+    _assert_language(page, f"refused {field}", lang)
 
 
 # Words each language's pages show, to know the page is the one asked for (and loaded).
@@ -426,9 +448,24 @@ def test_the_kos_pages_speak_french_and_german(served_kos: dict[str, Any], lang:
                          if rules.nth(i).locator("[data-key='id']").input_value() == "fr.night-daily-max")
             params = night.locator("[data-key='params']")
             expect(params).to_have_value("max_hours=9")
+            # Demand's days in the page's words; a word that is no day is refused, the field named in those words.
+            days = page.locator("#table-demand tr[data-row='0'] [data-key='days']")
+            expect(days).to_have_value(CATALOGUE[lang]["day_word.all"])
+            days.fill("lundy")
+            page.click(".save-section[data-section='demand']")
+
+            def bare(key: str) -> str:  # a label without its parenthesis, as the page names a field
+                return re.sub(r"\s*\(.*\)\s*$", "", CATALOGUE[lang][key])
+
+            _assert_refused(page, "demand[0].days", lang, f"{bare('section.demand')}, "
+                            f"{CATALOGUE[lang]['setup.row'].format(n=1)}, {CATALOGUE[lang]['col.days']}", "lundy",
+                            CATALOGUE[lang]["day_word.weekdays"])
+            page.locator("#error").scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / f"setup-refused-{lang}.png"))
             params.fill("max_hourz=9")
             page.click(".save-section[data-section='rules']")
-            expect(page.locator("#error")).to_contain_text("rules.settings.fr.night-daily-max.params")
+            _assert_refused(page, "rules.settings.fr.night-daily-max.params", lang,
+                            f"{bare('section.rules')}, fr.night-daily-max, {bare('col.params')}", "max_hourz")
             params.fill("max_hours=9")
             page.click(".save-section[data-section='rules']")
             # Saving re-validates the whole plant and reloads its 289 people: slow on a loaded machine.
@@ -519,7 +556,8 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             save("skills")
             field("posts", 0, "skills").fill("ligne")  # an unknown skill: refused, the field named
             page.click(".save-section[data-section='posts']")
-            expect(page.locator("#error")).to_contain_text("posts[0].skills[0]")
+            _assert_refused(page, "posts[0].skills[0]", "fr",
+                            "Emplois, ligne 1, Compétences : compétence inconnue « ligne »")
             field("posts", 0, "skills").fill("op")
             save("posts")
             page.click(".add-row[data-section='demand']")
@@ -536,7 +574,8 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             # The rest of a contract: days in a row, weekends, shifts by type; a wrong one is named.
             field("employees", 0, "contract.max_consecutive_days").fill("0")
             page.click(".save-section[data-section='employees']")
-            expect(page.locator("#error")).to_contain_text("employees[0].contract.max_consecutive_days")
+            _assert_refused(page, "employees[0].contract.max_consecutive_days", "fr",
+                            "Salariés et contrats, ligne 1, Jours d'affilée max. : doit être au moins 1")
             field("employees", 0, "contract.max_consecutive_days").fill("6")
             field("employees", 0, "contract.min_consecutive_days_off").fill("1")
             field("employees", 0, "contract.max_weekends").fill("1")
@@ -555,7 +594,7 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             pick_date(page, "#table-absences tr[data-row='0'] [data-key='end']", start + dt.timedelta(days=5))
             field("absences", 0, "kind").select_option("training")
             page.click(".save-section[data-section='absences']")
-            expect(page.locator("#error")).to_contain_text("absences[0]")  # ends before it starts: refused
+            _assert_refused(page, "absences[0].end", "fr", "Absences, ligne 1, Fin : l'absence finit")
             pick_date(page, "#table-absences tr[data-row='0'] [data-key='end']", start + dt.timedelta(days=6))
             save("absences")
             expect(page.locator("#table-absences tr[data-row='0'] [data-key='start'] + input")).to_have_value(
@@ -565,7 +604,8 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             field("employees", 1, "contract.min_minutes").fill("30")
             field("employees", 1, "contract.max_minutes").fill("22.5")
             page.click(".save-section[data-section='employees']")
-            expect(page.locator("#error")).to_contain_text("employees[1].contract.min_minutes")
+            _assert_refused(page, "employees[1].contract.min_minutes", "fr",
+                            "Salariés et contrats, ligne 2, Heures min. : le minimum d'heures dépasse le maximum")
             field("employees", 1, "contract.min_minutes").fill("15")
             field("employees", 2, "contract.hours_target").uncheck()
             save("employees")
@@ -579,7 +619,9 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             field("requests", 0, "kind").select_option(label="pas ce poste")
             pick_date(page, "#table-requests tr[data-row='0'] [data-key='date']", start + dt.timedelta(days=2))
             page.click(".save-section[data-section='requests']")
-            expect(page.locator("#error")).to_contain_text("requests[0]")  # "not this shift" names no shift
+            _assert_refused(page, "requests[0].shift", "fr",  # "not this shift" names no shift
+                            "Souhaits, ligne 1, Poste : un souhait « pas ce poste » doit nommer un poste")
+            page.screenshot(path=str(served_empty["tmp"] / "walk-refused-fr.png"))
             field("requests", 0, "shift").select_option("N")
             field("requests", 0, "weight").fill("5")
             page.click(".add-row[data-section='requests']")
@@ -604,7 +646,8 @@ def test_walks_set_up_and_plan_day_off_and_approval_in_french(served_empty: dict
             field("households_caregivers", 0, "label").fill("crèche")
             field("households_caregivers", 0, "available").fill("semaine 7h-18:00")
             page.click(".save-section[data-section='households']")
-            expect(page.locator("#error")).to_contain_text("households[0].childcare.caregivers[0].available[0]")
+            _assert_refused(page, "households[0].childcare.caregivers[0].available[0].start", "fr",
+                            "Foyers, ligne 1, Garde d'enfant : autres gardiens, ligne 1, Disponible : l'heure « 7h »")
             field("households_caregivers", 0, "available").fill("semaine 07:00-18:00")
             save("households")
             data = page.request.get(f"{base}/api/scenarios/{setup_id}").json()["data"]

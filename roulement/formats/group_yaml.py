@@ -9,8 +9,9 @@ import yaml
 from pydantic import ValidationError
 
 from roulement.formats.files import write_atomic
-from roulement.formats.scenario_yaml import ScenarioError, _describe, _LineLoader, load_scenario
+from roulement.formats.scenario_yaml import ScenarioError, _describe, _LineLoader, load_scenario, validation_problems
 from roulement.model.group import Group, GroupSite
+from roulement.model.problems import Problem
 from roulement.model.scenario import Scenario
 
 
@@ -38,8 +39,9 @@ def load_group(path: str | Path) -> LoadedGroup:
     for number, site in enumerate(group.sites):
         scenario_path = (path.parent / site.scenario).resolve()
         if not scenario_path.is_file():
-            problems.extend(_describe(source, root, [(("sites", number, "scenario"),
-                                                      f"no scenario file {site.scenario!r} ({scenario_path})")]))
+            problems.extend(_describe(source, root, [Problem(
+                ("sites", number, "scenario"), "no_scenario_file",
+                f"no scenario file {site.scenario!r} ({scenario_path})", {"value": site.scenario})]).problems)
             continue
         try:
             sites.append(LoadedSite(site, scenario_path, load_scenario(scenario_path)))
@@ -73,15 +75,7 @@ def _read_group(path: Path) -> tuple[Group, yaml.Node | None]:
     try:
         group = Group.model_validate(data)
     except ValidationError as error:
-        found: list[tuple[tuple[str | int, ...], str]] = []
-        for item in error.errors():
-            message = item["msg"].removeprefix("Value error, ")
-            if item["type"] == "missing":
-                message = "is required but missing"
-            elif item["type"] == "extra_forbidden":
-                message = "is not a known field"
-            found.append((tuple(item["loc"]), message))
-        raise ScenarioError(source, _describe(source, root, found)) from error
+        raise _describe(source, root, validation_problems(error)) from error
     return group, root
 
 

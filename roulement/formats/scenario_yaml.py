@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 
 from roulement.formats.files import write_atomic
 from roulement.formats.text import MAX_SCENARIO_BYTES, TextFileError, read_text
+from roulement.model.problems import Problem
 from roulement.model.references import FieldError, find_reference_errors
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import RuleSettingError, build_rules
@@ -21,11 +23,13 @@ Location = tuple[str | int, ...]
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be used; `problems` are 'file:line: field: message' strings, one per mistake."""
+    """A scenario that cannot be used; `problems` are 'file:line: field: message' strings, one per mistake;
+    `details` the same mistakes as data (location, code, parameters), for a reader in another language."""
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
+    def __init__(self, source: str, problems: Sequence[str], details: Sequence[Problem] = ()) -> None:
         self.source = source
         self.problems = list(problems)
+        self.details = list(details)
         super().__init__("\n".join(self.problems))
 
 
@@ -75,20 +79,23 @@ def _line_of(root: yaml.Node | None, location: Location) -> int | None:
     return line
 
 
-def _field(location: Location) -> str:
+def field_path(location: Location) -> str:
+    """A location as the API names a field: `employees[3].requests[0].shift`."""
     text = ""
     for key in location:
         text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
     return text or "(top level)"
 
 
-def _describe(source: str, root: yaml.Node | None, problems: Iterable[tuple[Location, str]]) -> list[str]:
+def _describe(source: str, root: yaml.Node | None, problems: Iterable[Problem]) -> ScenarioError:
+    details = []
     lines = []
-    for location, message in problems:
-        line = _line_of(root, location)
+    for problem in problems:
+        line = _line_of(root, problem.location) if root is not None else None
         where = f"{source}:{line}" if line is not None else source
-        lines.append(f"{where}: {_field(location)}: {message}")
-    return lines
+        lines.append(f"{where}: {field_path(problem.location)}: {problem.message}")
+        details.append(problem if line is None else replace(problem, params={**problem.params, "file_line": line}))
+    return ScenarioError(source, lines, details)
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
@@ -118,29 +125,37 @@ def scenario_from_data(data: dict[str, Any], source: str = "<scenario>", root: y
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            location = tuple(part for part in item["loc"] if not (isinstance(part, str) and "[" in part))
-            message = item["msg"].removeprefix("Value error, ")
-            if item["type"] == "missing":
-                message = "is required but missing"
-            elif item["type"] == "extra_forbidden":
-                message = "is not a known field"
-            located = item.get("ctx", {}).get("located")
-            if located:
-                # A model that checks several of its fields at once (the rotation) says where each problem is.
-                problems += [((*location, *inner), inner_message) for inner, inner_message in located]
-                continue
-            problems.append((location, message))
-        raise ScenarioError(source, _describe(source, root, problems)) from error
+        raise _describe(source, root, validation_problems(error)) from error
     references: list[FieldError] = find_reference_errors(scenario)
     if references:
-        raise ScenarioError(source, _describe(source, root, ((e.location, e.message) for e in references)))
+        raise _describe(source, root, references)
     try:
         build_rules(scenario)
     except RuleSettingError as error:
-        raise ScenarioError(source, _describe(source, root, [(error.location, str(error))])) from error
+        raise _describe(source, root, [Problem(error.location, error.code, str(error), error.params)]) from error
     return scenario
+
+
+def validation_problems(error: ValidationError) -> list[Problem]:
+    """Pydantic's errors as problems: its error type is the code (ours for our validators), its context the
+    parameters; a union's branches (`literal[...]`, `list[...]`) are left out of the location."""
+    problems = []
+    for item in error.errors():
+        location = tuple(part for part in item["loc"] if not (isinstance(part, str) and "[" in part))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "missing":
+            message = "is required but missing"
+        elif item["type"] == "extra_forbidden":
+            message = "is not a known field"
+        context = dict(item.get("ctx", {}))
+        located = context.pop("located", None)
+        if located:
+            # A model that checks several of its fields at once (the rotation) says where each problem is.
+            problems += [Problem((*location, *inner.location), inner.code, inner.message, inner.params)
+                         for inner in located]
+            continue
+        problems.append(Problem((*location, *context.pop("at", ())), item["type"], message, context))
+    return problems
 
 
 def load_scenario(path: str | Path) -> Scenario:

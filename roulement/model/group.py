@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from roulement.model.base import Identifier, Strict
+from roulement.model.problems import refused
 
 
 class GroupPlanDefaults(Strict):
@@ -32,6 +33,6 @@ class Group(Strict):
         seen: set[str] = set()
         for site in self.sites:
             if site.id in seen:
-                raise ValueError(f"site id {site.id!r} appears twice")
+                raise refused("duplicate_site", "site id '{value}' appears twice", value=site.id)
             seen.add(site.id)
         return self

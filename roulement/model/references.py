@@ -5,20 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from roulement.model.problems import Location, Problem
 from roulement.model.rotation import OFF
 from roulement.model.scenario import Absence, Demand, Scenario
 
-Location = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """A mistake in a scenario, located by its path of keys and indexes (as in the YAML)."""
-
-    location: Location
-    message: str
+# A mistake in a scenario, located by its path of keys and indexes (as in the YAML), with its code.
+FieldError = Problem
 
 
 def _duplicates(ids: Iterable[str], field: str) -> list[FieldError]:
@@ -26,16 +19,27 @@ def _duplicates(ids: Iterable[str], field: str) -> list[FieldError]:
     errors = []
     for index, identifier in enumerate(ids):
         if identifier in seen:
-            errors.append(FieldError((field, index, "id"), f"duplicate id {identifier!r}"))
+            errors.append(FieldError((field, index, "id"), "duplicate_id", f"duplicate id {identifier!r}",
+                                     {"value": identifier}))
         seen.add(identifier)
     return errors
+
+
+# What each kind of reference is called in the English sentence; its code is `unknown_<kind>`.
+KINDS = {"skill": "skill", "post": "post", "shift": "shift", "employee": "employee",
+         "cycle_shift": "shift code ('-' for off)", "crew": "crew or relief pool"}
 
 
 def _unknown(value: str, known: set[str], kind: str, location: Location) -> list[FieldError]:
     if value in known:
         return []
-    hint = ", ".join(sorted(known)[:12]) or "none declared"
-    return [FieldError(location, f"unknown {kind} {value!r} (known: {hint})")]
+    hint = ", ".join(sorted(known)[:12])
+    message = f"unknown {KINDS[kind]} {value!r} (known: {hint or 'none declared'})"
+    return [FieldError(location, f"unknown_{kind}", message, {"value": value, "known": hint})]
+
+
+def _outside(day: dt.date, location: Location) -> FieldError:
+    return FieldError(location, "outside_horizon", f"{day} is outside the horizon", {"date": day})
 
 
 def find_reference_errors(scenario: Scenario) -> list[FieldError]:
@@ -62,7 +66,7 @@ def find_reference_errors(scenario: Scenario) -> list[FieldError]:
             errors += _unknown(shift, shifts, "shift", ("demand", d_index, "shifts", s_index))
         for date_index, day in enumerate(demand.dates or []):
             if not horizon.start <= day <= horizon.end:
-                errors.append(FieldError(("demand", d_index, "dates", date_index), f"{day} is outside the horizon"))
+                errors.append(_outside(day, ("demand", d_index, "dates", date_index)))
         errors += _repeated_slots(demand, d_index, horizon.dates(), seen_slots)
 
     for m_index, minimum in enumerate(scenario.safety_minimums):
@@ -81,18 +85,18 @@ def find_reference_errors(scenario: Scenario) -> list[FieldError]:
             if request.shift is not None:
                 errors += _unknown(request.shift, shifts, "shift", (*where, "requests", r_index, "shift"))
             if not horizon.start <= request.date <= horizon.end:
-                errors.append(
-                    FieldError((*where, "requests", r_index, "date"), f"{request.date} is outside the horizon")
-                )
+                errors.append(_outside(request.date, (*where, "requests", r_index, "date")))
         contract = employee.contract
         if (
             contract.min_minutes is not None
             and contract.max_minutes is not None
             and contract.min_minutes > contract.max_minutes
         ):
-            errors.append(FieldError((*where, "contract", "min_minutes"), "min_minutes is above max_minutes"))
+            errors.append(FieldError((*where, "contract", "min_minutes"), "min_minutes_above_max",
+                                     "min_minutes is above max_minutes",
+                                     {"min": contract.min_minutes, "max": contract.max_minutes}))
         if employee.day_post_priority is not None and employee.day_post_priority.declaration.declared_by != employee.id:
-            errors.append(FieldError((*where, "day_post_priority", "declaration", "declared_by"),
+            errors.append(FieldError((*where, "day_post_priority", "declaration", "declared_by"), "declared_by_other",
                                      "a day-post priority is declared by the employee it concerns"))
     errors += _household_errors(scenario)
     errors += _rotation_errors(scenario, shifts, posts)
@@ -107,8 +111,7 @@ def _rotation_errors(scenario: Scenario, shifts: set[str], posts: set[str]) -> l
         for w_index, row in enumerate(rotation.cycle):
             for d_index, token in enumerate(row):
                 if token != OFF:
-                    errors += _unknown(token, shifts, "shift code ('-' for off)",
-                                       ("rotation", "cycle", w_index, d_index))
+                    errors += _unknown(token, shifts, "cycle_shift", ("rotation", "cycle", w_index, d_index))
         for p_index, post in enumerate(rotation.posts or []):
             errors += _unknown(post, posts, "post", ("rotation", "posts", p_index))
     for e_index, employee in enumerate(scenario.employees):
@@ -116,12 +119,14 @@ def _rotation_errors(scenario: Scenario, shifts: set[str], posts: set[str]) -> l
             continue
         where: Location = ("employees", e_index, "crew")
         if rotation is None:
-            errors.append(FieldError(where, f"crew {employee.crew!r} is set but the scenario has no rotation"))
+            errors.append(FieldError(where, "crew_without_rotation",
+                                     f"crew {employee.crew!r} is set but the scenario has no rotation",
+                                     {"value": employee.crew}))
             continue
         groups = {crew.id for crew in rotation.crews}
         if rotation.relief_pool is not None:
             groups.add(rotation.relief_pool.id)
-        errors += _unknown(employee.crew, groups, "crew or relief pool", where)
+        errors += _unknown(employee.crew, groups, "crew", where)
     return errors
 
 
@@ -134,16 +139,20 @@ def _household_errors(scenario: Scenario) -> list[FieldError]:
         for m_index, member in enumerate(household.members):
             errors += _unknown(member, people, "employee", (*where, "members", m_index))
             if member in member_of and member_of[member] != household.id:
-                errors.append(FieldError((*where, "members", m_index),
-                                         f"employee {member!r} is already in household {member_of[member]!r}"))
+                errors.append(FieldError((*where, "members", m_index), "member_of_another_household",
+                                         f"employee {member!r} is already in household {member_of[member]!r}",
+                                         {"value": member, "household": member_of[member]}))
             elif household.members.index(member) != m_index:
-                errors.append(FieldError((*where, "members", m_index), f"employee {member!r} is listed twice"))
+                errors.append(FieldError((*where, "members", m_index), "member_twice",
+                                         f"employee {member!r} is listed twice", {"value": member}))
             member_of.setdefault(member, household.id)
         if household.declaration.declared_by not in household.members:
-            errors.append(FieldError((*where, "declaration", "declared_by"),
-                                     f"{household.declaration.declared_by!r} is not a member of the household"))
+            errors.append(FieldError((*where, "declaration", "declared_by"), "declarer_not_member",
+                                     f"{household.declaration.declared_by!r} is not a member of the household",
+                                     {"value": household.declaration.declared_by}))
         if household.shared_days_off is not None and len(household.members) < 2:
-            errors.append(FieldError((*where, "shared_days_off"), "shared days off need at least two members"))
+            errors.append(FieldError((*where, "shared_days_off"), "shared_days_off_alone",
+                                     "shared days off need at least two members"))
     return errors
 
 
@@ -157,9 +166,10 @@ def _repeated_slots(
             if key in seen:
                 return [
                     FieldError(
-                        ("demand", d_index),
+                        ("demand", d_index), "demand_repeated",
                         f"demand for post {demand.post!r}, shift {shift!r} on {day} is already "
                         f"given by demand entry {seen[key]}",
+                        {"post": demand.post, "shift": shift, "date": day, "entry": seen[key]},
                     )
                 ]
             seen[key] = d_index
@@ -173,9 +183,11 @@ def _overlapping_absences(absences: list[Absence], where: Location) -> list[Fiel
         if second.start <= first.end:
             errors.append(
                 FieldError(
-                    (*where, "absences", second_index),
+                    (*where, "absences", second_index), "absences_overlap",
                     f"absence {second.start}..{second.end} overlaps absence {first_index} "
                     f"({first.start}..{first.end})",
+                    {"start": second.start, "end": second.end, "other": first_index, "other_start": first.start,
+                     "other_end": first.end},
                 )
             )
     return errors

@@ -15,24 +15,23 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from roulement.model.base import Identifier, Strict
+from roulement.model.problems import Problem, refused
 
 OFF = "-"
 DAYS_PER_WEEK = 7
 
-Location = tuple[str | int, ...]
-
 
 def _seven_tokens(row: list[str]) -> list[str]:
     if len(row) != DAYS_PER_WEEK:
-        raise ValueError(f"a cycle row has exactly 7 tokens, Monday to Sunday (shift ids or '-'); this one has "
-                         f"{len(row)}: {' '.join(row)}")
+        raise refused("cycle_row_length", "a cycle row has exactly 7 tokens, Monday to Sunday (shift ids or '-'); "
+                      "this one has {count}: {row}", count=len(row), row=" ".join(row))
     return row
 
 
 def _token(value: Any) -> str:
     # A YAML `-` inside a flow list, a shift id; numbers are refused rather than turned into text silently.
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"cycle token {value!r} is not a shift id or '-'")
+        raise refused("cycle_token", "cycle token '{value}' is not a shift id or '-'", value=str(value))
     return value.strip()
 
 
@@ -74,7 +73,8 @@ class Rotation(Strict):
     @classmethod
     def _monday(cls, value: dt.date) -> dt.date:
         if value.weekday() != 0:
-            raise ValueError(f"the anchor {value} is a {value.strftime('%A')}; it must be a Monday")
+            raise refused("anchor_not_monday", "the anchor {date} is a {weekday}; it must be a Monday", date=value,
+                          weekday=value.strftime("%A"))
         return value
 
     @model_validator(mode="after")
@@ -83,7 +83,7 @@ class Rotation(Strict):
         if problems:
             # The loader reads `located` to point each problem at its own field and line.
             raise PydanticCustomError(
-                "rotation", "{summary}", {"summary": "; ".join(m for _, m in problems), "located": problems}
+                "rotation", "{summary}", {"summary": "; ".join(p.message for p in problems), "located": problems}
             )
         return self
 
@@ -125,20 +125,25 @@ def weeks_between(first_monday: dt.date, second_monday: dt.date) -> int:
     return (second_monday - first_monday).days // DAYS_PER_WEEK
 
 
-def rotation_problems(rotation: Rotation) -> list[tuple[Location, str]]:
+def rotation_problems(rotation: Rotation) -> list[Problem]:
     """Mistakes inside the rotation itself, each with its location relative to the rotation."""
-    problems: list[tuple[Location, str]] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     for index, crew in enumerate(rotation.crews):
         if crew.id in seen:
-            problems.append((("crews", index, "id"), f"duplicate crew id {crew.id!r}"))
+            problems.append(Problem(("crews", index, "id"), "duplicate_crew", f"duplicate crew id {crew.id!r}",
+                                    {"value": crew.id}))
         seen.add(crew.id)
         if crew.start_week > rotation.weeks:
-            problems.append((("crews", index, "start_week"),
-                             f"start week {crew.start_week} is outside the cycle of {rotation.weeks} week(s)"))
+            problems.append(Problem(("crews", index, "start_week"), "start_week_outside_cycle",
+                                    f"start week {crew.start_week} is outside the cycle of {rotation.weeks} week(s)",
+                                    {"week": crew.start_week, "weeks": rotation.weeks}))
     if rotation.relief_pool is not None and rotation.relief_pool.id in seen:
-        problems.append((("relief_pool", "id"), f"relief pool id {rotation.relief_pool.id!r} is also a crew id"))
+        problems.append(Problem(("relief_pool", "id"), "relief_pool_is_crew",
+                                f"relief pool id {rotation.relief_pool.id!r} is also a crew id",
+                                {"value": rotation.relief_pool.id}))
     for index, post in enumerate(rotation.posts or []):
         if (rotation.posts or []).index(post) != index:
-            problems.append((("posts", index), f"post {post!r} is listed twice"))
+            problems.append(Problem(("posts", index), "listed_twice", f"post {post!r} is listed twice",
+                                    {"value": post}))
     return problems

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from roulement.model.base import Identifier, Strict
+from roulement.model.problems import refused
 from roulement.model.rotation import Rotation
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -35,7 +36,7 @@ def parse_clock(value: Any) -> dt.time:
         # PyYAML reads unquoted 05:00 as a base-60 integer (300).
         if 0 <= value < 24 * 60:
             return dt.time(value // 60, value % 60)
-        raise ValueError(f"time {value!r} is not a clock time HH:MM")
+        raise refused("time_format", "time '{value}' is not a clock time HH:MM (00:00 to 23:59)", value=str(value))
     if isinstance(value, str):
         parts = value.strip().split(":")
         # 'HH:MM:SS' with zero seconds is what a JSON dump of a time gives (`roulement example` writes it).
@@ -45,7 +46,7 @@ def parse_clock(value: Any) -> dt.time:
             hours, minutes = int(parts[0]), int(parts[1])
             if 0 <= hours <= 23 and 0 <= minutes <= 59:
                 return dt.time(hours, minutes)
-    raise ValueError(f"time {value!r} is not a clock time HH:MM (00:00 to 23:59)")
+    raise refused("time_format", "time '{value}' is not a clock time HH:MM (00:00 to 23:59)", value=str(value))
 
 
 class Jurisdiction(StrEnum):
@@ -84,7 +85,8 @@ class Site(Strict):
         if value is not None and jurisdiction is not None:
             known = holidays.country_holidays(jurisdiction.value).subdivisions
             if value not in known:
-                raise ValueError(f"unknown {jurisdiction.value} region {value!r} (one of {', '.join(known)})")
+                raise refused("unknown_region", "unknown {jurisdiction} region '{value}' (one of {known})",
+                              jurisdiction=jurisdiction.value, value=value, known=", ".join(known))
         return value
 
     def holidays_between(self, first: dt.date, last: dt.date) -> frozenset[dt.date]:
@@ -101,7 +103,8 @@ class Site(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)") from exc
+            raise refused("unknown_timezone", "unknown time zone '{value}' (use an IANA name such as Europe/Paris)",
+                          value=value) from exc
         return value
 
     @field_validator("night_start", "night_end", mode="before")
@@ -164,9 +167,10 @@ class ShiftType(Strict):
     @model_validator(mode="after")
     def _break_fits(self) -> ShiftType:
         if self.start == self.end:
-            raise ValueError(f"end equals start ({self.start:%H:%M}): a shift lasts less than 24 h")
+            raise refused("shift_end_equals_start", "end equals start ({start}): a shift lasts less than 24 h",
+                          at=("end",), start=f"{self.start:%H:%M}")
         if self.break_minutes >= self.duration_minutes:
-            raise ValueError("break_minutes must be shorter than the shift")
+            raise refused("break_too_long", "break_minutes must be shorter than the shift", at=("break_minutes",))
         return self
 
 
@@ -209,11 +213,13 @@ class Demand(Strict):
         preferred = self.min if self.preferred is None else self.preferred
         if preferred < self.min:
             # A target below the minimum would be met by every lawful roster: a typo, not a wish.
-            raise ValueError(f"preferred ({preferred}) is below min ({self.min})")
+            raise refused("preferred_below_min", "preferred ({preferred}) is below min ({min})", at=("preferred",),
+                          preferred=preferred, min=self.min)
         if self.max is not None and self.max < self.min:
-            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+            raise refused("max_below_min", "max ({max}) is below min ({min})", at=("max",), max=self.max, min=self.min)
         if self.max is not None and preferred > self.max:
-            raise ValueError(f"preferred ({preferred}) is above max ({self.max})")
+            raise refused("preferred_above_max", "preferred ({preferred}) is above max ({max})", at=("preferred",),
+                          preferred=preferred, max=self.max)
         return self
 
     @property
@@ -279,7 +285,8 @@ class Absence(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Absence:
         if self.end < self.start:
-            raise ValueError(f"absence ends ({self.end}) before it starts ({self.start})")
+            raise refused("absence_ends_before_start", "absence ends ({end}) before it starts ({start})", at=("end",),
+                          end=self.end, start=self.start)
         return self
 
     def covers(self, day: dt.date) -> bool:
@@ -303,9 +310,11 @@ class Request(Strict):
     def _shift_given(self) -> Request:
         needs_shift = self.kind in (RequestKind.SHIFT_ON, RequestKind.SHIFT_OFF)
         if needs_shift and self.shift is None:
-            raise ValueError(f"a {self.kind.value} request needs a shift")
+            raise refused("request_needs_shift", "a {request_kind} request needs a shift", at=("shift",),
+                          request_kind=self.kind.value)
         if not needs_shift and self.shift is not None:
-            raise ValueError(f"a {self.kind.value} request takes no shift")
+            raise refused("request_takes_no_shift", "a {request_kind} request takes no shift", at=("shift",),
+                          request_kind=self.kind.value)
         return self
 
 

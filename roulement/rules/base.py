@@ -149,6 +149,15 @@ class Encoder(Protocol):
 NOT_PARAMETERS = ("id", "title", "reference")
 
 
+class ParameterError(ValueError):
+    """A rule parameter the rule does not have, or of the wrong kind; `code` and `params` word it again."""
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 class Rule(ABC):
     """One rule of law, plant or contract. Subclasses set `id`, `reference`, `title` and the three methods.
 
@@ -172,14 +181,17 @@ class Rule(ABC):
         for name, value in params.items():
             if (name.startswith("_") or name in NOT_PARAMETERS or not hasattr(self, name)
                     or callable(getattr(self, name))):
-                raise ValueError(f"rule {self.id} has no parameter {name!r}")
+                raise ParameterError("unknown_rule_parameter", f"rule {self.id} has no parameter {name!r}",
+                                     rule=self.id, name=name, known=", ".join(sorted(self.params())))
             current = getattr(self, name)
             numbers = (int, float)
             same_kind = isinstance(value, type(current)) or (
                 isinstance(current, numbers) and isinstance(value, numbers) and not isinstance(value, bool)
             )
             if current is not None and not same_kind:
-                raise ValueError(f"rule {self.id}: parameter {name!r} must be {type(current).__name__}")
+                raise ParameterError("rule_parameter_kind", f"rule {self.id}: parameter {name!r} must be "
+                                     f"{type(current).__name__}", rule=self.id, name=name,
+                                     kind=type(current).__name__)
             setattr(self, name, value)
 
     def params(self) -> dict[str, Any]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from roulement.model.scenario import Jurisdiction, RuleMode, Scenario
-from roulement.rules.base import Rule
+from roulement.rules.base import ParameterError, Rule
 from roulement.rules.contract import (
     BalancedShifts,
     ConsecutiveDays,
@@ -39,9 +40,12 @@ from roulement.rules.plant import (
 class RuleSettingError(ValueError):
     """A rule setting in the scenario names an unknown rule or parameter; `location` points at it."""
 
-    def __init__(self, location: tuple[str | int, ...], message: str) -> None:
+    def __init__(self, location: tuple[str | int, ...], message: str, code: str = "rule_setting",
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.location = location
+        self.code = code
+        self.params = params or {}
 
 
 PACKS: dict[str, Callable[[], list[Rule]]] = {
@@ -83,12 +87,16 @@ def build_rules(scenario: Scenario, ignore: frozenset[str] = frozenset()) -> lis
             continue
         if rule is None:
             known = ", ".join(sorted(by_id))
-            raise RuleSettingError(location, f"no rule {rule_id!r} in the packs in force ({known})")
+            raise RuleSettingError(location, f"no rule {rule_id!r} in the packs in force ({known})", "unknown_rule",
+                                   {"value": rule_id, "known": known})
         if setting.mode is not None and setting.mode not in rule.modes:
             allowed = ", ".join(sorted(mode.value for mode in rule.modes))
-            raise RuleSettingError((*location, "mode"), f"rule {rule_id} can only be {allowed}")
+            raise RuleSettingError((*location, "mode"), f"rule {rule_id} can only be {allowed}", "rule_mode",
+                                   {"rule": rule_id, "modes": sorted(mode.value for mode in rule.modes)})
         try:
             rule.configure(setting.mode, setting.weight, setting.params)
+        except ParameterError as error:
+            raise RuleSettingError((*location, "params"), str(error), error.code, error.params) from error
         except ValueError as error:
             raise RuleSettingError((*location, "params"), str(error)) from error
     return [rule for rule in rules if rule.mode is not RuleMode.OFF]

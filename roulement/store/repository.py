@@ -18,14 +18,14 @@ from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from roulement.formats.periods import CARRIED_DAYS, next_period_data
-from roulement.formats.scenario_yaml import ScenarioError, scenario_from_data
+from roulement.formats.scenario_yaml import ScenarioError, field_path, scenario_from_data
 from roulement.model import scenario as model
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.model.web_input import WISH_WEIGHT as WISH_WEIGHT  # re-exported: read here by callers
 from roulement.model.web_input import WebInput, with_web_input
 from roulement.store.audit import record, zoned
-from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound, TooBusy
+from roulement.store.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, TooBusy
 from roulement.store.models import (
     Decision,
     Declaration,
@@ -76,22 +76,30 @@ def validated(data: dict[str, Any], rows: tuple[str, list[int]] | None = None) -
     except ScenarioError as error:
         problems = error.problems
         first = problems[0].split(": ")
+        details = [Refusal(field_path(p.location), p.code, p.message, p.params) for p in error.details]
         if rows is not None:
             section, lines = rows
 
-            def locate(problem: str) -> str:
+            def line_of(problem: str) -> int | None:
                 match = re.search(rf"{section}\[(\d+)\]", problem)
                 index = int(match.group(1)) if match else len(lines)
-                return f"{problem} (file line {lines[index]})" if index < len(lines) else problem
+                return lines[index] if index < len(lines) else None
+
+            def locate(problem: str) -> str:
+                line = line_of(problem)
+                return problem if line is None else f"{problem} (file line {line})"
 
             problems = [locate(p) for p in problems]
-        raise Invalid("; ".join(problems), first[1] if len(first) > 2 else None) from error
+            details = [d if line_of(d.field or "") is None else Refusal(
+                d.field, d.code, d.message, {**d.params, "file_line": line_of(d.field or "")}) for d in details]
+        raise Invalid("; ".join(problems), first[1] if len(first) > 2 else None, details=details) from error
 
 
 def get_scenario_row(session: Session, scenario_id: int) -> StoredScenario:
     row = session.get(StoredScenario, scenario_id)
     if row is None:
-        raise NotFound(f"no scenario {scenario_id}", "scenario_id")
+        raise NotFound(f"no scenario {scenario_id}", "scenario_id", code="no_such_scenario",
+                       params={"value": str(scenario_id)})
     return row
 
 
@@ -124,14 +132,16 @@ def _change_scenario(
 ) -> Scenario:
     if row.version != expected_version:
         raise Conflict(f"version: the scenario is at version {row.version}, your edit was made on "
-                       f"version {expected_version}; reload and try again", "version")
+                       f"version {expected_version}; reload and try again", "version", code="stale_scenario",
+                       params={"current": row.version, "yours": expected_version})
     scenario = validated(data, rows)
     result = session.execute(
         update(StoredScenario).where(StoredScenario.id == row.id, StoredScenario.version == expected_version)
         .values(data=scenario_data(scenario), version=expected_version + 1)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("version: the scenario changed meanwhile; reload and try again", "version")
+        raise Conflict("version: the scenario changed meanwhile; reload and try again", "version",
+                       code="scenario_changed")
     session.refresh(row)
     record(session, actor, action, "scenario", f"{row.id}/{entity_id}", before, after)
     return scenario
@@ -220,9 +230,12 @@ def replace_section(
     """Replace one section of the scenario as a whole (site and horizon are objects, the others lists),
     validated with the rest of it: an error names the item and field (e.g. `posts[1].skills[0]`)."""
     if section not in EDITABLE_SECTIONS:
-        raise Invalid(f"section: {section!r} is not one of {', '.join(EDITABLE_SECTIONS)}", "section")
+        raise Invalid(f"section: {section!r} is not one of {', '.join(EDITABLE_SECTIONS)}", "section",
+                      code="unknown_section", params={"value": section, "known": ", ".join(EDITABLE_SECTIONS)})
     if isinstance(items, dict) != (section in OBJECT_SECTIONS):
-        raise Invalid(f"items: {section} is {'an object' if section in OBJECT_SECTIONS else 'a list'}", "items")
+        shape = "object" if section in OBJECT_SECTIONS else "list"
+        raise Invalid(f"items: {section} is {'an object' if shape == 'object' else 'a list'}", "items",
+                      code="section_is_object" if shape == "object" else "section_is_list", params={"section": section})
     row = get_scenario_row(session, scenario_id)
     data = copy.deepcopy(row.data)
     if section in PERSONAL_SECTIONS:
@@ -248,11 +261,11 @@ def _replace_personal(session: Session, actor: User, row: StoredScenario, expect
     for number, item in enumerate(items):
         if not isinstance(item, dict):
             raise Invalid(f"{section}[{number}]: an object with the employee and the {section[:-1]}'s fields",
-                          f"{section}[{number}]")
+                          f"{section}[{number}]", code="row_not_object")
         employee = item.get("employee")
         if employee not in people:
             raise Invalid(f"{section}[{number}].employee: no employee {employee!r} in this scenario",
-                          f"{section}[{number}].employee")
+                          f"{section}[{number}].employee", code="no_such_employee", params={"value": str(employee)})
         where[(index_of[employee], len(people[employee][section]))] = number
         people[employee][section].append({k: v for k, v in item.items() if k != "employee"})
     try:
@@ -264,8 +277,11 @@ def _replace_personal(session: Session, actor: User, row: StoredScenario, expect
             return match.group(0) if number is None else f"{section}[{number}]"
 
         pattern = rf"employees\[(\d+)\]\.{section}\[(\d+)\]"
+        details = [Refusal(None if d.field is None else re.sub(pattern, table_row, d.field), d.code,
+                           re.sub(pattern, table_row, d.message), d.params) for d in error.details]
         raise Invalid(re.sub(pattern, table_row, error.message),
-                      None if error.field is None else re.sub(pattern, table_row, error.field)) from error
+                      None if error.field is None else re.sub(pattern, table_row, error.field),
+                      details=details) from error
 
 
 def preview_demand(session: Session, scenario_id: int, expected_version: int, demand: list[dict[str, Any]],
@@ -391,7 +407,8 @@ def roster_of(assignments: list[Any]) -> Roster:
 def get_roster_row(session: Session, roster_id: int) -> StoredRoster:
     row = session.get(StoredRoster, roster_id)
     if row is None:
-        raise NotFound(f"no roster {roster_id}", "roster_id")
+        raise NotFound(f"no roster {roster_id}", "roster_id", code="no_such_roster",
+                       params={"value": str(roster_id)})
     return row
 
 
@@ -542,7 +559,8 @@ def cell_diff(scenario: Scenario, before: list[Any], after: list[Any], limit: in
 def get_publication(session: Session, publication_id: int) -> Publication:
     publication = session.get(Publication, publication_id)
     if publication is None:
-        raise NotFound(f"no publication {publication_id}", "publication_id")
+        raise NotFound(f"no publication {publication_id}", "publication_id", code="no_such_publication",
+                       params={"value": str(publication_id)})
     return publication
 
 
@@ -788,7 +806,8 @@ def carry_out_swap(session: Session, actor: User, request: EmployeeRequest) -> d
 def get_request(session: Session, request_id: int) -> EmployeeRequest:
     request = session.get(EmployeeRequest, request_id)
     if request is None:
-        raise NotFound(f"no request {request_id}", "request_id")
+        raise NotFound(f"no request {request_id}", "request_id", code="no_such_request",
+                       params={"value": str(request_id)})
     return request
 
 
@@ -852,7 +871,8 @@ def withdraw(session: Session, actor: User, declaration_id: int) -> None:
     declaration = session.get(Declaration, declaration_id)
     # Another person's declaration answers exactly like a missing one: its existence is private too.
     if declaration is None or declaration.user_id != actor.id:
-        raise NotFound(f"no declaration {declaration_id}", "declaration_id")
+        raise NotFound(f"no declaration {declaration_id}", "declaration_id", code="no_such_declaration",
+                       params={"value": str(declaration_id)})
     if declaration.withdrawn_at is not None:
         raise Conflict(f"declaration {declaration_id} is already withdrawn", "declaration_id")
     declaration.withdrawn_at = now()
@@ -1013,5 +1033,6 @@ def cancel_requested(session: Session, job_id: int) -> bool:
 def get_job(session: Session, job_id: int) -> SolveJob:
     job = session.get(SolveJob, job_id)
     if job is None:
-        raise NotFound(f"no solve job {job_id}", "job_id")
+        raise NotFound(f"no solve job {job_id}", "job_id", code="no_such_job",
+                       params={"value": str(job_id)})
     return job

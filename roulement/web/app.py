@@ -21,12 +21,14 @@ from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from roulement import __version__
 from roulement.store.db import make_engine, session_factory, transaction, upgrade
-from roulement.store.errors import StoreError
+from roulement.store.errors import Refusal, StoreError
 from roulement.store.repository import abandon_running_jobs
 from roulement.web.context import Backend
 from roulement.web.edit_judge import EditJudge
+from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner, SolveLimits
 from roulement.web.precompute import ReadsPrecompute
+from roulement.web.problems import refusal_json
 from roulement.web.routers import admin, auth, council, employee, pages, planner
 from roulement.web.views import JudgedRosters
 
@@ -121,12 +123,13 @@ class SecurityHeaders:
 
 class FieldProblem(BaseModel):
     field: str | None
-    message: str
+    type: str | None = None  # a stable code: pydantic's error type or the model's own (`request_needs_shift`)
+    message: str  # in the reader's language
 
 
 class Problem(BaseModel):
-    """Every 4xx this app answers: what is wrong, naming the field (and, for 422 on a request's shape, each
-    problem)."""
+    """Every 4xx this app answers: what is wrong, naming the field (and, for a refusal with reasons, each reason
+    with its field and code), in the reader's language (Accept-Language or the page's language cookie)."""
 
     detail: str
     field: str | None = None
@@ -189,19 +192,20 @@ def create_app(database_url: str, secure_cookies: bool = False, solver_workers: 
     app.state.reads = reads
 
     @app.exception_handler(StoreError)
-    async def store_error(_: Request, error: StoreError) -> Response:
-        return JSONResponse({"detail": error.message, "field": error.field}, status_code=error.status,
-                            headers=error.headers)
+    async def store_error(request: Request, error: StoreError) -> Response:
+        # The reasons in the reader's language (`web/problems.py`), each with the field as the API names it.
+        return JSONResponse(refusal_json(language(request), error.message, error.field, error.details),
+                            status_code=error.status, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, error: RequestValidationError) -> Response:
-        problems = []
+    async def bad_request(request: Request, error: RequestValidationError) -> Response:
+        details = []
         for item in error.errors():
             field = ".".join(str(part) for part in item["loc"] if part != "body") or "body"
-            problems.append({"field": field, "message": item["msg"]})
-        first = problems[0] if problems else {"field": None, "message": "bad request"}
-        return JSONResponse({"detail": f"{first['field']}: {first['message']}", "field": first["field"],
-                             "problems": problems}, status_code=422)
+            details.append(Refusal(field, item["type"], item["msg"], item.get("ctx") or {}))
+        if not details:
+            details.append(Refusal(None, "bad_request", "bad request"))
+        return JSONResponse(refusal_json(language(request), "", None, details), status_code=422)
 
     @app.exception_handler(OverflowError)
     async def out_of_range(_: Request, error: OverflowError) -> Response:

@@ -6,6 +6,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,19 +17,20 @@ from sqlalchemy.exc import IntegrityError
 from roulement import service
 from roulement.formats.roster_csv import roster_to_csv
 from roulement.formats.roster_xlsx import roster_to_xlsx
-from roulement.formats.scenario_yaml import ScenarioError, parse_scenario
+from roulement.formats.scenario_yaml import ScenarioError, field_path, parse_scenario
 from roulement.formats.tables import TableError, demand_from_rows, employees_from_rows, read_rows
 from roulement.model.roster import Roster
 from roulement.model.scenario import AbsenceKind
 from roulement.report.html import render_html
 from roulement.store import repository
 from roulement.store.audit import record, trail, zoned
-from roulement.store.errors import Invalid, NotFound, TooBusy
+from roulement.store.errors import Invalid, NotFound, Refusal, TooBusy
 from roulement.web.context import Actor, Backend, Id, QueryId, backend, role
 from roulement.web.edit_judge import EditJudge
 from roulement.web.i18n import language
 from roulement.web.jobs import JobRunner
 from roulement.web.precompute import reads_precompute
+from roulement.web.problems import day_codes
 from roulement.web.roster_pdf import roster_pdf, site_language, teams_of
 from roulement.web.solver_process import price_work
 from roulement.web.views import (
@@ -78,7 +80,9 @@ def import_scenario(body: ScenarioImport, actor: Actor = Depends(planner),
         try:
             scenario = parse_scenario(body.yaml, "yaml")
         except ScenarioError as error:
-            raise Invalid("; ".join(error.problems), "yaml") from error
+            # Each problem worded for the reader, its field named and its line in the text.
+            raise Invalid("; ".join(error.problems), "yaml", details=[
+                Refusal(field_path(p.location), p.code, p.message, p.params) for p in error.details]) from error
     else:
         try:
             scenario = service.example(body.example or "")
@@ -180,18 +184,39 @@ class SectionBody(BaseModel):
 
 
 @router.put("/scenarios/{scenario_id}/{section}")
-def replace_section(scenario_id: Id, section: str, body: SectionBody, actor: Actor = Depends(planner),
-                    store: Backend = Depends(backend)) -> dict[str, Any]:
+def replace_section(scenario_id: Id, section: str, body: SectionBody, request: Request,
+                    actor: Actor = Depends(planner), store: Backend = Depends(backend)) -> dict[str, Any]:
     """Replace a section as a whole (site, horizon, shifts, skills, posts, demand, safety_minimums, employees,
     absences, requests, households, rules, rotation); validated with the rest of the scenario, an error naming the row
-    and field."""
+    and field, worded in the reader's language. Demand's `days` may be typed in the reader's words (lun, werktags)."""
+    items = body.items
+    if section == "demand" and isinstance(items, list):
+        items = _demand_days(language(request), items)
     with store.transaction() as session:
-        scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, body.items)
+        scenario = repository.replace_section(session, actor.user, scenario_id, section, body.version, items)
         dumped = scenario.model_dump(mode="json")
         if section in repository.PERSONAL_SECTIONS:
             return {"version": body.version + 1, section: [
                 {"employee": e["id"], **a} for e in dumped["employees"] for a in e.get(section, [])]}
         return {"version": body.version + 1, section: dumped[section]}
+
+
+def _demand_days(lang: str, items: list[Any], lines: list[int] | None = None) -> list[Any]:
+    """Each demand row's `days` in the scenario format's codes, read from the reader's words; an unknown word is
+    refused naming its row (`demand[2].days`, and its line in an uploaded file)."""
+    rows = []
+    for number, item in enumerate(items):
+        if isinstance(item, dict) and "days" in item:
+            days, refusal = day_codes(lang, item["days"], f"demand[{number}].days")
+            if refusal is not None:
+                suffix = ""
+                if lines is not None and number < len(lines):
+                    refusal = replace(refusal, params={**refusal.params, "file_line": lines[number]})
+                    suffix = f" (file line {lines[number]})"
+                raise Invalid(f"{refusal.field}: {refusal.message}{suffix}", refusal.field, details=[refusal])
+            item = {**item, "days": days}
+        rows.append(item)
+    return rows
 
 
 class TableUpload(BaseModel):
@@ -235,13 +260,14 @@ def import_employees(scenario_id: Id, body: TableUpload, actor: Actor = Depends(
 
 
 @router.post("/scenarios/{scenario_id}/demand/import")
-def import_demand(scenario_id: Id, body: TableUpload, actor: Actor = Depends(planner),
+def import_demand(scenario_id: Id, body: TableUpload, request: Request, actor: Actor = Depends(planner),
                   store: Backend = Depends(backend)) -> dict[str, Any]:
     rows = _rows(body)
     try:
         demand = demand_from_rows(rows, body.filename)
     except TableError as error:
         raise Invalid("; ".join(error.problems), "content") from error
+    demand = _demand_days(language(request), demand, [line for line, _ in rows])
     with store.transaction() as session:
         if body.preview:
             return {"version": body.version, "preview": True,

@@ -58,7 +58,7 @@ function formatNumber(x, decimals) {
 
 const word = (prefix, value) => T[`${prefix}.${value}`] || value;
 
-// What accepting a request did: honoured, or not and under which rules (the English reason as a tooltip).
+// What accepting a request did: honoured, or not and under which rules.
 function outcomeText(r) {
   const o = r.outcome;
   if (r.status !== "accepted" || !o) return "";
@@ -71,7 +71,8 @@ function actorName(name) {
   return name === "(command line)" ? `(${T["actor.cli"]})` : name === "(not signed in)" ? `(${T["actor.anonymous"]})` : name;
 }
 
-function outcomeCell(r) { return el("span", { title: r.outcome?.reason || "" }, outcomeText(r)); }
+// The solver's reason is English: a tooltip on English pages only (the rules that stood in the way are in the text).
+function outcomeCell(r) { return el("span", { title: L.lang === "en" ? r.outcome?.reason || "" : "" }, outcomeText(r)); }
 const statusWord = (status) => word("status", status);
 
 function csrfToken() {
@@ -101,14 +102,24 @@ async function api(method, url, body) {
   if (!response.ok) {
     const error = new Error((data && data.detail) || response.statusText);
     error.status = response.status;
+    // The server's reasons in the page's language, each with its field as the API names it (`requests[0].shift`).
+    error.problems = data && Array.isArray(data.problems) ? data.problems : null;
     throw error;
   }
   return data;
 }
 
+// A refusal's reasons, each led by its field in the reader's words when the page can name it (`fieldWords`: the
+// set-up page's tables), the API's name for the field as a tooltip.
+let fieldWords = null;
 function showError(error) {
   const box = $("error");
-  box.textContent = error.status === 409 ? T.conflict + " (" + error.message + ")" : String(error.message);
+  const problems = error.problems && fieldWords ? error.problems : null;
+  const [colon, semicolon] = L.lang === "fr" ? [" : ", " ; "] : [": ", "; "];  // French spaces its colons
+  const text = problems ? problems.map((p) => (p.field ? fieldWords(p.field) + colon : "") + p.message).join(semicolon)
+    : String(error.message);
+  box.textContent = error.status === 409 ? T.conflict + " (" + text + ")" : text;
+  box.title = problems ? problems.map((p) => p.field || "").filter(Boolean).join(", ") : "";
   box.hidden = false;
 }
 
@@ -264,7 +275,7 @@ const pages = {
       const text = outcomeText(decided);
       $("notice-planner").hidden = !text;
       $("notice-planner").textContent = text;
-      $("notice-planner").title = decided.outcome?.reason || "";
+      $("notice-planner").title = L.lang === "en" ? decided.outcome?.reason || "" : "";
       await refresh();
     };
     const showPeople = async (scenarioId) => {
@@ -671,8 +682,9 @@ const pages = {
                C("break_minutes", T["col.break_minutes"], "number"), C("color", T["col.color"], "color")],
       skills: [C("id", T["col.id"]), C("name", T.name)],
       posts: [C("id", T["col.id"]), C("name", T.name), C("skills", T.skills, "list")],
+      // Days in the reader's words ("semaine", "sam, dim"); the server reads them and stores the format's codes.
       demand: [C("post", T.post), C("shifts", T["col.shifts"], "list"), C("min", T.min, "number"),
-               C("preferred", T.preferred, "number"), C("max", T["col.max"], "number"), C("days", T["col.days"])],
+               C("preferred", T.preferred, "number"), C("max", T["col.max"], "number"), C("days", T["col.days"], "days")],
       safety_minimums: [C("id", T["col.id"]), C("skill", T["col.skill"]), C("min", T.min, "number"),
                         C("shifts", T["col.shifts"], "list"), C("reference", T["col.reference"])],
       employees: [C("id", T["col.id"]), C("name", T.name), C("skills", T.skills, "list"), C("team", T.team),
@@ -710,6 +722,44 @@ const pages = {
                  C("posts", T["col.rotation_posts"], "list", { emptyIsUnset: true })],
       rotation_crews: [C("id", T["col.id"]), C("name", T.name), C("start_week", T["col.start_week"], "number")],
       rotation_cycle: [C("days", T["col.week"], "list")],
+    };
+    // A field as the API names it ("requests[0].shift", "rotation.crews[1].start_week", "rules.settings.ID.params")
+    // in the reader's words: the table, its row, the column ("Souhaits, ligne 1, Poste"); what the page has no column
+    // for is left as the API names it.
+    const bare = (label) => label.replace(/\s*\(.*\)\s*$/, "");  // "Souhaits (pesés par le solveur)": Souhaits
+    const sectionWord = (section) => bare(T[`section.${section}`] || section);
+    const rowWord = (n) => T["setup.row"].replace("{n}", String(n + 1));
+    fieldWords = (field) => {
+      let match = field.match(/^(\w+)(?:\[(\d+)\])?(?:\.(.*))?$/);
+      if (!match || !COLUMNS[match[1]]) return field;
+      let [, section, row, rest] = match;
+      const parts = [sectionWord(section)];
+      if (section === "rules" && rest) {
+        const rule = rest.match(/^settings\.(.+?)(?:\.(mode|weight|params))?$/);
+        if (rule) return [...parts, rule[1], ...(rule[2] ? [bare(COLUMNS.rules.find((c) => c.key === rule[2]).label)] : [])].join(", ");
+      }
+      if (section === "rotation" && rest) {
+        const inner = rest.match(/^(crews|cycle)\[(\d+)\](?:\.(.*))?$/);
+        if (inner) {
+          [section, row, rest] = [`rotation_${inner[1]}`, inner[2], inner[3]];
+          parts.push(bare(T[`col.${inner[1]}`]));
+        }
+      }
+      if (section === "households" && rest) {
+        const inner = rest.match(/^childcare\.caregivers\[(\d+)\](?:\.(.*))?$/);
+        if (inner) {
+          parts.push(rowWord(Number(row)), bare(T["col.caregivers"]));
+          [section, row, rest] = ["households_caregivers", inner[1], inner[2]];
+        }
+      }
+      if (row !== undefined) parts.push(rowWord(Number(row)));
+      if (rest) {
+        const path = rest.replace(/\[\d+\]/g, "");
+        const column = COLUMNS[section].filter((c) => path === c.key || path.startsWith(c.key + "."))
+          .sort((a, b) => b.key.length - a.key.length)[0];
+        parts.push(column ? bare(column.label) : rest);
+      }
+      return parts.join(", ");
     };
     // Sections kept in the page in another shape than the scenario's: how they are read and written back.
     const SHAPES = {
@@ -835,6 +885,8 @@ const pages = {
         input = el("input", { type: "checkbox", checked: value !== false });
       } else if (column.type === "hours") {
         input = el("input", { type: "number", step: "any", min: "0", value: value == null ? "" : Math.round(value / 6) / 10 });
+      } else if (column.type === "days") {
+        input = el("input", { type: "text", value: value == null ? "" : (Array.isArray(value) ? value : [value]).map(dayWord).join(", ") });
       } else if (column.type === "windows" || column.type === "params") {
         input = el("input", { type: "text", className: "wide", value: column.type === "windows" ? windowsText(value) : paramsText(value) });
       } else {
@@ -915,7 +967,10 @@ const pages = {
           await api("PUT", `/api/scenarios/${id}/${section}`, { version: scenario.version, items });
           await load();
           $("setup-saved").hidden = false;
-        } catch (error) { showError(error); }
+        } catch (error) {
+          showError(error);
+          $("error").scrollIntoView({ block: "nearest" });  // the save button may be far down the page
+        }
       });
     await load();
   },
@@ -1076,11 +1131,27 @@ function localDatePickers(root) {
   if (!window.flatpickr) return;
   for (const input of root.querySelectorAll('input[type="date"]:not([data-picker])')) {
     input.dataset.picker = L.lang;
-    window.flatpickr(input, { locale: L.lang in window.flatpickr.l10ns ? L.lang : "default", dateFormat: "Y-m-d",
+    // flatpickr's French and German words lack the month's and year's labels for screen readers: the catalogue's.
+    const locale = { ...window.flatpickr.l10ns[L.lang in window.flatpickr.l10ns ? L.lang : "default"],
+                     monthAriaLabel: T["picker.month"], yearAriaLabel: T["picker.year"] };
+    window.flatpickr(input, { locale, dateFormat: "Y-m-d",
       altInput: true, altFormat: pickerFormat(L.date_short), allowInput: true,
       onChange: () => input.dispatchEvent(new Event("input", { bubbles: true })) });
   }
 }
+// File pickers in the page's language: the browser's own button and "no file chosen" follow the browser's language.
+// The input stays (hidden, still the form's field); a button of ours opens it and the chosen file's name is shown.
+function localFilePickers(root) {
+  for (const input of root.querySelectorAll("input[type=file]:not(.local-file)")) {
+    input.classList.add("local-file");
+    const name = el("span", { className: "file-name" }, T["file.none"]);
+    const choose = el("button", { type: "button" }, T["file.choose"]);
+    choose.addEventListener("click", () => input.click());
+    input.addEventListener("change", () => { name.textContent = input.files[0]?.name || T["file.none"]; });
+    input.after(choose, " ", name);
+  }
+}
+localFilePickers(document.body);
 new MutationObserver(() => localDatePickers(document.body)).observe(document.body, { childList: true, subtree: true });
 localDatePickers(document.body);
 
