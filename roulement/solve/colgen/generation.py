@@ -189,7 +189,12 @@ class _Person:
         return price
 
     def values(self, master: Master) -> dict[tuple[int, str, str], float]:
-        """What each (day, shift, post) this person may work is worth under the master's duals."""
+        """What each (day, shift, post) this person may work is worth under the master's duals (the demand rows'
+        values computed once per round, `Master.slot_values`)."""
+        if not master.safety_rows:
+            slots = master.slot_values()
+            return {(day, shift, post): slots.get((day, shift, post), 0.0)
+                    for day, today in enumerate(self.allowed) for shift, post in today}
         return {(day, shift, post): master.cell_value(self.employee.id, day, shift, post)
                 for day, today in enumerate(self.allowed) for shift, post in today}
 
