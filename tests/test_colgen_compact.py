@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from roulement.rules.packs import build_rules
 from roulement.solve.colgen import choice
 from roulement.solve.colgen import engine as colgen_engine
 from roulement.solve.colgen.compact import CompactBound, CompactRelaxation, compact_bound
+from roulement.solve.colgen.generation import generate
 from roulement.solve.engine import solve
 from roulement.solve.options import SolveOptions
 from roulement.solve.search import solve as search_solve
@@ -126,3 +128,20 @@ def test_a_compact_bound_above_the_rosters_cost_is_never_reported(monkeypatch: p
     assert result.roster is not None and result.objective is not None and result.objective < 10_000
     assert result.bound is None or result.bound <= result.objective
     assert "discarded" in result.note
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.5])
+def test_column_generation_started_from_the_compact_relaxation_ends_at_the_same_lp(smoothing: float) -> None:
+    source = _curtois(1)
+    rules = build_rules(source)
+    plain = generate(source, rules, deadline=math.inf, smoothing=smoothing)
+    printed: list[float] = []
+    started = generate(source, rules, deadline=math.inf, smoothing=smoothing, compact_start=True,
+                       on_bound=lambda bound: printed.append(bound.value))
+    notes = " ".join(started.notes)
+    assert "compact relaxation's bound" in notes and "Lagrangian bound" in notes
+    # The first bound is the relaxation's, the next the schedules' own at its duals: both bounds, and higher.
+    assert len(printed) >= 2 and 0 < printed[0] < printed[1] <= OPTIMA[1]
+    assert all(value <= OPTIMA[1] + 1e-6 for value in printed)
+    assert plain.bound is not None and started.bound is not None and started.bound.converged
+    assert started.master.solve() == pytest.approx(plain.master.solve(), abs=1e-4)

@@ -38,6 +38,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 
 from roulement.model.calendar import Calendar
@@ -49,14 +50,14 @@ from roulement.solve.colgen.master import INF, Master, _new_highs
 
 @dataclass
 class CompactBound:
-    """The relaxation's bound (the dual bound at HiGHS's duals), what it covers, and its cover rows' duals (in
-    the master's row order, so column generation can start from them)."""
+    """The relaxation's bound (the dual bound at HiGHS's duals), what it covers, and the duals of the master's
+    rows (in the master's order, 0 on its convexity rows), so column generation can start from them."""
 
     value: float
     kind: str
     excludes: list[str]
     seconds: float
-    # HiGHS's own objective (for the record: `value` is what is proven).
+    # HiGHS's own objective (for the record: `value` is what is proven); NaN when it stopped before the optimum.
     lp_value: float
     cover_duals: list[float]
     rows: int
@@ -219,7 +220,7 @@ class CompactRelaxation:
 
     def solve(self, seconds: float, method: str = "ipm") -> CompactBound | None:
         """Solve the relaxation within `seconds` (interior point by default, without crossover: only the duals
-        matter); None when HiGHS gives no duals in time."""
+        matter); None when HiGHS has no duals at all."""
         started = time.monotonic()
         highs = _new_highs()
         highs.setOptionValue("threads", 1)
@@ -235,11 +236,13 @@ class CompactRelaxation:
                       self.entry_row, self.entry_value)
         highs.run()
         solution = highs.getSolution()
-        if not solution.dual_valid:
+        # Whatever duals HiGHS has, even stopped by its time limit before optimality: the bound holds at any.
+        if len(solution.row_dual) != rows:
             return None
         duals = np.array(solution.row_dual, dtype=np.double)
         value = self.dual_bound(duals)
-        lp_value = float(highs.getInfo().objective_function_value) + self.constant
+        optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        lp_value = float(highs.getInfo().objective_function_value) + self.constant if optimal else math.nan
         return CompactBound(value, self.kind, self.excludes, time.monotonic() - started, lp_value,
                             [float(dual) for dual in duals[:self.cover_rows]], rows, cols)
 
