@@ -47,6 +47,11 @@ from roulement.rules.base import Rule
 from roulement.solve.colgen.decompose import decompose, demanded_posts, permitted, walk_spec
 from roulement.solve.colgen.master import INF, Master, _new_highs
 
+# Up to this many decisions (people x days x shift types) the relaxation has the rows of runs and successions;
+# above, it is solved without them: on Curtois-Qu 21 (145,600) they raised the bound from 11,156 to 11,948
+# (7 %) and the interior point's time from 43 s to 136 s (one core, machine shared).
+RICH_UP_TO = 100_000
+
 
 @dataclass
 class CompactBound:
@@ -248,10 +253,12 @@ class CompactRelaxation:
 
 
 def compact_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float) -> CompactBound | None:
-    """The compact relaxation's bound within about `seconds` (building it counts), or None."""
+    """The compact relaxation's bound within about `seconds` (building it counts), or None. Above
+    `RICH_UP_TO` decisions the rows of runs and successions are left out (a weaker bound, sooner)."""
     started = time.monotonic()
+    rich = len(scenario.employees) * scenario.horizon.days * len(scenario.shifts) <= RICH_UP_TO
     try:
-        relaxation = CompactRelaxation(scenario, rules, deadline=started + seconds)
+        relaxation = CompactRelaxation(scenario, rules, runs=rich, successions=rich, deadline=started + seconds)
     except TimeoutError:
         return None
     left = seconds - (time.monotonic() - started)
