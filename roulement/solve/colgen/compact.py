@@ -44,7 +44,7 @@ import numpy as np
 from roulement.model.calendar import Calendar
 from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
-from roulement.solve.colgen.decompose import decompose, demanded_posts, permitted, walk_spec
+from roulement.solve.colgen.decompose import WalkSpec, decompose, demanded_posts, permitted, walk_spec
 from roulement.solve.colgen.master import INF, Master, _new_highs
 
 # Up to this many decisions (people x days x shift types) the relaxation has the rows of runs and successions;
@@ -77,9 +77,12 @@ class CompactRelaxation:
     """The linear relaxation of the whole model over people, days, shifts and posts (see the module's text)."""
 
     def __init__(self, scenario: Scenario, rules: Sequence[Rule], runs: bool = True, successions: bool = True,
-                 deadline: float = math.inf) -> None:
+                 deadline: float = math.inf,
+                 walks: Sequence[tuple[list[list[tuple[str, str]]], WalkSpec]] | None = None) -> None:
         """`runs` and `successions`: whether those rows are written (leaving rows out keeps a bound, weaker).
-        Past `deadline` (building a year's model takes seconds per person), raises `TimeoutError`."""
+        Past `deadline` (building a year's model takes seconds per person), raises `TimeoutError`. `walks`: each
+        person's permitted cells and walk, in the scenario's order, when column generation has them already
+        (from the same relaxed rules)."""
         decomposition = decompose(rules).relaxed()
         self.kind = decomposition.bound_kind
         self.excludes = decomposition.excluded
@@ -118,11 +121,14 @@ class CompactRelaxation:
         # The master's slacks, an unlimited one bounded by the people who could fill it.
         for cost, bound, at, sign in master.slacks:
             enter(column(float(cost), float(bound) if math.isfinite(bound) else float(people)), at, sign)
-        for employee in scenario.employees:
+        for number, employee in enumerate(scenario.employees):
             if time.monotonic() > deadline:
                 raise TimeoutError("the compact relaxation was not built in time")
-            allowed = permitted(scenario, calendar, decomposition.personal, employee, posts_wanted)
-            spec = walk_spec(scenario, calendar, decomposition.personal, employee, allowed)
+            if walks is not None:
+                allowed, spec = walks[number]
+            else:
+                allowed = permitted(scenario, calendar, decomposition.personal, employee, posts_wanted)
+                spec = walk_spec(scenario, calendar, decomposition.personal, employee, allowed)
             index = {shift: number for number, shift in enumerate(spec.shifts)}
             days = spec.days
             # work[d]: 1 when the person works day d; linked to the day's cells by sum x - work = 0.
@@ -130,8 +136,8 @@ class CompactRelaxation:
             minutes_row = row(float(spec.low), float(spec.high) if spec.high is not None else INF) \
                 if spec.low or spec.high is not None else None
             cap_rows = {number: row(-INF, float(cap)) for number, cap in spec.caps.items()}
-            # shift index -> per day, its cells' columns (one per post).
-            cells: dict[int, list[list[int]]] = {}
+            # (shift index, day) -> its cells' columns (one per post).
+            cells: dict[tuple[int, int], list[int]] = {}
             for day in range(days):
                 constant += spec.own_off[day]
                 link = row(0.0, 0.0)
@@ -149,7 +155,7 @@ class CompactRelaxation:
                         enter(col, minutes_row, float(minutes_of[number]))
                     if number in cap_rows:
                         enter(col, cap_rows[number], 1.0)
-                    cells.setdefault(number, [[] for _ in range(days)])[day].append(col)
+                    cells.setdefault((number, day), []).append(col)
             if spec.max_weekends is not None:
                 weekends: dict[int, list[int]] = {}
                 for day, weekend in spec.weekend_of.items():
@@ -189,8 +195,8 @@ class CompactRelaxation:
                     continue
                 before = [number for number, after in enumerate(spec.forbidden) if banned <= after]
                 for day in range(days - 1):
-                    today = [col for number in before if number in cells for col in cells[number][day]]
-                    tomorrow = [col for number in banned if number in cells for col in cells[number][day + 1]]
+                    today = [col for number in before for col in cells.get((number, day), ())]
+                    tomorrow = [col for number in banned for col in cells.get((number, day + 1), ())]
                     if not today or not tomorrow:
                         continue
                     at = row(-INF, 1.0)
@@ -252,13 +258,16 @@ class CompactRelaxation:
                             [float(dual) for dual in duals[:self.cover_rows]], rows, cols)
 
 
-def compact_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float) -> CompactBound | None:
+def compact_bound(scenario: Scenario, rules: Sequence[Rule], seconds: float,
+                  walks: Sequence[tuple[list[list[tuple[str, str]]], WalkSpec]] | None = None,
+                  ) -> CompactBound | None:
     """The compact relaxation's bound within about `seconds` (building it counts), or None. Above
     `RICH_UP_TO` decisions the rows of runs and successions are left out (a weaker bound, sooner)."""
     started = time.monotonic()
     rich = len(scenario.employees) * scenario.horizon.days * len(scenario.shifts) <= RICH_UP_TO
     try:
-        relaxation = CompactRelaxation(scenario, rules, runs=rich, successions=rich, deadline=started + seconds)
+        relaxation = CompactRelaxation(scenario, rules, runs=rich, successions=rich, deadline=started + seconds,
+                                        walks=walks)
     except TimeoutError:
         return None
     left = seconds - (time.monotonic() - started)

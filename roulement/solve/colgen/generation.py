@@ -367,7 +367,9 @@ def generate(
         # Lagrangian bound is only positive near the LP's own duals. The compact relaxation (`compact.py`, one LP,
         # no pricing) gives a bound at once, and its cover duals are near the optimum's: every person priced
         # there brings a first column worth having, and a Lagrangian bound of the schedules themselves.
-        found = compact_bound(scenario, rules, COMPACT_SHARE * max(deadline - time.monotonic(), 0.0))
+        # The walks in hand are the relaxation's when every personal rule walks (and nothing is frozen).
+        found = compact_bound(scenario, rules, COMPACT_SHARE * max(deadline - time.monotonic(), 0.0),
+                              [(person.allowed, person.spec) for person in people])
         if found is not None and found.kind == decomposition.bound_kind:
             notes.append(f"the compact relaxation's bound {found.whole:,} in {found.seconds:.1f} s")
             if best is None or found.value > best.value:
