@@ -15,11 +15,13 @@ from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen import choice
 from roulement.solve.colgen import engine as colgen_engine
+from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.compact import CompactBound, CompactRelaxation, compact_bound
 from roulement.solve.colgen.generation import generate
 from roulement.solve.engine import solve
 from roulement.solve.options import SolveOptions
 from roulement.solve.search import solve as search_solve
+from tests.test_colgen import _balanced
 from tests.test_curtois import INSTANCE1
 
 # Proven optima (best_known.csv: lower bound = upper bound).
@@ -145,3 +147,27 @@ def test_column_generation_started_from_the_compact_relaxation_ends_at_the_same_
     assert all(value <= OPTIMA[1] + 1e-6 for value in printed)
     assert plain.bound is not None and started.bound is not None and started.bound.converged
     assert started.master.solve() == pytest.approx(plain.master.solve(), abs=1e-4)
+
+
+def test_only_plans_column_generation_would_take_but_for_their_size_get_the_compact_bound_first() -> None:
+    source = _curtois(1)
+    rules = build_rules(source)
+    assert colgen_engine.wants_compact_bound(rules, fresh=True, hard_minimums=False)
+    assert not colgen_engine.wants_compact_bound(rules, fresh=False, hard_minimums=False)
+    assert not colgen_engine.wants_compact_bound(rules, fresh=True, hard_minimums=True)
+    tied = _balanced()
+    assert not colgen_engine.wants_compact_bound(build_rules(tied), fresh=True, hard_minimums=False)
+    # Forced, the CP-SAT search runs alone.
+    forced = solve(source, SolveOptions(time_limit=3, workers=1, engine="cpsat"), rules=rules)
+    assert "compact relaxation" not in (forced.note or "")
+
+
+def test_the_compact_bound_says_which_terms_it_leaves_out_and_stays_below_their_cost() -> None:
+    source = _balanced()
+    rules = build_rules(source)
+    found = compact_bound(source, rules, 30.0)
+    assert found is not None and found.excludes == ["contract.balanced-shifts"]
+    assert found.kind == "terms that decompose by person (excludes contract.balanced-shifts)"
+    result = search_solve(source, SolveOptions(time_limit=5, workers=1), rules=rules)
+    assert result.roster is not None
+    assert found.value <= covered_cost(source, result.roster, rules, found.excludes) + 1e-6
