@@ -540,14 +540,15 @@ def generate(
 def _price_at(master: Master, classes: Sequence[Sequence[_Person]], cover_duals: Sequence[float], deadline: float,
               seed: int) -> tuple[list[float], float] | None:
     """Price every person at the given duals of the master's rows (the convexity rows' are not used; moved into
-    the rows' dual intervals), their lawful schedules
-    entering the master as first columns. Returns (the duals, with each person's lowest price on their convexity
-    row; the Lagrangian bound there) when every person was priced exactly in time, else None."""
+    the rows' dual intervals), their lawful schedules entering the master as first columns. Returns (the duals,
+    with each person's lowest price on their convexity row; the Lagrangian bound there) when every person was
+    priced exactly in time, else None."""
     saved = master.duals
     if len(cover_duals) != len(saved):
         return None
     duals = master._signed(list(cover_duals))
     master.duals = duals
+    center = list(duals)
     try:
         total = master.lagrangian_constant()
         exact = math.isfinite(total)
@@ -569,8 +570,8 @@ def _price_at(master: Master, classes: Sequence[Sequence[_Person]], cover_duals:
                 continue
             total += lowest * len(twins)
             for twin in twins:
-                duals[master.person_row[twin.employee.id]] = lowest
-        return (list(duals), total) if exact else None
+                center[master.person_row[twin.employee.id]] = lowest
+        return (center, total) if exact else None
     finally:
         master.duals = saved
 
