@@ -104,9 +104,12 @@ def with_compact_bound(scenario: Scenario, options: SolveOptions, rules: Sequenc
     result.wall_time += spent
     if result.time_to_best is not None:
         result.time_to_best += spent
-    if found is None:
+    if found is None or found.whole <= 0:
+        # Its interior point stopped by the time limit (a year: Curtois-Qu 23, 24) gives duals whose bound is
+        # below zero: true, but no news.
         result.note = "; ".join(part for part in (
-            result.note, f"no bound from the compact relaxation within {COMPACT_SHARE * options.time_limit:.0f} s")
+            result.note,
+            f"no positive bound from the compact relaxation within {COMPACT_SHARE * options.time_limit:.0f} s")
             if part)
         return result
     told = f"compact relaxation's bound {found.whole:,} in {found.seconds:.1f} s"
