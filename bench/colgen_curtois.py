@@ -8,7 +8,8 @@ generation, price-and-branch, then the CP-SAT search from the columns), one afte
 judged by the independent checker; the cost printed is the checker's. Prints one line per run and a
 Markdown table at the end. `colgen-main` runs column generation from another source tree (`--main-tree`, e.g.
 main's code before a change, unpacked by `git archive`) in a child process, so old and new are measured in
-the same run.
+the same run; likewise `auto-main`, `cpsat-main`. `auto` is `roulement bench curtois`'s own choice (on scenarios
+too large for column generation: the compact relaxation's bound, then the CP-SAT search).
 """
 
 from __future__ import annotations
@@ -56,16 +57,16 @@ def main() -> None:
         for engine in (["colgen-bound"] if args.bound_only else args.engines):
             if args.bound_only:
                 row = _bound_row(path, args.time_limit)
-            elif engine == "colgen-main":
+            elif engine.endswith("-main"):
                 if args.main_tree is None:
-                    parser.error("colgen-main needs --main-tree")
+                    parser.error(f"{engine} needs --main-tree")
                 # The other tree first on the path: its roulement and bench, in a process of their own.
                 env = {**os.environ, "PYTHONPATH": str(args.main_tree)}
                 done = subprocess.run([sys.executable, "-m", "bench.colgen_curtois", "--row", str(path),
-                                       str(args.time_limit), str(args.workers), "colgen"],
+                                       str(args.time_limit), str(args.workers), engine.removesuffix("-main")],
                                       env=env, cwd=args.main_tree, capture_output=True, text=True, check=True)
                 row = json.loads(done.stdout.strip().splitlines()[-1])
-                row["engine"] = "colgen-main"
+                row["engine"] = engine
             else:
                 row = _row(path, args.time_limit, args.workers, engine)
             rows.append(row)

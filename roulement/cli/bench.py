@@ -25,7 +25,7 @@ from roulement.formats.timefold import to_scenario as timefold_scenario
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.choice import Engine, choose_engine
-from roulement.solve.colgen.engine import plan_colgen
+from roulement.solve.colgen.engine import plan_colgen, wants_compact_bound, with_compact_bound
 from roulement.solve.lns import plan_best
 from roulement.solve.search import Progress, SolveOptions
 
@@ -83,7 +83,13 @@ def run_curtois(path: Path, time_limit: float, workers: int, out: Path | None, s
     chosen = choose_engine(rules, engine, decisions=len(scenario.employees) * scenario.horizon.days
                            * len(scenario.shifts))
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    result = plan_colgen(scenario, options, rules) if chosen is Engine.COLGEN else plan_best(scenario, options, rules)
+    if chosen is Engine.COLGEN:
+        result = plan_colgen(scenario, options, rules)
+    elif engine == Engine.AUTO and wants_compact_bound(rules, fresh=True, hard_minimums=False):
+        # Too large for column generation (as `solve` does): the compact relaxation's bound, then the search.
+        result = with_compact_bound(scenario, options, rules, lambda left: plan_best(scenario, left, rules))
+    else:
+        result = plan_best(scenario, options, rules)
     seconds = time.monotonic() - started
     known = best_known(path.parent).get(path.stem)
     if result.roster is None:

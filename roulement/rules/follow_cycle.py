@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from roulement.model.calendar import Calendar
 from roulement.model.roster import Assignment, Timeline
-from roulement.model.scenario import RuleMode, Scenario
+from roulement.model.scenario import Employee, RuleMode, Scenario
 from roulement.rules.base import Cost, Encoder, Rule, Violation
 from roulement.rules.people import night_free_by_declaration
 
@@ -142,6 +142,23 @@ def following(scenario: Scenario, roster: Iterable[Assignment]) -> CycleFollowin
     return CycleFollowing(cycle_shifts, followed, absent, deviations)
 
 
+@dataclass(frozen=True)
+class DayPrices:
+    """One person's day by the cycle: a day off costs `off`, the cycle's shift (`planned`, None when it plans
+    none) costs `on_planned`, any other shift `other`."""
+
+    off: int
+    planned: str | None
+    on_planned: int
+    other: int
+
+    def of(self, shift: str | None) -> int:
+        """The price of working `shift` that day (None: a day off)."""
+        if shift is None:
+            return self.off
+        return self.on_planned if shift == self.planned else self.other
+
+
 class FollowCycle(Rule):
     """Each deviation from the published cycle costs its kind's units x `weight`, more when near `first`."""
 
@@ -185,32 +202,43 @@ class FollowCycle(Rule):
                      f"{d.kind.value}: {d.planned or 'off'} -> {d.worked or 'off'}")
                 for d in following(scenario, timeline.items_as_assignments()).deviations]
 
+    def day_prices(self, scenario: Scenario, employee: Employee, day: dt.date) -> DayPrices | None:
+        """What each choice of one person's day costs by the cycle; None when no choice costs anything (a person
+        in no crew nor the pool, or a crew member absent on a cycle shift: no deviation of the planner's).
+        The solver's model (`encode`) and column generation's walk both price days from this."""
+        if self.mode is not RuleMode.SOFT or scenario.rotation is None:
+            return None
+        pool = pool_id(scenario)
+        if pool is not None and employee.crew == pool:
+            return DayPrices(0, None, 0, self.price(scenario, DeviationKind.POOL, day))
+        if employee.crew is None or employee.crew not in crew_ids(scenario):
+            return None
+        shift = cycle_shift(scenario, employee.crew, day)
+        if shift is None:
+            return DayPrices(0, None, 0, self.price(scenario, DeviationKind.EXTRA, day))
+        if employee.absent_on(day):
+            return None
+        # Off costs a day off; another shift costs a swap; the planned shift costs nothing.
+        return DayPrices(self.price(scenario, DeviationKind.DAY_OFF, day), shift, 0,
+                         self.price(scenario, DeviationKind.SWAP, day))
+
     def encode(self, encoder: Encoder) -> None:
         scenario = encoder.scenario
         if self.mode is not RuleMode.SOFT or scenario.rotation is None:
             return
-        dates = encoder.calendar.dates
-        for employee in sorted(pool_members(scenario)):
-            for day, date in enumerate(dates):
-                price = self.price(scenario, DeviationKind.POOL, date)
-                encoder.add_cost(CYCLE_TERM, [(price * c, lit) for c, lit in encoder.works_day(employee, day)])
-        for (employee, date), shift in planned(scenario).items():
-            day = encoder.calendar.day_of[date]
-            works = encoder.works_day(employee, day)
-            if shift is None:
-                price = self.price(scenario, DeviationKind.EXTRA, date)
-                encoder.add_cost(CYCLE_TERM, [(price * c, lit) for c, lit in works])
-                continue
-            if scenario.employee(employee).absent_on(date):
-                continue
-            # Off costs a day off; another shift costs a swap; the planned shift costs nothing.
-            off = self.price(scenario, DeviationKind.DAY_OFF, date)
-            swap = self.price(scenario, DeviationKind.SWAP, date)
-            kept = encoder.works(employee, day, shift)
-            terms = [((swap - off) * c, lit) for c, lit in works]
-            if kept is not None:
-                terms.append((-swap, kept))
-            encoder.add_cost(CYCLE_TERM, terms, constant=off)
+        for employee in scenario.employees:
+            for day, date in enumerate(encoder.calendar.dates):
+                prices = self.day_prices(scenario, employee, date)
+                if prices is None:
+                    continue
+                # off + (other - off) x works that day + (on planned - other) x works the planned shift.
+                terms = [((prices.other - prices.off) * c, lit) for c, lit in encoder.works_day(employee.id, day)]
+                kept = None if prices.planned is None else encoder.works(employee.id, day, prices.planned)
+                if kept is not None:
+                    terms.append((prices.on_planned - prices.other, kept))
+                terms = [(coefficient, lit) for coefficient, lit in terms if coefficient]
+                if terms or prices.off:
+                    encoder.add_cost(CYCLE_TERM, terms, constant=prices.off)
 
 
 class PoolShares(Rule):

@@ -12,7 +12,7 @@ from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve import search
 from roulement.solve.colgen.choice import Engine, choose_engine
-from roulement.solve.colgen.engine import plan_colgen
+from roulement.solve.colgen.engine import plan_colgen, wants_compact_bound, with_compact_bound
 from roulement.solve.options import SolveOptions, SolveResult
 from roulement.solve.runtime import Progress
 
@@ -33,4 +33,8 @@ def solve(
     hard_minimums = bool(scenario.safety_minimums) or any(demand.min > 0 for demand in scenario.demand)
     if choose_engine(in_force, options.engine, fresh, decisions, hard_minimums) is Engine.COLGEN:
         return plan_colgen(scenario, options, in_force, on_progress, stop)
+    if options.engine == Engine.AUTO and wants_compact_bound(in_force, fresh, hard_minimums):
+        # Column generation's kind of plan, too large for it: a bound from the compact relaxation first.
+        return with_compact_bound(scenario, options, in_force, lambda left: search.solve(
+            scenario, left, on_progress=on_progress, rules=in_force, stop=stop))
     return search.solve(scenario, options, on_progress=on_progress, rules=in_force, stop=stop)

@@ -32,7 +32,7 @@ from roulement.rules.core import (
     Requests,
     SafetyMinimums,
 )
-from roulement.rules.follow_cycle import DeviationKind, FollowCycle, crew_ids, cycle_shift, pool_id
+from roulement.rules.follow_cycle import FollowCycle
 from roulement.rules.plant import NextDayPairs
 from roulement.rules.replan import KeepPublished
 
@@ -260,33 +260,16 @@ def _price_cycle(
     rule: FollowCycle, scenario: Scenario, calendar: Calendar, employee: Employee, index: dict[str, int],
     own_work: list[dict[int, float]], own_off: list[float],
 ) -> None:
-    """Each day's price of leaving the published cycle (`rotation.follow-cycle`), as the rule prices it: a relief
-    pool member's every shift; a crew member's day off on a cycle shift, another shift, or work on a cycle day
-    off. Absent days cost nothing (they are no deviation of the planner's)."""
-    if rule.mode is not RuleMode.SOFT or scenario.rotation is None:
-        return
-    in_pool = pool_id(scenario) is not None and employee.crew == pool_id(scenario)
-    crew = employee.crew if employee.crew is not None and employee.crew in crew_ids(scenario) else None
-    if not in_pool and crew is None:
-        return
+    """Each day's price of leaving the published cycle (`rotation.follow-cycle`), from the rule's own prices of
+    a day (`FollowCycle.day_prices`, which its `encode` uses too)."""
+    shifts = {number: shift for shift, number in index.items()}
     for day, date in enumerate(calendar.dates):
-        if in_pool:
-            price = float(rule.price(scenario, DeviationKind.POOL, date))
-            for number in own_work[day]:
-                own_work[day][number] += price
+        prices = rule.day_prices(scenario, employee, date)
+        if prices is None:
             continue
-        assert crew is not None
-        shift = cycle_shift(scenario, crew, date)
-        if shift is None:
-            price = float(rule.price(scenario, DeviationKind.EXTRA, date))
-            for number in own_work[day]:
-                own_work[day][number] += price
-        elif not employee.absent_on(date):
-            own_off[day] += float(rule.price(scenario, DeviationKind.DAY_OFF, date))
-            swap = float(rule.price(scenario, DeviationKind.SWAP, date))
-            for number in own_work[day]:
-                if number != index.get(shift):
-                    own_work[day][number] += swap
+        own_off[day] += float(prices.off)
+        for number in own_work[day]:
+            own_work[day][number] += float(prices.of(shifts[number]))
 
 
 def _price_changes(

@@ -26,6 +26,7 @@ from roulement.model.scenario import Employee, Scenario
 from roulement.rules.base import Rule
 from roulement.solve.builder import SHORTFALL_WEIGHT
 from roulement.solve.colgen.alone import AlonePricer
+from roulement.solve.colgen.compact import compact_bound
 from roulement.solve.colgen.decompose import (
     Decomposition,
     WalkSpec,
@@ -63,6 +64,8 @@ SMOOTH_FROM_DECISIONS = 8_400
 # For a bound alone (`lower_bound`, KOS), smoothing from zero duals: the bound climbs from 0 instead of from
 # far below it.
 BOUND_SMOOTHING = 0.8
+# Share of column generation's time the compact relaxation may take, when it starts it (year-long people).
+COMPACT_SHARE = 0.3
 # Share of column generation's time that seeding may take (the rest: rounds of the LP).
 SEED_SHARE = 0.25
 # Seconds CP-SAT may spend pricing one person alone.
@@ -189,7 +192,12 @@ class _Person:
         return price
 
     def values(self, master: Master) -> dict[tuple[int, str, str], float]:
-        """What each (day, shift, post) this person may work is worth under the master's duals."""
+        """What each (day, shift, post) this person may work is worth under the master's duals (the demand rows'
+        values computed once per round, `Master.slot_values`)."""
+        if not master.safety_rows:
+            slots = master.slot_values()
+            return {(day, shift, post): slots.get((day, shift, post), 0.0)
+                    for day, today in enumerate(self.allowed) for shift, post in today}
         return {(day, shift, post): master.cell_value(self.employee.id, day, shift, post)
                 for day, today in enumerate(self.allowed) for shift, post in today}
 
@@ -314,12 +322,14 @@ def generate(
     frozen: dict[str, dict[int, tuple[str, str] | None]] | None = None,
     relaxed: bool = False,
     smoothing: float | None = None,
+    compact_start: bool | None = None,
 ) -> Generation:
     """Column generation until no column prices out or the deadline; the best bound proven on the way.
     `frozen[employee][day]` pins a day to a (shift, post) or to a day off. `relaxed`: only the personal rules
     that walk day by day are kept (columns are judged by those), for a bound on the terms they cover when the
     others would make pricing slow (CP-SAT per person). `smoothing`: the weight of the best-bound duals (None:
-    `SMOOTHING`, or `LARGE_SMOOTHING` on large scenarios)."""
+    `SMOOTHING`, or `LARGE_SMOOTHING` on large scenarios). `compact_start`: begin from the compact relaxation's
+    bound and duals (None: when some person's walk spans a year)."""
     if smoothing is None:
         decisions = len(scenario.employees) * scenario.horizon.days * len(scenario.shifts)
         smoothing = LARGE_SMOOTHING if decisions > SMOOTH_FROM_DECISIONS else SMOOTHING
@@ -348,6 +358,34 @@ def generate(
             notes.append(f"a bound of {best.whole:,} from the staffing prices, before any LP")
             if on_bound is not None:
                 on_bound(best)
+    year_long = decomposition.walkable and any(person.loose is not None or (
+        person.capped is not None and person.capped.weekends is not None) for person in people)
+    # The center of the smoothing, when the compact relaxation gives one (else zero duals, below).
+    start_center: tuple[list[float], float] | None = None
+    if (compact_start if compact_start is not None else year_long) and decomposition.walkable and not frozen:
+        # Year-long people (Curtois-Qu 21-24): pricing a person takes seconds, few rounds fit, and the
+        # Lagrangian bound is only positive near the LP's own duals. The compact relaxation (`compact.py`, one LP,
+        # no pricing) gives a bound at once, and its cover duals are near the optimum's: every person priced
+        # there brings a first column worth having, and a Lagrangian bound of the schedules themselves.
+        # The walks in hand are the relaxation's when every personal rule walks (and nothing is frozen).
+        found = compact_bound(scenario, rules, COMPACT_SHARE * max(deadline - time.monotonic(), 0.0),
+                              [(person.allowed, person.spec) for person in people])
+        if found is not None and found.kind == decomposition.bound_kind:
+            notes.append(f"the compact relaxation's bound {found.whole:,} in {found.seconds:.1f} s")
+            if best is None or found.value > best.value:
+                best = Bound(found.value, decomposition.bound_kind, decomposition.excluded, False, 0, 0)
+                if on_bound is not None:
+                    on_bound(best)
+            seed_until = time.monotonic() + SEED_SHARE * max(deadline - time.monotonic(), 0.0)
+            start_center = _price_at(master, classes, found.cover_duals, seed_until, seed)
+            if start_center is not None:
+                _, at_compact = start_center
+                notes.append(f"Lagrangian bound {max(0, math.ceil(at_compact - 1e-6)):,} at its duals")
+                if at_compact > best.value:
+                    best = Bound(at_compact, decomposition.bound_kind, decomposition.excluded, False, 0,
+                                 len(master.columns))
+                    if on_bound is not None:
+                        on_bound(best)
     # Seeding has a share of the time: a year's walk per person does not fit otherwise (Curtois-Qu 23: 397 s
     # for 100 people, when 120 s were asked). Whoever it leaves without a column gets a stand-in, and the
     # rounds price them like anyone else.
@@ -383,6 +421,8 @@ def generate(
     next_start = 0
     center: list[float] | None = [0.0] * len(master.duals) if smoothing else None
     center_value = 0.0
+    if smoothing and start_center is not None:
+        center, center_value = start_center
     misprices = 0
     while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
         rounds += 1
@@ -497,6 +537,45 @@ def generate(
     return Generation(master, best, rounds, exact_everywhere, notes, people)
 
 
+def _price_at(master: Master, classes: Sequence[Sequence[_Person]], cover_duals: Sequence[float], deadline: float,
+              seed: int) -> tuple[list[float], float] | None:
+    """Price every person at the given duals of the master's rows (the convexity rows' are not used; moved into
+    the rows' dual intervals), their lawful schedules entering the master as first columns. Returns (the duals,
+    with each person's lowest price on their convexity row; the Lagrangian bound there) when every person was
+    priced exactly in time, else None."""
+    saved = master.duals
+    if len(cover_duals) != len(saved):
+        return None
+    duals = master._signed(list(cover_duals))
+    master.duals = duals
+    center = list(duals)
+    try:
+        total = master.lagrangian_constant()
+        exact = math.isfinite(total)
+        for twins in classes:
+            if time.monotonic() >= deadline:
+                return None
+            person = twins[0]
+            values = person.values(master)
+            try:
+                schedules, lowest, proven = person.price(values, math.inf, False, ALONE_SECONDS, seed,
+                                                         count=COLUMNS_PER_ROUND, deadline=deadline)
+            except OutOfTime:
+                return None
+            for twin in twins:
+                for cells in schedules:
+                    _offer(master, twin, cells)
+            if lowest is None or not proven:
+                exact = False
+                continue
+            total += lowest * len(twins)
+            for twin in twins:
+                center[master.person_row[twin.employee.id]] = lowest
+        return (center, total) if exact else None
+    finally:
+        master.duals = saved
+
+
 def _staffing_bound(master: Master, classes: Sequence[Sequence[_Person]], deadline: float,
                     ) -> float | None:
     """The Lagrangian bound (docs/colgen.md) at duals set to each cover row's price of a missing person, moved
@@ -549,7 +628,7 @@ def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master
         under = slot.under_weight if slot.preferred > slot.min else SHORTFALL_WEIGHT
         need[(slot.day, slot.shift, slot.post)] = [float(wanted), float(max(under, 1)), float(slot.over_weight)]
     for person in people:
-        if time.monotonic() >= deadline or not person.walkable:
+        if time.monotonic() >= deadline or not person.walkable or master.by_person.get(person.employee.id):
             continue
         values = {cell: (left[1] if left[0] > 0 else -left[2]) for cell in person.values(master)
                   for left in [need.get(cell, [0.0, 0.0, 0.0])]}

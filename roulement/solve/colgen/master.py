@@ -151,8 +151,29 @@ class Master:
         self.by_person: dict[str, list[int]] = defaultdict(list)
         self._known: set[tuple[str, tuple[tuple[int, str, str], ...]]] = set()
         self.skills = {e.id: set(e.skills) for e in scenario.employees}
-        self.duals: list[float] = [0.0] * self._rows
+        self._duals: list[float] = [0.0] * self._rows
+        self._slot_values: dict[tuple[int, str, str], float] | None = None
         self.value = 0.0
+
+    @property
+    def duals(self) -> list[float]:
+        """The rows' duals pricing the next round (the LP's, or smoothed ones). Replace, never edit in place:
+        the cells' values are computed once per list (`slot_values`)."""
+        return self._duals
+
+    @duals.setter
+    def duals(self, duals: list[float]) -> None:
+        self._duals = duals
+        self._slot_values = None
+
+    def slot_values(self) -> dict[tuple[int, str, str], float]:
+        """What one person holding each (day, shift, post) is worth on its demand rows under the current duals
+        (safety rows aside: they depend on the person's skills), computed once per set of duals: pricing every
+        person summed the same rows again (a third of Curtois-Qu 12's pricing time)."""
+        if self._slot_values is None:
+            duals = self._duals
+            self._slot_values = {cell: sum(duals[row] for row in rows) for cell, rows in self.slot_rows.items()}
+        return self._slot_values
 
     def _row(self, lower: float, upper: float) -> int:
         self._row_lower.append(float(lower))
@@ -279,7 +300,12 @@ class Master:
 
     def cell_value(self, employee: str, day: int, shift: str, post: str) -> float:
         """What one person holding that post on that shift and day is worth under the current duals."""
-        return sum(self.duals[row] for row in self.rows_of(employee, day, shift, post))
+        value = self.slot_values().get((day, shift, post), 0.0)
+        safety = self.safety_rows.get((day, shift))
+        if safety:
+            skills = self.skills[employee]
+            value += sum(self._duals[row] for row, skill in safety if skill in skills)
+        return value
 
     def integer_roster(self, seconds: float, start: Sequence[Column] | None = None,
                        ) -> tuple[list[Column] | None, float | None, float | None]:
