@@ -95,8 +95,9 @@ def test_seeding_year_long_people_stops_at_the_deadline() -> None:
     generated = generate(source, rules, started + 3.0)
     # Before, seeding gave every person a full walk whatever the deadline (Curtois-Qu 23: 397 s when 120 were
     # asked; here main's code took 18.6 s, this 3.1 s, on a busy machine). One walk may end after it (a tenth of
-    # a second here), and the machine may be busy: a wide margin, far below what seeding them all costs.
-    assert time.monotonic() - started < 3.0 + 3.0
+    # a second here), and the machine may be busy (6.6 s seen beside two test suites): a wide margin, still
+    # far below what seeding them all costs.
+    assert time.monotonic() - started < 3.0 + 8.0
     assert all(person.capped is not None or person.loose is not None for person in generated.people)
 
 
