@@ -15,7 +15,7 @@ from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen import dp
 from roulement.solve.colgen import generation as generation_module
-from roulement.solve.colgen.dive import _Dive, dive
+from roulement.solve.colgen.dive import Dive, dive
 from roulement.solve.colgen.dp import OFF, CappedWalk, DenseWalk, WalkSpec
 from roulement.solve.colgen.generation import generate
 from roulement.solve.colgen.master import Master
@@ -150,7 +150,7 @@ def test_a_dive_on_instance1_reaches_the_optimum_and_the_checker_agrees() -> Non
 def test_a_fixing_no_lawful_schedule_fits_is_refused() -> None:
     source = to_scenario(parse_curtois(CASES["runs-and-caps"], "runs-and-caps", "runs-and-caps"))
     generation = generate(source, build_rules(source), deadline=math.inf)
-    diving = _Dive(generation, math.inf, 0, None)
+    diving = Dive(generation, math.inf, 0, None)
     employee = source.employees[0].id
     late = generation.people[0].shift_number["L"]
     diving.choices[employee] = {day: frozenset({late}) for day in (0, 1, 2)}  # L at most twice

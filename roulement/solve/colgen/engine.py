@@ -35,7 +35,7 @@ from roulement.solve.colgen.generation import (
     Bound,
     Generation,
     NoSchedule,
-    _Person,
+    Person,
     generate,
 )
 from roulement.solve.colgen.master import Column
@@ -44,7 +44,7 @@ from roulement.solve.options import SolveOptions, SolveResult
 from roulement.solve.runtime import Progress
 from roulement.solve.search import solve as search_solve
 
-__all__ = ["Bound", "Generation", "NoSchedule", "_Person", "generate", "lower_bound", "plan_colgen"]
+__all__ = ["Bound", "Generation", "NoSchedule", "Person", "generate", "lower_bound", "plan_colgen"]
 
 # Share of the time column generation may take before the integer step, when it has not converged.
 GENERATION_SHARE = 0.6
