@@ -21,6 +21,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+import highspy
+
 from roulement.solve.colgen.dp import OFF, OutOfTime
 from roulement.solve.colgen.generation import (
     ALONE_SECONDS,
@@ -48,6 +50,25 @@ BACKTRACKS = 6
 # A later dive draws each step's main fixing among this many most-settled choices.
 RANDOM_AMONG = 3
 WHOLE = 1.0 - 1e-6
+
+
+def root_basis(master: Master) -> highspy.HighsBasis | None:
+    """The LP's basis before a dive fixes anything (None when HiGHS has no valid one)."""
+    basis = master.highs.getBasis()
+    return basis if basis.valid else None
+
+
+def restore_basis(master: Master, basis: highspy.HighsBasis | None) -> None:
+    """Give HiGHS back the basis from before a dive, the columns the dive added at zero (nonbasic): the next
+    LP starts from the root's optimum, a few primal iterations away. From the dive's last basis instead, the
+    first re-solve of the next dive took 5 s of a dive's 7 on Curtois-Qu 12."""
+    if basis is None:
+        return
+    added = master.highs.getNumCol() - len(basis.col_status)
+    if added < 0:
+        return
+    basis.col_status = [*basis.col_status, *([highspy.HighsBasisStatus.kLower] * added)]
+    master.highs.setBasis(basis)
 
 
 @dataclass
@@ -170,6 +191,7 @@ class Dive:
         master = self.master
         steps = backtracks = 0
         bulk_allowed = True
+        root = root_basis(master)
         master.simplex("dual")
         try:
             self.converge()
@@ -235,6 +257,7 @@ class Dive:
         finally:
             master.enable(list(range(len(master.columns))), True)
             master.simplex("primal")
+            restore_basis(master, root)
 
     def _finish(self, steps: int, backtracks: int) -> DiveResult:
         """Out of time or of backtracks: HiGHS's MIP over the columns that fit the fixings made so far (most
