@@ -25,7 +25,7 @@ from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.choice import Engine, choose_engine
 from roulement.solve.colgen.decompose import decompose, demanded_posts
 from roulement.solve.colgen.dp import OFF, cheapest
-from roulement.solve.colgen.engine import _Person, generate, plan_colgen
+from roulement.solve.colgen.engine import Person, generate, plan_colgen
 from roulement.solve.engine import solve
 from roulement.solve.options import SolveOptions
 from roulement.solve.search import solve as search_solve
@@ -58,10 +58,10 @@ CASES = {
 }
 
 
-def _person(source: Scenario) -> _Person:
+def _person(source: Scenario) -> Person:
     rules = build_rules(source)
     calendar = Calendar(source)
-    return _Person(source, calendar, decompose(rules), source.employees[0], demanded_posts(source))
+    return Person(source, calendar, decompose(rules), source.employees[0], demanded_posts(source))
 
 
 def _exhaustive(source: Scenario, values: dict[tuple[int, str, str], float]) -> float:
@@ -139,7 +139,7 @@ def test_the_dense_walk_and_the_labelling_agree_on_instance1(seed: int) -> None:
     rules = build_rules(source)
     rng = random.Random(seed)
     for employee in source.employees:
-        pricer = _Person(source, Calendar(source), decompose(rules), employee, demanded_posts(source))
+        pricer = Person(source, Calendar(source), decompose(rules), employee, demanded_posts(source))
         assert pricer.dense is not None
         values = {(day, shift, post): rng.uniform(-60, 150)
                   for day, today in enumerate(pricer.allowed) for shift, post in today}
@@ -178,12 +178,12 @@ def test_twins_are_priced_once_and_the_lp_is_the_same(monkeypatch: pytest.Monkey
     twins = source.model_copy(update={"employees": [*source.employees, first.model_copy(update={"id": "A2"}),
                                                       first.model_copy(update={"id": "A3"})]})
     rules = build_rules(twins)
-    people = [_Person(twins, Calendar(twins), decompose(rules), employee, demanded_posts(twins))
+    people = [Person(twins, Calendar(twins), decompose(rules), employee, demanded_posts(twins))
               for employee in twins.employees]
     keys = [person.twins_key for person in people]
     assert keys[0] == keys[-1] == keys[-2] and len(set(keys)) == len(keys) - 2
     grouped = generate(twins, rules, deadline=math.inf)
-    monkeypatch.setattr(_Person, "_twins_key", lambda self: self.employee.id)
+    monkeypatch.setattr(Person, "_twins_key", lambda self: self.employee.id)
     alone = generate(twins, rules, deadline=math.inf)
     assert grouped.bound is not None and alone.bound is not None
     assert grouped.bound.converged and alone.bound.converged

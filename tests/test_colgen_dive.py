@@ -13,9 +13,10 @@ from roulement.formats.curtois import parse_curtois, to_scenario
 from roulement.model.roster import Assignment, Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.packs import build_rules
+from roulement.solve.colgen import dive as dive_module
 from roulement.solve.colgen import dp
 from roulement.solve.colgen import generation as generation_module
-from roulement.solve.colgen.dive import _Dive, dive
+from roulement.solve.colgen.dive import Dive, dive
 from roulement.solve.colgen.dp import OFF, CappedWalk, DenseWalk, WalkSpec
 from roulement.solve.colgen.generation import generate
 from roulement.solve.colgen.master import Master
@@ -150,7 +151,7 @@ def test_a_dive_on_instance1_reaches_the_optimum_and_the_checker_agrees() -> Non
 def test_a_fixing_no_lawful_schedule_fits_is_refused() -> None:
     source = to_scenario(parse_curtois(CASES["runs-and-caps"], "runs-and-caps", "runs-and-caps"))
     generation = generate(source, build_rules(source), deadline=math.inf)
-    diving = _Dive(generation, math.inf, 0, None)
+    diving = Dive(generation, math.inf, 0, None)
     employee = source.employees[0].id
     late = generation.people[0].shift_number["L"]
     diving.choices[employee] = {day: frozenset({late}) for day in (0, 1, 2)}  # L at most twice
@@ -244,3 +245,27 @@ def test_year_long_people_get_a_bound_from_the_staffing_prices_before_any_lp(
     assert all(person.capped is not None and person.capped.weekends is not None for person in relaxed.people)
     assert any("from the staffing prices" in note for note in relaxed.notes)
     assert relaxed.bound is not None and relaxed.bound.whole <= 607
+
+
+def test_after_a_dive_the_lp_starts_again_from_the_root_basis(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = to_scenario(parse_curtois(INSTANCE1, "Instance1", "Instance1"))
+    rules = build_rules(source)
+
+    def after_a_dive(restore: bool) -> tuple[float, float, int]:
+        """(the root LP's value, its value re-solved after a dive, the simplex iterations that took)."""
+        generation = generate(source, rules, deadline=math.inf)
+        root = generation.master.solve()
+        if not restore:
+            monkeypatch.setattr(dive_module, "restore_basis", lambda master, basis: None)
+        dived = dive(generation, deadline=math.inf, seed=1, randomize=True)
+        assert dived.columns is not None
+        assert check_roster(source, Roster(generation.master.assignments(dived.columns)), rules).ok
+        again = generation.master.solve()
+        return root, again, generation.master.highs.getInfo().simplex_iteration_count
+
+    root, again, restored = after_a_dive(True)
+    # The dive's columns stay in: the LP is the root's or cheaper, and it starts from the root's basis.
+    assert again <= root + 1e-6
+    root_without, again_without, from_the_dive = after_a_dive(False)
+    assert root_without == pytest.approx(root) and again_without == pytest.approx(again)
+    assert restored < from_the_dive

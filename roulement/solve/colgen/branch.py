@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from roulement.solve.colgen.dive import _WHOLE, _Dive
+from roulement.solve.colgen.dive import WHOLE, Dive
 from roulement.solve.colgen.dp import OFF, OutOfTime
 from roulement.solve.colgen.generation import (
     ALONE_SECONDS,
@@ -37,8 +37,8 @@ from roulement.solve.colgen.generation import (
     PARTIAL_COLUMNS,
     Choices,
     Generation,
-    _offer,
-    _Person,
+    Person,
+    offer_column,
 )
 from roulement.solve.colgen.master import Column
 
@@ -114,7 +114,7 @@ class _Infeasible(Exception):
         self.proven = proven
 
 
-class BranchAndPrice(_Dive):
+class BranchAndPrice(Dive):
     """One search over one master: `run` until the deadline, the tree exhausted or `stop`."""
 
     def __init__(self, generation: Generation, deadline: float, upper: float | None, seed: int = 0,
@@ -153,7 +153,7 @@ class BranchAndPrice(_Dive):
                 continue
             schedules, _, proven = person.price(person.values(self.master), math.inf, False, ALONE_SECONDS,
                                                 self.seed, count=1, deadline=self.deadline, choices=wanted)
-            if not any(_offer(self.master, person, cells) for cells in schedules):
+            if not any(offer_column(self.master, person, cells) for cells in schedules):
                 # Their columns let in again, so the master and `choices` agree whatever node comes next.
                 self.master.enable(indexes, True)
                 self.choices[employee] = {}
@@ -165,7 +165,7 @@ class BranchAndPrice(_Dive):
         added). Partial pricing, as in column generation: a round stops once enough columns entered (no
         bound then), and the next starts where it stopped."""
         master = self.master
-        groups: dict[object, list[_Person]] = {}
+        groups: dict[object, list[Person]] = {}
         for person in self.people:
             choices = self.choices[person.employee.id]
             key = (person.twins_key, tuple(sorted((day, tuple(sorted(kept))) for day, kept in choices.items())))
@@ -203,7 +203,7 @@ class BranchAndPrice(_Dive):
             prices = [person.price_of(cells, values) for cells in schedules]
             for twin, threshold in zip(twins, thresholds, strict=True):
                 for cells, price in zip(schedules, prices, strict=True):
-                    if price < threshold and _offer(master, twin, cells):
+                    if price < threshold and offer_column(master, twin, cells):
                         added += 1
                 lowest_total += threshold if lowest is None else min(lowest, threshold)
         bound = master.lagrangian_constant() + lowest_total if exact else None
@@ -211,7 +211,7 @@ class BranchAndPrice(_Dive):
             bound = None
         return added, bound, exact and settled and added == 0
 
-    def values(self, person: _Person, slot_values: dict[tuple[int, str, str], float],
+    def values(self, person: Person, slot_values: dict[tuple[int, str, str], float],
                ) -> dict[tuple[int, str, str], float]:
         """`person.values(master)` (what each cell they may work is worth under the duals), from the cover
         rows' values computed once a round."""
@@ -221,7 +221,7 @@ class BranchAndPrice(_Dive):
                     for day, today in enumerate(person.allowed) for shift, post in today}
         return person.values(master)
 
-    def fixed_schedule(self, person: _Person) -> tuple[tuple[int, str, str], ...] | None:
+    def fixed_schedule(self, person: Person) -> tuple[tuple[int, str, str], ...] | None:
         """The person's only schedule when the node fixes every day to one choice, each shift with one post
         (it is in hand: `enter` gave them a fitting column); else None."""
         choices = self.choices[person.employee.id]
@@ -292,7 +292,7 @@ class BranchAndPrice(_Dive):
         """Deep in a plunge, when the LP splits few people, HiGHS's MIP over the columns that fit the node's
         fixings may finish the roster at once (a few seconds at most; the nodes below need not be walked)."""
         split = sum(1 for person in self.people
-                    if max(values[index] for index in self.master.by_person[person.employee.id]) < _WHOLE)
+                    if max(values[index] for index in self.master.by_person[person.employee.id]) < WHOLE)
         if split > max(MIP_SPLIT, len(self.people) // MIP_SPLIT_SHARE) or self.nodes < self.next_mip:
             return
         self.next_mip = self.nodes + MIP_EVERY
@@ -313,7 +313,7 @@ class BranchAndPrice(_Dive):
         schedules that agree day by day: that cannot happen with distinct columns)."""
         best: tuple[float, tuple[str, int, int]] | None = None
         for key, weight in self.weights(values).items():
-            if weight < _WHOLE and (best is None or weight > best[0]):
+            if weight < WHOLE and (best is None or weight > best[0]):
                 employee, day, _ = key
                 kept = self.choices[employee].get(day)
                 if kept is not None and len(kept) == 1:
@@ -339,7 +339,7 @@ class BranchAndPrice(_Dive):
                 employee = person.employee.id
                 indexes = self.master.by_person[employee]
                 best = max(indexes, key=lambda index: values[index])
-                if values[best] < _WHOLE and employee != first[0]:
+                if values[best] < WHOLE and employee != first[0]:
                     favourites.append((values[best], best, employee))
             favourites.sort(reverse=True)
             for _, index, employee in favourites[:len(favourites) // self.whole_share]:

@@ -110,10 +110,10 @@ class Generation:
     exact: bool
     notes: list[str] = field(default_factory=list)
     # Each person's pricing, in the scenario's order (the dive prices them again under its fixings).
-    people: list[_Person] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
 
 
-class _Person:
+class Person:
     """One person's pricing: their walk, their CP-SAT model when needed, and the judge of their columns."""
 
     def __init__(self, scenario: Scenario, calendar: Calendar, decomposition: Decomposition, employee: Employee,
@@ -338,10 +338,10 @@ def generate(
         decomposition = decomposition.relaxed()
     calendar = Calendar(scenario)
     posts_wanted = demanded_posts(scenario)
-    people = [_Person(scenario, calendar, decomposition, employee, posts_wanted, (frozen or {}).get(employee.id))
+    people = [Person(scenario, calendar, decomposition, employee, posts_wanted, (frozen or {}).get(employee.id))
               for employee in scenario.employees]
     master = Master(scenario, calendar, decomposition.cover)
-    by_key: dict[object, list[_Person]] = {}
+    by_key: dict[object, list[Person]] = {}
     for person in people:
         by_key.setdefault(person.twins_key, []).append(person)
     classes = list(by_key.values())
@@ -399,7 +399,7 @@ def generate(
             continue
         # Any lawful schedule will do as a start: the fast labelling (exact labels are slow with no threshold).
         schedules, _, proven = person.price({}, float("inf"), True, ALONE_SECONDS, seed)
-        seeded = any(_offer(master, person, cells) for cells in schedules)
+        seeded = any(offer_column(master, person, cells) for cells in schedules)
         if not seeded:
             if proven:
                 raise NoSchedule(f"{person.employee.id} has no lawful schedule of their own (proven)")
@@ -482,7 +482,7 @@ def generate(
             prices = [person.price_of(cells, values) for cells in schedules]
             for twin, own_threshold in zip(twins, thresholds, strict=True):
                 for cells, price in zip(schedules, prices, strict=True):
-                    if price < own_threshold and _offer(master, twin, cells):
+                    if price < own_threshold and offer_column(master, twin, cells):
                         added += 1
                         if master.reduced_cost(master.columns[-1], lp_duals) < -EPSILON:
                             improving += 1
@@ -537,7 +537,7 @@ def generate(
     return Generation(master, best, rounds, exact_everywhere, notes, people)
 
 
-def _price_at(master: Master, classes: Sequence[Sequence[_Person]], cover_duals: Sequence[float], deadline: float,
+def _price_at(master: Master, classes: Sequence[Sequence[Person]], cover_duals: Sequence[float], deadline: float,
               seed: int) -> tuple[list[float], float] | None:
     """Price every person at the given duals of the master's rows (the convexity rows' are not used; moved into
     the rows' dual intervals), their lawful schedules entering the master as first columns. Returns (the duals,
@@ -564,7 +564,7 @@ def _price_at(master: Master, classes: Sequence[Sequence[_Person]], cover_duals:
                 return None
             for twin in twins:
                 for cells in schedules:
-                    _offer(master, twin, cells)
+                    offer_column(master, twin, cells)
             if lowest is None or not proven:
                 exact = False
                 continue
@@ -576,7 +576,7 @@ def _price_at(master: Master, classes: Sequence[Sequence[_Person]], cover_duals:
         master.duals = saved
 
 
-def _staffing_bound(master: Master, classes: Sequence[Sequence[_Person]], deadline: float,
+def _staffing_bound(master: Master, classes: Sequence[Sequence[Person]], deadline: float,
                     ) -> float | None:
     """The Lagrangian bound (docs/colgen.md) at duals set to each cover row's price of a missing person, moved
     into the rows' dual intervals, with each person's cheapest schedule from one walk (a lower bound on it).
@@ -616,7 +616,7 @@ def _staffing_bound(master: Master, classes: Sequence[Sequence[_Person]], deadli
         master.duals = saved
 
 
-def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master, deadline: float) -> None:
+def _seed_greedily(scenario: Scenario, people: Sequence[Person], master: Master, deadline: float) -> None:
     """A roster's worth of first columns: person after person, the cheapest schedule when each cell still
     needed is worth its under-staffing price and each cell already full costs its over-staffing price. The
     first LP then starts near a roster rather than paying shortfalls, so its duals are sane from round one
@@ -638,13 +638,13 @@ def _seed_greedily(scenario: Scenario, people: Sequence[_Person], master: Master
         except OutOfTime:
             return
         for cells in schedules[:1]:
-            if _offer(master, person, cells):
+            if offer_column(master, person, cells):
                 for cell in cells:
                     if cell in need:
                         need[cell][0] -= 1
 
 
-def _offer(master: Master, person: _Person, cells: tuple[tuple[int, str, str], ...]) -> bool:
+def offer_column(master: Master, person: Person, cells: tuple[tuple[int, str, str], ...]) -> bool:
     """Judge a schedule with the checker; a lawful one enters the master at the checker's price."""
     cost = person.judge(cells)
     if cost is None:
