@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from roulement.analyse.people import HouseholdOutcome, household_outcomes
+from roulement.model.costs import least_whole_cost
 from roulement.model.roster import Roster, Timeline
 from roulement.model.scenario import Household, Scenario
 from roulement.rules.contract import ContractHours
@@ -109,7 +110,7 @@ def couple_alone(scenario: Scenario, household: Household, nights: dict[str, int
     model.minimize(sum(apart))
     solver = new_solver(Settings(workers=workers), time_limit)
     status = run(solver, model).status
-    bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) if status != cp_model.INFEASIBLE else len(judged) + 1
+    bound = least_whole_cost(solver.best_objective_bound) if status != cp_model.INFEASIBLE else len(judged) + 1
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Trial(dict(nights), dict(sundays), None, bound, None, None)
     found = builder.roster(solver.boolean_value)

@@ -28,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from roulement.model.costs import least_whole_cost
 from roulement.solve.colgen.dive import WHOLE, Dive
 from roulement.solve.colgen.dp import OFF, OutOfTime
 from roulement.solve.colgen.generation import (
@@ -64,16 +65,9 @@ BULK_PLUNGES = 1
 # A later plunge stops when its LP is above the best open node's estimate by this share of the gap between
 # the incumbent and the root's bound (Curtois-Qu 7: plunges went on at LPs of 1,150-1,214 with 1,054 open).
 PLUNGE_ABORT = 0.25
-# Rounding slack: costs are whole numbers, so a bound of 1,055.000001 proves no more than 1,055.
-_SLACK = 1e-6
 
 Fixings = dict[str, Choices]
 _log = logging.getLogger(__name__)
-
-
-def whole(bound: float) -> int:
-    """The least whole cost a bound allows (costs are whole numbers; a float's last digits are noise)."""
-    return math.ceil(bound - _SLACK)
 
 
 @dataclass(order=True)
@@ -263,9 +257,9 @@ class BranchAndPrice(Dive):
                 # Nothing prices out: the LP in hand is the node's LP (to EPSILON per person).
                 bound = max(bound, value - EPSILON * len(self.people))
                 break
-            if whole(bound) >= self.upper:
+            if least_whole_cost(bound) >= self.upper:
                 return bound, None
-        if whole(bound) >= self.upper:
+        if least_whole_cost(bound) >= self.upper:
             return bound, None
         if not converged:  # the last round's columns are in: the LP the branching reads must include them
             master.solve()
@@ -285,7 +279,7 @@ class BranchAndPrice(Dive):
         self.rosters += 1
         if value < self.upper - 0.5:  # whole costs: anything not at least one cheaper is the same roster cost
             self.best, self.best_value = chosen, value
-            self.upper = float(whole(value))
+            self.upper = float(least_whole_cost(value))
         return True
 
     def try_mip(self, values: list[float]) -> None:
@@ -303,7 +297,7 @@ class BranchAndPrice(Dive):
         self.mips += 1
         if chosen is not None and objective is not None and objective < self.upper - 0.5:
             self.best, self.best_value = chosen, objective
-            self.upper = float(whole(objective))
+            self.upper = float(least_whole_cost(objective))
             _log.debug("MIP at node %d: %.1f", self.nodes, objective)
 
     # -- branching ------------------------------------------------------------------------------------------
@@ -380,7 +374,7 @@ class BranchAndPrice(Dive):
             while True:
                 if current is None:
                     # The plunge ended: the open node of best estimate (those that cannot win pruned on the way).
-                    while open_nodes and whole(open_nodes[0].bound) >= self.upper:
+                    while open_nodes and least_whole_cost(open_nodes[0].bound) >= self.upper:
                         heapq.heappop(open_nodes)
                         self.pruned += 1
                     if not open_nodes:
@@ -388,7 +382,7 @@ class BranchAndPrice(Dive):
                         break
                     current = heapq.heappop(open_nodes)
                     self.plunges += 1
-                    if whole(current.bound) >= self.upper:
+                    if least_whole_cost(current.bound) >= self.upper:
                         self.pruned += 1
                         current = None
                         continue

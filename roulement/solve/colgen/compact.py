@@ -42,6 +42,7 @@ import highspy
 import numpy as np
 
 from roulement.model.calendar import Calendar
+from roulement.model.costs import least_whole_cost
 from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
 from roulement.solve.colgen.decompose import WalkSpec, decompose, demanded_posts, permitted, walk_spec
@@ -70,7 +71,7 @@ class CompactBound:
 
     @property
     def whole(self) -> int:
-        return max(0, math.ceil(self.value - 1e-6))
+        return least_whole_cost(self.value)
 
 
 class CompactRelaxation:

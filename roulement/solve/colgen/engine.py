@@ -15,20 +15,19 @@ result says which terms the bound covers.
 """
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from roulement.check.checker import check_roster
+from roulement.model.costs import least_whole_cost
 from roulement.model.roster import Roster
 from roulement.model.scenario import Scenario
 from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.branch import branch_and_price
-from roulement.solve.colgen.branch import whole as whole_cost
 from roulement.solve.colgen.compact import compact_bound
 from roulement.solve.colgen.decompose import decompose
 from roulement.solve.colgen.dive import MANY_PEOPLE, DiveResult, dive
@@ -247,8 +246,8 @@ def plan_colgen(
         if searched.columns is not None:
             best_dive = searched.columns
         # Exhausted, its bound is the best roster's cost (the dive's or its own): proven optimal.
-        if searched.bound is not None and (whole is None or whole_cost(searched.bound) > whole):
-            whole = whole_cost(searched.bound)
+        if searched.bound is not None and (whole is None or least_whole_cost(searched.bound) > whole):
+            whole = least_whole_cost(searched.bound)
             bound = Bound(float(whole), bound.kind, bound.excludes, bound.converged, bound.rounds, bound.columns)
         outcome = "tree exhausted" if searched.exhausted else f"bound {whole:,}"
         notes.append(f"branch and price: {searched.nodes} nodes, {searched.pruned} pruned, {outcome}")
@@ -319,7 +318,7 @@ def plan_colgen(
         if (polish.bound is not None and polish.status == "OPTIMAL") or (
                 polish.bound is not None and (whole is None or polish.bound > whole)):
             # CP-SAT's own bound is on the whole objective (its price is the checker's, tests hold it so).
-            cpsat_bound = math.ceil(polish.bound - 1e-6)
+            cpsat_bound = least_whole_cost(polish.bound)
             if whole is None or cpsat_bound > whole:
                 whole = cpsat_bound
                 bound = Bound(float(cpsat_bound), "whole objective", [], False, generation.rounds,

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from roulement.model.calendar import Calendar
+from roulement.model.costs import least_whole_cost
 from roulement.model.demand import demand_slots
 from roulement.model.roster import Assignment, Timeline
 from roulement.model.scenario import Employee, Scenario
@@ -99,7 +100,7 @@ class Bound:
     def whole(self) -> int:
         """Costs are whole numbers and never negative: no roster costs less than the bound rounded up, or 0.
         (An early Lagrangian bound can be far below zero: Instance12, -12,618.)"""
-        return max(0, math.ceil(self.value - 1e-6))
+        return least_whole_cost(self.value)
 
 
 @dataclass
@@ -380,7 +381,7 @@ def generate(
             start_center = _price_at(master, classes, found.cover_duals, seed_until, seed)
             if start_center is not None:
                 _, at_compact = start_center
-                notes.append(f"Lagrangian bound {max(0, math.ceil(at_compact - 1e-6)):,} at its duals")
+                notes.append(f"Lagrangian bound {least_whole_cost(at_compact):,} at its duals")
                 if at_compact > best.value:
                     best = Bound(at_compact, decomposition.bound_kind, decomposition.excluded, False, 0,
                                  len(master.columns))
