@@ -222,3 +222,29 @@ def test_a_code_the_catalogue_does_not_know_keeps_its_english_sentence() -> None
     assert worded("de", "unknown_skill", {"value": "x"}, "unknown skill 'x'") == "unknown skill 'x'"
     worded_de = worded("de", "unknown_skill", {"value": "x", "known": "op"}, "")
     assert worded_de == "unbekannte Qualifikation „x“ (bekannt: op)"
+
+
+@pytest.mark.parametrize(("lang", "stale", "no_reason", "oneself", "outside"), [
+    ("fr", "le planning en est à la version 1, votre modification portait sur la version 7",
+     "un refus doit être motivé", "on ne peut pas échanger avec soi-même", "est hors de la période du"),
+    ("de", "der Schichtplan ist bei Version 1, Ihre Änderung bezog sich auf Version 7",
+     "eine Ablehnung braucht eine Begründung", "man kann nicht mit sich selbst tauschen",
+     "liegt außerhalb des Zeitraums"),
+])
+def test_the_grid_the_council_and_the_employee_are_refused_in_their_language(
+        site: Site, lang: str, stale: str, no_reason: str, oneself: str, outside: str) -> None:
+    paula, carla, emma = site.client("paula"), site.client("carla"), site.client("emma")
+    for client in (paula, carla, emma):
+        client.cookies.set("roulement_lang", lang)
+    cell = {"employee": "e2", "date": "2026-01-06", "shift": "M", "post": "line"}
+    late = paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 7, **cell})
+    assert late.status_code == 409 and late.json()["field"] == "version" and stale in late.json()["detail"]
+    far = paula.put(f"/api/rosters/{site.roster_id}/cell", json={"version": 1, **cell, "date": "2027-06-01"})
+    assert far.status_code == 422 and far.json()["field"] == "date" and outside in far.json()["detail"]
+    published = paula.post(f"/api/rosters/{site.roster_id}/publish", json={"version": 1}).json()
+    refused = carla.post(f"/api/publications/{published['id']}/decision", json={"decision": "reject"})
+    assert refused.status_code == 422 and refused.json()["field"] == "comment"
+    assert refused.json()["detail"] == f"comment: {no_reason}"
+    me = emma.get("/api/me").json()["employee_id"]
+    swap = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": me})
+    assert swap.status_code == 422 and swap.json()["detail"] == f"swap_with: {oneself}"

@@ -444,17 +444,22 @@ def edit_cell(
     row = get_roster_row(session, roster_id)
     scenario = scenario_of(get_scenario_row(session, row.scenario_id))
     if not scenario.has_employee(employee):
-        raise Invalid(f"employee: no employee {employee!r} in this scenario", "employee")
+        raise Invalid(f"employee: no employee {employee!r} in this scenario", "employee", code="no_such_employee",
+                      params={"value": employee})
     if not scenario.horizon.start <= date <= scenario.horizon.end:
         raise Invalid(f"date: {date} is outside the horizon {scenario.horizon.start}..{scenario.horizon.end}",
-                      "date")
+                      "date", code="date_outside_horizon",
+                      params={"date": date, "start": scenario.horizon.start, "end": scenario.horizon.end})
     if shift is not None and shift not in scenario.shifts_by_id:
-        raise Invalid(f"shift: unknown shift {shift!r} (known: {', '.join(scenario.shifts_by_id)})", "shift")
+        raise Invalid(f"shift: unknown shift {shift!r} (known: {', '.join(scenario.shifts_by_id)})", "shift",
+                      code="unknown_shift_of_roster",
+                      params={"value": shift, "known": ", ".join(scenario.shifts_by_id)})
     if post is not None and post not in scenario.posts_by_id:
-        raise Invalid(f"post: unknown post {post!r}", "post")
+        raise Invalid(f"post: unknown post {post!r}", "post", code="unknown_post_of_roster", params={"value": post})
     if row.version != expected_version:
         raise Conflict(f"version: roster {roster_id} is at version {row.version}, your edit was made on "
-                       f"version {expected_version}; reload to see the other change", "version")
+                       f"version {expected_version}; reload to see the other change", "version",
+                       code="stale_roster_edit", params={"current": row.version, "yours": expected_version})
     before = roster_of(row.assignments)
     existing = before.by_employee_date().get((employee, date))
     kept = [a for a in before if not (a.employee == employee and a.date == date)]
@@ -466,7 +471,8 @@ def edit_cell(
             elif eligible:
                 post = eligible[0]
             else:
-                raise Invalid(f"post: employee {employee} holds no post's skills; name a post", "post")
+                raise Invalid(f"post: employee {employee} holds no post's skills; name a post", "post",
+                              code="post_needed", params={"value": employee})
         kept.append(Assignment(employee, date, shift, post))
     after = Roster(kept)
     result = session.execute(
@@ -513,10 +519,12 @@ def publish(session: Session, actor: User, roster_id: int, expected_version: int
         return existing, False
     if row.version != expected_version:
         raise Conflict(f"version: roster {roster_id} is at version {row.version}, you are publishing "
-                       f"version {expected_version}; reload first", "version")
+                       f"version {expected_version}; reload first", "version",
+                       code="stale_roster_publish", params={"current": row.version, "yours": expected_version})
     if violations and not accept_violations:
         raise Invalid(f"accept_violations: this version breaks {violations} rule(s); look at them and confirm "
-                      "to publish it anyway", "accept_violations")
+                      "to publish it anyway", "accept_violations", code="publish_needs_confirmation",
+                      params={"count": violations})
     publication = Publication(roster_id=row.id, scenario_id=row.scenario_id, roster_version=row.version,
                               assignments=list(row.assignments), status="proposed", published_by=actor.id)
     session.add(publication)
@@ -570,9 +578,10 @@ def list_publications(session: Session) -> list[Publication]:
 
 def decide(session: Session, actor: User, publication_id: int, decision: str, comment: str) -> Decision:
     if decision not in DECISIONS:
-        raise Invalid(f"decision: must be one of {', '.join(DECISIONS)}", "decision")
+        raise Invalid(f"decision: must be one of {', '.join(DECISIONS)}", "decision", code="unknown_decision",
+                      params={"value": decision, "known": ", ".join(DECISIONS)})
     if decision == "reject" and not comment.strip():
-        raise Invalid("comment: a rejection needs a reason", "comment")
+        raise Invalid("comment: a rejection needs a reason", "comment", code="rejection_needs_reason")
     publication = get_publication(session, publication_id)
     if publication.status != "proposed":
         raise Conflict(f"publication {publication_id} was already {publication.status}", "publication_id")
@@ -724,19 +733,21 @@ def add_request(
     if actor.employee_id is None:
         raise Forbidden("only an employee account can make requests")
     if kind not in REQUEST_KINDS:
-        raise Invalid(f"kind: must be one of {', '.join(REQUEST_KINDS)}", "kind")
+        raise Invalid(f"kind: must be one of {', '.join(REQUEST_KINDS)}", "kind", code="unknown_employee_request",
+                      params={"value": kind, "known": ", ".join(REQUEST_KINDS)})
     if kind == "swap" and not swap_with:
-        raise Invalid("swap_with: a swap names the colleague to swap with", "swap_with")
+        raise Invalid("swap_with: a swap names the colleague to swap with", "swap_with", code="swap_needs_colleague")
     if kind == "day_off" and swap_with:
-        raise Invalid("swap_with: a day-off request takes no colleague", "swap_with")
+        raise Invalid("swap_with: a day-off request takes no colleague", "swap_with", code="day_off_takes_no_colleague")
     if swap_with == actor.employee_id:
-        raise Invalid("swap_with: one cannot swap with oneself", "swap_with")
+        raise Invalid("swap_with: one cannot swap with oneself", "swap_with", code="swap_with_oneself")
     if swap_with:
         publication = current_publication_for(session, actor.employee_id)
         if publication is not None:
             scenario = scenario_of(get_scenario_row(session, publication.scenario_id))
             if not scenario.has_employee(swap_with):
-                raise Invalid(f"swap_with: no colleague {swap_with!r} on the published roster", "swap_with")
+                raise Invalid(f"swap_with: no colleague {swap_with!r} on the published roster", "swap_with",
+                              code="no_such_colleague", params={"value": swap_with})
     request = EmployeeRequest(user_id=actor.id, employee_id=actor.employee_id, kind=kind, date=date,
                               swap_with=swap_with, note=note.strip()[:2000])
     session.add(request)
