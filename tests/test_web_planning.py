@@ -271,7 +271,13 @@ def test_people_and_demand_import_from_csv_and_xlsx_with_located_errors(site: Si
     not_a_number = paula.post(f"{url}/employees/import",
                               json={"version": 2, "format": "csv", "content": "id,weekly_hours\ne0,lots\n",
                                     "filename": "people.csv"})
-    assert not_a_number.status_code == 422 and "people.csv:2: weekly_hours" in not_a_number.json()["detail"]
+    assert not_a_number.status_code == 422
+    assert not_a_number.json()["detail"] == "content: weekly_hours: “lots” is not a number (file line 2)"
+    french = site.client("paula")
+    french.cookies.set("roulement_lang", "fr")
+    header = french.post(f"{url}/employees/import", json={"version": 2, "format": "csv", "content": "id,age\ne0,3\n"})
+    assert header.status_code == 422 and header.json()["field"] == "content"
+    assert header.json()["detail"].startswith("content: colonne inconnue « age » (colonnes connues : id, name")
     assert paula.get(url).json()["version"] == 2  # the refused files changed nothing
 
     book = Workbook()

@@ -155,12 +155,14 @@ def test_every_refusal_the_model_gives_is_worded_in_french_and_german() -> None:
 
 def _codes_in_source() -> set[str]:
     """The codes our own code gives: `refused(CODE, …)`, `Problem(loc, CODE, …)` / `FieldError(loc, CODE, …)`,
-    `ParameterError(CODE, …)`, `RuleSettingError(loc, msg, CODE, …)` and `code=CODE` (the store's refusals)."""
+    `ParameterError(CODE, …)`, `RuleSettingError(loc, msg, CODE, …)`, `TableProblem(line, CODE, …)` and
+    `code=CODE` (the store's refusals)."""
     codes: set[str] = set()
     files = [*(ROOT / "model").glob("*.py"), ROOT / "rules" / "base.py", ROOT / "rules" / "packs.py",
-             ROOT / "store" / "repository.py", ROOT / "formats" / "group_yaml.py", ROOT / "web" / "problems.py"]
+             ROOT / "store" / "repository.py", ROOT / "formats" / "group_yaml.py", ROOT / "web" / "problems.py",
+             ROOT / "formats" / "tables.py"]
     position = {"refused": 0, "ParameterError": 0, "Problem": 1, "FieldError": 1, "RuleSettingError": 2,
-                "Refusal": 1}
+                "Refusal": 1, "TableProblem": 1}
     for file in files:
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):

@@ -229,6 +229,14 @@ class TableUpload(BaseModel):
     keep_missing: bool = Field(default=False, description="People: keep those absent from the file.")
 
 
+def _table_refusal(error: TableError, field: str) -> Invalid:
+    """A spreadsheet's mistakes, each worded again in the reader's language with its line (`web/problems.py`)."""
+    return Invalid("; ".join(error.problems), field, details=[
+        Refusal(field, problem.code, problem.message,
+                {**problem.params, **({} if problem.line is None else {"file_line": problem.line})})
+        for problem in error.details])
+
+
 def _rows(body: TableUpload) -> list[tuple[int, dict[str, str]]]:
     if body.format == "xlsx" or body.content.startswith("base64:"):
         try:
@@ -240,7 +248,7 @@ def _rows(body: TableUpload) -> list[tuple[int, dict[str, str]]]:
     try:
         return read_rows(raw, body.format, body.filename)
     except TableError as error:
-        raise Invalid("; ".join(error.problems), "content" if body.format in ("csv", "xlsx") else "format") from error
+        raise _table_refusal(error, "content" if body.format in ("csv", "xlsx") else "format") from error
 
 
 @router.post("/scenarios/{scenario_id}/employees/import")
@@ -250,7 +258,7 @@ def import_employees(scenario_id: Id, body: TableUpload, actor: Actor = Depends(
     try:
         people = employees_from_rows(rows, body.filename)
     except TableError as error:
-        raise Invalid("; ".join(error.problems), "content") from error
+        raise _table_refusal(error, "content") from error
     with store.transaction() as session:
         scenario, summary = repository.import_employees(session, actor.user, scenario_id, body.version, people,
                                                         [line for line, _ in rows], body.preview, body.keep_missing)
@@ -266,7 +274,7 @@ def import_demand(scenario_id: Id, body: TableUpload, request: Request, actor: A
     try:
         demand = demand_from_rows(rows, body.filename)
     except TableError as error:
-        raise Invalid("; ".join(error.problems), "content") from error
+        raise _table_refusal(error, "content") from error
     demand = _demand_days(language(request), demand, [line for line, _ in rows])
     with store.transaction() as session:
         if body.preview:
