@@ -167,10 +167,13 @@ def test_the_last_active_admin_can_be_neither_demoted_nor_locked(site: Site) -> 
 
 def test_everyone_changes_their_own_password_which_ends_their_other_sessions(site: Site) -> None:
     phone, laptop = site.client("emma"), site.client("emma")
+    laptop.cookies.set("roulement_lang", "de")  # the refusals in the reader's language
     wrong = laptop.post("/api/me/password", json={"current_password": "nope", "new_password": NEW_PASSWORD})
     assert wrong.status_code == 422 and wrong.json()["field"] == "current_password"
+    assert wrong.json()["detail"] == "current_password: das ist nicht Ihr aktuelles Passwort"
     weak = laptop.post("/api/me/password", json={"current_password": PASSWORD, "new_password": "password123"})
     assert weak.status_code == 422 and weak.json()["field"] == "new_password"
+    assert weak.json()["detail"].startswith("new_password: zu leicht zu erraten")
     done = laptop.post("/api/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     assert done.status_code == 200
     assert laptop.get("/api/me").status_code == 200 and phone.get("/api/me").status_code == 401

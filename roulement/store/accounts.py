@@ -33,14 +33,17 @@ def check_password(password: str, username: str = "", field: str = "password") -
     """At least MIN_PASSWORD characters, and not guessable: zxcvbn (its lists of common and breached
     passwords, words and names, and the user name itself) must score it at least MIN_PASSWORD_SCORE."""
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"{field}: at least {MIN_PASSWORD} characters", field)
+        raise Invalid(f"{field}: at least {MIN_PASSWORD} characters", field, code="password_too_short",
+                      params={"count": MIN_PASSWORD})
     if len(password) > MAX_PASSWORD:
-        raise Invalid(f"{field}: at most {MAX_PASSWORD} characters", field)
+        raise Invalid(f"{field}: at most {MAX_PASSWORD} characters", field, code="password_too_long",
+                      params={"count": MAX_PASSWORD})
     # zxcvbn's cost grows with length; beyond 100 characters the first 100 decide.
     verdict = zxcvbn(password[:100], user_inputs=[username] if username else [])
     if verdict["score"] < MIN_PASSWORD_SCORE:
         warning = verdict["feedback"].get("warning") or "too easy to guess"
-        raise Invalid(f"{field}: too easy to guess ({warning}); use a longer phrase of unrelated words", field)
+        raise Invalid(f"{field}: too easy to guess ({warning}); use a longer phrase of unrelated words", field,
+                      code="password_too_easy")
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -50,14 +53,17 @@ def find_user(session: Session, username: str) -> User | None:
 
 def check_new_account(username: str, role: str, password: str, employee_id: str | None) -> None:
     if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
-        raise Invalid("username: 1 to 64 letters, digits, '.', '_' or '-'", "username")
+        raise Invalid("username: 1 to 64 letters, digits, '.', '_' or '-'", "username", code="bad_username")
     if role not in ROLES:
-        raise Invalid(f"role: must be one of {', '.join(ROLES)}", "role")
+        raise Invalid(f"role: must be one of {', '.join(ROLES)}", "role", code="unknown_role",
+                      params={"value": role, "known": ", ".join(ROLES)})
     check_password(password, username)
     if role == "employee" and not employee_id:
-        raise Invalid("employee_id: an employee account must name its employee id", "employee_id")
+        raise Invalid("employee_id: an employee account must name its employee id", "employee_id",
+                      code="employee_account_needs_employee")
     if role != "employee" and employee_id:
-        raise Invalid("employee_id: only employee accounts are linked to an employee", "employee_id")
+        raise Invalid("employee_id: only employee accounts are linked to an employee", "employee_id",
+                      code="only_employee_accounts_linked")
 
 
 def add_user(
@@ -66,7 +72,8 @@ def add_user(
 ) -> User:
     check_new_account(username, role, password, employee_id)
     if find_user(session, username) is not None:
-        raise Conflict(f"username: {username!r} is taken (names are compared without case)", "username")
+        raise Conflict(f"username: {username!r} is taken (names are compared without case)", "username",
+                       code="username_taken", params={"value": username})
     user = User(username=username, role=role, password_hash=hasher.hash(password), employee_id=employee_id)
     session.add(user)
     session.flush()
@@ -141,9 +148,11 @@ def change_own_password(session: Session, user: User, current: str, new: str, ke
     try:
         hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError) as error:
-        raise Invalid("current_password: this is not your current password", "current_password") from error
+        raise Invalid("current_password: this is not your current password", "current_password",
+                      code="wrong_current_password") from error
     if current == new:
-        raise Invalid("new_password: choose a password different from the current one", "new_password")
+        raise Invalid("new_password: choose a password different from the current one", "new_password",
+                      code="same_password")
     set_password(session, user, new, user, "new_password", keep_token)
 
 

@@ -292,7 +292,8 @@ def preview_demand(session: Session, scenario_id: int, expected_version: int, de
     row = get_scenario_row(session, scenario_id)
     if row.version != expected_version:
         raise Conflict(f"version: the scenario is at version {row.version}, your file was read on "
-                       f"version {expected_version}; reload and try again", "version")
+                       f"version {expected_version}; reload and try again", "version", code="stale_scenario",
+                       params={"current": row.version, "yours": expected_version})
     data = copy.deepcopy(row.data)
     data["demand"] = demand
     new = validated(data, ("demand", lines)).demand
@@ -480,7 +481,8 @@ def edit_cell(
         .values(assignments=assignments_data(after), version=expected_version + 1, updated_at=now())
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"version: roster {roster_id} changed meanwhile; reload to see the other change", "version")
+        raise Conflict(f"version: roster {roster_id} changed meanwhile; reload to see the other change", "version",
+                       code="roster_changed")
     session.refresh(row)
     old = None if existing is None else {"shift": existing.shift, "post": existing.post}
     new = None if shift is None else {"shift": shift, "post": post}

@@ -55,17 +55,19 @@ def change_user(user_id: Id, body: AccountChange, actor: Actor = Depends(admin),
         before = accounts.account_view(user)
         if body.role is not None:
             if body.role not in ROLES:
-                raise Invalid(f"role: must be one of {', '.join(ROLES)}", "role")
+                raise Invalid(f"role: must be one of {', '.join(ROLES)}", "role", code="unknown_role",
+                              params={"value": body.role, "known": ", ".join(ROLES)})
             user.role = body.role
         if body.employee_id is not None:
             user.employee_id = body.employee_id or None
         if body.active is not None:
             if user.id == actor.id and not body.active:
-                raise Invalid("active: an admin cannot lock out their own account", "active")
+                raise Invalid("active: an admin cannot lock out their own account", "active",
+                              code="cannot_lock_oneself")
             user.active = body.active
         if (user.role == "employee") != (user.employee_id is not None):
             raise Invalid("employee_id: employee accounts, and only they, are linked to an employee id",
-                          "employee_id")
+                          "employee_id", code="employee_link_mismatch")
         if before["role"] == "admin" and before["active"] and not (user.role == "admin" and user.active):
             session.flush()
             others = session.scalar(select(func.count()).select_from(User).where(
@@ -73,7 +75,7 @@ def change_user(user_id: Id, body: AccountChange, actor: Actor = Depends(admin),
             if not others:
                 field = "role" if user.role != "admin" else "active"
                 raise Invalid(f"{field}: {user.username} is the last active admin; make another admin first",
-                              field)
+                              field, code="last_active_admin", params={"value": user.username})
         if before["employee_id"] != user.employee_id:
             # A feed link shows the person it was made for; a relinked account starts with none.
             accounts.revoke_feed_links(session, user)
