@@ -3,6 +3,7 @@
 
 const T = JSON.parse(document.getElementById("messages").textContent);
 const L = JSON.parse(document.getElementById("locale").textContent);  // Babel's CLDR patterns, the site's zone
+const COLON = L.lang === "fr" ? " : " : ": ";  // French sets a space before a colon
 // Plural entries of the catalogue, per CLDR plural category; the browser's Intl.PluralRules picks the category.
 const P = JSON.parse(document.getElementById("plurals").textContent);
 const pluralRules = new Intl.PluralRules(L.lang);
@@ -64,7 +65,7 @@ function outcomeText(r) {
   if (r.status !== "accepted" || !o) return "";
   if (r.kind === "swap") return o.carried_out ? `${T.swap_done} #${o.roster_id}` : T.swap_not_done;
   if (o.honoured) return `${T.honoured}${o.version ? ` (${T.version} ${o.version})` : ""}`;
-  return `${T.not_honoured}${o.rules && o.rules.length ? ": " + o.rules.join(", ") : ""}`;
+  return `${T.not_honoured}${o.rules && o.rules.length ? COLON + o.rules.join(", ") : ""}`;
 }
 // Who acted, as the audit trail names them: an account, or the command line, or a visitor not signed in.
 function actorName(name) {
@@ -115,7 +116,7 @@ let fieldWords = null;
 function showError(error) {
   const box = $("error");
   const problems = error.problems && fieldWords ? error.problems : null;
-  const [colon, semicolon] = L.lang === "fr" ? [" : ", " ; "] : [": ", "; "];  // French spaces its colons
+  const [colon, semicolon] = [COLON, L.lang === "fr" ? " ; " : "; "];
   const text = problems ? problems.map((p) => (p.field ? fieldWords(p.field) + colon : "") + p.message).join(semicolon)
     : String(error.message);
   box.textContent = error.status === 409 ? T.conflict + " (" + text + ")" : text;
@@ -162,7 +163,7 @@ function describe(v) {
   const statement = STATEMENTS[v.rule]?.[L.lang];
   const what = statement ? statement : `${v.rule} (${v.reference})`;
   const detail = L.lang === "en" && statement ? ` — ${v.message}` : "";
-  return [who, when].filter(Boolean).join(" · ") + ": " + what + detail;
+  return [who, when].filter(Boolean).join(" · ") + COLON + what + detail;
 }
 
 function violationItem(v) {
@@ -266,7 +267,7 @@ const pages = {
       let decided = await api("POST", `/api/requests/${id}/decision`, { status });
       let replan = decided.job;
       while (replan && replan.status === "running") {
-        $("notice-planner").textContent = `${T.progress}: ${T.elapsed} ${formatNumber(replan.progress?.elapsed ?? 0, 1)} s`;
+        $("notice-planner").textContent = `${T.progress}${COLON}${T.elapsed} ${formatNumber(replan.progress?.elapsed ?? 0, 1)} s`;
         $("notice-planner").hidden = false;
         await new Promise((resolve) => setTimeout(resolve, 1000));
         replan = await api("GET", `/api/jobs/${replan.id}`);
@@ -326,11 +327,11 @@ const pages = {
       job = await api("GET", `/api/jobs/${job.id}`);
       const p = job.progress;
       $("job-status").textContent = p
-        ? `${T.status}: ${statusWord(job.status)} · ${T.objective}: ${formatNumber(p.objective)} · ${T.bound}: ${formatNumber(p.bound)} · ${T.elapsed}: ${formatNumber(p.elapsed, 1)} s`
-        : `${T.status}: ${statusWord(job.status)}`;
+        ? `${T.status}${COLON}${statusWord(job.status)} · ${T.objective}${COLON}${formatNumber(p.objective)} · ${T.bound}${COLON}${formatNumber(p.bound)} · ${T.elapsed}${COLON}${formatNumber(p.elapsed, 1)} s`
+        : `${T.status}${COLON}${statusWord(job.status)}`;
       if (job.status === "running") setTimeout(() => poll().catch(showError), 1000);
       else {
-        if (job.roster_id) $("job-status").replaceChildren(`${T.status}: ${statusWord(job.status)} · `, el("a", { href: `/roster/${job.roster_id}`, id: "job-roster" }, T.new_plan_done));
+        if (job.roster_id) $("job-status").replaceChildren(`${T.status}${COLON}${statusWord(job.status)} · `, el("a", { href: `/roster/${job.roster_id}`, id: "job-roster" }, T.new_plan_done));
         await refresh();
       }
     };
@@ -365,13 +366,13 @@ const pages = {
         const body = { version: current.version, format: xlsx ? "xlsx" : "csv", content, filename: file.name };
         const preview = await api("POST", `/api/scenarios/${scenarioId}/${kind === "demand" ? "demand" : "employees"}/import`, { ...body, preview: true });
         pendingUpload = { scenarioId, body, kind };
-        $("preview-summary").textContent = `${T.import_added}: ${preview.added.length} · ${T.import_changed}: ${preview.changed.length} · ${T.import_removed}: ${preview.removed.length}`;
+        $("preview-summary").textContent = `${T.import_added}${COLON}${preview.added.length} · ${T.import_changed}${COLON}${preview.changed.length} · ${T.import_removed}${COLON}${preview.removed.length}`;
         if (kind === "demand") {
           const levels = (d) => `${T.min} ${d.min}` + (d.preferred != null ? ` · ${T.preferred} ${d.preferred}` : "") + (d.max != null ? ` · ${T["col.max"]} ${d.max}` : "");
           fillTable($("preview-table"), [T.kind, T.post, T.changes], [
             ...preview.added.map((d) => [T.import_added, demandRow(d), levels(d)]),
             ...preview.changed.map((c) => [T.import_changed, demandRow(c.demand),
-              c.fields.map((f) => `${LEVEL_WORDS[f] || f}: ${c.before[f] ?? "–"} → ${c.demand[f] ?? "–"}`).join(", ")]),
+              c.fields.map((f) => `${LEVEL_WORDS[f] || f}${COLON}${c.before[f] ?? "–"} → ${c.demand[f] ?? "–"}`).join(", ")]),
             ...preview.removed.map((d) => [T.import_removed, demandRow(d), levels(d)])]);
         } else {
           const names = Object.fromEntries(people.map((e) => [e.id, e.name || e.id]));
@@ -467,14 +468,14 @@ const pages = {
       for (const [shift, [min, preferred, assigned]] of Object.entries(byShift)) {
         if (assigned < min) level = "short";
         else if (assigned < preferred && level !== "short") level = "under";
-        parts.push(`${shift}: ${assigned} (${T.min} ${min}, ${T.preferred} ${preferred})`);
+        parts.push(`${shift}${COLON}${assigned} (${T.min} ${min}, ${T.preferred} ${preferred})`);
       }
       return { level, title: parts.join(" · ") };
     };
     const counterCells = (e) => {
       const c = roster.counters[e.id] || { hours: 0, target: 0, nights: 0, sundays: 0 };
       const off = Math.abs(c.hours - c.target) > (c.tolerance || 0) + 0.01;
-      return [el("td", { className: "count hours sticky-2" + (off ? " off-target" : ""), title: `${T.hours}: ${formatNumber(c.hours, 1)} / ${T.target} ${formatNumber(c.target, 1)}` },
+      return [el("td", { className: "count hours sticky-2" + (off ? " off-target" : ""), title: `${T.hours}${COLON}${formatNumber(c.hours, 1)} / ${T.target} ${formatNumber(c.target, 1)}` },
                  `${formatNumber(c.hours, 0)}/${formatNumber(c.target, 0)}`),
               el("td", { className: "count sticky-3", title: T.nights }, c.nights),
               el("td", { className: "count sticky-4", title: T.sundays }, c.sundays)];
@@ -489,8 +490,8 @@ const pages = {
       const marked = deviation && deviation.kind !== "pool";
       const td = el("td", { className: ["cell", dayClass(d), flagged.has(key) ? "flagged" : "", caused.has(key) ? "caused" : "", refused ? "unhonoured" : "", marked ? "deviation" : ""].filter(Boolean).join(" "),
                             title: (shift ? `${e.name} · ${formatDate(d)} · ${shift} · ${post}` : `${e.name} · ${formatDate(d)} · ${T.off_cell}`)
-                              + (deviation ? ` · ${T.deviation}: ${word("deviation", deviation.kind)} (${T.cycle_shift}: ${deviation.planned || T.off})` : "")
-                              + (refused ? ` · ${T.accepted_not_honoured}${refused.rules?.length ? ": " + refused.rules.join(", ") : ""}` : "") },
+                              + (deviation ? ` · ${T.deviation}${COLON}${word("deviation", deviation.kind)} (${T.cycle_shift}${COLON}${deviation.planned || T.off})` : "")
+                              + (refused ? ` · ${T.accepted_not_honoured}${refused.rules?.length ? COLON + refused.rules.join(", ") : ""}` : "") },
         el("span", { className: "shift" }, shift), el("small", { className: "post" }, shift ? post : ""));
       td.dataset.employee = e.id; td.dataset.date = d;
       if (shift && colors[shift]) paint(td, colors[shift]);
@@ -505,7 +506,7 @@ const pages = {
         ...roster.days.map((d) => el("th", { className: dayClass(d), title: (holidays.has(d) ? T.holiday + " · " : "") + formatDate(d, "medium") },
           el("span", {}, L.days_abbr[dateParts(d).weekday]), el("br"), el("span", {}, String(dateParts(d).day)))));
       const heatRows = roster.posts.filter((p) => roster.days.some((d) => roster.coverage_posts[d]?.[p.id])).map((p) =>
-        el("tr", { className: "heat" }, el("th", { className: "name sticky-1", title: `${T.coverage}: ${p.name}` }, p.name),
+        el("tr", { className: "heat" }, el("th", { className: "name sticky-1", title: `${T.coverage}${COLON}${p.name}` }, p.name),
           el("th", { className: "sticky-2" }), el("th", { className: "sticky-3" }), el("th", { className: "sticky-4" }),
           ...roster.days.map((d) => {
             const h = heat(d, p.id);
@@ -513,8 +514,8 @@ const pages = {
           })));
       const head = el("thead", {}, dateRow, ...heatRows);
       const body = el("tbody", {}, ...roster.employees.filter(visible).map((e) => el("tr", {},
-        el("td", { className: "name sticky-1", title: [e.id, e.team, e.crew && `${T.crew}: ${crewName(e.crew)}`].filter(Boolean).join(" · ") },
-          e.crew && roster.crews?.[e.crew] ? el("small", { className: "crew-badge", title: `${T.crew}: ${crewName(e.crew)}` }, e.crew) : "", e.name),
+        el("td", { className: "name sticky-1", title: [e.id, e.team, e.crew && `${T.crew}${COLON}${crewName(e.crew)}`].filter(Boolean).join(" · ") },
+          e.crew && roster.crews?.[e.crew] ? el("small", { className: "crew-badge", title: `${T.crew}${COLON}${crewName(e.crew)}` }, e.crew) : "", e.name),
         ...counterCells(e), ...roster.days.map((d) => cellFor(e, d, flagged)))));
       $("grid").replaceChildren(head, body);
       $("roster-title").textContent = roster.name;
@@ -534,8 +535,8 @@ const pages = {
         for (const deviation of Object.values(days)) byKind[deviation.kind] = (byKind[deviation.kind] || 0) + 1;
       const total = Object.values(byKind).reduce((a, b) => a + b, 0);
       const share = formatNumber(100 * (roster.cycle_share ?? 1), 1);
-      $("cycle-line").textContent = `${T.cycle}: ${share} % ${T.cycle_following} · ${plural("n_deviations", total)}`
-        + (total ? " (" + Object.entries(byKind).map(([k, n]) => `${word("deviation", k)}: ${n}`).join(", ") + ")" : "");
+      $("cycle-line").textContent = `${T.cycle}${COLON}${share} % ${T.cycle_following} · ${plural("n_deviations", total)}`
+        + (total ? " (" + Object.entries(byKind).map(([k, n]) => `${word("deviation", k)}${COLON}${n}`).join(", ") + ")" : "");
     };
 
     // The editor: shift and post, shown over the grid (nothing moves).
@@ -603,7 +604,7 @@ const pages = {
       const { employee, date } = hovered.dataset;
       if (event.key === "c") {
         copied = { shift: roster.cells[employee]?.[date] || null, post: roster.posts_of_cells[employee]?.[date] || null };
-        $("notice").textContent = `${T.copied}: ${copied.shift ? `${copied.shift} (${copied.post})` : T.off_cell}`;
+        $("notice").textContent = `${T.copied}${COLON}${copied.shift ? `${copied.shift} (${copied.post})` : T.off_cell}`;
         $("notice").hidden = false;
       } else if (event.key === "v" && copied) {
         event.preventDefault();
@@ -626,7 +627,7 @@ const pages = {
       const entries = await api("GET", `/api/rosters/${id}/history`);
       $("history").replaceChildren(...entries.map((e) => {
         let what = "";
-        if (e.action === "roster.cell") what = `${NAMES[e.after.employee] || e.after.employee} · ${formatDate(e.after.date)}: ${cellText(e.before.cell)} → ${cellText(e.after.cell)}`;
+        if (e.action === "roster.cell") what = `${NAMES[e.after.employee] || e.after.employee} · ${formatDate(e.after.date)}${COLON}${cellText(e.before.cell)} → ${cellText(e.after.cell)}`;
         return el("li", {}, `${formatInstant(e.at)} · ${actorName(e.user)} ${word("action", e.action)} ${what}`);
       }));
     };
@@ -643,7 +644,7 @@ const pages = {
         $("confirm-against").textContent = preview.against
           ? `${T.against} #${preview.against.id} (${statusWord(preview.against.status)}, ${formatInstant(preview.against.published_at)})`
           : T.first_publication;
-        $("confirm-diff-counts").textContent = `${T.diff_added}: ${d.added} · ${T.diff_removed}: ${d.removed} · ${T.diff_changed}: ${d.changed} · ${T.people}: ${d.people}`;
+        $("confirm-diff-counts").textContent = `${T.diff_added}${COLON}${d.added} · ${T.diff_removed}${COLON}${d.removed} · ${T.diff_changed}${COLON}${d.changed} · ${T.people}${COLON}${d.people}`;
         const shift = (c) => c ? `${c.shift} (${c.post})` : T.off;
         fillTable($("confirm-diff"), [T.name, T.date, T.before, T.after], d.cells.slice(0, 100).map((c) =>
           [c.name, formatDate(c.date), shift(c.before), shift(c.after)]));
@@ -659,7 +660,7 @@ const pages = {
         const publication = await api("POST", `/api/rosters/${id}/publish`,
           { version: preview.version, accept_violations: preview.violations.length > 0 });
         $("publish-confirm").hidden = true;
-        $("notice").textContent = `${T.published}: #${publication.id} (${T.version} ${publication.roster_version}, ${statusWord(publication.status)})`;
+        $("notice").textContent = `${T.published}${COLON}#${publication.id} (${T.version} ${publication.roster_version}, ${statusWord(publication.status)})`;
         $("notice").hidden = false;
       } catch (error) { showError(error); }
       finally { confirmButton.disabled = false; }
@@ -1037,7 +1038,7 @@ const pages = {
         const actions = p.status === "proposed" && me.role === "council"
           ? el("span", {}, comment, button(T.approve, decide("approve")), button(T.reject, decide("reject"))) : "";
         return [p.id, p.roster_id, p.roster_version, statusWord(p.status), formatInstant(p.published_at),
-          p.decisions.map((d) => `${d.by}: ${T[d.decision] || d.decision} ${d.comment} (${formatInstant(d.at)})`).join("; "),
+          p.decisions.map((d) => `${d.by}${COLON}${T[d.decision] || d.decision} ${d.comment} (${formatInstant(d.at)})`).join("; "),
           el("span", {}, button(T.report, () => showReport(p.id)), actions)];
       }));
     };
@@ -1059,7 +1060,7 @@ const pages = {
           const top = Math.max(...f.histogram.counts, 1);
           const bars = el("span", { className: "bars", title: T.share_people },
             ...f.histogram.counts.map((c, i) => {
-              const bar = el("span", { title: `${formatNumber(f.histogram.low + i * f.histogram.width, 1)} – ${formatNumber(f.histogram.low + (i + 1) * f.histogram.width, 1)}: ${c}` });
+              const bar = el("span", { title: `${formatNumber(f.histogram.low + i * f.histogram.width, 1)} – ${formatNumber(f.histogram.low + (i + 1) * f.histogram.width, 1)}${COLON}${c}` });
               bar.style.height = `${Math.round((c / top) * 58) + 2}px`;
               return bar;
             }));
@@ -1069,9 +1070,9 @@ const pages = {
       $("report-cycle-section").hidden = !r.cycle;
       if (r.cycle) fillTable($("report-cycle"), [T.measure, T.count], [
         [T.cycle_following, `${formatNumber(100 * r.cycle.share_following, 1)} %`], [T.deviations, formatNumber(r.cycle.deviations)],
-        ...Object.entries(r.cycle.by_kind).map(([kind, n]) => [`${T.deviations}: ${word("deviation", kind)}`, formatNumber(n)])]);
+        ...Object.entries(r.cycle.by_kind).map(([kind, n]) => [`${T.deviations}${COLON}${word("deviation", kind)}`, formatNumber(n)])]);
       fillTable($("report-people"), [T.people_aggregate, T.count], [[T.employees_count, formatNumber(r.people.employees)],
-        ...Object.entries(r.people.active_declarations_by_purpose).map(([purpose, count]) => [`${T.declarations_count}: ${T["purpose." + purpose] || purpose}`, formatNumber(count)])]);
+        ...Object.entries(r.people.active_declarations_by_purpose).map(([purpose, count]) => [`${T.declarations_count}${COLON}${T["purpose." + purpose] || purpose}`, formatNumber(count)])]);
       $("report").hidden = false;
     };
     passwordForm();
