@@ -250,3 +250,13 @@ def test_the_grid_the_council_and_the_employee_are_refused_in_their_language(
     me = emma.get("/api/me").json()["employee_id"]
     swap = emma.post("/api/me/requests", json={"kind": "swap", "date": "2026-01-07", "swap_with": me})
     assert swap.status_code == 422 and swap.json()["detail"] == f"swap_with: {oneself}"
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fr", "Télécharger\u00a0:"), ("de", "Herunterladen:"),
+                                             ("en", "Download:")])
+def test_the_roster_page_sets_its_colons_the_readers_way(site: Site, lang: str, label: str) -> None:
+    client = site.client("paula")
+    client.cookies.set("roulement_lang", lang)
+    page = client.get(f"/roster/{site.roster_id}").text
+    assert label in page and "{{" not in page
+    assert ("\u00a0:" in page) == (lang == "fr")

@@ -31,7 +31,8 @@ def _page(request: Request, page: str, **extra: object) -> Response:
     locale = {**locale_data(lang), "zone": site_zone(request)}
     response = templates.TemplateResponse(request, f"{page}.html", {
         "page": page, "lang": lang, "t": CATALOGUE[lang], "plurals": PLURALS[lang], "languages": LANGUAGES,
-        "locale": locale, **extra})
+        # French sets a (non-breaking) space before a colon.
+        "colon": "\u00a0:" if lang == "fr" else ":", "locale": locale, **extra})
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("roulement_lang", lang, max_age=365 * 86400, samesite="lax", path="/")
     return response

@@ -3,7 +3,7 @@
 
 const T = JSON.parse(document.getElementById("messages").textContent);
 const L = JSON.parse(document.getElementById("locale").textContent);  // Babel's CLDR patterns, the site's zone
-const COLON = L.lang === "fr" ? " : " : ": ";  // French sets a space before a colon
+const COLON = L.lang === "fr" ? "\u00a0: " : ": ";  // French sets a (non-breaking) space before a colon
 // Plural entries of the catalogue, per CLDR plural category; the browser's Intl.PluralRules picks the category.
 const P = JSON.parse(document.getElementById("plurals").textContent);
 const pluralRules = new Intl.PluralRules(L.lang);
