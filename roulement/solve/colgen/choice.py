@@ -35,9 +35,14 @@ def choose_engine(rules: Sequence[Rule], requested: str = Engine.AUTO, fresh: bo
     can say why."""
     if requested != Engine.AUTO:
         return Engine(requested)
-    decomposition = decompose(rules)
-    if (fresh and decomposition.walkable and not decomposition.between and not hard_minimums
-            and decisions <= COLGEN_MAX_DECISIONS):
+    if colgen_kind(rules, fresh, hard_minimums) and decisions <= COLGEN_MAX_DECISIONS:
         return Engine.COLGEN
     return Engine.CPSAT
+
+
+def colgen_kind(rules: Sequence[Rule], fresh: bool = True, hard_minimums: bool = False) -> bool:
+    """Whether a plan is column generation's kind, whatever its size: fresh, every rule personal and walked day
+    by day or the cover's, and no hard cover minimum."""
+    decomposition = decompose(rules)
+    return fresh and decomposition.walkable and not decomposition.between and not hard_minimums
 

@@ -28,8 +28,8 @@ from roulement.rules.base import Rule
 from roulement.rules.packs import build_rules
 from roulement.solve.colgen.bound import covered_cost
 from roulement.solve.colgen.branch import branch_and_price
+from roulement.solve.colgen.choice import colgen_kind
 from roulement.solve.colgen.compact import compact_bound
-from roulement.solve.colgen.decompose import decompose
 from roulement.solve.colgen.dive import MANY_PEOPLE, DiveResult, dive
 from roulement.solve.colgen.generation import (
     BOUND_SMOOTHING,
@@ -97,8 +97,7 @@ def wants_compact_bound(rules: Sequence[Rule], fresh: bool, hard_minimums: bool)
     """Whether a plan left to the CP-SAT search gets the compact relaxation's bound first: where column
     generation would have planned but for the size (`choice.choose_engine`), and CP-SAT's own bound at one
     worker is 0 (Curtois-Qu 12-24)."""
-    decomposition = decompose(rules)
-    return fresh and decomposition.walkable and not decomposition.between and not hard_minimums
+    return colgen_kind(rules, fresh, hard_minimums)
 
 
 def with_compact_bound(scenario: Scenario, options: SolveOptions, rules: Sequence[Rule],
